@@ -1,0 +1,318 @@
+"""Input sheets: what sales, planning, purchasing and the ERP put into the master workbook.
+
+A run reads these and never writes them. Labels are the planner's words (DOMAIN.md).
+"""
+
+from __future__ import annotations
+
+from sop_xl.contract.model import Choice, Column, Dtype, Layout, Role, SheetSpec
+
+C = Column
+INPUT_TAB = "4472C4"
+
+ITEM_TYPES = (
+    Choice("FG", "Finished good", "成品"),
+    Choice("SFG", "Semi-finished", "半成品"),
+    Choice("RM", "Purchased part", "外购件"),
+)
+LOT_RULES = (
+    Choice("L4L", "Lot-for-lot", "批对批"),
+    Choice("FIXED", "Fixed lot", "固定批量"),
+    Choice("MINMULT", "Minimum + multiple", "最小批量+倍数"),
+    Choice("POQ", "Periods of supply", "周期批量"),
+)
+ITEM_STATUS = (
+    Choice("active", "Active", "在用"),
+    Choice("new", "New", "新品"),
+    Choice("discontinued", "Discontinued", "停产"),
+)
+DAY_TYPES = (
+    Choice("holiday", "Holiday", "节假日"),
+    Choice("shutdown", "Shutdown", "停产检修"),
+    Choice("workday", "Extra working day", "调休上班"),
+)
+CONTRACT_TYPES = (
+    Choice("small", "Small contract", "小合同"),
+    Choice("large", "Large contract", "大合同"),
+)
+EVENT_SCOPES = (Choice("item", "Item", "物料"), Choice("family", "Family", "产品族"))
+EVENT_KINDS = (Choice("add", "Add", "增加"), Choice("multiply", "Multiply", "乘以"))
+ORDER_TYPES = (
+    Choice("purchase", "Purchase order", "采购订单"),
+    Choice("production", "Production order", "生产订单"),
+)
+BUCKETS = (Choice("month", "Month", "月"), Choice("week", "Week", "周"))
+LANGS = (Choice("en", "English", "English"), Choice("zh-CN", "简体中文", "简体中文"))
+FAR_METHODS = (
+    Choice("statistical", "Statistical forecast", "统计预测"),
+    Choice("ship_ratio", "Ratio of shipments to sales", "发货/销售历史比例"),
+)
+WORKWEEKS = (
+    Choice("mon-fri", "Monday to Friday", "周一至周五"),
+    Choice("mon-sat", "Monday to Saturday", "周一至周六"),
+)
+
+SETTINGS = SheetSpec(
+    key="settings", en="Settings", zh="设置", role=Role.INPUT, layout=Layout.SETTINGS,
+    order=1, tab_color=INPUT_TAB,
+    description_en="Planning parameters of this workbook; one setting per row.",
+    description_zh="本工作簿的计划参数，每行一项。",
+    columns=(
+        C("company", "Company", "公司", default="", width=30),
+        C("planning_month", "Planning month", "计划月", Dtype.MONTH, required=True,
+          help_en="First month of the plan (M).", help_zh="计划的第一个月(M)。"),
+        C("bucket", "Bucket", "时间段", choices=BUCKETS, default="month"),
+        C("horizon", "Horizon", "计划展望期", Dtype.INT, "periods", min=1, max=156, default=18),
+        C("frozen_periods", "Frozen periods", "锁定期", Dtype.INT, "periods", min=0, max=52,
+          default=1, help_en="MPS keeps the previous version's firm quantities here.",
+          help_zh="锁定期内主计划保持上一版本的确认数量。"),
+        C("slushy_periods", "Planning time fence", "计划时界", Dtype.INT, "periods", min=0,
+          max=104, default=3),
+        C("language", "Language", "语言", choices=LANGS, default="en"),
+        C("currency", "Currency", "货币", default="CNY"),
+        C("near_term_months", "Near-term months", "近期月数", Dtype.INT, "months", min=1,
+          max=12, default=4, help_en="Demand plan from contracts, projects and the sales "
+          "forecast for these months; statistical beyond.",
+          help_zh="近期需求计划由合同、项目和销售预测组成，之后使用统计预测。"),
+        C("far_method", "Far horizon method", "远期方法", choices=FAR_METHODS,
+          default="statistical"),
+        C("deviation_threshold", "Forecast deviation flag", "预测偏差阈值", Dtype.PERCENT,
+          min=0, max=10, default=0.2),
+        C("service_level", "Service level", "服务水平", Dtype.PERCENT, min=0.5, max=0.9999,
+          default=0.95),
+        C("slow_moving_months", "Slow-moving after", "呆滞判定月数", Dtype.INT, "months",
+          min=1, max=60, default=6),
+        C("excess_months", "Excess beyond", "冗余判定月数", Dtype.INT, "months", min=1,
+          max=60, default=6),
+        C("history_months", "History shown", "显示历史月数", Dtype.INT, "months", min=0,
+          max=120, default=24),
+        C("work_week", "Work week", "工作周", choices=WORKWEEKS, default="mon-fri"),
+        C("author", "Planner", "计划员", default=""),
+        C("backups", "Backups kept", "保留备份数", Dtype.INT, min=0, max=100, default=3),
+    ),
+)
+
+ITEMS = SheetSpec(
+    key="items", en="Items", zh="物料", role=Role.INPUT, layout=Layout.TABLE, order=2,
+    tab_color=INPUT_TAB, unique=("item",),
+    description_en="Item master: finished goods, semi-finished and purchased parts.",
+    description_zh="物料主数据：成品、半成品和外购件。",
+    columns=(
+        C("item", "Item", "物料编码", required=True, width=14),
+        C("description", "Description", "物料名称", width=28),
+        C("item_type", "Type", "类型", required=True, choices=ITEM_TYPES, width=15),
+        C("family", "Family", "产品族", width=14),
+        C("uom", "UoM", "单位", default="pcs", width=7),
+        C("unit_cost", "Unit cost", "单位成本", Dtype.NUMBER, "money/pc", min=0, default=0.0),
+        C("price", "Price", "售价", Dtype.NUMBER, "money/pc", min=0, default=0.0),
+        C("lead_time_days", "Lead time", "提前期", Dtype.INT, "days", required=True, min=1,
+          max=365, help_en="Working days from release to receipt.",
+          help_zh="从下达到入库的工作日数。"),
+        C("lot_rule", "Lot-size rule", "批量规则", choices=LOT_RULES, default="L4L",
+          width=18),
+        C("fixed_lot", "Fixed lot", "固定批量", Dtype.NUMBER, "pcs", min=0, default=0.0),
+        C("min_lot", "Minimum lot", "最小批量", Dtype.NUMBER, "pcs", min=0, default=0.0),
+        C("lot_multiple", "Lot multiple", "批量倍数", Dtype.NUMBER, "pcs", min=0,
+          default=0.0),
+        C("poq_periods", "Periods of supply", "周期批量期数", Dtype.INT, "periods", min=1,
+          max=52, default=1),
+        C("safety_stock", "Safety stock", "安全库存", Dtype.NUMBER, "pcs", min=0,
+          default=0.0),
+        C("target_dos", "Target days of supply", "目标库存天数", Dtype.NUMBER, "days",
+          min=0, default=0.0),
+        C("max_stock", "Maximum stock", "最高库存", Dtype.NUMBER, "pcs", min=0, default=0.0,
+          help_en="0 means no maximum.", help_zh="0 表示不设上限。"),
+        C("scrap_pct", "Scrap", "损耗率", Dtype.PERCENT, min=0, max=0.9, default=0.0),
+        C("supplier", "Supplier", "供应商", width=16),
+        C("analog_item", "Analog item", "参照物料",
+          help_en="For a new item: forecast from this item's history.",
+          help_zh="新品：参照该物料的历史进行预测。"),
+        C("status", "Status", "状态", choices=ITEM_STATUS, default="active"),
+    ),
+)
+
+BOM = SheetSpec(
+    key="bom", en="BOM", zh="物料清单", role=Role.INPUT, layout=Layout.TABLE, order=3,
+    tab_color=INPUT_TAB, unique=("parent", "component"),
+    description_en="Bill of materials: one line per parent and component.",
+    description_zh="物料清单：每个父项与子项一行。",
+    columns=(
+        C("parent", "Parent", "父项", required=True, width=14),
+        C("component", "Component", "子项", required=True, width=14),
+        C("qty_per", "Quantity per", "单位用量", Dtype.NUMBER, "pcs", required=True, min=0,
+          min_exclusive=True),
+        C("scrap_pct", "Component scrap", "子项损耗率", Dtype.PERCENT, min=0, max=0.9,
+          default=0.0),
+        C("note", "Note", "备注", width=24),
+    ),
+)
+
+RESOURCES = SheetSpec(
+    key="resources", en="Resources", zh="资源", role=Role.INPUT, layout=Layout.TABLE,
+    order=4, tab_color=INPUT_TAB, unique=("resource",),
+    description_en="Work centres and lines whose capacity is checked (rough-cut).",
+    description_zh="需进行粗能力检查的工作中心和产线。",
+    columns=(
+        C("resource", "Resource", "资源", required=True, width=14),
+        C("description", "Description", "描述", width=26),
+        C("shifts_per_day", "Shifts per day", "每日班次", Dtype.INT, "shifts", required=True,
+          min=1, max=3),
+        C("hours_per_shift", "Hours per shift", "每班小时", Dtype.NUMBER, "h", required=True,
+          min=0, min_exclusive=True, max=12),
+        C("efficiency", "Efficiency", "效率", Dtype.PERCENT, min=0.05, max=1.5, default=1.0),
+        C("max_overtime_hours", "Overtime per day", "每日最大加班", Dtype.NUMBER, "h", min=0,
+          max=12, default=0.0),
+    ),
+)
+
+RESOURCE_USAGE = SheetSpec(
+    key="resource_usage", en="ResourceUsage", zh="资源用量", role=Role.INPUT,
+    layout=Layout.TABLE, order=5, tab_color=INPUT_TAB, unique=("item", "resource"),
+    description_en="Hours of each resource needed per unit produced.",
+    description_zh="每生产一件所需的资源小时数。",
+    columns=(
+        C("item", "Item", "物料编码", required=True, width=14),
+        C("resource", "Resource", "资源", required=True, width=14),
+        C("hours_per_unit", "Hours per unit", "单件工时", Dtype.NUMBER, "h/pc", required=True,
+          min=0, min_exclusive=True),
+    ),
+)
+
+CALENDAR = SheetSpec(
+    key="calendar", en="FactoryCalendar", zh="工厂日历", role=Role.INPUT,
+    layout=Layout.TABLE, order=6, tab_color=INPUT_TAB, required=False,
+    description_en="Holidays, shutdowns and extra working days; other days follow the work "
+    "week in Settings.",
+    description_zh="节假日、停产和调休上班日；其他日期按设置中的工作周。",
+    columns=(
+        C("start_date", "Start", "开始日期", Dtype.DATE, required=True, width=12),
+        C("end_date", "End", "结束日期", Dtype.DATE, required=True, width=12),
+        C("day_type", "Type", "类型", required=True, choices=DAY_TYPES, width=16),
+        C("description", "Description", "说明", width=24),
+        C("resource", "Resource", "资源", help_en="Blank: the whole factory.",
+          help_zh="为空表示全厂。"),
+    ),
+)
+
+SALES_HISTORY = SheetSpec(
+    key="sales_history", en="SalesHistory", zh="销售历史", role=Role.INPUT,
+    layout=Layout.TABLE, order=7, tab_color=INPUT_TAB,
+    unique=("item", "month", "department", "channel"),
+    description_en="Monthly shipped (and ordered) quantity per item and department.",
+    description_zh="按物料和部门的月度发货(及订货)数量。",
+    columns=(
+        C("item", "Item", "物料编码", required=True, width=14),
+        C("month", "Month", "月份", Dtype.MONTH, required=True, width=10),
+        C("department", "Department", "部门", width=18),
+        C("channel", "Channel", "渠道", width=12),
+        C("ordered_qty", "Ordered", "订货数量", Dtype.NUMBER, "pcs", min=0),
+        C("shipped_qty", "Shipped", "发货数量", Dtype.NUMBER, "pcs", required=True, min=0),
+    ),
+)
+
+CONTRACTS = SheetSpec(
+    key="contracts", en="Contracts", zh="合同", role=Role.INPUT, layout=Layout.TABLE,
+    order=8, tab_color=INPUT_TAB, unique=("contract", "item", "due_month"),
+    description_en="Signed customer contracts with what is still to deliver.",
+    description_zh="已签客户合同及剩余未交数量。",
+    columns=(
+        C("contract", "Contract", "合同号", required=True, width=14),
+        C("contract_type", "Type", "类型", required=True, choices=CONTRACT_TYPES, width=14),
+        C("customer", "Customer", "客户", width=22),
+        C("department", "Department", "部门", width=18),
+        C("item", "Item", "物料编码", required=True, width=14),
+        C("ordered_qty", "Ordered", "订货数量", Dtype.NUMBER, "pcs", required=True, min=0,
+          min_exclusive=True),
+        C("delivered_qty", "Delivered", "已交数量", Dtype.NUMBER, "pcs", min=0, default=0.0),
+        C("due_month", "Due month", "交货月", Dtype.MONTH, required=True, width=10),
+        C("sign_date", "Signed", "签订日期", Dtype.DATE, width=12),
+    ),
+)
+
+PROJECTS = SheetSpec(
+    key="projects", en="Projects", zh="项目", role=Role.INPUT, layout=Layout.TABLE,
+    order=9, tab_color=INPUT_TAB, unique=("project", "item", "month"),
+    description_en="Major projects about to be signed, with the chance they will be.",
+    description_zh="即将签订的重大项目及签约概率。",
+    columns=(
+        C("project", "Project", "项目", required=True, width=18),
+        C("customer", "Customer", "客户", width=22),
+        C("department", "Department", "部门", width=18),
+        C("item", "Item", "物料编码", required=True, width=14),
+        C("qty", "Quantity", "数量", Dtype.NUMBER, "pcs", required=True, min=0,
+          min_exclusive=True),
+        C("month", "Month", "需求月", Dtype.MONTH, required=True, width=10),
+        C("probability", "Probability", "概率", Dtype.PERCENT, required=True, min=0, max=1),
+        C("note", "Note", "备注", width=24),
+    ),
+)
+
+EVENTS = SheetSpec(
+    key="events", en="Events", zh="事件", role=Role.INPUT, layout=Layout.TABLE, order=10,
+    tab_color=INPUT_TAB, required=False,
+    description_en="Promotions and other events that add to or multiply demand.",
+    description_zh="促销等增加或放大需求的事件。",
+    columns=(
+        C("event", "Event", "事件", required=True, width=20),
+        C("scope", "Applies to", "适用于", required=True, choices=EVENT_SCOPES),
+        C("target", "Item or family", "物料或产品族", required=True, width=14),
+        C("kind", "Kind", "方式", required=True, choices=EVENT_KINDS),
+        C("value", "Value", "数值", Dtype.NUMBER, required=True,
+          help_en="Pieces to add per period, or a factor such as 1.2.",
+          help_zh="每期增加的件数，或乘数如 1.2。"),
+        C("start_month", "From", "开始月", Dtype.MONTH, required=True, width=10),
+        C("end_month", "To", "结束月", Dtype.MONTH, required=True, width=10),
+        C("note", "Note", "备注", width=24),
+    ),
+)
+
+SALES_FORECAST = SheetSpec(
+    key="sales_forecast", en="SalesForecast", zh="销售预测", role=Role.INPUT,
+    layout=Layout.TABLE, order=11, tab_color=INPUT_TAB,
+    unique=("assistant", "item", "month"),
+    description_en="Rolling M+3 forecast by sales assistant and item, excluding projects.",
+    description_zh="销售内勤按物料提交的滚动 M+3 预测(不含项目)。",
+    columns=(
+        C("assistant", "Sales assistant", "销售内勤", required=True, width=14),
+        C("department", "Department", "部门", width=18),
+        C("item", "Item", "物料编码", required=True, width=14),
+        C("month", "Month", "月份", Dtype.MONTH, required=True, width=10),
+        C("qty", "Forecast", "预测数量", Dtype.NUMBER, "pcs", required=True, min=0),
+        C("reason", "Reason", "原因说明", width=30),
+    ),
+)
+
+STOCK = SheetSpec(
+    key="stock", en="Stock", zh="库存", role=Role.INPUT, layout=Layout.TABLE, order=12,
+    tab_color=INPUT_TAB, unique=("item", "warehouse"),
+    description_en="On-hand stock by item and warehouse at the start of the planning month.",
+    description_zh="计划月初按物料和仓库的现有库存。",
+    columns=(
+        C("item", "Item", "物料编码", required=True, width=14),
+        C("warehouse", "Warehouse", "仓库", width=12),
+        C("on_hand", "On hand", "现有库存", Dtype.NUMBER, "pcs", required=True, min=0),
+        C("last_movement", "Last movement", "最近出入库日期", Dtype.DATE, width=14),
+    ),
+)
+
+SCHEDULED_RECEIPTS = SheetSpec(
+    key="scheduled_receipts", en="ScheduledReceipts", zh="在途订单", role=Role.INPUT,
+    layout=Layout.TABLE, order=13, tab_color=INPUT_TAB, required=False,
+    unique=("order", "item"),
+    description_en="Open purchase and production orders not yet received.",
+    description_zh="尚未入库的已下达采购订单和生产订单。",
+    columns=(
+        C("order", "Order", "订单号", required=True, width=14),
+        C("order_type", "Type", "类型", required=True, choices=ORDER_TYPES, width=16),
+        C("item", "Item", "物料编码", required=True, width=14),
+        C("qty", "Open quantity", "未交数量", Dtype.NUMBER, "pcs", required=True, min=0,
+          min_exclusive=True),
+        C("due_date", "Due date", "到货日期", Dtype.DATE, required=True, width=12),
+        C("supplier", "Supplier", "供应商", width=16),
+    ),
+)
+
+INPUT_SHEETS: tuple[SheetSpec, ...] = (
+    SETTINGS, ITEMS, BOM, RESOURCES, RESOURCE_USAGE, CALENDAR, SALES_HISTORY, CONTRACTS,
+    PROJECTS, EVENTS, SALES_FORECAST, STOCK, SCHEDULED_RECEIPTS,
+)

@@ -1,0 +1,289 @@
+"""Output sheets: what a run writes. Tables for records, planning grids for time-phased plans.
+
+Grid rows (measures) that derive from other rows carry the Excel formula that computes them,
+so a planner can change an input-coloured cell and watch the plan move. Python computes the
+same numbers and writes them as the cached values; tests recalculate in LibreOffice and
+compare.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sop_xl.contract.model import Column, Dtype, Layout, Measure, Role, SheetSpec
+
+C = Column
+OUTPUT_TAB = "70AD47"
+LOG_TAB = "7F7F7F"
+
+
+# -- formula builders: each takes a GridRefs (sop_xl.workbook.grid) and returns the formula
+# text without "=", or None for a value cell.
+
+def _projected(receipts: tuple[str, ...], demand: str, key: str):
+    def build(r: Any) -> str:
+        plus = "+".join(r.cell(k) for k in receipts)
+        return f"{r.prev(key)}+{plus}-{r.cell(demand)}"
+    return build
+
+
+def _days_of_supply(stock: str, demand: str):
+    """Stock ÷ average demand per working day over the next three periods (days)."""
+    def build(r: Any) -> str:
+        dem = r.span(demand, 1, 3)
+        days = r.span_workdays(1, 3)
+        if dem is None:
+            return '""'
+        return f'IF(SUM({dem})<=0,"",MAX(0,{r.cell(stock)})/(SUM({dem})/SUM({days})))'
+    return build
+
+
+def _ratio(num: str, den: str):
+    def build(r: Any) -> str:
+        return f'IF({r.cell(den)}<=0,"",{r.cell(num)}/{r.cell(den)})'
+    return build
+
+
+def _excess(load: str, avail: str):
+    def build(r: Any) -> str:
+        return f"MAX(0,{r.cell(load)}-{r.cell(avail)})"
+    return build
+
+
+def _value(qty: str, cost_attr: str):
+    def build(r: Any) -> str:
+        return f"{r.cell(qty)}*{r.attr(cost_attr)}"
+    return build
+
+
+def _demand_total(r: Any) -> str:
+    """Contracts + weighted projects + the forecast part + events (pieces).
+
+    The forecast part is the sales assistants' forecast in the near term and the
+    statistical forecast net of contracts and projects beyond it (sop_xl.demand)."""
+    return "+".join(r.cell(k) for k in ("small_contracts", "large_contracts",
+                                          "projects_weighted", "forecast_part", "events"))
+
+
+ITEM_BLOCK = (
+    C("item", "Item", "物料编码", width=13),
+    C("description", "Description", "物料名称", width=22),
+    C("family", "Family", "产品族", width=11),
+)
+
+STAT_FORECAST = SheetSpec(
+    key="stat_forecast", en="StatForecast", zh="统计预测", role=Role.OUTPUT,
+    layout=Layout.GRID, order=20, tab_color=OUTPUT_TAB,
+    description_en="Statistical forecast per item: history, the chosen model, forecast and "
+    "interval.", description_zh="按物料的统计预测：历史、所选模型、预测及区间。",
+    block_columns=(*ITEM_BLOCK,
+                   C("demand_class", "Demand class", "需求类型", width=12),
+                   C("model", "Model", "模型", width=16),
+                   C("mase", "MASE", "MASE", Dtype.NUMBER, width=7),
+                   C("note", "Note", "说明", width=30)),
+    measures=(
+        Measure("history", "History (shipped)", "历史(发货)"),
+        Measure("cleaned", "History used", "清洗后历史"),
+        Measure("forecast", "Forecast", "预测", bold=True),
+        Measure("lower", "Lower bound", "下限"),
+        Measure("upper", "Upper bound", "上限"),
+    ),
+)
+
+DEMAND_PLAN = SheetSpec(
+    key="demand_plan", en="DemandPlan", zh="需求计划", role=Role.OUTPUT, layout=Layout.GRID,
+    order=21, tab_color=OUTPUT_TAB,
+    description_en="Unconstrained demand plan: near term from contracts, projects and the "
+    "sales forecast; far term from the statistical forecast.",
+    description_zh="无约束需求计划：近期=合同+项目+销售预测；远期=统计预测。",
+    block_columns=ITEM_BLOCK,
+    measures=(
+        Measure("small_contracts", "Small contracts (open)", "小合同(未交)"),
+        Measure("large_contracts", "Large contracts (open)", "大合同(未交)"),
+        Measure("projects_weighted", "Projects × probability", "项目(按概率)"),
+        Measure("projects_unweighted", "Projects (unweighted, info)", "项目(未加权，参考)"),
+        Measure("sales_forecast", "Sales forecast (excl. projects)", "销售预测(不含项目)"),
+        Measure("stat_forecast", "Statistical forecast", "统计预测"),
+        Measure("forecast_part", "Forecast in plan", "计划采用预测", editable=True),
+        Measure("events", "Events", "事件调整"),
+        Measure("demand", "Demand plan", "需求计划", formula=_demand_total, bold=True),
+    ),
+)
+
+MPS = SheetSpec(
+    key="mps", en="MPS", zh="主生产计划", role=Role.OUTPUT, layout=Layout.GRID, order=22,
+    tab_color=OUTPUT_TAB,
+    description_en="Master production schedule per finished good. Yellow cells may be "
+    "changed; projected on hand, ATP and days of supply follow.",
+    description_zh="成品主生产计划。黄色单元格可修改，预计库存、可承诺量和库存天数随之更新。",
+    block_columns=(*ITEM_BLOCK,
+                   C("lot_rule", "Lot rule", "批量规则", width=10),
+                   C("safety_stock", "Safety stock", "安全库存", Dtype.NUMBER, "pcs", width=9)),
+    measures=(
+        Measure("forecast", "Forecast", "预测"),
+        Measure("orders", "Customer orders", "客户订单"),
+        Measure("demand", "Demand", "需求", bold=True),
+        Measure("receipts", "Scheduled receipts", "在途订单"),
+        Measure("production", "Planned production", "计划生产", editable=True, bold=True),
+        Measure("projected", "Projected on hand", "预计库存",
+                formula=_projected(("receipts", "production"), "demand", "projected"),
+                bold=True),
+        Measure("atp", "Available to promise", "可承诺量"),
+        Measure("dos", "Days of supply", "库存天数", unit="days", fmt="0.0",
+                formula=_days_of_supply("projected", "demand")),
+    ),
+)
+
+MRP = SheetSpec(
+    key="mrp", en="MRP", zh="物料需求计划", role=Role.OUTPUT, layout=Layout.GRID, order=23,
+    tab_color=OUTPUT_TAB,
+    description_en="Material requirements per component: gross to net, planned orders "
+    "offset by lead time in working days.",
+    description_zh="按子项的物料需求：毛需求到净需求，计划订单按工作日提前期倒排。",
+    block_columns=(
+        C("item", "Item", "物料编码", width=13),
+        C("description", "Description", "物料名称", width=22),
+        C("item_type", "Type", "类型", width=8),
+        C("llc", "Low-level code", "低层码", Dtype.INT, width=6),
+        C("lead_time_days", "Lead time", "提前期", Dtype.INT, "days", width=7),
+        C("safety_stock", "Safety stock", "安全库存", Dtype.NUMBER, "pcs", width=9),
+    ),
+    measures=(
+        Measure("gross", "Gross requirements", "毛需求"),
+        Measure("receipts", "Scheduled receipts", "在途订单"),
+        Measure("planned_receipts", "Planned receipts", "计划到货"),
+        Measure("projected", "Projected on hand", "预计库存",
+                formula=_projected(("receipts", "planned_receipts"), "gross", "projected"),
+                bold=True),
+        Measure("net", "Net requirements", "净需求"),
+        Measure("planned_releases", "Planned releases", "计划下达", bold=True),
+    ),
+)
+
+PURCHASE_PLAN = SheetSpec(
+    key="purchase_plan", en="PurchasePlan", zh="采购计划", role=Role.OUTPUT,
+    layout=Layout.TABLE, order=24, tab_color=OUTPUT_TAB,
+    description_en="Planned purchase orders for purchased parts, by supplier and release date.",
+    description_zh="外购件计划采购订单，按供应商和下达日期。",
+    columns=(
+        C("supplier", "Supplier", "供应商", width=16),
+        C("item", "Item", "物料编码", width=13),
+        C("description", "Description", "物料名称", width=24),
+        C("release_date", "Release", "下达日期", Dtype.DATE, width=11),
+        C("release_week", "Release week", "下达周", width=10),
+        C("due_date", "Due", "到货日期", Dtype.DATE, width=11),
+        C("qty", "Quantity", "数量", Dtype.NUMBER, "pcs"),
+        C("unit_cost", "Unit cost", "单价", Dtype.NUMBER, "money/pc"),
+        C("value", "Value", "金额", Dtype.NUMBER, "money"),
+        C("status", "Status", "状态", width=12),
+        C("pegging", "For end items", "对应成品", width=30),
+    ),
+)
+
+CAPACITY = SheetSpec(
+    key="capacity", en="Capacity", zh="粗能力", role=Role.OUTPUT, layout=Layout.GRID,
+    order=25, tab_color=OUTPUT_TAB,
+    description_en="Rough-cut capacity: load from the MPS against available hours from the "
+    "factory calendar.", description_zh="粗能力计划：主计划负荷与工厂日历可用工时对比。",
+    block_columns=(
+        C("resource", "Resource", "资源", width=13),
+        C("description", "Description", "描述", width=22),
+    ),
+    measures=(
+        Measure("available", "Available hours", "可用工时", unit="h", fmt="#,##0.0"),
+        Measure("load", "Load hours", "负荷工时", unit="h", fmt="#,##0.0", bold=True),
+        Measure("utilisation", "Utilisation", "负荷率", unit="%", fmt="0.0%",
+                formula=_ratio("load", "available")),
+        Measure("overload", "Overload hours", "超负荷工时", unit="h", fmt="#,##0.0",
+                formula=_excess("load", "available")),
+    ),
+)
+
+PROJECTION = SheetSpec(
+    key="projection", en="Projection", zh="库存预测", role=Role.OUTPUT, layout=Layout.GRID,
+    order=26, tab_color=OUTPUT_TAB,
+    description_en="Projected inventory per finished good in pieces and money, against "
+    "safety stock and maximum.", description_zh="成品预计库存(数量和金额)，对比安全库存和最高库存。",
+    block_columns=(*ITEM_BLOCK,
+                   C("unit_cost", "Unit cost", "单位成本", Dtype.NUMBER, "money/pc", width=9)),
+    measures=(
+        Measure("demand", "Demand", "需求"),
+        Measure("supply", "Supply", "供应"),
+        Measure("projected", "Projected on hand", "预计库存",
+                formula=_projected(("supply",), "demand", "projected"), bold=True),
+        Measure("safety_stock", "Safety stock", "安全库存"),
+        Measure("max_stock", "Maximum", "最高库存"),
+        Measure("value", "Value", "金额", unit="money", fmt="#,##0",
+                formula=_value("projected", "unit_cost")),
+        Measure("dos", "Days of supply", "库存天数", unit="days", fmt="0.0",
+                formula=_days_of_supply("projected", "demand")),
+    ),
+)
+
+EXCEPTIONS = SheetSpec(
+    key="exceptions", en="Exceptions", zh="例外信息", role=Role.OUTPUT, layout=Layout.TABLE,
+    order=30, tab_color="C00000",
+    description_en="What needs a planner's decision, most severe first.",
+    description_zh="需要计划员决策的事项，按严重程度排序。",
+    columns=(
+        C("severity", "Severity", "严重程度", width=10),
+        C("category", "Category", "类别", width=18),
+        C("item", "Item / resource", "物料/资源", width=14),
+        C("period", "Period", "期间", width=10),
+        C("qty", "Quantity", "数量", Dtype.NUMBER, "pcs"),
+        C("message", "Message", "信息", width=70),
+        C("source", "Step", "来源", width=10),
+    ),
+)
+
+VERSIONS = SheetSpec(
+    key="versions", en="Versions", zh="版本", role=Role.LOG, layout=Layout.TABLE, order=40,
+    tab_color=LOG_TAB, unique=("version",), required=False,
+    description_en="Register of saved plan versions. 000 is the active version.",
+    description_zh="已保存计划版本登记。000 为激活版本。",
+    columns=(
+        C("version", "Version", "版本", width=9),
+        C("created_at", "Created", "创建时间", width=19),
+        C("author", "Author", "创建人", width=12),
+        C("planning_month", "Planning month", "计划月", width=10),
+        C("status", "Status", "状态", width=11),
+        C("sheet", "Plan tab", "计划页", width=16),
+        C("note", "Note", "备注", width=30),
+        C("content_hash", "Content hash", "内容校验", width=20),
+    ),
+)
+
+RUN_LOG = SheetSpec(
+    key="run_log", en="RunLog", zh="运行日志", role=Role.LOG, layout=Layout.TABLE, order=41,
+    tab_color=LOG_TAB, required=False,
+    description_en="Every run that wrote this workbook.", description_zh="每次写入本工作簿的运行记录。",
+    columns=(
+        C("run_at", "Run at", "运行时间", width=19),
+        C("user", "User", "用户", width=12),
+        C("command", "Command", "命令", width=14),
+        C("steps", "Steps", "步骤", width=40),
+        C("seconds", "Seconds", "耗时(秒)", Dtype.NUMBER),
+        C("summary", "Summary", "摘要", width=60),
+    ),
+)
+
+PLAN_TAB = SheetSpec(
+    key="plan_tab", en="Plan", zh="计划", role=Role.LOG, layout=Layout.TABLE, order=50,
+    tab_color="FFC000", required=False,
+    description_en="A saved plan version; never changed once written.",
+    description_zh="已保存的计划版本，写入后不再改变。",
+    columns=(
+        C("section", "Section", "部分", width=14),
+        C("key", "Item / resource", "物料/资源", width=14),
+        C("family", "Family", "产品族", width=11),
+        C("measure", "Measure", "指标", width=20),
+        C("period", "Period", "期间", width=10),
+        C("qty", "Quantity", "数量", Dtype.NUMBER),
+        C("value", "Value", "金额", Dtype.NUMBER, "money"),
+    ),
+)
+
+OUTPUT_SHEETS: tuple[SheetSpec, ...] = (
+    STAT_FORECAST, DEMAND_PLAN, MPS, MRP, PURCHASE_PLAN, CAPACITY, PROJECTION, EXCEPTIONS,
+    VERSIONS, RUN_LOG,
+)

@@ -1,0 +1,199 @@
+"""Validation rules that span sheets: references between them, BOM structure, dates.
+
+Each rule returns Problems naming the sheet, Excel row (from ``_row``) and column, so a
+planner finds the cell; all rules run, so every problem is reported in one pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pandas as pd
+
+from sop_xl.contract import sheet as spec_of
+from sop_xl.contract.read import ROW
+from sop_xl.errors import Problem
+from sop_xl.inputs import Inputs
+from sop_xl.workbook.cells import cell_ref
+
+
+class _Ctx:
+    """Sheet names and column positions as they stand in this workbook."""
+
+    def __init__(self, inputs: Inputs, lang: str, columns: dict[str, dict[str, tuple[int, str]]]):
+        self.inputs = inputs
+        self.lang = lang
+        self.columns = columns
+
+    def name(self, key: str) -> str:
+        return self.inputs.sheet_names.get(key, spec_of(key).name(self.lang))
+
+    def problem(self, code: str, key: str, col: str, row: int, value, **params) -> Problem:
+        c, label = self.columns.get(key, {}).get(
+            col, (None, spec_of(key).column(col).label(self.lang)))
+        cell = cell_ref(row - 1, c) if c is not None and row else None
+        return Problem(code, self.name(key), row, label, cell, value, params)
+
+
+def check(inputs: Inputs, lang: str = "en",
+          columns: dict[str, dict[str, tuple[int, str]]] | None = None) -> list[Problem]:
+    """Every cross-sheet problem in ``inputs``."""
+    ctx = _Ctx(inputs, lang, columns or {})
+    out: list[Problem] = []
+    for rule in RULES:
+        out.extend(rule(ctx))
+    return out
+
+
+def _refs(ctx: _Ctx, key: str, col: str, known: set[str], target: str, what_en: str,
+          what_zh: str) -> Iterator[Problem]:
+    frame: pd.DataFrame = getattr(ctx.inputs, key)
+    if frame.empty or col not in frame:
+        return
+    values = frame[col]
+    bad = values.notna() & ~values.astype(str).isin(known)
+    what = what_zh if ctx.lang.startswith("zh") else what_en
+    for v, r in zip(values[bad], frame[ROW][bad], strict=True):
+        yield ctx.problem("unknown_ref", key, col, int(r), v, target=ctx.name(target),
+                          what=what)
+
+
+def _item_refs(ctx: _Ctx) -> Iterator[Problem]:
+    items = set(ctx.inputs.items["item"].dropna().astype(str))
+    for key, col in (("bom", "parent"), ("bom", "component"), ("resource_usage", "item"),
+                     ("sales_history", "item"), ("contracts", "item"), ("projects", "item"),
+                     ("sales_forecast", "item"), ("stock", "item"),
+                     ("scheduled_receipts", "item")):
+        yield from _refs(ctx, key, col, items, "items", "item", "物料")
+    an = ctx.inputs.items
+    if "analog_item" in an:
+        yield from _refs(ctx, "items", "analog_item", items, "items", "item", "物料")
+    res = set(ctx.inputs.resources["resource"].dropna().astype(str))
+    yield from _refs(ctx, "resource_usage", "resource", res, "resources", "resource", "资源")
+    cal = ctx.inputs.calendar
+    if not cal.empty:
+        sub = cal[cal["resource"].notna() & (cal["resource"].astype(str) != "")]
+        for v, r in zip(sub["resource"], sub[ROW], strict=True):
+            if str(v) not in res:
+                yield ctx.problem("unknown_ref", "calendar", "resource", int(r), v,
+                                  target=ctx.name("resources"),
+                                  what="资源" if ctx.lang.startswith("zh") else "resource")
+
+
+def _families(ctx: _Ctx) -> Iterator[Problem]:
+    items = ctx.inputs.items
+    fg = items[(items["item_type"] == "FG")
+               & (items["family"].isna() | (items["family"].astype(str).str.strip() == ""))]
+    for r in fg[ROW]:
+        yield ctx.problem("family_required", "items", "family", int(r), None)
+
+
+def _bom_structure(ctx: _Ctx) -> Iterator[Problem]:
+    bom = ctx.inputs.bom
+    if bom.empty:
+        return
+    types = dict(zip(ctx.inputs.items["item"], ctx.inputs.items["item_type"], strict=True))
+    for parent, comp, r in zip(bom["parent"], bom["component"], bom[ROW], strict=True):
+        if parent == comp:
+            yield ctx.problem("bom_self", "bom", "component", int(r), comp)
+        elif types.get(parent) == "RM":
+            yield ctx.problem("bom_parent_purchased", "bom", "parent", int(r), parent)
+    yield from _bom_cycles(ctx)
+
+
+def _bom_cycles(ctx: _Ctx) -> Iterator[Problem]:
+    """Each cycle once, with its path and the BOM rows that close it."""
+    bom = ctx.inputs.bom
+    edges: dict[str, list[tuple[str, int]]] = {}
+    for parent, comp, r in zip(bom["parent"], bom["component"], bom[ROW], strict=True):
+        if parent != comp:
+            edges.setdefault(parent, []).append((comp, int(r)))
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+    seen_cycles: set[frozenset[str]] = set()
+    for root in sorted(edges):
+        if state.get(root):
+            continue
+        path: list[tuple[str, int]] = [(root, 0)]
+        stack = [iter(edges.get(root, []))]
+        state[root] = 1
+        while stack:
+            nxt = next(stack[-1], None)
+            if nxt is None:
+                node, _ = path.pop()
+                state[node] = 2
+                stack.pop()
+                continue
+            comp, row = nxt
+            s = state.get(comp, 0)
+            if s == 1:
+                start = [n for n, _ in path].index(comp)
+                loop = [*path[start:], (comp, row)]
+                names = [n for n, _ in loop]
+                key = frozenset(names)
+                if key not in seen_cycles:
+                    seen_cycles.add(key)
+                    rows = sorted(r for _, r in loop[1:])
+                    yield ctx.problem("bom_cycle", "bom", "component", rows[0], comp,
+                                      path=" → ".join(names),
+                                      rows=", ".join(str(x) for x in rows))
+            elif s == 0:
+                state[comp] = 1
+                path.append((comp, row))
+                stack.append(iter(edges.get(comp, [])))
+
+
+def _history_in_past(ctx: _Ctx) -> Iterator[Problem]:
+    h = ctx.inputs.sales_history
+    month = ctx.inputs.settings.planning_month
+    if h.empty:
+        return
+    bad = h["month"] >= month
+    for v, r in zip(h["month"][bad], h[ROW][bad], strict=True):
+        yield ctx.problem("future_month", "sales_history", "month", int(r), str(v),
+                          month=str(month))
+
+
+def _contracts(ctx: _Ctx) -> Iterator[Problem]:
+    c = ctx.inputs.contracts
+    if c.empty:
+        return
+    bad = c["delivered_qty"].fillna(0) > c["ordered_qty"]
+    for v, o, r in zip(c["delivered_qty"][bad], c["ordered_qty"][bad], c[ROW][bad],
+                       strict=True):
+        yield ctx.problem("delivered_gt_ordered", "contracts", "delivered_qty", int(r),
+                          f"{v:g}", ordered=f"{o:g}")
+
+
+def _ranges(ctx: _Ctx) -> Iterator[Problem]:
+    for key, lo, hi in (("events", "start_month", "end_month"),
+                        ("calendar", "start_date", "end_date")):
+        f: pd.DataFrame = getattr(ctx.inputs, key)
+        if f.empty:
+            continue
+        ok = f[lo].notna() & f[hi].notna()
+        sub = f[ok]
+        bad = [i for i, (a, b) in enumerate(zip(sub[lo], sub[hi], strict=True)) if b < a]
+        for i in bad:
+            yield ctx.problem("end_before_start", key, hi, int(sub[ROW].iloc[i]),
+                              str(sub[hi].iloc[i]), start=str(sub[lo].iloc[i]))
+
+
+def _event_targets(ctx: _Ctx) -> Iterator[Problem]:
+    ev = ctx.inputs.events
+    if ev.empty:
+        return
+    items = set(ctx.inputs.items["item"].astype(str))
+    fams = set(ctx.inputs.items["family"].dropna().astype(str))
+    zh = ctx.lang.startswith("zh")
+    for scope, target, r in zip(ev["scope"], ev["target"], ev[ROW], strict=True):
+        known = items if scope == "item" else fams
+        if str(target) not in known:
+            what = ("物料" if scope == "item" else "产品族") if zh else scope
+            yield ctx.problem("unknown_ref", "events", "target", int(r), target,
+                              target=ctx.name("items"), what=what)
+
+
+RULES: tuple[Callable[[_Ctx], Iterator[Problem]], ...] = (
+    _item_refs, _families, _bom_structure, _history_in_past, _contracts, _ranges,
+    _event_targets,
+)

@@ -1,0 +1,107 @@
+"""The message catalogue: every sentence a planner reads, in English and 简体中文.
+
+Messages are ``str.format`` templates keyed by a code. Modules add their own with
+``register`` so that a code is defined next to the code that raises it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+LANGUAGES = ("en", "zh-CN")
+
+_CATALOGUE: dict[str, tuple[str, str]] = {
+    # generic words
+    "row": ("row", "第"),
+    "problems_found": ("{n} problem(s) found; nothing was written:",
+                       "发现 {n} 个问题，未写入任何内容："),
+    # workbook-level
+    "file_missing": ("the file does not exist", "文件不存在"),
+    "file_not_workbook": ("is not an Excel workbook (.xlsx or .xlsm); got {kind}. Save it as an "
+                          "Excel Workbook and try again",
+                          "不是 Excel 工作簿(.xlsx 或 .xlsm)，而是 {kind}。请另存为 Excel 工作簿后重试"),
+    "file_corrupt": ("cannot be read as a workbook ({detail}); the file may be damaged or "
+                     "truncated", "无法作为工作簿读取({detail})，文件可能已损坏或不完整"),
+    "file_encrypted": ("is password-protected; remove the password (File > Info > Protect "
+                       "Workbook) and try again",
+                       "受密码保护；请先取消密码(文件 > 信息 > 保护工作簿)再重试"),
+    "file_exists": ("already exists; choose another path or pass --force",
+                    "已存在；请选择其他路径或使用 --force"),
+    "file_open_in_excel": ("is open in Excel ({owner} found); close it in Excel first, or use "
+                           "the ribbon buttons inside Excel",
+                           "正在 Excel 中打开(发现 {owner})；请先在 Excel 中关闭，或在 Excel 内使用功能区按钮"),
+    "file_locked": ("is being written by another sop-xl run ({holder}, since {since}); wait for "
+                    "it to finish", "正被另一个 sop-xl 进程写入({holder}，开始于 {since})；请等待其完成"),
+    # sheet and header level
+    "sheet_missing": ("sheet {sheet!r} is missing (expected a sheet named {en!r} or {zh!r})",
+                      "缺少工作表 {sheet!r}(应命名为 {en!r} 或 {zh!r})"),
+    "column_missing": ("required column {column!r} is missing from the header row (row "
+                       "{header_row}); expected one of {labels}",
+                       "标题行(第 {header_row} 行)缺少必填列 {column!r}；应为 {labels} 之一"),
+    "column_duplicate": ("column {column!r} appears twice in the header row (columns {cols})",
+                         "标题行中列 {column!r} 出现两次(第 {cols} 列)"),
+    "merged_cells": ("merged cells {ref} in a data area; unmerge them so each row holds one "
+                     "record", "数据区域中存在合并单元格 {ref}；请取消合并，使每行为一条记录"),
+    "formula_in_input": ("holds a formula ({formula}) with no calculated value; open and save "
+                         "the workbook in Excel, or paste the cells as values",
+                         "包含没有计算结果的公式({formula})；请在 Excel 中打开并保存，或粘贴为数值"),
+    "cell_error": ("holds the error {value}; expected {expected}",
+                   "包含错误值 {value}；应为{expected}"),
+    # cell level
+    "required": ("is blank; expected {expected}", "为空；应为{expected}"),
+    "bad_type": ("{value} is not {expected}", "{value} 不是{expected}"),
+    "below_min": ("{value} is below the minimum {min}; expected {expected}",
+                  "{value} 小于最小值 {min}；应为{expected}"),
+    "above_max": ("{value} is above the maximum {max}; expected {expected}",
+                  "{value} 大于最大值 {max}；应为{expected}"),
+    "not_allowed": ("{value} is not an allowed value; expected one of {allowed}",
+                    "{value} 不是允许的值；应为 {allowed} 之一"),
+    "duplicate_key": ("{value} is a duplicate of row {first}; each {key} may appear once",
+                      "{value} 与第 {first} 行重复；每个{key}只能出现一次"),
+    "unknown_ref": ("{value} is not in {target}; expected an existing {what}",
+                    "{value} 不在{target}中；应为已存在的{what}"),
+    "future_month": ("{value} is after the planning month {month}; history must be in the past",
+                     "{value} 晚于计划月 {month}；历史数据必须早于计划月"),
+    "delivered_gt_ordered": ("delivered {value} is more than ordered {ordered}",
+                             "已交货 {value} 大于订货 {ordered}"),
+    "end_before_start": ("{value} is before the start {start}", "{value} 早于开始 {start}"),
+    "family_required": ("is blank; a finished good needs a product family",
+                        "为空；成品必须有产品族"),
+    "bom_parent_purchased": ("parent {value} is a purchased part; purchased parts have no BOM",
+                             "父项 {value} 是外购件；外购件不能有物料清单"),
+    "bom_self": ("{value} is its own component", "{value} 不能是自身的子项"),
+    "bom_cycle": ("the BOM has a cycle: {path} (rows {rows})",
+                  "物料清单存在循环：{path}(第 {rows} 行)"),
+    "no_routing": ("item {value} is made in house but has no BOM line; expected components "
+                   "in the BOM sheet", "自制物料 {value} 没有物料清单行；请在物料清单中维护子项"),
+    "formula_injection": ("{value} starts with {char}; it is kept as text, never as a formula",
+                          "{value} 以 {char} 开头；已作为文本保存，不会作为公式执行"),
+    "setting_unknown": ("{value} is not a known setting; it is ignored",
+                        "{value} 不是已知的设置项，已忽略"),
+    "output_is_input": ("sheet {sheet!r} is an input sheet; a run never writes it",
+                        "工作表 {sheet!r} 是输入表；运行不会写入它"),
+    "period_gap": ("{value} leaves a gap after {prev}; expected consecutive periods",
+                   "{value} 与 {prev} 之间有间断；应为连续期间"),
+}
+
+
+def register(entries: dict[str, tuple[str, str]]) -> None:
+    """Add messages; a code may be defined only once."""
+    clash = set(entries) & set(_CATALOGUE)
+    if clash:
+        raise KeyError(f"message codes defined twice: {sorted(clash)}")
+    _CATALOGUE.update(entries)
+
+
+def message(code: str, lang: str = "en", **params: Any) -> str:
+    """The message for ``code`` in ``lang`` ("en" or "zh-CN"), formatted with ``params``."""
+    en, zh = _CATALOGUE[code]
+    template = zh if lang.lower().startswith("zh") else en
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError):
+        return template
+
+
+def codes() -> frozenset[str]:
+    return frozenset(_CATALOGUE)

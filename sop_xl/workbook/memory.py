@@ -1,0 +1,43 @@
+"""An in-memory backend: sheets as lists of values. For tests and for pure Python use."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sop_xl.workbook.backend import Backend, RawSheet
+from sop_xl.workbook.sheet import Formula, SheetContent
+
+
+class MemoryBackend(Backend):
+    """Holds each sheet's values (formulas reduced to their computed value) and its
+    last written ``SheetContent`` for inspection."""
+
+    def __init__(self, name: str = "memory") -> None:
+        self.name = name
+        self.sheets: dict[str, list[list]] = {}
+        self.contents: dict[str, SheetContent] = {}
+        self.writes = 0
+
+    def sheet_names(self) -> list[str]:
+        return list(self.sheets)
+
+    def read_sheet(self, name: str) -> RawSheet:
+        for n, rows in self.sheets.items():
+            if n.lower() == name.lower():
+                return RawSheet(n, [list(r) for r in rows])
+        raise KeyError(name)
+
+    def write_sheets(self, contents: Sequence[SheetContent], *, remove: Sequence[str] = (),
+                     order: Sequence[str] | None = None) -> None:
+        for name in remove:
+            self.sheets.pop(name, None)
+            self.contents.pop(name, None)
+        for c in contents:
+            self.sheets[c.name] = [[v.value if isinstance(v, Formula) else v for v in row]
+                                   for row in c.rows]
+            self.contents[c.name] = c
+        if order:
+            rank = {n: i for i, n in enumerate(order)}
+            self.sheets = dict(sorted(self.sheets.items(),
+                                      key=lambda kv: rank.get(kv[0], len(rank))))
+        self.writes += 1

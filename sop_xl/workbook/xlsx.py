@@ -1,0 +1,362 @@
+"""SheetContent → SpreadsheetML: the worksheet part, its Table part and the style records.
+
+Written by hand rather than through openpyxl because a run must (1) write formulas together
+with the values Python computed (openpyxl cannot store a formula's cached value, and a
+workbook read by a non-recalculating client would show blanks), (2) write text as inline
+strings so the shared-string table of the planner's workbook is never rewritten, and
+(3) splice sheets into an existing package without loading it (sop_xl.workbook.package).
+Element order follows ECMA-376 Part 1, §18.3.1.99 (CT_Worksheet).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+from xml.sax.saxutils import escape
+
+import numpy as np
+
+from sop_xl.workbook.cells import cell_ref, col_letter
+from sop_xl.workbook.sheet import Formula, SheetContent
+from sop_xl.workbook.styles import CellStyle, DxfStyle, resolve
+
+NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_EPOCH = datetime(1899, 12, 30)
+
+
+def xml_text(s: str) -> str:
+    """Escape text for an element body; characters XML 1.0 forbids are dropped."""
+    return escape(_ILLEGAL.sub("", s))
+
+
+def xml_attr(s: str) -> str:
+    return escape(_ILLEGAL.sub("", s), {'"': "&quot;", "\n": "&#10;", "\r": "&#13;",
+                                        "\t": "&#9;"})
+
+
+def excel_serial(value: date | datetime) -> float:
+    """A date as an Excel serial number (1900 date system)."""
+    if isinstance(value, datetime):
+        delta = value.replace(tzinfo=None) - _EPOCH
+        return delta.days + delta.seconds / 86400 + delta.microseconds / 86400e6
+    return float((value - _EPOCH.date()).days)
+
+
+# -- style records ---------------------------------------------------------------------
+
+def font_xml(s: CellStyle) -> str:
+    parts = []
+    if s.bold:
+        parts.append("<b/>")
+    if s.italic:
+        parts.append("<i/>")
+    parts.append(f'<sz val="{s.size:g}"/>')
+    parts.append(f'<color rgb="FF{s.color}"/>' if s.color else '<color theme="1"/>')
+    parts.append('<name val="Calibri"/><family val="2"/><scheme val="minor"/>')
+    return "<font>" + "".join(parts) + "</font>"
+
+
+def fill_xml(rgb: str | None) -> str:
+    if not rgb:
+        return '<fill><patternFill patternType="none"/></fill>'
+    return (f'<fill><patternFill patternType="solid"><fgColor rgb="FF{rgb}"/>'
+            f'<bgColor indexed="64"/></patternFill></fill>')
+
+
+_BORDERS = {
+    None: "<border><left/><right/><top/><bottom/><diagonal/></border>",
+    "thin": ('<border><left style="thin"><color rgb="FFBFBFBF"/></left>'
+             '<right style="thin"><color rgb="FFBFBFBF"/></right>'
+             '<top style="thin"><color rgb="FFBFBFBF"/></top>'
+             '<bottom style="thin"><color rgb="FFBFBFBF"/></bottom><diagonal/></border>'),
+    "top": ('<border><left/><right/><top style="thin"><color rgb="FF7F7F7F"/></top>'
+            '<bottom/><diagonal/></border>'),
+    "bottom": ('<border><left/><right/><top/><bottom style="thin"><color rgb="FF7F7F7F"/>'
+               '</bottom><diagonal/></border>'),
+}
+
+
+def border_xml(kind: str | None) -> str:
+    return _BORDERS[kind]
+
+
+def xf_xml(s: CellStyle, font_id: int, fill_id: int, border_id: int, numfmt_id: int) -> str:
+    attrs = (f'numFmtId="{numfmt_id}" fontId="{font_id}" fillId="{fill_id}" '
+             f'borderId="{border_id}" xfId="0"')
+    if numfmt_id:
+        attrs += ' applyNumberFormat="1"'
+    attrs += ' applyFont="1" applyFill="1" applyBorder="1"'
+    align = ""
+    if s.halign or s.valign or s.wrap or s.indent:
+        a = []
+        if s.halign:
+            a.append(f'horizontal="{s.halign}"')
+        if s.valign:
+            a.append(f'vertical="{s.valign}"')
+        if s.wrap:
+            a.append('wrapText="1"')
+        if s.indent:
+            a.append(f'indent="{s.indent}"')
+            if not s.halign:
+                a.insert(0, 'horizontal="left"')
+        align = "<alignment " + " ".join(a) + "/>"
+        attrs += ' applyAlignment="1"'
+    prot = ""
+    if not s.locked:
+        prot = '<protection locked="0"/>'
+        attrs += ' applyProtection="1"'
+    inner = align + prot
+    return f"<xf {attrs}>{inner}</xf>" if inner else f"<xf {attrs}/>"
+
+
+def dxf_xml(d: DxfStyle) -> str:
+    font = ""
+    if d.color or d.bold:
+        font = "<font>" + ("<b/>" if d.bold else "") + (
+            f'<color rgb="FF{d.color}"/>' if d.color else "") + "</font>"
+    fill = ""
+    if d.fill:
+        fill = (f'<fill><patternFill patternType="solid"><fgColor rgb="FF{d.fill}"/>'
+                f'<bgColor rgb="FF{d.fill}"/></patternFill></fill>')
+    return f"<dxf>{font}{fill}</dxf>"
+
+
+# -- cells -----------------------------------------------------------------------------
+
+def _num(v: float) -> str:
+    r = repr(float(v))
+    return r[:-2] if r.endswith(".0") else r
+
+
+def _cell(ref: str, v: Any, s: int) -> str:
+    sa = f' s="{s}"' if s else ""
+    if v is None:
+        return f'<c r="{ref}"{sa}/>' if s else ""
+    t = type(v)
+    if t is float or t is np.float64 or t is np.float32:
+        if math.isnan(v) or math.isinf(v):
+            return f'<c r="{ref}"{sa}/>' if s else ""
+        return f'<c r="{ref}"{sa}><v>{_num(v)}</v></c>'
+    if t is int or t is np.int64 or t is np.int32:
+        return f'<c r="{ref}"{sa}><v>{int(v)}</v></c>'
+    if t is str:
+        if not v:
+            return f'<c r="{ref}"{sa}/>' if s else ""
+        return (f'<c r="{ref}"{sa} t="inlineStr"><is><t xml:space="preserve">'
+                f"{xml_text(v)}</t></is></c>")
+    if t is Formula:
+        f = f"<f>{xml_text(v.text)}</f>"
+        val = v.value
+        if val is None or (isinstance(val, float) and math.isnan(val)):
+            return f'<c r="{ref}"{sa}>{f}</c>'
+        if isinstance(val, bool | np.bool_):
+            return f'<c r="{ref}"{sa} t="b">{f}<v>{int(val)}</v></c>'
+        if isinstance(val, str):
+            return f'<c r="{ref}"{sa} t="str">{f}<v>{xml_text(val)}</v></c>'
+        return f'<c r="{ref}"{sa}>{f}<v>{_num(val)}</v></c>'
+    if t is bool or t is np.bool_:
+        return f'<c r="{ref}"{sa} t="b"><v>{int(v)}</v></c>'
+    if isinstance(v, datetime | date):
+        return f'<c r="{ref}"{sa}><v>{_num(excel_serial(v))}</v></c>'
+    if isinstance(v, np.integer):
+        return f'<c r="{ref}"{sa}><v>{int(v)}</v></c>'
+    if isinstance(v, np.floating):
+        return _cell(ref, float(v), s)
+    if hasattr(v, "to_timestamp"):  # pandas Period: its first day
+        return _cell(ref, v.to_timestamp().to_pydatetime().date(), s)
+    if hasattr(v, "to_pydatetime"):  # pandas Timestamp
+        if v != v:  # NaT
+            return f'<c r="{ref}"{sa}/>' if s else ""
+        return _cell(ref, v.to_pydatetime(), s)
+    return _cell(ref, str(v), s)
+
+
+def style_grid(content: SheetContent, xf_of: Mapping[CellStyle, int]) -> np.ndarray:
+    """The xf index of every cell, later style ranges painting over earlier ones."""
+    grid = np.zeros((max(content.n_rows, 1), max(content.n_cols, 1)), dtype=np.int32)
+    for sr in content.styles:
+        b = sr.box
+        grid[b.top:b.bottom + 1, b.left:b.right + 1] = xf_of[resolve(sr.style)]
+    return grid
+
+
+# -- the worksheet part -----------------------------------------------------------------
+
+def worksheet_xml(content: SheetContent, xf_of: Mapping[CellStyle, int],
+                  dxf_of: Mapping[str, int], table_rid: str | None,
+                  extra_rels: list[tuple[str, str]] = ()) -> str:
+    """The worksheet part. ``extra_rels`` are (element, rId) pairs kept from the sheet this
+    one replaces, e.g. ("drawing", "rId3") so a planner's chart stays on the sheet."""
+    out: list[str] = [
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n',
+        f'<worksheet xmlns="{NS_MAIN}" xmlns:r="{NS_REL}">',
+    ]
+    pr = []
+    if content.tab_color:
+        pr.append(f'<tabColor rgb="FF{content.tab_color}"/>')
+    if content.outline_rows:
+        pr.append('<outlinePr summaryBelow="0"/>')
+    pr.append('<pageSetUpPr fitToPage="1"/>')
+    out.append("<sheetPr>" + "".join(pr) + "</sheetPr>")
+    n_rows, n_cols = content.n_rows, content.n_cols
+    if n_rows and n_cols:
+        out.append(f'<dimension ref="A1:{cell_ref(n_rows - 1, n_cols - 1)}"/>')
+    out.append(_sheet_views(content))
+    lvl = ' outlineLevelRow="1"' if content.outline_rows else ""
+    out.append(f'<sheetFormatPr defaultRowHeight="15"{lvl}/>')
+    out.append(_cols(content))
+    out.append("<sheetData>")
+    styles = style_grid(content, xf_of)
+    hidden = set(content.hidden_rows)
+    outlined = _outlined(content)
+    sw = styles.shape[1]
+    for r, row in enumerate(content.rows):
+        srow = styles[r] if r < styles.shape[0] else None
+        rn = r + 1
+        cells = []
+        for c, v in enumerate(row):
+            s = int(srow[c]) if srow is not None and c < sw else 0
+            if v is None and not s:
+                continue
+            cells.append(_cell(f"{col_letter(c)}{rn}", v, s))
+        # styled cells beyond the row's values (e.g. blank input cells)
+        if srow is not None and len(row) < sw:
+            for c in range(len(row), sw):
+                if srow[c]:
+                    cells.append(f'<c r="{col_letter(c)}{rn}" s="{int(srow[c])}"/>')
+        attrs = f'<row r="{rn}"'
+        if r in hidden:
+            attrs += ' hidden="1"'
+        if r in outlined:
+            attrs += ' outlineLevel="1"'
+        out.append(attrs + ">" + "".join(cells) + "</row>")
+    out.append("</sheetData>")
+    if content.protect:
+        out.append('<sheetProtection sheet="1" objects="1" scenarios="1" formatCells="0" '
+                   'formatColumns="0" formatRows="0" sort="0" autoFilter="0"/>')
+    if content.autofilter is not None and content.table is None:
+        out.append(f'<autoFilter ref="{content.autofilter.a1()}"/>')
+    out.append(_cond_formats(content, dxf_of))
+    out.append(_validations(content))
+    out.append('<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.6" header="0.3" '
+               'footer="0.3"/>')
+    out.append('<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" '
+               'fitToHeight="0"/>')
+    for element, rid in extra_rels:
+        out.append(f'<{element} r:id="{rid}"/>')
+    if table_rid:
+        out.append(f'<tableParts count="1"><tablePart r:id="{table_rid}"/></tableParts>')
+    out.append("</worksheet>")
+    return "".join(out)
+
+
+def _outlined(content: SheetContent) -> set[int]:
+    rows: set[int] = set()
+    for first, last in content.outline_rows:
+        rows.update(range(first, last + 1))
+    return rows
+
+
+def _sheet_views(content: SheetContent) -> str:
+    zoom = f' zoomScale="{content.zoom}" zoomScaleNormal="{content.zoom}"' \
+        if content.zoom != 100 else ""
+    view = f'<sheetView workbookViewId="0"{zoom}>'
+    if content.freeze and (content.freeze[0] or content.freeze[1]):
+        rows, cols = content.freeze
+        top_left = cell_ref(rows, cols)
+        if rows and cols:
+            pane = (f'<pane xSplit="{cols}" ySplit="{rows}" topLeftCell="{top_left}" '
+                    f'activePane="bottomRight" state="frozen"/>'
+                    f'<selection pane="topRight"/><selection pane="bottomLeft"/>'
+                    f'<selection pane="bottomRight" activeCell="{top_left}" sqref="{top_left}"/>')
+        elif rows:
+            pane = (f'<pane ySplit="{rows}" topLeftCell="{top_left}" activePane="bottomLeft" '
+                    f'state="frozen"/><selection pane="bottomLeft" activeCell="{top_left}" '
+                    f'sqref="{top_left}"/>')
+        else:
+            pane = (f'<pane xSplit="{cols}" topLeftCell="{top_left}" activePane="topRight" '
+                    f'state="frozen"/><selection pane="topRight" activeCell="{top_left}" '
+                    f'sqref="{top_left}"/>')
+        view += pane
+    return "<sheetViews>" + view + "</sheetView></sheetViews>"
+
+
+def _cols(content: SheetContent) -> str:
+    hidden = set(content.hidden_cols)
+    idx = sorted(set(content.col_widths) | hidden)
+    if not idx:
+        return ""
+    parts = []
+    for c in idx:
+        w = content.col_widths.get(c, 9.140625)
+        h = ' hidden="1"' if c in hidden else ""
+        parts.append(f'<col min="{c + 1}" max="{c + 1}" width="{w:g}" customWidth="1"{h}/>')
+    return "<cols>" + "".join(parts) + "</cols>"
+
+
+def _cond_formats(content: SheetContent, dxf_of: Mapping[str, int]) -> str:
+    out = []
+    for prio, cf in enumerate(content.cond_formats, start=1):
+        out.append(f'<conditionalFormatting sqref="{cf.box.a1()}"><cfRule type="expression" '
+                   f'dxfId="{dxf_of[cf.style]}" priority="{prio}"><formula>'
+                   f'{xml_text(cf.formula)}</formula></cfRule></conditionalFormatting>')
+    return "".join(out)
+
+
+def _validations(content: SheetContent) -> str:
+    if not content.validations:
+        return ""
+    out = [f'<dataValidations count="{len(content.validations)}">']
+    for v in content.validations:
+        attrs = [f'type="{v.kind}"']
+        f1 = f2 = None
+        if v.kind == "list":
+            f1 = '"' + ",".join(c.replace('"', '""') for c in v.choices) + '"'
+        elif v.minimum is not None and v.maximum is not None:
+            attrs.append('operator="between"')
+            f1, f2 = _num(v.minimum), _num(v.maximum)
+        elif v.minimum is not None:
+            attrs.append('operator="greaterThanOrEqual"')
+            f1 = _num(v.minimum)
+        elif v.maximum is not None:
+            attrs.append('operator="lessThanOrEqual"')
+            f1 = _num(v.maximum)
+        if v.allow_blank:
+            attrs.append('allowBlank="1"')
+        attrs.append('showInputMessage="1" showErrorMessage="1"')
+        if v.error:
+            attrs.append(f'error="{xml_attr(v.error[:225])}"')
+        if v.prompt:
+            attrs.append(f'prompt="{xml_attr(v.prompt[:255])}"')
+        attrs.append(f'sqref="{v.box.a1()}"')
+        body = ""
+        if f1 is not None:
+            body += f"<formula1>{xml_text(f1)}</formula1>"
+        if f2 is not None:
+            body += f"<formula2>{xml_text(f2)}</formula2>"
+        out.append(f"<dataValidation {' '.join(attrs)}>{body}</dataValidation>")
+    out.append("</dataValidations>")
+    return "".join(out)
+
+
+def table_xml(content: SheetContent, table_id: int) -> str:
+    """The Table part for ``content.table``; column names are the header cells' text."""
+    t = content.table
+    assert t is not None
+    header = content.rows[t.box.top][t.box.left:t.box.right + 1]
+    names = [str(h) for h in header]
+    cols = "".join(f'<tableColumn id="{i}" name="{xml_attr(n)}"/>'
+                   for i, n in enumerate(names, start=1))
+    ref = t.box.a1()
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<table xmlns="{NS_MAIN}" id="{table_id}" name="{t.name}" displayName="{t.name}" '
+            f'ref="{ref}" totalsRowShown="0"><autoFilter ref="{ref}"/>'
+            f'<tableColumns count="{len(names)}">{cols}</tableColumns>'
+            f'<tableStyleInfo name="{t.style}" showFirstColumn="0" showLastColumn="0" '
+            f'showRowStripes="1" showColumnStripes="0"/></table>')
