@@ -188,3 +188,41 @@ class FactoryCalendar:
             out[short] = np.datetime64(self.start) - (-target[short] * 7 // 5).astype(
                 "timedelta64[D]")
         return out
+
+
+def month_weights(buckets: Buckets, calendar: FactoryCalendar,
+                  months: Sequence[pd.Period]) -> np.ndarray:
+    """How each month's quantity spreads over the plan's buckets: a (months × buckets)
+    matrix whose rows sum to 1 for months inside the plan and 0 outside it.
+
+    Monthly buckets map a month to its own bucket; weekly buckets share a month out by the
+    working days each week has in that month (calendar days if the month has none)."""
+    w = np.zeros((len(months), len(buckets)))
+    if buckets.kind == "month":
+        for i, m in enumerate(months):
+            j = m.ordinal - pd.Period(buckets.start, "M").ordinal
+            if 0 <= j < len(buckets):
+                w[i, j] = 1.0
+        return w
+    for i, m in enumerate(months):
+        first, last = m.start_time.date(), m.end_time.date()
+        for j, p in enumerate(buckets):
+            lo, hi = max(first, p.start), min(last, p.end)
+            if lo <= hi:
+                w[i, j] = calendar.working_days(lo, hi)
+        total = calendar.working_days(first, last)
+        if total == 0:
+            for j, p in enumerate(buckets):
+                lo, hi = max(first, p.start), min(last, p.end)
+                w[i, j] = max(0, (hi - lo).days + 1)
+            total = (last - first).days + 1
+        # weeks outside the plan take their share away: a partial month stays partial
+        w[i] /= total
+    return w
+
+
+def bucket_months(buckets: Buckets) -> list[pd.Period]:
+    """The calendar months the plan's buckets touch, in order."""
+    first = pd.Period(buckets.start, "M")
+    last = pd.Period(buckets.end, "M")
+    return list(pd.period_range(first, last, freq="M"))

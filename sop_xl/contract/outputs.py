@@ -56,13 +56,17 @@ def _value(qty: str, cost_attr: str):
     return build
 
 
-def _demand_total(r: Any) -> str:
-    """Contracts + weighted projects + the forecast part + events (pieces).
+def _sum_of(*keys: str):
+    def build(r: Any) -> str:
+        return "+".join(r.cell(k) for k in keys)
+    return build
 
-    The forecast part is the sales assistants' forecast in the near term and the
-    statistical forecast net of contracts and projects beyond it (sop_xl.demand)."""
-    return "+".join(r.cell(k) for k in ("small_contracts", "large_contracts",
-                                          "projects_weighted", "forecast_part", "events"))
+
+# Contracts + weighted projects + the forecast part + events + adjustment (pieces). The
+# forecast part is the sales assistants' forecast in the near term and the statistical
+# forecast net of contracts and projects beyond it (sop_xl.demand).
+_demand_total = _sum_of("small_contracts", "large_contracts", "projects_weighted",
+                        "forecast_part", "events", "adjustment")
 
 
 ITEM_BLOCK = (
@@ -104,8 +108,9 @@ DEMAND_PLAN = SheetSpec(
         Measure("projects_unweighted", "Projects (unweighted, info)", "项目(未加权，参考)"),
         Measure("sales_forecast", "Sales forecast (excl. projects)", "销售预测(不含项目)"),
         Measure("stat_forecast", "Statistical forecast", "统计预测"),
-        Measure("forecast_part", "Forecast in plan", "计划采用预测", editable=True),
+        Measure("forecast_part", "Forecast in plan", "计划采用预测"),
         Measure("events", "Events", "事件调整"),
+        Measure("adjustment", "Planner adjustment", "计划员调整", editable=True),
         Measure("demand", "Demand plan", "需求计划", formula=_demand_total, bold=True),
     ),
 )
@@ -122,8 +127,9 @@ MPS = SheetSpec(
     measures=(
         Measure("forecast", "Forecast", "预测"),
         Measure("orders", "Customer orders", "客户订单"),
-        Measure("demand", "Demand", "需求", bold=True),
+        Measure("demand", "Demand", "需求", formula=_sum_of("forecast", "orders"), bold=True),
         Measure("receipts", "Scheduled receipts", "在途订单"),
+        Measure("suggested", "Suggested production", "建议生产"),
         Measure("production", "Planned production", "计划生产", editable=True, bold=True),
         Measure("projected", "Projected on hand", "预计库存",
                 formula=_projected(("receipts", "production"), "demand", "projected"),
