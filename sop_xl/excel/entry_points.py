@@ -1,7 +1,7 @@
 """The one list of ribbon buttons and the Python entry points they call.
 
 The ribbon XML (macros/customUI14.xml) and the VBA callbacks (macros/SopRibbon.bas) are
-text files kept in step with this list by tests/excel/test_macros_sync.py; the build
+text files kept in step with this list by tests/excel/test_xl_macros_sync.py; the build
 reads the text files, never this list, so what is committed is what ships.
 
 Each button calls ``sop_xl.excel.ribbon.<entry>()`` through xlwings ``RunPython`` from a
