@@ -1,0 +1,1 @@
+"""Excel front end: ribbon entry points, UDFs and the build of the macro workbooks."""
