@@ -138,10 +138,7 @@ def _events(inputs: Inputs, items: pd.Index, forecast: np.ndarray) -> np.ndarray
     plan_months = bucket_months(inputs.buckets)
     weights = month_weights(inputs.buckets, inputs.factory_calendar, plan_months)
     for e in ev.itertuples(index=False):
-        if e.scope == "item":
-            sel = (items == e.target)
-        else:
-            sel = fam == e.target
+        sel = items == e.target if e.scope == "item" else fam == e.target
         if not sel.any():
             continue
         span = np.zeros(len(inputs.buckets))

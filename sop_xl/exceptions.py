@@ -68,12 +68,14 @@ class ExceptionList:
     def __post_init__(self) -> None:
         self.rows: list[dict] = []
 
-    def add(self, severity: str, category: str, item: str, period: str, qty: float,
+    def add(self, severity: str, category: str, item: str, period: str, amount: float,
             code: str, source: str, **params) -> None:
+        """One row; ``amount`` is the quantity column (pieces or hours), ``params`` fill
+        the message."""
         self.rows.append({
             "severity": message(f"sev_{severity}", self.lang), "_rank": SEVERITY_ORDER[severity],
             "category": message(f"cat_{category}", self.lang), "item": item, "period": period,
-            "qty": float(qty), "message": message(code, self.lang, **params), "source": source,
+            "qty": float(amount), "message": message(code, self.lang, **params), "source": source,
         })
 
     def frame(self) -> pd.DataFrame:

@@ -274,7 +274,7 @@ RUN_LOG = SheetSpec(
 )
 
 PLAN_TAB = SheetSpec(
-    key="plan_tab", en="Plan", zh="计划", role=Role.LOG, layout=Layout.TABLE, order=50,
+    key="plan_tab", en="Plan version", zh="计划版本", role=Role.LOG, layout=Layout.TABLE, order=50,
     tab_color="FFC000", required=False,
     description_en="A saved plan version; never changed once written.",
     description_zh="已保存的计划版本，写入后不再改变。",
@@ -291,5 +291,5 @@ PLAN_TAB = SheetSpec(
 
 OUTPUT_SHEETS: tuple[SheetSpec, ...] = (
     STAT_FORECAST, DEMAND_PLAN, MPS, MRP, PURCHASE_PLAN, CAPACITY, PROJECTION, EXCEPTIONS,
-    VERSIONS, RUN_LOG,
+    VERSIONS, RUN_LOG, PLAN_TAB,
 )

@@ -44,8 +44,9 @@ class GridBlock:
 
 @dataclass
 class GridCondition:
-    """A conditional format on one measure's cells; ``formula`` uses {cell} for the cell
-    and {attr:key} for an attribute of the same row, e.g. "{cell}<{attr:safety_stock}"."""
+    """A conditional format on one measure's cells; ``formula`` uses {cell} for the cell,
+    {attr:key} for an attribute of the same row and {below:n} for the cell n rows below,
+    e.g. "{cell}<{attr:safety_stock}"."""
 
     measure: str
     formula: str
@@ -304,6 +305,8 @@ def _conditions(sheet: SheetContent, grid: Grid, lay: _Layout, labels: list[str]
         text = cond.formula.replace("{cell}", cell)
         for key, j in lay.attr_col.items():
             text = text.replace("{attr:" + key + "}", f"${col_letter(j)}{FIRST_ROW + 1}")
+        for k in range(1, len(lay.measures)):
+            text = text.replace("{below:" + str(k) + "}", cell_ref(FIRST_ROW + k, first))
         formula = f'AND(${mcol}{FIRST_ROW + 1}="{label}",{text})'
         box = Box(FIRST_ROW, first, last, lay.period_col(n_p - 1))
         sheet.cond_formats.append(CondFormat(box, formula, cond.style))

@@ -82,7 +82,8 @@ def table_name(key: str) -> str:
 
 def table_content(spec: SheetSpec, frame: pd.DataFrame | None, lang: str, *,
                   currency: str = "CNY", name: str | None = None, editable: bool = False,
-                  columns: list[Column] | None = None) -> SheetContent:
+                  columns: list[Column] | None = None,
+                  table: str | None = None) -> SheetContent:
     """A record table as an Excel Table: styled header, frozen, widths, number formats,
     and for input sheets unlocked cells and dropdowns / range checks from the contract."""
     cols = columns or list(spec.columns)
@@ -111,7 +112,7 @@ def table_content(spec: SheetSpec, frame: pd.DataFrame | None, lang: str, *,
             st = st.but(locked=False)
         sheet.style(1, j, last, j, st)
         sheet.col_widths[j] = width_of(c, labels[j])
-    sheet.table = TableDef(table_name(spec.key), Box(0, 0, last, ncol - 1))
+    sheet.table = TableDef(table or table_name(spec.key), Box(0, 0, last, ncol - 1))
     sheet.freeze = (1, 0)
     if editable:
         sheet.validations = input_validations(cols, lang, 1, max(last, 1000), currency)

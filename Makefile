@@ -1,0 +1,40 @@
+# Two commands on a fresh Linux machine (see README): `make demo` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+DEMO := workbooks/demo/sop_master.xlsx
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: demo test lint bench libreoffice clean
+
+$(BIN)/sop-xl: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+# The whole S&OP cycle on the embedded demo company.
+demo: $(BIN)/sop-xl
+	$(BIN)/sop-xl demo $(DEMO)
+	$(BIN)/sop-xl run $(DEMO)
+	@echo
+	@echo "The demo company's master workbook, planned: $(DEMO)"
+
+# LibreOffice is the real spreadsheet client the tests recalculate workbooks in.
+libreoffice:
+	@command -v soffice >/dev/null 2>&1 || { \
+	  echo "installing LibreOffice Calc (Debian package libreoffice-calc-nogui)"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libreoffice-calc-nogui >/dev/null; }
+
+lint: $(BIN)/sop-xl
+	$(BIN)/ruff check sop_xl tests bench
+
+test: $(BIN)/sop-xl libreoffice lint
+	$(BIN)/python -m pytest -q
+
+bench: $(BIN)/sop-xl
+	$(BIN)/python bench/io.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info

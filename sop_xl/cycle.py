@@ -1,0 +1,432 @@
+"""The monthly S&OP cycle as an explicit list of steps, each callable alone.
+
+Every step reads the validated inputs, recomputes what it builds on (cheap: everything but
+the statistical forecast, which is read back from its sheet unless the step is asked for),
+keeps what the planner typed into editable rows (demand adjustments, firmed MPS cells),
+and writes its sheets plus the Exceptions sheet in one atomic write. ``run`` does the whole
+month and saves a plan version. CLI, ribbon and tests all go through ``run_steps``.
+"""
+
+from __future__ import annotations
+
+import getpass
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from sop_xl import capacity as capacity_engine
+from sop_xl import contract, sheets
+from sop_xl import demand as demand_engine
+from sop_xl import inventory as inventory_engine
+from sop_xl import mps as mps_engine
+from sop_xl import mrp as mrp_engine
+from sop_xl import versions as versions_engine
+from sop_xl.exceptions import ExceptionList, below
+from sop_xl.forecast import ForecastResult, auto_forecast
+from sop_xl.inputs import Inputs
+from sop_xl.lot_sizing import LotRules
+from sop_xl.workbook.master import MasterWorkbook
+from sop_xl.workbook.sheet import SheetContent
+
+Progress = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    return None
+
+
+class PlanRun:
+    """One month's plan, computed lazily step by step from one set of inputs."""
+
+    def __init__(self, book: MasterWorkbook, inputs: Inputs, *, refresh_forecast: bool,
+                 progress: Progress = _quiet) -> None:
+        self.book = book
+        self.inputs = inputs
+        self.refresh_forecast = refresh_forecast
+        self.progress = progress
+        self.lang = book.language
+
+    # -- demand side ---------------------------------------------------------------------
+    def history(self) -> pd.DataFrame:
+        """Monthly shipped quantity per finished good, zero-filled to the month before the
+        plan so every item's forecast starts in the planning month."""
+        h = self.inputs.sales_history
+        fg = set(self.inputs.items_of_type("FG")["item"])
+        h = h[h["item"].isin(fg)]
+        g = h.groupby(["item", "month"], as_index=False)["shipped_qty"].sum()
+        last = self.inputs.settings.planning_month - 1
+        frames = []
+        for item, grp in g.groupby("item", sort=True):
+            idx = pd.period_range(grp["month"].min(), last, freq="M")
+            q = grp.set_index("month")["shipped_qty"].reindex(idx, fill_value=0.0)
+            frames.append(pd.DataFrame({"item": item, "period": idx, "quantity": q.to_numpy()}))
+        if not frames:
+            return pd.DataFrame({"item": pd.Series(dtype=object),
+                                 "period": pd.PeriodIndex([], freq="M"),
+                                 "quantity": pd.Series(dtype=float)})
+        return pd.concat(frames, ignore_index=True)
+
+    @cached_property
+    def forecast(self) -> ForecastResult:
+        if not self.refresh_forecast:
+            stored = self._stored_forecast()
+            if stored is not None:
+                return stored
+        self.progress("forecast: fitting models")
+        s = self.inputs.settings
+        horizon = s.horizon if s.bucket == "month" else int(np.ceil(s.horizon * 7 / 30.4)) + 1
+        it = self.inputs.items.set_index("item")
+        analogs = {k: v for k, v in it["analog_item"].dropna().items() if v}
+        families = it["family"].dropna().to_dict()
+        return auto_forecast(self.history(), horizon, 12, analogs=analogs, families=families,
+                             levels=(0.8, s.service_level))
+
+    def _stored_forecast(self) -> ForecastResult | None:
+        g = self.book.read_output_grid("stat_forecast")
+        if g is None or g.empty:
+            return None
+        f = g[(g["measure"] == "forecast") & g["value"].notna()]
+        if f.empty:
+            return None
+        out = pd.DataFrame({"item": f["item"].astype(str).to_numpy(),
+                            "period": pd.PeriodIndex(f["period"], freq="M"),
+                            "forecast": f["value"].to_numpy(float)})
+        low = g[g["measure"] == "lower"].set_index(["item", "period"])["value"]
+        up = g[g["measure"] == "upper"].set_index(["item", "period"])["value"]
+        key = pd.MultiIndex.from_arrays([f["item"], f["period"]])
+        out["lower"] = low.reindex(key).to_numpy()
+        out["upper"] = up.reindex(key).to_numpy()
+        out["model"] = ""
+        summary = g.drop_duplicates("item")[["item", "demand_class", "model", "mase", "note"]]
+        hist = g[g["measure"].isin(["history", "cleaned"])].pivot_table(
+            index=["item", "period"], columns="measure", values="value").reset_index()
+        if not hist.empty:
+            hist = pd.DataFrame({"item": hist["item"],
+                                 "period": pd.PeriodIndex(hist["period"], freq="M"),
+                                 "quantity": hist.get("history"),
+                                 "cleaned": hist.get("cleaned", hist.get("history")),
+                                 "outlier": False})
+        return ForecastResult(out, summary.reset_index(drop=True), hist)
+
+    @cached_property
+    def demand(self) -> demand_engine.DemandPlan:
+        self.progress("demand plan")
+        adj = self.book.read_output_grid("demand_plan")
+        if adj is not None:
+            adj = adj[adj["measure"] == "adjustment"][["item", "period", "value"]]
+        return demand_engine.plan(self.inputs, self.forecast.forecast, adj)
+
+    # -- supply side ---------------------------------------------------------------------
+    def _receipts(self) -> pd.DataFrame:
+        r = self.inputs.scheduled_receipts
+        if r.empty:
+            return pd.DataFrame({"item": [], "qty": [], "bucket": []})
+        b = self.inputs.buckets.index_of(list(r["due_date"]))
+        return pd.DataFrame({"item": r["item"].to_numpy(), "qty": r["qty"].to_numpy(float),
+                             "bucket": b})
+
+    def _item_receipts(self, items: pd.Index) -> np.ndarray:
+        out = np.zeros((len(items), len(self.inputs.buckets)))
+        r = self._receipts()
+        if r.empty:
+            return out
+        rows = items.get_indexer(r["item"])
+        b = np.clip(r["bucket"].to_numpy(), 0, None)
+        ok = (rows >= 0) & (b < out.shape[1])
+        np.add.at(out, (rows[ok], b[ok]), r["qty"].to_numpy(float)[ok])
+        return out
+
+    @cached_property
+    def mps(self) -> mps_engine.MPSResult:
+        self.progress("master production schedule")
+        d = self.demand
+        items = d.items
+        it = self.inputs.items.set_index("item").reindex(items)
+        on_hand = self.inputs.on_hand().reindex(items).fillna(0).to_numpy(float)
+        orders = d.orders
+        forecast = d["demand"] - orders
+        firm = self._firm_cells(items)
+        frozen_qty = self._frozen_quantities(items)
+        return mps_engine.plan(
+            forecast, orders, on_hand, self._item_receipts(items),
+            it["safety_stock"].fillna(0).to_numpy(float),
+            LotRules.from_items(self.inputs.items, items), self.inputs.working_days,
+            items=items, periods=d.periods, frozen=self.inputs.settings.frozen_periods,
+            frozen_qty=frozen_qty, firm=firm)
+
+    def _grid_matrix(self, grid: pd.DataFrame, measure: str, items: pd.Index) -> np.ndarray:
+        periods = self.inputs.buckets.labels
+        out = np.full((len(items), len(periods)), np.nan)
+        g = grid[grid["measure"] == measure]
+        r = items.get_indexer(g["item"].astype(str))
+        c = pd.Index(periods).get_indexer(g["period"])
+        ok = (r >= 0) & (c >= 0)
+        out[r[ok], c[ok]] = g["value"].to_numpy(float)[ok]
+        return out
+
+    def _firm_cells(self, items: pd.Index) -> np.ndarray | None:
+        """Planned-production cells the planner changed: value ≠ the suggestion shown."""
+        g = self.book.read_output_grid("mps")
+        if g is None or g.empty:
+            return None
+        prod = self._grid_matrix(g, "production", items)
+        sug = self._grid_matrix(g, "suggested", items)
+        changed = np.isfinite(prod) & (~np.isfinite(sug) | (np.abs(prod - sug) > 1e-6))
+        return np.where(changed, prod, np.nan)
+
+    def _frozen_quantities(self, items: pd.Index) -> np.ndarray | None:
+        """Production of the latest plan version of an earlier month, for the frozen
+        buckets; None when there is no earlier version (nothing is frozen yet)."""
+        s = self.inputs.settings
+        if s.frozen_periods <= 0:
+            return None
+        reg = self.book.read_output_table("versions")
+        if reg.empty:
+            return None
+        earlier = reg[reg["planning_month"].astype(str) < str(s.planning_month)]
+        if earlier.empty:
+            return None
+        sheet = str(earlier.iloc[-1]["sheet"])
+        if sheet not in self.book.backend.sheet_names():
+            return None
+        snap, _ = contract_read_plan_tab(self.book, sheet)
+        m = snap[(snap["section"] == "mps") & (snap["measure"] == "production")]
+        out = np.full((len(items), len(self.inputs.buckets)), np.nan)
+        labels = pd.Index(self.inputs.buckets.labels)
+        r = items.get_indexer(m["key"].astype(str))
+        c = labels.get_indexer(m["period"].astype(str))
+        ok = (r >= 0) & (c >= 0) & (c < s.frozen_periods)
+        out[r[ok], c[ok]] = m["qty"].to_numpy(float)[ok]
+        out[:, : s.frozen_periods] = np.nan_to_num(out[:, : s.frozen_periods], nan=0.0)
+        return out
+
+    @cached_property
+    def mrp(self) -> mrp_engine.MRPResult:
+        self.progress("material requirements")
+        return mrp_engine.plan(self.inputs.items, self.inputs.bom, self.mps.items,
+                               self.mps["production"], self.inputs.on_hand(), self._receipts(),
+                               self.inputs.buckets, self.inputs.factory_calendar)
+
+    @cached_property
+    def purchase_plan(self) -> pd.DataFrame:
+        return sheets.purchase_plan(self.inputs, self.mrp)
+
+    @cached_property
+    def capacity(self) -> capacity_engine.CapacityResult:
+        self.progress("rough-cut capacity")
+        # load from finished-good production and the made components' planned orders
+        mrp = self.mrp
+        items = self.mps.items.append(mrp.items)
+        production = np.vstack([self.mps["production"], mrp["planned_receipts"]])
+        return capacity_engine.plan(self.inputs.resources, self.inputs.resource_usage, items,
+                                    production, self.inputs.buckets,
+                                    self.inputs.factory_calendar)
+
+    @cached_property
+    def projection(self) -> inventory_engine.Projection:
+        return inventory_engine.project(self.mps, self.inputs.items, self.inputs.working_days)
+
+    # -- exceptions ----------------------------------------------------------------------
+    @cached_property
+    def exceptions(self) -> pd.DataFrame:
+        ex = ExceptionList(self.lang)
+        periods = self.inputs.buckets.labels
+        first = periods[0]
+        for c in self.demand.past_due_orders.itertuples(index=False):
+            ex.add("warning", "past_due_order", c.item, first,
+                   c.ordered_qty - (c.delivered_qty or 0), "msg_past_due_order", "demand",
+                   contract=c.contract, customer=c.customer or "",
+                   qty=c.ordered_qty - (c.delivered_qty or 0), due=str(c.due_month))
+        self._deviations(ex)
+        for r in self.mps.frozen_changes.itertuples(index=False):
+            ex.add("info", "frozen_change", r.item, r.period, r.suggested - r.frozen,
+                   "msg_frozen_change", "mps", suggested=r.suggested, frozen=r.frozen)
+        it = self.inputs.items.set_index("item")
+        below(self.mps["projected"], it["safety_stock"].reindex(self.mps.items).fillna(0)
+              .to_numpy(float), self.mps.items, periods, ex, "mps")
+        below(self.mrp["projected"], it["safety_stock"].reindex(self.mrp.items).fillna(0)
+              .to_numpy(float), self.mrp.items, periods, ex, "mrp")
+        for o in self.mrp.orders[self.mrp.orders["past_due"]].itertuples(index=False):
+            ex.add("critical", "past_due_release", o.item, first, o.qty,
+                   "msg_past_due_release", "mrp", qty=o.qty, due=str(o.due_date),
+                   lead=int(it.loc[o.item, "lead_time_days"]), release=str(o.release_date))
+        sr = self.inputs.scheduled_receipts
+        start = self.inputs.buckets.start
+        for r in sr[[d < start for d in sr["due_date"]]].itertuples(index=False):
+            ex.add("critical", "expedite", r.item, first, r.qty, "msg_expedite", "mrp",
+                   order=r.order, qty=r.qty, due=str(r.due_date))
+        for o in self.capacity.overloads.itertuples(index=False):
+            ex.add("warning", "overload", o.resource, o.period, o.overload, "msg_overload",
+                   "capacity", load=o.load, available=o.available,
+                   util=o.load / o.available if o.available else 0, overtime=o.overtime_hours,
+                   ahead=o.build_ahead or "-", outsource=o.outsource_hours)
+        return ex.frame()
+
+    def _deviations(self, ex: ExceptionList) -> None:
+        """Near-term sales forecasts far from the statistical forecast (pre-S&OP flags)."""
+        d = self.demand
+        thr = self.inputs.settings.deviation_threshold
+        sales, stat = d["sales_forecast"], d["stat_forecast"]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            dev = np.where(stat > 0, (sales - stat) / stat, np.nan)
+        flag = d.from_sales & (np.abs(np.nan_to_num(dev, nan=0)) > thr)
+        for i, p in zip(*np.nonzero(flag), strict=True):
+            ex.add("info", "deviation", d.items[i], d.periods[p], sales[i, p] - stat[i, p],
+                   "msg_deviation", "demand", sales=sales[i, p], stat=stat[i, p],
+                   dev=dev[i, p])
+
+    # -- versions ------------------------------------------------------------------------
+    def snapshot(self) -> pd.DataFrame:
+        fam = self.inputs.items.set_index("item")["family"]
+        cost = self.inputs.items.set_index("item")["unit_cost"]
+        price = self.inputs.items.set_index("item")["price"]
+        d, m, p, c = self.demand, self.mps, self.projection, self.capacity
+        parts = [
+            versions_engine.section_rows("demand", d.items, d.periods, d.rows,
+                                         ["demand", "forecast_part", "small_contracts",
+                                          "large_contracts", "projects_weighted"], fam,
+                                         price.reindex(d.items).fillna(0).to_numpy(float)),
+            versions_engine.section_rows("mps", m.items, m.periods, m.rows,
+                                         ["production", "projected"], fam,
+                                         cost.reindex(m.items).fillna(0).to_numpy(float)),
+            versions_engine.section_rows("projection", p.items, p.periods, p.rows,
+                                         ["projected"], fam, p.unit_cost),
+            versions_engine.section_rows("capacity", c.resources, c.periods, c.rows,
+                                         ["load", "available"]),
+        ]
+        pp = self.purchase_plan
+        if len(pp):
+            parts.append(pd.DataFrame({
+                "section": "purchase", "key": pp["item"], "family": pp["supplier"],
+                "measure": "purchase_qty", "period": pp["release_week"],
+                "qty": pp["qty"], "value": pp["value"]}))
+        snap = pd.concat(parts, ignore_index=True)
+        return snap.sort_values(["section", "key", "measure", "period"], kind="stable") \
+            .reset_index(drop=True)
+
+
+def contract_read_plan_tab(book: MasterWorkbook, sheet: str) -> tuple[pd.DataFrame, list]:
+    """A plan tab as a snapshot frame."""
+    from sop_xl.contract.read import read_table
+    return read_table(contract.sheet("plan_tab"), book.backend.read_sheet(sheet),
+                      book.language)
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str
+    en: str
+    zh: str
+    build: Callable[[PlanRun], list[SheetContent]]
+
+
+def _forecast(run: PlanRun) -> list[SheetContent]:
+    return [sheets.stat_forecast_sheet(run.inputs, run.forecast, run.lang)]
+
+
+def _demand(run: PlanRun) -> list[SheetContent]:
+    return [sheets.demand_sheet(run.inputs, run.demand, run.lang)]
+
+
+def _mps(run: PlanRun) -> list[SheetContent]:
+    return [sheets.mps_sheet(run.inputs, run.mps, run.lang)]
+
+
+def _mrp(run: PlanRun) -> list[SheetContent]:
+    return [sheets.mrp_sheet(run.inputs, run.mrp, run.lang),
+            sheets.purchase_sheet(run.inputs, run.purchase_plan, run.lang)]
+
+
+def _capacity(run: PlanRun) -> list[SheetContent]:
+    return [sheets.capacity_sheet(run.inputs, run.capacity, run.lang)]
+
+
+def _projection(run: PlanRun) -> list[SheetContent]:
+    return [sheets.projection_sheet(run.inputs, run.projection, run.lang)]
+
+
+def _version(run: PlanRun) -> list[SheetContent]:
+    s = run.inputs.settings
+    reg = run.book.read_output_table("versions").drop(columns="_row", errors="ignore")
+    version = versions_engine.next_version(reg)
+    snap = run.snapshot()
+    rec = versions_engine.new_record(version, s.planning_month, snap, author=s.author)
+    tab = sheets.table_content(contract.sheet("plan_tab"), snap, run.lang,
+                               currency=s.currency, name=rec.sheet,
+                               table=f"tblPlan_V{version}")
+    tab.protect = True
+    reg = pd.concat([reg, pd.DataFrame([rec.row()])], ignore_index=True)
+    return [tab, sheets.log_sheet(run.inputs, "versions", reg, run.lang, s.currency)]
+
+
+STEPS: tuple[Step, ...] = (
+    Step("forecast", "Statistical forecast", "统计预测", _forecast),
+    Step("demand", "Demand plan", "需求计划", _demand),
+    Step("mps", "Master production schedule", "主生产计划", _mps),
+    Step("mrp", "Material requirements and purchase plan", "物料需求与采购计划", _mrp),
+    Step("capacity", "Rough-cut capacity", "粗能力计划", _capacity),
+    Step("projection", "Inventory projection", "库存预测", _projection),
+    Step("version", "Save plan version", "保存计划版本", _version),
+)
+STEP_KEYS = tuple(s.key for s in STEPS)
+CYCLE = STEP_KEYS
+
+
+@dataclass
+class RunReport:
+    steps: list[str]
+    sheets: list[str]
+    seconds: float
+    exceptions: pd.DataFrame
+
+
+def run_steps(book: MasterWorkbook, keys: Sequence[str], *, progress: Progress = _quiet,
+              command: str = "run") -> RunReport:
+    """Run the named steps (in cycle order) and write their sheets, the Exceptions sheet
+    and a RunLog row in one write. Nothing is written if anything fails."""
+    t0 = time.perf_counter()
+    unknown = set(keys) - set(STEP_KEYS)
+    if unknown:
+        raise KeyError(f"unknown steps: {sorted(unknown)}")
+    progress("reading and validating inputs")
+    inputs = book.read_inputs()
+    run = PlanRun(book, inputs, refresh_forecast="forecast" in keys, progress=progress)
+    contents: list[SheetContent] = []
+    done = []
+    for step in STEPS:
+        if step.key in keys:
+            contents.extend(step.build(run))
+            done.append(step.key)
+    progress("exceptions")
+    exc = run.exceptions
+    contents.append(sheets.exceptions_sheet(inputs, exc, run.lang))
+    seconds = time.perf_counter() - t0
+    contents.append(_run_log(book, run, command, done, seconds, exc))
+    for c in contents:
+        if c.key != "plan_tab":
+            c.name = book.output_name(contract.sheet(c.key)) if c.key else c.name
+    progress("writing the workbook")
+    book.write(contents)
+    return RunReport(done, [c.name for c in contents], time.perf_counter() - t0, exc)
+
+
+def _run_log(book: MasterWorkbook, run: PlanRun, command: str, done: list[str],
+             seconds: float, exc: pd.DataFrame) -> SheetContent:
+    log = book.read_output_table("run_log").drop(columns="_row", errors="ignore")
+    summary = f"{len(exc)} exceptions"
+    row = {"run_at": pd.Timestamp.now().strftime("%Y-%m-%d %H:%M:%S"),
+           "user": _user(), "command": command, "steps": ", ".join(done),
+           "seconds": round(seconds, 2), "summary": summary}
+    log = pd.concat([log, pd.DataFrame([row])], ignore_index=True)
+    return sheets.log_sheet(run.inputs, "run_log", log, run.lang, run.inputs.settings.currency)
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name in some containers and services
+        return "unknown"

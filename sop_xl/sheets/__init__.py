@@ -1,0 +1,22 @@
+"""Engine results → the output sheets the planner sees (the contract's write side).
+
+One module per area: forecast, demand, supply; shared pieces in common."""
+
+from sop_xl.sheets.common import exceptions_sheet, log_sheet
+from sop_xl.sheets.demand import demand_sheet
+from sop_xl.sheets.forecast import stat_forecast_sheet
+from sop_xl.sheets.supply import (
+    capacity_sheet,
+    mps_sheet,
+    mrp_sheet,
+    projection_sheet,
+    purchase_plan,
+    purchase_sheet,
+)
+from sop_xl.workbook.render import table_content
+
+__all__ = [
+    "capacity_sheet", "demand_sheet", "exceptions_sheet", "log_sheet", "mps_sheet",
+    "mrp_sheet", "projection_sheet", "purchase_plan", "purchase_sheet", "stat_forecast_sheet",
+    "table_content",
+]
