@@ -115,4 +115,7 @@ def write_demo(path: Path | str, *, lang: str = "en", force: bool = False,
                planning_month: str = "2026-12", seed: int = 20261201) -> Path:
     """Write the demo company as a master workbook in ``lang`` ("en" or "zh-CN")."""
     company = build_demo(planning_month, seed)
-    return write_master(path, company.frames, company.settings, lang=lang, force=force)
+    # stamped with the planning month, so the same demo gives the same bytes
+    created = pd.Period(planning_month, "M").start_time.to_pydatetime()
+    return write_master(path, company.frames, company.settings, lang=lang, force=force,
+                        created=created)

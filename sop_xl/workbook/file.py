@@ -12,6 +12,7 @@ import io
 import re
 import zipfile
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
 from python_calamine import CalamineWorkbook
@@ -123,10 +124,14 @@ class FileBackend(Backend):
 
     @classmethod
     def create(cls, path: Path | str, contents: Sequence[SheetContent],
-               order: Sequence[str] | None = None) -> FileBackend:
-        """A new workbook file holding ``contents`` (the template, the demo company)."""
+               order: Sequence[str] | None = None,
+               created: datetime | None = None) -> FileBackend:
+        """A new workbook file holding ``contents`` (the template, the demo company).
+
+        ``created`` stamps the document properties; the same contents and stamp give the
+        same bytes, so generated workbooks can be committed and rebuilt."""
         path = Path(path)
-        pkg = Package(data=blank_workbook_bytes())
+        pkg = Package(data=blank_workbook_bytes(created or datetime.now()))
         placeholder = pkg.sheet_names()
         pkg.put_sheets(contents, order=order)
         pkg.put_sheets([], remove=placeholder)
@@ -134,13 +139,23 @@ class FileBackend(Backend):
         return cls(path, check=False)
 
 
-def blank_workbook_bytes() -> bytes:
-    """An empty workbook package from openpyxl: styles, theme and document properties."""
+def blank_workbook_bytes(created: datetime) -> bytes:
+    """An empty workbook package from openpyxl (styles, theme, document properties), with
+    fixed zip timestamps and ``created`` as its creation and modification time."""
     from openpyxl import Workbook
 
     buf = io.BytesIO()
     Workbook().save(buf)
-    return buf.getvalue()
+    stamp = created.strftime("%Y-%m-%dT%H:%M:%SZ")
+    out = io.BytesIO()
+    with zipfile.ZipFile(buf) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*",
+                              rb"\g<1>" + stamp.encode(), data)
+            dst.writestr(zipfile.ZipInfo(info.filename, (1980, 1, 1, 0, 0, 0)), data)
+    return out.getvalue()
 
 
 _CELL_TAG = re.compile(rb'<c\b[^>]*?\br="([A-Z]+[0-9]+)"[^>]*>')

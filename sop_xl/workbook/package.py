@@ -423,6 +423,13 @@ class Package:
         fd, tmp = tempfile.mkstemp(prefix=".~sopxl-", suffix=target.suffix,
                                    dir=target.parent)
         try:
+            # mkstemp makes the file private; keep the original's mode, or the umask's
+            if target.exists():
+                os.chmod(tmp, target.stat().st_mode & 0o7777)
+            else:
+                umask = os.umask(0)
+                os.umask(umask)
+                os.chmod(tmp, 0o666 & ~umask)
             with os.fdopen(fd, "wb") as fh:
                 self.write_to(fh)
                 fh.flush()
