@@ -34,7 +34,7 @@ libreoffice:
 	    fonts-wqy-microhei poppler-utils >/dev/null; }
 
 lint: $(BIN)/sop-xl
-	$(BIN)/ruff check sop_xl tests bench
+	$(BIN)/ruff check sop_xl tests bench docs
 
 test: $(BIN)/sop-xl libreoffice lint
 	$(BIN)/python -m pytest -q

@@ -27,11 +27,11 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sop_xl import sheets  # noqa: E402
-from sop_xl.cycle import STEPS, PlanRun, _run_log  # noqa: E402
-from sop_xl.forecast import ForecastResult  # noqa: E402
-from sop_xl.template import write_master  # noqa: E402
-from sop_xl.workbook.master import MasterWorkbook  # noqa: E402
+from sop_xl import sheets
+from sop_xl.cycle import STEPS, PlanRun, _run_log
+from sop_xl.forecast import ForecastResult
+from sop_xl.template import write_master
+from sop_xl.workbook.master import MasterWorkbook
 
 
 def synthetic_company(n_fg: int, seed: int = 7) -> tuple[dict[str, pd.DataFrame], dict]:

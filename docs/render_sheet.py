@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sop_xl.workbook.package import Package  # noqa: E402
+from sop_xl.workbook.package import Package
 
 
 def main() -> None:

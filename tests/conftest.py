@@ -12,9 +12,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from small_company import frames  # noqa: E402
+from small_company import frames
 
-from sop_xl.template import write_master  # noqa: E402
+from sop_xl.template import write_master
 
 
 def file_hash(path: Path) -> str:
