@@ -138,7 +138,8 @@ def _num(v: float) -> str:
 
 
 class _TextCache(dict):
-    """Escaped text by string: labels and item codes repeat on every row of a grid."""
+    """Escaped text by string: labels and item codes repeat on every row of a grid. Text
+    with nothing to escape (most formulas and codes) skips the cache."""
 
     def __missing__(self, key: str) -> str:
         value = xml_text(key)
@@ -146,12 +147,17 @@ class _TextCache(dict):
             self[key] = value
         return value
 
+    def escape(self, text: str) -> str:
+        if "&" in text or "<" in text or ">" in text or not text.isprintable():
+            return self[text]
+        return text
+
 
 def _value_xml(ref: str, v: Any, sa: str, text: _TextCache) -> str:
     """A cell that is not a plain float or str (those are handled inline, for speed)."""
     t = type(v)
     if t is Formula:
-        f = f"<f>{text[v.text]}</f>"
+        f = f"<f>{text.escape(v.text)}</f>"
         val = v.value
         if val is None or (isinstance(val, float) and math.isnan(val)):
             return f'<c r="{ref}"{sa}>{f}</c>'
@@ -265,6 +271,13 @@ def worksheet_xml(content: SheetContent, xf_of: Mapping[CellStyle, int],
                         add(f'<c r="{letters[c]}{rn}"{sa}/>')
                     continue
                 add(f'<c r="{letters[c]}{rn}"{sa}><v>{_num(v)}</v></c>')
+            elif t is Formula:
+                val = v.value
+                ft = text.escape(v.text)
+                if type(val) is float and val == val:
+                    add(f'<c r="{letters[c]}{rn}"{sa}><f>{ft}</f><v>{_num(val)}</v></c>')
+                else:
+                    add(_row_cell(f"{letters[c]}{rn}", v, sa, text))
             elif t is str and v:
                 add(f'<c r="{letters[c]}{rn}"{sa} t="inlineStr"><is><t xml:space="preserve">'
                     f"{text[v]}</t></is></c>")
