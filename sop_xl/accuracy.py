@@ -194,47 +194,60 @@ def _department_shares(history: pd.DataFrame, made_months: list[pd.Period],
     """Per made month and item, each department's share of the item's shipments over the
     ``window`` months ending the made month (all earlier history if that window is
     empty; no row at all for an item never shipped)."""
+    cols = ["item", "department", "share", "made_month"]
+    h = history[history["shipped_qty"].notna()]
+    if h.empty or not made_months:
+        return pd.DataFrame(columns=cols)
+    y = h.pivot_table(index=["item", "department"], columns="month", values="shipped_qty",
+                      aggfunc="sum")
+    start = min(min(y.columns), min(made_months) - window)
+    months = pd.period_range(start, max(max(y.columns), max(made_months)), freq="M")
+    v = np.nan_to_num(y.reindex(columns=months).to_numpy(float))
+    cum = np.concatenate([np.zeros((len(v), 1)), np.cumsum(v, axis=1)], axis=1)
+    item_codes, items = pd.factorize(y.index.get_level_values("item"))
     out = []
     for m in made_months:
-        h = history[history["month"] <= m]
-        recent = h[h["month"] > m - window]
-        g = recent.groupby(["item", "department"])["shipped_qty"].sum()
-        tot = g.groupby(level="item").transform("sum")
-        r = (g / tot.where(tot > 0)).dropna()
-        older = h.groupby(["item", "department"])["shipped_qty"].sum()
-        older = older[~older.index.get_level_values("item").isin(
-            r.index.get_level_values("item"))]
-        ot = older.groupby(level="item").transform("sum")
-        r = pd.concat([r, (older / ot.where(ot > 0)).dropna()])
-        f = r.rename("share").reset_index()
-        f["made_month"] = m
-        out.append(f)
-    if not out:
-        return pd.DataFrame(columns=["item", "department", "share", "made_month"])
-    return pd.concat(out, ignore_index=True)
+        t = m.ordinal - months[0].ordinal + 1  # cum[:, t] = shipments up to and with m
+        recent = cum[:, t] - cum[:, max(t - window, 0)]
+        upto = cum[:, t]
+        rt = np.bincount(item_codes, recent, len(items))[item_codes]
+        at = np.bincount(item_codes, upto, len(items))[item_codes]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = np.where(rt > 0, recent / rt, np.where(at > 0, upto / at, np.nan))
+        keep = np.isfinite(share) & (share > 0)
+        out.append(pd.DataFrame({"item": y.index.get_level_values("item")[keep],
+                                 "department": y.index.get_level_values("department")[keep],
+                                 "share": share[keep], "made_month": m}))
+    return pd.concat(out, ignore_index=True)[cols]
 
 
 def _scales(history: pd.DataFrame, rows: pd.DataFrame) -> np.ndarray:
-    """The MASE scale of each row's department-item series up to its made month."""
+    """The MASE scale of each row's department-item series: the mean absolute change
+    from one month to the next, from its first shipment up to the row's made month."""
     out = np.full(len(rows), np.nan)
-    series = history.groupby(["department", "item", "month"])["shipped_qty"].sum()
-    cache: dict[tuple, float] = {}
-    for i, (d, it, m) in enumerate(zip(rows["department"], rows["item"], rows["made_month"],
-                                       strict=True)):
-        k = (d, it, m)
-        if k not in cache:
-            try:
-                y = series.loc[(d, it)]
-            except KeyError:
-                cache[k] = np.nan
-                continue
-            y = y[y.index <= m]
-            if y.empty:
-                cache[k] = np.nan
-                continue
-            full = y.reindex(pd.period_range(y.index.min(), m, freq="M"), fill_value=0.0)
-            cache[k] = naive_scale(full.to_numpy(float))
-        out[i] = cache[k]
+    h = history[history["shipped_qty"].notna()]
+    if h.empty or rows.empty:
+        return out
+    y = h.pivot_table(index=["department", "item"], columns="month", values="shipped_qty",
+                      aggfunc="sum")
+    cols = pd.period_range(min(y.columns), max(y.columns), freq="M")
+    y = y.reindex(columns=cols)
+    seen = y.notna().to_numpy()
+    first = np.where(seen.any(axis=1), seen.argmax(axis=1), len(cols))
+    v = np.nan_to_num(y.to_numpy(float))
+    # running sum of |y_t − y_{t−1}|: the changes in (first, t] are cum[t] − cum[first]
+    cum = np.zeros_like(v)
+    cum[:, 1:] = np.cumsum(np.abs(np.diff(v, axis=1)), axis=1)
+    r = y.index.get_indexer(pd.MultiIndex.from_arrays([rows["department"], rows["item"]]))
+    t = np.asarray(rows["made_month"].array.asi8, dtype=np.int64) - cols[0].ordinal
+    t = np.minimum(t, len(cols) - 1)
+    ok = (r >= 0) & (t >= 0)
+    rr, tt = r[ok], t[ok]
+    f = first[rr]
+    n = tt - f
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sc = (cum[rr, tt] - cum[rr, np.minimum(f, len(cols) - 1)]) / n
+    out[ok] = np.where((n > 0) & (sc > 0), sc, np.nan)
     return out
 
 
@@ -262,7 +275,7 @@ def scorecard(rows: pd.DataFrame, families: pd.Series | dict) -> pd.DataFrame:
             ape = np.where(aa != 0, err / np.abs(aa), np.nan)
             sc = t["scale"].to_numpy(float)
             se = np.where(np.isfinite(sc) & (sc > 0), err / sc, np.nan)
-        cols = {"months": t["month"].astype(str), "actual": aa, "forecast": ff, "abs": err,
+        cols = {"months": t["month"].array.asi8, "actual": aa, "forecast": ff, "abs": err,
                 "ape": ape, "se": se}
         for ref in ("statistical", "naive"):
             rf = t[ref].to_numpy(float)

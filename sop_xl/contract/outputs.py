@@ -84,7 +84,7 @@ STAT_FORECAST = SheetSpec(
     "预测及区间。",
     block_columns=(*ITEM_BLOCK,
                    C("demand_class", "Demand class", "需求类型", width=12),
-                   C("model", "Model", "模型", width=16),
+                   C("model", "Model", "模型", width=24),
                    C("mase", "Backtest MASE", "回测MASE", Dtype.NUMBER, width=8,
                      help_en="Mean absolute error ÷ the naive forecast's; below 1 beats naive.",
                      help_zh="平均绝对误差 ÷ 朴素预测误差；小于1优于朴素预测。"),

@@ -33,17 +33,18 @@ register({
     "kpi_fva": (
         "FVA (forecast value added) = WAPE of the statistical (or naive) forecast − WAPE of "
         "this forecast, on the same items and months: positive = this forecast is better. "
-        "Red when negative.",
+        "Red when negative (below −0.05 points).",
         "预测增值 FVA = 统计(或朴素)预测的 WAPE − 本预测的 WAPE，在相同物料和月份上比较：正数表示"
-        "本预测更好。负数标红。"),
+        "本预测更好。为负(低于 −0.05 个百分点)标红。"),
     "kpi_scope": (
         "Lag 1 = made the month before the month forecast, lag 2 = two months before. Sales = "
         "the assistant's forecast + their department's open contracts and weighted projects "
-        "at the time. Errors are measured per item, department and month, then summed. "
-        "Months {first} to {last}; naive = the last month's actual shipments.",
+        "at the time. Errors are measured per item, department and month, then summed; each "
+        "forecast counts where it exists (sales: the items and months the assistants "
+        "forecast). Months {first} to {last}; naive = the last month's actual shipments.",
         "提前 1 个月 = 在预测月的前一个月制定，依此类推。销售 = 销售内勤预测 + 当时本部门的未交合同"
-        "和加权项目。误差按物料、部门和月份计算后汇总。统计月份 {first} 至 {last}；朴素预测 = "
-        "上月实际发货。"),
+        "和加权项目。误差按物料、部门和月份计算后汇总；各来源只在其存在处统计(销售：销售内勤预测"
+        "的物料和月份)。统计月份 {first} 至 {last}；朴素预测 = 上月实际发货。"),
     "kpi_empty": (
         "No archived forecast has actual shipments yet: accuracy appears once a month has "
         "passed since the first demand plan run.",
@@ -90,7 +91,7 @@ def kpi_sheet(inputs: Inputs, kpis: pd.DataFrame, lang: str) -> SheetContent:
             j = spec.keys.index(key)
             c = col_letter(j)
             sheet.cond_formats.append(CondFormat(Box(body.top, j, body.bottom, j),
-                                                 f"AND(ISNUMBER({c}{r0}),{c}{r0}<0)", "bad"))
+                                                 f"AND(ISNUMBER({c}{r0}),{c}{r0}<-0.0005)", "bad"))
     return sheet
 
 

@@ -5,11 +5,24 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sop_xl.accuracy import achievement_rate, bias, fva, mape, mase, naive_scale, wape
+from sop_xl.accuracy import (
+    achievement_rate,
+    bias,
+    comparison_rows,
+    fva,
+    mape,
+    mase,
+    naive_scale,
+    scorecard,
+    wape,
+)
+
+P = pd.Period
 
 ACTUAL = [90.0, 110.0, 50.0]
 FORECAST = [100.0, 100.0, 40.0]
@@ -62,3 +75,38 @@ def test_perfect_forecast_and_wape_identity(pairs):
         assert wape(a, a) == 0.0
         # WAPE is never below |bias|: netting errors can only shrink them
         assert wape(a, f) >= abs(bias(a, f)) - 1e-9
+
+
+def test_kpis_share_item_forecasts_to_departments_and_assistants():
+    """Item X ships 60 (D1) and 40 (D2) a month in Sep-Nov 2026, then 70 and 20 in
+    December. Made in November for December: statistical 100; S1 and S2 of D1 forecast
+    50 and 30, S3 of D2 forecasts 25 (sales views, pieces)."""
+    hist = pd.DataFrame(
+        [("X", P(m, "M"), d, q) for m in ("2026-09", "2026-10", "2026-11")
+         for d, q in (("D1", 60.0), ("D2", 40.0))]
+        + [("X", P("2026-12", "M"), "D1", 70.0), ("X", P("2026-12", "M"), "D2", 20.0)],
+        columns=["item", "month", "department", "shipped_qty"])
+    nov, dec = P("2026-11", "M"), P("2026-12", "M")
+    arch = pd.DataFrame(
+        [(nov, dec, 1, "statistical", "", "", "X", 100.0),
+         (nov, dec, 1, "sales", "S1", "D1", "X", 50.0),
+         (nov, dec, 1, "sales", "S2", "D1", "X", 30.0),
+         (nov, dec, 1, "sales", "S3", "D2", "X", 25.0)],
+        columns=["made_month", "month", "lag", "source", "assistant", "department", "item",
+                 "qty"])
+    rows = comparison_rows(arch, hist, planning_month=P("2027-01", "M"), share_months=3)
+    r = rows.set_index("assistant")
+    # D1 holds 60 % of X: statistical 60, actual 70, shared 50:30 between S1 and S2
+    assert r.loc["S1", ["actual", "statistical", "naive"]].tolist() == \
+        pytest.approx([70 * 50 / 80, 60 * 50 / 80, 60 * 50 / 80])
+    assert r.loc["S3", ["actual", "statistical", "sales", "naive"]].tolist() == \
+        pytest.approx([20, 40, 25, 40])
+    k = scorecard(rows, {"X": "F"}).set_index(["level", "key", "source"])
+    d1 = k.loc[("department", "D1", "sales")]
+    assert (d1["actual"], d1["forecast"]) == pytest.approx((70, 80))
+    assert d1["wape"] == pytest.approx(10 / 70) and d1["fva_stat"] == pytest.approx(0.0)
+    s3 = k.loc[("assistant", "S3", "sales")]
+    assert s3["wape"] == pytest.approx(0.25) and s3["fva_stat"] == pytest.approx(1.0 - 0.25)
+    t = k.loc[("total", "Total", "statistical")]
+    assert t["achievement"] == pytest.approx(0.9) and t["wape"] == pytest.approx(30 / 90)
+    assert k.loc[("item", "X", "sales"), "achievement"] == pytest.approx(90 / 105)

@@ -106,3 +106,32 @@ def test_contract_of_the_demand_sheets():
         assert len(labels) == len(set(labels))
     assert STEP_KEYS[0] == "accuracy" and "accuracy" in CYCLE
     assert contract.sheet("forecast_archive").role is contract.Role.LOG
+
+
+@pytest.mark.usefixtures("fake_forecast")
+def test_ship_ratio_far_term_through_the_cycle(master):
+    path = master(lambda f, s: s.update(far_method="ship_ratio"))
+    run_steps(MasterWorkbook.open(path), ["forecast", "demand"])
+    book = MasterWorkbook.open(path)
+    # the fake engine forecasts ordered quantity like shipments: A 100, B 40
+    ordered = grid_values(book, "stat_forecast", "ordered_forecast")
+    assert ordered.loc["A", "2027-03"] == 100
+    plan = grid_values(book, "demand_plan", "ship_ratio_forecast")
+    assert plan.loc["A"].tolist() == pytest.approx([111.0] * 6)  # × 1332 / 1200
+    ratio = book.read_output_grid("demand_plan").drop_duplicates("item").set_index("item")
+    assert ratio.loc["A", "ship_ratio"] == pytest.approx(1.11)
+    title = book.backend.read_sheet("DemandPlan").rows[0][0]
+    assert "ordered forecast × shipped/ordered ratio over 12 months" in title
+    # a later demand run reads the ordered forecast back instead of refitting
+    run_steps(MasterWorkbook.open(path), ["demand"])
+    again = grid_values(MasterWorkbook.open(path), "demand_plan", "forecast_part")
+    assert again.loc["A", "2027-03"] == pytest.approx(111.0)
+
+
+@pytest.mark.usefixtures("fake_forecast")
+def test_statistical_far_term_has_no_ship_ratio_rows(master):
+    path = master()
+    run_steps(MasterWorkbook.open(path), ["forecast", "demand"])
+    book = MasterWorkbook.open(path)
+    assert "ordered_forecast" not in set(book.read_output_grid("stat_forecast")["measure"])
+    assert "ship_ratio_forecast" not in set(book.read_output_grid("demand_plan")["measure"])
