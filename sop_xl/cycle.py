@@ -1,7 +1,8 @@
 """The monthly S&OP cycle as an explicit list of steps, each callable alone.
 
 Every step reads the validated inputs, recomputes what it builds on (cheap: everything but
-the statistical forecast, which is read back from its sheet unless the step is asked for),
+the statistical forecast, which is read back from its sheet unless the step is asked for
+or the stored forecast no longer starts in the planning month and covers the plan),
 keeps what the planner typed into editable rows (demand adjustments, firmed MPS cells),
 and writes its sheets plus the Exceptions sheet in one atomic write. ``run`` does the whole
 month and saves a plan version. CLI, ribbon and tests all go through ``run_steps``.
@@ -89,10 +90,22 @@ class PlanRun:
         return read_stat_forecast(self.book.read_output_grid("stat_forecast"),
                                   self.inputs.settings.service_level)
 
+    def _current(self, forecast: pd.DataFrame) -> bool:
+        """Does a stored forecast start in the planning month and cover the plan? A
+        forecast of an earlier month, or shorter than the plan, is fitted again."""
+        if forecast.empty:
+            return False
+        first = self.inputs.settings.planning_month
+        last = first + forecast_months(self.inputs) - 1
+        p = forecast["period"]
+        return bool(p.min() == first and p.max() >= last)
+
     @cached_property
     def forecast(self) -> ForecastResult:
-        if not self.refresh_forecast and self._stored[0] is not None:
-            return self._stored[0]
+        stored = self._stored[0]
+        if not self.refresh_forecast and stored is not None and \
+                self._current(stored.forecast):
+            return stored
         self.progress("forecast: fitting models")
         return self._fit(self.history())
 
@@ -108,8 +121,9 @@ class PlanRun:
         shipped/ordered ratio (Settings far_method = ship_ratio); else None."""
         if self.inputs.settings.far_method != "ship_ratio":
             return None
-        if not self.refresh_forecast and self._stored[1] is not None:
-            return self._stored[1]
+        stored = self._stored[1]
+        if not self.refresh_forecast and stored is not None and self._current(stored):
+            return stored
         hist = self.ordered_history()
         if hist.empty:
             return None

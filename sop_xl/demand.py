@@ -358,9 +358,8 @@ def _events(inputs: Inputs, items: pd.Index, forecast: np.ndarray,
             added[sel[0]] += per_bucket
             continue
         exact = whole and float(e.value).is_integer()
-        for k in np.flatnonzero(in_event):
-            split = disaggregate(float(e.value), share[sel], whole=exact)
-            added[sel] += split[:, None] * weights[k][None, :]
+        split = disaggregate(float(e.value), share[sel], whole=exact)  # pieces per month
+        added[sel] += split[:, None] * weights[in_event].sum(axis=0)[None, :]
     return forecast * (factor - 1.0) + added
 
 

@@ -13,7 +13,7 @@ import pandas as pd
 
 from sop_xl import contract
 from sop_xl.contract import Column, Dtype, SheetSpec, normalise_header
-from sop_xl.contract.read import Invalid, coerce, is_blank
+from sop_xl.contract.read import Invalid, coerce, is_blank, text_cells
 from sop_xl.demand import DemandPlan
 from sop_xl.errors import Problem, ValidationError
 from sop_xl.hierarchy import NO_FAMILY
@@ -176,7 +176,7 @@ def editable_cells(book: MasterWorkbook, key: str, measure: str, *,
         row = raw.rows[r]
         if len(row) <= nb or is_blank(row[nb]) or normalise_header(row[nb]) not in labels:
             continue
-        owner = str(row[0]).strip() if not is_blank(row[0]) else ""
+        owner = text_cells([row[0]])[0] if not is_blank(row[0]) else ""
         for j, p in periods:
             v = row[j] if j < len(row) else None
             where = (spec.name(lang), r + 1, p, cell_ref(r, j))

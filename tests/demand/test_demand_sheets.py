@@ -9,12 +9,12 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from sop_xl import contract
+from sop_xl import contract, cycle
 from sop_xl.contract.demand_sheets import DEMAND_SHEETS
 from sop_xl.cycle import CYCLE, STEP_KEYS, run_steps
-from sop_xl.template import write_master
+from sop_xl.template import input_sheets, write_master
 from sop_xl.workbook.master import MasterWorkbook
-from tests.demand.fixtures import company, grid_values
+from tests.demand.fixtures import company, fake_auto_forecast, grid_values
 
 P = pd.Period
 
@@ -135,3 +135,27 @@ def test_statistical_far_term_has_no_ship_ratio_rows(master):
     book = MasterWorkbook.open(path)
     assert "ordered_forecast" not in set(book.read_output_grid("stat_forecast")["measure"])
     assert "ship_ratio_forecast" not in set(book.read_output_grid("demand_plan")["measure"])
+
+
+def test_a_stale_stored_forecast_is_fitted_again(master, monkeypatch):
+    calls = []
+    fake = fake_auto_forecast()
+
+    def counting(history, horizon, *a, **kw):
+        calls.append(horizon)
+        return fake(history, horizon, *a, **kw)
+
+    monkeypatch.setattr(cycle, "auto_forecast", counting)
+    path = master()
+    run_steps(MasterWorkbook.open(path), ["forecast", "demand"])
+    run_steps(MasterWorkbook.open(path), ["demand"])
+    assert calls == [12]  # the stored forecast starts in the planning month: reused
+    # a longer plan than the stored forecast covers: fitted again for 18 months
+    book = MasterWorkbook.open(path)
+    f, s = company()
+    s["horizon"] = 18
+    book.backend.write_sheets(input_sheets(f, {**s, "language": "en"}, "en"))
+    run_steps(MasterWorkbook.open(path), ["demand"])
+    assert calls == [12, 18]
+    st = grid_values(MasterWorkbook.open(path), "demand_plan", "stat_forecast")
+    assert st.loc["A"].tolist() == [100.0] * 18
