@@ -75,7 +75,9 @@ SETTINGS = SheetSpec(
           "forecast for these months; statistical beyond.",
           help_zh="近期需求计划由合同、项目和销售预测组成，之后使用统计预测。"),
         C("far_method", "Far horizon method", "远期方法", choices=FAR_METHODS,
-          default="statistical"),
+          default="statistical", help_en="Ratio of shipments to sales: the statistical "
+          "forecast of ordered quantity × shipped ÷ ordered over the share window.",
+          help_zh="发货/销售比例：订货数量的统计预测 × 比例计算期内的发货 ÷ 订货。"),
         C("deviation_threshold", "Forecast deviation flag", "预测偏差阈值", Dtype.PERCENT,
           min=0, max=10, default=0.2),
         C("share_months", "Share window", "比例计算月数", Dtype.INT, "months", min=1, max=60,
