@@ -115,7 +115,7 @@ FORECAST_ARCHIVE = SheetSpec(
           help_en="The month before the planning month: the cycle runs at its end.",
           help_zh="计划月的前一个月：在该月末运行计划。"),
         C("month", "For month", "预测月", Dtype.MONTH, width=9),
-        C("lag", "Lag", "提前月数", Dtype.INT, "months", width=7),
+        C("lag", "Lag", "预测间隔", Dtype.INT, "months", width=7),
         C("source", "Source", "来源", choices=FORECAST_SOURCES, width=14),
         C("assistant", "Sales assistant", "销售内勤", width=14),
         C("department", "Department", "部门", width=18),
@@ -138,7 +138,7 @@ FORECAST_KPI = SheetSpec(
     columns=(
         C("level", "Level", "层级", choices=KPI_LEVELS, width=12),
         C("key", "Name", "名称", width=18),
-        C("lag", "Lag", "提前月数", Dtype.INT, "months", width=7),
+        C("lag", "Lag", "预测间隔", Dtype.INT, "months", width=7),
         C("source", "Source", "预测来源", choices=FORECAST_SOURCES, width=15),
         C("months", "Months", "月数", Dtype.INT, width=7),
         C("actual", "Actual shipped", "实际发货", Dtype.NUMBER, "pcs"),

@@ -66,9 +66,10 @@ def demand_sheet(inputs: Inputs, plan: DemandPlan, lang: str) -> SheetContent:
     states = {k: v for k, v in states.items() if (v != None).any()}  # noqa: E711
     far = (message("far_ship_ratio", lang, n=s.share_months) if plan.far_method == "ship_ratio"
            else message("far_statistical", lang))
-    head = (f"{title(inputs, 'demand_plan', lang)} — "
-            f"{message('near_term', lang, n=s.near_term_months)}; {far}; "
-            f"{message('flag_legend', lang, thr=s.deviation_threshold)}")
+    sep = "；" if lang.startswith("zh") else "; "
+    head = f"{title(inputs, 'demand_plan', lang)} — " + sep.join([
+        message("near_term", lang, n=s.near_term_months), far,
+        message("flag_legend", lang, thr=s.deviation_threshold)])
     grid = Grid(spec, plan.periods, blocks(attrs, plan.rows, measures, states=states),
                 workdays=inputs.working_days, title=head, measures=measures)
     return grid_content(grid, lang, s.currency)
