@@ -1,7 +1,8 @@
 """The monthly S&OP cycle as an explicit list of steps, each callable alone.
 
 Every step reads the validated inputs, recomputes what it builds on (cheap: everything but
-the statistical forecast, which is read back from its sheet unless the step is asked for),
+the statistical forecast, which is read back from its sheet unless the step is asked for
+or the stored forecast no longer starts in the planning month and covers the plan),
 keeps what the planner typed into editable rows (demand adjustments, firmed MPS cells),
 and writes its sheets plus the Exceptions sheet in one atomic write. ``run`` does the whole
 month and saves a plan version. CLI, ribbon and tests all go through ``run_steps``.
@@ -18,6 +19,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from sop_xl import accuracy as accuracy_engine
 from sop_xl import capacity as capacity_engine
 from sop_xl import contract, sheets
 from sop_xl import demand as demand_engine
@@ -29,6 +31,10 @@ from sop_xl.exceptions import ExceptionList, below
 from sop_xl.forecast import ForecastResult, auto_forecast
 from sop_xl.inputs import Inputs
 from sop_xl.lot_sizing import LotRules
+from sop_xl.sheets import demand as demand_sheets
+from sop_xl.sheets.demand import editable_cells, given_factors, read_archive
+from sop_xl.sheets.forecast import forecast_months, read_stat_forecast
+from sop_xl.sheets.kpi import kpi_sheet
 from sop_xl.workbook.master import MasterWorkbook
 from sop_xl.workbook.sheet import SheetContent
 
@@ -51,10 +57,10 @@ class PlanRun:
         self.lang = book.language
 
     # -- demand side ---------------------------------------------------------------------
-    def history(self) -> pd.DataFrame:
+    def history(self, h: pd.DataFrame | None = None) -> pd.DataFrame:
         """Monthly shipped quantity per finished good, zero-filled to the month before the
         plan so every item's forecast starts in the planning month."""
-        h = self.inputs.sales_history
+        h = self.inputs.sales_history if h is None else h
         fg = set(self.inputs.items_of_type("FG")["item"])
         h = h[h["item"].isin(fg)]
         g = h.groupby(["item", "month"], as_index=False)["shipped_qty"].sum()
@@ -70,55 +76,89 @@ class PlanRun:
                                  "quantity": pd.Series(dtype=float)})
         return pd.concat(frames, ignore_index=True)
 
-    @cached_property
-    def forecast(self) -> ForecastResult:
-        if not self.refresh_forecast:
-            stored = self._stored_forecast()
-            if stored is not None:
-                return stored
-        self.progress("forecast: fitting models")
+    def _fit(self, history: pd.DataFrame) -> ForecastResult:
         s = self.inputs.settings
-        horizon = s.horizon if s.bucket == "month" else int(np.ceil(s.horizon * 7 / 30.4)) + 1
         it = self.inputs.items.set_index("item")
         analogs = {k: v for k, v in it["analog_item"].dropna().items() if v}
         families = it["family"].dropna().to_dict()
-        return auto_forecast(self.history(), horizon, 12, analogs=analogs, families=families,
-                             levels=(0.8, s.service_level))
+        return auto_forecast(history, forecast_months(self.inputs), 12, analogs=analogs,
+                             families=families, levels=(0.8, s.service_level))
 
-    def _stored_forecast(self) -> ForecastResult | None:
-        g = self.book.read_output_grid("stat_forecast")
-        if g is None or g.empty:
+    @cached_property
+    def _stored(self) -> tuple[ForecastResult | None, pd.DataFrame | None]:
+        """The forecast (and ordered forecast) an earlier run wrote on StatForecast."""
+        return read_stat_forecast(self.book.read_output_grid("stat_forecast"),
+                                  self.inputs.settings.service_level)
+
+    def _current(self, forecast: pd.DataFrame) -> bool:
+        """Does a stored forecast start in the planning month and cover the plan? A
+        forecast of an earlier month, or shorter than the plan, is fitted again."""
+        if forecast.empty:
+            return False
+        first = self.inputs.settings.planning_month
+        last = first + forecast_months(self.inputs) - 1
+        p = forecast["period"]
+        return bool(p.min() == first and p.max() >= last)
+
+    @cached_property
+    def forecast(self) -> ForecastResult:
+        stored = self._stored[0]
+        if not self.refresh_forecast and stored is not None and \
+                self._current(stored.forecast):
+            return stored
+        self.progress("forecast: fitting models")
+        return self._fit(self.history())
+
+    def ordered_history(self) -> pd.DataFrame:
+        """Monthly ordered quantity per finished good (history rows that give one)."""
+        h = self.inputs.sales_history
+        h = h[h["ordered_qty"].notna()].assign(shipped_qty=h["ordered_qty"])
+        return self.history(h)
+
+    @cached_property
+    def ordered_forecast(self) -> pd.DataFrame | None:
+        """The statistical forecast of ordered quantity, when the far horizon uses the
+        shipped/ordered ratio (Settings far_method = ship_ratio); else None."""
+        if self.inputs.settings.far_method != "ship_ratio":
             return None
-        f = g[(g["measure"] == "forecast") & g["value"].notna()]
-        if f.empty:
+        stored = self._stored[1]
+        if not self.refresh_forecast and stored is not None and self._current(stored):
+            return stored
+        hist = self.ordered_history()
+        if hist.empty:
             return None
-        out = pd.DataFrame({"item": f["item"].astype(str).to_numpy(),
-                            "period": pd.PeriodIndex(f["period"], freq="M"),
-                            "forecast": f["value"].to_numpy(float)})
-        low = g[g["measure"] == "lower"].set_index(["item", "period"])["value"]
-        up = g[g["measure"] == "upper"].set_index(["item", "period"])["value"]
-        key = pd.MultiIndex.from_arrays([f["item"], f["period"]])
-        out["lower"] = low.reindex(key).to_numpy()
-        out["upper"] = up.reindex(key).to_numpy()
-        out["model"] = ""
-        summary = g.drop_duplicates("item")[["item", "demand_class", "model", "mase", "note"]]
-        hist = g[g["measure"].isin(["history", "cleaned"])].pivot_table(
-            index=["item", "period"], columns="measure", values="value").reset_index()
-        if not hist.empty:
-            hist = pd.DataFrame({"item": hist["item"],
-                                 "period": pd.PeriodIndex(hist["period"], freq="M"),
-                                 "quantity": hist.get("history"),
-                                 "cleaned": hist.get("cleaned", hist.get("history")),
-                                 "outlier": False})
-        return ForecastResult(out, summary.reset_index(drop=True), hist)
+        self.progress("forecast: ordered quantity (ship ratio)")
+        return self._fit(hist).forecast
 
     @cached_property
     def demand(self) -> demand_engine.DemandPlan:
         self.progress("demand plan")
-        adj = self.book.read_output_grid("demand_plan")
-        if adj is not None:
-            adj = adj[adj["measure"] == "adjustment"][["item", "period", "value"]]
-        return demand_engine.plan(self.inputs, self.forecast.forecast, adj)
+        adj = editable_cells(self.book, "demand_plan", "adjustment").rename(
+            columns={"key": "item"})
+        changes = editable_cells(self.book, "family_plan", "change",
+                                 whole=self.inputs.settings.whole_pieces).rename(
+            columns={"key": "family"})
+        return demand_engine.plan(self.inputs, self.forecast.forecast, adj,
+                                  ordered_forecast=self.ordered_forecast,
+                                  family_changes=changes, factors=given_factors(self.book))
+
+    @cached_property
+    def archive(self) -> pd.DataFrame:
+        """The ForecastArchive log with this run's forecasts appended."""
+        new = demand_engine.archive_rows(self.inputs, self.demand, self.forecast.forecast,
+                                         pd.Timestamp.now().strftime("%Y-%m-%d %H:%M"))
+        return demand_engine.append_archive(read_archive(self.book), new)
+
+    @cached_property
+    def kpis(self) -> pd.DataFrame:
+        """Forecast accuracy KPIs from the archive as it stood before this run."""
+        self.progress("forecast accuracy")
+        s = self.inputs.settings
+        rows = accuracy_engine.comparison_rows(read_archive(self.book), self.inputs.sales_history,
+                                        planning_month=s.planning_month, months=s.kpi_months,
+                                        share_months=s.share_months)
+        fam = self.inputs.items.set_index("item")["family"]
+        return accuracy_engine.scorecard(rows, fam)
 
     # -- supply side ---------------------------------------------------------------------
     def _receipts(self) -> pd.DataFrame:
@@ -241,7 +281,7 @@ class PlanRun:
                    c.ordered_qty - (c.delivered_qty or 0), "msg_past_due_order", "demand",
                    contract=c.contract, customer=c.customer or "",
                    qty=c.ordered_qty - (c.delivered_qty or 0), due=str(c.due_month))
-        self._deviations(ex)
+        demand_engine.demand_exceptions(self.demand, ex)
         for r in self.mps.frozen_changes.itertuples(index=False):
             ex.add("info", "frozen_change", r.item, r.period, r.suggested - r.frozen,
                    "msg_frozen_change", "mps", suggested=r.suggested, frozen=r.frozen)
@@ -265,19 +305,6 @@ class PlanRun:
                    util=o.load / o.available if o.available else 0, overtime=o.overtime_hours,
                    ahead=o.build_ahead or "-", outsource=o.outsource_hours)
         return ex.frame()
-
-    def _deviations(self, ex: ExceptionList) -> None:
-        """Near-term sales forecasts far from the statistical forecast (pre-S&OP flags)."""
-        d = self.demand
-        thr = self.inputs.settings.deviation_threshold
-        sales, stat = d["sales_forecast"], d["stat_forecast"]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            dev = np.where(stat > 0, (sales - stat) / stat, np.nan)
-        flag = d.from_sales & (np.abs(np.nan_to_num(dev, nan=0)) > thr)
-        for i, p in zip(*np.nonzero(flag), strict=True):
-            ex.add("info", "deviation", d.items[i], d.periods[p], sales[i, p] - stat[i, p],
-                   "msg_deviation", "demand", sales=sales[i, p], stat=stat[i, p],
-                   dev=dev[i, p])
 
     # -- versions ------------------------------------------------------------------------
     def snapshot(self) -> pd.DataFrame:
@@ -324,12 +351,21 @@ class Step:
     build: Callable[[PlanRun], list[SheetContent]]
 
 
+def _accuracy(run: PlanRun) -> list[SheetContent]:
+    return [kpi_sheet(run.inputs, run.kpis, run.lang)]
+
+
 def _forecast(run: PlanRun) -> list[SheetContent]:
-    return [sheets.stat_forecast_sheet(run.inputs, run.forecast, run.lang)]
+    return [sheets.stat_forecast_sheet(run.inputs, run.forecast, run.lang,
+                                       run.ordered_forecast)]
 
 
 def _demand(run: PlanRun) -> list[SheetContent]:
-    return [sheets.demand_sheet(run.inputs, run.demand, run.lang)]
+    i, d, lang = run.inputs, run.demand, run.lang
+    return [demand_sheets.demand_sheet(i, d, lang), demand_sheets.family_plan_sheet(i, d, lang),
+            demand_sheets.family_shares_sheet(i, d, lang),
+            demand_sheets.review_sheet(i, d, lang),
+            demand_sheets.archive_sheet(i, run.archive, lang)]
 
 
 def _mps(run: PlanRun) -> list[SheetContent]:
@@ -364,6 +400,7 @@ def _version(run: PlanRun) -> list[SheetContent]:
 
 
 STEPS: tuple[Step, ...] = (
+    Step("accuracy", "Forecast accuracy", "预测准确率", _accuracy),
     Step("forecast", "Statistical forecast", "统计预测", _forecast),
     Step("demand", "Demand plan", "需求计划", _demand),
     Step("mps", "Master production schedule", "主生产计划", _mps),
