@@ -54,14 +54,15 @@ def excel_value(v: Any) -> Any:
     if isinstance(v, float | np.floating):
         f = float(v)
         return None if math.isnan(f) or math.isinf(f) else f
+    if hasattr(v, "to_pydatetime") and type(v) is not datetime:
+        # pandas Timestamp, a datetime subclass xlwings may not take (NaT ≠ itself)
+        return None if v != v else v.to_pydatetime().replace(tzinfo=None)
     if isinstance(v, datetime):
         return v.replace(tzinfo=None)
     if isinstance(v, date):
         return datetime(v.year, v.month, v.day)
     if hasattr(v, "to_timestamp"):  # pandas Period: its first day, as the file backend
         return excel_value(v.to_timestamp().to_pydatetime().date())
-    if hasattr(v, "to_pydatetime"):  # pandas Timestamp (NaT is not equal to itself)
-        return None if v != v else v.to_pydatetime().replace(tzinfo=None)
     return excel_value(str(v))
 
 

@@ -494,8 +494,11 @@ class _TableApi:
 
 _BINOPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
            ast.Div: operator.truediv}
+_CMPOPS = {ast.Lt: operator.lt, ast.LtE: operator.le, ast.Gt: operator.gt,
+           ast.GtE: operator.ge, ast.Eq: operator.eq, ast.NotEq: operator.ne}
 _REF = re.compile(r"(?:('(?:[^']|'')+'|[A-Za-z_][\w.]*)!)?\$?([A-Z]{1,3})\$?(\d+)"
                   r"(?::\$?([A-Z]{1,3})\$?(\d+))?")
+_FUNCS = {"SUM": "_sum", "IF": "_if", "MAX": "_max", "MIN": "_min"}
 
 
 class _CalcError(Exception):
@@ -503,8 +506,26 @@ class _CalcError(Exception):
         self.text = text
 
 
+def _python_expr(formula: str, resolve: Callable[[re.Match[str]], str]) -> str:
+    """Excel formula text → a Python expression over resolved references."""
+    parts = re.split(r'("[^"]*")', formula[1:])  # leave string literals alone
+    out = []
+    for part in parts:
+        if part.startswith('"'):
+            out.append(part)
+            continue
+        part = _REF.sub(resolve, part)
+        for name, py in _FUNCS.items():
+            part = re.sub(rf"\b{name}\(", f"{py}(", part)
+        part = part.replace("<>", "!=")
+        part = re.sub(r"(?<![<>!=])=(?!=)", "==", part)
+        out.append(part)
+    return "".join(out)
+
+
 def _evaluate(sheet: FakeSheet, formula: str, depth: int = 0) -> Any:
-    """Excel: the value of a formula — arithmetic, SUM and references only."""
+    """Excel: the value of a formula — arithmetic, comparisons, SUM, MAX, MIN, IF (lazy)
+    and references, the subset sop_xl's planning grids use."""
     if depth > 50:
         raise _CalcError("#NUM!")
     if "#REF!" in formula:
@@ -533,11 +554,15 @@ def _evaluate(sheet: FakeSheet, formula: str, depth: int = 0) -> Any:
         refs[key] = values if m.group(4) else values[0]
         return key
 
-    expr = _REF.sub(resolve, formula[1:]).replace("SUM(", "_sum(")
     try:
-        tree = ast.parse(expr, mode="eval")
+        tree = ast.parse(_python_expr(formula, resolve), mode="eval")
     except SyntaxError:
         raise _CalcError("#NAME?") from None
+
+    def numbers(node: ast.AST) -> list[float]:
+        v = run(node)
+        return [x for x in (v if isinstance(v, list) else [v])
+                if isinstance(x, int | float) and not isinstance(x, bool)]
 
     def run(node: ast.AST) -> Any:
         if isinstance(node, ast.Expression):
@@ -556,20 +581,23 @@ def _evaluate(sheet: FakeSheet, formula: str, depth: int = 0) -> Any:
             if isinstance(node.op, ast.Div) and b == 0:
                 raise _CalcError("#DIV/0!")
             return _BINOPS[type(node.op)](a, b)
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                and node.func.id == "_sum"):
-            total = 0.0
-            for arg in node.args:
-                v = run(arg)
-                for x in v if isinstance(v, list) else [v]:
-                    total += x if isinstance(x, int | float) else 0.0
-            return total
+        if isinstance(node, ast.Compare) and len(node.ops) == 1:
+            return _CMPOPS[type(node.ops[0])](run(node.left), run(node.comparators[0]))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            fn, args = node.func.id, node.args
+            if fn == "_if":  # only the branch taken is calculated
+                return run(args[1]) if run(args[0]) else (run(args[2]) if len(args) > 2
+                                                          else False)
+            values = [x for a in args for x in numbers(a)]
+            if fn == "_sum":
+                return float(sum(values))
+            if fn == "_max":
+                return float(max(values, default=0.0))
+            if fn == "_min":
+                return float(min(values, default=0.0))
         raise _CalcError("#NAME?")
 
-    try:
-        out = run(tree)
-    except _CalcError:
-        raise
+    out = run(tree)
     return float(out) if isinstance(out, int | float) and not isinstance(out, bool) else out
 
 
