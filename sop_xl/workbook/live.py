@@ -339,6 +339,7 @@ class LiveBackend(Backend):
         active = self.book.sheets.active
         try:
             self._snapshot(plans, remove, journal)
+            self._free_table_names(plans, remove, journal)
             for k, plan in enumerate(plans, start=1):
                 self.status(f"writing {plan.name} ({k}/{len(plans)})")
                 self._write(plan, journal)
@@ -381,6 +382,26 @@ class LiveBackend(Backend):
             journal.saved[sheet.name.lower()] = _Saved(
                 sheet.name, present[name.lower()], backup, tables, protected,
                 removed=name in remove)
+
+    def _free_table_names(self, plans: Sequence[SheetPlan], remove: Sequence[str],
+                          journal: _Journal) -> None:
+        """A sheet that replaces one being removed under another name (a language switch)
+        takes its Table name: the old Table steps aside first, since Table names are
+        unique in a workbook and the old sheet goes only at the end."""
+        wanted = {p.table.name.lower() for p in plans if p.table is not None}
+        taken = {t.name.lower() for s in self.book.sheets for t in s.tables}
+        for name in remove:
+            sheet = self._sheet(name)
+            for table in sheet.tables:
+                if table.name.lower() not in wanted:
+                    continue
+                k = 1
+                while f"{table.name}_old{k}".lower() in taken:
+                    k += 1
+                with journal.at(name, "", f"renaming the Table {table.name}"):
+                    journal.touched.add(name.lower())
+                    table.name = f"{table.name}_old{k}"
+                taken.add(table.name.lower())
 
     def _free_name(self, prefix: str) -> str:
         taken = {n.lower() for n in self.sheet_names()}
@@ -584,6 +605,9 @@ class LiveBackend(Backend):
         for saved in journal.saved.values():
             if saved.removed and saved.name in journal.removed:
                 attempt(f"bringing back {saved.name!r}", lambda s=saved: self._revive(s))
+            elif saved.removed and saved.name.lower() in journal.touched:
+                attempt(f"the Table names of {saved.name!r}",
+                        lambda s=saved: self._retable(self._sheet(s.name), s))
             elif saved.name.lower() in journal.touched:
                 attempt(f"restoring {saved.name!r}", lambda s=saved: self._put_back(s))
         attempt("the sheet order", lambda: self._arrange(
