@@ -165,6 +165,11 @@ class Package:
                 removed_idx.append(old_index[entry.name.lower()])
                 self._drop_sheet_parts(entry, keep_drawings=False)
                 self._remove_rel(entry.rid)
+                # the worksheet part itself goes too, not left behind unreferenced
+                for part in (entry.part, _rels_part(entry.part)):
+                    if self.has(part):
+                        self.delete(part)
+                self._remove_override(entry.part)
                 self.sheets.remove(entry)
         # drop the replaced sheets' own parts first, so their table names become free
         kept_of: dict[str, list[tuple[str, str, str, str]]] = {}
