@@ -433,6 +433,13 @@ class Package:
                 fh.flush()
                 os.fsync(fh.fileno())
             self.close()  # Windows cannot replace a file this process still has open
+            # mkstemp makes the file 0600: keep the replaced file's mode, else a new file's
+            if target.exists():
+                os.chmod(tmp, target.stat().st_mode & 0o777)
+            else:
+                umask = os.umask(0)
+                os.umask(umask)
+                os.chmod(tmp, 0o666 & ~umask)
             os.replace(tmp, target)
         except BaseException:
             with _suppress():

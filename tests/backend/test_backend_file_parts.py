@@ -32,3 +32,11 @@ def test_removing_a_sheet_removes_its_part(tmp_path: Path) -> None:
         assert part.removeprefix("xl/") in rels
     assert types.count("worksheet+xml") == 2
     assert FileBackend(path).sheet_names() == ["Keep", "New"]
+
+
+def test_a_rewritten_file_keeps_its_permissions(tmp_path: Path) -> None:
+    path = tmp_path / "b.xlsx"
+    openpyxl.Workbook().save(path)
+    path.chmod(0o640)
+    FileBackend(path).write_sheets([SheetContent("New", [["n"]])])
+    assert path.stat().st_mode & 0o777 == 0o640  # not mkstemp's 0600
