@@ -77,7 +77,8 @@ def check_contents(contents: Sequence[SheetContent]) -> None:
     """Refuse, before anything is written, what Excel would refuse or repair: sheet names
     (1–31 characters, none of []:*?/\\, no leading or trailing apostrophe, not the
     reserved "History", each once), table names, unknown cell or conditional styles,
-    list validations longer than Excel's 255 characters."""
+    list validations with a separator in a choice or longer than Excel's 255
+    characters."""
     from sop_xl.workbook.styles import CELL_STYLES, DXF_STYLES, CellStyle
 
     seen: set[str] = set()
@@ -100,6 +101,9 @@ def check_contents(contents: Sequence[SheetContent]) -> None:
                                     or len(c.table.name) > 255):
             raise ContentError(f"sheet {name!r}: {c.table.name!r} cannot be a table name")
         for v in c.validations:
+            if v.kind == "list" and any("," in x or ";" in x for x in v.choices):
+                raise ContentError(f"sheet {name!r}: a choice for {v.box.a1()} holds a "
+                                   "list separator (, or ;)")
             if v.kind == "list" and len(",".join(v.choices)) > 255:
                 raise ContentError(f"sheet {name!r}: the list for {v.box.a1()} is longer "
                                    "than the 255 characters Excel allows")

@@ -28,8 +28,9 @@ that point at a sheet the write *removes* cannot be saved either way; removal co
 xlwings' own API covers almost everything (0.37.5+: data validation, conditional formats,
 Tables). What it lacks goes through the object model (``.api``) in ``ComCalls`` on
 Windows: cell locking, validation messages, removing a Table, freeze panes, zoom, tab
-colour, sheet protection. On macOS (``MacCalls``) those are skipped; a sheet whose old
-Table cannot be reused is refused with a clear error.
+colour, sheet protection, indents and row groups (xlwings has those two only for its
+Server). On macOS (``MacCalls``) these are skipped; a sheet whose old Table cannot be
+reused is refused with a clear error.
 """
 
 from __future__ import annotations
@@ -126,6 +127,12 @@ class ComCalls:
     def unlock(self, rng: Any) -> None:
         rng.api.Locked = False
 
+    def indent(self, rng: Any, level: int) -> None:
+        rng.api.IndentLevel = level  # xlwings' adjust_indent exists only for xlwings Server
+
+    def group_rows(self, rng: Any) -> None:
+        rng.api.EntireRow.Group()  # likewise Range.group
+
     def validation_text(self, rng: Any, v: Validation) -> None:
         api = rng.api.Validation
         api.IgnoreBlank = v.allow_blank
@@ -181,6 +188,12 @@ class MacCalls(ComCalls):
         return None
 
     def unlock(self, rng: Any) -> None:
+        return None
+
+    def indent(self, rng: Any, level: int) -> None:
+        return None
+
+    def group_rows(self, rng: Any) -> None:
         return None
 
     def validation_text(self, rng: Any, v: Validation) -> None:
@@ -465,7 +478,7 @@ class LiveBackend(Backend):
                 sheet.range(address).columns.hidden = True
         for address in plan.outline_rows:
             with journal.at(name, address, "grouped rows"):
-                sheet.range(address).group(by="rows")
+                self.calls.group_rows(sheet.range(address))
         if plan.table is not None:
             with journal.at(name, plan.table.box.a1(), f"the Table {plan.table.name}"):
                 self._table(sheet, plan.table, kept)
@@ -512,7 +525,7 @@ class LiveBackend(Backend):
         if s.wrap:
             rng.wrap_text = True
         if s.indent:
-            rng.adjust_indent(s.indent)
+            self.calls.indent(rng, s.indent)
         if s.border:
             for side in _BORDER_SIDES[s.border]:
                 edge = rng.borders[side]

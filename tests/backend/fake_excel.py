@@ -735,9 +735,6 @@ class FakeRange:
     vertical_alignment = property(lambda self: None, lambda self, v: self._fmt("valign", v))
     wrap_text = property(lambda self: None, lambda self, v: self._fmt("wrap", v))
 
-    def adjust_indent(self, amount: int) -> None:
-        self._fmt("indent", amount)
-
     @property
     def font(self) -> _Font:
         return _Font(self)
@@ -768,11 +765,6 @@ class FakeRange:
     @property
     def columns(self) -> _Lines:
         return _Lines(self, "columns")
-
-    def group(self, by: str | None = None) -> None:
-        self._call("group")
-        for t, _, b, _ in self.areas:
-            self.sheet.outline.append((t, b))
 
     def clear(self) -> None:
         self._call("clear")
@@ -951,9 +943,23 @@ class _RangeApi:
         self._r._call("autofilter")
         self._r.sheet.filters.append(self._r.address)
 
+    @property
+    def EntireRow(self) -> _EntireRow:
+        return _EntireRow(self._r)
+
     def __setattr__(self, key: str, value: Any) -> None:
-        assert key == "Locked"
-        self._r._fmt("locked", value)
+        assert key in ("Locked", "IndentLevel"), key
+        self._r._fmt({"Locked": "locked", "IndentLevel": "indent"}[key], value)
+
+
+class _EntireRow:
+    def __init__(self, rng: FakeRange) -> None:
+        self._r = rng
+
+    def Group(self) -> None:
+        self._r._call("group")
+        for t, _, b, _ in self._r.areas:
+            self._r.sheet.outline.append((t, b))
 
 
 def new_book(*sheets: str, name: str = "Plan.xlsm") -> FakeBook:

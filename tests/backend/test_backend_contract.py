@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from sop_xl.workbook.backend import ContentError
-from sop_xl.workbook.sheet import Box, Formula, SheetContent, TableDef
+from sop_xl.workbook.sheet import Box, Formula, SheetContent, TableDef, Validation
 from tests.backend.harnesses import Harness
 
 
@@ -151,6 +151,10 @@ def test_nothing_is_written_when_a_content_is_invalid(harness: Harness) -> None:
             b.write_sheets([good, SheetContent(name, [["x"]])])
     with pytest.raises(ContentError, match="written twice"):
         b.write_sheets([good, content("OUT", [["y"]])])
+    listed = content("L", [["kind"], ["a"]])
+    listed.validations = [Validation(Box(1, 0, 1, 0), "list", ("a", "b,c"))]
+    with pytest.raises(ContentError, match="list separator"):
+        b.write_sheets([good, listed])
     assert (b.sheet_names(), _state(b)) == before
 
 

@@ -168,8 +168,15 @@ def _content(name: str = "Out") -> SheetContent:
 
 def test_sheet_features_reach_excel() -> None:
     book = new_book("Inputs")
-    LiveBackend(book, calls=ComCalls()).write_sheets([_content()])
+    c = _content()
+    c.rows.append(["C", 3.0, "z"])
+    c.style(3, 0, 3, 0, "measure")  # indented
+    c.outline_rows = ((2, 3),)
+    c.hidden_rows = (3,)
+    LiveBackend(book, calls=ComCalls()).write_sheets([c])
     s = book.sheets["Out"]
+    assert s.cell("A4").fmt["indent"] == 1 and s.cell("A4").fmt["halign"] == "left"
+    assert s.outline == [(2, 3)] and s.hidden_rows == {3}
     assert [(t.name, t.box, t.table_style) for t in s.tables] == [
         ("tblOut", (0, 0, 2, 2), "TableStyleMedium2")]
     assert s.validations == [{"address": "$B$2:$B$3", "type": "decimal",
