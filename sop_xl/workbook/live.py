@@ -152,6 +152,7 @@ class ComCalls:
         """Frozen panes and zoom belong to the window: the sheet must be active."""
         w = sheet.book.app.api.ActiveWindow
         w.FreezePanes = False
+        w.ScrollRow, w.ScrollColumn = 1, 1  # a split is counted from the top-left shown
         w.SplitRow, w.SplitColumn = 0, 0
         if freeze and (freeze[0] or freeze[1]):
             w.SplitRow, w.SplitColumn = freeze
