@@ -258,7 +258,6 @@ class LiveBackend(Backend):
         self.step = step
         self.lang = lang
         self.calls = calls or (ComCalls() if sys.platform == "win32" else MacCalls())
-        self.tables_created = 0
 
     @classmethod
     def caller(cls, step: str | None = None) -> LiveBackend:
@@ -392,10 +391,10 @@ class LiveBackend(Backend):
                 protected = self.calls.protected(sheet)
                 copy = sheet.copy(after=self.book.sheets[len(self.book.sheets) - 1],
                                   name=backup)
+                journal.saved[sheet.name.lower()] = _Saved(
+                    sheet.name, present[name.lower()], backup, tables, protected,
+                    removed=name in remove)
                 copy.visible = False
-            journal.saved[sheet.name.lower()] = _Saved(
-                sheet.name, present[name.lower()], backup, tables, protected,
-                removed=name in remove)
 
     def _free_table_names(self, plans: Sequence[SheetPlan], remove: Sequence[str],
                           journal: _Journal) -> None:
@@ -490,6 +489,9 @@ class LiveBackend(Backend):
             with journal.at(name, v.box.a1(), "data validation"):
                 self._validation(sheet.range(v.box.a1()), v)
         with journal.at(name, "", "the sheet view"):
+            hidden = not sheet.visible  # a planner may hide an output sheet; it stays so
+            if hidden:
+                sheet.visible = True
             sheet.activate()  # window settings and relative rule formulas need it
             self.calls.window(sheet, plan.content.freeze, plan.content.zoom)
         # each new rule goes to the top of Excel's list: add the last first so the first
@@ -502,6 +504,10 @@ class LiveBackend(Backend):
         if plan.content.protect:
             with journal.at(name, "", "protecting the sheet"):
                 self.calls.protect(sheet)
+        if hidden:
+            with journal.at(name, "", "hiding the sheet again"):
+                sheet.visible = False  # Excel then shows the next sheet; the planner's
+                # active sheet is given back at the end of the write
 
     def _style(self, rng: Any, s: CellStyle) -> None:
         if s.numfmt != "General":
@@ -551,8 +557,7 @@ class LiveBackend(Backend):
                 self.calls.unlist(kept)
                 kept = None
         if kept is None:
-            kept = sheet.tables.add(source=rng, name=name, table_style_name=t.style)
-            self.tables_created += 1
+            sheet.tables.add(source=rng, name=name, table_style_name=t.style)
         else:
             if kept.name != name:
                 kept.name = name

@@ -233,6 +233,17 @@ def test_a_rewrite_keeps_references_from_the_planners_sheets() -> None:
     assert [t.name for t in book.sheets["Out"].tables] == ["tblOut"]
 
 
+def test_a_hidden_output_sheet_is_rewritten_and_stays_hidden() -> None:
+    book = new_book("Inputs")
+    backend = LiveBackend(book, calls=ComCalls())
+    backend.write_sheets([_content()])
+    book.sheets["Out"].visible = False
+    backend.write_sheets([_content()])
+    assert book.sheets["Out"].visible is False
+    assert book.sheets["Out"].freeze == (1, 1)
+    assert book.sheets.active.name == "Inputs"
+
+
 def test_table_names_stay_unique_in_the_workbook() -> None:
     book = new_book("Inputs")
     backend = LiveBackend(book, calls=ComCalls())
