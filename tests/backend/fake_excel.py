@@ -22,9 +22,7 @@ call raise the way pywin32 raises a COM error.
 
 from __future__ import annotations
 
-import ast
 import copy
-import operator
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -32,23 +30,19 @@ from datetime import datetime
 from typing import Any
 
 from sop_xl.workbook.cells import col_index, col_letter, parse_range
+from tests.backend.fake_calc import ErrorValue, FakeComError, cell_value
+from tests.backend.fake_range_parts import (
+    _Borders,
+    _CondFormats,
+    _Font,
+    _Lines,
+    _RangeApi,
+    _Validation,
+)
 
 MAX_ROW, MAX_COL = 1048576, 16384
 ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A")
 Box = tuple[int, int, int, int]  # 0-based, inclusive
-
-
-class FakeComError(Exception):
-    """Shaped like pywintypes.com_error: args[2] is the excepinfo tuple."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__(-2147352567, "Exception occurred.",
-                         (0, "Microsoft Excel", text, None, 0, -2146827284), None)
-
-
-@dataclass(frozen=True)
-class ErrorValue:
-    text: str
 
 
 @dataclass
@@ -492,127 +486,6 @@ class _TableApi:
 
 # -- ranges -------------------------------------------------------------------------------
 
-_BINOPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
-           ast.Div: operator.truediv}
-_CMPOPS = {ast.Lt: operator.lt, ast.LtE: operator.le, ast.Gt: operator.gt,
-           ast.GtE: operator.ge, ast.Eq: operator.eq, ast.NotEq: operator.ne}
-_REF = re.compile(r"(?:('(?:[^']|'')+'|[A-Za-z_][\w.]*)!)?\$?([A-Z]{1,3})\$?(\d+)"
-                  r"(?::\$?([A-Z]{1,3})\$?(\d+))?")
-_FUNCS = {"SUM": "_sum", "IF": "_if", "MAX": "_max", "MIN": "_min"}
-
-
-class _CalcError(Exception):
-    def __init__(self, text: str) -> None:
-        self.text = text
-
-
-def _python_expr(formula: str, resolve: Callable[[re.Match[str]], str]) -> str:
-    """Excel formula text → a Python expression over resolved references."""
-    parts = re.split(r'("[^"]*")', formula[1:])  # leave string literals alone
-    out = []
-    for part in parts:
-        if part.startswith('"'):
-            out.append(part)
-            continue
-        part = _REF.sub(resolve, part)
-        for name, py in _FUNCS.items():
-            part = re.sub(rf"\b{name}\(", f"{py}(", part)
-        part = part.replace("<>", "!=")
-        part = re.sub(r"(?<![<>!=])=(?!=)", "==", part)
-        out.append(part)
-    return "".join(out)
-
-
-def _evaluate(sheet: FakeSheet, formula: str, depth: int = 0) -> Any:
-    """Excel: the value of a formula — arithmetic, comparisons, SUM, MAX, MIN, IF (lazy)
-    and references, the subset sop_xl's planning grids use."""
-    if depth > 50:
-        raise _CalcError("#NUM!")
-    if "#REF!" in formula:
-        raise _CalcError("#REF!")
-    refs: dict[str, Any] = {}
-
-    def resolve(m: re.Match[str]) -> str:
-        sheet_name = m.group(1)
-        target = sheet
-        if sheet_name:
-            name = sheet_name.strip("'").replace("''", "'")
-            try:
-                target = sheet.book.sheets[name]
-            except KeyError:
-                raise _CalcError("#REF!") from None
-        r0, c0 = int(m.group(3)) - 1, col_index(m.group(2))
-        r1, c1 = (int(m.group(5)) - 1, col_index(m.group(4))) if m.group(4) else (r0, c0)
-        values = []
-        for r in range(r0, r1 + 1):
-            for c in range(c0, c1 + 1):
-                v = _cell_value(target, r, c, depth + 1)
-                if isinstance(v, ErrorValue):
-                    raise _CalcError(v.text)
-                values.append(v)
-        key = f"_r{len(refs)}"
-        refs[key] = values if m.group(4) else values[0]
-        return key
-
-    try:
-        tree = ast.parse(_python_expr(formula, resolve), mode="eval")
-    except SyntaxError:
-        raise _CalcError("#NAME?") from None
-
-    def numbers(node: ast.AST) -> list[float]:
-        v = run(node)
-        return [x for x in (v if isinstance(v, list) else [v])
-                if isinstance(x, int | float) and not isinstance(x, bool)]
-
-    def run(node: ast.AST) -> Any:
-        if isinstance(node, ast.Expression):
-            return run(node.body)
-        if isinstance(node, ast.Constant) and isinstance(node.value, int | float | str):
-            return node.value
-        if isinstance(node, ast.Name) and node.id in refs:
-            v = refs[node.id]
-            return 0.0 if v is None else v
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-            return -run(node.operand)
-        if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
-            a, b = run(node.left), run(node.right)
-            if not all(isinstance(x, int | float) for x in (a, b)):
-                raise _CalcError("#VALUE!")
-            if isinstance(node.op, ast.Div) and b == 0:
-                raise _CalcError("#DIV/0!")
-            return _BINOPS[type(node.op)](a, b)
-        if isinstance(node, ast.Compare) and len(node.ops) == 1:
-            return _CMPOPS[type(node.ops[0])](run(node.left), run(node.comparators[0]))
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-            fn, args = node.func.id, node.args
-            if fn == "_if":  # only the branch taken is calculated
-                return run(args[1]) if run(args[0]) else (run(args[2]) if len(args) > 2
-                                                          else False)
-            values = [x for a in args for x in numbers(a)]
-            if fn == "_sum":
-                return float(sum(values))
-            if fn == "_max":
-                return float(max(values, default=0.0))
-            if fn == "_min":
-                return float(min(values, default=0.0))
-        raise _CalcError("#NAME?")
-
-    out = run(tree)
-    return float(out) if isinstance(out, int | float) and not isinstance(out, bool) else out
-
-
-def _cell_value(sheet: FakeSheet, r: int, c: int, depth: int = 0) -> Any:
-    cell = sheet.cells_.get((r, c))
-    if cell is None:
-        return None
-    if cell.formula is not None:
-        try:
-            return _evaluate(sheet, cell.formula, depth)
-        except _CalcError as e:
-            return ErrorValue(e.text)
-    return cell.value
-
-
 class FakeRange:
     def __init__(self, sheet: FakeSheet, areas: list[Box]) -> None:
         self.sheet = sheet
@@ -673,7 +546,7 @@ class FakeRange:
         for row in range(t, b + 1):
             out = []
             for col in range(left, r + 1):
-                v = _cell_value(self.sheet, row, col)
+                v = cell_value(self.sheet, row, col)
                 if isinstance(v, ErrorValue):
                     v = v.text if self._opts.get("err_to_str") else None
                 out.append(v)
@@ -831,135 +704,6 @@ class FakeRange:
     @property
     def api(self) -> _RangeApi:
         return _RangeApi(self)
-
-
-class _Font:
-    def __init__(self, rng: FakeRange) -> None:
-        object.__setattr__(self, "_r", rng)
-
-    def __setattr__(self, key: str, value: Any) -> None:
-        self._r._fmt(f"font.{key}", value)
-
-
-class _Borders:
-    def __init__(self, rng: FakeRange) -> None:
-        self._r = rng
-
-    def __getitem__(self, side: str) -> _Border:
-        return _Border(self._r, side)
-
-
-class _Border:
-    def __init__(self, rng: FakeRange, side: str) -> None:
-        object.__setattr__(self, "_r", rng)
-        object.__setattr__(self, "_side", side)
-
-    def __setattr__(self, key: str, value: Any) -> None:
-        self._r._fmt(f"border.{self._side}.{key}", value)
-
-
-class _Lines:
-    def __init__(self, rng: FakeRange, kind: str) -> None:
-        object.__setattr__(self, "_r", rng)
-        object.__setattr__(self, "_kind", kind)
-
-    def __setattr__(self, key: str, value: Any) -> None:
-        assert key == "hidden"
-        r = self._r
-        r._call(f"{self._kind}.hidden")
-        target = r.sheet.hidden_rows if self._kind == "rows" else r.sheet.hidden_cols
-        for t, left, b, right in r.areas:
-            whole = (t, b) == (0, MAX_ROW - 1) if self._kind == "rows" else (
-                (left, right) == (0, MAX_COL - 1))
-            if whole and not value:
-                target.clear()
-                continue
-            span = range(t, b + 1) if self._kind == "rows" else range(left, right + 1)
-            for i in span:
-                (target.add if value else target.discard)(i)
-
-
-class _Validation:
-    def __init__(self, rng: FakeRange) -> None:
-        self._r = rng
-
-    def _set(self, kind: str, **rule: Any) -> None:
-        self._r._call("validation.set")
-        self._r.sheet._check_writable()
-        self._r.sheet.validations.append({"address": self._r.address, "type": kind, **rule})
-
-    def set_list(self, source: list[Any], in_cell_dropdown: bool = True) -> None:
-        self._set("list", source=list(source))
-
-    def set_whole_number(self, operator: str, a: Any, b: Any = None) -> None:
-        self._set("whole", operator=operator, formula1=a, formula2=b)
-
-    def set_decimal(self, operator: str, a: Any, b: Any = None) -> None:
-        self._set("decimal", operator=operator, formula1=a, formula2=b)
-
-    def set_date(self, operator: str, a: Any, b: Any = None) -> None:
-        self._set("date", operator=operator, formula1=a, formula2=b)
-
-
-class _ValidationApi:
-    def __init__(self, rng: FakeRange) -> None:
-        object.__setattr__(self, "_r", rng)
-
-    def __setattr__(self, key: str, value: Any) -> None:
-        r = self._r
-        r._call(f"validation.{key}")
-        found = [v for v in r.sheet.validations if v["address"] == r.address]
-        if not found:
-            raise FakeComError("no validation on this range")
-        found[-1][key] = value
-
-
-class _CondFormats:
-    def __init__(self, rng: FakeRange) -> None:
-        self._r = rng
-
-    def add_custom(self, formula: str, *, fill_color: Any = None, font_color: Any = None,
-                   font_bold: Any = None, font_italic: Any = None,
-                   stop_if_true: bool = False) -> None:
-        r = self._r
-        r._call("cond_format.add")
-        r.sheet._check_writable()
-        # Excel: the new rule goes to the top; relative references are relative to the
-        # active cell at the time the rule is added
-        r.sheet.cond_formats.insert(0, {
-            "address": r.address, "formula": formula, "fill": fill_color,
-            "font_color": font_color, "bold": font_bold, "relative_to": r.sheet.active_cell})
-
-
-class _RangeApi:
-    def __init__(self, rng: FakeRange) -> None:
-        object.__setattr__(self, "_r", rng)
-
-    @property
-    def Validation(self) -> _ValidationApi:
-        return _ValidationApi(self._r)
-
-    def AutoFilter(self) -> None:
-        self._r._call("autofilter")
-        self._r.sheet.filters.append(self._r.address)
-
-    @property
-    def EntireRow(self) -> _EntireRow:
-        return _EntireRow(self._r)
-
-    def __setattr__(self, key: str, value: Any) -> None:
-        assert key in ("Locked", "IndentLevel"), key
-        self._r._fmt({"Locked": "locked", "IndentLevel": "indent"}[key], value)
-
-
-class _EntireRow:
-    def __init__(self, rng: FakeRange) -> None:
-        self._r = rng
-
-    def Group(self) -> None:
-        self._r._call("group")
-        for t, _, b, _ in self._r.areas:
-            self._r.sheet.outline.append((t, b))
 
 
 def new_book(*sheets: str, name: str = "Plan.xlsm") -> FakeBook:
