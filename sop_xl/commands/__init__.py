@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import importlib
 
-MODULES: tuple[str, ...] = ()
+MODULES: tuple[str, ...] = (
+    "excel",
+    "language",
+)
 
 
 def register_all(subparsers) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 from python_calamine import CalamineWorkbook
 
 from sop_xl.errors import WorkbookError
-from sop_xl.workbook.backend import Backend, RawSheet
+from sop_xl.workbook.backend import Backend, RawSheet, check_contents
 from sop_xl.workbook.cells import parse_ref
 from sop_xl.workbook.package import Package
 from sop_xl.workbook.sheet import SheetContent
@@ -110,11 +110,16 @@ class FileBackend(Backend):
     # -- writing -------------------------------------------------------------------------
     def write_sheets(self, contents: Sequence[SheetContent], *, remove: Sequence[str] = (),
                      order: Sequence[str] | None = None) -> None:
+        check_contents(contents)
         pkg = self._pkg()
-        pkg.put_sheets(contents, remove=remove, order=order)
-        pkg.save(self.path)
-        self._package = None
-        self._calamine = None
+        try:
+            pkg.put_sheets(contents, remove=remove, order=order)
+            pkg.save(self.path)
+        finally:
+            # after a failed write too: the next read must see the file, not the edits
+            pkg.close()
+            self._package = None
+            self._calamine = None
 
     def close(self) -> None:
         if self._package is not None:

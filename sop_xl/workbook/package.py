@@ -165,6 +165,11 @@ class Package:
                 removed_idx.append(old_index[entry.name.lower()])
                 self._drop_sheet_parts(entry, keep_drawings=False)
                 self._remove_rel(entry.rid)
+                # the worksheet part itself goes too, not left behind unreferenced
+                for part in (entry.part, _rels_part(entry.part)):
+                    if self.has(part):
+                        self.delete(part)
+                self._remove_override(entry.part)
                 self.sheets.remove(entry)
         # drop the replaced sheets' own parts first, so their table names become free
         kept_of: dict[str, list[tuple[str, str, str, str]]] = {}
@@ -435,6 +440,13 @@ class Package:
                 fh.flush()
                 os.fsync(fh.fileno())
             self.close()  # Windows cannot replace a file this process still has open
+            # mkstemp makes the file 0600: keep the replaced file's mode, else a new file's
+            if target.exists():
+                os.chmod(tmp, target.stat().st_mode & 0o777)
+            else:
+                umask = os.umask(0)
+                os.umask(umask)
+                os.chmod(tmp, 0o666 & ~umask)
             os.replace(tmp, target)
         except BaseException:
             with _suppress():
