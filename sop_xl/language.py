@@ -215,9 +215,10 @@ def _outputs(book: MasterWorkbook, lang: str, currency: str) -> list[SheetConten
                     out.append(c)
     if "exceptions" in present:
         out.append(sheets.exceptions_sheet(inputs, run.exceptions, lang))
+    built = {c.key for c in out}  # some steps rebuild a log themselves (ForecastArchive)
     for spec in contract.outputs():
         if (spec.role is Role.LOG and spec.key in present and spec.key != "plan_tab"
-                and spec.layout is Layout.TABLE):
+                and spec.layout is Layout.TABLE and spec.key not in built):
             frame = book.read_output_table(spec.key).drop(columns="_row", errors="ignore")
             out.append(sheets.log_sheet(inputs, spec.key, frame, lang, currency))
     for c in out:

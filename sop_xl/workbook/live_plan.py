@@ -161,6 +161,8 @@ def plan_sheet(content: SheetContent) -> SheetPlan:
     block = [[excel_value(v) for v in row] + [None] * (n_cols - len(row))
              for row in content.rows] if n_cols else []
     distinct: dict[CellStyle, int] = {}
+    for style in content.palette:  # the grids' per-cell style matrix
+        distinct.setdefault(style, len(distinct) + 1)
     for sr in content.styles:
         distinct.setdefault(resolve(sr.style), len(distinct) + 1)
     areas: list[StyleArea] = []
