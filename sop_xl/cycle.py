@@ -24,6 +24,7 @@ from sop_xl import demand as demand_engine
 from sop_xl import inventory as inventory_engine
 from sop_xl import mps as mps_engine
 from sop_xl import mrp as mrp_engine
+from sop_xl import transfer as transfer_engine
 from sop_xl import versions as versions_engine
 from sop_xl.exceptions import ExceptionList, below
 from sop_xl.forecast import ForecastResult, auto_forecast
@@ -298,12 +299,21 @@ class PlanRun:
             versions_engine.section_rows("capacity", c.resources, c.periods, c.rows,
                                          ["load", "available"]),
         ]
+        shipped = transfer_engine.orders_by_bucket(
+            self.inputs.contracts, d.items, self.inputs.buckets, self.inputs.factory_calendar,
+            self.inputs.settings.planning_month, "shipped")
+        # what was already shipped against orders due in the plan: the demand plan leaves it
+        # out, a transfer to demand management needs it back (sop_xl.transfer)
+        parts.append(versions_engine.section_rows(
+            "demand", d.items, d.periods, {"shipped": shipped}, ["shipped"], fam,
+            price.reindex(d.items).fillna(0).to_numpy(float)))
+        parts.append(versions_engine.settings_rows(self.inputs.settings.as_values()))
         pp = self.purchase_plan
         if len(pp):
             parts.append(pd.DataFrame({
                 "section": "purchase", "key": pp["item"], "family": pp["supplier"],
                 "measure": "purchase_qty", "period": pp["release_week"],
-                "qty": pp["qty"], "value": pp["value"]}))
+                "qty": pp["qty"], "value": pp["value"], "text": ""}))
         snap = pd.concat(parts, ignore_index=True)
         return snap.sort_values(["section", "key", "measure", "period"], kind="stable") \
             .reset_index(drop=True)
@@ -350,17 +360,10 @@ def _projection(run: PlanRun) -> list[SheetContent]:
 
 
 def _version(run: PlanRun) -> list[SheetContent]:
-    s = run.inputs.settings
-    reg = run.book.read_output_table("versions").drop(columns="_row", errors="ignore")
-    version = versions_engine.next_version(reg)
-    snap = run.snapshot()
-    rec = versions_engine.new_record(version, s.planning_month, snap, author=s.author)
-    tab = sheets.table_content(contract.sheet("plan_tab"), snap, run.lang,
-                               currency=s.currency, name=rec.sheet,
-                               table=f"tblPlan_V{version}")
-    tab.protect = True
-    reg = pd.concat([reg, pd.DataFrame([rec.row()])], ignore_index=True)
-    return [tab, sheets.log_sheet(run.inputs, "versions", reg, run.lang, s.currency)]
+    """A new draft plan version: its protected tab and the register row (plan_versions)."""
+    from sop_xl.plan_versions import version_sheets
+    contents, _ = version_sheets(run.book, run.snapshot(), run.inputs.settings, run.lang)
+    return contents
 
 
 STEPS: tuple[Step, ...] = (
