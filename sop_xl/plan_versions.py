@@ -22,9 +22,9 @@ fingerprints. The fingerprint only saves time: it can never make a changed tab p
 
 from __future__ import annotations
 
-import hashlib
 import time
 import weakref
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +34,8 @@ import pandas as pd
 
 from sop_xl import contract, messages
 from sop_xl import versions as v
-from sop_xl.contract.read import read_table
+from sop_xl.contract.model import normalise_header
+from sop_xl.contract.read import find_header, is_blank, read_table
 from sop_xl.errors import ValidationError, VersionError
 from sop_xl.workbook.backend import Backend
 from sop_xl.workbook.cells import cell_ref, col_letter
@@ -67,10 +68,12 @@ messages.register({
         "未执行任何操作；请撤销修改或从备份恢复工作簿"),
     "version_tampered_sheet": (
         "plan version {version} is approved and locked, but sheet {sheet!r} no longer matches "
-        "its content hash (rows removed after cell {cell}, or its check column rewritten). "
-        "Nothing was done; restore the workbook from a backup",
-        "计划版本 {version} 已批准并锁定，但工作表 {sheet!r} 与其内容校验不符"
-        "(单元格 {cell} 之后的行被删除，或校验列被改写)。未执行任何操作；请从备份恢复工作簿"),
+        "its content hash; its check column cannot place the change (rows removed after "
+        "cell {cell}, the check column rewritten, or a 1-in-65,536 tag collision). Nothing "
+        "was done; restore the workbook from a backup",
+        "计划版本 {version} 已批准并锁定，但工作表 {sheet!r} 与其内容校验不符，"
+        "校验列无法定位修改(单元格 {cell} 之后的行被删除、校验列被改写，"
+        "或六万五千分之一的校验码碰撞)。未执行任何操作；请从备份恢复工作簿"),
     "version_changed": (
         "plan version {version} (sheet {sheet!r}) was changed by hand at cell {cell} (now "
         "{now}); a changed version cannot be {action}. Save a new version instead",
@@ -170,21 +173,80 @@ class PlanTab:
 
 
 def read_tab(backend: Backend, sheet: str, lang: str = "en") -> PlanTab:
-    frame, _ = read_table(contract.sheet("plan_tab"), backend.read_sheet(sheet), lang)
-    where = frame.attrs.get("columns", {})
-    return PlanTab(sheet, v.normalise(frame), list(frame["check"]) if "check" in frame else [],
-                   [int(r) for r in frame["_row"]], {k: c for k, (c, _) in where.items()})
+    """A plan tab's cells as a snapshot, straight from the values (no contract coercion:
+    verifying 24 months of tabs must be quick, and a cell that is not what was written
+    simply hashes differently)."""
+    raw = backend.read_sheet(sheet)
+    spec = contract.sheet("plan_tab")
+    hr = find_header(raw, spec) if raw.rows else 0
+    header = raw.rows[hr] if raw.rows else []
+    by_header = {h: col.key for col in spec.columns for h in col.accepted_headers()}
+    where: dict[str, int] = {}
+    for c, h in enumerate(header):
+        key = by_header.get(normalise_header(h)) if not is_blank(h) else None
+        if key is not None and key not in where:
+            where[key] = c
+    mapped = list(where.values())
+    data, rows = [], []
+    for r, row in enumerate(raw.rows[hr + 1:], start=hr + 2):
+        if any(c < len(row) and row[c] is not None and row[c] != "" for c in mapped):
+            data.append(row)
+            rows.append(r)
+
+    def column(key: str) -> list[Any]:
+        c = where.get(key)
+        return [None] * len(data) if c is None else \
+            [row[c] if c < len(row) else None for row in data]
+
+    frame = {k: [_cell_number(x) for x in column(k)] if k in v.NUMBER_COLUMNS else
+             [_cell_text(x) for x in column(k)] for k in v.SNAPSHOT_COLUMNS}
+    snap = pd.DataFrame(frame, columns=v.SNAPSHOT_COLUMNS)
+    return PlanTab(sheet, v.normalise(snap), [_cell_text(x) for x in column("check")], rows,
+                   where)
+
+
+def _cell_text(x: Any) -> str:
+    if type(x) is str:
+        return x.strip()
+    if is_blank(x):
+        return ""
+    if isinstance(x, float) and x.is_integer():
+        return str(int(x))  # as the contract reads item codes typed as numbers
+    return str(x).strip()
+
+
+def _cell_number(x: Any) -> float:
+    if isinstance(x, int | float) and not isinstance(x, bool):
+        return float(x)
+    return float("nan")
+
+
+def tab_fingerprints(backend: Backend, sheets: Sequence[str]) -> dict[str, str]:
+    """CRC-32 and size of each tab's worksheet part, as the zip directory records them:
+    free to read, and equal exactly when the part's bytes are (a collision needs intent).
+    Empty for backends that are not files (live Excel, memory)."""
+    path = getattr(backend, "path", None)
+    if path is None or not sheets:
+        return {}
+    from sop_xl.workbook.package import Package
+    pkg = Package(path)
+    try:
+        parts = {e.name.lower(): e.part for e in pkg.sheets}
+    finally:
+        pkg.close()
+    out = {}
+    with zipfile.ZipFile(path) as z:
+        names = set(z.namelist())
+        for s in sheets:
+            part = parts.get(s.lower())
+            if part in names:
+                info = z.getinfo(part)
+                out[s] = f"{info.CRC:08x}{info.file_size:x}"
+    return out
 
 
 def tab_fingerprint(backend: Backend, sheet: str) -> str:
-    """A digest of the tab's worksheet XML, or "" for backends without one (live, memory)."""
-    xml = getattr(backend, "sheet_xml", None)
-    if xml is None:
-        return ""
-    try:
-        return hashlib.blake2b(xml(sheet), digest_size=8).hexdigest()
-    except KeyError:
-        return ""
+    return tab_fingerprints(backend, [sheet]).get(sheet, "")
 
 
 def _changed_error(code: str, version: str, tab: PlanTab, lang: str,
@@ -207,7 +269,8 @@ def _changed_error(code: str, version: str, tab: PlanTab, lang: str,
 
 
 def verify_version(book: MasterWorkbook, row: pd.Series | dict, *, action: str = "",
-                   backend: Backend | None = None) -> tuple[PlanTab | None, str]:
+                   backend: Backend | None = None,
+                   fingerprint: str | None = None) -> tuple[PlanTab | None, str]:
     """Check one version's tab against its content hash; returns the tab (None when the
     fingerprint showed it unchanged and no caller needs the values) and its fingerprint.
 
@@ -218,7 +281,7 @@ def verify_version(book: MasterWorkbook, row: pd.Series | dict, *, action: str =
     sheet = row["sheet"]
     if sheet.lower() not in {n.lower() for n in be.sheet_names()}:
         raise VersionError("version_tab_missing", lang, version=row["version"], sheet=sheet)
-    fp = tab_fingerprint(be, sheet)
+    fp = fingerprint if fingerprint is not None else tab_fingerprint(be, sheet)
     if fp and fp == row.get("fingerprint") and not action:
         return None, fp
     tab = read_tab(be, sheet, lang)
@@ -246,31 +309,52 @@ def _state(book: MasterWorkbook) -> tuple | None:
 
 
 def check_versions(book: MasterWorkbook,
-                   contents: Sequence[SheetContent] = ()) -> dict[str, str]:
+                   contents: Sequence[SheetContent] = ()) -> list[SheetContent]:
     """Refuse (VersionError) if a locked plan version was changed by hand or removed, or if
-    ``contents`` would rewrite a saved plan tab other than the active copy. Returns the
-    fingerprint of every locked tab, by sheet name."""
+    ``contents`` would rewrite a saved plan tab other than the active copy.
+
+    Returns what a write should add: the register with fresh fingerprints when some locked
+    tab had to be read in full (after a re-save in Excel), so the next command is quick
+    again; nothing if the write carries the register already or nothing is stale."""
     present = {n.lower() for n in book.backend.sheet_names()}
     for c in contents:
         if contract.is_plan_tab(c.name) and c.name.lower() in present \
                 and not c.name.startswith(f"V{v.ACTIVE} "):
             raise VersionError("plan_tab_immutable", book.language, sheet=c.name)
+    found, stale = _verify_locked(book)
+    if not stale or any(c.key == "versions" for c in contents):
+        return []
+    sheet = register_sheet(with_fingerprints(read_register(book), found), book.language)
+    sheet.name = book.output_name(contract.sheet("versions"))
+    return [sheet]
+
+
+def verified(book: MasterWorkbook) -> dict[str, str]:
+    """The fingerprint of every locked tab, each verified (VersionError otherwise)."""
+    return _verify_locked(book)[0]
+
+
+def _verify_locked(book: MasterWorkbook) -> tuple[dict[str, str], bool]:
     state = _state(book)
     cached = _VERIFIED.get(book)
     if state is not None and cached is not None and cached[0] == state:
-        return cached[1]
-    if contract.sheet("versions").en.lower() not in present and \
-            contract.sheet("versions").zh.lower() not in present:
-        return {}
+        return cached[1], cached[2]
+    spec = contract.sheet("versions")
+    present = {n.lower() for n in book.backend.sheet_names()}
+    if spec.en.lower() not in present and spec.zh.lower() not in present:
+        return {}, False
     reg = read_register(book)
+    locked = [row for _, row in reg.iterrows() if v.is_locked(row) and not row["location"]]
+    fps = tab_fingerprints(book.backend, [row["sheet"] for row in locked])
     found: dict[str, str] = {}
-    for _, row in reg.iterrows():
-        if v.is_locked(row) and not row["location"]:
-            _, fp = verify_version(book, row)
-            found[row["sheet"]] = fp
+    stale = False
+    for row in locked:
+        _, fp = verify_version(book, row, fingerprint=fps.get(row["sheet"], ""))
+        found[row["sheet"]] = fp
+        stale |= bool(fp) and fp != row["fingerprint"]
     if state is not None:
-        _VERIFIED[book] = (state, found)
-    return found
+        _VERIFIED[book] = (state, found, stale)
+    return found, stale
 
 
 def with_fingerprints(reg: pd.DataFrame, found: dict[str, str]) -> pd.DataFrame:
@@ -288,7 +372,7 @@ def version_sheets(book: MasterWorkbook, snapshot: pd.DataFrame, settings: Setti
                    lang: str, *, note: str = "", author: str = "") -> tuple[
                        list[SheetContent], v.VersionRecord]:
     """A new version's plan tab and the register with its row added (not written yet)."""
-    found = check_versions(book)
+    found = verified(book)
     reg = read_register(book)
     tabs = [n for n in book.backend.sheet_names() if contract.is_plan_tab(n)]
     version = v.next_version(reg, tabs)
@@ -336,7 +420,7 @@ def _user(book: MasterWorkbook, who: str = "") -> str:
 
 
 def propose(book: MasterWorkbook, version: str) -> pd.Series:
-    found = check_versions(book)
+    found = verified(book)
     reg = read_register(book)
     i = _lookup(book, reg, version)
     row = reg.iloc[i]
@@ -354,7 +438,7 @@ def approve(book: MasterWorkbook, version: str, *, by: str = "") -> tuple[pd.Ser
     """Approve a version: verify its tab against its hash, lock it, supersede the approved
     version of the same month; 000 follows its source. Returns the row and what was
     superseded."""
-    found = check_versions(book)
+    found = verified(book)
     reg = read_register(book)
     i = _lookup(book, reg, version)
     row = reg.iloc[i]
@@ -377,7 +461,7 @@ def activate(book: MasterWorkbook, version: str, *, by: str = "") -> pd.Series:
     """Make ``version`` the active one: copy its tab to "V000 <month>" and point the
     register row 000 at it; logged in RunLog."""
     t0 = time.perf_counter()
-    found = check_versions(book)
+    found = verified(book)
     reg = read_register(book)
     i = _lookup(book, reg, version)
     row = reg.iloc[i]
@@ -426,7 +510,7 @@ def archive_backend(book: MasterWorkbook, row: pd.Series) -> Backend:
 def diff_versions(book: MasterWorkbook, a: str, b: str) -> pd.DataFrame:
     """Write the VersionDiff sheet comparing versions ``a`` and ``b``; returns the rows."""
     t0 = time.perf_counter()
-    check_versions(book)
+    verified(book)
     reg = read_register(book)
     ra, rb = reg.iloc[_lookup(book, reg, a)], reg.iloc[_lookup(book, reg, b)]
     d = v.diff(read_version(book, reg, ra["version"]), read_version(book, reg, rb["version"]))
@@ -495,7 +579,7 @@ def archive(book: MasterWorkbook, before: pd.Period | str,
     path = getattr(book.backend, "path", None)
     if path is None:
         raise VersionError("version_archive_needs_file", book.language)
-    found = check_versions(book)
+    found = verified(book)
     side = Path(to) if to else Path(path).with_name(Path(path).stem + ARCHIVE_SUFFIX)
     before = str(pd.Period(before, "M"))
     reg = read_register(book)

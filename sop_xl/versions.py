@@ -39,7 +39,7 @@ NUMBER_COLUMNS = ("qty", "value")
 ACTIVE = "000"
 _VERSION_RE = re.compile(r"^\s*V?(\d+)\s*$", re.I)
 _TAB_RE = re.compile(r"^V(\d{3,})\s+\d{4}-\d{2}$")
-_TAG_WIDTH = 8  # hex digits of one cell's CRC-32
+_TAG_WIDTH = 4  # hex digits of one cell's tag: 16 bits of its CRC-32 (see cell_tags)
 
 # The settings a version keeps with its numbers: enough to read it back on its own.
 KEY_SETTINGS = ("company", "planning_month", "bucket", "horizon", "frozen_periods",
@@ -160,17 +160,23 @@ def content_hash(snapshot: pd.DataFrame) -> str:
 
 
 def cell_tags(snapshot: pd.DataFrame) -> list[str]:
-    """One tag string per row: the CRC-32 of each cell with its row and column position."""
+    """One tag string per row: 16 bits of the CRC-32 of each cell with its row and column
+    position, 4 hex digits a cell.
+
+    Tags are incompressible, so their size is a trade: at 16 bits a changed cell goes
+    unnamed once in 65,536 changes (the hash still refuses the tab; the message then names
+    the row or only the sheet), and they are a third of a plan tab's compressed size
+    (bench/versions_history.py)."""
     cols = canonical_cells(snapshot)
     n = len(cols[0]) if cols else 0
     out = []
     for i in range(n):
-        out.append("".join(f"{_tag(i, j, cols[j][i]):08x}" for j in range(len(cols))))
+        out.append("".join(f"{_tag(i, j, cols[j][i]):04x}" for j in range(len(cols))))
     return out
 
 
 def _tag(i: int, j: int, text: str) -> int:
-    return zlib.crc32(f"{i}\x1f{j}\x1f{text}".encode())
+    return zlib.crc32(f"{i}\x1f{j}\x1f{text}".encode()) & 0xFFFF
 
 
 @dataclass(frozen=True)
@@ -192,7 +198,7 @@ def locate_change(snapshot: pd.DataFrame, tags: list[Any]) -> Change:
     for i in range(n):
         tag = str(tags[i] or "") if i < len(tags) else ""
         want = [tag[k * _TAG_WIDTH:(k + 1) * _TAG_WIDTH] for k in range(len(cols))]
-        bad = [j for j in range(len(cols)) if f"{_tag(i, j, cols[j][i]):08x}" != want[j]]
+        bad = [j for j in range(len(cols)) if f"{_tag(i, j, cols[j][i]):04x}" != want[j]]
         if not bad:
             continue
         if len(bad) == len(cols):

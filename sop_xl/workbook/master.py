@@ -26,9 +26,10 @@ from sop_xl.workbook.grid import read_grid
 from sop_xl.workbook.sheet import SheetContent
 
 
-def check_versions(book: MasterWorkbook, contents: Sequence[SheetContent] = ()) -> None:
+def check_versions(book: MasterWorkbook,
+                   contents: Sequence[SheetContent] = ()) -> list[SheetContent]:
     from sop_xl.plan_versions import check_versions as check  # imports the sheets layer
-    check(book, contents)
+    return check(book, contents)
 
 
 class MasterWorkbook:
@@ -148,7 +149,8 @@ class MasterWorkbook:
             if c.name.lower() in inputs or (spec is not None and spec.role is Role.INPUT):
                 raise ValidationError([Problem("output_is_input", c.name,
                                                params={"sheet": c.name})], self.language)
-        check_versions(self, contents)  # locked versions intact; plan tabs never rewritten
+        # locked versions intact, plan tabs never rewritten; may refresh the register
+        contents = [*contents, *check_versions(self, contents)]
         order = self._sheet_order(contents)
         self.backend.write_sheets(contents, remove=remove, order=order)
 

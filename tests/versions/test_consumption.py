@@ -32,6 +32,10 @@ def test_own_period_then_backward_then_forward():
     consumed, _ = transfer.consume(np.array([[0.0, 40.0, 10.0, 0.0]]),
                                    np.array([[0.0, 0.0, 0.0, 30.0]]), backward=2, forward=0)
     assert consumed.tolist() == [[0.0, 20.0, 10.0, 0.0]]
+    # both windows: backward before forward (SAP consumption mode 2)
+    consumed, _ = transfer.consume(np.array([[20.0, 0.0, 20.0]]), np.array([[0.0, 30.0, 0.0]]),
+                                   backward=1, forward=1)
+    assert consumed.tolist() == [[20.0, 0.0, 10.0]]
 
 
 @settings(max_examples=80, deadline=None)

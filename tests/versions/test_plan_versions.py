@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -177,7 +179,13 @@ def test_archive_moves_old_tabs_and_keeps_them_readable(master: Path, tmp_path: 
     run_steps(book(master), ["version"])  # 002 for 2027-01
     pv.approve(book(master), "001")
     pv.activate(book(master), "001")
+    with zipfile.ZipFile(master) as z:
+        part = _part(z, TAB)
+    size = master.stat().st_size
     res = pv.archive(book(master), "2027-01")
+    with zipfile.ZipFile(master) as z:
+        assert part not in z.namelist()  # the tab's part is gone, not just unlisted
+    assert master.stat().st_size < size
     assert res.versions == ["001"] and res.path == master.with_name("master_archive.xlsx")
     names = book(master).backend.sheet_names()
     assert TAB not in names and "V000 2026-12" in names and "V002 2027-01" in names
@@ -190,3 +198,50 @@ def test_archive_moves_old_tabs_and_keeps_them_readable(master: Path, tmp_path: 
     assert d.empty or set(d["section"]) <= {"demand", "mps", "purchase"}
     book(master).read_inputs()  # the archived locked tab is no longer required here
     assert pv.archive(book(master), "2027-01").versions == []
+
+
+def test_fingerprint_spares_reading_unchanged_locked_tabs(master: Path, monkeypatch):
+    pv.approve(book(master), "001")
+    run_steps(book(master), ["mps"])  # our writes copy the tab's part byte for byte
+    reads: list[str] = []
+    from sop_xl.workbook.file import FileBackend
+    real = FileBackend.read_sheet
+
+    def spy(self, name):
+        reads.append(name)
+        return real(self, name)
+
+    monkeypatch.setattr(FileBackend, "read_sheet", spy)
+    book(master).read_inputs()
+    assert TAB not in reads
+    ref = find_cell(master, TAB, "demand", "B", "demand", "2027-01")
+    edit_cell(master, TAB, ref, 100.5)  # the XML changes: read and compared, and refused
+    with pytest.raises(VersionError, match=f"cell {ref} now holds 100.5"):
+        book(master).read_inputs()
+    assert TAB in reads
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+def test_a_resave_by_a_spreadsheet_program_is_not_tampering(master: Path, tmp_path: Path):
+    """LibreOffice rewrites every part (shared strings, its own number text); the values
+    are the same, so the approved version still verifies."""
+    pv.approve(book(master), "001")
+    out = tmp_path / "lo"
+    subprocess.run([shutil.which("soffice"), f"-env:UserInstallation={tmp_path.as_uri()}/p",
+                    "--headless", "--norestore", "--convert-to", "xlsx:Calc MS Excel 2007 XML",
+                    "--outdir", str(out), str(master)], check=True, timeout=180,
+                   capture_output=True)
+    resaved = out / "master.xlsx"
+    assert pv.tab_fingerprint(book(resaved).backend, TAB) != \
+        _register(master).loc["001", "fingerprint"]
+    refresh = pv.check_versions(book(resaved))  # the full value check passes ...
+    assert [c.key for c in refresh] == ["versions"]  # ... and a write will refresh
+    run_steps(book(resaved), ["mps"])
+    assert _register(resaved).loc["001", "fingerprint"] == \
+        pv.tab_fingerprint(book(resaved).backend, TAB)
+    assert pv.check_versions(book(resaved)) == []
+    ref = find_cell(resaved, TAB, "mps", "A", "production", "2026-12")
+    edit_cell(resaved, TAB, ref, 91)
+    with pytest.raises(VersionError, match=f"cell {ref} now holds 91"):
+        run_steps(book(resaved), ["mps"])
