@@ -60,12 +60,12 @@ def synthetic_snapshot(month: pd.Period, items: int, rng: np.random.Generator) -
               "projects_weighted": qty(0.9) * 0.5, "shipped": qty(0.95)}
     demand["demand"] = sum(demand[k] for k in ("forecast_part", "small_contracts",
                                                "large_contracts", "projects_weighted"))
-    mps = {"production": qty(0.2), "projected": qty()}
     parts = [
         v.section_rows("demand", keys, periods, demand, list(demand), fam, price),
-        v.section_rows("mps", keys, periods, mps, list(mps), fam, cost),
-        v.section_rows("projection", keys, periods, {"projected": mps["projected"]},
-                       ["projected"], fam, cost),
+        v.section_rows("mps", keys, periods, {"production": qty(0.2)}, ["production"], fam,
+                       cost),
+        v.section_rows("projection", keys, periods, {"projected": qty()}, ["projected"], fam,
+                       cost),
         v.section_rows("capacity", pd.Index([f"R{i}" for i in range(10)]), periods,
                        {"load": qty()[:10], "available": qty()[:10]}, ["load", "available"]),
     ]

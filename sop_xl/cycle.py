@@ -180,20 +180,24 @@ class PlanRun:
         return np.where(changed, prod, np.nan)
 
     def _frozen_quantities(self, items: pd.Index) -> np.ndarray | None:
-        """Production of the latest plan version of an earlier month, for the frozen
-        buckets; None when there is no earlier version (nothing is frozen yet)."""
+        """Production of the plan passed on for an earlier month, for the frozen buckets:
+        the active version 000 if it is of an earlier month, else the latest approved one,
+        else the latest saved; None when there is none (nothing is frozen yet)."""
         s = self.inputs.settings
         if s.frozen_periods <= 0:
             return None
         reg = self.book.read_output_table("versions")
         if reg.empty:
             return None
-        earlier = reg[reg["planning_month"].astype(str) < str(s.planning_month)]
+        present = set(self.book.backend.sheet_names())
+        earlier = reg[(reg["planning_month"].astype(str) < str(s.planning_month))
+                      & reg["sheet"].isin(present)]
         if earlier.empty:
             return None
-        sheet = str(earlier.iloc[-1]["sheet"])
-        if sheet not in self.book.backend.sheet_names():
-            return None
+        active = earlier[earlier["version"].astype(str) == versions_engine.ACTIVE]
+        approved = earlier[earlier["status"] == versions_engine.Status.APPROVED]
+        pick = active if len(active) else approved if len(approved) else earlier
+        sheet = str(pick.iloc[-1]["sheet"])
         snap, _ = contract_read_plan_tab(self.book, sheet)
         m = snap[(snap["section"] == "mps") & (snap["measure"] == "production")]
         out = np.full((len(items), len(self.inputs.buckets)), np.nan)
@@ -291,8 +295,9 @@ class PlanRun:
                                          ["demand", "forecast_part", "small_contracts",
                                           "large_contracts", "projects_weighted"], fam,
                                          price.reindex(d.items).fillna(0).to_numpy(float)),
+            # projected on hand once, in the projection section (the MPS's is the same)
             versions_engine.section_rows("mps", m.items, m.periods, m.rows,
-                                         ["production", "projected"], fam,
+                                         ["production"], fam,
                                          cost.reindex(m.items).fillna(0).to_numpy(float)),
             versions_engine.section_rows("projection", p.items, p.periods, p.rows,
                                          ["projected"], fam, p.unit_cost),

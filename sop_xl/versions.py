@@ -274,8 +274,10 @@ def canonical_id(version: str) -> str:
 
 
 def is_locked(row: pd.Series | dict) -> bool:
-    """Approved once (approved or since superseded): the tab may never change."""
-    return bool(str(row["approved_at"] or "").strip())
+    """Approved once (approved or since superseded): the tab may never change. Either sign
+    locks, so blanking one register cell does not unlock a version."""
+    return bool(str(row["approved_at"] or "").strip()) or \
+        row["status"] in (Status.APPROVED, Status.SUPERSEDED)
 
 
 def approve(register: pd.DataFrame, version: str, who: str, when: str) -> tuple[

@@ -245,3 +245,33 @@ def test_a_resave_by_a_spreadsheet_program_is_not_tampering(master: Path, tmp_pa
     edit_cell(resaved, TAB, ref, 91)
     with pytest.raises(VersionError, match=f"cell {ref} now holds 91"):
         run_steps(book(resaved), ["mps"])
+
+
+def _next_month(path: Path) -> None:
+    from sop_xl.contract.inputs import SETTINGS
+    from sop_xl.workbook.render import settings_content
+    _, s = company()
+    s = {**s, "planning_month": pd.Period("2027-01", "M"), "language": "en"}
+    book(path).backend.write_sheets([settings_content(SETTINGS, s, "en")])
+
+
+def test_frozen_period_holds_the_active_version_of_last_month(master: Path):
+    pv.approve(book(master), "001")
+    pv.activate(book(master), "001")
+    f, _ = company(sales_a=(80, 150, 85, 95, 100, 105))  # a later draft plans more in Jan
+    write_input(master, "sales_forecast", f["sales_forecast"])
+    run_steps(book(master), ["version"])
+    snaps = {k: pv.read_tab(book(master).backend, f"V{k} 2026-12").snapshot
+             for k in ("001", "002")}
+
+    def jan(s: pd.DataFrame) -> float:
+        m = s[(s["section"] == "mps") & (s["key"] == "A") & (s["measure"] == "production")
+              & (s["period"] == "2027-01")]
+        return float(m["qty"].sum())
+
+    assert jan(snaps["001"]) != jan(snaps["002"])
+    _next_month(master)
+    run_steps(book(master), ["mps"])
+    g = book(master).read_output_grid("mps")
+    cell = g[(g["item"] == "A") & (g["measure"] == "production") & (g["period"] == "2027-01")]
+    assert cell["value"].tolist() == [jan(snaps["001"])]  # frozen at the plan passed on
