@@ -262,8 +262,11 @@ def _changed_error(code: str, version: str, tab: PlanTab, lang: str,
         return VersionError(code, lang, version=version, sheet=tab.sheet, cell=cell,
                             now="(rows removed)", **extra)
     now = ch.now
-    shown = "(blank)" if now in ("", None) or (isinstance(now, float) and now != now) \
-        else repr(now) if isinstance(now, str) else f"{now:g}"
+    if isinstance(now, float):
+        shown = "(blank)" if now != now else str(int(now)) if now.is_integer() else \
+            f"{now:.6f}".rstrip("0")
+    else:
+        shown = repr(now) if now not in ("", None) else "(blank)"
     return VersionError(code, lang, version=version, sheet=tab.sheet, cell=cell, now=shown,
                         **extra)
 
@@ -410,7 +413,7 @@ def _lookup(book: MasterWorkbook, reg: pd.DataFrame, version: str) -> int:
                            known=known) from None
 
 
-def _user(book: MasterWorkbook, who: str = "") -> str:
+def user_name(book: MasterWorkbook, who: str = "") -> str:
     if who:
         return who
     try:
@@ -426,7 +429,7 @@ def propose(book: MasterWorkbook, version: str) -> pd.Series:
     row = reg.iloc[i]
     if row["status"] != v.Status.DRAFT or row["version"] == v.ACTIVE:
         raise VersionError("version_not_draft", book.language, version=row["version"],
-                           status=_status_word(row["status"], book.language))
+                           status=status_word(row["status"], book.language))
     reg = v.propose(reg, row["version"])
     _write_register(book, with_fingerprints(reg, found), "version propose",
                     f"{row['version']} proposed")
@@ -448,7 +451,7 @@ def approve(book: MasterWorkbook, version: str, *, by: str = "") -> tuple[pd.Ser
         return row, []
     be = archive_backend(book, row) if row["location"] else None
     _, fp = verify_version(book, row, action="approved", backend=be)
-    reg, superseded = v.approve(reg, row["version"], _user(book, by), v.now_text())
+    reg, superseded = v.approve(reg, row["version"], user_name(book, by), v.now_text())
     if fp and not row["location"]:
         found = {**found, row["sheet"]: fp}
     summary = f"{row['version']} approved" + (f"; superseded {', '.join(superseded)}"
@@ -471,7 +474,7 @@ def activate(book: MasterWorkbook, version: str, *, by: str = "") -> pd.Series:
     sheet = v.tab_name(v.ACTIVE, row["planning_month"])
     old = reg[reg["version"] == v.ACTIVE]
     remove = [s for s in old["sheet"] if s != sheet and s in book.backend.sheet_names()]
-    reg = v.activate(reg, row["version"], _user(book, by), v.now_text(), sheet)
+    reg = v.activate(reg, row["version"], user_name(book, by), v.now_text(), sheet)
     lang = book.language
     cur = _currency(book)
     tab = plan_tab_content(snap, v.ACTIVE, sheet, lang, cur)
@@ -637,7 +640,7 @@ def run_log_sheet(book: MasterWorkbook, command: str, summary: str,
                   seconds: float) -> SheetContent:
     """The RunLog with one row appended for a version or transfer command."""
     log = book.read_output_table("run_log").drop(columns="_row", errors="ignore")
-    row = {"run_at": v.now_text(), "user": _user(book), "command": command, "steps": "",
+    row = {"run_at": v.now_text(), "user": user_name(book), "command": command, "steps": "",
            "seconds": round(seconds, 2), "summary": summary}
     log = pd.concat([log, pd.DataFrame([row])], ignore_index=True)
     return table_content(contract.sheet("run_log"), log, book.language, currency=_currency(book))
@@ -660,7 +663,7 @@ def write(book: MasterWorkbook, contents: list[SheetContent],
     book.write(contents, remove=remove)
 
 
-def _status_word(status: str, lang: str) -> str:
+def status_word(status: str, lang: str) -> str:
     try:
         return messages.message(f"version_status_{status}", lang)
     except KeyError:

@@ -246,7 +246,7 @@ def transfer(book: MasterWorkbook, *, version: str = v.ACTIVE, periods: int | No
     row = active.iloc[0]
     if row["status"] != v.Status.APPROVED:
         raise VersionError("transfer_not_approved", lang, source=row["source"] or "?",
-                           status=pv._status_word(row["status"], lang))
+                           status=pv.status_word(row["status"], lang))
     snap = pv.read_version(book, reg, v.ACTIVE, action="transferred")
     horizon = len(version_buckets(snap)[0])
     n = horizon if periods is None else int(periods)
@@ -268,7 +268,7 @@ def transfer(book: MasterWorkbook, *, version: str = v.ACTIVE, periods: int | No
         Path(path).with_name(f"{Path(path).stem}_PIR_{tid}.csv") if path else None)
     labels = version_buckets(snap)[0].labels
     log_row = {
-        "transfer_id": tid, "transferred_at": v.now_text(), "user": pv._user(book, user),
+        "transfer_id": tid, "transferred_at": v.now_text(), "user": pv.user_name(book, user),
         "version": v.ACTIVE, "source": row["source"], "planning_month": row["planning_month"],
         "plan_type": plan_type, "periods": n, "first_period": labels[0],
         "last_period": labels[n - 1], "deduct_consumed": bool(deduct),
