@@ -26,6 +26,7 @@ from sop_xl import demand as demand_engine
 from sop_xl import inventory as inventory_engine
 from sop_xl import mps as mps_engine
 from sop_xl import mrp as mrp_engine
+from sop_xl import transfer as transfer_engine
 from sop_xl import versions as versions_engine
 from sop_xl.exceptions import ExceptionList, below
 from sop_xl.forecast import ForecastResult, auto_forecast
@@ -219,20 +220,24 @@ class PlanRun:
         return np.where(changed, prod, np.nan)
 
     def _frozen_quantities(self, items: pd.Index) -> np.ndarray | None:
-        """Production of the latest plan version of an earlier month, for the frozen
-        buckets; None when there is no earlier version (nothing is frozen yet)."""
+        """Production of the plan passed on for an earlier month, for the frozen buckets:
+        the active version 000 if it is of an earlier month, else the latest approved one,
+        else the latest saved; None when there is none (nothing is frozen yet)."""
         s = self.inputs.settings
         if s.frozen_periods <= 0:
             return None
         reg = self.book.read_output_table("versions")
         if reg.empty:
             return None
-        earlier = reg[reg["planning_month"].astype(str) < str(s.planning_month)]
+        present = set(self.book.backend.sheet_names())
+        earlier = reg[(reg["planning_month"].astype(str) < str(s.planning_month))
+                      & reg["sheet"].isin(present)]
         if earlier.empty:
             return None
-        sheet = str(earlier.iloc[-1]["sheet"])
-        if sheet not in self.book.backend.sheet_names():
-            return None
+        active = earlier[earlier["version"].astype(str) == versions_engine.ACTIVE]
+        approved = earlier[earlier["status"] == versions_engine.Status.APPROVED]
+        pick = active if len(active) else approved if len(approved) else earlier
+        sheet = str(pick.iloc[-1]["sheet"])
         snap, _ = contract_read_plan_tab(self.book, sheet)
         m = snap[(snap["section"] == "mps") & (snap["measure"] == "production")]
         out = np.full((len(items), len(self.inputs.buckets)), np.nan)
@@ -317,20 +322,30 @@ class PlanRun:
                                          ["demand", "forecast_part", "small_contracts",
                                           "large_contracts", "projects_weighted"], fam,
                                          price.reindex(d.items).fillna(0).to_numpy(float)),
+            # projected on hand once, in the projection section (the MPS's is the same)
             versions_engine.section_rows("mps", m.items, m.periods, m.rows,
-                                         ["production", "projected"], fam,
+                                         ["production"], fam,
                                          cost.reindex(m.items).fillna(0).to_numpy(float)),
             versions_engine.section_rows("projection", p.items, p.periods, p.rows,
                                          ["projected"], fam, p.unit_cost),
             versions_engine.section_rows("capacity", c.resources, c.periods, c.rows,
                                          ["load", "available"]),
         ]
+        shipped = transfer_engine.orders_by_bucket(
+            self.inputs.contracts, d.items, self.inputs.buckets, self.inputs.factory_calendar,
+            self.inputs.settings.planning_month, "shipped")
+        # what was already shipped against orders due in the plan: the demand plan leaves it
+        # out, a transfer to demand management needs it back (sop_xl.transfer)
+        parts.append(versions_engine.section_rows(
+            "demand", d.items, d.periods, {"shipped": shipped}, ["shipped"], fam,
+            price.reindex(d.items).fillna(0).to_numpy(float)))
+        parts.append(versions_engine.settings_rows(self.inputs.settings.as_values()))
         pp = self.purchase_plan
         if len(pp):
             parts.append(pd.DataFrame({
                 "section": "purchase", "key": pp["item"], "family": pp["supplier"],
                 "measure": "purchase_qty", "period": pp["release_week"],
-                "qty": pp["qty"], "value": pp["value"]}))
+                "qty": pp["qty"], "value": pp["value"], "text": ""}))
         snap = pd.concat(parts, ignore_index=True)
         return snap.sort_values(["section", "key", "measure", "period"], kind="stable") \
             .reset_index(drop=True)
@@ -386,17 +401,10 @@ def _projection(run: PlanRun) -> list[SheetContent]:
 
 
 def _version(run: PlanRun) -> list[SheetContent]:
-    s = run.inputs.settings
-    reg = run.book.read_output_table("versions").drop(columns="_row", errors="ignore")
-    version = versions_engine.next_version(reg)
-    snap = run.snapshot()
-    rec = versions_engine.new_record(version, s.planning_month, snap, author=s.author)
-    tab = sheets.table_content(contract.sheet("plan_tab"), snap, run.lang,
-                               currency=s.currency, name=rec.sheet,
-                               table=f"tblPlan_V{version}")
-    tab.protect = True
-    reg = pd.concat([reg, pd.DataFrame([rec.row()])], ignore_index=True)
-    return [tab, sheets.log_sheet(run.inputs, "versions", reg, run.lang, s.currency)]
+    """A new draft plan version: its protected tab and the register row (plan_versions)."""
+    from sop_xl.plan_versions import version_sheets
+    contents, _ = version_sheets(run.book, run.snapshot(), run.inputs.settings, run.lang)
+    return contents
 
 
 STEPS: tuple[Step, ...] = (

@@ -47,6 +47,8 @@ def register(*specs: SheetSpec) -> None:
 register(*INPUT_SHEETS, *OUTPUT_SHEETS)
 register(*DEMAND_SHEETS)
 
+from sop_xl.contract import version_sheets  # noqa: E402,F401  (registers its sheets)
+
 
 def sheet(key: str) -> SheetSpec:
     return SHEETS[key]

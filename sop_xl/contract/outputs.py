@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sop_xl.contract.model import Column, Dtype, Layout, Measure, Role, SheetSpec
+from sop_xl.contract.model import Choice, Column, Dtype, Layout, Measure, Role, SheetSpec
 
 C = Column
 OUTPUT_TAB = "70AD47"
@@ -256,20 +256,33 @@ EXCEPTIONS = SheetSpec(
     ),
 )
 
+VERSION_STATUS = (
+    Choice("draft", "Draft", "草稿"),
+    Choice("proposed", "Proposed", "待批准"),
+    Choice("approved", "Approved", "已批准"),
+    Choice("superseded", "Superseded", "已被取代"),
+)
+
 VERSIONS = SheetSpec(
     key="versions", en="Versions", zh="版本", role=Role.LOG, layout=Layout.TABLE, order=40,
     tab_color=LOG_TAB, unique=("version",), required=False,
-    description_en="Register of saved plan versions. 000 is the active version.",
-    description_zh="已保存计划版本登记。000 为激活版本。",
+    description_en="Register of saved plan versions. 000 is the active version; approved "
+    "versions are locked (their content hash is checked by every command).",
+    description_zh="已保存计划版本登记。000 为激活版本；已批准版本被锁定(每个命令都校验其内容哈希)。",
     columns=(
         C("version", "Version", "版本", width=9),
         C("created_at", "Created", "创建时间", width=19),
         C("author", "Author", "创建人", width=12),
         C("planning_month", "Planning month", "计划月", width=10),
-        C("status", "Status", "状态", width=11),
+        C("status", "Status", "状态", choices=VERSION_STATUS, width=11),
         C("sheet", "Plan tab", "计划页", width=16),
         C("note", "Note", "备注", width=30),
         C("content_hash", "Content hash", "内容校验", width=20),
+        C("source", "Copy of", "来源版本", width=9),
+        C("approved_by", "Approved by", "批准人", width=12),
+        C("approved_at", "Approved", "批准时间", width=19),
+        C("location", "Archived in", "归档位置", width=20),
+        C("fingerprint", "Tab fingerprint", "页面指纹", width=12),
     ),
 )
 
@@ -290,8 +303,9 @@ RUN_LOG = SheetSpec(
 PLAN_TAB = SheetSpec(
     key="plan_tab", en="Plan version", zh="计划版本", role=Role.LOG, layout=Layout.TABLE, order=50,
     tab_color="FFC000", required=False,
-    description_en="A saved plan version; never changed once written.",
-    description_zh="已保存的计划版本，写入后不再改变。",
+    description_en="A saved plan version; never changed once written. The hidden last "
+    "column holds a check tag per cell, so a change by hand can be named.",
+    description_zh="已保存的计划版本，写入后不再改变。隐藏的最后一列为每个单元格的校验码，用于定位手工修改。",
     columns=(
         C("section", "Section", "部分", width=14),
         C("key", "Item / resource", "物料/资源", width=14),
@@ -300,6 +314,8 @@ PLAN_TAB = SheetSpec(
         C("period", "Period", "期间", width=10),
         C("qty", "Quantity", "数量", Dtype.NUMBER),
         C("value", "Value", "金额", Dtype.NUMBER, "money"),
+        C("text", "Text", "文本", width=14),
+        C("check", "Check", "校验", width=10),
     ),
 )
 

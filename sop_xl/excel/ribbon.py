@@ -57,20 +57,15 @@ class Action:
 
 ACTIONS: dict[str, Action] = {
     "refresh_forecast": Action(steps=("forecast",)),
-    # the demand engineer adds the "accuracy" cycle step
-    "accuracy": Action(steps=("accuracy",), pending="demand side: accuracy step in cycle"),
+    "accuracy": Action(steps=("accuracy",)),
     "demand_plan": Action(steps=("demand",)),
     "run_mps": Action(steps=("mps",)),
     "run_mrp": Action(steps=("mrp",)),
     "capacity": Action(steps=("capacity",)),
-    # the cycle's own version step (what `sop-xl run` saves); `sop-xl version save` is
-    # being built in sop_xl/versions.py and may take this over
-    "save_version": Action(steps=("version",)),
-    "compare_versions": Action(call="sop_xl.versions:compare_versions",
-                               pending="versions: sop-xl version compare"),
-    "approve_version": Action(call="sop_xl.versions:approve_version",
-                              pending="versions: sop-xl version approve"),
-    "transfer": Action(call="sop_xl.transfer:transfer", pending="versions: sop-xl transfer"),
+    "save_version": Action(call="sop_xl.plan_versions:save_button"),
+    "compare_versions": Action(call="sop_xl.plan_versions:compare_latest"),
+    "approve_version": Action(call="sop_xl.plan_versions:approve_latest"),
+    "transfer": Action(call="sop_xl.transfer:transfer_button"),
     "build_meeting_pack": Action(call="sop_xl.meeting:build_meeting_pack",
                                  pending="meeting pack"),
     "validate": Action(call="sop_xl.excel.setup:validation_summary"),

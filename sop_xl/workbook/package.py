@@ -164,6 +164,10 @@ class Package:
             if entry is not None:
                 removed_idx.append(old_index[entry.name.lower()])
                 self._drop_sheet_parts(entry, keep_drawings=False)
+                # the worksheet part itself goes too, or the file never shrinks
+                self.delete(entry.part)
+                self.delete(_rels_part(entry.part))
+                self._remove_override(entry.part)
                 self._remove_rel(entry.rid)
                 # the worksheet part itself goes too, not left behind unreferenced
                 for part in (entry.part, _rels_part(entry.part)):

@@ -92,6 +92,7 @@ class SheetContent:
     validations: list[Validation] = field(default_factory=list)
     cond_formats: list[CondFormat] = field(default_factory=list)
     protect: bool = False
+    protect_hash: str = ""  # Excel's legacy password hash (4 hex digits) for sheetProtection
     tab_color: str | None = None
     hidden_rows: tuple[int, ...] = ()
     hidden_cols: tuple[int, ...] = ()

@@ -295,7 +295,8 @@ def worksheet_xml(content: SheetContent, xf_of: Mapping[CellStyle, int],
         append(head + ">" + "".join(cells) + "</row>")
     out.append("</sheetData>")
     if content.protect:
-        out.append('<sheetProtection sheet="1" objects="1" scenarios="1" formatCells="0" '
+        pw = f' password="{content.protect_hash}"' if content.protect_hash else ""
+        out.append(f'<sheetProtection{pw} sheet="1" objects="1" scenarios="1" formatCells="0" '
                    'formatColumns="0" formatRows="0" sort="0" autoFilter="0"/>')
     if content.autofilter is not None and content.table is None:
         out.append(f'<autoFilter ref="{content.autofilter.a1()}"/>')
