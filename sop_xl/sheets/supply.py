@@ -36,17 +36,26 @@ def mps_sheet(inputs: Inputs, mps: MPSResult, lang: str) -> SheetContent:
     return grid_content(grid, lang, inputs.settings.currency)
 
 
-def mrp_sheet(inputs: Inputs, mrp: MRPResult, lang: str) -> SheetContent:
+def mrp_grid(mrp: MRPResult, items: pd.DataFrame, workdays: np.ndarray, *, frozen: int = 0,
+             title: str = "") -> Grid:
+    """The MRP planning grid: a block per item below the MPS, by low-level code."""
     spec = contract.sheet("mrp")
     measures = tuple(m.key for m in spec.measures)
-    attrs = item_attrs(inputs, mrp.items, ("item_type", "lead_time_days", "safety_stock"))
-    for a, llc in zip(attrs, mrp.llc.to_numpy(), strict=True):
+    it = items.set_index("item").reindex(mrp.items)
+    attrs = it[["description", "item_type", "lead_time_days", "safety_stock"]] \
+        .to_dict("records")
+    for a, item, llc in zip(attrs, mrp.items, mrp.llc.to_numpy(), strict=True):
+        a["item"] = item
         a["llc"] = int(llc)
-    grid = Grid(spec, mrp.periods, blocks(attrs, mrp.rows, measures,
-                                            {"projected": mrp.on_hand}),
-                workdays=inputs.working_days, frozen=inputs.settings.frozen_periods,
-                opening_label=ON_HAND, title=title(inputs, "mrp", lang),
+    return Grid(spec, mrp.periods, blocks(attrs, mrp.rows, measures,
+                                          {"projected": mrp.on_hand}),
+                workdays=workdays, frozen=frozen, opening_label=ON_HAND, title=title,
                 conditions=[GridCondition("projected", "{cell}<{attr:safety_stock}", "bad")])
+
+
+def mrp_sheet(inputs: Inputs, mrp: MRPResult, lang: str) -> SheetContent:
+    grid = mrp_grid(mrp, inputs.items, inputs.working_days,
+                    frozen=inputs.settings.frozen_periods, title=title(inputs, "mrp", lang))
     return grid_content(grid, lang, inputs.settings.currency)
 
 
@@ -65,7 +74,8 @@ def purchase_plan(inputs: Inputs, mrp: MRPResult) -> pd.DataFrame:
         "release_date": o["release_date"], "release_week": [week_label(d) for d in
                                                             o["release_date"]],
         "due_date": o["due_date"], "qty": qty, "unit_cost": cost, "value": qty * cost,
-        "status": np.where(o["past_due"], "past due", "planned"), "pegging": o["pegging"],
+        "status": np.where(o["past_due"], "past due", "planned"),
+        "pegging": mrp.pegging_text().to_numpy()[o.index.to_numpy()],
     })
     return f.sort_values(["supplier", "release_date", "item"]).reset_index(drop=True)
 
