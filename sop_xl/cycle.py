@@ -151,12 +151,14 @@ class PlanRun:
         forecast = d["demand"] - orders
         firm = self._firm_cells(items)
         frozen_qty = self._frozen_quantities(items)
+        s = self.inputs.settings
         return mps_engine.plan(
             forecast, orders, on_hand, self._item_receipts(items),
             it["safety_stock"].fillna(0).to_numpy(float),
             LotRules.from_items(self.inputs.items, items), self.inputs.working_days,
-            items=items, periods=d.periods, frozen=self.inputs.settings.frozen_periods,
-            frozen_qty=frozen_qty, firm=firm)
+            items=items, periods=d.periods, frozen=s.frozen_periods,
+            frozen_qty=frozen_qty, firm=firm, fence=s.slushy_periods,
+            target_dos=it["target_dos"].fillna(0).to_numpy(float))
 
     def _grid_matrix(self, grid: pd.DataFrame, measure: str, items: pd.Index) -> np.ndarray:
         periods = self.inputs.buckets.labels
@@ -179,10 +181,12 @@ class PlanRun:
         return np.where(changed, prod, np.nan)
 
     def _frozen_quantities(self, items: pd.Index) -> np.ndarray | None:
-        """Production of the latest plan version of an earlier month, for the frozen
-        buckets; None when there is no earlier version (nothing is frozen yet)."""
+        """Production of the latest plan version of an earlier month, for the buckets up to
+        the frozen fence and the planning time fence; None when there is no earlier
+        version (nothing is frozen yet)."""
         s = self.inputs.settings
-        if s.frozen_periods <= 0:
+        fence = max(s.frozen_periods, s.slushy_periods)
+        if fence <= 0:
             return None
         reg = self.book.read_output_table("versions")
         if reg.empty:
@@ -199,7 +203,7 @@ class PlanRun:
         labels = pd.Index(self.inputs.buckets.labels)
         r = items.get_indexer(m["key"].astype(str))
         c = labels.get_indexer(m["period"].astype(str))
-        ok = (r >= 0) & (c >= 0) & (c < s.frozen_periods)
+        ok = (r >= 0) & (c >= 0) & (c < fence)
         out[r[ok], c[ok]] = m["qty"].to_numpy(float)[ok]
         out[:, : s.frozen_periods] = np.nan_to_num(out[:, : s.frozen_periods], nan=0.0)
         return out

@@ -38,6 +38,19 @@ def _days_of_supply(stock: str, demand: str):
     return build
 
 
+def _atp(balance: str, supply: tuple[str, ...]):
+    """Discrete available-to-promise from the cumulative orders balance: in the first
+    period min(balance to the end); in a later period with supply, what that supply adds
+    to the lowest balance ahead, floored at 0 (sop_xl.mps.available_to_promise)."""
+    def build(r: Any) -> str:
+        ahead = f"MIN({r.span(balance, 0, 10_000)})"
+        if r.is_first:
+            return ahead
+        sup = "+".join(r.cell(k) for k in supply)
+        return f'IF({sup}>0,MAX(0,{ahead}-{r.cell(balance, -1)}),"")'
+    return build
+
+
 def _ratio(num: str, den: str):
     def build(r: Any) -> str:
         return f'IF({r.cell(den)}<=0,"",{r.cell(num)}/{r.cell(den)})'
@@ -119,22 +132,30 @@ MPS = SheetSpec(
     key="mps", en="MPS", zh="主生产计划", role=Role.OUTPUT, layout=Layout.GRID, order=22,
     tab_color=OUTPUT_TAB,
     description_en="Master production schedule per finished good. Yellow cells may be "
-    "changed; projected on hand, ATP and days of supply follow.",
-    description_zh="成品主生产计划。黄色单元格可修改，预计库存、可承诺量和库存天数随之更新。",
+    "changed; projected on hand, ATP and days of supply follow. Planned production: blue = "
+    "firm as suggested, red = below the suggestion, green = above it; grey periods are "
+    "frozen.",
+    description_zh="成品主生产计划。黄色单元格可修改，预计库存、可承诺量和库存天数随之更新。"
+    "计划生产：蓝色=按建议确认，红色=低于建议，绿色=高于建议；灰色期间为锁定期。",
     block_columns=(*ITEM_BLOCK,
                    C("lot_rule", "Lot rule", "批量规则", width=10),
-                   C("safety_stock", "Safety stock", "安全库存", Dtype.NUMBER, "pcs", width=9)),
+                   C("safety_stock", "Safety stock", "安全库存", Dtype.NUMBER, "pcs", width=9),
+                   C("target_dos", "Target days", "目标天数", Dtype.NUMBER, "days", width=8)),
     measures=(
         Measure("forecast", "Forecast", "预测"),
         Measure("orders", "Customer orders", "客户订单"),
         Measure("demand", "Demand", "需求", formula=_sum_of("forecast", "orders"), bold=True),
         Measure("receipts", "Scheduled receipts", "在途订单"),
+        Measure("target_stock", "Target stock", "目标库存"),
         Measure("suggested", "Suggested production", "建议生产"),
         Measure("production", "Planned production", "计划生产", editable=True, bold=True),
         Measure("projected", "Projected on hand", "预计库存",
                 formula=_projected(("receipts", "production"), "demand", "projected"),
                 bold=True),
-        Measure("atp", "Available to promise", "可承诺量"),
+        Measure("balance", "Orders balance (cum.)", "订单累计余量",
+                formula=_projected(("receipts", "production"), "orders", "balance")),
+        Measure("atp", "Available to promise", "可承诺量",
+                formula=_atp("balance", ("receipts", "production"))),
         Measure("dos", "Days of supply", "库存天数", unit="days", fmt="0.0",
                 formula=_days_of_supply("projected", "demand")),
     ),

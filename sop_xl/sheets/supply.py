@@ -14,26 +14,39 @@ from sop_xl.mrp import MRPResult
 from sop_xl.periods import week_label
 from sop_xl.sheets.common import ON_HAND, blocks, item_attrs, title
 from sop_xl.workbook.cells import col_letter
-from sop_xl.workbook.grid import Grid, GridCondition, grid_content
+from sop_xl.workbook.grid import HEADER_ROW, Grid, GridCondition, grid_content
 from sop_xl.workbook.render import table_content
 from sop_xl.workbook.sheet import Box, CondFormat, SheetContent
+from sop_xl.workbook.styles import CELL_STYLES
+
+FENCE_HEADER = CELL_STYLES["period_header"].but(fill="A6A6A6", color="1F1F1F")
 
 
 def mps_sheet(inputs: Inputs, mps: MPSResult, lang: str) -> SheetContent:
+    """The MPS grid: planned production editable, projected on hand, orders balance, ATP
+    and days of supply as live formulas; cell states coloured, and the same colours as
+    conditional formats so a planner's edit shows its state at once."""
     spec = contract.sheet("mps")
     measures = tuple(m.key for m in spec.measures)
-    attrs = item_attrs(inputs, mps.items, ("lot_rule", "safety_stock"))
-    it = inputs.items.set_index("item").reindex(mps.items)
-    target = it["target_dos"].fillna(0).to_numpy(float)
-    for a, t in zip(attrs, target, strict=True):
-        a["_target_dos"] = t
+    attrs = item_attrs(inputs, mps.items, ("lot_rule", "safety_stock", "target_dos"))
+    s = inputs.settings
     grid = Grid(spec, mps.periods,
-                blocks(attrs, mps.rows, measures, {"projected": mps.on_hand},
-                        {"production": mps.states}),
-                workdays=inputs.working_days, frozen=inputs.settings.frozen_periods,
+                blocks(attrs, mps.rows, measures,
+                       {"projected": mps.on_hand, "balance": mps.on_hand},
+                       {"production": mps.states}),
+                workdays=inputs.working_days, frozen=s.frozen_periods,
                 opening_label=ON_HAND, title=title(inputs, "mps", lang),
-                conditions=[GridCondition("projected", "{cell}<{attr:safety_stock}", "bad")])
-    return grid_content(grid, lang, inputs.settings.currency)
+                conditions=[
+                    GridCondition("projected", "{cell}<{attr:safety_stock}", "bad"),
+                    GridCondition("production", "{cell}<{above:1}", "bad"),
+                    GridCondition("production", "{cell}>{above:1}", "good"),
+                    GridCondition("dos", "AND(ISNUMBER({cell}),{attr:target_dos}>0,"
+                                  "{cell}<{attr:target_dos})", "warn")])
+    sheet = grid_content(grid, lang, s.currency)
+    first = len(spec.block_columns) + 2
+    for p in range(s.frozen_periods, min(s.slushy_periods, len(mps.periods))):
+        sheet.style(HEADER_ROW, first + p, HEADER_ROW, first + p, FENCE_HEADER)
+    return sheet
 
 
 def mrp_grid(mrp: MRPResult, items: pd.DataFrame, workdays: np.ndarray, *, frozen: int = 0,

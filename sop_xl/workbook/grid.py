@@ -40,13 +40,15 @@ class GridBlock:
     values: dict[str, np.ndarray]
     opening: dict[str, float] = field(default_factory=dict)
     states: dict[str, Sequence[str | None]] = field(default_factory=dict)
+    #: formulas of this block that differ from the spec's (e.g. a family total's SUMIFS)
+    formulas: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
 class GridCondition:
     """A conditional format on one measure's cells; ``formula`` uses {cell} for the cell,
-    {attr:key} for an attribute of the same row and {below:n} for the cell n rows below,
-    e.g. "{cell}<{attr:safety_stock}"."""
+    {attr:key} for an attribute of the same row, {below:n} / {above:n} for the cell n rows
+    below / above, e.g. "{cell}<{attr:safety_stock}"."""
 
     measure: str
     formula: str
@@ -117,6 +119,27 @@ class GridRefs:
     def attr(self, key: str) -> str:
         return f"${col_letter(self._l.attr_col[key])}{self.block_row + 1}"
 
+    def row_of(self, key: str) -> int:
+        """The 0-based sheet row of ``key`` in this block."""
+        return self._row(key)
+
+    def column_span(self, top: int, bottom: int) -> str:
+        """This period's column from sheet row ``top`` to ``bottom`` (0-based), rows fixed:
+        "H$20:H$300"."""
+        c = col_letter(self._l.period_col(self.period))
+        return f"{c}${top + 1}:{c}${bottom + 1}"
+
+    def attr_span(self, key: str, top: int, bottom: int) -> str:
+        """An attribute column (or "measure", the measure-label column) from ``top`` to
+        ``bottom``, absolute: "$C$20:$C$300"."""
+        j = self._l.measure_col if key == "measure" else self._l.attr_col[key]
+        c = col_letter(j)
+        return f"${c}${top + 1}:${c}${bottom + 1}"
+
+    def label(self, key: str) -> str:
+        """The measure-label cell of ``key`` in this block, column fixed: "$F12"."""
+        return f"${col_letter(self._l.measure_col)}{self._row(key) + 1}"
+
 
 class _Layout:
     def __init__(self, grid: Grid) -> None:
@@ -179,7 +202,8 @@ def grid_content(grid: Grid, lang: str, currency: str = "CNY") -> SheetContent:
             if grid.opening_label:
                 row.append(_num(block.opening.get(m.key)))
             vals = block.values.get(m.key)
-            if m.formula is None:
+            formula = block.formulas.get(m.key, m.formula)
+            if formula is None:
                 if vals is None:
                     row.extend([None] * n_p)
                 else:
@@ -189,7 +213,7 @@ def grid_content(grid: Grid, lang: str, currency: str = "CNY") -> SheetContent:
                     if p < grid.first_future:
                         row.append(_num(vals[p]) if vals is not None else None)
                         continue
-                    text = m.formula(GridRefs(lay, top, p))
+                    text = formula(GridRefs(lay, top, p))
                     cached = _num(vals[p]) if vals is not None else None
                     row.append(Formula(text, cached if cached is not None else "")
                                if text else None)
@@ -307,6 +331,8 @@ def _conditions(sheet: SheetContent, grid: Grid, lay: _Layout, labels: list[str]
             text = text.replace("{attr:" + key + "}", f"${col_letter(j)}{FIRST_ROW + 1}")
         for k in range(1, len(lay.measures)):
             text = text.replace("{below:" + str(k) + "}", cell_ref(FIRST_ROW + k, first))
+            if k <= FIRST_ROW:  # relative to the box's first row, so at most 3 rows up
+                text = text.replace("{above:" + str(k) + "}", cell_ref(FIRST_ROW - k, first))
         formula = f'AND(${mcol}{FIRST_ROW + 1}="{label}",{text})'
         box = Box(FIRST_ROW, first, last, lay.period_col(n_p - 1))
         sheet.cond_formats.append(CondFormat(box, formula, cond.style))
