@@ -523,8 +523,10 @@ def _reschedule(d: _Data, gross: np.ndarray, receipts: pd.DataFrame,
     qty = receipts["qty"].to_numpy(dtype=float)[ok]
     names = (receipts["order"].astype(str).to_numpy(dtype=object)[ok] if "order" in receipts
              else np.full(len(pos), "", dtype=object))
+    dates = (pd.to_datetime(receipts["due_date"]).to_numpy(dtype="datetime64[D]")[ok]
+             if "due_date" in receipts else np.full(len(pos), "NaT", dtype="datetime64[D]"))
     srt = np.lexsort((np.arange(len(pos)), due, pos))
-    pos, due, qty, names = pos[srt], due[srt], qty[srt], names[srt]
+    pos, due, qty, names, dates = pos[srt], due[srt], qty[srt], names[srt], dates[srt]
     cs = np.cumsum(qty)
     first = np.concatenate([[True], pos[1:] != pos[:-1]])
     group_start = np.maximum.accumulate(np.where(first, cs - qty, 0.0))
@@ -542,7 +544,8 @@ def _reschedule(d: _Data, gross: np.ndarray, receipts: pd.DataFrame,
             (3, (need < h) & (need > dueb), dueb, why)):
         out.append((kind, pos[sel], {"bucket": bucket[sel], "qty": qty[sel],
                                      "order": names[sel], "due_bucket": due[sel],
-                                     "need_bucket": need[sel], "reason": reason[sel]}))
+                                     "due_date": dates[sel], "need_bucket": need[sel],
+                                     "reason": reason[sel]}))
     return out
 
 

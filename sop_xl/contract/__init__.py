@@ -19,6 +19,7 @@ from sop_xl.contract.model import (
     normalise_header,
 )
 from sop_xl.contract.outputs import OUTPUT_SHEETS
+from sop_xl.contract.supply_sheets import SUPPLY_SHEETS
 
 __all__ = [
     "SHEETS", "Choice", "Column", "Dtype", "Layout", "Measure", "Role", "SheetSpec",
@@ -44,6 +45,7 @@ def register(*specs: SheetSpec) -> None:
 
 
 register(*INPUT_SHEETS, *OUTPUT_SHEETS)
+register(*SUPPLY_SHEETS)
 
 
 def sheet(key: str) -> SheetSpec:

@@ -210,27 +210,35 @@ PURCHASE_PLAN = SheetSpec(
 CAPACITY = SheetSpec(
     key="capacity", en="Capacity", zh="粗能力", role=Role.OUTPUT, layout=Layout.GRID,
     order=25, tab_color=OUTPUT_TAB,
-    description_en="Rough-cut capacity: load from the MPS against available hours from the "
-    "factory calendar.", description_zh="粗能力计划：主计划负荷与工厂日历可用工时对比。",
+    description_en="Rough-cut capacity: load from the MPS and made components against "
+    "available hours from the factory calendar; options per overload on CapacityOptions, "
+    "the leveled plan on LeveledPlan.",
+    description_zh="粗能力计划：主计划及自制件负荷与工厂日历可用工时对比；超负荷方案见产能方案，均衡计划见均衡计划。",
     block_columns=(
         C("resource", "Resource", "资源", width=13),
         C("description", "Description", "描述", width=22),
     ),
     measures=(
         Measure("available", "Available hours", "可用工时", unit="h", fmt="#,##0.0"),
+        Measure("overtime_max", "Overtime possible", "最大加班工时", unit="h", fmt="#,##0.0"),
         Measure("load", "Load hours", "负荷工时", unit="h", fmt="#,##0.0", bold=True),
         Measure("utilisation", "Utilisation", "负荷率", unit="%", fmt="0.0%",
                 formula=_ratio("load", "available")),
         Measure("overload", "Overload hours", "超负荷工时", unit="h", fmt="#,##0.0",
                 formula=_excess("load", "available")),
+        Measure("leveled_load", "Load after leveling", "均衡后负荷", unit="h",
+                fmt="#,##0.0"),
+        Measure("leveled_utilisation", "Utilisation after leveling", "均衡后负荷率",
+                unit="%", fmt="0.0%", formula=_ratio("leveled_load", "available")),
     ),
 )
 
 PROJECTION = SheetSpec(
     key="projection", en="Projection", zh="库存预测", role=Role.OUTPUT, layout=Layout.GRID,
     order=26, tab_color=OUTPUT_TAB,
-    description_en="Projected inventory per finished good in pieces and money, against "
-    "safety stock and maximum.", description_zh="成品预计库存(数量和金额)，对比安全库存和最高库存。",
+    description_en="Projected inventory per product family (totals first) and finished good "
+    "in pieces and money, against safety stock and maximum.",
+    description_zh="按产品族(合计在前)和成品的预计库存(数量和金额)，对比安全库存和最高库存。",
     block_columns=(*ITEM_BLOCK,
                    C("unit_cost", "Unit cost", "单位成本", Dtype.NUMBER, "money/pc", width=9)),
     measures=(
