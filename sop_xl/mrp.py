@@ -327,7 +327,8 @@ def plan(items: pd.DataFrame, bom: pd.DataFrame, mps_items: pd.Index,
     projected = np.zeros((n, h))
     net_req = np.zeros((n, h))
     releases = np.zeros((n, h))      # started quantity by release bucket
-    fixed_supply = d.receipts + d.firm
+    has_firm = bool(d.firm.any())
+    fixed_supply = d.receipts + d.firm if has_firm else d.receipts
     for level in range(int(d.llc.max(initial=0)) + 1):
         sel = np.flatnonzero(d.llc == level)
         plan_sel = sel[~d.is_mps[sel]]
@@ -338,7 +339,7 @@ def plan(items: pd.DataFrame, bom: pd.DataFrame, mps_items: pd.Index,
             new[mps_sel] = d.mps_production[mps_sel]
             projected[mps_sel] = d.on_hand[mps_sel, None] + np.cumsum(
                 fixed_supply[mps_sel] + new[mps_sel] - gross[mps_sel], axis=1)
-        _offset(sel, new[sel] + d.firm[sel], d, releases)
+        _offset(sel, new[sel] + d.firm[sel] if has_firm else new[sel], d, releases)
         edges = np.flatnonzero(d.llc[d.par] == level)
         if len(edges):
             _explode(edges, d, releases, gross)
@@ -357,7 +358,8 @@ def plan(items: pd.DataFrame, bom: pd.DataFrame, mps_items: pd.Index,
     keep = ~d.is_mps
     actions = _actions(d, gross, receipts, orders, order_pos, buckets, keep)
     k = d.n_kept  # items below the MPS come first, by low-level code: rows are slices
-    new += d.firm
+    if has_firm:
+        new += d.firm
     rows = {"gross": gross[:k], "receipts": d.receipts[:k], "planned_receipts": new[:k],
             "projected": projected[:k], "net": net_req[:k], "planned_releases": releases[:k]}
     kept = d.index[:k]
@@ -487,14 +489,15 @@ def _actions(d: _Data, gross: np.ndarray, receipts: pd.DataFrame,
         lead=d.lead[at], reason=np.where(orders["firm"][late], "firm", "planned"))
     # shortage within lead time: on hand + receipts + firm orders fall short before an
     # order released today could arrive (only the buckets inside the lead time count)
-    k = max(int((d.release_bucket < 0).sum(axis=1).max(initial=0)), 1)
+    inside_lt = (d.release_bucket < 0).sum(axis=1)  # buckets no new order can reach
+    k = max(int(inside_lt.max(initial=0)), 1)
     base = d.on_hand[:, None] + np.cumsum(d.receipts[:, :k] + d.firm[:, :k] - gross[:, :k],
                                           axis=1)
     short = np.where(d.release_bucket[:, :k] < 0, base, np.inf)
     worst = short.min(axis=1)
     rows = np.flatnonzero(keep & (worst < -_EPS))
     first = np.argmax(short[rows] < -_EPS, axis=1)
-    arrive = (d.release_bucket[rows] < 0).sum(axis=1)  # first bucket an order can reach
+    arrive = inside_lt[rows]  # the first bucket an order released today can reach
     labels = np.array([*buckets.labels, ""], dtype=object)
     add(1, rows, bucket=first, qty=-worst[rows], need_bucket=first, lead=d.lead[rows],
         reason=labels[arrive])
@@ -505,7 +508,9 @@ def _actions(d: _Data, gross: np.ndarray, receipts: pd.DataFrame,
     out = {c: v[order] for c, v in out.items()}
     out["item"] = d.names[out.pop("pos")]
     out["kind"] = np.array(KINDS, dtype=object)[out["kind"]]
-    return pd.DataFrame(out, columns=ACTION_COLUMNS)
+    # object columns stay object: no string inference over every row
+    return pd.DataFrame({c: pd.Series(out[c], dtype=object) if out[c].dtype == object
+                         else out[c] for c in ACTION_COLUMNS})
 
 
 def _reschedule(d: _Data, gross: np.ndarray, receipts: pd.DataFrame,

@@ -27,7 +27,12 @@ PEG_COLUMNS = ["order", "item", "due_bucket", "end_item", "end_bucket", "qty"]
 def fifo(d_group: np.ndarray, d_key: np.ndarray, d_qty: np.ndarray, s_group: np.ndarray,
          s_key: np.ndarray, s_qty: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Match requirements (d) to supplies (s) of the same group first in, first out by key
-    (ties: the order given). Returns (supply index, requirement index, quantity)."""
+    (whole numbers; ties keep the order given). Returns (supply index, requirement index,
+    quantity).
+
+    Each group's requirements and supplies are laid end to end on one line, the groups one
+    after another; every stretch between two consecutive ends belongs to exactly one
+    requirement and one supply, found with ``searchsorted``."""
     empty = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
     if len(d_qty) == 0 or len(s_qty) == 0:
         return empty
@@ -36,9 +41,12 @@ def fifo(d_group: np.ndarray, d_key: np.ndarray, d_qty: np.ndarray, s_group: np.
     g = len(groups)
     span = np.maximum(np.bincount(dg, d_qty, g), np.bincount(sg, s_qty, g))
     base = np.concatenate([[0.0], np.cumsum(span)[:-1]])
+    keys = np.concatenate([d_key, s_key]).astype(np.int64)
+    lo, width = keys.min(), int(keys.max() - keys.min()) + 1
 
     def ends(group: np.ndarray, key: np.ndarray, qty: np.ndarray) -> tuple[np.ndarray, ...]:
-        order = np.lexsort((np.arange(len(qty)), key, group))
+        order = np.argsort(group.astype(np.int64) * width + (key.astype(np.int64) - lo),
+                           kind="stable")
         q, gr = qty[order], group[order]
         cs = np.cumsum(q)
         first = np.concatenate([[True], gr[1:] != gr[:-1]])
@@ -48,9 +56,7 @@ def fifo(d_group: np.ndarray, d_key: np.ndarray, d_qty: np.ndarray, s_group: np.
 
     d_order, d_end, d_start = ends(dg, d_key, d_qty)
     s_order, s_end, s_start = ends(sg, s_key, s_qty)
-    pts = np.unique(np.concatenate([d_end, s_end, d_start, s_start]))
-    if len(pts) < 2:
-        return empty
+    pts = np.unique(np.concatenate([base, d_end, s_end]))
     a, b = pts[:-1], pts[1:]
     mid = (a + b) / 2
     di = np.searchsorted(d_end, mid, side="right")
@@ -113,7 +119,7 @@ def link(d: _Data, orders: dict[str, np.ndarray], independent: np.ndarray | None
         keep = at[d.com[dep_edge_all]]
         dep_o, dep_edge = dep_order[keep], dep_edge_all[keep]
         r_group = np.concatenate([ii, d.com[dep_edge]])
-        r_key = np.concatenate([ip, o_rel[dep_o]])
+        r_key = np.concatenate([ip, o_rel[dep_o]]) * 4 + 3  # after supply of the bucket
         r_qty = np.concatenate([independent[ii, ip], o_started[dep_o] * d.factor[dep_edge]])
         # supplies: on hand, scheduled receipts, firm orders, planned orders; inside a
         # bucket stock and receipts first (the key is scaled to keep that order)
@@ -121,12 +127,12 @@ def link(d: _Data, orders: dict[str, np.ndarray], independent: np.ndarray | None
         sr_i, sr_p = np.nonzero((d.receipts * at[:, None]) > _TOL)
         mine = np.flatnonzero(at[o_item])
         s_group = np.concatenate([oh_i, sr_i, o_item[mine]])
-        s_key = np.concatenate([np.full(len(oh_i), -2), sr_p, o_due[mine]]) * 4.0
-        s_key += np.concatenate([np.zeros(len(oh_i)), np.ones(len(sr_i)),
-                                 np.where(o_firm[mine], 2.0, 3.0)])
+        s_key = np.concatenate([np.full(len(oh_i), -2), sr_p, o_due[mine]]) * 4
+        s_key += np.concatenate([np.zeros(len(oh_i), np.int64), np.ones(len(sr_i), np.int64),
+                                 np.where(o_firm[mine], 2, 3)])
         s_qty = np.concatenate([d.on_hand[oh_i], d.receipts[sr_i, sr_p], o_qty[mine]])
         s_order = np.concatenate([np.full(len(oh_i) + len(sr_i), -1), mine])
-        si, ri, q = fifo(r_group, r_key.astype(float), r_qty, s_group, s_key, s_qty)
+        si, ri, q = fifo(r_group, r_key, r_qty, s_group, s_key, s_qty)
         is_order = s_order[si] >= 0
         si, ri, q = s_order[si[is_order]], ri[is_order], q[is_order]
         ind = ri < len(ii)

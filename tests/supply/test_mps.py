@@ -142,3 +142,27 @@ def test_conservation_and_safety_stock_after_planning(demand, on_hand, ss, rule)
     assert (prod[need <= 1e-9] == 0).all()
     # and after planning the stock never falls below safety stock
     assert (proj >= ss - 1e-9).all()
+
+
+@given(st.lists(st.integers(0, 60), min_size=3, max_size=8), st.integers(0, 50),
+       st.integers(1, 30), st.data())
+@settings(max_examples=100, deadline=None)
+def test_stock_below_safety_stock_after_planning_is_always_flagged(demand, on_hand, ss,
+                                                                  data) -> None:
+    """Firm cells and the frozen fence may leave stock below safety stock; every such dip
+    (its first period) is on the exception list."""
+    from sop_xl.exceptions import ExceptionList, below
+
+    h = len(demand)
+    firm = np.array([[data.draw(st.sampled_from([NAN, NAN, 0.0, 10.0])) for _ in range(h)]])
+    previous = np.array([[data.draw(st.sampled_from([0.0, 20.0])) for _ in range(h)]])
+    r = run([demand], [[0] * h], on_hand, ss, rules(), firm=firm, frozen=2,
+            frozen_qty=previous)
+    ex = ExceptionList("en")
+    below(r["projected"], np.array([float(ss)]), r.items, r.periods, ex, "mps")
+    flagged = set(ex.frame()["period"])
+    low = r["projected"][0] < ss - 1e-6
+    starts = [p for p in range(h) if low[p] and (p == 0 or not low[p - 1])]
+    assert {r.periods[p] for p in starts} <= flagged
+    # and nothing is flagged where stock is at or above safety stock
+    assert flagged <= {r.periods[p] for p in range(h) if low[p]}
