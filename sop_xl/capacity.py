@@ -7,8 +7,8 @@ the resource's factory calendar × shifts × hours per shift × efficiency.
 Each overload comes with the planner's options, in the order a plant uses them: overtime
 in the overloaded bucket up to the daily limit; building ahead into earlier buckets with
 spare regular hours, nearest first and never into the frozen fence; and outsourcing what is
-left, in hours and in pieces of the items that load the resource (shared in proportion to
-their load). The leveled plan applies those options to the items' production: what is built
+left, in hours and in whole pieces of the items that load the resource (shared in proportion
+to their load). The leveled plan applies those options to the items' production: what is built
 ahead moves to the earlier buckets, what is outsourced leaves the plant — the constrained
 supply plan S&OP step 3 asks for (SAP PP-SOP "resource leveling").
 """
@@ -148,7 +148,8 @@ def _options(index: pd.Index, items: pd.Index, u: np.ndarray, prod: np.ndarray,
             total = share.sum()
             pcs = np.divide(share / total * left, u[k], out=np.zeros_like(share),
                             where=u[k] > 0) if total > 0 else np.zeros_like(share)
-            who = np.argsort(-pcs)[: int((pcs > _TOL).sum())]
+            pcs = np.ceil(pcs - 1e-6)            # whole pieces leave the plant
+            who = np.argsort(-pcs, kind="stable")[: int((pcs > 0).sum())]
             moves.append(_Move(k, int(p), {q: h / load[k, p] for q, h in ahead.items()},
                                left / load[k, p]))
             rows.append({
@@ -159,7 +160,7 @@ def _options(index: pd.Index, items: pd.Index, u: np.ndarray, prod: np.ndarray,
                                          for q, h in sorted(ahead.items())),
                 "build_ahead_hours": sum(ahead.values()), "outsource_hours": left,
                 "outsource_pcs": float(pcs.sum()),
-                "outsource_items": "; ".join(f"{items[i]} {pcs[i]:,.0f} pcs" for i in who)})
+                "outsource_items": "; ".join(f"{items[i]} {pcs[i]:,.0f}" for i in who)})
     frame = pd.DataFrame(rows, columns=OVERLOAD_COLUMNS)
     return moves, frame.sort_values(["bucket", "resource"], kind="stable") \
         .reset_index(drop=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pytest
 
 from sop_xl import capacity
 from sop_xl.periods import Buckets, FactoryCalendar
@@ -43,9 +42,9 @@ def test_overload_options_overtime_build_ahead_and_outsourcing_in_pieces() -> No
     assert o["build_ahead"] == f"{BUCKETS.labels[0]}: 10 h; {BUCKETS.labels[1]}: 10 h"
     assert o["outsource_hours"] == 10
     # the 10 h shared as the load is (A 50 h, B 30 h of 80): A 6.25 h = 12.5 pcs,
-    # B 3.75 h = 3.75 pcs
-    assert o["outsource_pcs"] == pytest.approx(16.25)
-    assert o["outsource_items"] == "A 12 pcs; B 4 pcs"
+    # B 3.75 h = 3.75 pcs; whole pieces leave the plant: 13 and 4
+    assert o["outsource_pcs"] == 17
+    assert o["outsource_items"] == "A 13; B 4"
 
 
 def test_leveled_plan_moves_production_ahead_and_stays_within_overtime() -> None:
