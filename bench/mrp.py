@@ -134,7 +134,7 @@ def main() -> None:
     t_frame, _ = _time(lambda: res.orders)
     t_peg, res_peg = _time(lambda: mrp.plan(*args_, peg=True))
     # what a buyer releases now: purchased parts' orders released in the first 4 weeks
-    o = res_peg.order_data
+    o = res_peg.order_columns()
     rm = (c["items"]["item_type"] == "RM").to_numpy()
     now = np.flatnonzero(rm[o["pos"]] & (o["release_bucket"] < 4))
     from sop_xl.pegging import trace

@@ -70,31 +70,71 @@ def size(net: np.ndarray, window_need: np.ndarray, rules: LotRules) -> np.ndarra
     return np.where(need, q, 0.0)
 
 
+def _runs(idx: np.ndarray) -> list[slice] | np.ndarray:
+    """Contiguous runs of sorted positions as slices (views, cheap in a loop), or the
+    positions themselves when they are scattered."""
+    if len(idx) == 0:
+        return []
+    cuts = np.flatnonzero(np.diff(idx) != 1) + 1
+    if len(cuts) > 3:
+        return idx
+    starts = np.concatenate([[0], cuts])
+    ends = np.concatenate([cuts, [len(idx)]])
+    return [slice(int(idx[a]), int(idx[b - 1]) + 1) for a, b in zip(starts, ends, strict=True)]
+
+
 class Sizer:
     """``size`` for one fixed set of items, called once per bucket: the rule masks and
     divisors are worked out once, and each call only touches the items a rule applies to
-    (the MRP's inner loop)."""
+    (the MRP's inner loop). Items sorted by rule (``order``) make those sets contiguous
+    slices, worked in place."""
 
     def __init__(self, rules: LotRules) -> None:
         self.poq = np.flatnonzero(rules.rule == POQ)
-        self.fixed = np.flatnonzero((rules.rule == FIXED) & (rules.fixed > 0))
-        self.fixed_lot = rules.fixed[self.fixed]
         self.minimum = rules.minimum if (rules.minimum > 0).any() else None
-        self.mult = np.flatnonzero(rules.multiple > 0)
-        self.mult_lot = rules.multiple[self.mult]
+        self._groups = []
+        for idx, lot in ((np.flatnonzero((rules.rule == FIXED) & (rules.fixed > 0)),
+                          rules.fixed), (np.flatnonzero(rules.multiple > 0), rules.multiple)):
+            runs = _runs(idx)
+            if isinstance(runs, np.ndarray):
+                self._groups.append([(runs, lot[runs])])
+            else:
+                self._groups.append([(r, lot[r]) for r in runs])
+        runs = _runs(self.poq)
+        self._poq = runs if isinstance(runs, np.ndarray) or len(runs) != 1 else runs[0]
 
-    def __call__(self, net: np.ndarray, window_need: np.ndarray | None) -> np.ndarray:
+    @staticmethod
+    def order(rules: LotRules) -> np.ndarray:
+        """An item order that makes each rule's items contiguous."""
+        return np.lexsort((rules.multiple > 0, rules.rule))
+
+    def __call__(self, net: np.ndarray, window_need: np.ndarray | None,
+                 out: np.ndarray | None = None) -> np.ndarray:
         """``window_need`` holds the POQ items' values only (in ``self.poq`` order)."""
-        q = net.copy()
+        if out is None:
+            q = net.copy()
+        else:
+            q = out
+            np.copyto(q, net)
         if len(self.poq) and window_need is not None:
-            q[self.poq] = np.maximum(net[self.poq], window_need)
-        if len(self.fixed):
-            q[self.fixed] = np.ceil(q[self.fixed] / self.fixed_lot - _EPS) * self.fixed_lot
-        if self.minimum is not None:
-            np.maximum(q, self.minimum, out=q)
-        if len(self.mult):
-            q[self.mult] = np.ceil(q[self.mult] / self.mult_lot - _EPS) * self.mult_lot
-        q[net <= _EPS] = 0.0
+            if isinstance(self._poq, slice):
+                view = q[self._poq]
+                np.maximum(view, window_need, out=view)
+            else:
+                q[self.poq] = np.maximum(net[self.poq], window_need)
+        for k, group in enumerate(self._groups):
+            if k == 1 and self.minimum is not None:
+                np.maximum(q, self.minimum, out=q)
+            for where, lot in group:
+                if isinstance(where, slice):
+                    v = q[where]
+                    v /= lot
+                    v -= _EPS
+                    np.ceil(v, out=v)
+                    v *= lot
+                else:
+                    q[where] = np.ceil(q[where] / lot - _EPS) * lot
+        q *= net > _EPS
         return q
 
 

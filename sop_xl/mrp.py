@@ -67,12 +67,13 @@ class MRPResult:
     #                               planned_releases (pieces)
     on_hand: np.ndarray
     llc: pd.Series
-    order_data: dict[str, np.ndarray]  # pos (into item_names), due_bucket, qty,
-    #                                    release_qty, release_bucket (−1 past due), firm
+    order_data: dict[str, np.ndarray]  # pos (into item_names), due_bucket, qty, firm
     order_kept: np.ndarray             # orders of items below the MPS
     item_names: np.ndarray             # every planned item, MPS items included
     starts: np.ndarray                 # first day of each bucket
     release_dates: np.ndarray          # (all items × buckets) release date of an order due
+    release_buckets: np.ndarray        # (all items × buckets) its release bucket, −1 past due
+    yields: np.ndarray                 # started pieces per good piece, by item
     actions: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ACTION_COLUMNS))
     links: Links | None = None         # single-level pegging (sop_xl.pegging)
 
@@ -83,7 +84,7 @@ class MRPResult:
     def orders(self) -> pd.DataFrame:
         """One row per order below the MPS: ORDER_COLUMNS."""
         k = self.order_kept
-        o = {c: v[k] for c, v in self.order_data.items()}
+        o = {c: v[k] for c, v in self.order_columns().items()}
         due, rb = o["due_bucket"], o["release_bucket"]
         return pd.DataFrame({
             "item": self.item_names[o["pos"]], "due_bucket": due,
@@ -101,6 +102,10 @@ class MRPResult:
             return None
         from sop_xl.pegging import trace
         return trace(self.links, np.flatnonzero(self.order_kept), self.order_data)
+
+    def order_columns(self) -> dict[str, np.ndarray]:
+        """Every order's columns including release_bucket (−1 past due) and release_qty."""
+        return order_columns(self.order_data, self.release_buckets, self.yields)
 
     def pegging_text(self, most: int = 3) -> pd.Series:
         """Per order (aligned with ``orders``): "A 2026-12: 40; B 2027-01: 20 (+2)"."""
@@ -217,15 +222,22 @@ def low_level_codes(n: int, parents: np.ndarray, comps: np.ndarray) -> np.ndarra
 def release_schedule(buckets: Buckets, calendar: FactoryCalendar,
                      lead_days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For an order due at the start of each bucket: its release date and release bucket
-    (−1 = before the plan starts) per item (items × buckets). Worked out once per distinct
-    lead time."""
+    (−1 = before the plan starts) per item (items × buckets)."""
+    release, idx, inv = _release_tables(buckets, calendar, lead_days)
+    return release[inv], idx[inv]
+
+
+def _release_tables(buckets: Buckets, calendar: FactoryCalendar,
+                    lead_days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``release_schedule`` worked out once per distinct lead time: (leads × buckets)
+    release dates and buckets, and each item's row."""
     starts = buckets.starts()
     h = len(starts)
     leads, inv = np.unique(np.asarray(lead_days, dtype=np.int64), return_inverse=True)
     due = np.broadcast_to(starts, (len(leads), h)).ravel()
     release = calendar.subtract_working_days(due, np.repeat(leads, h)).reshape(-1, h)
     idx = np.searchsorted(starts, release.ravel(), side="right").reshape(-1, h) - 1
-    return release[inv], idx[inv]
+    return release, idx, inv
 
 
 # -- the plan ----------------------------------------------------------------------------
@@ -251,57 +263,91 @@ class _Data:
     firm: np.ndarray            # firm planned orders, by due bucket (n × h)
     release_date: np.ndarray
     release_bucket: np.ndarray
+    inside_lt: np.ndarray       # buckets an order released today cannot reach, by item
     is_mps: np.ndarray
     mps_production: np.ndarray  # (n × h), zero for items not on the MPS
     mps_pos: np.ndarray         # position in the item index of each MPS item (−1: unknown)
+    receipt_pos: np.ndarray     # position of each scheduled receipt's item (−1: unknown)
+
+
+def _positions(items: pd.DataFrame, *refs: pd.Series | pd.Index) -> list[np.ndarray]:
+    """Position in ``items`` of every value of each of ``refs`` (−1: not an item), with
+    one factorisation of all the names at once (items first, so their codes are their
+    positions)."""
+    def text(values: pd.Series | pd.Index) -> pd.Series:
+        v = pd.Series(values)
+        return v if v.dtype == "str" else v.astype(str)
+
+    names = [text(items["item"])] + [text(r) for r in refs]
+    codes, uniques = pd.factorize(pd.concat(names, ignore_index=True))
+    n = len(items)
+    if len(uniques) < n or not (codes[:n] == np.arange(n)).all():
+        raise ValueError("item codes on the Items sheet must be unique")
+    out, at = [], n
+    for r in refs:
+        c = codes[at:at + len(r)]
+        out.append(np.where(c < n, c, -1))
+        at += len(r)
+    return out
 
 
 def _prepare(items: pd.DataFrame, bom: pd.DataFrame, mps_items: pd.Index,
              mps_production: np.ndarray, on_hand: pd.Series, receipts: pd.DataFrame,
              buckets: Buckets, calendar: FactoryCalendar, firm: pd.DataFrame | None,
              lang: str) -> _Data:
+    receipts = receipts if receipts is not None else pd.DataFrame(columns=["item"])
+    firm_items = firm["item"] if firm is not None and len(firm) else pd.Series([], dtype=str)
+    par, com, mps_pos, oh_pos, sr_pos, firm_pos = _positions(
+        items, bom["parent"], bom["component"], pd.Index(mps_items), on_hand.index,
+        receipts["item"] if len(receipts) else pd.Series([], dtype=str), firm_items)
+    par[bom["parent"].isna().to_numpy()] = -1
+    com[bom["component"].isna().to_numpy()] = -1
     index = _item_index(items)
-    par, com = _bom_positions(index, bom)
     problems = _check(index, bom, par, com, lang)
     if problems:
         raise PlanningError(problems, lang)
     n, h = len(index), len(buckets)
     llc = low_level_codes(n, par, com)
-    on_mps = index.isin(pd.Index(mps_items).astype(str))
+    on_mps = np.zeros(n, dtype=bool)
+    on_mps[mps_pos[mps_pos >= 0]] = True
+    # items below the MPS first, by low-level code, then the MPS items
     perm = np.lexsort((np.arange(n), llc, on_mps))
-    inv = np.empty(n, dtype=np.int64)
+    inv = np.full(n + 1, -1, dtype=np.int64)   # inv[-1] = -1 keeps "not an item"
     inv[perm] = np.arange(n)
-    index = index[perm]
     scrap_c = pd.to_numeric(bom["scrap_pct"], errors="coerce").fillna(0).to_numpy(float) \
         if "scrap_pct" in bom else 0.0
     factor = bom["qty_per"].to_numpy(dtype=float) * (1 + scrap_c)
     lead = items["lead_time_days"].fillna(0).to_numpy(dtype=np.int64)[perm]
-    release_date, release_bucket = release_schedule(buckets, calendar, lead)
+    rel_u, idx_u, lead_row = _release_tables(buckets, calendar, lead)
+    release_date, release_bucket = rel_u[lead_row], idx_u[lead_row]
+    inside = (idx_u < 0).sum(axis=1)[lead_row]
     scrap = items["scrap_pct"].fillna(0).to_numpy(dtype=float)[perm]
-    mps_rows = index.get_indexer(pd.Index(mps_items).astype(str))
+    mps_rows = inv[mps_pos]
     prod = np.zeros((n, h))
     ok = mps_rows >= 0
     prod[mps_rows[ok]] = np.asarray(mps_production, dtype=float)[ok]
-    oh = pd.Series(on_hand.to_numpy(dtype=float), index=on_hand.index.astype(str))
+    oh = np.zeros(n)
+    ok = inv[oh_pos] >= 0
+    np.add.at(oh, inv[oh_pos][ok], on_hand.to_numpy(dtype=float)[ok])
+    names = index.to_numpy(dtype=object)[perm]
     return _Data(
-        index, index.to_numpy(dtype=object), int((~on_mps).sum()), inv[par], inv[com],
+        pd.Index(names, name="item"), names, int((~on_mps).sum()), inv[par], inv[com],
         factor, llc[perm], lead, 1.0 / np.clip(1.0 - scrap, 0.05, 1.0),
         items["safety_stock"].fillna(0).to_numpy(float)[perm],
-        LotRules.from_items(items, _item_index(items)).subset(perm),
-        oh.reindex(index).fillna(0).to_numpy(dtype=float),
-        _by_bucket(index, receipts, h), _by_bucket(index, firm, h),
-        release_date, release_bucket, on_mps[perm], prod, mps_rows)
+        LotRules.from_items(items, index).subset(perm), oh,
+        _by_bucket(inv[sr_pos], receipts, n, h), _by_bucket(inv[firm_pos], firm, n, h),
+        release_date, release_bucket, inside, on_mps[perm], prod, mps_rows, inv[sr_pos])
 
 
-def _by_bucket(index: pd.Index, frame: pd.DataFrame | None, h: int) -> np.ndarray:
-    """item, qty, bucket rows → (items × buckets); past due (−1) into the first bucket."""
-    out = np.zeros((len(index), h))
+def _by_bucket(pos: np.ndarray, frame: pd.DataFrame | None, n: int, h: int) -> np.ndarray:
+    """item (as positions), qty, bucket rows → (items × buckets); past due (−1) into the
+    first bucket."""
+    out = np.zeros((n, h))
     if frame is None or frame.empty:
         return out
-    r = index.get_indexer(frame["item"].astype(str))
     b = np.clip(frame["bucket"].to_numpy(dtype=np.int64), 0, None)
-    ok = (r >= 0) & (b < h)
-    np.add.at(out, (r[ok], b[ok]), frame["qty"].to_numpy(dtype=float)[ok])
+    ok = (pos >= 0) & (b < h)
+    np.add.at(out, (pos[ok], b[ok]), frame["qty"].to_numpy(dtype=float)[ok])
     return out
 
 
@@ -323,10 +369,11 @@ def plan(items: pd.DataFrame, bom: pd.DataFrame, mps_items: pd.Index,
                  calendar, firm, lang)
     n, h = len(d.index), len(buckets)
     gross = np.zeros((n, h))
-    new = np.zeros((n, h))           # new planned receipts (good output)
-    projected = np.zeros((n, h))
-    net_req = np.zeros((n, h))
-    releases = np.zeros((n, h))      # started quantity by release bucket
+    # every row of these is written level by level (net_req: the rows below the MPS)
+    new = np.empty((n, h))           # new planned receipts (good output)
+    projected = np.empty((n, h))
+    net_req = np.empty((n, h))
+    releases = np.empty((n, h))      # started quantity by release bucket
     has_firm = bool(d.firm.any())
     fixed_supply = d.receipts + d.firm if has_firm else d.receipts
     for level in range(int(d.llc.max(initial=0)) + 1):
@@ -365,7 +412,8 @@ def plan(items: pd.DataFrame, bom: pd.DataFrame, mps_items: pd.Index,
     kept = d.index[:k]
     return MRPResult(kept, buckets.labels, rows, d.on_hand[:k],
                      pd.Series(d.llc[:k], index=kept), orders, keep[order_pos], d.names,
-                     buckets.starts(), d.release_date, actions, links)
+                     buckets.starts(), d.release_date, d.release_bucket, d.yield_, actions,
+                     links)
 
 
 def _net_level(sel: np.ndarray, gross: np.ndarray, fixed_supply: np.ndarray, d: _Data,
@@ -376,6 +424,7 @@ def _net_level(sel: np.ndarray, gross: np.ndarray, fixed_supply: np.ndarray, d: 
     step is net = gross + safety stock − (on hand + receipts), order = lot(net),
     on hand = safety stock − net + order."""
     h = gross.shape[1]
+    sel = sel[Sizer.order(d.rules.subset(sel))]   # each rule's items side by side
     g = gross[sel].T.copy()
     fx = fixed_supply[sel].T.copy()
     r = d.rules.subset(sel)
@@ -386,6 +435,7 @@ def _net_level(sel: np.ndarray, gross: np.ndarray, fixed_supply: np.ndarray, d: 
     q_out = np.empty((h, len(sel)))
     p_out = np.empty((h, len(sel)))
     n_out = np.empty((h, len(sel)))
+    avail = np.empty(len(sel))
     window = None
     poq = sizer.poq
     if len(poq):
@@ -399,16 +449,15 @@ def _net_level(sel: np.ndarray, gross: np.ndarray, fixed_supply: np.ndarray, d: 
         end = np.minimum(p_idx + r.poq[poq][None, :], h)
         cols = np.arange(len(poq))[None, :]
         static = (cg[end, cols] - cg[:h]) - (cf[end, cols] - cf[1:]) + ss[poq]
+        window = np.empty(len(poq))
     for p in range(h):
-        avail = poh + fx[p]
-        net = need[p] - avail
+        np.add(poh, fx[p], out=avail)
+        net = np.subtract(need[p], avail, out=n_out[p])
         if len(poq):
-            window = static[p] - avail[poq]
-        q = sizer(net, window)
-        q_out[p] = q
-        n_out[p] = net
-        poh = avail + q - g[p]
-        p_out[p] = poh
+            np.subtract(static[p], avail[poq], out=window)
+        q = sizer(net, window, out=q_out[p])
+        poh = np.add(avail, q, out=p_out[p])
+        poh -= g[p]
     new[sel] = q_out.T
     projected[sel] = p_out.T
     net_req[sel] = np.maximum(n_out, 0.0).T
@@ -437,20 +486,27 @@ def _offset(sel: np.ndarray, receipts: np.ndarray, d: _Data, releases: np.ndarra
 def _orders(d: _Data, new: np.ndarray) -> dict[str, np.ndarray]:
     """One order per item and due bucket, firm orders first, then new planned ones, as
     numpy columns: "pos" (item position in ``d.index``), due_bucket, qty (good pieces),
-    release_qty (started pieces), release_bucket (−1: past due), firm. Dates and labels
-    follow from these (``MRPResult.orders``)."""
+    firm. Release bucket, started quantity, dates and labels follow from these
+    (``order_columns``, ``MRPResult.orders``)."""
     h = new.shape[1]
-    parts = [np.flatnonzero(new.ravel() > _EPS)]
-    firm = np.zeros(len(parts[0]), dtype=bool)
+    flat = np.flatnonzero(new.ravel() > _EPS)
+    q = new.ravel()[flat]
+    firm = np.zeros(len(flat), dtype=bool)
     if d.firm.any():
         firm_flat = np.flatnonzero(d.firm.ravel() > _EPS)
-        parts.insert(0, firm_flat)
+        flat = np.concatenate([firm_flat, flat])
+        q = np.concatenate([d.firm.ravel()[firm_flat], q])
         firm = np.concatenate([np.ones(len(firm_flat), bool), firm])
-    flat = np.concatenate(parts)
     rr, pp = np.divmod(flat, h)
-    q = np.where(firm, d.firm.ravel()[flat], new.ravel()[flat])
-    return {"pos": rr, "due_bucket": pp, "qty": q, "release_qty": q * d.yield_[rr],
-            "release_bucket": d.release_bucket.ravel()[flat], "firm": firm}
+    return {"pos": rr, "due_bucket": pp, "qty": q, "firm": firm}
+
+
+def order_columns(orders: dict[str, np.ndarray], release_bucket: np.ndarray,
+                  yields: np.ndarray) -> dict[str, np.ndarray]:
+    """The orders' columns plus release_bucket (−1: past due) and release_qty."""
+    pos, due = orders["pos"], orders["due_bucket"]
+    return {**orders, "release_bucket": release_bucket[pos, due],
+            "release_qty": orders["qty"] * yields[pos]}
 
 
 # -- actions for the planner -------------------------------------------------------------
@@ -467,6 +523,7 @@ def _actions(d: _Data, gross: np.ndarray, receipts: pd.DataFrame,
     h = len(buckets)
     starts = buckets.starts()
     cols: dict[str, list[np.ndarray]] = {c: [] for c in ["kind", "pos", *ACTION_COLUMNS[2:]]}
+    inside_lt = d.inside_lt
 
     def add(kind: int, at: np.ndarray, **values: np.ndarray) -> None:
         m = len(at)
@@ -482,15 +539,16 @@ def _actions(d: _Data, gross: np.ndarray, receipts: pd.DataFrame,
                     v = np.full(m, np.datetime64("NaT"), dtype="datetime64[D]")
             cols[c].append(np.asarray(v))
 
-    late = (orders["release_bucket"] < 0) & keep[pos]
+    k = max(int(inside_lt.max(initial=0)), 1)
+    near = np.flatnonzero(orders["due_bucket"] < k)   # only these can be released late
+    due = orders["due_bucket"][near]
+    late = near[(d.release_bucket[pos[near], due] < 0) & keep[pos[near]]]
     at, due = pos[late], orders["due_bucket"][late]
-    add(0, at, bucket=np.zeros(len(at), np.int64), qty=orders["release_qty"][late],
+    add(0, at, bucket=np.zeros(len(at), np.int64), qty=orders["qty"][late] * d.yield_[at],
         due_bucket=due, due_date=starts[due], release_date=d.release_date[at, due],
         lead=d.lead[at], reason=np.where(orders["firm"][late], "firm", "planned"))
     # shortage within lead time: on hand + receipts + firm orders fall short before an
     # order released today could arrive (only the buckets inside the lead time count)
-    inside_lt = (d.release_bucket < 0).sum(axis=1)  # buckets no new order can reach
-    k = max(int(inside_lt.max(initial=0)), 1)
     base = d.on_hand[:, None] + np.cumsum(d.receipts[:, :k] + d.firm[:, :k] - gross[:, :k],
                                           axis=1)
     short = np.where(d.release_bucket[:, :k] < 0, base, np.inf)
@@ -521,7 +579,7 @@ def _reschedule(d: _Data, gross: np.ndarray, receipts: pd.DataFrame,
     cancel. A past-due receipt needed now is an expedite too."""
     if receipts is None or receipts.empty:
         return []
-    pos = d.index.get_indexer(receipts["item"].astype(str))
+    pos = d.receipt_pos
     ok = pos >= 0
     pos = pos[ok]
     due = receipts["bucket"].to_numpy(dtype=np.int64)[ok]
@@ -536,7 +594,8 @@ def _reschedule(d: _Data, gross: np.ndarray, receipts: pd.DataFrame,
     first = np.concatenate([[True], pos[1:] != pos[:-1]])
     group_start = np.maximum.accumulate(np.where(first, cs - qty, 0.0))
     before = d.on_hand[pos] + cs - qty - group_start  # on hand + receipts due earlier
-    dem_cum = np.cumsum(gross[pos], axis=1)
+    items_, at_item = np.unique(pos, return_inverse=True)
+    dem_cum = np.cumsum(gross[items_], axis=1)[at_item]
     need = (dem_cum + d.safety[pos, None] <= before[:, None] + _EPS).sum(axis=1)
     at = np.minimum(need, h - 1)
     why = np.where(dem_cum[np.arange(len(pos)), at] > before + _EPS, "demand", "safety_stock")

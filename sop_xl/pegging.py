@@ -88,6 +88,8 @@ def link(d: _Data, orders: dict[str, np.ndarray], independent: np.ndarray | None
     ``independent`` (items × buckets, aligned with ``d.index``): end-item demand; None pegs
     each MPS order to its own item and bucket."""
     n, h = d.mps_production.shape
+    from sop_xl.mrp import order_columns
+    orders = order_columns(orders, d.release_bucket, d.yield_)
     o_item = orders["pos"]
     n_orders = len(o_item)
     o_due = orders["due_bucket"].astype(np.int64)
