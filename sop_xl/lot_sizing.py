@@ -86,7 +86,7 @@ def _runs(idx: np.ndarray) -> list[slice] | np.ndarray:
 class Sizer:
     """``size`` for one fixed set of items, called once per bucket: the rule masks and
     divisors are worked out once, and each call only touches the items a rule applies to
-    (the MRP's inner loop). Items sorted by rule (``order``) make those sets contiguous
+    (the MRP's inner loop). Items sorted by rule and multiple make those sets contiguous
     slices, worked in place."""
 
     def __init__(self, rules: LotRules) -> None:
@@ -102,11 +102,6 @@ class Sizer:
                 self._groups.append([(r, lot[r]) for r in runs])
         runs = _runs(self.poq)
         self._poq = runs if isinstance(runs, np.ndarray) or len(runs) != 1 else runs[0]
-
-    @staticmethod
-    def order(rules: LotRules) -> np.ndarray:
-        """An item order that makes each rule's items contiguous."""
-        return np.lexsort((rules.multiple > 0, rules.rule))
 
     def __call__(self, net: np.ndarray, window_need: np.ndarray | None,
                  out: np.ndarray | None = None) -> np.ndarray:

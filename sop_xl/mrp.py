@@ -310,8 +310,10 @@ def _prepare(items: pd.DataFrame, bom: pd.DataFrame, mps_items: pd.Index,
     llc = low_level_codes(n, par, com)
     on_mps = np.zeros(n, dtype=bool)
     on_mps[mps_pos[mps_pos >= 0]] = True
-    # items below the MPS first, by low-level code, then the MPS items
-    perm = np.lexsort((np.arange(n), llc, on_mps))
+    # items below the MPS first, by low-level code, then the MPS items; inside a level by
+    # lot rule, so every level and every rule in it is a contiguous slice
+    rules = LotRules.from_items(items, index)
+    perm = np.lexsort((np.arange(n), rules.multiple > 0, rules.rule, llc, on_mps))
     inv = np.full(n + 1, -1, dtype=np.int64)   # inv[-1] = -1 keeps "not an item"
     inv[perm] = np.arange(n)
     scrap_c = pd.to_numeric(bom["scrap_pct"], errors="coerce").fillna(0).to_numpy(float) \
@@ -334,7 +336,7 @@ def _prepare(items: pd.DataFrame, bom: pd.DataFrame, mps_items: pd.Index,
         pd.Index(names, name="item"), names, int((~on_mps).sum()), inv[par], inv[com],
         factor, llc[perm], lead, 1.0 / np.clip(1.0 - scrap, 0.05, 1.0),
         items["safety_stock"].fillna(0).to_numpy(float)[perm],
-        LotRules.from_items(items, index).subset(perm), oh,
+        rules.subset(perm), oh,
         _by_bucket(inv[sr_pos], receipts, n, h), _by_bucket(inv[firm_pos], firm, n, h),
         release_date, release_bucket, inside, on_mps[perm], prod, mps_rows, inv[sr_pos])
 
@@ -376,17 +378,20 @@ def plan(items: pd.DataFrame, bom: pd.DataFrame, mps_items: pd.Index,
     releases = np.empty((n, h))      # started quantity by release bucket
     has_firm = bool(d.firm.any())
     fixed_supply = d.receipts + d.firm if has_firm else d.receipts
+    k = d.n_kept
     for level in range(int(d.llc.max(initial=0)) + 1):
-        sel = np.flatnonzero(d.llc == level)
-        plan_sel = sel[~d.is_mps[sel]]
-        if len(plan_sel):
-            _net_level(plan_sel, gross, fixed_supply, d, new, projected, net_req)
-        mps_sel = sel[d.is_mps[sel]]
+        a, b = np.searchsorted(d.llc[:k], [level, level + 1])
+        if b > a:
+            _net_level(slice(a, b), gross, fixed_supply, d, new, projected, net_req)
+            _offset(slice(a, b), new[a:b] + d.firm[a:b] if has_firm else new[a:b], d,
+                    releases)
+        mps_sel = k + np.flatnonzero(d.llc[k:] == level)
         if len(mps_sel):
             new[mps_sel] = d.mps_production[mps_sel]
             projected[mps_sel] = d.on_hand[mps_sel, None] + np.cumsum(
                 fixed_supply[mps_sel] + new[mps_sel] - gross[mps_sel], axis=1)
-        _offset(sel, new[sel] + d.firm[sel] if has_firm else new[sel], d, releases)
+            _offset(mps_sel, new[mps_sel] + d.firm[mps_sel] if has_firm else new[mps_sel],
+                    d, releases)
         edges = np.flatnonzero(d.llc[d.par] == level)
         if len(edges):
             _explode(edges, d, releases, gross)
@@ -416,7 +421,7 @@ def plan(items: pd.DataFrame, bom: pd.DataFrame, mps_items: pd.Index,
                      links)
 
 
-def _net_level(sel: np.ndarray, gross: np.ndarray, fixed_supply: np.ndarray, d: _Data,
+def _net_level(sel: slice, gross: np.ndarray, fixed_supply: np.ndarray, d: _Data,
                new: np.ndarray, projected: np.ndarray, net_req: np.ndarray) -> None:
     """Gross to net and lot sizing for the items ``sel`` (one level), bucket by bucket.
 
@@ -424,7 +429,6 @@ def _net_level(sel: np.ndarray, gross: np.ndarray, fixed_supply: np.ndarray, d: 
     step is net = gross + safety stock − (on hand + receipts), order = lot(net),
     on hand = safety stock − net + order."""
     h = gross.shape[1]
-    sel = sel[Sizer.order(d.rules.subset(sel))]   # each rule's items side by side
     g = gross[sel].T.copy()
     fx = fixed_supply[sel].T.copy()
     r = d.rules.subset(sel)
@@ -432,10 +436,11 @@ def _net_level(sel: np.ndarray, gross: np.ndarray, fixed_supply: np.ndarray, d: 
     ss = d.safety[sel]
     need = g + ss                   # gross + safety stock
     poh = d.on_hand[sel].copy()
-    q_out = np.empty((h, len(sel)))
-    p_out = np.empty((h, len(sel)))
-    n_out = np.empty((h, len(sel)))
-    avail = np.empty(len(sel))
+    m = sel.stop - sel.start
+    q_out = np.empty((h, m))
+    p_out = np.empty((h, m))
+    n_out = np.empty((h, m))
+    avail = np.empty(m)
     window = None
     poq = sizer.poq
     if len(poq):
@@ -472,15 +477,14 @@ def _explode(edges: np.ndarray, d: _Data, releases: np.ndarray, gross: np.ndarra
     gross[comps] += w @ releases[pars]
 
 
-def _offset(sel: np.ndarray, receipts: np.ndarray, d: _Data, releases: np.ndarray) -> None:
+def _offset(sel: slice | np.ndarray, receipts: np.ndarray, d: _Data,
+            releases: np.ndarray) -> None:
     """Planned receipts (rows of ``sel``) → started quantities in their release buckets (a
     release before the plan goes into the first bucket, as past due)."""
-    h = receipts.shape[1]
+    m, h = receipts.shape
     started = receipts * d.yield_[sel, None]
-    rb = np.maximum(d.release_bucket[sel], 0)
-    flat = (np.arange(len(sel))[:, None] * h + rb).ravel()
-    releases[sel] = np.bincount(flat, weights=started.ravel(),
-                                minlength=len(sel) * h).reshape(len(sel), h)
+    flat = (np.arange(m)[:, None] * h + np.maximum(d.release_bucket[sel], 0)).ravel()
+    releases[sel] = np.bincount(flat, weights=started.ravel(), minlength=m * h).reshape(m, h)
 
 
 def _orders(d: _Data, new: np.ndarray) -> dict[str, np.ndarray]:
