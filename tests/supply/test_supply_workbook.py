@@ -97,3 +97,44 @@ def test_a_planners_edits_move_the_plan_and_are_kept(planned: Path, tmp_path: Pa
     for sheet in ("MPS", "MRP", "Projection"):
         _, bad = compare_formulas(path, out, sheet)
         assert not bad, f"{sheet}: {bad[:5]}"
+
+
+def test_next_month_the_frozen_period_keeps_last_months_plan(tmp_path: Path) -> None:
+    """Plan November, save the version; plan December: its first (frozen) month keeps the
+    production November's version planned for December, unless orders need more."""
+    f, s = frames("2026-11")
+    path = write_master(tmp_path / "master.xlsx", f, {**s, "frozen_periods": 1})
+    run_steps(MasterWorkbook.open(path), CYCLE)
+    book = MasterWorkbook.open(path)
+    tab = next(n for n in book.backend.sheet_names() if n.startswith("V001"))
+    snap = book.backend.read_sheet(tab).rows
+    head = snap[0]
+    col = {k: head.index(k) for k in ("Section", "Item / resource", "Measure", "Period",
+                                      "Quantity")}
+    before = {r[col["Item / resource"]]: r[col["Quantity"]] for r in snap[1:]
+              if r[col["Section"]] == "mps" and r[col["Measure"]] == "production"
+              and r[col["Period"]] == "2026-12"}
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Settings"]
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "Planning month")
+    ws.cell(row, 2).value = "2026-12"
+    wb.save(path)
+    book = MasterWorkbook.open(path)
+    run = PlanRun(book, book.read_inputs(), refresh_forecast=False)
+    got = dict(zip(run.mps.items, run.mps["production"][:, 0], strict=True))
+    changes = run.mps.frozen_changes
+    frozen = changes[changes["kind"].isin(["frozen_kept", "order_change"])]
+    fence = changes[changes["kind"] == "fence_change"]
+    assert not frozen.empty and set(frozen["period"]) == {"2026-12"}
+    # after the frozen month, up to the planning time fence (3 periods), changes against
+    # November's version are reported for approval
+    assert set(fence["period"]) <= {"2027-01", "2027-02"}
+    for item, qty in before.items():
+        raised = changes[(changes["item"] == item) & (changes["kind"] == "order_change")]
+        if raised.empty:
+            assert got[item] == pytest.approx(qty), item
+        else:  # customer orders inside the frozen month needed more
+            assert got[item] > qty
+    assert sorted(before) == ["A", "B"]
+    # every frozen cell is fixed, coloured by how it compares with today's suggestion
+    assert set(run.mps.states[:, 0]) <= {"cell_firmed", "cell_less", "cell_more"}
