@@ -135,7 +135,8 @@ def main() -> None:
     t_peg, res_peg = _time(lambda: mrp.plan(*args_, peg=True))
     # what a buyer releases now: purchased parts' orders released in the first 4 weeks
     o = res_peg.order_columns()
-    rm = (c["items"]["item_type"] == "RM").to_numpy()
+    bought = c["items"].loc[c["items"]["item_type"] == "RM", "item"].to_numpy(dtype=object)
+    rm = np.isin(res_peg.item_names, bought)   # by position in the plan's item order
     now = np.flatnonzero(rm[o["pos"]] & (o["release_bucket"] < 4))
     from sop_xl.pegging import trace
     t_trace, traced = _time(lambda: trace(res_peg.links, now, o))

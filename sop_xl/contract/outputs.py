@@ -133,10 +133,10 @@ MPS = SheetSpec(
     tab_color=OUTPUT_TAB,
     description_en="Master production schedule per finished good. Yellow cells may be "
     "changed; projected on hand, ATP and days of supply follow. Planned production: blue = "
-    "firm as suggested, red = below the suggestion, green = above it; grey periods are "
-    "frozen.",
+    "firm as suggested, red = below the suggestion, green = above it. Dark grey periods "
+    "are frozen, light grey ones inside the planning time fence.",
     description_zh="成品主生产计划。黄色单元格可修改，预计库存、可承诺量和库存天数随之更新。"
-    "计划生产：蓝色=按建议确认，红色=低于建议，绿色=高于建议；灰色期间为锁定期。",
+    "计划生产：蓝色=按建议确认，红色=低于建议，绿色=高于建议。深灰色期间为锁定期，浅灰色为计划时界内。",
     block_columns=(*ITEM_BLOCK,
                    C("lot_rule", "Lot rule", "批量规则", width=10),
                    C("safety_stock", "Safety stock", "安全库存", Dtype.NUMBER, "pcs", width=9),
