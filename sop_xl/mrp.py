@@ -108,9 +108,16 @@ class MRPResult:
         return order_columns(self.order_data, self.release_buckets, self.yields)
 
     def pegging_text(self, most: int = 3) -> pd.Series:
-        """Per order (aligned with ``orders``): "A 2026-12: 40; B 2027-01: 20 (+2)"."""
-        from sop_xl.pegging import describe
-        return describe(self.pegging, len(self.orders), self.periods, most)
+        """Per order (aligned with ``orders``): "A 2026-12: 40; B 2027-01: 20 (+2)".
+
+        Exact from ``pegging`` for a plan of up to 50,000 orders; beyond that the trace
+        keeps each order's 8 largest parent orders and end-item demands per level
+        (sop_xl.pegging.trace), so the largest are named without tracing every one."""
+        from sop_xl.pegging import describe, trace
+        if "pegging" in self.__dict__ or len(self.orders) <= 50_000 or self.links is None:
+            return describe(self.pegging, len(self.orders), self.periods, most)
+        peg = trace(self.links, np.flatnonzero(self.order_kept), self.order_data, widest=8)
+        return describe(peg, len(self.orders), self.periods, most, cap=8)
 
 
 # -- checks ------------------------------------------------------------------------------
