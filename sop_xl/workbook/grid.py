@@ -119,10 +119,6 @@ class GridRefs:
     def attr(self, key: str) -> str:
         return f"${col_letter(self._l.attr_col[key])}{self.block_row + 1}"
 
-    def row_of(self, key: str) -> int:
-        """The 0-based sheet row of ``key`` in this block."""
-        return self._row(key)
-
     def column_span(self, top: int, bottom: int) -> str:
         """This period's column from sheet row ``top`` to ``bottom`` (0-based), rows fixed:
         "H$20:H$300"."""
