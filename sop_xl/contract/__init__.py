@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from sop_xl.contract.inputs import INPUT_SHEETS
+from sop_xl.contract.meeting_sheets import MEETING_SHEETS
 from sop_xl.contract.model import (
     Choice,
     Column,
@@ -44,6 +45,7 @@ def register(*specs: SheetSpec) -> None:
 
 
 register(*INPUT_SHEETS, *OUTPUT_SHEETS)
+register(*MEETING_SHEETS)
 
 
 def sheet(key: str) -> SheetSpec:
