@@ -236,5 +236,7 @@ def submitted_deviations(inputs: Inputs, stat_forecast: pd.DataFrame,
                      "deviation": deviation(float(r.qty), ref),
                      "flagged": needs_reason(float(r.qty), ref, s.deviation_threshold),
                      "reason": _text(r.reason) or None})
-    return pd.DataFrame(rows, columns=["assistant", "department", "item", "month", "qty",
-                                       "reference", "deviation", "flagged", "reason"])
+    out = pd.DataFrame(rows, columns=["assistant", "department", "item", "month", "qty",
+                                      "reference", "deviation", "flagged", "reason"])
+    return out.astype({"qty": float, "reference": float, "deviation": float,
+                       "flagged": bool})

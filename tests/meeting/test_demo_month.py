@@ -1,5 +1,6 @@
-"""The sales-assistant round on the demo company: four assistants in two departments, a
-year of submissions on file, the statistical forecast fixed at the demo's run-rate."""
+"""A month of the demo company: the sales-assistant round (four assistants in two
+departments, a year of submissions on file) and the meeting pack, the statistical forecast
+fixed at the demo's run-rate."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from sop_xl.demo import build_demo
 from sop_xl.demo.company import ASSISTANTS
 from sop_xl.demo.demand import DEVIATIONS, owned
 from sop_xl.forecast import ForecastResult
+from sop_xl.meeting import write_meeting
 from sop_xl.template import write_master
 from sop_xl.workbook.master import MasterWorkbook
 
@@ -91,3 +93,39 @@ def test_all_four_collected(demo):
     assert got == typed
     older = sf[sf["month"] < M]
     assert len(older) > 0 and older["month"].min() == M - 12
+
+
+def test_the_meeting_pack_of_the_collected_month(demo):
+    company, master, _, _ = demo
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(cycle, "auto_forecast", lambda *a, **k: run_rate_forecast(company))
+        cycle.run_steps(MasterWorkbook.open(master), cycle.CYCLE)
+    report = write_meeting(master)
+    d = report.data
+    items = company.frames["items"].set_index("item")
+    stock = company.frames["stock"]
+    value = (stock["on_hand"] * stock["item"].map(items["unit_cost"])).sum()
+    assert d.kpi("inventory_value").value == pytest.approx(value)
+    idle = [(M.start_time.year - s.year) * 12 + M.start_time.month - s.month
+            for s in stock["last_movement"]]
+    slow = stock[[i >= 6 for i in idle]]
+    assert d.kpi("slow_moving_value").value == pytest.approx(
+        (slow["on_hand"] * slow["item"].map(items["unit_cost"])).sum())
+    # the overloads are the master's Capacity sheet's cells with load above available
+    grid = MasterWorkbook.open(master).read_output_grid("capacity")
+    cap = grid.pivot_table(index=["resource", "period"], columns="measure", values="value")
+    over = cap[cap["load"] > cap["available"] + 1e-9].index.tolist()
+    ov = d.exceptions.overloads
+    assert sorted(zip(ov["resource"], ov["period"], strict=True)) == sorted(over)
+    assert d.kpi("overloads").value == len(over) > 0
+    # the planted sales-forecast deviations are on the list for decision, with reasons
+    dev = d.exceptions.deviations
+    for assistant, item, lag, _, reason in DEVIATIONS:
+        hit = dev[(dev["assistant"] == assistant) & (dev["item"] == item)
+                  & (dev["month"] == M + lag)]
+        assert hit["reason"].tolist() == [reason]
+    assert sorted(set(d.family_plan["family"])) == ["Controllers", "Pumps", "Valves"]
+    assert d.family_plan.groupby("family").size().tolist() == [18, 18, 18]
+    # everything the four assistants had on file for November is read back
+    assert d.assistants["assistant"].tolist() == sorted(ASSISTANTS)
+    assert (d.assistants["achievement"].between(0, 1)).all()
