@@ -122,6 +122,11 @@ class _Sheet:
             self.ws.write_number(r, c, v, fmt)
         self.protected.append([self.name, xl_rowcol_to_cell(r, c), "value", v])
 
+    def merged(self, r: int, c0: int, c1: int, text: str, fmt: Any) -> None:
+        """Text across columns c0..c1 of row r (a note spanning the table)."""
+        self.ws.merge_range(r, c0, r, c1, text, fmt)
+        self.protected.append([self.name, xl_rowcol_to_cell(r, c0), "value", text])
+
     def formula(self, r: int, c: int, text: str, fmt: Any, cached: Any) -> None:
         self.ws.write_formula(r, c, "=" + text, fmt, cached)
         self.protected.append([self.name, xl_rowcol_to_cell(r, c), "formula", text])
@@ -181,7 +186,7 @@ def _forecast_sheet(s: _Sheet, fig: AssistantFigures, fm: _Formats, lang: str, c
     s.value(1, 0, message("ab_subtitle", lang, company=company, department=dept,
                           month=str(fig.planning_month),
                           written=written.strftime("%Y-%m-%d %H:%M")), fm.subtitle)
-    s.value(2, 0, message("ab_instructions", lang), fm.note)
+    s.merged(2, 0, F_CHECK, message("ab_instructions", lang), fm.note)
     ws.set_row(2, 30)
     s.value(F_THRESHOLD_ROW, 0, message("ab_threshold", lang), fm.label)
     s.value(F_THRESHOLD_ROW, F_REF, fig.threshold, fm.threshold)
@@ -193,7 +198,6 @@ def _forecast_sheet(s: _Sheet, fig: AssistantFigures, fm: _Formats, lang: str, c
     widths = [13, 26, 12, 9, 12, 12, 10, 12, 9, 36, 16]
     for c, w in enumerate(widths):
         ws.set_column(c, c, w)
-    ws.merge_range(2, 0, 2, F_CHECK, None)  # the instruction text spans the table
     desc = fig.items.set_index("item")
     thr = xl_rowcol_to_cell(*F_THRESHOLD, row_abs=True, col_abs=True)
     inputs = []
@@ -263,7 +267,7 @@ def _history_sheet(s: _Sheet, fig: AssistantFigures, fm: _Formats, lang: str, de
                    forecast_sheet: str, inputs: list[dict[str, Any]]) -> dict[str, int]:
     ws = s.ws
     s.value(0, 0, message("ab_hist_title", lang, assistant=fig.assistant), fm.title)
-    s.value(1, 0, message("ab_hist_note", lang, department=dept), fm.note)
+    s.merged(1, 0, 14, message("ab_hist_note", lang, department=dept), fm.note)
     ws.set_row(1, 30)
     future = [fig.planning_month + k for k in range(4)]
     months = [*fig.history_months, *future]
@@ -277,7 +281,6 @@ def _history_sheet(s: _Sheet, fig: AssistantFigures, fm: _Formats, lang: str, de
     for c, h in enumerate(heads):
         s.value(H_HEADER_ROW, c, h, fm.header)
     ws.set_row(H_HEADER_ROW, 30)
-    ws.merge_range(1, 0, 1, min(c_last + 2, 14), None)
     ws.set_column(0, 0, 13)
     ws.set_column(1, 1, 24)
     ws.set_column(2, 2, 26)

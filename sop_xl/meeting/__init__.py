@@ -25,7 +25,9 @@ from sop_xl.errors import WorkbookError
 from sop_xl.meeting import words  # noqa: F401  (registers the messages)
 from sop_xl.meeting.data import MeetingData, gather
 from sop_xl.meeting.decisions import (
+    FIELDS,
     PackDecisions,
+    cell_text,
     find_pack,
     log_decisions,
     open_decisions,
@@ -128,12 +130,12 @@ def _refuse_typed_pack(path: Path, month: pd.Period, force: bool, lang: str) -> 
     if doc is None or doc.get("planning_month") != str(month):
         return
     pack = read_pack(path)
-    carried = {ln["id"]: ln for ln in doc["decisions"]["rows"] if ln["id"]}
-    new = pack.rows[~pack.rows["decision_id"].isin(list(carried))]
-    changed = any(carried[r.decision_id]["status"] != r.status
-                  for r in pack.rows.itertuples(index=False) if r.decision_id in carried)
-    if len(new) or changed:
-        raise WorkbookError("mp_pack_has_decisions", str(path), lang)
+    written = {ln["id"]: ln.get("values", {}) for ln in doc["decisions"]["rows"] if ln["id"]}
+    for r in pack.rows.itertuples(index=False):
+        was = written.get(r.decision_id)
+        if was is None or any(cell_text(was.get(k)) != cell_text(getattr(r, k))
+                              for k in FIELDS):
+            raise WorkbookError("mp_pack_has_decisions", str(path), lang)
 
 
 def render_pdf(path: Path, lang: str = "en") -> Path:

@@ -64,7 +64,8 @@ def find_pack(folders: list[Path], month: pd.Period) -> Path | None:
     return max(found)[2] if found else None
 
 
-def _text(v: Any) -> str | None:
+def cell_text(v: Any) -> str | None:
+    """A cell as the text a decision field holds (None when blank)."""
     if is_blank(v):
         return None
     if hasattr(v, "isoformat"):
@@ -91,7 +92,7 @@ def read_pack(path: Path) -> PackDecisions:
 
         def cell(key: str, row: list[Any] = row) -> str | None:
             c = cols[key]
-            return _text(row[c]) if c < len(row) else None
+            return cell_text(row[c]) if c < len(row) else None
 
         values = {k: cell(k) for k in FIELDS}
         choice = STATUS.choice_for(values["status"]) if values["status"] else None
@@ -136,7 +137,7 @@ def log_decisions(log: pd.DataFrame, pack: PackDecisions, stamp: str) -> tuple[
                    & (log["reviewed_month"].astype(str) == pack.planning_month)]
         if len(same):
             last = same.iloc[-1]
-            if all(_text(last[k]) == _text(row[k]) for k in FIELDS):
+            if all(cell_text(last[k]) == cell_text(row[k]) for k in FIELDS):
                 continue
         add.append(row)
     if add:

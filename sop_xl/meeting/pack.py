@@ -30,7 +30,7 @@ from sop_xl.assistants.manifest import write_manifest
 from sop_xl.contract.meeting_sheets import DECISION_STATUS
 from sop_xl.meeting import words  # noqa: F401  (registers the messages)
 from sop_xl.meeting.data import KPI_KEYS, MeetingData
-from sop_xl.meeting.decisions import PACK_KIND
+from sop_xl.meeting.decisions import FIELDS, PACK_KIND
 from sop_xl.messages import message
 from sop_xl.periods import month_label
 
@@ -463,7 +463,8 @@ def _decisions(p: _Pack, carried: pd.DataFrame, proposed: list[str]) -> dict[str
                   "status": labels.get(x.status, x.status), "note": x.note}
         _inputs(p, ws, r, values)
         lines.append({"row": r, "id": str(x.decision_id), "raised": str(x.raised_month),
-                      "status": x.status, "proposed": None})
+                      "status": x.status, "proposed": None,
+                      "values": {k: _plain(getattr(x, k)) for k in FIELDS}})
         r += 1
     month = str(d.planning_month)
     for k in range(max(NEW_DECISION_ROWS, len(proposed) + 3)):
@@ -480,6 +481,11 @@ def _decisions(p: _Pack, carried: pd.DataFrame, proposed: list[str]) -> dict[str
     ws.protect("", {"format_columns": True, "format_rows": True})
     cols = {"topic": 2, "decision": 3, "owner": 4, "due": 5, "status": 7, "note": 8}
     return {"sheet": name, "header_row": header, "columns": cols, "rows": lines}
+
+
+def _plain(v: Any) -> str | None:
+    return None if v is None or (isinstance(v, float) and math.isnan(v)) or v == "" \
+        else str(v)
 
 
 def _inputs(p: _Pack, ws: Any, r: int, values: dict[str, Any]) -> None:

@@ -4,30 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
 import pytest
-from meeting_support import fixed_forecast, new_master, run_month
-from small_company import frames
-
-P = pd.Period
-
-
-def two_assistant_frames(month: str = "2026-12") -> tuple[dict[str, pd.DataFrame], dict]:
-    """The small company; Li Na (Domestic Sales) forecasts A, Zhang Wei (International
-    Trade) forecasts B. Each has last month's submission on file (months M−1..M+1), and Li
-    Na an old row from June that is history."""
-    f, s = frames(month)
-    m = P(month, "M")
-    f["sales_forecast"] = pd.DataFrame([
-        ["Li Na", "Domestic Sales", "A", m - 6, 100.0, None],
-        ["Li Na", "Domestic Sales", "A", m - 1, 95.0, None],
-        ["Li Na", "Domestic Sales", "A", m, 80.0, None],
-        ["Li Na", "Domestic Sales", "A", m + 1, 90.0, None],
-        ["Zhang Wei", "International Trade", "B", m - 1, 45.0, None],
-        ["Zhang Wei", "International Trade", "B", m, 40.0, None],
-        ["Zhang Wei", "International Trade", "B", m + 1, 30.0, "Spot orders besides C2"],
-    ], columns=["assistant", "department", "item", "month", "qty", "reason"])
-    return f, s
+from meeting_support import fixed_forecast, new_master, run_month, two_assistant_frames
 
 
 @pytest.fixture

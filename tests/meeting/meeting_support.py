@@ -8,6 +8,7 @@ from typing import Any
 
 import openpyxl
 import pandas as pd
+from small_company import frames
 
 from sop_xl import cycle
 from sop_xl.forecast import ForecastResult
@@ -75,3 +76,21 @@ def fill(path: Path, out: Path, qty: dict[tuple[str, str], Any],
     out.parent.mkdir(parents=True, exist_ok=True)
     wb.save(out)
     return out
+
+
+def two_assistant_frames(month: str = "2026-12") -> tuple[dict[str, pd.DataFrame], dict]:
+    """The small company; Li Na (Domestic Sales) forecasts A, Zhang Wei (International
+    Trade) forecasts B. Each has last month's submission on file (months M−1..M+1), and Li
+    Na an old row from June that is history."""
+    f, s = frames(month)
+    m = pd.Period(month, "M")
+    f["sales_forecast"] = pd.DataFrame([
+        ["Li Na", "Domestic Sales", "A", m - 6, 100.0, None],
+        ["Li Na", "Domestic Sales", "A", m - 1, 95.0, None],
+        ["Li Na", "Domestic Sales", "A", m, 80.0, None],
+        ["Li Na", "Domestic Sales", "A", m + 1, 90.0, None],
+        ["Zhang Wei", "International Trade", "B", m - 1, 45.0, None],
+        ["Zhang Wei", "International Trade", "B", m, 40.0, None],
+        ["Zhang Wei", "International Trade", "B", m + 1, 30.0, "Spot orders besides C2"],
+    ], columns=["assistant", "department", "item", "month", "qty", "reason"])
+    return f, s

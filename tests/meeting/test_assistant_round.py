@@ -15,10 +15,17 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from meeting_support import fill, forecast_rows
+from meeting_support import (
+    fill,
+    fixed_forecast,
+    forecast_rows,
+    new_master,
+    run_month,
+    two_assistant_frames,
+)
 from support import file_hash
 
-from sop_xl import contract
+from sop_xl import cli, contract
 from sop_xl.assistants import collect, split
 from sop_xl.assistants.manifest import MANIFEST_SHEET
 from sop_xl.errors import ValidationError
@@ -261,3 +268,48 @@ def test_master_guards_its_input_sheets(planned):
     items = table_content(contract.sheet("items"), book.read_frame("items")[0], "en")
     with pytest.raises(ValidationError):
         book.write_inputs([items], reason="assistants collect")
+
+
+def test_the_commands_print_who_is_in_and_exit_4_on_a_refusal(planned, tmp_path, capsys):
+    assert cli.main(["assistants", "split", str(planned), "--out",
+                     str(tmp_path / "out")]) == 0
+    out = capsys.readouterr().out
+    assert "2 workbook(s) for planning month 2026-12" in out
+    assert "2026-12 Li Na.xlsx: Li Na (Domestic Sales), 1 items" in out
+    files = _files(tmp_path / "out")
+    _li_na(tmp_path, files["Li Na"], feb_reason=None)       # February's reason missing
+    assert cli.main(["assistants", "collect", str(tmp_path / "in"), str(planned)]) == 4
+    out = capsys.readouterr().out
+    assert "refused   2026-12 Li Na.xlsx:" in out and "give a reason" in out
+    assert "Nothing written to master.xlsx." in out
+    assert "Not submitted yet for 2026-12: Li Na, Zhang Wei" in out
+    _li_na(tmp_path, files["Li Na"])
+    assert cli.main(["assistants", "collect", str(tmp_path / "in"), str(planned)]) == 0
+    out = capsys.readouterr().out
+    assert "accepted  2026-12 Li Na.xlsx: Li Na, 4 rows, 1 beyond the threshold" in out
+    assert "Not submitted yet for 2026-12: Zhang Wei" in out
+
+
+def test_a_chinese_master_gives_chinese_workbooks_and_messages(tmp_path, monkeypatch):
+    f, s = two_assistant_frames()
+    master = new_master(tmp_path / "master_zh.xlsx", f, s, lang="zh-CN")
+    run_month(master, fixed_forecast({"A": 100.0, "B": 40.0}, "2026-12", 6), monkeypatch)
+    split(master, tmp_path / "out")
+    src = _files(tmp_path / "out")["Li Na"]
+    wb = openpyxl.load_workbook(src)
+    assert wb.sheetnames == ["预测填报", "历史与达成", "图表", MANIFEST_SHEET]
+    assert wb["预测填报"]["H6"].value == "您的预测(件)"
+    fill(src, tmp_path / "in" / src.name,
+         {("A", DEC): 85, ("A", JAN): 90, ("A", FEB): 130, ("A", MAR): 100}, sheet="预测填报")
+    report = collect(tmp_path / "in", master)
+    [problem] = report.refused[src.name]
+    assert problem.render("zh-CN").endswith(
+        "预测填报!J9 (原因说明): 预测 130 与统计预测 75 的偏差超过 20%；请填写原因")
+    fill(src, tmp_path / "in" / src.name,
+         {("A", DEC): 85, ("A", JAN): 90, ("A", FEB): 130, ("A", MAR): 100},
+         {("A", FEB): "项目提前"}, sheet="预测填报")
+    assert collect(tmp_path / "in", master).accepted
+    book = MasterWorkbook.open(master)
+    assert "提交记录" in book.backend.sheet_names()
+    sf = book.read_inputs().sales_forecast
+    assert sf[(sf["month"] == P(FEB, "M"))]["reason"].tolist() == ["项目提前"]

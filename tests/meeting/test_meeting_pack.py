@@ -184,12 +184,16 @@ def test_rewriting_the_pack_keeps_typed_decisions_safe(months, tmp_path):
     shutil.copy(dec.path, pack)
     again = write_meeting(copy, pack, previous=months[1].path)
     assert again.logged_decisions == 0            # November's decisions are logged already
-    wb = openpyxl.load_workbook(pack)
-    wb["Decisions"]["H5"] = "Done"
-    wb.save(pack)
-    with pytest.raises(WorkbookError, match="already holds decisions typed"):
-        write_meeting(copy, pack, previous=months[1].path)
-    assert write_meeting(copy, pack, previous=months[1].path, force=True).path == pack
+    for cell, typed in (("H5", "Done"), ("D6", "Trial extended to March"),
+                        ("C12", "Price increase for B")):
+        edited = tmp_path / f"pack {cell}.xlsx"
+        shutil.copy(pack, edited)
+        wb = openpyxl.load_workbook(edited)
+        wb["Decisions"][cell] = typed
+        wb.save(edited)
+        with pytest.raises(WorkbookError, match="already holds decisions typed"):
+            write_meeting(copy, edited, previous=months[1].path)
+        assert write_meeting(copy, edited, previous=months[1].path, force=True).path == edited
 
 
 @pytest.mark.libreoffice
