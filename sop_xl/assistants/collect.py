@@ -33,7 +33,7 @@ from sop_xl.assistants.assignment import assign
 from sop_xl.assistants.figures import forecast_months
 from sop_xl.assistants.returned import Returned, read_returned
 from sop_xl.contract.read import ROW, find_header, is_blank
-from sop_xl.errors import Problem, ValidationError
+from sop_xl.errors import Problem, ValidationError, WorkbookError
 from sop_xl.messages import message
 from sop_xl.workbook.backend import RawSheet
 from sop_xl.workbook.cells import col_letter
@@ -70,6 +70,8 @@ class CollectReport:
 
 def returned_files(folder: Path) -> list[Path]:
     """Workbooks in ``folder``, without Excel's lock files (~$name.xlsx)."""
+    if not Path(folder).is_dir():
+        raise WorkbookError("asst_no_folder", str(folder))
     return sorted(p for p in Path(folder).iterdir()
                   if p.is_file() and p.suffix.lower() in WORKBOOK_SUFFIXES
                   and not p.name.startswith("~$"))

@@ -99,6 +99,8 @@ register({
     "asst_shared_formula": ("holds a shared formula that sop-xl cannot carry over; paste this "
                             "column as values and collect again",
                             "包含 sop-xl 无法保留的共享公式；请将该列粘贴为数值后重新汇总"),
+    "asst_no_folder": ("is not a folder; give the folder the returned workbooks are in",
+                       "不是文件夹；请指定交回工作簿所在的文件夹"),
     "asst_replaces": ("replaces {file} collected {when} (SHA-256 {hash})",
                       "替换 {when} 汇总的 {file}(SHA-256 {hash})"),
 })

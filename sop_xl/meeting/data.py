@@ -32,18 +32,18 @@ Formulas (each KPI carries its own in ``basis``):
   shipments that shipped, item by item (no credit for shipping another item instead);
 - inventory value = Σ on hand × unit cost over the Stock sheet (start of M);
 - days of supply = finished-goods stock value ÷ (cost of the demand plan of the next three
-  buckets ÷ their working days), in working days;
+  months ÷ their working days), in working days;
 - slow-moving value = stock of items without movement for ``slow_moving_months`` × cost;
   excess value = stock above the next ``excess_months`` months of need × cost (finished
   goods: demand plan; components: MRP gross requirements);
-- capacity utilisation = Σ load hours ÷ Σ available hours, all resources, next 3 buckets;
+- capacity utilisation = Σ load hours ÷ Σ available hours, all resources, next 3 months;
 - shortages = items whose projected on hand falls below zero (MPS or MRP).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -112,7 +112,6 @@ class MeetingData:
     assistants: pd.DataFrame       # assistant, department, items, forecast, actual, ...
     threshold: float
     this_version: str | None = None
-    notes: list[str] = field(default_factory=list)
 
     def kpi(self, key: str) -> Kpi:
         return next(k for k in self.kpis if k.key == key)

@@ -63,8 +63,9 @@ class _Pack:
             "header": f(bold=True, font_color="FFFFFF", bg_color="1F4E78", border=1,
                         text_wrap=True, align="center", valign="vcenter"),
             "text": f(), "bold": f(bold=True), "wrap": f(text_wrap=True),
-            "basis": f(text_wrap=True, indent=1, font_color="404040"),
-            "kpi": f(bold=True, font_size=11),
+            "basis": f(text_wrap=True, indent=1, font_color="404040", valign="vcenter"),
+            "dash": f(align="right", font_color="7F7F7F", valign="vcenter"),
+            "kpi": f(bold=True, font_size=11, valign="vcenter"),
             "input": f(bg_color="FFF2CC", font_color="0000FF", locked=False, border=1,
                        border_color="BFBFBF", text_wrap=True),
             "good": self.wb.add_format({"font_color": "006100", "bg_color": "C6EFCE"}),
@@ -73,6 +74,9 @@ class _Pack:
         for unit, fmt in NUMFMT.items():
             self.f[unit] = f(num_format=fmt)
             self.f[unit + "_bold"] = f(num_format=fmt, bold=True, font_size=11)
+            self.f[unit + "_kpi"] = f(num_format=fmt, valign="vcenter")
+            self.f[unit + "_kpi_bold"] = f(num_format=fmt, bold=True, font_size=11,
+                                           valign="vcenter")
 
     def t(self, code: str, **params: Any) -> str:
         return message(code, self.lang, currency=self.data.currency, **params)
@@ -91,7 +95,7 @@ class _Pack:
 
     def num(self, ws: Any, r: int, c: int, v: Any, fmt: str) -> None:
         if v is None or (isinstance(v, float) and not math.isfinite(v)):
-            ws.write_string(r, c, "—", self.f["text"])
+            ws.write_string(r, c, "—", self.f["dash"])
         else:
             ws.write_number(r, c, float(v), self.f[fmt])
 
@@ -156,13 +160,13 @@ def _cover(p: _Pack, written: datetime) -> None:
         k = d.kpi(key)
         row = r + i
         ws.write_string(row, 0, p.t(f"mp_kpi_{key}"), p.f["kpi"])
-        p.num(ws, row, 1, k.value, k.unit + "_bold")
+        p.num(ws, row, 1, k.value, k.unit + "_kpi_bold")
         last = d.previous.get(key, float("nan"))
-        p.num(ws, row, 2, last, k.unit)
+        p.num(ws, row, 2, last, k.unit + "_kpi")
         b, c = xl_rowcol_to_cell(row, 1), xl_rowcol_to_cell(row, 2)
         both = math.isfinite(k.value) and math.isfinite(last)
         ws.write_formula(row, 3, f'=IF(AND(ISNUMBER({b}),ISNUMBER({c})),{b}-{c},"")',
-                         p.f[k.unit], k.value - last if both else "")
+                         p.f[k.unit + "_kpi"], k.value - last if both else "")
         ws.write_string(row, 4, k.basis, p.f["basis"])
         ws.set_row(row, 28)
     r += len(KPI_KEYS) + 1
@@ -181,7 +185,12 @@ def _cover(p: _Pack, written: datetime) -> None:
                  x.forecast, x.actual, x.achievement] for x in a.itertuples(index=False)]
         r = p.table(ws, r, heads, rows, ["bold", "pcs", "pcs", "%_bold"])
         ws.write_string(r, 0, p.t("mp_assistants_note"), p.f["subtitle"])
-    ws.protect("", {"format_columns": True, "format_rows": True})
+    n = len(set(d.family_plan["month"]))
+    if n:
+        chart = _plan_chart(p, p.t("mp_sheet_families"), TOTAL_BLOCK, n, p.t("mp_total"))
+        chart.set_size({"width": 1100, "height": 300})
+        ws.insert_chart(r + 2, 0, chart, {"x_offset": 4})
+    ws.protect("", {"format_columns": True, "format_rows": True, "objects": True})
 
 
 # -- families ----------------------------------------------------------------------------
@@ -194,6 +203,36 @@ def _months_header(p: _Pack, ws: Any, r: int, c0: int, months: list[pd.Period],
         ws.write_string(r, c0 + j, month_label(m), p.f["header"])
 
 
+FAMILY_ROWS = (("demand", "mp_row_demand", "pcs"), ("supply", "mp_row_supply", "pcs"),
+               ("projected", "mp_row_projected", "pcs"), ("value", "mp_row_value", "money"))
+TOTAL_BLOCK = 2  # the Families sheet's first block (all families) starts on this row
+
+
+def _plan_chart(p: _Pack, sheet: str, r: int, n: int, title: str) -> Any:
+    """Demand and supply as columns, projected inventory as a line, over the block whose
+    title is on row ``r`` of ``sheet`` (months header on r + 1, FAMILY_ROWS below)."""
+    col = p.wb.add_chart({"type": "column"})
+    cats = [sheet, r + 1, 1, r + 1, n]
+    for i, colour in ((0, BLUE), (1, GREY)):
+        col.add_series({"name": [sheet, r + 2 + i, 0], "categories": cats,
+                        "values": [sheet, r + 2 + i, 1, r + 2 + i, n],
+                        "fill": {"color": colour}, "gap": 80})
+    line = p.wb.add_chart({"type": "line"})
+    line.add_series({"name": [sheet, r + 4, 0], "categories": cats,
+                     "values": [sheet, r + 4, 1, r + 4, n],
+                     "line": {"color": ORANGE, "width": 2.25},
+                     "marker": {"type": "circle", "size": 4, "fill": {"color": ORANGE},
+                                "border": {"color": ORANGE}}})
+    col.combine(line)
+    col.set_title({"name": title, "name_font": {"size": 11}})
+    col.set_legend({"position": "bottom"})
+    col.set_y_axis({"num_format": "#,##0", "min": 0,
+                    "major_gridlines": {"visible": True, "line": {"color": "D9D9D9"}}})
+    col.set_x_axis({"num_font": {"rotation": -45, "size": 8}})
+    col.set_size({"width": 1000, "height": 280})
+    return col
+
+
 def _families(p: _Pack) -> None:
     d = p.data
     fp = d.family_plan
@@ -201,40 +240,24 @@ def _families(p: _Pack) -> None:
     ws = p.sheet("mp_sheet_families", {0: 34, **{1 + j: 9 for j in range(len(months))}})
     ws.write_string(0, 0, p.t("mp_families_title"), p.f["title"])
     name = p.t("mp_sheet_families")
-    r = 2
+    total = fp.groupby("month")[["demand", "supply", "projected", "value"]].sum()
+    blocks = [(p.t("mp_total"), total)] + [
+        (str(f) or "—", fp[fp["family"] == f].set_index("month"))
+        for f in sorted(set(fp["family"]))]
+    r = TOTAL_BLOCK
     breaks = []
-    rows = (("demand", "mp_row_demand", "pcs"), ("supply", "mp_row_supply", "pcs"),
-            ("projected", "mp_row_projected", "pcs"), ("value", "mp_row_value", "money"))
-    for k, fam in enumerate(sorted(set(fp["family"]))):
+    for k, (title, g) in enumerate(blocks):
         if k and k % 2 == 0:
             breaks.append(r)
-        g = fp[fp["family"] == fam].set_index("month").reindex(months)
-        ws.write_string(r, 0, str(fam) or "—", p.f["h2"])
+        g = g.reindex(months)
+        ws.write_string(r, 0, title, p.f["h2"])
         _months_header(p, ws, r + 1, 1, months, p.t("mp_col_measure"))
-        for i, (key, code, unit) in enumerate(rows):
+        for i, (key, code, unit) in enumerate(FAMILY_ROWS):
             ws.write_string(r + 2 + i, 0, p.t(code), p.f["text"])
             for j, m in enumerate(months):
                 p.num(ws, r + 2 + i, 1 + j, float(g.at[m, key]), unit)
-        col = p.wb.add_chart({"type": "column"})
-        cats = [name, r + 1, 1, r + 1, len(months)]
-        for i, colour in ((0, BLUE), (1, GREY)):
-            col.add_series({"name": [name, r + 2 + i, 0], "categories": cats,
-                            "values": [name, r + 2 + i, 1, r + 2 + i, len(months)],
-                            "fill": {"color": colour}, "gap": 80})
-        line = p.wb.add_chart({"type": "line"})
-        line.add_series({"name": [name, r + 4, 0], "categories": cats,
-                         "values": [name, r + 4, 1, r + 4, len(months)],
-                         "line": {"color": ORANGE, "width": 2.25},
-                         "marker": {"type": "circle", "size": 4,
-                                    "fill": {"color": ORANGE}, "border": {"color": ORANGE}}})
-        col.combine(line)
-        col.set_title({"name": str(fam), "name_font": {"size": 11}})
-        col.set_legend({"position": "bottom"})
-        col.set_y_axis({"num_format": "#,##0", "min": 0,
-                        "major_gridlines": {"visible": True, "line": {"color": "D9D9D9"}}})
-        col.set_x_axis({"num_font": {"rotation": -45, "size": 8}})
-        col.set_size({"width": 1000, "height": 280})
-        ws.insert_chart(r + 7, 0, col, {"x_offset": 4, "y_offset": 2})
+        ws.insert_chart(r + 7, 0, _plan_chart(p, name, r, len(months), title),
+                        {"x_offset": 4, "y_offset": 2})
         r += 23
     ws.set_h_pagebreaks(breaks)
     ws.repeat_rows(0)

@@ -288,6 +288,8 @@ def test_the_commands_print_who_is_in_and_exit_4_on_a_refusal(planned, tmp_path,
     out = capsys.readouterr().out
     assert "accepted  2026-12 Li Na.xlsx: Li Na, 4 rows, 1 beyond the threshold" in out
     assert "Not submitted yet for 2026-12: Zhang Wei" in out
+    assert cli.main(["assistants", "collect", str(tmp_path / "nowhere"), str(planned)]) == 3
+    assert "nowhere: is not a folder" in capsys.readouterr().err
 
 
 def test_a_chinese_master_gives_chinese_workbooks_and_messages(tmp_path, monkeypatch):
