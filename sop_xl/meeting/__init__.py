@@ -95,6 +95,9 @@ def write_meeting(master: Path | str, out: Path | str | None = None, *,
                                                           month - 1)
     log = book.read_output_table("decisions").drop(columns=ROW, errors="ignore")
     prev = read_pack(prev_path) if prev_path else None
+    if prev is not None and prev.planning_month >= str(month):
+        raise WorkbookError("mp_previous_not_earlier", str(prev_path), data.lang,
+                            found=prev.planning_month, month=month)
     added = 0
     if prev is not None:
         log, added = log_decisions(log, prev, stamp)

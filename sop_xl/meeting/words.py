@@ -163,5 +163,7 @@ register({
                       "已在 {master} 中记录 {kpis} 项指标和 {decisions} 条决议记录"),
     "mp_pack_has_decisions": ("already holds decisions typed at the meeting; write the new pack elsewhere with --out, or pass --force to overwrite it",
                               "已包含会议中填写的决议；请用 --out 写到其他位置，或使用 --force 覆盖"),
+    "mp_previous_not_earlier": ("is the pack of {found}, not of a month before {month}; give last month's pack",
+                                "是 {found} 的会议资料，不早于 {month}；请指定上月的会议资料"),
     "mp_pdf_failed": ("LibreOffice could not render the PDF ({detail})", "LibreOffice 无法生成 PDF({detail})"),
 })

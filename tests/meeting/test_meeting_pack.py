@@ -184,6 +184,8 @@ def test_rewriting_the_pack_keeps_typed_decisions_safe(months, tmp_path):
     shutil.copy(dec.path, pack)
     again = write_meeting(copy, pack, previous=months[1].path)
     assert again.logged_decisions == 0            # November's decisions are logged already
+    with pytest.raises(WorkbookError, match="is the pack of 2026-12, not of a month before"):
+        write_meeting(copy, tmp_path / "other.xlsx", previous=pack)
     for cell, typed in (("H5", "Done"), ("D6", "Trial extended to March"),
                         ("C12", "Price increase for B")):
         edited = tmp_path / f"pack {cell}.xlsx"
