@@ -13,9 +13,9 @@ forecast / plan achievement     ``_achievement``: plan tab of    ``sop_xl.accura
                                 the month vs SalesHistory        the ForecastArchive log
 assistants' achievement         ``assistant_achievement``:       ``sop_xl.accuracy`` (lags
                                 SalesForecast rows of M−1        0–3, FVA)
-inventory value, slow/excess    Stock × unit cost;               the supply side's
-                                ``inventory.slow_and_excess``    slow-moving/excess lists
-financial projection            ``financial_projection``         ``sop_xl.finance``
+inventory value, slow/excess    Stock × unit cost; the           —
+                                SlowExcess list (PlanRun)
+financial projection            ``sop_xl.finance`` (total row)   —
 plan version compared           ``last_approved_plan``: the      ``sop_xl.versions``
                                 Versions register                (approve/activate, diff)
 overload options                ``capacity.overloads`` (hours)   overload options in pieces,
@@ -421,42 +421,18 @@ def overloads(run: PlanRun) -> pd.DataFrame:
 
 
 def financial_projection(run: PlanRun) -> pd.DataFrame:
-    """Per month, in money: revenue (demand plan × price), cost of sales (× unit cost),
-    gross margin, production at cost, purchases (purchase plan by due month) and the
-    inventory value at the month's end (finished goods and components at cost).
-    sop_xl.finance will replace this."""
-    it = run.inputs.items.set_index("item")
-    months = _months(run)
-    uniq = sorted(set(months))
-    d, m, r = run.demand, run.mps, run.mrp
-
-    def per_month(arr: np.ndarray, stock: bool = False) -> np.ndarray:
-        out = np.zeros(len(uniq))
-        for k, mo in enumerate(uniq):
-            sel = np.flatnonzero(months == mo)
-            out[k] = arr[:, sel[-1]].sum() if stock else arr[:, sel].sum()
-        return out
-
-    price = it["price"].reindex(d.items).fillna(0.0).to_numpy(float)[:, None]
-    cost_d = it["unit_cost"].reindex(d.items).fillna(0.0).to_numpy(float)[:, None]
-    cost_m = it["unit_cost"].reindex(m.items).fillna(0.0).to_numpy(float)[:, None]
-    cost_r = it["unit_cost"].reindex(r.items).fillna(0.0).to_numpy(float)[:, None]
-    revenue = per_month(d["demand"] * price)
-    cost = per_month(d["demand"] * cost_d)
-    pp = run.purchase_plan
-    purchases = np.zeros(len(uniq))
-    if len(pp):
-        due = pd.Series([pd.Period(x, "M") for x in pp["due_date"]])
-        by = pd.Series(pp["value"].to_numpy(float)).groupby(due).sum()
-        purchases = np.array([float(by.get(mo, 0.0)) for mo in uniq])
-    inventory = per_month(run.projection["value"], stock=True) + per_month(
-        np.maximum(r["projected"], 0.0) * cost_r, stock=True)
-    f = pd.DataFrame({"month": uniq, "revenue": revenue, "cost_of_sales": cost,
-                      "gross_margin": revenue - cost,
-                      "production_cost": per_month(m["production"] * cost_m),
-                      "purchases": purchases, "inventory_value": inventory})
-    f["margin_pct"] = np.where(f["revenue"] > 0, f["gross_margin"] / f["revenue"]
-                               .where(f["revenue"] > 0), np.nan)
+    """Per month, in money, the total row of the FinancialPlan sheet (sop_xl.finance):
+    revenue and cost of what can ship, gross margin, production at cost, purchases and the
+    month-end inventory value of finished goods and components at cost."""
+    fp = run.financial
+    t = -1  # the total row
+    f = pd.DataFrame({"month": [pd.Period(m, "M") for m in fp.months],
+                      "revenue": fp["revenue"][t], "cost_of_sales": fp["cogs"][t],
+                      "gross_margin": fp["margin"][t],
+                      "production_cost": fp["production_value"][t],
+                      "purchases": fp["purchase_value"][t],
+                      "inventory_value": fp["inventory_value"][t]})
+    f["margin_pct"] = fp["margin_pct"][t]
     return f
 
 
