@@ -1,0 +1,216 @@
+"""The statistical forecast of one item: classify, clean, backtest, select, forecast.
+
+Runs in worker processes; takes and returns plain numpy data (no pandas, no periods),
+so that it pickles cheaply and gives the same numbers whatever executor runs it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from sop_xl.forecast import backtest
+from sop_xl.forecast.cleaning import clean_outliers, is_seasonal
+from sop_xl.forecast.demand import Classification, DemandClass, classify
+from sop_xl.forecast.models import (
+    MEAN,
+    SEASONAL_NAIVE,
+    Fitted,
+    ModelSpec,
+    candidates,
+    combination,
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How the engine forecasts; see auto_forecast for the meaning of each field."""
+
+    horizon: int
+    season_length: int = 12
+    n_origins: int = 3
+    min_history: int = 12
+    inactive_periods: int = 6
+    outlier_z: float = 4.0
+    clean: bool = True
+    combine_best: int = 3
+    use_arima: bool = True
+
+
+@dataclass(frozen=True)
+class ItemInput:
+    """One item's demand from its first demand to the end of the data (units/period)."""
+
+    item: str
+    values: np.ndarray
+
+
+@dataclass
+class ItemForecast:
+    """What the engine learned about one item."""
+
+    item: str
+    forecast: np.ndarray  # units per period, horizon long, ≥ 0
+    sigma: np.ndarray  # std of the k-step error, units, horizon long
+    model: str
+    classification: Classification
+    cleaned: np.ndarray  # history after outlier cleaning
+    outlier: np.ndarray  # bool per history period
+    seasonal: bool = False
+    mase: float = math.nan
+    wape: float = math.nan
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def demand_class(self) -> DemandClass:
+        """The item's demand class."""
+        return self.classification.demand_class
+
+
+def _fallback_spec(n: int, m: int) -> ModelSpec:
+    """Seasonal naive when a full season exists, else the mean."""
+    return SEASONAL_NAIVE if n > m else MEAN
+
+
+def _final_forecast(
+    fitted: Fitted, y: np.ndarray, settings: Settings
+) -> tuple[np.ndarray, np.ndarray]:
+    """Forecast from the end of y, and its error spread by step; both clipped to ≥ 0."""
+    origin = np.array([y.size], dtype=np.int64)
+    forecast = np.clip(fitted.paths(y, origin, settings.horizon)[0], 0.0, None)
+    sigma = backtest.step_spread(fitted, y, settings.horizon, settings.season_length)
+    if not (np.all(np.isfinite(forecast)) and np.all(np.isfinite(sigma))):
+        raise FloatingPointError(f"{fitted.name} produced a non-finite forecast")
+    return forecast, sigma
+
+
+def _select(
+    y: np.ndarray, specs: list[ModelSpec], settings: Settings
+) -> tuple[list[ModelSpec], backtest.Score | None]:
+    """Backtest the candidates; return the chosen model(s) (several = combination)."""
+    m = settings.season_length
+    plan = backtest.plan_backtest(y.size, settings.horizon, settings.n_origins)
+    if plan is None:
+        return [], None
+    actual = backtest.actuals(y, plan)
+    scale = backtest.mase_scale(y, m)
+    train = y[: plan.first]
+    tried: list[tuple[ModelSpec, np.ndarray, backtest.Score]] = []
+    for spec in specs:
+        if not spec.fits_in(plan.first, m):
+            continue
+        try:
+            paths = np.clip(spec.fit(train, m).paths(y, plan.origins, plan.horizon), 0.0, None)
+        except (ValueError, ArithmeticError, np.linalg.LinAlgError):
+            continue  # a candidate that cannot be fitted here is simply not a candidate
+        if not np.all(np.isfinite(paths)):
+            continue
+        tried.append((spec, paths, backtest.score(paths, actual, scale)))
+    if not tried:
+        return [], None
+    ranked = sorted(tried, key=lambda t: t[2].key)  # stable: ties keep candidate order
+    best_spec, _, best_score = ranked[0]
+    chosen, chosen_score = [best_spec], best_score
+    k = min(settings.combine_best, len(ranked))
+    if k >= 2:
+        combo_paths = np.mean([t[1] for t in ranked[:k]], axis=0)
+        combo_score = backtest.score(combo_paths, actual, scale)
+        if combo_score.key < best_score.key:
+            chosen, chosen_score = [t[0] for t in ranked[:k]], combo_score
+    return chosen, chosen_score
+
+
+def forecast_item(item: ItemInput, settings: Settings) -> ItemForecast:
+    """Statistical forecast of one item; never raises for bad data (falls back instead)."""
+    values = np.asarray(item.values, dtype=float)
+    m, h = settings.season_length, settings.horizon
+    cls = classify(
+        values, min_history=settings.min_history, inactive_periods=settings.inactive_periods
+    )
+    no_outlier = np.zeros(values.size, dtype=bool)
+    result = ItemForecast(item.item, np.zeros(h), np.zeros(h), "", cls, values, no_outlier)
+
+    if cls.demand_class is DemandClass.DISCONTINUED:
+        result.model = "zero"
+        result.notes.append(
+            "no demand in history: forecast 0"
+            if cls.trailing_zeros == values.size
+            else f"no demand in the last {cls.trailing_zeros} periods: discontinued, forecast 0"
+        )
+        return result
+    if cls.demand_class is DemandClass.NEW:
+        # The engine replaces this with an analog or family forecast when it has one.
+        result.model = "mean"
+        result.forecast = np.full(h, float(values.mean()))
+        result.sigma = np.full(h, float(values.std(ddof=1)) if values.size > 1 else 0.0)
+        return result
+
+    try:
+        _statistical(values, settings, result)
+    except Exception as exc:  # one bad item must never stop the run
+        spec = _fallback_spec(values.size, m)
+        fitted = spec.fit(values, m)
+        result.forecast, result.sigma = _final_forecast(fitted, values, settings)
+        result.model = spec.name
+        result.notes.append(
+            f"model fitting failed ({type(exc).__name__}: {exc}); fallback {spec.name}"
+        )
+    return result
+
+
+def _statistical(values: np.ndarray, settings: Settings, result: ItemForecast) -> None:
+    """Clean, select and forecast a smooth/erratic/intermittent/lumpy item in place."""
+    m = settings.season_length
+    continuous = result.demand_class in (DemandClass.SMOOTH, DemandClass.ERRATIC)
+    y = values
+    if continuous:
+        seasonal = is_seasonal(values, m)
+        if settings.clean:
+            cleaning = clean_outliers(values, m, seasonal=seasonal, z_limit=settings.outlier_z)
+            if cleaning.outlier.any():
+                y, result.cleaned, result.outlier = (
+                    cleaning.values,
+                    cleaning.values,
+                    cleaning.outlier,
+                )
+                seasonal = is_seasonal(y, m)
+                # One spike can make a smooth item look erratic: classify what is left.
+                result.classification = classify(
+                    y,
+                    min_history=settings.min_history,
+                    inactive_periods=settings.inactive_periods,
+                )
+        result.seasonal = seasonal
+    specs = candidates(
+        result.demand_class,
+        seasonal=result.seasonal,
+        positive=bool(np.all(y > 0)),
+        use_arima=settings.use_arima,
+    )
+    chosen, chosen_score = _select(y, specs, settings)
+    if not chosen:
+        chosen = [_fallback_spec(y.size, m)]
+        result.notes.append(f"history too short to backtest: fallback {chosen[0].name}")
+    else:
+        result.mase, result.wape = chosen_score.mase, chosen_score.wape  # type: ignore[union-attr]
+    fitted: list[Fitted] = []
+    for spec in chosen:
+        try:
+            fitted.append(spec.fit(y, m))
+        except (ValueError, ArithmeticError, np.linalg.LinAlgError):
+            continue
+    if not fitted:
+        spec = _fallback_spec(y.size, m)
+        fitted = [spec.fit(y, m)]
+        result.notes.append(f"final fit of {chosen[0].name} failed: fallback {spec.name}")
+    final = fitted[0] if len(fitted) == 1 else combination(fitted)
+    result.forecast, result.sigma = _final_forecast(final, y, settings)
+    result.model = final.name
+
+
+def forecast_chunk(chunk: tuple[Settings, list[ItemInput]]) -> list[ItemForecast]:
+    """Forecast a chunk of items (the unit of work an executor ships to a worker)."""
+    settings, items = chunk
+    return [forecast_item(item, settings) for item in items]
