@@ -4,8 +4,9 @@
   benchmarks (Naive2, Theta): seasonal when |r_m| > 1.645 · sqrt((1 + 2 Σ_{k<m} r_k²) / n).
 - Seasonal indices: classical decomposition (centred 2×m moving average).
 - Outliers: robust z-score (median / 1.4826·MAD) of the seasonally adjusted series
-  against the median of its neighbours (spikes on a log scale, dips in units). Flagged points are replaced by the running
-  median (re-seasonalised); the engine reports every replacement, never silently.
+  against the median of its neighbours (spikes on a log scale, dips in units). Flagged
+  points are replaced by that median (re-seasonalised); the engine reports every
+  replacement, never silently.
 """
 
 from __future__ import annotations

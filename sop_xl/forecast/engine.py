@@ -30,8 +30,10 @@ class ForecastResult:
 
     forecast: item, period, forecast, lower, upper (at the main service level),
         lower_80, upper_80, lower_95, upper_95 (one pair per level), model.
-    summary: one row per item: item, demand_class, model, mase, wape, n_history, adi,
-        cv2, seasonal, note. mase/wape are the chosen model's rolling-origin backtest.
+    summary: one row per item: item, demand_class, model, mase, wape, mase_naive,
+        n_history, adi, cv2, seasonal, note. mase/wape: the chosen forecast's
+        rolling-origin backtest; mase_naive: the (seasonal) naive forecast's, for
+        comparison (forecast value added).
     cleaned: item, period, quantity, cleaned, outlier (True where cleaning replaced it).
     """
 
@@ -226,6 +228,7 @@ def _frames(
             "model": [r.model for r in results],
             "mase": [r.mase for r in results],
             "wape": [r.wape for r in results],
+            "mase_naive": [r.mase_naive for r in results],
             "n_history": [r.classification.n_history for r in results],
             "adi": [r.classification.adi for r in results],
             "cv2": [r.classification.cv2 for r in results],
@@ -263,7 +266,7 @@ def auto_forecast(
     inactive_periods: int = 6,
     outlier_z: float = 4.0,
     clean_outliers: bool = True,
-    combine_best: int = 3,
+    combine_best: int = 4,
     use_arima: bool = True,
 ) -> ForecastResult:
     """Forecast every item of a long demand history `horizon` periods past its last period.
@@ -281,7 +284,7 @@ def auto_forecast(
     inactive_periods: trailing periods without demand after which an item is
         discontinued (at least 3 × its usual demand interval).
     outlier_z: robust z-score above which a point is cleaned (flagged in `cleaned`).
-    combine_best: how many best models the combination candidate averages.
+    combine_best: how many of the best backtested models are averaged (1 = pick the best).
     use_arima: include the ARIMA candidates (the slowest statsmodels fits).
     """
     if horizon < 1:

@@ -16,6 +16,7 @@ from sop_xl.forecast.cleaning import clean_outliers, is_seasonal
 from sop_xl.forecast.demand import Classification, DemandClass, classify
 from sop_xl.forecast.models import (
     MEAN,
+    NAIVE,
     SEASONAL_NAIVE,
     Fitted,
     ModelSpec,
@@ -35,7 +36,7 @@ class Settings:
     inactive_periods: int = 6
     outlier_z: float = 4.0
     clean: bool = True
-    combine_best: int = 3
+    combine_best: int = 4
     use_arima: bool = True
 
 
@@ -59,8 +60,9 @@ class ItemForecast:
     cleaned: np.ndarray  # history after outlier cleaning
     outlier: np.ndarray  # bool per history period
     seasonal: bool = False
-    mase: float = math.nan
+    mase: float = math.nan  # chosen forecast, rolling-origin backtest
     wape: float = math.nan
+    mase_naive: float = math.nan  # naive benchmark on the same backtest
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -86,19 +88,37 @@ def _final_forecast(
     return forecast, sigma
 
 
+@dataclass(frozen=True)
+class Selection:
+    """Outcome of the backtest: the chosen models, best first, and their accuracy."""
+
+    chosen: list[ModelSpec]  # one model, or the members of the combination
+    score: backtest.Score  # of the chosen forecast (the combination's, if several)
+    benchmark: backtest.Score | None  # seasonal naive (or naive) on the same backtest
+
+
 def _select(
-    y: np.ndarray, specs: list[ModelSpec], settings: Settings
-) -> tuple[list[ModelSpec], backtest.Score | None]:
-    """Backtest the candidates; return the chosen model(s) (several = combination)."""
+    y: np.ndarray, specs: list[ModelSpec], benchmark: ModelSpec, settings: Settings
+) -> Selection | None:
+    """Backtest the candidates and the benchmark; None when the history is too short.
+
+    The candidates are ranked by MASE (WAPE breaks ties) and the best `combine_best`
+    are averaged. Always combining the best few, rather than picking the single best
+    when it wins the backtest, is the evidence-based choice: on the M3 monthly data
+    picking the backtest winner scored sMAPE 14.5, the mean of the best four 13.8
+    (bench/accuracy.py); a three-origin backtest ranks models well but picks a single
+    winner noisily. The naive benchmark is reported, never combined.
+    """
     m = settings.season_length
     plan = backtest.plan_backtest(y.size, settings.horizon, settings.n_origins)
     if plan is None:
-        return [], None
+        return None
     actual = backtest.actuals(y, plan)
     scale = backtest.mase_scale(y, m)
     train = y[: plan.first]
     tried: list[tuple[ModelSpec, np.ndarray, backtest.Score]] = []
-    for spec in specs:
+    benchmark_score = None
+    for spec in [*specs, benchmark]:
         if not spec.fits_in(plan.first, m):
             continue
         try:
@@ -107,19 +127,19 @@ def _select(
             continue  # a candidate that cannot be fitted here is simply not a candidate
         if not np.all(np.isfinite(paths)):
             continue
-        tried.append((spec, paths, backtest.score(paths, actual, scale)))
+        if spec is benchmark:
+            benchmark_score = backtest.score(paths, actual, scale)
+        else:
+            tried.append((spec, paths, backtest.score(paths, actual, scale)))
     if not tried:
-        return [], None
+        return None
     ranked = sorted(tried, key=lambda t: t[2].key)  # stable: ties keep candidate order
-    best_spec, _, best_score = ranked[0]
-    chosen, chosen_score = [best_spec], best_score
-    k = min(settings.combine_best, len(ranked))
-    if k >= 2:
-        combo_paths = np.mean([t[1] for t in ranked[:k]], axis=0)
-        combo_score = backtest.score(combo_paths, actual, scale)
-        if combo_score.key < best_score.key:
-            chosen, chosen_score = [t[0] for t in ranked[:k]], combo_score
-    return chosen, chosen_score
+    # Four intermittent candidates would all make a "best four": there, combine half.
+    intermittent = specs[0].name == "croston"
+    k = settings.combine_best // 2 if intermittent else settings.combine_best
+    best = ranked[: max(1, k)]
+    paths = np.mean([t[1] for t in best], axis=0)
+    return Selection([t[0] for t in best], backtest.score(paths, actual, scale), benchmark_score)
 
 
 def forecast_item(item: ItemInput, settings: Settings) -> ItemForecast:
@@ -189,12 +209,16 @@ def _statistical(values: np.ndarray, settings: Settings, result: ItemForecast) -
         positive=bool(np.all(y > 0)),
         use_arima=settings.use_arima,
     )
-    chosen, chosen_score = _select(y, specs, settings)
-    if not chosen:
+    benchmark = SEASONAL_NAIVE if result.seasonal else NAIVE
+    selection = _select(y, specs, benchmark, settings)
+    if selection is None:
         chosen = [_fallback_spec(y.size, m)]
         result.notes.append(f"history too short to backtest: fallback {chosen[0].name}")
     else:
-        result.mase, result.wape = chosen_score.mase, chosen_score.wape  # type: ignore[union-attr]
+        chosen = selection.chosen
+        result.mase, result.wape = selection.score.mase, selection.score.wape
+        if selection.benchmark is not None:
+            result.mase_naive = selection.benchmark.mase
     fitted: list[Fitted] = []
     for spec in chosen:
         try:

@@ -176,7 +176,7 @@ ALL_MODELS: dict[str, ModelSpec] = {
 def candidates(
     demand_class: DemandClass, *, seasonal: bool, positive: bool, use_arima: bool = True
 ) -> list[ModelSpec]:
-    """Models tried for an item of this class.
+    """Models tried for an item of this class (the naive benchmark is scored apart).
 
     Smooth and erratic items get the exponential-smoothing family, Theta and ARIMA (on
     seasonally adjusted data when the series is seasonal, plus Holt-Winters);
@@ -185,13 +185,13 @@ def candidates(
     if demand_class in (DemandClass.INTERMITTENT, DemandClass.LUMPY):
         return [CROSTON, SBA, TSB, SES]
     if seasonal:
-        specs = [SEASONAL_NAIVE, SES_SA, HOLT_DAMPED_SA, THETA_SA, HW_ADDITIVE]
+        specs = [THETA_SA, HOLT_DAMPED_SA, SES_SA, HW_ADDITIVE]
         if positive:
             specs.append(HW_MULTIPLICATIVE)
         if use_arima:
             specs.append(ARIMA_SA)
         return specs
-    specs = [NAIVE, SES, HOLT_DAMPED, THETA]
+    specs = [THETA, HOLT_DAMPED, SES]
     if use_arima:
         specs.append(ARIMA)
     return specs

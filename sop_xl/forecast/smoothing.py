@@ -2,9 +2,10 @@
 
 statsmodels estimates the Holt and Holt-Winters parameters once (`ExponentialSmoothing`
 with heuristic initial states and `use_brute=False`, the fast options). SES and Theta
-(ThetaModel's formula) are small enough for numpy kernels. The backtest and the interval estimate then need forecasts from many
-origins with those parameters fixed; refitting there adds little and costs a fit per
-origin, so each fit replays its own recursion in numpy over the series instead. The
+(ThetaModel's formula) are small enough for numpy kernels. The backtest and the interval
+estimate then need forecasts from many origins with those parameters fixed; refitting
+there adds little and costs a fit per origin, so each fit replays its own recursion in
+numpy over the series instead. The
 recursions mirror statsmodels' `holtwinters` smoothers (error-correction form), and the
 tests check the replay against statsmodels' own forecasts.
 
