@@ -111,7 +111,7 @@ class Cleaning:
 
 
 def clean_outliers(
-    y: np.ndarray, season_length: int, *, seasonal: bool, z_limit: float = 4.0, window: int = 7
+    y: np.ndarray, season_length: int, *, seasonal: bool, z_limit: float = 5.0, window: int = 7
 ) -> Cleaning:
     """Replace points whose robust z-score exceeds z_limit (see module docstring).
 

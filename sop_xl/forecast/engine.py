@@ -264,7 +264,7 @@ def auto_forecast(
     progress: Progress | None = None,
     min_history: int = 12,
     inactive_periods: int = 6,
-    outlier_z: float = 4.0,
+    outlier_z: float = 5.0,
     clean_outliers: bool = True,
     combine_best: int = 4,
     use_arima: bool = True,

@@ -34,7 +34,7 @@ class Settings:
     n_origins: int = 3
     min_history: int = 12
     inactive_periods: int = 6
-    outlier_z: float = 4.0
+    outlier_z: float = 5.0
     clean: bool = True
     combine_best: int = 4
     use_arima: bool = True
