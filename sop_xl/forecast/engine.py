@@ -15,6 +15,7 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
+from sop_xl.forecast.blas import single_threaded_blas
 from sop_xl.forecast.executor import Executor, ProcessExecutor
 from sop_xl.forecast.item import ItemForecast, ItemInput, Settings, forecast_chunk, forecast_item
 from sop_xl.forecast.models import ALL_MODELS, MEAN
@@ -341,7 +342,8 @@ def forecast_series(
         return np.zeros(horizon)
     y = y[demand[0] :]
     if model == "auto":
-        return forecast_item(ItemInput("series", y), Settings(horizon, season_length)).forecast
+        with single_threaded_blas():
+            return forecast_item(ItemInput("series", y), Settings(horizon, season_length)).forecast
     spec = ALL_MODELS.get(model)
     if spec is None:
         raise ValueError(f"unknown model {model!r}; choose one of: auto, {', '.join(ALL_MODELS)}")

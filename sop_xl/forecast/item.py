@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sop_xl.forecast import backtest
+from sop_xl.forecast.blas import single_threaded_blas
 from sop_xl.forecast.cleaning import clean_outliers, is_seasonal
 from sop_xl.forecast.demand import Classification, DemandClass, classify
 from sop_xl.forecast.models import (
@@ -237,4 +238,5 @@ def _statistical(values: np.ndarray, settings: Settings, result: ItemForecast) -
 def forecast_chunk(chunk: tuple[Settings, list[ItemInput]]) -> list[ItemForecast]:
     """Forecast a chunk of items (the unit of work an executor ships to a worker)."""
     settings, items = chunk
-    return [forecast_item(item, settings) for item in items]
+    with single_threaded_blas():
+        return [forecast_item(item, settings) for item in items]
