@@ -104,30 +104,33 @@ def _plain_loop_item(y: np.ndarray, horizon: int) -> None:
     step = max(1, h // 3)
     origins = [n - h - step * i for i in (2, 1, 0)] + [n]
     seasonal = is_seasonal(y, M)
+    positive = bool((y > 0).all())
     for origin in origins:
         train = y[:origin]
         if cls in (DemandClass.INTERMITTENT, DemandClass.LUMPY):
             for fit in (fit_croston, fit_sba, fit_tsb):
                 fit(train)
-            SimpleExpSmoothing(train, initialization_method="estimated").fit()
+            SimpleExpSmoothing(train, initialization_method="estimated").fit().forecast(h)
             continue
-        SimpleExpSmoothing(train, initialization_method="estimated").fit().forecast(h)
-        ExponentialSmoothing(
-            train, trend="add", damped_trend=True, initialization_method="estimated"
-        ).fit().forecast(h)
+        scaled = np.log(train) if positive else train
         ThetaModel(train, period=M, deseasonalize=seasonal).fit().forecast(h)
+        ThetaModel(scaled, period=M, deseasonalize=seasonal).fit().forecast(h)
+        ExponentialSmoothing(
+            scaled, trend="add", damped_trend=True, initialization_method="estimated"
+        ).fit().forecast(h)
+        if not positive:
+            SimpleExpSmoothing(train, initialization_method="estimated").fit().forecast(h)
         for order in ((0, 1, 1), (1, 1, 1)):
-            SARIMAX(train, order=order, trend="c").fit(disp=False).forecast(h)
+            SARIMAX(scaled, order=order, trend="c").fit(disp=False).forecast(h)
         if seasonal:
-            for kind in ("add", "mul") if (train > 0).all() else ("add",):
-                ExponentialSmoothing(
-                    train,
-                    trend="add",
-                    damped_trend=True,
-                    seasonal=kind,
-                    seasonal_periods=M,
-                    initialization_method="estimated",
-                ).fit().forecast(h)
+            ExponentialSmoothing(
+                train,
+                trend="add",
+                damped_trend=True,
+                seasonal="mul" if positive else "add",
+                seasonal_periods=M,
+                initialization_method="estimated",
+            ).fit().forecast(h)
 
 
 def _peer_item(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -267,7 +267,7 @@ def auto_forecast(
     inactive_periods: int = 6,
     outlier_z: float = 5.0,
     clean_outliers: bool = True,
-    combine_best: int = 4,
+    combine_best: int = 3,
     use_arima: bool = True,
 ) -> ForecastResult:
     """Forecast every item of a long demand history `horizon` periods past its last period.

@@ -96,6 +96,27 @@ class CombinationFit:
         return np.mean([m.paths(y, origins, horizon) for m in self.members], axis=0)
 
 
+@dataclass(frozen=True)
+class LogFit:
+    """An inner model fitted on log demand; forecasts are exp of its forecasts.
+
+    Demand is mostly multiplicative (growth in %, noise in proportion to level); on the
+    M3 monthly data Theta on log scale scored sMAPE 13.6 against 13.9 in units. The
+    back-transform gives the median, not the mean, of the forecast distribution.
+    """
+
+    name: str
+    inner: Fitted
+
+    def paths(self, y: np.ndarray, origins: np.ndarray, horizon: int) -> np.ndarray:
+        """Forecasts (len(origins), horizon) made after observing y[:origin]."""
+        logged = self.inner.paths(np.log(np.maximum(y, _TINY)), origins, horizon)
+        return np.exp(np.clip(logged, -700.0, 700.0))
+
+
+_TINY = 1e-9
+
+
 def combination(members: Sequence[Fitted]) -> CombinationFit:
     """Combine fitted models; the name lists the members, e.g. 'combo(theta+hw_additive)'."""
     return CombinationFit("combo(" + "+".join(m.name for m in members) + ")", tuple(members))
@@ -110,6 +131,18 @@ def _adjusted(fit: FitFunction) -> FitFunction:
         return SeasonallyAdjustedFit(inner.name + "_sa", inner, index)
 
     return fit_adjusted
+
+
+def _logged(fit: FitFunction) -> FitFunction:
+    """Wrap a model so it runs on log demand (strictly positive series only)."""
+
+    def fit_logged(y: np.ndarray, m: int) -> Fitted:
+        if np.any(y <= 0):
+            raise ValueError("log-scale models need demand above zero in every period")
+        inner = fit(np.log(y), m)
+        return LogFit(inner.name + "_log", inner)
+
+    return fit_logged
 
 
 @dataclass(frozen=True)
@@ -163,12 +196,35 @@ HOLT_DAMPED_SA = ModelSpec(
 THETA_SA = ModelSpec("theta_sa", _adjusted(smoothing.fit_theta), min_seasons=2, min_periods=6)
 ARIMA_SA = ModelSpec("arima_sa", _adjusted(arima.fit_arima), min_seasons=2, min_periods=12)
 
+# Log-scale variants, for items with demand in every period.
+SES_LOG = ModelSpec("ses_log", _logged(smoothing.fit_ses), min_periods=3)
+HOLT_DAMPED_LOG = ModelSpec("holt_damped_log", _logged(smoothing.fit_holt_damped), min_periods=10)
+THETA_LOG = ModelSpec("theta_log", _logged(smoothing.fit_theta), min_periods=6)
+ARIMA_LOG = ModelSpec("arima_log", _logged(arima.fit_arima), min_periods=12)
+SES_LOG_SA = ModelSpec(
+    "ses_log_sa", _adjusted(_logged(smoothing.fit_ses)), min_seasons=2, min_periods=3
+)
+HOLT_DAMPED_LOG_SA = ModelSpec(
+    "holt_damped_log_sa",
+    _adjusted(_logged(smoothing.fit_holt_damped)),
+    min_seasons=2,
+    min_periods=10,
+)
+THETA_LOG_SA = ModelSpec(
+    "theta_log_sa", _adjusted(_logged(smoothing.fit_theta)), min_seasons=2, min_periods=6
+)
+ARIMA_LOG_SA = ModelSpec(
+    "arima_log_sa", _adjusted(_logged(arima.fit_arima)), min_seasons=2, min_periods=12
+)
+
 ALL_MODELS: dict[str, ModelSpec] = {
     spec.name: spec
     for spec in (
         NAIVE, SEASONAL_NAIVE, MEAN, SES, HOLT_DAMPED, THETA, ARIMA,
         HW_ADDITIVE, HW_MULTIPLICATIVE, CROSTON, SBA, TSB,
         SES_SA, HOLT_DAMPED_SA, THETA_SA, ARIMA_SA,
+        SES_LOG, HOLT_DAMPED_LOG, THETA_LOG, ARIMA_LOG,
+        SES_LOG_SA, HOLT_DAMPED_LOG_SA, THETA_LOG_SA, ARIMA_LOG_SA,
     )
 }  # fmt: skip
 
@@ -178,20 +234,27 @@ def candidates(
 ) -> list[ModelSpec]:
     """Models tried for an item of this class (the naive benchmark is scored apart).
 
-    Smooth and erratic items get the exponential-smoothing family, Theta and ARIMA (on
-    seasonally adjusted data when the series is seasonal, plus Holt-Winters);
-    intermittent and lumpy items get Croston, SBA, TSB and SES.
+    Smooth and erratic items get Theta, damped Holt and ARIMA, on seasonally adjusted
+    demand when the series is seasonal, plus Holt-Winters; when demand is above zero in
+    every period the first three run on log demand (multiplicative growth and noise),
+    with Theta in units beside them, and Holt-Winters is multiplicative. Otherwise SES
+    joins and everything runs in units. Intermittent and lumpy items get Croston, SBA,
+    TSB and SES. The pools were chosen on the M3 monthly data (bench/accuracy.py).
     """
     if demand_class in (DemandClass.INTERMITTENT, DemandClass.LUMPY):
         return [CROSTON, SBA, TSB, SES]
-    if seasonal:
-        specs = [THETA_SA, HOLT_DAMPED_SA, SES_SA, HW_ADDITIVE]
-        if positive:
-            specs.append(HW_MULTIPLICATIVE)
+    if positive:
+        specs = (
+            [THETA_LOG_SA, HOLT_DAMPED_LOG_SA, THETA_SA, HW_MULTIPLICATIVE]
+            if seasonal
+            else [THETA_LOG, HOLT_DAMPED_LOG, THETA]
+        )
         if use_arima:
-            specs.append(ARIMA_SA)
+            specs.append(ARIMA_LOG_SA if seasonal else ARIMA_LOG)
         return specs
-    specs = [THETA, HOLT_DAMPED, SES]
+    specs = (
+        [THETA_SA, HOLT_DAMPED_SA, SES_SA, HW_ADDITIVE] if seasonal else [THETA, HOLT_DAMPED, SES]
+    )
     if use_arima:
-        specs.append(ARIMA)
+        specs.append(ARIMA_SA if seasonal else ARIMA)
     return specs

@@ -95,3 +95,16 @@ def test_interval_spread_grows_with_horizon():
     assert np.all(np.diff(sigma) >= 0)
     # One-step spread is near the noise (sd 8) of the generating process.
     assert 5 < sigma[0] < 14
+
+
+def test_log_models_follow_growth_and_refuse_zero_demand():
+    from sop_xl.forecast.models import HOLT_DAMPED_LOG, THETA_LOG
+
+    y = 100 * 1.03 ** np.arange(48)  # 3 % growth a month, no noise
+    fit = THETA_LOG.fit(y, 12)
+    assert fit.name == "theta_log"
+    forecast = fit.paths(y, np.array([48]), 6)[0]
+    assert np.all(np.diff(forecast) > 0)  # still growing
+    assert forecast[0] == pytest.approx(y[-1] * 1.03, rel=0.02)
+    with pytest.raises(ValueError, match="above zero"):
+        HOLT_DAMPED_LOG.fit(np.r_[y[:20], 0.0, y[21:]], 12)
