@@ -8,17 +8,20 @@ origin multiplies the cost and changes the ranking little.
 Selection: lowest MASE over all backtest errors; WAPE breaks ties; the equal-weight
 combination of the best few is a candidate like any other.
 
-Intervals: normal intervals whose standard deviation at horizon step k is the root mean
-squared k-step-ahead error of the final model replayed from every past origin of the
-history (empirical, by step, not a model formula; in-sample, so slightly narrow for
-short histories). Steps with fewer than MIN_ERRORS past errors extend the last reliable
-one by the square root of the step.
+Intervals: forecast ± multiplier × sigma_k, where sigma_k is the root mean squared
+k-step-ahead error of the final model replayed from every past origin of the history
+(empirical, by step, not a model formula; in-sample, so slightly narrow for short
+histories), and the multiplier is the normal quantile or, when larger, the same quantile
+of the item's own standardised errors (demand errors have heavier tails than normal).
+Steps with fewer than MIN_ERRORS past errors extend the last reliable one by the square
+root of the step.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from statistics import NormalDist
 
 import numpy as np
 
@@ -96,16 +99,38 @@ def score(forecasts: np.ndarray, actual: np.ndarray, scale: float) -> Score:
     return Score(float(abs_err.mean()) / scale, wape)
 
 
-def step_spread(fitted: Fitted, y: np.ndarray, horizon: int, season_length: int) -> np.ndarray:
-    """Standard deviation (units) of the k-step forecast error, k = 1..horizon.
+@dataclass(frozen=True)
+class Spread:
+    """Forecast error spread of a fitted model, measured on its own history."""
 
-    Non-decreasing in k: a planner reads a narrowing band as a bug, and the uncertainty
-    of a further month is never really smaller.
+    sigma: np.ndarray  # RMSE of the k-step error, k = 1..horizon, units, non-decreasing
+    standardized: np.ndarray  # every past |error| / sigma of its step (unitless, pooled)
+
+    def multipliers(self, levels: tuple[float, ...]) -> np.ndarray:
+        """Half-width of each central interval in sigmas: the normal quantile, or the
+        errors' own quantile when they have heavier tails (demand errors usually do)
+        and there are at least MIN_TAIL_ERRORS of them."""
+        normal = np.array([NormalDist().inv_cdf(0.5 + level / 2) for level in levels])
+        if self.standardized.size < MIN_TAIL_ERRORS:
+            return normal
+        return np.maximum(normal, np.quantile(self.standardized, levels))
+
+
+MIN_TAIL_ERRORS = 30
+
+
+def step_spread(fitted: Fitted, y: np.ndarray, horizon: int, season_length: int) -> Spread:
+    """Spread of the k-step forecast error, k = 1..horizon, from every past origin.
+
+    sigma is non-decreasing in k: a planner reads a narrowing band as a bug, and the
+    uncertainty of a further month is never really smaller.
     """
     n = y.size
     first = max(2, min(season_length, n - MIN_ERRORS))
     origins = np.arange(first, n, dtype=np.int64)
     sigma = np.full(horizon, np.nan)
+    errors = np.zeros((0, horizon))
+    valid = np.zeros((0, horizon), dtype=bool)
     if origins.size:
         paths = np.clip(fitted.paths(y, origins, horizon), 0.0, None)
         targets = origins[:, None] + np.arange(horizon)[None, :]
@@ -118,11 +143,14 @@ def step_spread(fitted: Fitted, y: np.ndarray, horizon: int, season_length: int)
     if np.isnan(sigma[0]):
         # Too short to measure: spread of the history itself, growing like a random walk.
         base = float(np.std(y, ddof=1)) if n > 1 else float(abs(y[0])) if n else 0.0
-        return base * np.sqrt(np.arange(1, horizon + 1))
+        return Spread(base * np.sqrt(np.arange(1, horizon + 1)), np.zeros(0))
     known = np.flatnonzero(~np.isnan(sigma))
     last = int(known[-1])
     steps = np.arange(horizon)
     extended = sigma[last] * np.sqrt((steps + 1) / (last + 1))
     sigma = np.where(steps > last, extended, sigma)
     sigma = np.where(np.isnan(sigma), extended, sigma)  # holes cannot occur; kept safe
-    return np.maximum.accumulate(sigma)
+    sigma = np.maximum.accumulate(sigma)
+    use = valid & (sigma[None, :] > 0)
+    standardized = (np.abs(errors) / np.where(sigma > 0, sigma, 1.0)[None, :])[use]
+    return Spread(sigma, standardized)

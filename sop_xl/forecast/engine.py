@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
@@ -168,6 +167,7 @@ def _resolve_new_items(
             if ratio is not None:
                 result.forecast = ratio * source.forecast
                 result.sigma = ratio * source.sigma
+                result.multipliers = source.multipliers
                 result.model = f"analog:{analog}"
                 result.notes.append(
                     f"{months}: forecast from analog {analog} (scaled ×{ratio:.3g})"
@@ -182,6 +182,7 @@ def _resolve_new_items(
                 total = np.sum([s.forecast for s in sources], axis=0)
                 spread = np.sqrt(np.sum([s.sigma**2 for s in sources], axis=0))
                 result.forecast, result.sigma = ratio * total, ratio * spread
+                result.multipliers = np.max([s.multipliers for s in sources], axis=0)
                 result.model = f"family:{family}"
                 result.notes.append(
                     f"{months}: forecast from family {family} profile "
@@ -211,8 +212,8 @@ def _frames(
         "forecast": forecast,
     }
     bands = {}
-    for level in levels:
-        z = NormalDist().inv_cdf(0.5 + level / 2)
+    for i, level in enumerate(levels):
+        z = np.repeat([r.multipliers[i] for r in results], horizon)
         lower = np.clip(forecast - z * sigma, 0.0, None)
         bands[level] = (np.minimum(lower, forecast), forecast + z * sigma)
     columns["lower"], columns["upper"] = bands[service_level]
@@ -306,6 +307,7 @@ def auto_forecast(
         clean=clean_outliers,
         combine_best=combine_best,
         use_arima=use_arima,
+        levels=levels,
     )
     items, firsts, arrays, timeline, length = _prepare(history)
     inputs = [ItemInput(item, values) for item, values in zip(items, arrays, strict=True)]
@@ -328,9 +330,11 @@ def forecast_series(
 
     model: "auto" (classification, backtest and selection as auto_forecast does) or one
     model name: naive, seasonal_naive, mean, ses, holt_damped, theta, arima, hw_additive,
-    hw_multiplicative, croston, sba, tsb, or a '_sa' (seasonally adjusted) variant of
-    ses/holt_damped/theta/arima. Empty cells (nan) are zero demand; leading zeros are
-    ignored. Returns non-negative forecasts.
+    hw_multiplicative, croston, sba, tsb, or a variant of ses/holt_damped/theta/arima
+    with '_sa' (on seasonally adjusted demand), '_log' (on log demand; needs demand in
+    every period) or '_log_sa'. Empty cells (nan) are zero demand; leading zeros are
+    ignored. A named model the history is too short for falls back to the mean.
+    Returns non-negative forecasts.
     """
     y = np.nan_to_num(np.asarray(values, dtype=float), nan=0.0)
     if horizon < 1:

@@ -39,6 +39,7 @@ class Settings:
     clean: bool = True
     combine_best: int = 3
     use_arima: bool = True
+    levels: tuple[float, ...] = (0.8, 0.95)
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,8 @@ class ItemForecast:
 
     item: str
     forecast: np.ndarray  # units per period, horizon long, ≥ 0
-    sigma: np.ndarray  # std of the k-step error, units, horizon long
+    sigma: np.ndarray  # RMS k-step error, units, horizon long
+    multipliers: np.ndarray  # interval half-width in sigmas, one per settings level
     model: str
     classification: Classification
     cleaned: np.ndarray  # history after outlier cleaning
@@ -79,14 +81,14 @@ def _fallback_spec(n: int, m: int) -> ModelSpec:
 
 def _final_forecast(
     fitted: Fitted, y: np.ndarray, settings: Settings
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, backtest.Spread]:
     """Forecast from the end of y, and its error spread by step; both clipped to ≥ 0."""
     origin = np.array([y.size], dtype=np.int64)
     forecast = np.clip(fitted.paths(y, origin, settings.horizon)[0], 0.0, None)
-    sigma = backtest.step_spread(fitted, y, settings.horizon, settings.season_length)
-    if not (np.all(np.isfinite(forecast)) and np.all(np.isfinite(sigma))):
+    spread = backtest.step_spread(fitted, y, settings.horizon, settings.season_length)
+    if not (np.all(np.isfinite(forecast)) and np.all(np.isfinite(spread.sigma))):
         raise FloatingPointError(f"{fitted.name} produced a non-finite forecast")
-    return forecast, sigma
+    return forecast, spread
 
 
 @dataclass(frozen=True)
@@ -152,7 +154,8 @@ def forecast_item(item: ItemInput, settings: Settings) -> ItemForecast:
         values, min_history=settings.min_history, inactive_periods=settings.inactive_periods
     )
     no_outlier = np.zeros(values.size, dtype=bool)
-    result = ItemForecast(item.item, np.zeros(h), np.zeros(h), "", cls, values, no_outlier)
+    normal = backtest.Spread(np.zeros(h), np.zeros(0)).multipliers(settings.levels)
+    result = ItemForecast(item.item, np.zeros(h), np.zeros(h), normal, "", cls, values, no_outlier)
 
     if cls.demand_class is DemandClass.DISCONTINUED:
         result.model = "zero"
@@ -174,7 +177,8 @@ def forecast_item(item: ItemInput, settings: Settings) -> ItemForecast:
     except Exception as exc:  # one bad item must never stop the run
         spec = _fallback_spec(values.size, m)
         fitted = spec.fit(values, m)
-        result.forecast, result.sigma = _final_forecast(fitted, values, settings)
+        result.forecast, spread = _final_forecast(fitted, values, settings)
+        result.sigma, result.multipliers = spread.sigma, spread.multipliers(settings.levels)
         result.model = spec.name
         result.notes.append(
             f"model fitting failed ({type(exc).__name__}: {exc}); fallback {spec.name}"
@@ -232,7 +236,8 @@ def _statistical(values: np.ndarray, settings: Settings, result: ItemForecast) -
         fitted = [spec.fit(y, m)]
         result.notes.append(f"final fit of {chosen[0].name} failed: fallback {spec.name}")
     final = fitted[0] if len(fitted) == 1 else combination(fitted)
-    result.forecast, result.sigma = _final_forecast(final, y, settings)
+    result.forecast, spread = _final_forecast(final, y, settings)
+    result.sigma, result.multipliers = spread.sigma, spread.multipliers(settings.levels)
     result.model = final.name
 
 

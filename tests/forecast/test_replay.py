@@ -9,7 +9,7 @@ from statsmodels.tsa.holtwinters import ExponentialSmoothing
 from statsmodels.tsa.statespace.sarimax import SARIMAX
 
 from sop_xl.forecast.arima import ArimaFit, fit_arima
-from sop_xl.forecast.backtest import plan_backtest, step_spread
+from sop_xl.forecast.backtest import Spread, plan_backtest, step_spread
 from sop_xl.forecast.models import SeasonalNaiveFit
 from sop_xl.forecast.smoothing import ThetaFit, fit_holt_winters, fit_ses_alpha
 
@@ -90,7 +90,7 @@ def test_backtest_plan_caps_horizon_by_history():
 def test_interval_spread_grows_with_horizon():
     y = seasonal_series()
     fit = fit_holt_winters(y, 12, seasonal="add")
-    sigma = step_spread(fit, y, 18, 12)
+    sigma = step_spread(fit, y, 18, 12).sigma
     assert sigma.shape == (18,)
     assert np.all(np.diff(sigma) >= 0)
     # One-step spread is near the noise (sd 8) of the generating process.
@@ -108,3 +108,13 @@ def test_log_models_follow_growth_and_refuse_zero_demand():
     assert forecast[0] == pytest.approx(y[-1] * 1.03, rel=0.02)
     with pytest.raises(ValueError, match="above zero"):
         HOLT_DAMPED_LOG.fit(np.r_[y[:20], 0.0, y[21:]], 12)
+
+
+def test_interval_multipliers_follow_heavy_tails():
+    # 100 standardised errors: 90 small, 10 at 3 sigma. The 95% quantile is 3, above the
+    # normal 1.96; the 80% quantile (0.5) is below the normal 1.28, which is kept.
+    tails = Spread(np.ones(3), np.r_[np.full(90, 0.5), np.full(10, 3.0)])
+    np.testing.assert_allclose(tails.multipliers((0.8, 0.95)), [1.2815516, 3.0], rtol=1e-6)
+    # Too few errors to judge tails: the normal quantiles.
+    few = Spread(np.ones(3), np.full(10, 5.0))
+    np.testing.assert_allclose(few.multipliers((0.95,)), [1.959964], rtol=1e-6)
