@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from sop_xl.forecast import ProcessExecutor, auto_forecast
+from sop_xl.forecast.blas import single_threaded_blas
 from sop_xl.forecast.cleaning import is_seasonal
 from sop_xl.forecast.demand import DemandClass, classify
 from sop_xl.forecast.intermittent import fit_croston, fit_sba, fit_tsb
@@ -184,7 +185,9 @@ def main() -> int:
     rng = np.random.default_rng(0)
     sample = rng.choice(names, size=min(args.loop_sample, len(names)), replace=False)
     start = time.perf_counter()
-    with warnings.catch_warnings():
+    # Single-threaded BLAS here too (see sop_xl/forecast/blas.py): with two BLAS threads
+    # the same loop ran 4x slower on this machine, which would flatter the ratio.
+    with warnings.catch_warnings(), single_threaded_blas():
         warnings.simplefilter("ignore")
         for name in sample:
             _plain_loop_item(series[name][:HISTORY], HOLDOUT)
