@@ -51,8 +51,8 @@ def adi_cv2(values: np.ndarray) -> tuple[float, float]:
     adi = values.size / nonzero.size
     if nonzero.size < 2:
         return adi, math.nan
-    mean = float(nonzero.mean())
-    cv2 = float(nonzero.var()) / (mean * mean)
+    # scale first: squaring a tiny mean underflows to zero
+    cv2 = float((nonzero / nonzero.mean()).var())
     return adi, cv2
 
 

@@ -40,8 +40,8 @@ class ForecastResult:
     forecast: pd.DataFrame
     summary: pd.DataFrame
     cleaned: pd.DataFrame
-    levels: tuple[float, ...]
-    service_level: float
+    levels: tuple[float, ...] = (0.8, 0.95)
+    service_level: float = 0.95
 
 
 @dataclass(frozen=True)

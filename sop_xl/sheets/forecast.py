@@ -5,8 +5,6 @@ later steps reuse the forecast without refitting."""
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 import pandas as pd
 
@@ -35,16 +33,10 @@ def forecast_months(inputs: Inputs) -> int:
 
 def forecast_result(forecast: pd.DataFrame, summary: pd.DataFrame, cleaned: pd.DataFrame,
                     service_level: float) -> ForecastResult:
-    """A ForecastResult from frames, whichever version of the engine's result class is
-    installed (the full engine adds ``levels`` and ``service_level``)."""
-    names = {f.name for f in dataclasses.fields(ForecastResult)}
-    kw: dict = {"forecast": forecast, "summary": summary, "cleaned": cleaned}
-    if "levels" in names:
-        kw["levels"] = (service_level,)
-    if "service_level" in names:
-        kw["service_level"] = service_level
-    return ForecastResult(**kw)
-
+    """A ForecastResult rebuilt from frames (a stored forecast, the demo's expected
+    demand), its intervals at ``service_level``."""
+    return ForecastResult(forecast, summary, cleaned, levels=(service_level,),
+                          service_level=service_level)
 
 def stat_forecast_sheet(inputs: Inputs, result: ForecastResult, lang: str,
                         ordered: pd.DataFrame | None = None) -> SheetContent:
