@@ -10,6 +10,7 @@ month and saves a plan version. CLI, ribbon and tests all go through ``run_steps
 
 from __future__ import annotations
 
+import dataclasses
 import getpass
 import time
 from collections.abc import Callable, Sequence
@@ -31,9 +32,10 @@ from sop_xl import mrp as mrp_engine
 from sop_xl import transfer as transfer_engine
 from sop_xl import versions as versions_engine
 from sop_xl.exceptions import ExceptionList, below
-from sop_xl.forecast import ForecastResult, auto_forecast
+from sop_xl.forecast import ForecastResult, auto_forecast, working_days
 from sop_xl.inputs import Inputs
 from sop_xl.lot_sizing import LotRules
+from sop_xl.periods import FactoryCalendar
 from sop_xl.sheets import demand as demand_sheets
 from sop_xl.sheets.demand import editable_cells, given_factors, read_archive
 from sop_xl.sheets.forecast import forecast_months, read_stat_forecast
@@ -84,8 +86,32 @@ class PlanRun:
         it = self.inputs.items.set_index("item")
         analogs = {k: v for k, v in it["analog_item"].dropna().items() if v}
         families = it["family"].dropna().to_dict()
-        return auto_forecast(history, forecast_months(self.inputs), 12, analogs=analogs,
-                             families=families, levels=(0.8, s.service_level))
+        horizon = forecast_months(self.inputs)
+        factors = self._day_factors(history, horizon) if s.forecast_working_days else None
+        if factors:
+            history = working_days.to_average_month(history, factors)
+        result = auto_forecast(history, horizon, 12, analogs=analogs, families=families,
+                               levels=(0.8, s.service_level))
+        if not factors:
+            return result
+        return dataclasses.replace(
+            result, forecast=working_days.to_calendar_month(result.forecast, factors),
+            cleaned=working_days.to_calendar_month(result.cleaned, factors,
+                                                   ("quantity", "cleaned")))
+
+    def _day_factors(self, history: pd.DataFrame, horizon: int) -> dict | None:
+        """Working-day factor of every month from the first history month to the end of
+        the forecast, from the factory calendar (sop_xl.forecast.working_days)."""
+        if history.empty:
+            return None
+        first = history["period"].min()
+        last = self.inputs.settings.planning_month + horizon - 1
+        s = self.inputs.settings
+        cal = FactoryCalendar(first.start_time.date(), last.end_time.date(), s.work_week,
+                              self.inputs.calendar)
+        months = pd.period_range(first, last, freq="M")
+        return working_days.day_factors(
+            {m: cal.working_days(m.start_time.date(), m.end_time.date()) for m in months})
 
     @cached_property
     def _stored(self) -> tuple[ForecastResult | None, pd.DataFrame | None]:

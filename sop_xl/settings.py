@@ -40,6 +40,7 @@ class Settings:
     author: str = _default("author")
     backups: int = _default("backups")
     reschedule_tolerance: int = _default("reschedule_tolerance")
+    forecast_working_days: bool = _default("forecast_working_days")
 
     @classmethod
     def from_values(cls, values: dict[str, Any]) -> Settings:

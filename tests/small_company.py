@@ -67,8 +67,9 @@ def frames(month: str = "2026-12") -> tuple[dict[str, pd.DataFrame], dict]:
     calendar = pd.DataFrame([[date(2027, 1, 1), date(2027, 1, 1), "holiday", "New Year",
                               None]], columns=["start_date", "end_date", "day_type",
                                                "description", "resource"])
+    # history is flat per calendar month, so the forecast is not restated per working day
     settings = {"company": "Small Co", "planning_month": m, "horizon": 6,
-                "frozen_periods": 1, "currency": "CNY"}
+                "frozen_periods": 1, "currency": "CNY", "forecast_working_days": False}
     return {"items": items, "bom": bom, "resources": resources, "resource_usage": usage,
             "sales_history": history, "contracts": contracts, "projects": projects,
             "events": events, "sales_forecast": sales_fc, "stock": stock,

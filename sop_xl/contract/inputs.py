@@ -100,6 +100,11 @@ SETTINGS = SheetSpec(
         C("work_week", "Work week", "工作周", choices=WORKWEEKS, default="mon-fri"),
         C("author", "Planner", "计划员", default=""),
         C("backups", "Backups kept", "保留备份数", Dtype.INT, min=0, max=100, default=3),
+        C("forecast_working_days", "Forecast per working day", "按工作日预测", Dtype.BOOL,
+          default=True,
+          help_en="Restate history per working day before forecasting and scale the "
+          "forecast by the factory calendar (Spring Festival, shutdowns).",
+          help_zh="预测前按工作日折算历史，再按工厂日历换算预测(春节、停产)。"),
         C("reschedule_tolerance", "Reschedule tolerance", "重排容差", Dtype.INT, "periods",
           min=0, max=12, default=1,
           help_en="An open order that could move out by no more than this many periods is "

@@ -323,7 +323,7 @@ def _reason(rng: np.random.Generator, dept: str, month: pd.Period, ratio: float)
 # Rows that deviate from history on purpose: assistant, item, lag, factor, reason.
 DEVIATIONS = (
     ("Li Na", "FG-P200", 1, 1.6, "Heating-season booster demand, Shandong tender expected"),
-    ("Zhang Wei", "FG-C210", 2, 0.5, "Vietnam distributor destocking after price increase"),
+    ("Zhang Wei", "FG-C210", 3, 0.5, "Vietnam distributor destocking after price increase"),
     ("Wang Fang", "FG-C100", 3, 1.5, "New OEM skid-builder account from March"),
 )
 
