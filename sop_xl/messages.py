@@ -27,11 +27,43 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
                        "受密码保护；请先取消密码(文件 > 信息 > 保护工作簿)再重试"),
     "file_exists": ("already exists; choose another path or pass --force",
                     "已存在；请选择其他路径或使用 --force"),
-    "file_open_in_excel": ("is open in Excel ({owner} found); close it in Excel first, or use "
-                           "the ribbon buttons inside Excel",
-                           "正在 Excel 中打开(发现 {owner})；请先在 Excel 中关闭，或在 Excel 内使用功能区按钮"),
-    "file_locked": ("is being written by another sop-xl run ({holder}, since {since}); wait for "
-                    "it to finish", "正被另一个 sop-xl 进程写入({holder}，开始于 {since})；请等待其完成"),
+    "file_open_in_excel": ("is open in Excel by {user} ({owner} found); close it in Excel first, "
+                           "or use the ribbon buttons inside Excel. If Excel is not running, "
+                           "delete {owner}",
+                           "正在 Excel 中由 {user} 打开(发现 {owner})；请先在 Excel 中关闭，或在 Excel 内使用功能区按钮。"
+                           "如果 Excel 并未运行，请删除 {owner}"),
+    "file_locked": ("is being written by another run ({holder}, since {since}); waited {wait} s. "
+                    "Try again when it has finished; if no run is going on, delete {lock}",
+                    "正被另一个进程写入({holder}，开始于 {since})；已等待 {wait} 秒。请在其完成后重试；"
+                    "如果没有正在进行的运行，请删除 {lock}"),
+    "file_empty": ("is empty (0 bytes); it is not a workbook. Restore it from "
+                   ".sop_xl_backups beside it or from your own copy",
+                   "是空文件(0 字节)，不是工作簿。请从旁边的 .sop_xl_backups 或您自己的副本恢复"),
+    "file_is_folder": ("is a folder; give the path of a workbook file (.xlsx or .xlsm)",
+                       "是文件夹；请给出工作簿文件(.xlsx 或 .xlsm)的路径"),
+    "file_unreadable": ("cannot be opened ({detail}); check that you may read it",
+                        "无法打开({detail})；请检查读取权限"),
+    "file_changed": ("was saved by someone else while this run was working; nothing was "
+                     "written, so their changes are safe. Run again",
+                     "在本次运行期间被其他人保存；未写入任何内容，其修改未受影响。请重新运行"),
+    "file_in_use": ("cannot be replaced because another program holds it open ({detail}); "
+                    "close it in Excel (or wait for the sync client) and run again; the "
+                    "workbook was not changed",
+                    "无法替换，另一个程序正打开它({detail})；请在 Excel 中关闭(或等待同步程序完成)后重试；"
+                    "工作簿未被修改"),
+    "write_failed": ("could not be saved ({detail}); the workbook was not changed",
+                     "无法保存({detail})；工作簿未被修改"),
+    "not_master": ("has none of the master workbook's input sheets ({sheets}); it is not an "
+                   "sop_xl master workbook. Create one with: sop-xl template FILE",
+                   "不含主工作簿的任何输入表({sheets})；它不是 sop_xl 主工作簿。请用 sop-xl template 文件名 创建"),
+    "backup_kept": ("previous version kept as {path}", "上一版本已保存为 {path}"),
+    "interrupted": ("interrupted; the workbook was not changed", "已中断；工作簿未被修改"),
+    "internal_error": ("internal error in sop-xl ({detail}); the workbook was not changed. "
+                       "Please report this with the file if you can",
+                       "sop-xl 内部错误({detail})；工作簿未被修改。如可能，请连同文件一起报告此问题"),
+    "internal_error_saved": ("internal error in sop-xl ({detail}) after the workbook was saved; "
+                             "the previous version is in .sop_xl_backups. Please report this",
+                             "sop-xl 内部错误({detail})，发生在工作簿保存之后；上一版本在 .sop_xl_backups 中。请报告此问题"),
     # sheet and header level
     "sheet_missing": ("sheet {sheet!r} is missing (expected a sheet named {en!r} or {zh!r})",
                       "缺少工作表 {sheet!r}(应命名为 {en!r} 或 {zh!r})"),

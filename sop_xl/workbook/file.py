@@ -11,14 +11,19 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from xml.sax.saxutils import unescape
 
 from python_calamine import CalamineWorkbook
 
 from sop_xl.errors import WorkbookError
 from sop_xl.workbook.backend import Backend, RawSheet
+from sop_xl.workbook.backups import backups_wanted, keep_backup
 from sop_xl.workbook.cells import parse_ref
+from sop_xl.workbook.lock import WorkbookLock, open_elsewhere
 from sop_xl.workbook.package import Package
 from sop_xl.workbook.sheet import SheetContent
 
@@ -26,61 +31,123 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xlam")
 
 
+_SPREADSHEET_MAIN = ("spreadsheetml.sheet.main", "spreadsheetml.template.main",
+                     "ms-excel.sheet.macroEnabled.main", "ms-excel.template.macroEnabled.main",
+                     "ms-excel.addin.macroEnabled.main")
+_OTHER_OOXML = {"sheet.binary.macroEnabled.main": "Excel Binary Workbook (.xlsb)",
+                "wordprocessingml": "a Word document (.docx)",
+                "presentationml": "a PowerPoint presentation (.pptx)"}
+
+
 def check_workbook_file(path: Path, lang: str = "en") -> None:
     """Refuse, with a clear reason, anything that is not a readable .xlsx/.xlsm file."""
     if not path.exists():
         raise WorkbookError("file_missing", str(path), lang)
-    with path.open("rb") as fh:
-        head = fh.read(8)
+    if path.is_dir():
+        raise WorkbookError("file_is_folder", str(path), lang)
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except OSError as exc:
+        raise WorkbookError("file_unreadable", str(path), lang,
+                            detail=exc.strerror or str(exc)) from None
+    if size == 0:
+        raise WorkbookError("file_empty", str(path), lang)
     if head == _OLE_MAGIC:
         # an OLE compound file is either a legacy .xls or an encrypted OOXML workbook
-        if path.suffix.lower() in WORKBOOK_SUFFIXES:
+        if _is_encrypted_ooxml(path):
             raise WorkbookError("file_encrypted", str(path), lang)
         raise WorkbookError("file_not_workbook", str(path), lang, kind="Excel 97-2003 (.xls)")
     if not head.startswith(b"PK"):
         kind = {".csv": "CSV text (.csv)", ".xls": "Excel 97-2003 (.xls)",
-                ".ods": "OpenDocument (.ods)"}.get(path.suffix.lower(),
-                                                  f"a {path.suffix or 'plain'} file")
+                ".ods": "OpenDocument (.ods)", ".txt": "text (.txt)"}.get(
+            path.suffix.lower(), f"a {path.suffix or 'plain'} file")
         raise WorkbookError("file_not_workbook", str(path), lang, kind=kind)
     try:
         with zipfile.ZipFile(path) as zf:
-            bad = zf.testzip()
-            if bad is not None:
-                raise WorkbookError("file_corrupt", str(path), lang, detail=f"damaged part {bad}")
             names = set(zf.namelist())
-    except zipfile.BadZipFile as exc:
+            types = zf.read("[Content_Types].xml").decode("utf-8", "replace") \
+                if "[Content_Types].xml" in names else ""
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
         raise WorkbookError("file_corrupt", str(path), lang, detail=str(exc)) from None
-    if "[Content_Types].xml" not in names:
+    if not types:
         kind = "OpenDocument (.ods)" if "mimetype" in names else "a zip archive"
+        raise WorkbookError("file_not_workbook", str(path), lang, kind=kind)
+    if not any(t in types for t in _SPREADSHEET_MAIN):
+        kind = next((k for t, k in _OTHER_OOXML.items() if t in types), "an Office file")
         raise WorkbookError("file_not_workbook", str(path), lang, kind=kind)
 
 
-class FileBackend(Backend):
-    """A workbook file (.xlsx, .xlsm) read and written without Excel."""
+def _is_encrypted_ooxml(path: Path) -> bool:
+    """An OLE file holding an "EncryptedPackage" stream is a password-protected .xlsx; any
+    other OLE file is a legacy .xls (or .doc)."""
+    try:
+        import olefile
+    except ImportError:  # olefile comes with oletools; without it, look for the name
+        return "EncryptedPackage".encode("utf-16-le") in path.read_bytes()
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            return bool(ole.exists("EncryptedPackage"))
+    except Exception:  # a damaged OLE file: judge by the extension
+        return path.suffix.lower() in WORKBOOK_SUFFIXES
 
-    def __init__(self, path: Path | str, *, lang: str = "en", check: bool = True) -> None:
+
+class FileBackend(Backend):
+    """A workbook file (.xlsx, .xlsm) read and written without Excel.
+
+    A write holds the workbook's lock (sop_xl.workbook.lock), refuses when Excel or
+    LibreOffice has the file open or when the file changed since this backend read it
+    (someone saved over it meanwhile: writing would lose their work), keeps a backup of
+    the file it replaces (``backups`` copies; None = the workbook's "Backups kept"
+    setting) and replaces the file atomically.
+    """
+
+    def __init__(self, path: Path | str, *, lang: str = "en", check: bool = True,
+                 backups: int | None = None) -> None:
         self.path = Path(path)
         self.name = self.path.name
+        self.lang = lang
+        self.backups = backups
+        #: the backup made by the last write, if any
+        self.last_backup: Path | None = None
         if check:
             check_workbook_file(self.path, lang)
         self._calamine: CalamineWorkbook | None = None
         self._package: Package | None = None
+        self._seen: tuple[int, int, int] | None = None
 
     # -- reading -------------------------------------------------------------------------
+    def _identity(self) -> tuple[int, int, int] | None:
+        try:
+            st = self.path.stat()
+        except FileNotFoundError:
+            return None
+        return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+    def _note_seen(self) -> None:
+        if self._seen is None:
+            self._seen = self._identity()
+
     def _pkg(self) -> Package:
         if self._package is None:
+            self._note_seen()
             try:
                 self._package = Package(self.path)
-            except (KeyError, ValueError, zipfile.BadZipFile) as exc:
-                raise WorkbookError("file_corrupt", str(self.path), detail=str(exc)) from None
+            except (KeyError, ValueError, UnicodeDecodeError, zipfile.BadZipFile, zlib.error,
+                    EOFError) as exc:
+                raise WorkbookError("file_corrupt", str(self.path), self.lang,
+                                    detail=_short(exc)) from None
         return self._package
 
     def _book(self) -> CalamineWorkbook:
         if self._calamine is None:
+            self._note_seen()
             try:
                 self._calamine = CalamineWorkbook.from_path(str(self.path))
             except Exception as exc:  # calamine raises several unrelated types
-                raise WorkbookError("file_corrupt", str(self.path), detail=str(exc)) from None
+                raise WorkbookError("file_corrupt", str(self.path), self.lang,
+                                    detail=_short(exc)) from None
         return self._calamine
 
     def sheet_names(self) -> list[str]:
@@ -94,11 +161,14 @@ class FileBackend(Backend):
             sheet = self._book().get_sheet_by_name(entry.name)
             rows = sheet.to_python(skip_empty_area=False)
             merged = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
-        except Exception as exc:
-            raise WorkbookError("file_corrupt", str(self.path),
-                                detail=f"sheet {entry.name!r}: {exc}") from None
-        formulas, errors = scan_formulas_and_errors(self._pkg().read(entry.part))
-        return RawSheet(entry.name, rows, formulas, errors, merged)
+            scan = scan_cells(self._pkg().read(entry.part))
+        except WorkbookError:
+            raise
+        except Exception as exc:  # a damaged part: bad CRC, bad deflate data, bad XML
+            raise WorkbookError("file_corrupt", str(self.path), self.lang,
+                                detail=f"sheet {entry.name!r}: {_short(exc)}") from None
+        return RawSheet(entry.name, rows, scan.formulas, scan.errors, merged,
+                        uncached=scan.uncached)
 
     def sheet_xml(self, name: str) -> bytes:
         entry = self._pkg().sheet(name)
@@ -109,11 +179,28 @@ class FileBackend(Backend):
     # -- writing -------------------------------------------------------------------------
     def write_sheets(self, contents: Sequence[SheetContent], *, remove: Sequence[str] = (),
                      order: Sequence[str] | None = None) -> None:
-        pkg = self._pkg()
-        pkg.put_sheets(contents, remove=remove, order=order)
-        pkg.save(self.path)
-        self._package = None
-        self._calamine = None
+        with WorkbookLock(self.path, command="write", lang=self.lang):
+            self.check_writable()
+            keep = self.backups if self.backups is not None else backups_wanted(self)
+            pkg = self._pkg()
+            try:
+                pkg.put_sheets(contents, remove=remove, order=order)
+                self.last_backup = None
+                _save(pkg, self.path, keep, self, self.lang)
+            finally:
+                pkg.close()
+                self._package = None
+                self._calamine = None
+                self._seen = None
+
+    def check_writable(self) -> None:
+        """Refuse to write when the workbook is open in Excel/LibreOffice, or was saved by
+        someone else since this backend read it."""
+        elsewhere = open_elsewhere(self.path)
+        if elsewhere is not None:
+            raise elsewhere.error(self.path, self.lang)
+        if self._seen is not None and self._identity() != self._seen:
+            raise WorkbookError("file_changed", str(self.path), self.lang)
 
     def close(self) -> None:
         if self._package is not None:
@@ -123,15 +210,52 @@ class FileBackend(Backend):
 
     @classmethod
     def create(cls, path: Path | str, contents: Sequence[SheetContent],
-               order: Sequence[str] | None = None) -> FileBackend:
-        """A new workbook file holding ``contents`` (the template, the demo company)."""
+               order: Sequence[str] | None = None, *, lang: str = "en") -> FileBackend:
+        """A new workbook file holding ``contents`` (the template, the demo company).
+
+        A file already at ``path`` (the caller chose to overwrite it) is replaced
+        atomically and kept as a backup, like any other save."""
         path = Path(path)
         pkg = Package(data=blank_workbook_bytes())
         placeholder = pkg.sheet_names()
         pkg.put_sheets(contents, order=order)
         pkg.put_sheets([], remove=placeholder)
-        pkg.save(path)
-        return cls(path, check=False)
+        with WorkbookLock(path, command="create", lang=lang):
+            keep = 0
+            if path.exists():
+                elsewhere = open_elsewhere(path)
+                if elsewhere is not None:
+                    raise elsewhere.error(path, lang)
+                old = cls(path, check=False, lang=lang)
+                keep = backups_wanted(old)
+                old.close()
+            _save(pkg, path, keep, None, lang)
+        return cls(path, check=False, lang=lang)
+
+
+def _save(pkg: Package, path: Path, keep: int, backend: FileBackend | None,
+          lang: str) -> None:
+    """``pkg.save`` with a backup of the file it replaces and errors a planner can act on."""
+
+    def backup(target: Path) -> None:
+        made = keep_backup(target, keep) if target.exists() else None
+        if backend is not None:
+            backend.last_backup = made
+
+    try:
+        pkg.save(path, before_replace=backup)
+    except PermissionError as exc:
+        # Windows: Excel (or a virus scanner, a sync client) holds the file open
+        raise WorkbookError("file_in_use", str(path), lang,
+                            detail=exc.strerror or str(exc)) from None
+    except OSError as exc:
+        raise WorkbookError("write_failed", str(path), lang,
+                            detail=exc.strerror or str(exc)) from None
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text if len(text) <= 160 else text[:157] + "..."
 
 
 def blank_workbook_bytes() -> bytes:
@@ -146,23 +270,49 @@ def blank_workbook_bytes() -> bytes:
 _CELL_TAG = re.compile(rb'<c\b[^>]*?\br="([A-Z]+[0-9]+)"[^>]*>')
 _FORMULA = re.compile(rb"<f\b([^>]*?)(?:/>|>(.*?)</f>)", re.S)
 _ERR_VALUE = re.compile(rb"<v>([^<]*)</v>")
+_HAS_VALUE = re.compile(rb"<v>[^<]")
+_ENTITIES = {"&quot;": '"', "&apos;": "'"}
+
+
+@dataclass
+class CellScan:
+    """What a sheet's cached values hide, by (row, col), 0-based: formula text of formula
+    cells, the error of error cells (#N/A, #DIV/0! ...), and the formula cells that hold no
+    calculated value at all (written by a program, never recalculated)."""
+
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict)
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)
+    uncached: set[tuple[int, int]] = field(default_factory=set)
 
 
 def scan_formulas_and_errors(xml: bytes) -> tuple[dict[tuple[int, int], str],
                                                   dict[tuple[int, int], str]]:
-    """Cells holding a formula, and cells whose value is an error, found in sheet XML.
+    """Cells holding a formula, and cells whose value is an error, found in sheet XML."""
+    scan = scan_cells(xml)
+    return scan.formulas, scan.errors
+
+
+def scan_cells(xml: bytes) -> CellScan:
+    """Formula, error and uncached formula cells of one sheet's XML.
 
     A byte search finds the few places to look at, so a large sheet with none costs
-    milliseconds."""
-    formulas: dict[tuple[int, int], str] = {}
-    errors: dict[tuple[int, int], str] = {}
+    milliseconds. A formula cell counts as calculated when it has a non-empty ``<v>`` or
+    is a text result (``t="str"``: an empty text result, e.g. from ``=IF(A2="","",…)``,
+    is a value)."""
+    out = CellScan()
     for m in _FORMULA.finditer(xml):
-        ref = _cell_before(xml, m.start())
-        if ref is None:
+        start = xml.rfind(b"<c ", 0, m.start())
+        cm = _CELL_TAG.match(xml, start) if start != -1 else None
+        if cm is None:
             continue
+        rc = parse_ref(cm.group(1).decode())
         body = m.group(2)
         text = body.decode("utf-8", "replace") if body else "shared formula"
-        formulas[parse_ref(ref)] = "=" + text
+        out.formulas[rc] = "=" + unescape(text, _ENTITIES)
+        end = xml.find(b"</c>", m.end())
+        rest = xml[m.end():end] if end != -1 else b""
+        if not _HAS_VALUE.search(rest) and b't="str"' not in cm.group(0):
+            out.uncached.add(rc)
     pos = xml.find(b't="e"')
     while pos != -1:
         start = xml.rfind(b"<c ", 0, pos)
@@ -171,14 +321,8 @@ def scan_formulas_and_errors(xml: bytes) -> tuple[dict[tuple[int, int], str],
         if m:
             end = xml.find(b"</c>", tag_end)
             v = _ERR_VALUE.search(xml, tag_end, end if end != -1 else None)
-            errors[parse_ref(m.group(1).decode())] = v.group(1).decode() if v else "#ERROR"
+            rc = parse_ref(m.group(1).decode())
+            out.errors[rc] = v.group(1).decode() if v else "#ERROR"
+            out.uncached.discard(rc)
         pos = xml.find(b't="e"', pos + 5)
-    return formulas, errors
-
-
-def _cell_before(xml: bytes, pos: int) -> str | None:
-    start = xml.rfind(b"<c ", 0, pos)
-    if start == -1:
-        return None
-    m = _CELL_TAG.match(xml, start)
-    return m.group(1).decode() if m else None
+    return out

@@ -1,0 +1,22 @@
+"""Fixtures for the reliability tests: a small master workbook written by sop_xl."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from sop_xl.template import write_master
+from tests.small_company import frames
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def master(tmp_path: Path) -> Path:
+    """A fresh, valid master workbook of the small company (English)."""
+    f, s = frames()
+    return write_master(tmp_path / "master.xlsx", f, s)

@@ -1,0 +1,150 @@
+"""Saving a workbook: atomic replace, backups of the previous file, nothing half-written."""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+import time
+from pathlib import Path
+
+import pytest
+
+from sop_xl.cli import main
+from sop_xl.errors import WorkbookError
+from sop_xl.workbook import package as package_module
+from sop_xl.workbook.backups import BACKUP_DIR, keep_backup, list_backups
+from sop_xl.workbook.file import FileBackend
+from sop_xl.workbook.lock import lock_path
+from sop_xl.workbook.master import MasterWorkbook
+from sop_xl.workbook.package import TEMP_PREFIX, remove_stale_temporaries
+from sop_xl.workbook.sheet import SheetContent
+from tests.reliability.conftest import sha256
+
+
+def _note(text: str) -> SheetContent:
+    return SheetContent(name="Notes", rows=[["note"], [text]])
+
+
+def _set_backups(path: Path, n: int) -> None:
+    """Change the workbook's "Backups kept" setting the way a planner would."""
+    from openpyxl import load_workbook
+    wb = load_workbook(path)
+    ws = wb["Settings"]
+    row = next(r for r in ws.iter_rows() if r[0].value == "Backups kept")
+    row[1].value = n
+    wb.save(path)
+
+
+def test_each_run_keeps_the_previous_file_as_a_backup(master: Path, capsys) -> None:
+    versions = [master.read_bytes()]
+    for _ in range(4):
+        assert main(["mps", str(master)]) == 0
+        versions.append(master.read_bytes())
+        time.sleep(0.01)
+    kept = list_backups(master)
+    # the default keeps three: the files before the 2nd, 3rd and 4th run, newest first
+    assert [p.read_bytes() for p in kept] == versions[-2:-5:-1]
+    assert all(p.parent == master.parent / BACKUP_DIR for p in kept)
+    assert all(p.name.startswith("master.") and p.suffix == ".xlsx" for p in kept)
+    out = capsys.readouterr().out
+    assert f"previous version kept as {kept[0]}" in out
+    assert not lock_path(master).exists()
+    assert not [p for p in master.parent.iterdir() if p.name.startswith(TEMP_PREFIX)]
+
+
+def test_backups_kept_follows_the_settings_sheet(master: Path) -> None:
+    _set_backups(master, 1)
+    for _ in range(3):
+        assert main(["capacity", str(master)]) == 0
+    assert len(list_backups(master)) == 1
+    _set_backups(master, 0)
+    assert main(["capacity", str(master)]) == 0
+    assert list_backups(master) == []
+
+
+def test_backup_names_sort_by_time_and_never_collide(tmp_path: Path) -> None:
+    wb = tmp_path / "plan.xlsm"
+    wb.write_bytes(b"one")
+    t = time.mktime((2026, 11, 2, 8, 30, 0, 0, 0, -1))
+    a = keep_backup(wb, 5, now=t)
+    wb.write_bytes(b"two")
+    b = keep_backup(wb, 5, now=t)
+    assert (a.name, b.name) == ("plan.20261102-083000.xlsm", "plan.20261102-083000-2.xlsm")
+    assert list_backups(wb) == [b, a]
+    assert (a.read_bytes(), b.read_bytes()) == (b"one", b"two")
+    (a.parent / "other.20261102-083000.xlsm").write_bytes(b"x")  # another workbook's
+    wb.write_bytes(b"three")
+    keep_backup(wb, 1, now=t + 60)
+    assert [p.name for p in list_backups(wb)] == ["plan.20261102-083100.xlsm"]
+    assert (a.parent / "other.20261102-083000.xlsm").exists()
+
+
+def test_save_keeps_the_file_mode(master: Path) -> None:
+    os.chmod(master, 0o640)
+    assert main(["mps", str(master)]) == 0
+    assert stat.S_IMODE(master.stat().st_mode) == 0o640
+
+
+def test_a_failing_save_changes_nothing(master: Path, monkeypatch) -> None:
+    before = sha256(master)
+
+    def disk_full(self, fh) -> None:
+        fh.write(b"PK\x03\x04 partial")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(package_module.Package, "write_to", disk_full)
+    with pytest.raises(WorkbookError) as e:
+        FileBackend(master).write_sheets([_note("x")])
+    assert e.value.code == "write_failed"
+    assert str(e.value) == (f"{master}: could not be saved (No space left on device); the "
+                            "workbook was not changed")
+    assert sha256(master) == before
+    assert sorted(p.name for p in master.parent.iterdir()) == ["master.xlsx"]
+
+
+def test_cli_reports_a_failing_save_with_exit_3(master: Path, monkeypatch, capsys) -> None:
+    before = sha256(master)
+
+    def denied(src, dst) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(package_module.os, "replace", denied)
+    assert main(["mps", str(master)]) == 3
+    assert "cannot be replaced because another program holds it open (Permission denied)" \
+        in capsys.readouterr().err
+    assert sha256(master) == before
+
+
+def test_a_file_saved_by_someone_else_meanwhile_is_not_overwritten(master: Path) -> None:
+    book = MasterWorkbook(FileBackend(master))
+    book.read_inputs()
+    theirs = master.read_bytes() + b""  # a colleague saves (here: the same bytes, anew)
+    time.sleep(0.01)
+    tmp = master.with_name("theirs.xlsx")
+    tmp.write_bytes(theirs)
+    os.replace(tmp, master)
+    with pytest.raises(WorkbookError) as e:
+        book.write([_note("mine")])
+    assert e.value.code == "file_changed"
+    assert master.read_bytes() == theirs
+
+
+def test_leftovers_of_killed_saves_are_cleaned_up(tmp_path: Path) -> None:
+    host = package_module._host()
+    dead = tmp_path / f"{TEMP_PREFIX}{host}-999999999-abc.xlsx"
+    alive = tmp_path / f"{TEMP_PREFIX}{host}-{os.getpid()}-abc.xlsx"
+    other_new = tmp_path / f"{TEMP_PREFIX}otherhost-12-abc.xlsx"
+    other_old = tmp_path / f"{TEMP_PREFIX}otherhost-13-abc.xlsx"
+    for p in (dead, alive, other_new, other_old):
+        p.write_bytes(b"partial")
+    t = time.time() - 2 * 86400
+    os.utime(other_old, (t, t))
+    assert sorted(remove_stale_temporaries(tmp_path)) == sorted([dead, other_old])
+    assert alive.exists() and other_new.exists()
+
+
+def test_template_over_an_existing_master_keeps_it_as_a_backup(master: Path) -> None:
+    before = master.read_bytes()
+    assert main(["template", str(master), "--force"]) == 0
+    assert [p.read_bytes() for p in list_backups(master)] == [before]
