@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import socket
@@ -24,9 +25,12 @@ from sop_xl.workbook.lock import (
     open_elsewhere,
     read_holder,
 )
-from tests.reliability.conftest import sha256
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _python(code: str, *args: str, timeout: float = 60) -> subprocess.CompletedProcess:

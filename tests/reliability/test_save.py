@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
+import re
 import stat
 import time
 from pathlib import Path
@@ -19,7 +21,10 @@ from sop_xl.workbook.lock import lock_path
 from sop_xl.workbook.master import MasterWorkbook
 from sop_xl.workbook.package import TEMP_PREFIX, remove_stale_temporaries
 from sop_xl.workbook.sheet import SheetContent
-from tests.reliability.conftest import sha256
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _note(text: str) -> SheetContent:
@@ -36,30 +41,35 @@ def _set_backups(path: Path, n: int) -> None:
     wb.save(path)
 
 
-def test_each_run_keeps_the_previous_file_as_a_backup(master: Path, capsys) -> None:
+def test_each_save_keeps_the_previous_file_as_a_backup(master: Path) -> None:
     versions = [master.read_bytes()]
-    for _ in range(4):
-        assert main(["mps", str(master)]) == 0
+    for k in range(4):
+        FileBackend(master).write_sheets([_note(f"save {k}")])
         versions.append(master.read_bytes())
-        time.sleep(0.01)
     kept = list_backups(master)
-    # the default keeps three: the files before the 2nd, 3rd and 4th run, newest first
+    # the default keeps three: the files before the 2nd, 3rd and 4th save, newest first
     assert [p.read_bytes() for p in kept] == versions[-2:-5:-1]
     assert all(p.parent == master.parent / BACKUP_DIR for p in kept)
-    assert all(p.name.startswith("master.") and p.suffix == ".xlsx" for p in kept)
-    out = capsys.readouterr().out
-    assert f"previous version kept as {kept[0]}" in out
+    assert all(re.fullmatch(r"master\.\d{8}-\d{6}(-\d+)?\.xlsx", p.name) for p in kept)
     assert not lock_path(master).exists()
     assert not [p for p in master.parent.iterdir() if p.name.startswith(TEMP_PREFIX)]
 
 
+def test_cli_says_where_the_previous_version_is(master: Path, capsys) -> None:
+    before = master.read_bytes()
+    assert main(["mps", str(master)]) == 0
+    (kept,) = list_backups(master)
+    assert kept.read_bytes() == before
+    assert f"previous version kept as {kept}" in capsys.readouterr().out
+
+
 def test_backups_kept_follows_the_settings_sheet(master: Path) -> None:
     _set_backups(master, 1)
-    for _ in range(3):
-        assert main(["capacity", str(master)]) == 0
+    for k in range(3):
+        FileBackend(master).write_sheets([_note(f"save {k}")])
     assert len(list_backups(master)) == 1
     _set_backups(master, 0)
-    assert main(["capacity", str(master)]) == 0
+    FileBackend(master).write_sheets([_note("last")])
     assert list_backups(master) == []
 
 
