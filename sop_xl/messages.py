@@ -79,6 +79,9 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
                          "包含没有计算结果的公式({formula})；请在 Excel 中打开并保存，或粘贴为数值"),
     "cell_error": ("holds the error {value}; expected {expected}",
                    "包含错误值 {value}；应为{expected}"),
+    "cell_error_formula": ("holds the error {value} from its formula {formula}; expected "
+                           "{expected}. Fix the formula or paste the right values",
+                           "其公式 {formula} 的结果为错误值 {value}；应为{expected}。请修正公式或粘贴正确的数值"),
     # cell level
     "required": ("is blank; expected {expected}", "为空；应为{expected}"),
     "bad_type": ("{value} is not {expected}", "{value} 不是{expected}"),
@@ -86,6 +89,13 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
                   "{value} 小于最小值 {min}；应为{expected}"),
     "above_max": ("{value} is above the maximum {max}; expected {expected}",
                   "{value} 大于最大值 {max}；应为{expected}"),
+    "implausible": ("{value} is implausibly large (more than {limit}); check for a pasted "
+                    "code or a unit mix-up", "{value} 大得不合理(超过 {limit})；请检查是否误粘贴了编码或单位错误"),
+    "date_range": ("{value} is {date}, outside {first} … {last}; expected a date in that range "
+                   "(a small number in a date column is read by Excel as a day of 1900)",
+                   "{value} 即 {date}，超出 {first} … {last}；应为该范围内的日期(日期列中的小数字会被 Excel 当作 1900 年的某一天)"),
+    "date_order": ("{expected}: the day and month order is not certain ({readings})",
+                   "{expected}：无法确定日和月的顺序({readings})"),
     "not_allowed": ("{value} is not an allowed value; expected one of {allowed}",
                     "{value} 不是允许的值；应为 {allowed} 之一"),
     "duplicate_key": ("{value} is a duplicate of row {first}; each {key} may appear once",

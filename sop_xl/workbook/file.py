@@ -12,7 +12,7 @@ import io
 import re
 import zipfile
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import unescape
@@ -161,14 +161,19 @@ class FileBackend(Backend):
             sheet = self._book().get_sheet_by_name(entry.name)
             rows = sheet.to_python(skip_empty_area=False)
             merged = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
-            scan = scan_cells(self._pkg().read(entry.part))
         except WorkbookError:
             raise
         except Exception as exc:  # a damaged part: bad CRC, bad deflate data, bad XML
             raise WorkbookError("file_corrupt", str(self.path), self.lang,
                                 detail=f"sheet {entry.name!r}: {_short(exc)}") from None
-        return RawSheet(entry.name, rows, scan.formulas, scan.errors, merged,
-                        uncached=scan.uncached)
+        return FileSheet(entry.name, rows, merged, lambda: self._scan(entry.part, entry.name))
+
+    def _scan(self, part: str, name: str) -> CellScan:
+        try:
+            return scan_cells(self._pkg().read(part))
+        except Exception as exc:  # a damaged part: bad CRC, bad deflate data
+            raise WorkbookError("file_corrupt", str(self.path), self.lang,
+                                detail=f"sheet {name!r}: {_short(exc)}") from None
 
     def sheet_xml(self, name: str) -> bytes:
         entry = self._pkg().sheet(name)
@@ -272,6 +277,38 @@ _FORMULA = re.compile(rb"<f\b([^>]*?)(?:/>|>(.*?)</f>)", re.S)
 _ERR_VALUE = re.compile(rb"<v>([^<]*)</v>")
 _HAS_VALUE = re.compile(rb"<v>[^<]")
 _ENTITIES = {"&quot;": '"', "&apos;": "'"}
+
+
+class FileSheet(RawSheet):
+    """A sheet read from a file: values at once, the scan of its XML for formulas and
+    error cells only when first asked for. Readers ask only about blank or bad cells (an
+    error cell reads as blank), so a 900,000-row sheet of plain values is never
+    decompressed a second time (~200 MB and seconds saved)."""
+
+    def __init__(self, name: str, rows: list[list], merged: list[tuple[int, int, int, int]],
+                 scan: Callable[[], CellScan]) -> None:
+        self.name = name
+        self.rows = rows
+        self.merged = merged
+        self._scan_fn = scan
+        self._scanned: CellScan | None = None
+
+    def _cells(self) -> CellScan:
+        if self._scanned is None:
+            self._scanned = self._scan_fn()
+        return self._scanned
+
+    @property  # type: ignore[override]
+    def formulas(self) -> dict[tuple[int, int], str]:
+        return self._cells().formulas
+
+    @property  # type: ignore[override]
+    def errors(self) -> dict[tuple[int, int], str]:
+        return self._cells().errors
+
+    @property  # type: ignore[override]
+    def uncached(self) -> set[tuple[int, int]]:
+        return self._cells().uncached
 
 
 @dataclass

@@ -29,6 +29,12 @@ from sop_xl.workbook.lock import (
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.fixture
+def master(small_master: Path) -> Path:
+    """A fresh, valid master workbook of the small company (tests/conftest.py)."""
+    return small_master
+
+
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -81,7 +87,7 @@ def test_second_process_refuses_after_waiting(master: Path) -> None:
     assert r.returncode == 3, r.stderr
     assert waited >= 0.6
     user = read_holder_user()
-    assert (f"master.xlsx: is being written by another run (sop-xl mps by {user} on "
+    assert (f"small.xlsx: is being written by another run (sop-xl mps by {user} on "
             f"{socket.gethostname()}, pid {os.getpid()}, since ") in r.stderr
     assert "waited 0.6 s" in r.stderr
     assert f"delete {lock_path(master)}" in r.stderr
@@ -213,9 +219,9 @@ def test_run_on_a_workbook_open_in_excel_is_refused_before_any_work(master: Path
     before = sha256(master)
     assert main(["run", str(master)]) == 3
     err = capsys.readouterr().err
-    assert err.strip() == (f"{master}: is open in Excel by 张伟 (~$master.xlsx found); close it "
+    assert err.strip() == (f"{master}: is open in Excel by 张伟 (~$small.xlsx found); close it "
                            "in Excel first, or use the ribbon buttons inside Excel. If Excel "
-                           "is not running, delete ~$master.xlsx")
+                           "is not running, delete ~$small.xlsx")
     assert "reading and validating" not in err  # refused before any work
     assert sha256(master) == before
     assert not lock_path(master).exists()
@@ -226,7 +232,7 @@ def test_validate_notes_the_open_workbook_and_checks_the_saved_copy(master: Path
     _excel_owner(master, "Li Na")
     assert main(["validate", str(master)]) == 0
     out = capsys.readouterr()
-    assert out.err.strip() == ("note: master.xlsx is open in Excel by Li Na; checking the copy "
+    assert out.err.strip() == ("note: small.xlsx is open in Excel by Li Na; checking the copy "
                                "last saved to disk")
     assert "valid" in out.out
 

@@ -23,6 +23,12 @@ from sop_xl.workbook.package import TEMP_PREFIX, remove_stale_temporaries
 from sop_xl.workbook.sheet import SheetContent
 
 
+@pytest.fixture
+def master(small_master: Path) -> Path:
+    """A fresh, valid master workbook of the small company (tests/conftest.py)."""
+    return small_master
+
+
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -50,7 +56,7 @@ def test_each_save_keeps_the_previous_file_as_a_backup(master: Path) -> None:
     # the default keeps three: the files before the 2nd, 3rd and 4th save, newest first
     assert [p.read_bytes() for p in kept] == versions[-2:-5:-1]
     assert all(p.parent == master.parent / BACKUP_DIR for p in kept)
-    assert all(re.fullmatch(r"master\.\d{8}-\d{6}(-\d+)?\.xlsx", p.name) for p in kept)
+    assert all(re.fullmatch(r"small\.\d{8}-\d{6}(-\d+)?\.xlsx", p.name) for p in kept)
     assert not lock_path(master).exists()
     assert not [p for p in master.parent.iterdir() if p.name.startswith(TEMP_PREFIX)]
 
@@ -110,7 +116,7 @@ def test_a_failing_save_changes_nothing(master: Path, monkeypatch) -> None:
     assert str(e.value) == (f"{master}: could not be saved (No space left on device); the "
                             "workbook was not changed")
     assert sha256(master) == before
-    assert sorted(p.name for p in master.parent.iterdir()) == ["master.xlsx"]
+    assert sorted(p.name for p in master.parent.iterdir()) == ["small.xlsx"]
 
 
 def test_cli_reports_a_failing_save_with_exit_3(master: Path, monkeypatch, capsys) -> None:
