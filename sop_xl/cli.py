@@ -193,7 +193,7 @@ def _identity(path: Path | None) -> tuple[int, int, int] | None:
 def _guard(args: argparse.Namespace, target: Path | None) -> Iterator[None]:
     """Before any work: refuse a workbook open in Excel/LibreOffice (a read-only command
     only notes it), then hold the workbook's lock while a writing command runs."""
-    from sop_xl.workbook.lock import WorkbookLock, open_elsewhere
+    from sop_xl.workbook.lock import WorkbookLock, lock_path, open_elsewhere
 
     if target is None:
         yield
@@ -212,8 +212,11 @@ def _guard(args: argparse.Namespace, target: Path | None) -> Iterator[None]:
             yield  # no such folder: the command reports the missing file
             return
         target.parent.mkdir(parents=True, exist_ok=True)  # template/demo make new files
+    # a notice about a stale lock is worded in the workbook's language; finding that
+    # language costs a read of Settings, so only when there is a lock file to talk about
+    lang = _lang_of(args) if lock_path(target).exists() else _fallback_lang()
     lock = WorkbookLock(target, command=getattr(args, "command", "") or "", wait=args.wait,
-                        notify=lambda text: print(text, file=sys.stderr))
+                        lang=lang, notify=lambda text: print(text, file=sys.stderr))
     with lock:
         yield
 

@@ -13,6 +13,7 @@ LANGUAGES = ("en", "zh-CN")
 _CATALOGUE: dict[str, tuple[str, str]] = {
     # generic words
     "row": ("row", "第"),
+    "row_n": ("row {n}", "第 {n} 行"),
     "problems_found": ("{n} problem(s) found; nothing was written:",
                        "发现 {n} 个问题，未写入任何内容："),
     # workbook-level
@@ -22,6 +23,13 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
                           "不是 Excel 工作簿(.xlsx 或 .xlsm)，而是 {kind}。请另存为 Excel 工作簿后重试"),
     "file_corrupt": ("cannot be read as a workbook ({detail}); the file may be damaged or "
                      "truncated", "无法作为工作簿读取({detail})，文件可能已损坏或不完整"),
+    "file_truncated": ("is truncated: the end of the file is missing (an interrupted copy, "
+                       "download or save). Restore it from .sop_xl_backups beside it or from "
+                       "your own copy",
+                       "不完整(被截断)：文件末尾缺失(复制、下载或保存被中断)。请从旁边的 .sop_xl_backups 或您自己的副本恢复"),
+    "file_corrupt_sheet": ("sheet {sheet!r} is damaged and cannot be read ({detail}). Restore the "
+                           "workbook from .sop_xl_backups beside it or from your own copy",
+                           "工作表 {sheet!r} 已损坏，无法读取({detail})。请从旁边的 .sop_xl_backups 或您自己的副本恢复工作簿"),
     "file_encrypted": ("is password-protected; remove the password (File > Info > Protect "
                        "Workbook) and try again",
                        "受密码保护；请先取消密码(文件 > 信息 > 保护工作簿)再重试"),
@@ -67,9 +75,11 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     # sheet and header level
     "sheet_missing": ("sheet {sheet!r} is missing (expected a sheet named {en!r} or {zh!r})",
                       "缺少工作表 {sheet!r}(应命名为 {en!r} 或 {zh!r})"),
-    "column_missing": ("required column {column!r} is missing from the header row (row "
-                       "{header_row}); expected one of {labels}",
-                       "标题行(第 {header_row} 行)缺少必填列 {column!r}；应为 {labels} 之一"),
+    "column_missing": ("required column {column!r} is missing from the header row; expected one "
+                       "of {labels}{unknown}",
+                       "标题行缺少必填列 {column!r}；应为 {labels} 之一{unknown}"),
+    "unknown_headers": ("; headers found that are not part of the sheet: {headers}",
+                        "；发现不属于此表的标题：{headers}"),
     "column_duplicate": ("column {column!r} appears twice in the header row (columns {cols})",
                          "标题行中列 {column!r} 出现两次(第 {cols} 列)"),
     "merged_cells": ("merged cells {ref} in a data area; unmerge them so each row holds one "
@@ -91,9 +101,9 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
                   "{value} 大于最大值 {max}；应为{expected}"),
     "implausible": ("{value} is implausibly large (more than {limit}); check for a pasted "
                     "code or a unit mix-up", "{value} 大得不合理(超过 {limit})；请检查是否误粘贴了编码或单位错误"),
-    "date_range": ("{value} is {date}, outside {first} … {last}; expected a date in that range "
-                   "(a small number in a date column is read by Excel as a day of 1900)",
-                   "{value} 即 {date}，超出 {first} … {last}；应为该范围内的日期(日期列中的小数字会被 Excel 当作 1900 年的某一天)"),
+    "date_range": ("{value} is outside {first} … {last}; expected a date in that range (a small "
+                   "number typed into a date cell shows as a day in 1900)",
+                   "{value} 超出 {first} … {last}；应为该范围内的日期(在日期单元格中输入的小数字会显示为 1900 年的某一天)"),
     "date_order": ("{expected}: the day and month order is not certain ({readings})",
                    "{expected}：无法确定日和月的顺序({readings})"),
     "not_allowed": ("{value} is not an allowed value; expected one of {allowed}",
@@ -122,8 +132,16 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
                         "{value} 不是已知的设置项，已忽略"),
     "output_is_input": ("sheet {sheet!r} is an input sheet; a run never writes it",
                         "工作表 {sheet!r} 是输入表；运行不会写入它"),
-    "period_gap": ("{value} leaves a gap after {prev}; expected consecutive periods",
-                   "{value} 与 {prev} 之间有间断；应为连续期间"),
+    "period_gap": ("{value} follows {prev}: no item has any row for {missing}. A whole month "
+                   "missing looks like an incomplete export; add that month's rows (zero "
+                   "quantities are fine)",
+                   "{value} 紧接在 {prev} 之后：{missing} 没有任何物料的数据行。整月缺失通常说明导出不完整；"
+                   "请补上该月的数据行(数量为 0 也可以)"),
+    "history_stale": ("the latest month is {value} but the planning month is {month}, so "
+                      "{missing} would count as zero sales. Export the missing months, or "
+                      "correct the planning month in Settings",
+                      "最新月份为 {value}，但计划月为 {month}，{missing} 将被当作零销量。"
+                      "请导出缺失月份，或在设置中更正计划月"),
 }
 
 

@@ -197,6 +197,9 @@ def _problem(spec_name: str, col: Column, label: str, r: int, c: int, value: Any
         params["expected"] = message("date_order", lang, expected=params["expected"],
                                      readings=params.pop("order"))
     params["value"] = show_value(value)
+    if col.dtype is Dtype.PERCENT and isinstance(value, int | float) \
+            and not isinstance(value, bool):
+        params["value"] = f"{value * 100:g}%"  # as the cell shows it
     return Problem(exc.code, spec_name, r + 1, label, cell_ref(r, c), value, params)
 
 
@@ -255,13 +258,18 @@ def read_table(spec: SheetSpec, raw: RawSheet, lang: str = "en",
                                                     f"{col_letter(c)}"}))
             continue
         where[col.key] = (c, str(h).strip())
+    unknown = [f"{h!r} ({cell_ref(hr, c)})" for c, h in enumerate(header)
+               if not is_blank(h) and normalise_header(h) not in by_header]
     for col in spec.columns:
         if col.required and col.key not in where:
             labels = " / ".join(dict.fromkeys([col.label("en", currency),
                                                col.label("zh-CN", currency)]))
+            hint = message("unknown_headers", lang, headers=", ".join(unknown)) \
+                if unknown else ""
             problems.append(Problem("column_missing", sheet, hr + 1, None,
                                     params={"column": col.label(lang, currency),
-                                            "header_row": hr + 1, "labels": labels}))
+                                            "header_row": hr + 1, "labels": labels,
+                                            "unknown": hint}))
     data = raw.rows[hr + 1:]
     first_data = hr + 1
     width = min(map(len, data), default=0)
@@ -608,7 +616,10 @@ def read_settings(spec: SheetSpec, raw: RawSheet, lang: str = "en") -> tuple[
         if col.key not in values and col.key not in seen and col.required:
             problems.append(Problem("required", raw.name, None, col.label(lang), None, None,
                                     {"expected": col.expected(lang)}))
-        values.setdefault(col.key, col.default)
+        if col.key not in seen or col.key in values:
+            # a setting whose cell is wrong stays unknown: its default would be a guess
+            # (a Chinese workbook with a mistyped language must not turn English)
+            values.setdefault(col.key, col.default)
     return values, problems
 
 

@@ -34,9 +34,37 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xlam")
 _SPREADSHEET_MAIN = ("spreadsheetml.sheet.main", "spreadsheetml.template.main",
                      "ms-excel.sheet.macroEnabled.main", "ms-excel.template.macroEnabled.main",
                      "ms-excel.addin.macroEnabled.main")
-_OTHER_OOXML = {"sheet.binary.macroEnabled.main": "Excel Binary Workbook (.xlsb)",
-                "wordprocessingml": "a Word document (.docx)",
-                "presentationml": "a PowerPoint presentation (.pptx)"}
+# what a file given instead of a workbook turned out to be, in English and 中文
+KINDS: dict[str, tuple[str, str]] = {
+    "xls": ("Excel 97-2003 (.xls)", "Excel 97-2003 工作簿(.xls)"),
+    "csv": ("CSV text (.csv)", "CSV 文本(.csv)"),
+    "ods": ("OpenDocument (.ods)", "OpenDocument 表格(.ods)"),
+    "txt": ("text (.txt)", "文本(.txt)"),
+    "xlsb": ("Excel Binary Workbook (.xlsb)", "Excel 二进制工作簿(.xlsb)"),
+    "docx": ("a Word document (.docx)", "Word 文档(.docx)"),
+    "pptx": ("a PowerPoint presentation (.pptx)", "PowerPoint 演示文稿(.pptx)"),
+    "zip": ("a zip archive", "zip 压缩包"),
+    "office": ("an Office file", "Office 文件"),
+}
+_OTHER_OOXML = {"sheet.binary.macroEnabled.main": "xlsb", "wordprocessingml": "docx",
+                "presentationml": "pptx"}
+
+
+class NotWorkbookError(WorkbookError):
+    """A file that is some other kind of file; names the kind in the reader's language."""
+
+    def __init__(self, path: Path, lang: str, kind: str, suffix: str = "") -> None:
+        self.kind, self.suffix = kind, suffix
+        super().__init__("file_not_workbook", str(path), lang, kind=kind)
+
+    def render(self, lang: str = "en") -> str:
+        zh = lang.startswith("zh")
+        if self.kind in KINDS:
+            self.params["kind"] = KINDS[self.kind][1 if zh else 0]
+        else:
+            self.params["kind"] = (f"{self.suffix} 文件" if zh else f"a {self.suffix} file") \
+                if self.suffix else ("普通文件" if zh else "a plain file")
+        return super().render(lang)
 
 
 def check_workbook_file(path: Path, lang: str = "en") -> None:
@@ -58,25 +86,27 @@ def check_workbook_file(path: Path, lang: str = "en") -> None:
         # an OLE compound file is either a legacy .xls or an encrypted OOXML workbook
         if _is_encrypted_ooxml(path):
             raise WorkbookError("file_encrypted", str(path), lang)
-        raise WorkbookError("file_not_workbook", str(path), lang, kind="Excel 97-2003 (.xls)")
+        raise NotWorkbookError(path, lang, "xls")
     if not head.startswith(b"PK"):
-        kind = {".csv": "CSV text (.csv)", ".xls": "Excel 97-2003 (.xls)",
-                ".ods": "OpenDocument (.ods)", ".txt": "text (.txt)"}.get(
-            path.suffix.lower(), f"a {path.suffix or 'plain'} file")
-        raise WorkbookError("file_not_workbook", str(path), lang, kind=kind)
+        suffix = path.suffix.lower()
+        raise NotWorkbookError(path, lang, suffix.lstrip("."), suffix)
     try:
         with zipfile.ZipFile(path) as zf:
             names = set(zf.namelist())
             types = zf.read("[Content_Types].xml").decode("utf-8", "replace") \
                 if "[Content_Types].xml" in names else ""
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+    except zipfile.BadZipFile as exc:
+        # a zip's directory sits at its end: a file that starts as a zip but has no
+        # directory was cut short
+        code = "file_truncated" if "not a zip file" in str(exc) else "file_corrupt"
+        raise WorkbookError(code, str(path), lang, detail=str(exc)) from None
+    except (zlib.error, EOFError, OSError) as exc:
         raise WorkbookError("file_corrupt", str(path), lang, detail=str(exc)) from None
     if not types:
-        kind = "OpenDocument (.ods)" if "mimetype" in names else "a zip archive"
-        raise WorkbookError("file_not_workbook", str(path), lang, kind=kind)
+        raise NotWorkbookError(path, lang, "ods" if "mimetype" in names else "zip")
     if not any(t in types for t in _SPREADSHEET_MAIN):
-        kind = next((k for t, k in _OTHER_OOXML.items() if t in types), "an Office file")
-        raise WorkbookError("file_not_workbook", str(path), lang, kind=kind)
+        raise NotWorkbookError(path, lang, next(
+            (k for t, k in _OTHER_OOXML.items() if t in types), "office"))
 
 
 def _is_encrypted_ooxml(path: Path) -> bool:
@@ -164,16 +194,16 @@ class FileBackend(Backend):
         except WorkbookError:
             raise
         except Exception as exc:  # a damaged part: bad CRC, bad deflate data, bad XML
-            raise WorkbookError("file_corrupt", str(self.path), self.lang,
-                                detail=f"sheet {entry.name!r}: {_short(exc)}") from None
+            raise WorkbookError("file_corrupt_sheet", str(self.path), self.lang,
+                                sheet=entry.name, detail=_short(exc)) from None
         return FileSheet(entry.name, rows, merged, lambda: self._scan(entry.part, entry.name))
 
     def _scan(self, part: str, name: str) -> CellScan:
         try:
             return scan_cells(self._pkg().read(part))
         except Exception as exc:  # a damaged part: bad CRC, bad deflate data
-            raise WorkbookError("file_corrupt", str(self.path), self.lang,
-                                detail=f"sheet {name!r}: {_short(exc)}") from None
+            raise WorkbookError("file_corrupt_sheet", str(self.path), self.lang,
+                                sheet=name, detail=_short(exc)) from None
 
     def sheet_xml(self, name: str) -> bytes:
         entry = self._pkg().sheet(name)

@@ -42,6 +42,8 @@ _POLL = 0.2              # seconds between attempts while waiting
 _HALF_WRITTEN_GRACE = 2.0  # an empty/garbled lock younger than this is still being written
 
 register({
+    "lock_holder": ("{what} by {user} on {host}, pid {pid}",
+                    "{user} 在 {host} 上运行的 {what}(进程 {pid})"),
     "lock_stale_taken": (
         "took over a stale lock left by {holder} (since {since}): {why}",
         "已接管遗留的锁(持有者 {holder}，开始于 {since})：{why}"),
@@ -82,9 +84,25 @@ class LockHolder:
     command: str
     token: str       # unique per acquisition, so a holder only ever removes its own lock
 
-    def describe(self) -> str:
+    def describe(self, lang: str = "en") -> str:
         what = f"sop-xl {self.command}" if self.command else "sop-xl"
-        return f"{what} by {self.user} on {self.host}, pid {self.pid}"
+        return message("lock_holder", lang, what=what, user=self.user, host=self.host,
+                       pid=self.pid)
+
+
+class LockedError(WorkbookError):
+    """Another run holds the workbook's lock; names the holder in the reader's language."""
+
+    def __init__(self, workbook: Path, lang: str, holder: LockHolder | None, wait: float,
+                 lock: Path) -> None:
+        self.holder = holder
+        super().__init__("file_locked", str(workbook), lang, holder="?",
+                         since=holder.since if holder else "?", wait=f"{wait:g}",
+                         lock=str(lock))
+
+    def render(self, lang: str = "en") -> str:
+        self.params["holder"] = self.holder.describe(lang) if self.holder else "?"
+        return super().render(lang)
 
 
 def read_holder(path: Path) -> LockHolder | None:
@@ -198,10 +216,7 @@ class WorkbookLock:
                     self._notice(other, why)
                 continue
             if time.monotonic() >= deadline:
-                raise WorkbookError("file_locked", str(self.workbook), self.lang,
-                                    holder=other.describe() if other else "?",
-                                    since=other.since if other else "?",
-                                    wait=f"{self.wait:g}", lock=str(self.path))
+                raise LockedError(self.workbook, self.lang, other, self.wait, self.path)
             time.sleep(_POLL)
         self.holder = me
         with _HELD_GUARD:
@@ -285,7 +300,7 @@ class WorkbookLock:
 
     def _notice(self, other: LockHolder | None, why: str) -> None:
         text = message("lock_stale_taken", self.lang,
-                       holder=other.describe() if other else "?",
+                       holder=other.describe(self.lang) if other else "?",
                        since=other.since if other else "?", why=why)
         self.notices.append(text)
         if self.notify is not None:
