@@ -13,6 +13,7 @@ import contextlib
 import os
 import re
 import shutil
+import socket
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -65,7 +66,8 @@ def keep_backup(workbook: Path | str, keep: int = DEFAULT_KEEP,
     while target.exists():  # two saves within one second
         target = folder / f"{wb.stem}.{stamp}-{n}{wb.suffix}"
         n += 1
-    tmp = folder / f".~{target.name}.part"
+    remove_stale_parts(folder)
+    tmp = folder / f".~{target.name}.{_maker()}.part"
     try:
         shutil.copyfile(wb, tmp)
         shutil.copystat(wb, tmp)
@@ -76,6 +78,29 @@ def keep_backup(workbook: Path | str, keep: int = DEFAULT_KEEP,
         raise
     prune(wb, keep)
     return target
+
+
+_PART = re.compile(r"^\.~.*\.(?P<host>[^.]+)-(?P<pid>\d+)\.part$")
+_STALE_PART_AGE = 24 * 3600
+
+
+def _maker() -> str:
+    host = re.sub(r"[^A-Za-z0-9]", "_", socket.gethostname())[:40] or "host"
+    return f"{host}-{os.getpid()}"
+
+
+def remove_stale_parts(folder: Path) -> None:
+    """Half-copied backups of killed saves: this host's dead processes', or a day old."""
+    from sop_xl.workbook.lock import pid_alive
+
+    host = _maker().rsplit("-", 1)[0]
+    now = time.time()
+    for p in folder.glob(".~*.part"):
+        m = _PART.match(p.name)
+        with contextlib.suppress(OSError):
+            dead = m is not None and m["host"] == host and not pid_alive(int(m["pid"]))
+            if dead or now - p.stat().st_mtime > _STALE_PART_AGE:
+                p.unlink()
 
 
 def prune(workbook: Path | str, keep: int) -> list[Path]:
