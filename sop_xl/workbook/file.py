@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+import weakref
 import zipfile
 import zlib
 from collections.abc import Callable, Sequence
@@ -146,6 +147,7 @@ class FileBackend(Backend):
         self._calamine: CalamineWorkbook | None = None
         self._package: Package | None = None
         self._seen: tuple[int, int, int] | None = None
+        self._unscanned: list[weakref.ref[FileSheet]] = []
 
     # -- reading -------------------------------------------------------------------------
     def _identity(self) -> tuple[int, int, int] | None:
@@ -156,8 +158,13 @@ class FileBackend(Backend):
         return (st.st_mtime_ns, st.st_size, st.st_ino)
 
     def _note_seen(self) -> None:
+        """Remember which version of the file this backend reads; values (calamine) and
+        parts (the package) are opened separately and must come from the same one."""
+        now = self._identity()
         if self._seen is None:
-            self._seen = self._identity()
+            self._seen = now
+        elif now != self._seen:
+            raise WorkbookError("file_changed", str(self.path), self.lang)
 
     def _pkg(self) -> Package:
         if self._package is None:
@@ -196,11 +203,16 @@ class FileBackend(Backend):
         except Exception as exc:  # a damaged part: bad CRC, bad deflate data, bad XML
             raise WorkbookError("file_corrupt_sheet", str(self.path), self.lang,
                                 sheet=entry.name, detail=_short(exc)) from None
-        return FileSheet(entry.name, rows, merged, lambda: self._scan(entry.part, entry.name))
+        pkg = self._pkg()
+        sheet = FileSheet(entry.name, rows, merged,
+                          lambda: self._scan(pkg, entry.part, entry.name))
+        self._unscanned.append(weakref.ref(sheet))
+        return sheet
 
-    def _scan(self, part: str, name: str) -> CellScan:
+    def _scan(self, pkg: Package, part: str, name: str) -> CellScan:
+        """The formula/error scan of a sheet, from the package its values came from."""
         try:
-            return scan_cells(self._pkg().read(part))
+            return scan_cells(pkg.read(part))
         except Exception as exc:  # a damaged part: bad CRC, bad deflate data
             raise WorkbookError("file_corrupt_sheet", str(self.path), self.lang,
                                 sheet=name, detail=_short(exc)) from None
@@ -218,6 +230,14 @@ class FileBackend(Backend):
             self.check_writable()
             keep = self.backups if self.backups is not None else backups_wanted(self)
             pkg = self._pkg()
+            for ref in self._unscanned:  # sheets read before: scan the version their
+                sheet = ref()            # values came from, while it still exists
+                if sheet is not None:
+                    sheet.scan()
+            self._unscanned.clear()
+            if self._calamine is not None:  # Windows cannot replace a file still open
+                self._calamine.close()
+                self._calamine = None
             try:
                 pkg.put_sheets(contents, remove=remove, order=order)
                 self.last_backup = None
@@ -323,22 +343,24 @@ class FileSheet(RawSheet):
         self._scan_fn = scan
         self._scanned: CellScan | None = None
 
-    def _cells(self) -> CellScan:
+    def scan(self) -> CellScan:
+        """Scan the sheet's XML now (once)."""
         if self._scanned is None:
             self._scanned = self._scan_fn()
+            self._scan_fn = None  # type: ignore[assignment]  # frees the backend
         return self._scanned
 
     @property  # type: ignore[override]
     def formulas(self) -> dict[tuple[int, int], str]:
-        return self._cells().formulas
+        return self.scan().formulas
 
     @property  # type: ignore[override]
     def errors(self) -> dict[tuple[int, int], str]:
-        return self._cells().errors
+        return self.scan().errors
 
     @property  # type: ignore[override]
     def uncached(self) -> set[tuple[int, int]]:
-        return self._cells().uncached
+        return self.scan().uncached
 
 
 @dataclass

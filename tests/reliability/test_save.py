@@ -164,3 +164,28 @@ def test_template_over_an_existing_master_keeps_it_as_a_backup(master: Path) -> 
     before = master.read_bytes()
     assert main(["template", str(master), "--force"]) == 0
     assert [p.read_bytes() for p in list_backups(master)] == [before]
+
+
+def test_values_and_parts_come_from_one_version_of_the_file(master: Path) -> None:
+    book = FileBackend(master)
+    assert "Items" in book.sheet_names()           # the package is open: version 1
+    other = master.with_name("other.xlsx")
+    other.write_bytes(master.read_bytes())
+    time.sleep(0.01)
+    os.replace(other, master)                      # someone saves: version 2
+    with pytest.raises(WorkbookError) as e:
+        book.read_sheet("Items")                   # calamine would read version 2
+    assert e.value.code == "file_changed"
+
+
+def test_a_sheet_read_before_a_save_keeps_its_own_formulas(master: Path) -> None:
+    from openpyxl import load_workbook
+    wb = load_workbook(master)
+    wb["Stock"]["C2"] = "=1/0"                      # a formula openpyxl leaves uncalculated
+    wb.save(master)
+    book = FileBackend(master)
+    before = book.read_sheet("Stock")              # its formula scan is not done yet
+    book.write_sheets([SheetContent(name="Stock", rows=[["replaced"]])])
+    assert before.formulas == {(1, 2): "=1/0"}      # from the version the values came from
+    assert before.uncached == {(1, 2)}
+    assert FileBackend(master).read_sheet("Stock").formulas == {}
