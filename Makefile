@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO := workbooks/demo/sop_master.xlsx
+PLANNED := out/demo/sop_master.xlsx
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: demo test lint bench libreoffice clean
@@ -14,21 +15,26 @@ $(BIN)/sop-xl: pyproject.toml
 	touch $@
 
 # The whole S&OP cycle on the embedded demo company.
+# The demo company ships in workbooks/demo/ (regenerated here, byte for byte); the month is
+# planned on a copy in out/ so the repository stays clean.
 demo: $(BIN)/sop-xl
 	$(BIN)/sop-xl demo $(DEMO)
-	$(BIN)/sop-xl run $(DEMO)
+	$(BIN)/sop-xl demo workbooks/demo/sop_master_zh-CN.xlsx --lang zh-CN
+	mkdir -p $(dir $(PLANNED)) && cp $(DEMO) $(PLANNED)
+	$(BIN)/sop-xl run $(PLANNED)
 	@echo
-	@echo "The demo company's master workbook, planned: $(DEMO)"
+	@echo "The demo company's month, planned: $(PLANNED)"
 
 # LibreOffice is the real spreadsheet client the tests recalculate workbooks in.
 libreoffice:
 	@command -v soffice >/dev/null 2>&1 || { \
 	  echo "installing LibreOffice Calc (Debian package libreoffice-calc-nogui)"; \
 	  $(SUDO) apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libreoffice-calc-nogui >/dev/null; }
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libreoffice-calc-nogui python3-uno \
+	    fonts-wqy-microhei poppler-utils >/dev/null; }
 
 lint: $(BIN)/sop-xl
-	$(BIN)/ruff check sop_xl tests bench
+	$(BIN)/ruff check sop_xl tests bench docs
 
 test: $(BIN)/sop-xl libreoffice lint
 	$(BIN)/python -m pytest -q

@@ -1,7 +1,8 @@
 """The monthly S&OP cycle as an explicit list of steps, each callable alone.
 
 Every step reads the validated inputs, recomputes what it builds on (cheap: everything but
-the statistical forecast, which is read back from its sheet unless the step is asked for),
+the statistical forecast, which is read back from its sheet unless the step is asked for
+or the stored forecast no longer starts in the planning month and covers the plan),
 keeps what the planner typed into editable rows (demand adjustments, firmed MPS cells),
 and writes its sheets plus the Exceptions sheet in one atomic write. ``run`` does the whole
 month and saves a plan version. CLI, ribbon and tests all go through ``run_steps``.
@@ -18,17 +19,23 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from sop_xl import accuracy as accuracy_engine
 from sop_xl import capacity as capacity_engine
 from sop_xl import contract, sheets
 from sop_xl import demand as demand_engine
 from sop_xl import inventory as inventory_engine
 from sop_xl import mps as mps_engine
 from sop_xl import mrp as mrp_engine
+from sop_xl import transfer as transfer_engine
 from sop_xl import versions as versions_engine
 from sop_xl.exceptions import ExceptionList, below
 from sop_xl.forecast import ForecastResult, auto_forecast
 from sop_xl.inputs import Inputs
 from sop_xl.lot_sizing import LotRules
+from sop_xl.sheets import demand as demand_sheets
+from sop_xl.sheets.demand import editable_cells, given_factors, read_archive
+from sop_xl.sheets.forecast import forecast_months, read_stat_forecast
+from sop_xl.sheets.kpi import kpi_sheet
 from sop_xl.workbook.master import MasterWorkbook
 from sop_xl.workbook.sheet import SheetContent
 
@@ -51,10 +58,10 @@ class PlanRun:
         self.lang = book.language
 
     # -- demand side ---------------------------------------------------------------------
-    def history(self) -> pd.DataFrame:
+    def history(self, h: pd.DataFrame | None = None) -> pd.DataFrame:
         """Monthly shipped quantity per finished good, zero-filled to the month before the
         plan so every item's forecast starts in the planning month."""
-        h = self.inputs.sales_history
+        h = self.inputs.sales_history if h is None else h
         fg = set(self.inputs.items_of_type("FG")["item"])
         h = h[h["item"].isin(fg)]
         g = h.groupby(["item", "month"], as_index=False)["shipped_qty"].sum()
@@ -70,55 +77,89 @@ class PlanRun:
                                  "quantity": pd.Series(dtype=float)})
         return pd.concat(frames, ignore_index=True)
 
-    @cached_property
-    def forecast(self) -> ForecastResult:
-        if not self.refresh_forecast:
-            stored = self._stored_forecast()
-            if stored is not None:
-                return stored
-        self.progress("forecast: fitting models")
+    def _fit(self, history: pd.DataFrame) -> ForecastResult:
         s = self.inputs.settings
-        horizon = s.horizon if s.bucket == "month" else int(np.ceil(s.horizon * 7 / 30.4)) + 1
         it = self.inputs.items.set_index("item")
         analogs = {k: v for k, v in it["analog_item"].dropna().items() if v}
         families = it["family"].dropna().to_dict()
-        return auto_forecast(self.history(), horizon, 12, analogs=analogs, families=families,
-                             levels=(0.8, s.service_level))
+        return auto_forecast(history, forecast_months(self.inputs), 12, analogs=analogs,
+                             families=families, levels=(0.8, s.service_level))
 
-    def _stored_forecast(self) -> ForecastResult | None:
-        g = self.book.read_output_grid("stat_forecast")
-        if g is None or g.empty:
+    @cached_property
+    def _stored(self) -> tuple[ForecastResult | None, pd.DataFrame | None]:
+        """The forecast (and ordered forecast) an earlier run wrote on StatForecast."""
+        return read_stat_forecast(self.book.read_output_grid("stat_forecast"),
+                                  self.inputs.settings.service_level)
+
+    def _current(self, forecast: pd.DataFrame) -> bool:
+        """Does a stored forecast start in the planning month and cover the plan? A
+        forecast of an earlier month, or shorter than the plan, is fitted again."""
+        if forecast.empty:
+            return False
+        first = self.inputs.settings.planning_month
+        last = first + forecast_months(self.inputs) - 1
+        p = forecast["period"]
+        return bool(p.min() == first and p.max() >= last)
+
+    @cached_property
+    def forecast(self) -> ForecastResult:
+        stored = self._stored[0]
+        if not self.refresh_forecast and stored is not None and \
+                self._current(stored.forecast):
+            return stored
+        self.progress("forecast: fitting models")
+        return self._fit(self.history())
+
+    def ordered_history(self) -> pd.DataFrame:
+        """Monthly ordered quantity per finished good (history rows that give one)."""
+        h = self.inputs.sales_history
+        h = h[h["ordered_qty"].notna()].assign(shipped_qty=h["ordered_qty"])
+        return self.history(h)
+
+    @cached_property
+    def ordered_forecast(self) -> pd.DataFrame | None:
+        """The statistical forecast of ordered quantity, when the far horizon uses the
+        shipped/ordered ratio (Settings far_method = ship_ratio); else None."""
+        if self.inputs.settings.far_method != "ship_ratio":
             return None
-        f = g[(g["measure"] == "forecast") & g["value"].notna()]
-        if f.empty:
+        stored = self._stored[1]
+        if not self.refresh_forecast and stored is not None and self._current(stored):
+            return stored
+        hist = self.ordered_history()
+        if hist.empty:
             return None
-        out = pd.DataFrame({"item": f["item"].astype(str).to_numpy(),
-                            "period": pd.PeriodIndex(f["period"], freq="M"),
-                            "forecast": f["value"].to_numpy(float)})
-        low = g[g["measure"] == "lower"].set_index(["item", "period"])["value"]
-        up = g[g["measure"] == "upper"].set_index(["item", "period"])["value"]
-        key = pd.MultiIndex.from_arrays([f["item"], f["period"]])
-        out["lower"] = low.reindex(key).to_numpy()
-        out["upper"] = up.reindex(key).to_numpy()
-        out["model"] = ""
-        summary = g.drop_duplicates("item")[["item", "demand_class", "model", "mase", "note"]]
-        hist = g[g["measure"].isin(["history", "cleaned"])].pivot_table(
-            index=["item", "period"], columns="measure", values="value").reset_index()
-        if not hist.empty:
-            hist = pd.DataFrame({"item": hist["item"],
-                                 "period": pd.PeriodIndex(hist["period"], freq="M"),
-                                 "quantity": hist.get("history"),
-                                 "cleaned": hist.get("cleaned", hist.get("history")),
-                                 "outlier": False})
-        return ForecastResult(out, summary.reset_index(drop=True), hist)
+        self.progress("forecast: ordered quantity (ship ratio)")
+        return self._fit(hist).forecast
 
     @cached_property
     def demand(self) -> demand_engine.DemandPlan:
         self.progress("demand plan")
-        adj = self.book.read_output_grid("demand_plan")
-        if adj is not None:
-            adj = adj[adj["measure"] == "adjustment"][["item", "period", "value"]]
-        return demand_engine.plan(self.inputs, self.forecast.forecast, adj)
+        adj = editable_cells(self.book, "demand_plan", "adjustment").rename(
+            columns={"key": "item"})
+        changes = editable_cells(self.book, "family_plan", "change",
+                                 whole=self.inputs.settings.whole_pieces).rename(
+            columns={"key": "family"})
+        return demand_engine.plan(self.inputs, self.forecast.forecast, adj,
+                                  ordered_forecast=self.ordered_forecast,
+                                  family_changes=changes, factors=given_factors(self.book))
+
+    @cached_property
+    def archive(self) -> pd.DataFrame:
+        """The ForecastArchive log with this run's forecasts appended."""
+        new = demand_engine.archive_rows(self.inputs, self.demand, self.forecast.forecast,
+                                         pd.Timestamp.now().strftime("%Y-%m-%d %H:%M"))
+        return demand_engine.append_archive(read_archive(self.book), new)
+
+    @cached_property
+    def kpis(self) -> pd.DataFrame:
+        """Forecast accuracy KPIs from the archive as it stood before this run."""
+        self.progress("forecast accuracy")
+        s = self.inputs.settings
+        rows = accuracy_engine.comparison_rows(read_archive(self.book), self.inputs.sales_history,
+                                        planning_month=s.planning_month, months=s.kpi_months,
+                                        share_months=s.share_months)
+        fam = self.inputs.items.set_index("item")["family"]
+        return accuracy_engine.scorecard(rows, fam)
 
     # -- supply side ---------------------------------------------------------------------
     def _receipts(self) -> pd.DataFrame:
@@ -179,20 +220,24 @@ class PlanRun:
         return np.where(changed, prod, np.nan)
 
     def _frozen_quantities(self, items: pd.Index) -> np.ndarray | None:
-        """Production of the latest plan version of an earlier month, for the frozen
-        buckets; None when there is no earlier version (nothing is frozen yet)."""
+        """Production of the plan passed on for an earlier month, for the frozen buckets:
+        the active version 000 if it is of an earlier month, else the latest approved one,
+        else the latest saved; None when there is none (nothing is frozen yet)."""
         s = self.inputs.settings
         if s.frozen_periods <= 0:
             return None
         reg = self.book.read_output_table("versions")
         if reg.empty:
             return None
-        earlier = reg[reg["planning_month"].astype(str) < str(s.planning_month)]
+        present = set(self.book.backend.sheet_names())
+        earlier = reg[(reg["planning_month"].astype(str) < str(s.planning_month))
+                      & reg["sheet"].isin(present)]
         if earlier.empty:
             return None
-        sheet = str(earlier.iloc[-1]["sheet"])
-        if sheet not in self.book.backend.sheet_names():
-            return None
+        active = earlier[earlier["version"].astype(str) == versions_engine.ACTIVE]
+        approved = earlier[earlier["status"] == versions_engine.Status.APPROVED]
+        pick = active if len(active) else approved if len(approved) else earlier
+        sheet = str(pick.iloc[-1]["sheet"])
         snap, _ = contract_read_plan_tab(self.book, sheet)
         m = snap[(snap["section"] == "mps") & (snap["measure"] == "production")]
         out = np.full((len(items), len(self.inputs.buckets)), np.nan)
@@ -241,7 +286,7 @@ class PlanRun:
                    c.ordered_qty - (c.delivered_qty or 0), "msg_past_due_order", "demand",
                    contract=c.contract, customer=c.customer or "",
                    qty=c.ordered_qty - (c.delivered_qty or 0), due=str(c.due_month))
-        self._deviations(ex)
+        demand_engine.demand_exceptions(self.demand, ex)
         for r in self.mps.frozen_changes.itertuples(index=False):
             ex.add("info", "frozen_change", r.item, r.period, r.suggested - r.frozen,
                    "msg_frozen_change", "mps", suggested=r.suggested, frozen=r.frozen)
@@ -266,19 +311,6 @@ class PlanRun:
                    ahead=o.build_ahead or "-", outsource=o.outsource_hours)
         return ex.frame()
 
-    def _deviations(self, ex: ExceptionList) -> None:
-        """Near-term sales forecasts far from the statistical forecast (pre-S&OP flags)."""
-        d = self.demand
-        thr = self.inputs.settings.deviation_threshold
-        sales, stat = d["sales_forecast"], d["stat_forecast"]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            dev = np.where(stat > 0, (sales - stat) / stat, np.nan)
-        flag = d.from_sales & (np.abs(np.nan_to_num(dev, nan=0)) > thr)
-        for i, p in zip(*np.nonzero(flag), strict=True):
-            ex.add("info", "deviation", d.items[i], d.periods[p], sales[i, p] - stat[i, p],
-                   "msg_deviation", "demand", sales=sales[i, p], stat=stat[i, p],
-                   dev=dev[i, p])
-
     # -- versions ------------------------------------------------------------------------
     def snapshot(self) -> pd.DataFrame:
         fam = self.inputs.items.set_index("item")["family"]
@@ -290,20 +322,30 @@ class PlanRun:
                                          ["demand", "forecast_part", "small_contracts",
                                           "large_contracts", "projects_weighted"], fam,
                                          price.reindex(d.items).fillna(0).to_numpy(float)),
+            # projected on hand once, in the projection section (the MPS's is the same)
             versions_engine.section_rows("mps", m.items, m.periods, m.rows,
-                                         ["production", "projected"], fam,
+                                         ["production"], fam,
                                          cost.reindex(m.items).fillna(0).to_numpy(float)),
             versions_engine.section_rows("projection", p.items, p.periods, p.rows,
                                          ["projected"], fam, p.unit_cost),
             versions_engine.section_rows("capacity", c.resources, c.periods, c.rows,
                                          ["load", "available"]),
         ]
+        shipped = transfer_engine.orders_by_bucket(
+            self.inputs.contracts, d.items, self.inputs.buckets, self.inputs.factory_calendar,
+            self.inputs.settings.planning_month, "shipped")
+        # what was already shipped against orders due in the plan: the demand plan leaves it
+        # out, a transfer to demand management needs it back (sop_xl.transfer)
+        parts.append(versions_engine.section_rows(
+            "demand", d.items, d.periods, {"shipped": shipped}, ["shipped"], fam,
+            price.reindex(d.items).fillna(0).to_numpy(float)))
+        parts.append(versions_engine.settings_rows(self.inputs.settings.as_values()))
         pp = self.purchase_plan
         if len(pp):
             parts.append(pd.DataFrame({
                 "section": "purchase", "key": pp["item"], "family": pp["supplier"],
                 "measure": "purchase_qty", "period": pp["release_week"],
-                "qty": pp["qty"], "value": pp["value"]}))
+                "qty": pp["qty"], "value": pp["value"], "text": ""}))
         snap = pd.concat(parts, ignore_index=True)
         return snap.sort_values(["section", "key", "measure", "period"], kind="stable") \
             .reset_index(drop=True)
@@ -324,12 +366,21 @@ class Step:
     build: Callable[[PlanRun], list[SheetContent]]
 
 
+def _accuracy(run: PlanRun) -> list[SheetContent]:
+    return [kpi_sheet(run.inputs, run.kpis, run.lang)]
+
+
 def _forecast(run: PlanRun) -> list[SheetContent]:
-    return [sheets.stat_forecast_sheet(run.inputs, run.forecast, run.lang)]
+    return [sheets.stat_forecast_sheet(run.inputs, run.forecast, run.lang,
+                                       run.ordered_forecast)]
 
 
 def _demand(run: PlanRun) -> list[SheetContent]:
-    return [sheets.demand_sheet(run.inputs, run.demand, run.lang)]
+    i, d, lang = run.inputs, run.demand, run.lang
+    return [demand_sheets.demand_sheet(i, d, lang), demand_sheets.family_plan_sheet(i, d, lang),
+            demand_sheets.family_shares_sheet(i, d, lang),
+            demand_sheets.review_sheet(i, d, lang),
+            demand_sheets.archive_sheet(i, run.archive, lang)]
 
 
 def _mps(run: PlanRun) -> list[SheetContent]:
@@ -350,20 +401,14 @@ def _projection(run: PlanRun) -> list[SheetContent]:
 
 
 def _version(run: PlanRun) -> list[SheetContent]:
-    s = run.inputs.settings
-    reg = run.book.read_output_table("versions").drop(columns="_row", errors="ignore")
-    version = versions_engine.next_version(reg)
-    snap = run.snapshot()
-    rec = versions_engine.new_record(version, s.planning_month, snap, author=s.author)
-    tab = sheets.table_content(contract.sheet("plan_tab"), snap, run.lang,
-                               currency=s.currency, name=rec.sheet,
-                               table=f"tblPlan_V{version}")
-    tab.protect = True
-    reg = pd.concat([reg, pd.DataFrame([rec.row()])], ignore_index=True)
-    return [tab, sheets.log_sheet(run.inputs, "versions", reg, run.lang, s.currency)]
+    """A new draft plan version: its protected tab and the register row (plan_versions)."""
+    from sop_xl.plan_versions import version_sheets
+    contents, _ = version_sheets(run.book, run.snapshot(), run.inputs.settings, run.lang)
+    return contents
 
 
 STEPS: tuple[Step, ...] = (
+    Step("accuracy", "Forecast accuracy", "预测准确率", _accuracy),
     Step("forecast", "Statistical forecast", "统计预测", _forecast),
     Step("demand", "Demand plan", "需求计划", _demand),
     Step("mps", "Master production schedule", "主生产计划", _mps),

@@ -115,7 +115,8 @@ class FactoryCalendar:
         working = mask[weekday]
         if exceptions is not None and len(exceptions):
             for row in exceptions.itertuples(index=False):
-                if getattr(row, "resource", None):
+                res = getattr(row, "resource", None)
+                if isinstance(res, str) and res.strip():
                     continue  # resource-specific days are applied by resource_calendar()
                 lo = max(0, (row.start_date - start).days)
                 hi = min(n - 1, (row.end_date - start).days)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,7 @@ def input_sheets(frames: Mapping[str, pd.DataFrame], settings: Mapping[str, Any]
 
 def write_master(path: Path | str, frames: Mapping[str, pd.DataFrame],
                  settings: Mapping[str, Any], *, lang: str = "en",
-                 force: bool = False) -> Path:
+                 force: bool = False, created: datetime | None = None) -> Path:
     """Create a master workbook holding these inputs (and no outputs yet)."""
     path = Path(path)
     if path.exists() and not force:
@@ -40,7 +41,7 @@ def write_master(path: Path | str, frames: Mapping[str, pd.DataFrame],
     path.parent.mkdir(parents=True, exist_ok=True)
     values = {**dict(settings), "language": lang}
     contents = input_sheets(frames, values, lang)
-    FileBackend.create(path, contents, order=[c.name for c in contents])
+    FileBackend.create(path, contents, order=[c.name for c in contents], created=created)
     return path
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from sop_xl.contract.demand_sheets import DEMAND_SHEETS
 from sop_xl.contract.inputs import INPUT_SHEETS
 from sop_xl.contract.model import (
     Choice,
@@ -44,6 +45,9 @@ def register(*specs: SheetSpec) -> None:
 
 
 register(*INPUT_SHEETS, *OUTPUT_SHEETS)
+register(*DEMAND_SHEETS)
+
+from sop_xl.contract import version_sheets  # noqa: E402,F401  (registers its sheets)
 
 
 def sheet(key: str) -> SheetSpec:

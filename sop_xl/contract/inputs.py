@@ -75,9 +75,20 @@ SETTINGS = SheetSpec(
           "forecast for these months; statistical beyond.",
           help_zh="近期需求计划由合同、项目和销售预测组成，之后使用统计预测。"),
         C("far_method", "Far horizon method", "远期方法", choices=FAR_METHODS,
-          default="statistical"),
+          default="statistical", help_en="Ratio of shipments to sales: the statistical "
+          "forecast of ordered quantity × shipped ÷ ordered over the share window.",
+          help_zh="发货/销售比例：订货数量的统计预测 × 比例计算期内的发货 ÷ 订货。"),
         C("deviation_threshold", "Forecast deviation flag", "预测偏差阈值", Dtype.PERCENT,
           min=0, max=10, default=0.2),
+        C("share_months", "Share window", "比例计算月数", Dtype.INT, "months", min=1, max=60,
+          default=12, help_en="Months of history for family shares, department shares and "
+          "the shipped/ordered ratio.", help_zh="用于产品族份额、部门份额和发货/订货比例的历史月数。"),
+        C("whole_pieces", "Family splits in whole pieces", "产品族分解取整", Dtype.BOOL,
+          default=True, help_en="Split family changes to items in whole pieces "
+          "(largest remainder).", help_zh="产品族调整按整件分解到物料(最大余数法)。"),
+        C("kpi_months", "Accuracy window", "准确率统计月数", Dtype.INT, "months", min=1,
+          max=60, default=12, help_en="Forecast accuracy over the last months.",
+          help_zh="统计最近若干月的预测准确率。"),
         C("service_level", "Service level", "服务水平", Dtype.PERCENT, min=0.5, max=0.9999,
           default=0.95),
         C("slow_moving_months", "Slow-moving after", "呆滞判定月数", Dtype.INT, "months",

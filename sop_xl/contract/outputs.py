@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sop_xl.contract.model import Column, Dtype, Layout, Measure, Role, SheetSpec
+from sop_xl.contract.model import Choice, Column, Dtype, Layout, Measure, Role, SheetSpec
 
 C = Column
 OUTPUT_TAB = "70AD47"
@@ -62,11 +62,11 @@ def _sum_of(*keys: str):
     return build
 
 
-# Contracts + weighted projects + the forecast part + events + adjustment (pieces). The
-# forecast part is the sales assistants' forecast in the near term and the statistical
+# Contracts + weighted projects + the forecast part + events + adjustment + the family
+# change split to the item (pieces). The forecast part is the sales assistants' forecast in the near term and the statistical
 # forecast net of contracts and projects beyond it (sop_xl.demand).
 _demand_total = _sum_of("small_contracts", "large_contracts", "projects_weighted",
-                        "forecast_part", "events", "adjustment")
+                        "forecast_part", "events", "adjustment", "family_change")
 
 
 ITEM_BLOCK = (
@@ -78,19 +78,27 @@ ITEM_BLOCK = (
 STAT_FORECAST = SheetSpec(
     key="stat_forecast", en="StatForecast", zh="统计预测", role=Role.OUTPUT,
     layout=Layout.GRID, order=20, tab_color=OUTPUT_TAB,
-    description_en="Statistical forecast per item: history, the chosen model, forecast and "
-    "interval.", description_zh="按物料的统计预测：历史、所选模型、预测及区间。",
+    description_en="Statistical forecast per item: shipped history (outliers in red, the "
+    "cleaned value below), the chosen model and its backtest error, forecast and interval.",
+    description_zh="按物料的统计预测：发货历史(红色为异常值，下一行为清洗后数值)、所选模型及回测误差、"
+    "预测及区间。",
     block_columns=(*ITEM_BLOCK,
                    C("demand_class", "Demand class", "需求类型", width=12),
-                   C("model", "Model", "模型", width=16),
-                   C("mase", "MASE", "MASE", Dtype.NUMBER, width=7),
-                   C("note", "Note", "说明", width=30)),
+                   C("model", "Model", "模型", width=24),
+                   C("mase", "Backtest MASE", "回测MASE", Dtype.NUMBER, width=8,
+                     help_en="Mean absolute error ÷ the naive forecast's; below 1 beats naive.",
+                     help_zh="平均绝对误差 ÷ 朴素预测误差；小于1优于朴素预测。"),
+                   C("wape", "Backtest WAPE", "回测WAPE", Dtype.PERCENT, width=8),
+                   C("n_history", "History", "历史", Dtype.INT, "months", width=8),
+                   C("outliers", "Outliers cleaned", "清洗异常值数", Dtype.INT, width=8),
+                   C("note", "Note", "说明", width=40)),
     measures=(
         Measure("history", "History (shipped)", "历史(发货)"),
         Measure("cleaned", "History used", "清洗后历史"),
         Measure("forecast", "Forecast", "预测", bold=True),
         Measure("lower", "Lower bound", "下限"),
         Measure("upper", "Upper bound", "上限"),
+        Measure("ordered_forecast", "Ordered forecast (for ship ratio)", "订货预测(发货比例用)"),
     ),
 )
 
@@ -98,9 +106,13 @@ DEMAND_PLAN = SheetSpec(
     key="demand_plan", en="DemandPlan", zh="需求计划", role=Role.OUTPUT, layout=Layout.GRID,
     order=21, tab_color=OUTPUT_TAB,
     description_en="Unconstrained demand plan: near term from contracts, projects and the "
-    "sales forecast; far term from the statistical forecast.",
-    description_zh="无约束需求计划：近期=合同+项目+销售预测；远期=统计预测。",
-    block_columns=ITEM_BLOCK,
+    "sales forecast; far term from the statistical forecast (or ordered forecast × "
+    "shipped/ordered ratio) net of contracts and projects.",
+    description_zh="无约束需求计划：近期=合同+项目+销售预测；远期=统计预测(或订货预测×发货/订货比例)"
+    "扣除合同和项目。",
+    block_columns=(*ITEM_BLOCK,
+                   C("family_share", "Share of family", "占产品族比例", Dtype.PERCENT, width=8),
+                   C("ship_ratio", "Shipped/ordered", "发货/订货比", Dtype.PERCENT, width=8)),
     measures=(
         Measure("small_contracts", "Small contracts (open)", "小合同(未交)"),
         Measure("large_contracts", "Large contracts (open)", "大合同(未交)"),
@@ -108,9 +120,11 @@ DEMAND_PLAN = SheetSpec(
         Measure("projects_unweighted", "Projects (unweighted, info)", "项目(未加权，参考)"),
         Measure("sales_forecast", "Sales forecast (excl. projects)", "销售预测(不含项目)"),
         Measure("stat_forecast", "Statistical forecast", "统计预测"),
+        Measure("ship_ratio_forecast", "Ordered forecast × ship ratio", "订货预测×发货比例"),
         Measure("forecast_part", "Forecast in plan", "计划采用预测"),
         Measure("events", "Events", "事件调整"),
         Measure("adjustment", "Planner adjustment", "计划员调整", editable=True),
+        Measure("family_change", "Family change (split)", "产品族调整(分解)"),
         Measure("demand", "Demand plan", "需求计划", formula=_demand_total, bold=True),
     ),
 )
@@ -242,20 +256,33 @@ EXCEPTIONS = SheetSpec(
     ),
 )
 
+VERSION_STATUS = (
+    Choice("draft", "Draft", "草稿"),
+    Choice("proposed", "Proposed", "待批准"),
+    Choice("approved", "Approved", "已批准"),
+    Choice("superseded", "Superseded", "已被取代"),
+)
+
 VERSIONS = SheetSpec(
     key="versions", en="Versions", zh="版本", role=Role.LOG, layout=Layout.TABLE, order=40,
     tab_color=LOG_TAB, unique=("version",), required=False,
-    description_en="Register of saved plan versions. 000 is the active version.",
-    description_zh="已保存计划版本登记。000 为激活版本。",
+    description_en="Register of saved plan versions. 000 is the active version; approved "
+    "versions are locked (their content hash is checked by every command).",
+    description_zh="已保存计划版本登记。000 为激活版本；已批准版本被锁定(每个命令都校验其内容哈希)。",
     columns=(
         C("version", "Version", "版本", width=9),
         C("created_at", "Created", "创建时间", width=19),
         C("author", "Author", "创建人", width=12),
         C("planning_month", "Planning month", "计划月", width=10),
-        C("status", "Status", "状态", width=11),
+        C("status", "Status", "状态", choices=VERSION_STATUS, width=11),
         C("sheet", "Plan tab", "计划页", width=16),
         C("note", "Note", "备注", width=30),
         C("content_hash", "Content hash", "内容校验", width=20),
+        C("source", "Copy of", "来源版本", width=9),
+        C("approved_by", "Approved by", "批准人", width=12),
+        C("approved_at", "Approved", "批准时间", width=19),
+        C("location", "Archived in", "归档位置", width=20),
+        C("fingerprint", "Tab fingerprint", "页面指纹", width=12),
     ),
 )
 
@@ -276,8 +303,9 @@ RUN_LOG = SheetSpec(
 PLAN_TAB = SheetSpec(
     key="plan_tab", en="Plan version", zh="计划版本", role=Role.LOG, layout=Layout.TABLE, order=50,
     tab_color="FFC000", required=False,
-    description_en="A saved plan version; never changed once written.",
-    description_zh="已保存的计划版本，写入后不再改变。",
+    description_en="A saved plan version; never changed once written. The hidden last "
+    "column holds a check tag per cell, so a change by hand can be named.",
+    description_zh="已保存的计划版本，写入后不再改变。隐藏的最后一列为每个单元格的校验码，用于定位手工修改。",
     columns=(
         C("section", "Section", "部分", width=14),
         C("key", "Item / resource", "物料/资源", width=14),
@@ -286,6 +314,8 @@ PLAN_TAB = SheetSpec(
         C("period", "Period", "期间", width=10),
         C("qty", "Quantity", "数量", Dtype.NUMBER),
         C("value", "Value", "金额", Dtype.NUMBER, "money"),
+        C("text", "Text", "文本", width=14),
+        C("check", "Check", "校验", width=10),
     ),
 )
 

@@ -26,10 +26,19 @@ def title(inputs: Inputs, spec_key: str, lang: str) -> str:
     return f"{spec.en} — {s.company} — planning month {s.planning_month} — written {stamp}"
 
 
-def item_attrs(inputs: Inputs, items: pd.Index, extra: tuple[str, ...] = ()) -> list[dict]:
+def item_attrs(inputs: Inputs, items: pd.Index, extra: tuple[str, ...] = (),
+               lang: str = "en") -> list[dict]:
+    """Item master attributes for grid blocks; coded choices shown in the language."""
     it = inputs.items.set_index("item").reindex(items)
     cols = ["description", "family", *extra]
-    recs = it[cols].to_dict("records")
+    frame = it[cols].copy()
+    spec = contract.sheet("items")
+    for key in cols:
+        col = next((c for c in spec.columns if c.key == key), None)
+        if col is not None and col.choices:
+            labels = {ch.value: ch.label(lang) for ch in col.choices}
+            frame[key] = frame[key].map(lambda v, m=labels: m.get(v, v))
+    recs = frame.to_dict("records")
     for item, r in zip(items, recs, strict=True):
         r["item"] = item
     return recs

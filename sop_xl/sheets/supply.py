@@ -22,7 +22,7 @@ from sop_xl.workbook.sheet import Box, CondFormat, SheetContent
 def mps_sheet(inputs: Inputs, mps: MPSResult, lang: str) -> SheetContent:
     spec = contract.sheet("mps")
     measures = tuple(m.key for m in spec.measures)
-    attrs = item_attrs(inputs, mps.items, ("lot_rule", "safety_stock"))
+    attrs = item_attrs(inputs, mps.items, ("lot_rule", "safety_stock"), lang)
     it = inputs.items.set_index("item").reindex(mps.items)
     target = it["target_dos"].fillna(0).to_numpy(float)
     for a, t in zip(attrs, target, strict=True):
@@ -39,7 +39,8 @@ def mps_sheet(inputs: Inputs, mps: MPSResult, lang: str) -> SheetContent:
 def mrp_sheet(inputs: Inputs, mrp: MRPResult, lang: str) -> SheetContent:
     spec = contract.sheet("mrp")
     measures = tuple(m.key for m in spec.measures)
-    attrs = item_attrs(inputs, mrp.items, ("item_type", "lead_time_days", "safety_stock"))
+    attrs = item_attrs(inputs, mrp.items, ("item_type", "lead_time_days", "safety_stock"),
+                       lang)
     for a, llc in zip(attrs, mrp.llc.to_numpy(), strict=True):
         a["llc"] = int(llc)
     grid = Grid(spec, mrp.periods, blocks(attrs, mrp.rows, measures,

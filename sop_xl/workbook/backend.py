@@ -7,6 +7,7 @@ tests. The planning cycle only ever talks to this interface.
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -62,3 +63,49 @@ class Backend(ABC):
     # a progress callback the engines can be handed without knowing the backend
     def progress(self) -> Callable[[str], None]:
         return self.status
+
+
+class ContentError(ValueError):
+    """A SheetContent no workbook can hold (a bad sheet name, an unknown style): a fault
+    in the code that built it, found before any backend changes anything."""
+
+
+_BAD_SHEET_CHARS = set("[]:*?/\\")
+_TABLE_NAME = re.compile(r"^[A-Za-z_\\][A-Za-z0-9_.\\]*$")
+_CELL_LIKE = re.compile(r"^(?:[A-Za-z]{1,3}[0-9]+|[Rr][0-9]*[Cc][0-9]*|[RrCc])$")
+
+
+def check_contents(contents: Sequence[SheetContent]) -> None:
+    """Refuse, before anything is written, what Excel would refuse or repair: sheet names
+    (1–31 characters, none of []:*?/\\, no leading or trailing apostrophe, not the
+    reserved "History", each once), table names, unknown cell or conditional styles,
+    list validations with a separator in a choice or longer than Excel's 255
+    characters."""
+    from sop_xl.workbook.styles import CELL_STYLES, DXF_STYLES, CellStyle
+
+    seen: set[str] = set()
+    for c in contents:
+        name = c.name
+        if (not name or len(name) > 31 or _BAD_SHEET_CHARS & set(name)
+                or name[0] == "'" or name[-1] == "'" or name.lower() == "history"):
+            raise ContentError(f"{name!r} cannot be an Excel sheet name")
+        if name.lower() in seen:
+            raise ContentError(f"sheet {name!r} is written twice in one write")
+        seen.add(name.lower())
+        for sr in c.styles:
+            if not isinstance(sr.style, CellStyle) and sr.style not in CELL_STYLES:
+                raise ContentError(f"sheet {name!r}: unknown cell style {sr.style!r}")
+        for cf in c.cond_formats:
+            if cf.style not in DXF_STYLES:
+                raise ContentError(f"sheet {name!r}: unknown conditional style {cf.style!r}")
+        if c.table is not None and (not _TABLE_NAME.match(c.table.name)
+                                    or _CELL_LIKE.match(c.table.name)
+                                    or len(c.table.name) > 255):
+            raise ContentError(f"sheet {name!r}: {c.table.name!r} cannot be a table name")
+        for v in c.validations:
+            if v.kind == "list" and any("," in x or ";" in x for x in v.choices):
+                raise ContentError(f"sheet {name!r}: a choice for {v.box.a1()} holds a "
+                                   "list separator (, or ;)")
+            if v.kind == "list" and len(",".join(v.choices)) > 255:
+                raise ContentError(f"sheet {name!r}: the list for {v.box.a1()} is longer "
+                                   "than the 255 characters Excel allows")

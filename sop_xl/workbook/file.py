@@ -15,13 +15,14 @@ import zipfile
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from xml.sax.saxutils import unescape
 
 from python_calamine import CalamineWorkbook
 
 from sop_xl.errors import WorkbookError
-from sop_xl.workbook.backend import Backend, RawSheet
+from sop_xl.workbook.backend import Backend, RawSheet, check_contents
 from sop_xl.workbook.backups import backups_wanted, keep_backup
 from sop_xl.workbook.cells import parse_ref
 from sop_xl.workbook.lock import WorkbookLock, open_elsewhere
@@ -226,6 +227,7 @@ class FileBackend(Backend):
     # -- writing -------------------------------------------------------------------------
     def write_sheets(self, contents: Sequence[SheetContent], *, remove: Sequence[str] = (),
                      order: Sequence[str] | None = None) -> None:
+        check_contents(contents)  # a fault in the code, found before anything is touched
         with WorkbookLock(self.path, command="write", lang=self.lang):
             self.check_writable()
             keep = self.backups if self.backups is not None else backups_wanted(self)
@@ -243,6 +245,7 @@ class FileBackend(Backend):
                 self.last_backup = None
                 _save(pkg, self.path, keep, self, self.lang)
             finally:
+                # after a failed write too: the next read must see the file, not the edits
                 pkg.close()
                 self._package = None
                 self._calamine = None
@@ -265,13 +268,16 @@ class FileBackend(Backend):
 
     @classmethod
     def create(cls, path: Path | str, contents: Sequence[SheetContent],
-               order: Sequence[str] | None = None, *, lang: str = "en") -> FileBackend:
+               order: Sequence[str] | None = None, created: datetime | None = None, *,
+               lang: str = "en") -> FileBackend:
         """A new workbook file holding ``contents`` (the template, the demo company).
 
-        A file already at ``path`` (the caller chose to overwrite it) is replaced
-        atomically and kept as a backup, like any other save."""
+        ``created`` stamps the document properties; the same contents and stamp give the
+        same bytes, so generated workbooks can be committed and rebuilt. A file already at
+        ``path`` (the caller chose to overwrite it) is replaced atomically and kept as a
+        backup, like any other save."""
         path = Path(path)
-        pkg = Package(data=blank_workbook_bytes())
+        pkg = Package(data=blank_workbook_bytes(created or datetime.now()))
         placeholder = pkg.sheet_names()
         pkg.put_sheets(contents, order=order)
         pkg.put_sheets([], remove=placeholder)
@@ -313,13 +319,23 @@ def _short(exc: BaseException) -> str:
     return text if len(text) <= 160 else text[:157] + "..."
 
 
-def blank_workbook_bytes() -> bytes:
-    """An empty workbook package from openpyxl: styles, theme and document properties."""
+def blank_workbook_bytes(created: datetime) -> bytes:
+    """An empty workbook package from openpyxl (styles, theme, document properties), with
+    fixed zip timestamps and ``created`` as its creation and modification time."""
     from openpyxl import Workbook
 
     buf = io.BytesIO()
     Workbook().save(buf)
-    return buf.getvalue()
+    stamp = created.strftime("%Y-%m-%dT%H:%M:%SZ")
+    out = io.BytesIO()
+    with zipfile.ZipFile(buf) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*",
+                              rb"\g<1>" + stamp.encode(), data)
+            dst.writestr(zipfile.ZipInfo(info.filename, (1980, 1, 1, 0, 0, 0)), data)
+    return out.getvalue()
 
 
 _CELL_TAG = re.compile(rb'<c\b[^>]*?\br="([A-Z]+[0-9]+)"[^>]*>')

@@ -14,7 +14,6 @@ Rows whose measure has a formula hold live Excel formulas with Python's value ca
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,7 +26,7 @@ from sop_xl.workbook.backend import RawSheet
 from sop_xl.workbook.cells import cell_ref, col_letter
 from sop_xl.workbook.render import cell_value, number_style, width_of
 from sop_xl.workbook.sheet import Box, CondFormat, Formula, SheetContent
-from sop_xl.workbook.styles import CELL_STYLES
+from sop_xl.workbook.styles import CELL_STYLES, CellStyle
 
 TITLE_ROW, WORKDAY_ROW, HEADER_ROW, FIRST_ROW = 0, 1, 2, 3
 
@@ -71,31 +70,34 @@ class Grid:
 
 
 class GridRefs:
-    """Cell addresses for one cell of one block: what measure formulas are built from."""
+    """Cell addresses for one cell of one block: what measure formulas are built from.
 
-    def __init__(self, layout: _Layout, block_row: int, period: int) -> None:
+    Row numbers come out as ``{k}`` placeholders (k = the measure's row within the block),
+    so one formula template per measure and period serves every block: the grid fills it
+    in with ``str.format`` (formulas never contain braces)."""
+
+    def __init__(self, layout: _Layout, period: int) -> None:
         self._l = layout
-        self.block_row = block_row
         self.period = period
 
     @property
     def is_first(self) -> bool:
-        return self.period == 0
+        return self.period == self._l.grid.first_future
 
-    def _row(self, key: str) -> int:
-        return self.block_row + self._l.offset[key]
+    def _row(self, key: str) -> str:
+        return "{" + str(self._l.offset[key]) + "}"
 
     def cell(self, key: str, shift: int = 0) -> str:
-        return cell_ref(self._row(key), self._l.period_col(self.period + shift))
+        return col_letter(self._l.period_col(self.period + shift)) + self._row(key)
 
     def opening(self, key: str) -> str:
         if self._l.opening_col is None:
             raise ValueError(f"grid {self._l.grid.spec.key} has no opening column")
-        return cell_ref(self._row(key), self._l.opening_col)
+        return col_letter(self._l.opening_col) + self._row(key)
 
     def prev(self, key: str) -> str:
         """The previous period's cell, or the opening column for the first period."""
-        if self.period == self._l.grid.first_future:
+        if self.is_first:
             return self.opening(key)
         return self.cell(key, -1)
 
@@ -106,7 +108,8 @@ class GridRefs:
         if lo > hi:
             return None
         r = self._row(key)
-        return f"{cell_ref(r, self._l.period_col(lo))}:{cell_ref(r, self._l.period_col(hi))}"
+        return (f"{col_letter(self._l.period_col(lo))}{r}:"
+                f"{col_letter(self._l.period_col(hi))}{r}")
 
     def span_workdays(self, a: int, b: int) -> str:
         lo = self.period + a
@@ -115,7 +118,7 @@ class GridRefs:
                 f"{cell_ref(WORKDAY_ROW, self._l.period_col(hi), True)}")
 
     def attr(self, key: str) -> str:
-        return f"${col_letter(self._l.attr_col[key])}{self.block_row + 1}"
+        return f"${col_letter(self._l.attr_col[key])}" + "{0}"
 
 
 class _Layout:
@@ -134,11 +137,11 @@ class _Layout:
         return self.first_period_col + p
 
 
-def _num(v: Any) -> Any:
-    if v is None:
-        return None
-    f = float(v)
-    return None if math.isnan(f) else f
+def _values(vals: np.ndarray | None, n: int) -> list[Any]:
+    """A row of numbers as cell values: NaN → blank."""
+    if vals is None:
+        return [None] * n
+    return [None if v != v else v for v in np.asarray(vals, dtype=float).tolist()]
 
 
 def grid_content(grid: Grid, lang: str, currency: str = "CNY") -> SheetContent:
@@ -158,7 +161,7 @@ def grid_content(grid: Grid, lang: str, currency: str = "CNY") -> SheetContent:
     if grid.workdays is not None:
         wd[lay.measure_col] = "工作日" if zh else "Working days"
         for p in range(n_p):
-            wd[lay.period_col(p)] = _num(grid.workdays[p])
+            wd[lay.period_col(p)] = float(grid.workdays[p])
     rows.append(wd)
     header = [c.label(lang, currency) for c in spec.block_columns]
     header.append("指标" if zh else "Measure")
@@ -169,33 +172,29 @@ def grid_content(grid: Grid, lang: str, currency: str = "CNY") -> SheetContent:
     sheet = SheetContent(name=grid.name or spec.name(lang), rows=rows, key=spec.key,
                          tab_color=spec.tab_color)
     labels = [m.label(lang, currency) for m in lay.measures]
-    formula_rows = [m for m in lay.measures if m.formula is not None]
+    templates = {m.key: [None if p < grid.first_future else m.formula(GridRefs(lay, p))
+                         for p in range(n_p)]
+                 for m in lay.measures if m.formula is not None}
     for b, block in enumerate(grid.blocks):
         top = FIRST_ROW + b * nm
+        numbers = [str(top + k + 1) for k in range(nm)]
         attrs = [cell_value(block.attrs.get(c.key)) for c in spec.block_columns]
         for i, m in enumerate(lay.measures):
             row = list(attrs)
             row.append(labels[i])
             if grid.opening_label:
-                row.append(_num(block.opening.get(m.key)))
-            vals = block.values.get(m.key)
-            if m.formula is None:
-                if vals is None:
-                    row.extend([None] * n_p)
-                else:
-                    row.extend(_num(v) for v in vals)
-            else:
-                for p in range(n_p):
-                    if p < grid.first_future:
-                        row.append(_num(vals[p]) if vals is not None else None)
-                        continue
-                    text = m.formula(GridRefs(lay, top, p))
-                    cached = _num(vals[p]) if vals is not None else None
-                    row.append(Formula(text, cached if cached is not None else "")
-                               if text else None)
+                v = block.opening.get(m.key)
+                row.append(None if v is None or v != v else float(v))
+            vals = _values(block.values.get(m.key), n_p)
+            tmpl = templates.get(m.key)
+            if tmpl is not None:
+                vals = [vals[p] if t is None else
+                        Formula(t.format(*numbers), "" if vals[p] is None else vals[p])
+                        for p, t in enumerate(tmpl)]
+            row.extend(vals)
             rows.append(row)
     last = len(rows) - 1
-    _style_grid(sheet, grid, lay, last, formula_rows)
+    _style_grid(sheet, grid, lay, last)
     sheet.freeze = (FIRST_ROW, lay.first_period_col)
     sheet.autofilter = Box(HEADER_ROW, 0, max(last, HEADER_ROW), ncols - 1)
     for j, c in enumerate(spec.block_columns):
@@ -210,8 +209,21 @@ def grid_content(grid: Grid, lang: str, currency: str = "CNY") -> SheetContent:
     return sheet
 
 
-def _style_grid(sheet: SheetContent, grid: Grid, lay: _Layout, last: int,
-                formula_rows: list[Measure]) -> None:
+class _Palette:
+    def __init__(self, sheet: SheetContent) -> None:
+        self.sheet = sheet
+        self.index: dict[CellStyle, int] = {}
+
+    def __call__(self, style: CellStyle) -> int:
+        k = self.index.get(style)
+        if k is None:
+            self.sheet.palette.append(style)
+            k = self.index[style] = len(self.sheet.palette)
+        return k
+
+
+def _style_grid(sheet: SheetContent, grid: Grid, lay: _Layout, last: int) -> None:
+    """Header styles as ranges; the body as a style matrix, one slice per measure."""
     n_p = len(grid.periods)
     ncols = lay.first_period_col + n_p
     sheet.style(TITLE_ROW, 0, TITLE_ROW, 0, "title")
@@ -226,68 +238,53 @@ def _style_grid(sheet: SheetContent, grid: Grid, lay: _Layout, last: int,
             sheet.style(HEADER_ROW, c, HEADER_ROW, c, "period_header_frozen")
     if last < FIRST_ROW:
         return
+    pal = _Palette(sheet)
+    idx = np.zeros((last + 1, ncols), dtype=np.int32)
     nm = len(lay.measures)
-    first_p, last_p = lay.period_col(0), ncols - 1
+    n_blocks = len(grid.blocks)
+    first_p = lay.period_col(0)
     fut = lay.period_col(grid.first_future)
-    for j, c in enumerate(grid.spec.block_columns):
-        sheet.style(FIRST_ROW, j, last, j, number_style(c).but(color="595959"))
-    if lay.opening_col is not None:
-        sheet.style(FIRST_ROW, lay.opening_col, last, lay.opening_col, "cell")
+    attr_styles = [number_style(c).but(color="595959") for c in grid.spec.block_columns]
     for i, m in enumerate(lay.measures):
-        base = CELL_STYLES["cell_bold" if m.bold else "cell"]
-        if m.fmt:
-            base = base.but(numfmt=m.fmt)
-        label = "measure_bold" if m.bold else "measure"
-        if m.editable:
-            label = "measure_input"
-        for b in range(len(grid.blocks)):
-            r = FIRST_ROW + b * nm + i
-            sheet.style(r, lay.measure_col, r, lay.measure_col, label)
-            sheet.style(r, first_p, r, last_p, base)
+        r = FIRST_ROW + i + nm * np.arange(n_blocks)
+        for top_row in (False, True):
+            rr = r[:1] if top_row and i == 0 else r
+            if top_row and i != 0:
+                continue
+
+            def st(style: CellStyle, top: bool = top_row) -> int:
+                return pal(style.but(border="top") if top else style)
+
+            for j, s in enumerate(attr_styles):
+                idx[rr, j] = st(s.but(bold=True) if top_row else s)
+            label = "measure_input" if m.editable else ("measure_bold" if m.bold else "measure")
+            idx[rr, lay.measure_col] = st(CELL_STYLES[label])
+            if lay.opening_col is not None:
+                idx[rr, lay.opening_col] = st(CELL_STYLES["cell"])
+            base = CELL_STYLES["cell_bold" if m.bold else "cell"]
+            if m.fmt:
+                base = base.but(numfmt=m.fmt)
             if grid.first_future:
-                sheet.style(r, first_p, r, fut - 1, CELL_STYLES["cell_past"].but(
-                    numfmt=base.numfmt))
-            if m.editable and fut <= last_p:
-                sheet.style(r, fut, r, last_p, CELL_STYLES["cell_input"].but(
-                    numfmt=base.numfmt))
+                idx[rr, first_p:fut] = st(CELL_STYLES["cell_past"].but(numfmt=base.numfmt))
+            future = CELL_STYLES["cell_input"].but(numfmt=base.numfmt) if m.editable else base
+            idx[rr, fut:ncols] = st(future)
+            if top_row:
+                # every block's first row carries the separator line
+                rows_first = FIRST_ROW + nm * np.arange(n_blocks)
+                idx[rows_first] = idx[rr[0]]
     for b, block in enumerate(grid.blocks):
         top = FIRST_ROW + b * nm
-        sheet.style(top, 0, top, ncols - 1, CELL_STYLES["block_first"])
-        for j, c in enumerate(grid.spec.block_columns):
-            sheet.style(top, j, top, j, number_style(c).but(bold=True, border="top"))
         for i, m in enumerate(lay.measures):
-            r = top + i
-            if i == 0:
-                lab = "measure_input" if m.editable else (
-                    "measure_bold" if m.bold else "measure")
-                sheet.style(r, lay.measure_col, r, lay.measure_col,
-                            CELL_STYLES[lab].but(border="top"))
             states = block.states.get(m.key)
-            if states is None:
+            if not states:
                 continue
-            for p, st in enumerate(states):
-                if st:
-                    c = lay.period_col(p)
-                    fmt = m.fmt or CELL_STYLES["cell"].numfmt
-                    style = CELL_STYLES[st].but(numfmt=fmt)
-                    if i == 0:
-                        style = style.but(border="top")
-                    sheet.style(r, c, r, c, style)
-        # the first row's period cells keep the block separator line
-        m0 = lay.measures[0]
-        if block.states.get(m0.key) is None:
-            base = CELL_STYLES["cell_bold" if m0.bold else "cell"]
-            if m0.fmt:
-                base = base.but(numfmt=m0.fmt)
-            if m0.editable:
-                base = CELL_STYLES["cell_input"].but(numfmt=base.numfmt)
-            sheet.style(top, first_p, top, last_p, base.but(border="top"))
-            if grid.first_future:
-                sheet.style(top, first_p, top, fut - 1, CELL_STYLES["cell_past"].but(
-                    numfmt=base.numfmt, border="top"))
-        if lay.opening_col is not None:
-            sheet.style(top, lay.opening_col, top, lay.opening_col,
-                        CELL_STYLES["cell"].but(border="top"))
+            fmt = m.fmt or CELL_STYLES["cell"].numfmt
+            for p, s in enumerate(states):
+                if s:
+                    style = CELL_STYLES[s].but(numfmt=fmt)
+                    idx[top + i, lay.period_col(p)] = pal(
+                        style.but(border="top") if i == 0 else style)
+    sheet.style_index = idx
 
 
 def _conditions(sheet: SheetContent, grid: Grid, lay: _Layout, labels: list[str],

@@ -26,6 +26,12 @@ from sop_xl.workbook.grid import read_grid
 from sop_xl.workbook.sheet import SheetContent
 
 
+def check_versions(book: MasterWorkbook,
+                   contents: Sequence[SheetContent] = ()) -> list[SheetContent]:
+    from sop_xl.plan_versions import check_versions as check  # imports the sheets layer
+    return check(book, contents)
+
+
 class MasterWorkbook:
     """Contract-aware access to one workbook through a backend."""
 
@@ -98,6 +104,7 @@ class MasterWorkbook:
 
     def read_inputs(self) -> Inputs:
         """Every input sheet, validated; raises ValidationError listing every problem."""
+        check_versions(self)  # a hand-changed approved plan version stops every command
         lang = self.language
         values, problems = self._settings()
         currency = values.get("currency") or "CNY"
@@ -142,6 +149,8 @@ class MasterWorkbook:
             if c.name.lower() in inputs or (spec is not None and spec.role is Role.INPUT):
                 raise ValidationError([Problem("output_is_input", c.name,
                                                params={"sheet": c.name})], self.language)
+        # locked versions intact, plan tabs never rewritten; may refresh the register
+        contents = [*contents, *check_versions(self, contents)]
         order = self._sheet_order(contents)
         self.backend.write_sheets(contents, remove=remove, order=order)
 

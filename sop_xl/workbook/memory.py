@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sop_xl.workbook.backend import Backend, RawSheet
+from sop_xl.workbook.backend import Backend, RawSheet, check_contents
 from sop_xl.workbook.sheet import Formula, SheetContent
+
+# what a formula cell holds when its computed value is one of Excel's errors
+_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"})
 
 
 class MemoryBackend(Backend):
@@ -16,6 +19,7 @@ class MemoryBackend(Backend):
         self.name = name
         self.sheets: dict[str, list[list]] = {}
         self.contents: dict[str, SheetContent] = {}
+        self.merged: dict[str, list[tuple[int, int, int, int]]] = {}  # set by tests
         self.writes = 0
 
     def sheet_names(self) -> list[str]:
@@ -24,15 +28,27 @@ class MemoryBackend(Backend):
     def read_sheet(self, name: str) -> RawSheet:
         for n, rows in self.sheets.items():
             if n.lower() == name.lower():
-                return RawSheet(n, [list(r) for r in rows])
+                formulas, errors = {}, {}
+                content = self.contents.get(n)
+                for r, row in enumerate(content.rows if content else []):
+                    for c, v in enumerate(row):
+                        if isinstance(v, Formula):
+                            formulas[(r, c)] = "=" + v.text
+                            if isinstance(v.value, str) and v.value in _ERRORS:
+                                errors[(r, c)] = v.value
+                return RawSheet(n, [list(r) for r in rows], formulas, errors,
+                                list(self.merged.get(n, [])))
         raise KeyError(name)
 
     def write_sheets(self, contents: Sequence[SheetContent], *, remove: Sequence[str] = (),
                      order: Sequence[str] | None = None) -> None:
+        check_contents(contents)
         for name in remove:
             self.sheets.pop(name, None)
             self.contents.pop(name, None)
+            self.merged.pop(name, None)
         for c in contents:
+            self.merged.pop(c.name, None)
             self.sheets[c.name] = [[v.value if isinstance(v, Formula) else v for v in row]
                                    for row in c.rows]
             self.contents[c.name] = c

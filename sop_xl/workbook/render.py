@@ -74,6 +74,15 @@ def cell_value(v: Any) -> Any:
     return v
 
 
+def column_values(series: pd.Series) -> list[Any]:
+    """A frame column as cell values, converted in bulk where the dtype allows."""
+    if series.dtype.kind == "f":
+        return [None if v != v else v for v in series.to_numpy().tolist()]
+    if series.dtype.kind in "iub":
+        return series.to_numpy().tolist()
+    return [cell_value(v) for v in series.tolist()]
+
+
 def table_name(key: str) -> str:
     """A valid Excel Table name from a sheet key: "sales_history" → "tblSalesHistory"."""
     base = "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", key))
@@ -91,13 +100,12 @@ def table_content(spec: SheetSpec, frame: pd.DataFrame | None, lang: str, *,
     rows: list[list[Any]] = [list(labels)]
     n = 0 if frame is None else len(frame)
     if n:
-        data = [frame[c.key].tolist() if c.key in frame else [None] * n for c in cols]
+        data = [column_values(frame[c.key]) if c.key in frame else [None] * n for c in cols]
         for choice_col, c in enumerate(cols):
             if c.choices:
                 by_value = {ch.value: ch.label(lang) for ch in c.choices}
                 data[choice_col] = [by_value.get(v, v) for v in data[choice_col]]
-        for i in range(n):
-            rows.append([cell_value(d[i]) for d in data])
+        rows.extend(map(list, zip(*data, strict=True)))
     body_rows = max(n, _MIN_ROWS)
     while len(rows) < body_rows + 1:
         rows.append([None] * len(cols))

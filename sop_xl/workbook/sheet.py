@@ -11,6 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
+from sop_xl.workbook.styles import CellStyle
+
 
 @dataclass(frozen=True, slots=True)
 class Formula:
@@ -39,7 +43,7 @@ class Box:
 @dataclass(frozen=True)
 class StyleRange:
     box: Box
-    style: str  # a key of sop_xl.workbook.styles.CELL_STYLES
+    style: str | CellStyle  # a CellStyle, or a key of sop_xl.workbook.styles.CELL_STYLES
 
 
 @dataclass(frozen=True)
@@ -88,12 +92,17 @@ class SheetContent:
     validations: list[Validation] = field(default_factory=list)
     cond_formats: list[CondFormat] = field(default_factory=list)
     protect: bool = False
+    protect_hash: str = ""  # Excel's legacy password hash (4 hex digits) for sheetProtection
     tab_color: str | None = None
     hidden_rows: tuple[int, ...] = ()
     hidden_cols: tuple[int, ...] = ()
     outline_rows: tuple[tuple[int, int], ...] = ()  # (first, last) rows grouped, level 1
     autofilter: Box | None = None
     zoom: int = 100
+    #: a style per cell for large sheets: index into ``palette`` (0 = none, k = palette[k-1]);
+    #: ``styles`` ranges paint over it. Grids use it instead of thousands of ranges.
+    palette: list[CellStyle] = field(default_factory=list)
+    style_index: np.ndarray | None = None
 
     @property
     def n_rows(self) -> int:
@@ -103,5 +112,10 @@ class SheetContent:
     def n_cols(self) -> int:
         return max((len(r) for r in self.rows), default=0)
 
-    def style(self, top: int, left: int, bottom: int, right: int, name: str) -> None:
+    def style(self, top: int, left: int, bottom: int, right: int,
+              name: str | CellStyle) -> None:
         self.styles.append(StyleRange(Box(top, left, bottom, right), name))
+
+    def all_styles(self) -> set[CellStyle]:
+        from sop_xl.workbook.styles import resolve
+        return {resolve(sr.style) for sr in self.styles} | set(self.palette)

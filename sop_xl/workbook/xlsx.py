@@ -130,56 +130,89 @@ def dxf_xml(d: DxfStyle) -> str:
 # -- cells -----------------------------------------------------------------------------
 
 def _num(v: float) -> str:
-    r = repr(float(v))
-    return r[:-2] if r.endswith(".0") else r
+    if type(v) is not float:
+        v = float(v)
+    if v.is_integer() and abs(v) < 1e15:
+        return str(int(v))
+    return repr(v)
 
 
-def _cell(ref: str, v: Any, s: int) -> str:
-    sa = f' s="{s}"' if s else ""
-    if v is None:
-        return f'<c r="{ref}"{sa}/>' if s else ""
+class _TextCache(dict):
+    """Escaped text by string: labels and item codes repeat on every row of a grid. Text
+    with nothing to escape (most formulas and codes) skips the cache."""
+
+    def __missing__(self, key: str) -> str:
+        value = xml_text(key)
+        if len(self) < 200_000:
+            self[key] = value
+        return value
+
+    def escape(self, text: str) -> str:
+        if "&" in text or "<" in text or ">" in text or not text.isprintable():
+            return self[text]
+        return text
+
+
+def _value_xml(ref: str, v: Any, sa: str, text: _TextCache) -> str:
+    """A cell that is not a plain float or str (those are handled inline, for speed)."""
     t = type(v)
-    if t is float or t is np.float64 or t is np.float32:
-        if math.isnan(v) or math.isinf(v):
-            return f'<c r="{ref}"{sa}/>' if s else ""
-        return f'<c r="{ref}"{sa}><v>{_num(v)}</v></c>'
-    if t is int or t is np.int64 or t is np.int32:
-        return f'<c r="{ref}"{sa}><v>{int(v)}</v></c>'
-    if t is str:
-        if not v:
-            return f'<c r="{ref}"{sa}/>' if s else ""
-        return (f'<c r="{ref}"{sa} t="inlineStr"><is><t xml:space="preserve">'
-                f"{xml_text(v)}</t></is></c>")
     if t is Formula:
-        f = f"<f>{xml_text(v.text)}</f>"
+        f = f"<f>{text.escape(v.text)}</f>"
         val = v.value
         if val is None or (isinstance(val, float) and math.isnan(val)):
             return f'<c r="{ref}"{sa}>{f}</c>'
         if isinstance(val, bool | np.bool_):
             return f'<c r="{ref}"{sa} t="b">{f}<v>{int(val)}</v></c>'
         if isinstance(val, str):
-            return f'<c r="{ref}"{sa} t="str">{f}<v>{xml_text(val)}</v></c>'
-        return f'<c r="{ref}"{sa}>{f}<v>{_num(val)}</v></c>'
+            return f'<c r="{ref}"{sa} t="str">{f}<v>{text[val]}</v></c>'
+        return f'<c r="{ref}"{sa}>{f}<v>{_num(float(val))}</v></c>'
     if t is bool or t is np.bool_:
         return f'<c r="{ref}"{sa} t="b"><v>{int(v)}</v></c>'
-    if isinstance(v, datetime | date):
-        return f'<c r="{ref}"{sa}><v>{_num(excel_serial(v))}</v></c>'
-    if isinstance(v, np.integer):
+    if t is int or isinstance(v, np.integer):
         return f'<c r="{ref}"{sa}><v>{int(v)}</v></c>'
     if isinstance(v, np.floating):
-        return _cell(ref, float(v), s)
+        f = float(v)
+        if math.isnan(f) or math.isinf(f):
+            return f'<c r="{ref}"{sa}/>' if sa else ""
+        return f'<c r="{ref}"{sa}><v>{_num(f)}</v></c>'
+    if isinstance(v, datetime | date):
+        return f'<c r="{ref}"{sa}><v>{_num(excel_serial(v))}</v></c>'
     if hasattr(v, "to_timestamp"):  # pandas Period: its first day
-        return _cell(ref, v.to_timestamp().to_pydatetime().date(), s)
+        return _value_xml(ref, v.to_timestamp().to_pydatetime().date(), sa, text)
     if hasattr(v, "to_pydatetime"):  # pandas Timestamp
         if v != v:  # NaT
-            return f'<c r="{ref}"{sa}/>' if s else ""
-        return _cell(ref, v.to_pydatetime(), s)
-    return _cell(ref, str(v), s)
+            return f'<c r="{ref}"{sa}/>' if sa else ""
+        return _value_xml(ref, v.to_pydatetime(), sa, text)
+    return _row_cell(ref, str(v), sa, text)
+
+
+def _row_cell(ref: str, v: Any, sa: str, text: _TextCache) -> str:
+    if v is None:
+        return f'<c r="{ref}"{sa}/>' if sa else ""
+    t = type(v)
+    if t is float:
+        if v != v or v in (math.inf, -math.inf):
+            return f'<c r="{ref}"{sa}/>' if sa else ""
+        return f'<c r="{ref}"{sa}><v>{_num(v)}</v></c>'
+    if t is str:
+        if not v:
+            return f'<c r="{ref}"{sa}/>' if sa else ""
+        return f'<c r="{ref}"{sa} t="inlineStr"><is><t xml:space="preserve">{text[v]}</t></is></c>'
+    return _value_xml(ref, v, sa, text)
 
 
 def style_grid(content: SheetContent, xf_of: Mapping[CellStyle, int]) -> np.ndarray:
-    """The xf index of every cell, later style ranges painting over earlier ones."""
-    grid = np.zeros((max(content.n_rows, 1), max(content.n_cols, 1)), dtype=np.int32)
+    """The xf index of every cell: the sheet's style matrix, then its style ranges
+    painting over it in order."""
+    shape = (max(content.n_rows, 1), max(content.n_cols, 1))
+    if content.style_index is not None:
+        lookup = np.array([0] + [xf_of[s] for s in content.palette], dtype=np.int32)
+        grid = np.zeros(shape, dtype=np.int32)
+        si = content.style_index
+        h, w = min(si.shape[0], shape[0]), min(si.shape[1], shape[1])
+        grid[:h, :w] = lookup[si[:h, :w]]
+    else:
+        grid = np.zeros(shape, dtype=np.int32)
     for sr in content.styles:
         b = sr.box
         grid[b.top:b.bottom + 1, b.left:b.right + 1] = xf_of[resolve(sr.style)]
@@ -216,29 +249,54 @@ def worksheet_xml(content: SheetContent, xf_of: Mapping[CellStyle, int],
     hidden = set(content.hidden_rows)
     outlined = _outlined(content)
     sw = styles.shape[1]
+    letters = [col_letter(c) for c in range(max(sw, n_cols))]
+    attr = [f' s="{k}"' if k else "" for k in range(int(styles.max(initial=0)) + 1)]
+    text = _TextCache()
+    append = out.append
     for r, row in enumerate(content.rows):
-        srow = styles[r] if r < styles.shape[0] else None
-        rn = r + 1
+        srow = styles[r].tolist() if r < styles.shape[0] else [0] * sw
+        rn = str(r + 1)
         cells = []
+        add = cells.append
         for c, v in enumerate(row):
-            s = int(srow[c]) if srow is not None and c < sw else 0
-            if v is None and not s:
+            sa = attr[srow[c]] if c < sw else ""
+            if v is None:
+                if sa:
+                    add(f'<c r="{letters[c]}{rn}"{sa}/>')
                 continue
-            cells.append(_cell(f"{col_letter(c)}{rn}", v, s))
+            t = type(v)
+            if t is float:
+                if v != v:
+                    if sa:
+                        add(f'<c r="{letters[c]}{rn}"{sa}/>')
+                    continue
+                add(f'<c r="{letters[c]}{rn}"{sa}><v>{_num(v)}</v></c>')
+            elif t is Formula:
+                val = v.value
+                ft = text.escape(v.text)
+                if type(val) is float and val == val:
+                    add(f'<c r="{letters[c]}{rn}"{sa}><f>{ft}</f><v>{_num(val)}</v></c>')
+                else:
+                    add(_row_cell(f"{letters[c]}{rn}", v, sa, text))
+            elif t is str and v:
+                add(f'<c r="{letters[c]}{rn}"{sa} t="inlineStr"><is><t xml:space="preserve">'
+                    f"{text[v]}</t></is></c>")
+            else:
+                add(_row_cell(f"{letters[c]}{rn}", v, sa, text))
         # styled cells beyond the row's values (e.g. blank input cells)
-        if srow is not None and len(row) < sw:
-            for c in range(len(row), sw):
-                if srow[c]:
-                    cells.append(f'<c r="{col_letter(c)}{rn}" s="{int(srow[c])}"/>')
-        attrs = f'<row r="{rn}"'
+        for c in range(len(row), sw):
+            if srow[c]:
+                add(f'<c r="{letters[c]}{rn}"{attr[srow[c]]}/>')
+        head = f'<row r="{rn}"'
         if r in hidden:
-            attrs += ' hidden="1"'
+            head += ' hidden="1"'
         if r in outlined:
-            attrs += ' outlineLevel="1"'
-        out.append(attrs + ">" + "".join(cells) + "</row>")
+            head += ' outlineLevel="1"'
+        append(head + ">" + "".join(cells) + "</row>")
     out.append("</sheetData>")
     if content.protect:
-        out.append('<sheetProtection sheet="1" objects="1" scenarios="1" formatCells="0" '
+        pw = f' password="{content.protect_hash}"' if content.protect_hash else ""
+        out.append(f'<sheetProtection{pw} sheet="1" objects="1" scenarios="1" formatCells="0" '
                    'formatColumns="0" formatRows="0" sort="0" autoFilter="0"/>')
     if content.autofilter is not None and content.table is None:
         out.append(f'<autoFilter ref="{content.autofilter.a1()}"/>')

@@ -4,8 +4,8 @@ to the value Python computed."""
 from __future__ import annotations
 
 import pytest
-from conftest import recalculate
 from recalc import formula_mismatches
+from support import recalculate
 
 from sop_xl.cli import main
 

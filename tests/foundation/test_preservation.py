@@ -15,9 +15,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import recalculate
 from openpyxl.comments import Comment
 from openpyxl.workbook.defined_name import DefinedName
+from support import recalculate
 
 from sop_xl import contract
 from sop_xl.cli import main

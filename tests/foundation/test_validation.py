@@ -7,8 +7,8 @@ from datetime import date
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import file_hash
 from small_company import frames
+from support import file_hash
 
 from sop_xl.cli import main
 from sop_xl.errors import ValidationError, WorkbookError

@@ -14,7 +14,7 @@ from pathlib import Path
 from xml.sax.saxutils import unescape
 
 import pytest
-from conftest import recalculate, soffice_available
+from support import recalculate, soffice_available
 from corpus.generate import Builder, base_frames, injection_in_names
 from python_calamine import CalamineWorkbook
 

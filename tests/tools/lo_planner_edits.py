@@ -8,8 +8,8 @@ import sys
 import time
 
 import uno
-from com.sun.star.beans import PropertyValue
 from com.sun.star.awt import Rectangle
+from com.sun.star.beans import PropertyValue
 from com.sun.star.sheet.DataPilotFieldOrientation import DATA, ROW
 from com.sun.star.sheet.GeneralFunction import SUM
 
@@ -21,10 +21,10 @@ def prop(name, value):
 
 
 def main(src, dst, profile):
-    pipe = "sopxl%d" % int(time.time() * 1000)
+    pipe = f"sopxl{int(time.time() * 1000)}"
     proc = subprocess.Popen(["soffice", "-env:UserInstallation=file://" + profile,
                              "--headless", "--invisible", "--norestore", "--nologo",
-                             "--accept=pipe,name=%s;urp;" % pipe])
+                             f"--accept=pipe,name={pipe};urp;"])
     try:
         local = uno.getComponentContext()
         resolver = local.ServiceManager.createInstanceWithContext(
@@ -32,7 +32,7 @@ def main(src, dst, profile):
         ctx = None
         for _ in range(120):
             try:
-                ctx = resolver.resolve("uno:pipe,name=%s;urp;StarOffice.ComponentContext" % pipe)
+                ctx = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
                 break
             except Exception:
                 time.sleep(0.5)
@@ -46,7 +46,7 @@ def main(src, dst, profile):
         cursor = hist.createCursor()
         cursor.gotoEndOfUsedArea(False)
         last_row = cursor.RangeAddress.EndRow + 1
-        source = hist.getCellRangeByName("A1:F%d" % last_row).RangeAddress
+        source = hist.getCellRangeByName(f"A1:F{last_row}").RangeAddress
         tables = mine.getDataPilotTables()
         desc = tables.createDataPilotDescriptor()
         desc.setSourceRange(source)

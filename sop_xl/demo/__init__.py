@@ -1,0 +1,121 @@
+"""The demo company: a complete, consistent master workbook to learn and test sop_xl with.
+
+Huadong Pump & Valve Co., Ltd. (华东泵阀有限公司) makes centrifugal pumps, valves and pump
+controllers and sells them through its Domestic Sales (国内销售部) and International Trade
+(国际贸易部) departments. ``build_demo`` returns its input frames (contract column keys,
+contract values) and settings; ``write_demo`` writes them as a master workbook.
+
+What is in it, and what the monthly cycle should find:
+
+- 40 finished goods in 3 families, 164 components (made assemblies and machined parts,
+  purchased castings, bearings, seals, motors, actuators, electronics, packaging) over four
+  BOM levels, 12 suppliers, mixed lot-size rules, safety stocks and days-of-supply targets;
+- 36 months of history by department and channel with trend and Spring-Festival
+  seasonality; lumpy spare-part kits, three new items with an analog, one discontinued
+  item and two one-off big orders (outliers);
+- small and large contracts (some partly delivered, two lines past due), six major
+  projects with probabilities, a valves promotion and an "add" event;
+- four sales assistants' M+3 forecasts with an optimistic and a pessimistic bias and a
+  few rows that deviate from history on purpose; their submissions of the previous 12
+  months in ``previous_forecasts`` for forecast accuracy;
+- four resources loaded about 60-95 % (``DemoCompany.load``), the valves & controllers
+  line (``BOTTLENECK``) overloaded in two peak months (for 2026-12: January, before Spring
+  Festival, and May, with the valves promotion after Labour Day); a factory calendar with
+  the Chinese public holidays, make-up working days, a Spring Festival maintenance
+  shutdown and a test-bench shutdown;
+- slow-moving and excess stock, and open purchase and production orders, some past due.
+
+Everything derives from ``numpy.random.default_rng`` seeded with ``seed``: the same seed
+gives the same frames.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sop_xl.demo import demand, products, supply
+from sop_xl.demo.calendar import calendar_frame
+from sop_xl.demo.company import AUTHOR, COMPANY
+from sop_xl.demo.sizing import nominal_load
+from sop_xl.template import write_master
+
+__all__ = ["DemoCompany", "build_demo", "nominal_load", "write_demo"]
+
+HORIZON = 18
+BOTTLENECK = "AL-VC"  # the resource the demo overloads (in the promotion months)
+
+
+@dataclass
+class DemoCompany:
+    """The demo's inputs, plus what a run should be compared with."""
+
+    frames: dict[str, pd.DataFrame]
+    settings: dict[str, Any]
+    previous_forecasts: pd.DataFrame
+    expected_demand: pd.DataFrame  # run-rate per item and month of the horizon (truth)
+
+    @property
+    def planning_month(self) -> pd.Period:
+        return self.settings["planning_month"]
+
+    def load(self) -> pd.DataFrame:
+        """Nominal capacity load per resource and month (see ``sizing``)."""
+        return nominal_load(self.frames, self.expected_demand, self.planning_month,
+                            self.settings["horizon"], self.settings["work_week"])
+
+
+def _settings(planning: pd.Period) -> dict[str, Any]:
+    return {"company": COMPANY, "planning_month": planning, "bucket": "month",
+            "horizon": HORIZON, "frozen_periods": 1, "slushy_periods": 3, "language": "en",
+            "currency": "CNY", "near_term_months": 4, "far_method": "statistical",
+            "deviation_threshold": 0.2, "service_level": 0.95, "slow_moving_months": 6,
+            "excess_months": 6, "history_months": 24, "work_week": "mon-fri",
+            "author": AUTHOR, "backups": 3}
+
+
+def build_demo(planning_month: str = "2026-12", seed: int = 20261201) -> DemoCompany:
+    """The demo company for ``planning_month`` (M): history up to M-1, plan from M."""
+    planning = pd.Period(planning_month, "M")
+
+    def rng(part: int) -> np.random.Generator:
+        return np.random.default_rng([seed, part])  # one stream per part of the data
+
+    history = demand.history_frame(rng(3), planning)
+    rr = demand.run_rates(planning, planning, HORIZON)
+    contracts = demand.contracts_frame(rng(4), planning, rr)
+    need = products.explode(rr[planning].to_dict())
+    calendar = calendar_frame(planning - demand.HISTORY_MONTHS, planning + HORIZON - 1,
+                              planning, "TB-TEST")
+    frames = {
+        "items": products.items_frame(rng(1)),
+        "bom": products.bom_frame(),
+        "resources": products.resources_frame(),
+        "resource_usage": products.usage_frame(),
+        "calendar": calendar,
+        "sales_history": history,
+        "contracts": contracts,
+        "projects": demand.projects_frame(planning),
+        "events": demand.events_frame(planning),
+        "sales_forecast": demand.sales_forecast_frame(rng(5), planning, rr, contracts),
+        "stock": supply.stock_frame(rng(6), planning, need, history),
+        "scheduled_receipts": supply.receipts_frame(rng(7), planning, need,
+                                                    supply.closed_days(calendar)),
+    }
+    return DemoCompany(frames=frames, settings=_settings(planning),
+                       previous_forecasts=demand.previous_forecasts_frame(rng(8), planning),
+                       expected_demand=demand.expected_demand_frame(planning, HORIZON))
+
+
+def write_demo(path: Path | str, *, lang: str = "en", force: bool = False,
+               planning_month: str = "2026-12", seed: int = 20261201) -> Path:
+    """Write the demo company as a master workbook in ``lang`` ("en" or "zh-CN")."""
+    company = build_demo(planning_month, seed)
+    # stamped with the planning month, so the same demo gives the same bytes
+    created = pd.Period(planning_month, "M").start_time.to_pydatetime()
+    return write_master(path, company.frames, company.settings, lang=lang, force=force,
+                        created=created)

@@ -1,0 +1,214 @@
+"""The Python side of the ribbon: one function per button (sop_xl.excel.entry_points).
+
+A button's VBA sub (macros/SopRibbon.bas) calls ``sop_xl.excel.ribbon.<entry>()`` through
+xlwings RunPython. Each entry takes no arguments: it gets the workbook that called
+(``xw.Book.caller()``), wraps it in the live backend and a MasterWorkbook, and calls
+``perform``, which runs the same function the CLI runs — ``sop_xl.cycle.run_steps`` for
+the cycle steps — with the button's name and progress in Excel's status bar. The result
+is shown in a message box in the workbook's language; so is any SopXlError (invalid
+cells, a failed write naming its sheet and cell, ...). Anything else is a bug: it is left
+to xlwings, which shows the traceback.
+
+Buttons whose command lives on another branch go through ``ACTIONS`` by dotted path,
+marked ``pending``; a test resolves every path once its module has the function.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sop_xl import messages
+from sop_xl.errors import SopXlError
+from sop_xl.excel.entry_points import ENTRY_POINTS, entry_point
+from sop_xl.workbook.master import MasterWorkbook
+
+__all__ = ["ACTIONS", "Action", "perform", *(ep.entry for ep in ENTRY_POINTS)]
+
+TITLE = "S&OP"
+
+messages.register({
+    "ribbon_done": ("{action}: wrote {sheets} in {seconds:.1f} s; {n} exceptions.",
+                    "{action}：已写入 {sheets}，用时 {seconds:.1f} 秒；例外信息 {n} 条。"),
+    "ribbon_unavailable": (
+        "{action} is not available in this version of sop_xl yet ({target} is missing).",
+        "此版本的 sop_xl 尚不支持“{action}”(缺少 {target})。"),
+    "ribbon_failed": ("{action} failed", "{action}失败"),
+})
+
+
+@dataclass(frozen=True)
+class Action:
+    """What a button does: run cycle steps, or call ``module:function(book, ...)``."""
+
+    steps: tuple[str, ...] = ()
+    call: str | None = None          # "package.module:function"
+    args: tuple[Any, ...] = ()
+    pending: str | None = None       # the branch that provides it, while it is missing
+
+    def function(self) -> Callable[..., Any]:
+        """The function a ``call`` action names (ImportError/AttributeError if absent)."""
+        assert self.call is not None
+        module, _, name = self.call.partition(":")
+        return getattr(importlib.import_module(module), name)
+
+
+ACTIONS: dict[str, Action] = {
+    "refresh_forecast": Action(steps=("forecast",)),
+    "accuracy": Action(steps=("accuracy",)),
+    "demand_plan": Action(steps=("demand",)),
+    "run_mps": Action(steps=("mps",)),
+    "run_mrp": Action(steps=("mrp",)),
+    "capacity": Action(steps=("capacity",)),
+    "save_version": Action(call="sop_xl.plan_versions:save_button"),
+    "compare_versions": Action(call="sop_xl.plan_versions:compare_latest"),
+    "approve_version": Action(call="sop_xl.plan_versions:approve_latest"),
+    "transfer": Action(call="sop_xl.transfer:transfer_button"),
+    "build_meeting_pack": Action(call="sop_xl.meeting:build_meeting_pack",
+                                 pending="meeting pack"),
+    "validate": Action(call="sop_xl.excel.setup:validation_summary"),
+    "check_setup": Action(call="sop_xl.excel.ribbon:_check_setup"),
+    "language_en": Action(call="sop_xl.language:switch_language", args=("en",)),
+    "language_zh": Action(call="sop_xl.language:switch_language", args=("zh-CN",)),
+}
+
+
+def _label(entry: str, lang: str) -> str:
+    ep = entry_point(entry)
+    return ep.label_zh if lang.startswith("zh") else ep.label_en
+
+
+def _language(book: MasterWorkbook) -> str:
+    try:
+        return book.language
+    except Exception:  # the workbook may be what is broken; English then
+        return "en"
+
+
+def perform(entry: str, book: MasterWorkbook,
+            progress: Callable[[str], None] = lambda _: None) -> str:
+    """Do what button ``entry`` does on ``book``; the text for the planner."""
+    action = ACTIONS[entry]
+    lang = _language(book)
+    label = _label(entry, lang)
+    if action.steps:
+        from sop_xl.cycle import STEP_KEYS, run_steps
+
+        missing = [s for s in action.steps if s not in STEP_KEYS]
+        if missing:
+            raise SopXlError(messages.message("ribbon_unavailable", lang, action=label,
+                                              target=f"cycle step {missing[0]!r}"))
+        report = run_steps(book, list(action.steps), progress=progress, command=entry)
+        return messages.message("ribbon_done", lang, action=label,
+                                sheets=", ".join(report.sheets), seconds=report.seconds,
+                                n=len(report.exceptions))
+    try:
+        fn = action.function()
+    except (ImportError, AttributeError):
+        raise SopXlError(messages.message("ribbon_unavailable", lang, action=label,
+                                          target=action.call)) from None
+    progress(label)
+    result = fn(book, *action.args)
+    if result is None:
+        return label
+    message = getattr(result, "message", None)
+    return message() if callable(message) else str(result)
+
+
+def _check_setup(book: MasterWorkbook) -> str:
+    from sop_xl.excel.setup import check_setup_report, environment
+
+    app = getattr(getattr(book.backend, "book", None), "app", None)
+    excel = str(app.version) if app is not None else None
+    return check_setup_report(environment(excel), book, _language(book))
+
+
+def run_button(entry: str, caller: Any = None) -> None:
+    """A button press: ``entry`` on the calling workbook, result or error in a box."""
+    from sop_xl.workbook.live import LiveBackend
+
+    if caller is None:
+        import xlwings as xw
+
+        caller = xw.Book.caller()
+    backend = LiveBackend(caller, step=entry_point(entry).label_en)
+    book = MasterWorkbook(backend)
+    lang = _language(book)
+    backend.lang = lang
+    backend.step = _label(entry, lang)
+    app = caller.app
+    try:
+        text = perform(entry, book, progress=backend.status)
+    except SopXlError as exc:
+        app.alert(exc.render(lang), title=f"{TITLE} — "
+                  + messages.message("ribbon_failed", lang, action=backend.step),
+                  mode="critical")
+        return
+    finally:
+        backend.close()
+    after = _language(MasterWorkbook(backend))  # a Language button changed it
+    app.alert(text, title=f"{TITLE} — {_label(entry, after)}", mode="info")
+
+
+# -- the entry points the VBA calls (one per ENTRY_POINTS entry) --------------------------
+
+def refresh_forecast() -> None:
+    run_button("refresh_forecast")
+
+
+def accuracy() -> None:
+    run_button("accuracy")
+
+
+def demand_plan() -> None:
+    run_button("demand_plan")
+
+
+def run_mps() -> None:
+    run_button("run_mps")
+
+
+def run_mrp() -> None:
+    run_button("run_mrp")
+
+
+def capacity() -> None:
+    run_button("capacity")
+
+
+def save_version() -> None:
+    run_button("save_version")
+
+
+def compare_versions() -> None:
+    run_button("compare_versions")
+
+
+def approve_version() -> None:
+    run_button("approve_version")
+
+
+def transfer() -> None:
+    run_button("transfer")
+
+
+def build_meeting_pack() -> None:
+    run_button("build_meeting_pack")
+
+
+def validate() -> None:
+    run_button("validate")
+
+
+def check_setup() -> None:
+    run_button("check_setup")
+
+
+def language_en() -> None:
+    run_button("language_en")
+
+
+def language_zh() -> None:
+    run_button("language_zh")

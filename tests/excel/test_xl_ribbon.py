@@ -1,0 +1,147 @@
+"""The ribbon's Python entry points: one per button, each doing what the CLI does, with
+results and errors in a message box in the workbook's language."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+import xlwings as xw
+
+from sop_xl.cycle import STEP_KEYS
+from sop_xl.errors import ValidationError
+from sop_xl.excel import ribbon
+from sop_xl.excel.entry_points import ENTRY_POINTS
+from sop_xl.template import input_sheets, write_master
+from sop_xl.workbook.live import ComCalls, LiveBackend
+from sop_xl.workbook.master import MasterWorkbook
+from tests.backend.fake_excel import FakeBook, new_book
+from tests.small_company import frames
+
+
+def test_every_button_has_an_entry_point_without_arguments() -> None:
+    for ep in ENTRY_POINTS:
+        fn = getattr(ribbon, ep.entry)
+        assert callable(fn) and not inspect.signature(fn).parameters, ep.entry
+    assert set(ribbon.ACTIONS) == {ep.entry for ep in ENTRY_POINTS}
+
+
+@pytest.mark.parametrize("entry", [ep.entry for ep in ENTRY_POINTS])
+def test_every_action_resolves(entry: str) -> None:
+    action = ribbon.ACTIONS[entry]
+    if action.steps:
+        missing = [s for s in action.steps if s not in STEP_KEYS]
+        if missing and action.pending:
+            pytest.skip(f"pending on {action.pending}: no cycle step {missing}")
+        assert not missing
+        return
+    module, _, name = action.call.partition(":")
+    try:
+        fn = getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError):
+        if action.pending:
+            pytest.skip(f"pending on {action.pending}: {action.call} not there yet")
+        raise
+    params = list(inspect.signature(fn).parameters.values())
+    # called as fn(book, *args)
+    assert len(params) >= 1 + len(action.args), action.call
+
+
+@pytest.fixture(scope="module")
+def master_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    f, s = frames()
+    return write_master(tmp_path_factory.mktemp("ribbon") / "m.xlsx", f, s)
+
+
+@pytest.fixture
+def master(master_once: Path, tmp_path: Path) -> Path:
+    return Path(shutil.copy(master_once, tmp_path / "m.xlsx"))
+
+
+def test_a_step_button_runs_the_cycle_step(master: Path) -> None:
+    seen: list[str] = []
+    text = ribbon.perform("run_mps", MasterWorkbook.open(master), progress=seen.append)
+    assert text.startswith("Run MPS: wrote MPS, Exceptions, RunLog in ")
+    assert text.endswith(" exceptions.")
+    assert "master production schedule" in seen
+    log = MasterWorkbook.open(master).read_output_table("run_log")
+    assert list(log["command"]) == ["run_mps"] and list(log["steps"]) == ["mps"]
+
+
+def test_validate_and_check_setup(master: Path) -> None:
+    text = ribbon.perform("validate", MasterWorkbook.open(master))
+    assert text == ("m.xlsx: valid — 5 items, 5 BOM lines, 48 history rows, planning month "
+                    "2026-12")
+    report = ribbon.perform("check_setup", MasterWorkbook.open(master))
+    assert "Python 3." in report and f"xlwings {xw.__version__}" in report
+    assert text in report
+    wb = openpyxl.load_workbook(master)
+    wb["Items"].cell(2, 8, "soon")
+    wb.save(master)
+    with pytest.raises(ValidationError, match="Lead time"):
+        ribbon.perform("validate", MasterWorkbook.open(master))
+    assert "'soon' is not a whole number" in ribbon.perform("check_setup",
+                                                            MasterWorkbook.open(master))
+
+
+def _excel_book(lang: str = "en", bad_lead_time: bool = False) -> FakeBook:
+    """A master workbook open in (fake) Excel."""
+    f, s = frames()
+    if bad_lead_time:
+        f["items"] = f["items"].astype({"lead_time_days": object})
+        f["items"].loc[0, "lead_time_days"] = "soon"
+    book = new_book("Sheet1", name="sop_master.xlsm")
+    live = LiveBackend(book, calls=ComCalls())
+    contents = input_sheets(f, {**s, "language": lang}, lang)
+    live.write_sheets(contents, remove=["Sheet1"], order=[c.name for c in contents])
+    book.app.log.clear()
+    return book
+
+
+def test_a_button_on_the_calling_workbook(monkeypatch: pytest.MonkeyPatch) -> None:
+    book = _excel_book()
+    monkeypatch.setattr(xw.Book, "caller", staticmethod(lambda: book))
+    ribbon.run_mps()
+    (title, text), = book.app.alerts
+    assert title == "S&OP — Run MPS"
+    assert text.startswith("Run MPS: wrote ")
+    assert "MPS" in [s.name for s in book.sheets]
+    assert "S&OP · Run MPS: master production schedule" in book.app.status_history
+    assert book.app.status_bar is False  # given back to Excel
+    assert book.app.screen_updating is True
+
+
+def test_an_error_is_shown_in_the_workbooks_language() -> None:
+    book = _excel_book("zh-CN", bad_lead_time=True)
+    ribbon.run_button("run_mps", caller=book)
+    (title, text), = book.app.alerts
+    assert title == "S&OP — 运行主生产计划失败"
+    assert "发现 1 个问题，未写入任何内容" in text
+    assert "[sop_master.xlsm] 物料!H2 (提前期(天))" in text
+    assert "主生产计划" not in [s.name for s in book.sheets]  # nothing written
+
+
+def test_a_button_whose_function_is_missing_says_so(monkeypatch) -> None:
+    monkeypatch.setitem(ribbon.ACTIONS, "transfer",
+                        ribbon.Action(call="sop_xl.transfer:no_such_function"))
+    book = _excel_book()
+    ribbon.run_button("transfer", caller=book)
+    (title, text), = book.app.alerts
+    assert title == "S&OP — Transfer failed"
+    assert text == ("Transfer is not available in this version of sop_xl yet "
+                    "(sop_xl.transfer:no_such_function is missing).")
+
+
+def test_the_language_buttons(monkeypatch: pytest.MonkeyPatch) -> None:
+    book = _excel_book()
+    monkeypatch.setattr(xw.Book, "caller", staticmethod(lambda: book))
+    ribbon.language_zh()
+    assert [s.name for s in book.sheets][:2] == ["设置", "物料"]
+    assert book.app.alerts[-1][1].startswith("工作簿已切换为中文")
+    assert book.app.alerts[-1][0] == "S&OP — 中文界面"
+    ribbon.language_en()
+    assert [s.name for s in book.sheets][:2] == ["Settings", "Items"]

@@ -1,0 +1,28 @@
+"""Helpers shared by the tests (fixtures live in conftest.py)."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+from pathlib import Path
+
+
+def file_hash(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def soffice_available() -> bool:
+    return shutil.which("soffice") is not None
+
+
+def recalculate(path: Path, out_dir: Path) -> Path:
+    """Open ``path`` in LibreOffice, recalculate every formula and save it as .xlsx."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    profile = out_dir / "lo-profile"
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless",
+                    "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out_dir),
+                    str(path)], check=True, capture_output=True, timeout=180)
+    out = out_dir / (path.stem + ".xlsx")
+    assert out.exists(), f"LibreOffice did not write {out}"
+    return out
