@@ -163,7 +163,8 @@ def _history_complete(ctx: _Ctx) -> Iterator[Problem]:
     """Whole months missing from the sales history. One item without sales in a month is
     normal (intermittent demand; the forecast reads it as zero), but a month in which no
     item has a row is an export that went wrong, and history that stops months before the
-    planning month would be forecast as zero sales."""
+    planning month would be forecast as zero sales. Last month (M-1) may be missing: at
+    the start of a month its sales are often not closed yet."""
     h = ctx.inputs.sales_history
     month = ctx.inputs.settings.planning_month
     if h.empty:
@@ -179,7 +180,7 @@ def _history_complete(ctx: _Ctx) -> Iterator[Problem]:
             yield ctx.problem("period_gap", "sales_history", "month", int(first_row[nxt]),
                               nxt, prev=str(prev), missing=_months_text(missing))
     last = present[-1]
-    if last < month - 1:
+    if last < month - 2:
         missing = [last + k for k in range(1, month.ordinal - last.ordinal)]
         yield ctx.problem("history_stale", "sales_history", "month", int(first_row[last]),
                           last, month=str(month), missing=_months_text(missing))

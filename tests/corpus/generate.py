@@ -314,6 +314,14 @@ def history_stale(b: Builder) -> Path:
     return b.frames(change)
 
 
+def history_last_month_missing(b: Builder) -> Path:
+    """SalesHistory ends in 2026-10 for a plan starting 2026-12: November not closed yet."""
+    def change(f, s) -> None:
+        h = f["sales_history"]
+        f["sales_history"] = h[h["month"] <= P("2026-10", "M")]
+    return b.frames(change)
+
+
 def history_rows_shuffled(b: Builder) -> Path:
     def change(f, s) -> None:
         f["sales_history"] = f["sales_history"].sample(frac=1.0, random_state=3)
@@ -524,6 +532,7 @@ FILE_CASES: dict[str, Callable[[Builder], Path]] = {
     "merged_cells": merged_cells,
     "history_month_gap": history_month_gap,
     "history_stale": history_stale,
+    "history_last_month_missing": history_last_month_missing,
     "history_rows_shuffled": history_rows_shuffled,
     "intermittent_item": intermittent_item,
     "duplicate_item": duplicate_item,

@@ -14,9 +14,9 @@ from pathlib import Path
 from xml.sax.saxutils import unescape
 
 import pytest
-from support import recalculate, soffice_available
 from corpus.generate import Builder, base_frames, injection_in_names
 from python_calamine import CalamineWorkbook
+from support import recalculate, soffice_available
 
 from sop_xl import contract
 from sop_xl.cli import main
