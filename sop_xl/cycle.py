@@ -23,6 +23,8 @@ from sop_xl import accuracy as accuracy_engine
 from sop_xl import capacity as capacity_engine
 from sop_xl import contract, sheets
 from sop_xl import demand as demand_engine
+from sop_xl import exceptions as supply_exceptions
+from sop_xl import finance as finance_engine
 from sop_xl import inventory as inventory_engine
 from sop_xl import mps as mps_engine
 from sop_xl import mrp as mrp_engine
@@ -165,10 +167,12 @@ class PlanRun:
     def _receipts(self) -> pd.DataFrame:
         r = self.inputs.scheduled_receipts
         if r.empty:
-            return pd.DataFrame({"item": [], "qty": [], "bucket": []})
+            return pd.DataFrame({"item": [], "qty": [], "bucket": [], "order": [],
+                                 "due_date": []})
         b = self.inputs.buckets.index_of(list(r["due_date"]))
         return pd.DataFrame({"item": r["item"].to_numpy(), "qty": r["qty"].to_numpy(float),
-                             "bucket": b})
+                             "bucket": b, "order": r["order"].astype(str).to_numpy(),
+                             "due_date": pd.to_datetime(r["due_date"]).to_numpy()})
 
     def _item_receipts(self, items: pd.Index) -> np.ndarray:
         out = np.zeros((len(items), len(self.inputs.buckets)))
@@ -192,12 +196,14 @@ class PlanRun:
         forecast = d["demand"] - orders
         firm = self._firm_cells(items)
         frozen_qty = self._frozen_quantities(items)
+        s = self.inputs.settings
         return mps_engine.plan(
             forecast, orders, on_hand, self._item_receipts(items),
             it["safety_stock"].fillna(0).to_numpy(float),
             LotRules.from_items(self.inputs.items, items), self.inputs.working_days,
-            items=items, periods=d.periods, frozen=self.inputs.settings.frozen_periods,
-            frozen_qty=frozen_qty, firm=firm)
+            items=items, periods=d.periods, frozen=s.frozen_periods,
+            frozen_qty=frozen_qty, firm=firm, fence=s.slushy_periods,
+            target_dos=it["target_dos"].fillna(0).to_numpy(float))
 
     def _grid_matrix(self, grid: pd.DataFrame, measure: str, items: pd.Index) -> np.ndarray:
         periods = self.inputs.buckets.labels
@@ -220,11 +226,13 @@ class PlanRun:
         return np.where(changed, prod, np.nan)
 
     def _frozen_quantities(self, items: pd.Index) -> np.ndarray | None:
-        """Production of the plan passed on for an earlier month, for the frozen buckets:
-        the active version 000 if it is of an earlier month, else the latest approved one,
-        else the latest saved; None when there is none (nothing is frozen yet)."""
+        """Production of the plan passed on for an earlier month, for the buckets up to
+        the frozen fence and the planning time fence: the active version 000 if it is of an
+        earlier month, else the latest approved one, else the latest saved; None when there
+        is none (nothing is frozen yet)."""
         s = self.inputs.settings
-        if s.frozen_periods <= 0:
+        fence = max(s.frozen_periods, s.slushy_periods)
+        if fence <= 0:
             return None
         reg = self.book.read_output_table("versions")
         if reg.empty:
@@ -244,7 +252,7 @@ class PlanRun:
         labels = pd.Index(self.inputs.buckets.labels)
         r = items.get_indexer(m["key"].astype(str))
         c = labels.get_indexer(m["period"].astype(str))
-        ok = (r >= 0) & (c >= 0) & (c < s.frozen_periods)
+        ok = (r >= 0) & (c >= 0) & (c < fence)
         out[r[ok], c[ok]] = m["qty"].to_numpy(float)[ok]
         out[:, : s.frozen_periods] = np.nan_to_num(out[:, : s.frozen_periods], nan=0.0)
         return out
@@ -254,7 +262,27 @@ class PlanRun:
         self.progress("material requirements")
         return mrp_engine.plan(self.inputs.items, self.inputs.bom, self.mps.items,
                                self.mps["production"], self.inputs.on_hand(), self._receipts(),
-                               self.inputs.buckets, self.inputs.factory_calendar)
+                               self.inputs.buckets, self.inputs.factory_calendar,
+                               firm=self._firm_orders(), end_demand=self.mps["demand"],
+                               lang=self.lang)
+
+    def _firm_orders(self) -> pd.DataFrame | None:
+        """Orders the planner marked firm on the PlannedOrders sheet (item, qty, due
+        bucket), with any quantity or due date they changed there."""
+        o = self.book.read_output_table("planned_orders")
+        if o.empty or "firm" not in o:
+            return None
+        o = o[o["firm"].fillna(False).astype(bool) & o["item"].notna() & o["qty"].notna()
+              & o["due_date"].notna()]
+        if o.empty:
+            return None
+        b = self.inputs.buckets.index_of(list(o["due_date"]))
+        return pd.DataFrame({"item": o["item"].astype(str).to_numpy(),
+                             "qty": o["qty"].to_numpy(float), "bucket": np.maximum(b, 0)})
+
+    @cached_property
+    def planned_orders(self) -> pd.DataFrame:
+        return sheets.planned_orders(self.inputs, self.mrp)
 
     @cached_property
     def purchase_plan(self) -> pd.DataFrame:
@@ -269,11 +297,49 @@ class PlanRun:
         production = np.vstack([self.mps["production"], mrp["planned_receipts"]])
         return capacity_engine.plan(self.inputs.resources, self.inputs.resource_usage, items,
                                     production, self.inputs.buckets,
-                                    self.inputs.factory_calendar)
+                                    self.inputs.factory_calendar,
+                                    frozen=self.inputs.settings.frozen_periods)
 
     @cached_property
     def projection(self) -> inventory_engine.Projection:
         return inventory_engine.project(self.mps, self.inputs.items, self.inputs.working_days)
+
+    @cached_property
+    def slow_excess(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The slow-moving and excess list and its summary by family."""
+        s = self.inputs.settings
+        b = self.inputs.buckets
+        until = np.datetime64((s.planning_month + s.excess_months).start_time.date(), "D")
+        ahead = pd.concat([
+            inventory_engine.demand_ahead(self.mps.items, self.mps["demand"], b.starts(),
+                                          until),
+            inventory_engine.demand_ahead(self.mrp.items, self.mrp["gross"], b.starts(),
+                                          until)])
+        listing = inventory_engine.slow_and_excess(
+            self.inputs.stock, self.inputs.items, ahead, s.planning_month.start_time,
+            s.slow_moving_months)
+        summary = inventory_engine.slow_excess_summary(listing, self.inputs.stock,
+                                                       self.inputs.items, self.lang)
+        return listing, summary
+
+    @cached_property
+    def financial(self) -> finance_engine.FinancialPlan:
+        """The plan in money: finished goods from the MPS, components from the MRP."""
+        it = self.inputs.items.set_index(self.inputs.items["item"].astype(str))
+        m, r = self.mps, self.mrp
+        fg = it.reindex(pd.Index(m.items).astype(str))
+        comp = it.reindex(pd.Index(r.items).astype(str))
+        ccost = comp["unit_cost"].fillna(0).to_numpy(float)
+        bought = (comp["item_type"] == "RM").to_numpy()
+        purchases = (r["receipts"] + r["planned_receipts"])[bought] * ccost[bought, None]
+        zh = self.lang.startswith("zh")
+        return finance_engine.project(
+            self.inputs.buckets, m.items, fg["family"].fillna("").to_numpy(object), m.on_hand,
+            m["receipts"] + m["production"], m["demand"], m["production"],
+            fg["price"].fillna(0).to_numpy(float), fg["unit_cost"].fillna(0).to_numpy(float),
+            r["projected"], ccost, purchases,
+            component_label=inventory_engine.COMPONENTS[1 if zh else 0],
+            total_label="合计" if zh else "Total")
 
     # -- exceptions ----------------------------------------------------------------------
     @cached_property
@@ -287,28 +353,14 @@ class PlanRun:
                    contract=c.contract, customer=c.customer or "",
                    qty=c.ordered_qty - (c.delivered_qty or 0), due=str(c.due_month))
         demand_engine.demand_exceptions(self.demand, ex)
-        for r in self.mps.frozen_changes.itertuples(index=False):
-            ex.add("info", "frozen_change", r.item, r.period, r.suggested - r.frozen,
-                   "msg_frozen_change", "mps", suggested=r.suggested, frozen=r.frozen)
-        it = self.inputs.items.set_index("item")
+        supply_exceptions.mps_changes(self.mps, ex)
+        it = self.inputs.items.set_index(self.inputs.items["item"].astype(str))
         below(self.mps["projected"], it["safety_stock"].reindex(self.mps.items).fillna(0)
               .to_numpy(float), self.mps.items, periods, ex, "mps")
         below(self.mrp["projected"], it["safety_stock"].reindex(self.mrp.items).fillna(0)
               .to_numpy(float), self.mrp.items, periods, ex, "mrp")
-        for o in self.mrp.orders[self.mrp.orders["past_due"]].itertuples(index=False):
-            ex.add("critical", "past_due_release", o.item, first, o.qty,
-                   "msg_past_due_release", "mrp", qty=o.qty, due=str(o.due_date),
-                   lead=int(it.loc[o.item, "lead_time_days"]), release=str(o.release_date))
-        sr = self.inputs.scheduled_receipts
-        start = self.inputs.buckets.start
-        for r in sr[[d < start for d in sr["due_date"]]].itertuples(index=False):
-            ex.add("critical", "expedite", r.item, first, r.qty, "msg_expedite", "mrp",
-                   order=r.order, qty=r.qty, due=str(r.due_date))
-        for o in self.capacity.overloads.itertuples(index=False):
-            ex.add("warning", "overload", o.resource, o.period, o.overload, "msg_overload",
-                   "capacity", load=o.load, available=o.available,
-                   util=o.load / o.available if o.available else 0, overtime=o.overtime_hours,
-                   ahead=o.build_ahead or "-", outsource=o.outsource_hours)
+        supply_exceptions.mrp_actions(self.mrp, ex)
+        supply_exceptions.overloads(self.capacity, ex)
         return ex.frame()
 
     # -- versions ------------------------------------------------------------------------
@@ -389,15 +441,23 @@ def _mps(run: PlanRun) -> list[SheetContent]:
 
 def _mrp(run: PlanRun) -> list[SheetContent]:
     return [sheets.mrp_sheet(run.inputs, run.mrp, run.lang),
+            sheets.planned_orders_sheet(run.inputs, run.planned_orders, run.lang),
             sheets.purchase_sheet(run.inputs, run.purchase_plan, run.lang)]
 
 
 def _capacity(run: PlanRun) -> list[SheetContent]:
-    return [sheets.capacity_sheet(run.inputs, run.capacity, run.lang)]
+    return [sheets.capacity_sheet(run.inputs, run.capacity, run.lang),
+            sheets.capacity_options_sheet(run.inputs, run.capacity, run.lang),
+            sheets.leveled_sheet(run.inputs, run.capacity, run.lang)]
 
 
 def _projection(run: PlanRun) -> list[SheetContent]:
-    return [sheets.projection_sheet(run.inputs, run.projection, run.lang)]
+    return [sheets.projection_sheet(run.inputs, run.projection, run.lang),
+            *sheets.slow_excess_sheets(run.inputs, *run.slow_excess, run.lang)]
+
+
+def _finance(run: PlanRun) -> list[SheetContent]:
+    return [sheets.financial_sheet(run.inputs, run.financial, run.lang)]
 
 
 def _version(run: PlanRun) -> list[SheetContent]:
@@ -414,7 +474,9 @@ STEPS: tuple[Step, ...] = (
     Step("mps", "Master production schedule", "主生产计划", _mps),
     Step("mrp", "Material requirements and purchase plan", "物料需求与采购计划", _mrp),
     Step("capacity", "Rough-cut capacity", "粗能力计划", _capacity),
-    Step("projection", "Inventory projection", "库存预测", _projection),
+    Step("projection", "Inventory projection, slow-moving and excess", "库存预测与呆滞冗余",
+         _projection),
+    Step("finance", "Financial projection", "财务预测", _finance),
     Step("version", "Save plan version", "保存计划版本", _version),
 )
 STEP_KEYS = tuple(s.key for s in STEPS)

@@ -8,11 +8,17 @@ item and period, a quantity and a sentence in the workbook's language.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from sop_xl.messages import message, register
+
+if TYPE_CHECKING:
+    from sop_xl.capacity import CapacityResult
+    from sop_xl.mps import MPSResult
+    from sop_xl.mrp import MRPResult
 
 SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
 
@@ -48,9 +54,45 @@ register({
                      "请催货或更新日期"),
     "msg_overload": ("load {load:,.0f} h vs {available:,.0f} h available ({util:.0%}); "
                      "options: overtime {overtime:,.0f} h, build ahead {ahead}, outsource "
-                     "{outsource:,.0f} h", "负荷 {load:,.0f} 小时，可用 {available:,.0f} 小时"
+                     "{outsource:,.0f} h = {pcs:,.0f} pcs ({items})",
+                     "负荷 {load:,.0f} 小时，可用 {available:,.0f} 小时"
                      "({util:.0%})；方案：加班 {overtime:,.0f} 小时，提前生产 {ahead}，"
-                     "外协 {outsource:,.0f} 小时"),
+                     "外协 {outsource:,.0f} 小时 = {pcs:,.0f} 件({items})"),
+    "cat_order_change": ("Order change in frozen period", "锁定期内订单变更"),
+    "cat_firm_in_frozen": ("Planner change in frozen period", "锁定期内人工调整"),
+    "cat_fence_change": ("Change inside time fence", "计划时界内变更"),
+    "cat_de_expedite": ("De-expedite", "推迟到货"),
+    "cat_cancel": ("Cancel", "取消订单"),
+    "cat_shortage_lt": ("Shortage within lead time", "提前期内缺料"),
+    "msg_order_change": ("customer orders need {production:,.0f} pcs but the frozen plan had "
+                         "{previous:,.0f}: raised by {delta:,.0f} for the orders",
+                         "客户订单需 {production:,.0f} 件，锁定计划为 {previous:,.0f} 件："
+                         "因订单增加 {delta:,.0f} 件"),
+    "msg_firm_in_frozen": ("planner set {production:,.0f} pcs inside the frozen period "
+                           "(previous version {previous:,.0f}); confirm with the plant",
+                           "计划员在锁定期内设为 {production:,.0f} 件(上一版本 {previous:,.0f} 件)；"
+                           "请与工厂确认"),
+    "msg_fence_change": ("planned {production:,.0f} pcs, previous version {previous:,.0f}: a "
+                         "change inside the planning time fence needs approval",
+                         "计划 {production:,.0f} 件，上一版本 {previous:,.0f} 件：计划时界内的变更需审批"),
+    "msg_reschedule_in": ("order {order} ({qty:,.0f} pcs) due {due} is needed in {need} "
+                          "{why}: expedite it", "订单 {order}({qty:,.0f} 件)到货期 {due}，"
+                          "{need} 即需要({why})：请催货提前"),
+    "msg_de_expedite": ("order {order} ({qty:,.0f} pcs) due {due} is not needed until "
+                        "{need}: push it out", "订单 {order}({qty:,.0f} 件)到货期 {due}，"
+                        "{need} 才需要：请推迟到货"),
+    "msg_cancel": ("order {order} ({qty:,.0f} pcs) due {due} is not needed within the plan: "
+                   "cancel it or push it out", "订单 {order}({qty:,.0f} 件)到货期 {due}，"
+                   "计划期内不需要：请取消或推迟"),
+    "msg_shortage_lt": ("short {qty:,.0f} pcs from {start}: stock and open orders do not "
+                        "cover it, and an order released today ({lead} working days) arrives "
+                        "no earlier than {arrive}; expedite or find stock",
+                        "自 {start} 起缺 {qty:,.0f} 件：库存和在途订单不足，今日下达的订单"
+                        "({lead} 个工作日)最早 {arrive} 到货；请催货或调剂库存"),
+    "why_demand": ("to cover demand", "满足需求"),
+    "why_safety_stock": ("to keep safety stock", "维持安全库存"),
+    "why_past_due": ("and is past due", "且已逾期"),
+    "after_horizon": ("after the plan", "计划期后"),
     "msg_deviation": ("sales forecast {sales:,.0f} pcs differs from the statistical "
                       "{stat:,.0f} by {dev:+.0%}; discuss at the pre-S&OP meeting",
                       "销售预测 {sales:,.0f} 件与统计预测 {stat:,.0f} 件偏差 {dev:+.0%}；"
@@ -105,3 +147,75 @@ def below(projected: np.ndarray, safety: np.ndarray, items: pd.Index, periods: l
                     out.add("warning", "below_ss", items[i], periods[p], safety[i] - v,
                             "msg_below_ss", source, projected=v, safety=safety[i])
             prev = kind
+
+
+def _day(value) -> str:
+    """A date as yyyy-mm-dd, whatever carries it."""
+    if value is None or pd.isna(value):
+        return ""
+    return str(pd.Timestamp(value).date())
+
+
+def mps_changes(mps: MPSResult, out: ExceptionList) -> None:
+    """Changes inside the frozen fence and the planning time fence."""
+    for r in mps.frozen_changes.itertuples(index=False):
+        prev = 0.0 if np.isnan(r.previous) else float(r.previous)
+        if r.kind == "order_change":
+            out.add("warning", "order_change", r.item, r.period, r.production - prev,
+                    "msg_order_change", "mps", production=r.production, previous=prev,
+                    delta=r.production - prev)
+        elif r.kind == "frozen_kept":
+            out.add("info", "frozen_change", r.item, r.period, r.suggested - prev,
+                    "msg_frozen_change", "mps", suggested=r.suggested, frozen=prev)
+        elif r.kind == "firm_in_frozen":
+            out.add("warning", "firm_in_frozen", r.item, r.period, r.production - prev,
+                    "msg_firm_in_frozen", "mps", production=r.production, previous=prev)
+        else:
+            out.add("info", "fence_change", r.item, r.period, r.production - prev,
+                    "msg_fence_change", "mps", production=r.production, previous=prev)
+
+
+def mrp_actions(mrp: MRPResult, out: ExceptionList) -> None:
+    """Past-due releases, shortages within lead time and rescheduling messages, each with
+    item, period, quantity and the reason."""
+    labels = mrp.periods
+    h = len(labels)
+
+    def period(b: int) -> str:
+        return labels[b] if 0 <= b < h else message("after_horizon", out.lang)
+
+    for a in mrp.actions.itertuples(index=False):
+        due = _day(a.due_date) or period(int(a.due_bucket))
+        if a.kind == "past_due_release":
+            out.add("critical", "past_due_release", a.item, labels[0], a.qty,
+                    "msg_past_due_release", "mrp", qty=a.qty, due=_day(a.due_date),
+                    lead=int(a.lead), release=_day(a.release_date))
+        elif a.kind == "shortage_lead_time":
+            out.add("critical", "shortage_lt", a.item, labels[int(a.bucket)], a.qty,
+                    "msg_shortage_lt", "mrp", qty=a.qty, start=labels[int(a.bucket)],
+                    lead=int(a.lead), arrive=a.reason or message("after_horizon", out.lang))
+        elif a.kind == "expedite" and a.reason == "past_due":
+            out.add("critical", "expedite", a.item, labels[int(a.bucket)], a.qty,
+                    "msg_expedite", "mrp", order=a.order, qty=a.qty, due=due)
+        elif a.kind == "expedite":
+            out.add("warning", "expedite", a.item, labels[int(a.bucket)], a.qty,
+                    "msg_reschedule_in", "mrp", order=a.order, qty=a.qty, due=due,
+                    need=period(int(a.need_bucket)),
+                    why=message(f"why_{a.reason}", out.lang))
+        elif a.kind == "de_expedite":
+            out.add("info", "de_expedite", a.item, period(int(a.bucket)), a.qty,
+                    "msg_de_expedite", "mrp", order=a.order, qty=a.qty, due=due,
+                    need=period(int(a.need_bucket)))
+        elif a.kind == "cancel":
+            out.add("warning", "cancel", a.item, period(int(a.bucket)), a.qty, "msg_cancel",
+                    "mrp", order=a.order, qty=a.qty, due=due)
+
+
+def overloads(cap: CapacityResult, out: ExceptionList) -> None:
+    """Each capacity overload with its options (hours and pieces)."""
+    for o in cap.overloads.itertuples(index=False):
+        out.add("warning", "overload", o.resource, o.period, o.overload, "msg_overload",
+                "capacity", load=o.load, available=o.available,
+                util=o.load / o.available if o.available else 0, overtime=o.overtime_hours,
+                ahead=o.build_ahead or "-", outsource=o.outsource_hours,
+                pcs=o.outsource_pcs, items=o.outsource_items or "-")

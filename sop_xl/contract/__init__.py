@@ -20,6 +20,7 @@ from sop_xl.contract.model import (
     normalise_header,
 )
 from sop_xl.contract.outputs import OUTPUT_SHEETS
+from sop_xl.contract.supply_sheets import SUPPLY_SHEETS
 
 __all__ = [
     "SHEETS", "Choice", "Column", "Dtype", "Layout", "Measure", "Role", "SheetSpec",
@@ -46,6 +47,7 @@ def register(*specs: SheetSpec) -> None:
 
 register(*INPUT_SHEETS, *OUTPUT_SHEETS)
 register(*DEMAND_SHEETS)
+register(*SUPPLY_SHEETS)
 
 from sop_xl.contract import version_sheets  # noqa: E402,F401  (registers its sheets)
 

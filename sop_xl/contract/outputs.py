@@ -38,6 +38,19 @@ def _days_of_supply(stock: str, demand: str):
     return build
 
 
+def _atp(balance: str, supply: tuple[str, ...]):
+    """Discrete available-to-promise from the cumulative orders balance: in the first
+    period min(balance to the end); in a later period with supply, what that supply adds
+    to the lowest balance ahead, floored at 0 (sop_xl.mps.available_to_promise)."""
+    def build(r: Any) -> str:
+        ahead = f"MIN({r.span(balance, 0, 10_000)})"
+        if r.is_first:
+            return ahead
+        sup = "+".join(r.cell(k) for k in supply)
+        return f'IF({sup}>0,MAX(0,{ahead}-{r.cell(balance, -1)}),"")'
+    return build
+
+
 def _ratio(num: str, den: str):
     def build(r: Any) -> str:
         return f'IF({r.cell(den)}<=0,"",{r.cell(num)}/{r.cell(den)})'
@@ -133,22 +146,30 @@ MPS = SheetSpec(
     key="mps", en="MPS", zh="主生产计划", role=Role.OUTPUT, layout=Layout.GRID, order=22,
     tab_color=OUTPUT_TAB,
     description_en="Master production schedule per finished good. Yellow cells may be "
-    "changed; projected on hand, ATP and days of supply follow.",
-    description_zh="成品主生产计划。黄色单元格可修改，预计库存、可承诺量和库存天数随之更新。",
+    "changed; projected on hand, ATP and days of supply follow. Planned production: blue = "
+    "firm as suggested, red = below the suggestion, green = above it. Dark grey periods "
+    "are frozen, light grey ones inside the planning time fence.",
+    description_zh="成品主生产计划。黄色单元格可修改，预计库存、可承诺量和库存天数随之更新。"
+    "计划生产：蓝色=按建议确认，红色=低于建议，绿色=高于建议。深灰色期间为锁定期，浅灰色为计划时界内。",
     block_columns=(*ITEM_BLOCK,
                    C("lot_rule", "Lot rule", "批量规则", width=10),
-                   C("safety_stock", "Safety stock", "安全库存", Dtype.NUMBER, "pcs", width=9)),
+                   C("safety_stock", "Safety stock", "安全库存", Dtype.NUMBER, "pcs", width=9),
+                   C("target_dos", "Target days", "目标天数", Dtype.NUMBER, "days", width=8)),
     measures=(
         Measure("forecast", "Forecast", "预测"),
         Measure("orders", "Customer orders", "客户订单"),
         Measure("demand", "Demand", "需求", formula=_sum_of("forecast", "orders"), bold=True),
         Measure("receipts", "Scheduled receipts", "在途订单"),
+        Measure("target_stock", "Target stock", "目标库存"),
         Measure("suggested", "Suggested production", "建议生产"),
         Measure("production", "Planned production", "计划生产", editable=True, bold=True),
         Measure("projected", "Projected on hand", "预计库存",
                 formula=_projected(("receipts", "production"), "demand", "projected"),
                 bold=True),
-        Measure("atp", "Available to promise", "可承诺量"),
+        Measure("balance", "Orders balance (cum.)", "订单累计余量",
+                formula=_projected(("receipts", "production"), "orders", "balance")),
+        Measure("atp", "Available to promise", "可承诺量",
+                formula=_atp("balance", ("receipts", "production"))),
         Measure("dos", "Days of supply", "库存天数", unit="days", fmt="0.0",
                 formula=_days_of_supply("projected", "demand")),
     ),
@@ -203,27 +224,35 @@ PURCHASE_PLAN = SheetSpec(
 CAPACITY = SheetSpec(
     key="capacity", en="Capacity", zh="粗能力", role=Role.OUTPUT, layout=Layout.GRID,
     order=25, tab_color=OUTPUT_TAB,
-    description_en="Rough-cut capacity: load from the MPS against available hours from the "
-    "factory calendar.", description_zh="粗能力计划：主计划负荷与工厂日历可用工时对比。",
+    description_en="Rough-cut capacity: load from the MPS and made components against "
+    "available hours from the factory calendar; options per overload on CapacityOptions, "
+    "the leveled plan on LeveledPlan.",
+    description_zh="粗能力计划：主计划及自制件负荷与工厂日历可用工时对比；超负荷方案见产能方案，均衡计划见均衡计划。",
     block_columns=(
         C("resource", "Resource", "资源", width=13),
         C("description", "Description", "描述", width=22),
     ),
     measures=(
         Measure("available", "Available hours", "可用工时", unit="h", fmt="#,##0.0"),
+        Measure("overtime_max", "Overtime possible", "最大加班工时", unit="h", fmt="#,##0.0"),
         Measure("load", "Load hours", "负荷工时", unit="h", fmt="#,##0.0", bold=True),
         Measure("utilisation", "Utilisation", "负荷率", unit="%", fmt="0.0%",
                 formula=_ratio("load", "available")),
         Measure("overload", "Overload hours", "超负荷工时", unit="h", fmt="#,##0.0",
                 formula=_excess("load", "available")),
+        Measure("leveled_load", "Load after leveling", "均衡后负荷", unit="h",
+                fmt="#,##0.0"),
+        Measure("leveled_utilisation", "Utilisation after leveling", "均衡后负荷率",
+                unit="%", fmt="0.0%", formula=_ratio("leveled_load", "available")),
     ),
 )
 
 PROJECTION = SheetSpec(
     key="projection", en="Projection", zh="库存预测", role=Role.OUTPUT, layout=Layout.GRID,
     order=26, tab_color=OUTPUT_TAB,
-    description_en="Projected inventory per finished good in pieces and money, against "
-    "safety stock and maximum.", description_zh="成品预计库存(数量和金额)，对比安全库存和最高库存。",
+    description_en="Projected inventory per product family (totals first) and finished good "
+    "in pieces and money, against safety stock and maximum.",
+    description_zh="按产品族(合计在前)和成品的预计库存(数量和金额)，对比安全库存和最高库存。",
     block_columns=(*ITEM_BLOCK,
                    C("unit_cost", "Unit cost", "单位成本", Dtype.NUMBER, "money/pc", width=9)),
     measures=(

@@ -6,17 +6,24 @@ from sop_xl.sheets.common import exceptions_sheet, log_sheet
 from sop_xl.sheets.demand import demand_sheet
 from sop_xl.sheets.forecast import stat_forecast_sheet
 from sop_xl.sheets.supply import (
+    capacity_options_sheet,
     capacity_sheet,
+    financial_sheet,
+    leveled_sheet,
     mps_sheet,
     mrp_sheet,
+    planned_orders,
+    planned_orders_sheet,
     projection_sheet,
     purchase_plan,
     purchase_sheet,
+    slow_excess_sheets,
 )
 from sop_xl.workbook.render import table_content
 
 __all__ = [
-    "capacity_sheet", "demand_sheet", "exceptions_sheet", "log_sheet", "mps_sheet",
-    "mrp_sheet", "projection_sheet", "purchase_plan", "purchase_sheet", "stat_forecast_sheet",
-    "table_content",
+    "capacity_options_sheet", "capacity_sheet", "demand_sheet", "exceptions_sheet",
+    "financial_sheet", "leveled_sheet", "log_sheet", "mps_sheet", "mrp_sheet",
+    "planned_orders", "planned_orders_sheet", "projection_sheet", "purchase_plan",
+    "purchase_sheet", "slow_excess_sheets", "stat_forecast_sheet", "table_content",
 ]

@@ -39,13 +39,15 @@ class GridBlock:
     values: dict[str, np.ndarray]
     opening: dict[str, float] = field(default_factory=dict)
     states: dict[str, Sequence[str | None]] = field(default_factory=dict)
+    #: formulas of this block that differ from the spec's (e.g. a family total's SUMIFS)
+    formulas: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
 class GridCondition:
     """A conditional format on one measure's cells; ``formula`` uses {cell} for the cell,
-    {attr:key} for an attribute of the same row and {below:n} for the cell n rows below,
-    e.g. "{cell}<{attr:safety_stock}"."""
+    {attr:key} for an attribute of the same row, {below:n} / {above:n} for the cell n rows
+    below / above, e.g. "{cell}<{attr:safety_stock}"."""
 
     measure: str
     formula: str
@@ -120,6 +122,23 @@ class GridRefs:
     def attr(self, key: str) -> str:
         return f"${col_letter(self._l.attr_col[key])}" + "{0}"
 
+    def column_span(self, top: int, bottom: int) -> str:
+        """This period's column from sheet row ``top`` to ``bottom`` (0-based), rows fixed:
+        "H$20:H$300"."""
+        c = col_letter(self._l.period_col(self.period))
+        return f"{c}${top + 1}:{c}${bottom + 1}"
+
+    def attr_span(self, key: str, top: int, bottom: int) -> str:
+        """An attribute column (or "measure", the measure-label column) from ``top`` to
+        ``bottom``, absolute: "$C$20:$C$300"."""
+        j = self._l.measure_col if key == "measure" else self._l.attr_col[key]
+        c = col_letter(j)
+        return f"${c}${top + 1}:${c}${bottom + 1}"
+
+    def label(self, key: str) -> str:
+        """The measure-label cell of ``key`` in this block, column fixed: "$F12"."""
+        return f"${col_letter(self._l.measure_col)}" + self._row(key)
+
 
 class _Layout:
     def __init__(self, grid: Grid) -> None:
@@ -187,6 +206,10 @@ def grid_content(grid: Grid, lang: str, currency: str = "CNY") -> SheetContent:
                 row.append(None if v is None or v != v else float(v))
             vals = _values(block.values.get(m.key), n_p)
             tmpl = templates.get(m.key)
+            own = block.formulas.get(m.key)
+            if own is not None:  # this block's own formula, e.g. a family total's SUMIFS
+                tmpl = [None if p < grid.first_future else own(GridRefs(lay, p))
+                        for p in range(n_p)]
             if tmpl is not None:
                 vals = [vals[p] if t is None else
                         Formula(t.format(*numbers), "" if vals[p] is None else vals[p])
@@ -304,6 +327,8 @@ def _conditions(sheet: SheetContent, grid: Grid, lay: _Layout, labels: list[str]
             text = text.replace("{attr:" + key + "}", f"${col_letter(j)}{FIRST_ROW + 1}")
         for k in range(1, len(lay.measures)):
             text = text.replace("{below:" + str(k) + "}", cell_ref(FIRST_ROW + k, first))
+            if k <= FIRST_ROW:  # relative to the box's first row, so at most 3 rows up
+                text = text.replace("{above:" + str(k) + "}", cell_ref(FIRST_ROW - k, first))
         formula = f'AND(${mcol}{FIRST_ROW + 1}="{label}",{text})'
         box = Box(FIRST_ROW, first, last, lay.period_col(n_p - 1))
         sheet.cond_formats.append(CondFormat(box, formula, cond.style))

@@ -135,7 +135,7 @@ def test_frozen_period_keeps_the_previous_versions_production(small_master):
     assert m["suggested"][a, 0] > 90            # demand now needs more
     assert m.states[a, 0] == "cell_less"
     ch = m.frozen_changes
-    assert ch[(ch["item"] == "A")]["frozen"].tolist() == [90.0]
+    assert ch[(ch["item"] == "A") & (ch["bucket"] == 0)]["previous"].tolist() == [90.0]
     assert (run.exceptions["category"] == "Change in frozen period").any()
 
 
