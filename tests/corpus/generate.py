@@ -464,6 +464,25 @@ def locked_by_other_run(b: Builder) -> Path:
     return path
 
 
+def approved_version_edited(b: Builder) -> Path:
+    """A run saves plan version 001, it is approved (locked), then a planner types 999
+    over a quantity on its tab."""
+    from sop_xl import plan_versions
+    from sop_xl.cycle import CYCLE, run_steps
+    from sop_xl.workbook.master import MasterWorkbook
+
+    work = b.out / f".{b.case}-work"
+    work.mkdir(exist_ok=True)
+    path = Path(shutil.copy(b.base, work / b.path.name))
+    run_steps(MasterWorkbook.open(path), CYCLE)
+    plan_versions.approve(MasterWorkbook.open(path), "001")
+    book = Book(path)
+    book.set("V001 2026-12", "F3", 999.0)
+    book.save(b.path)
+    shutil.rmtree(work)
+    return b.path
+
+
 def injection_in_names(b: Builder) -> Path:
     """Item codes and descriptions that look like formulas, everywhere they are used."""
     def change(f, s) -> None:
@@ -555,6 +574,7 @@ FILE_CASES: dict[str, Callable[[Builder], Path]] = {
     "saved_by_libreoffice": saved_by_libreoffice,
     "open_in_excel": open_in_excel,
     "locked_by_other_run": locked_by_other_run,
+    "approved_version_edited": approved_version_edited,
     "injection_in_names": injection_in_names,
     "injection_in_comments": injection_in_comments,
 }

@@ -140,6 +140,9 @@ def test_case(lang: str, case: str, corpus, tmp_path: Path, monkeypatch) -> None
     for cmd, err in (("validate", err_v), ("run", err_r)):
         if f"{cmd}_error" in spec:
             assert _expected_file_message(spec[f"{cmd}_error"][z], path).fullmatch(err.strip())
+    for cmd, err in (("validate", err_v), ("run", err_r)):
+        if f"{cmd}_message" in spec:  # a message that names no file (a version's)
+            assert err.strip() == spec[f"{cmd}_message"][z]
     if "notice" in spec:
         assert err_v.strip() == spec["notice"][z]
 
