@@ -1,9 +1,12 @@
 """The file backend: a workbook on disk, no Excel needed.
 
 Reading uses python-calamine for values (5× openpyxl's read-only mode, FACTS.md) and a
-scan of the sheet XML for what cached values hide (formulas, error cells). Writing splices
-the run's sheets into the package (sop_xl.workbook.package) and replaces the file
-atomically, so the planner's own parts survive byte for byte.
+scan of the sheet XML for what cached values hide (formulas, error cells), done only when
+a reader asks about a blank or bad cell. Writing splices the run's sheets into the package
+(sop_xl.workbook.package) and replaces the file atomically, so the planner's own parts
+survive byte for byte; the write holds the workbook's lock (sop_xl.workbook.lock) and keeps
+the replaced file as a backup (sop_xl.workbook.backups). ``check_workbook_file`` tells a
+planner what a file that is not a readable workbook is instead.
 """
 
 from __future__ import annotations
@@ -244,6 +247,10 @@ class FileBackend(Backend):
                 pkg.put_sheets(contents, remove=remove, order=order)
                 self.last_backup = None
                 _save(pkg, self.path, keep, self, self.lang)
+            except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+                # a damaged part the run copies over (styles, a planner's chart ...)
+                raise WorkbookError("file_corrupt", str(self.path), self.lang,
+                                    detail=_short(exc)) from None
             finally:
                 # after a failed write too: the next read must see the file, not the edits
                 pkg.close()
