@@ -359,7 +359,7 @@ class PlanRun:
               .to_numpy(float), self.mps.items, periods, ex, "mps")
         below(self.mrp["projected"], it["safety_stock"].reindex(self.mrp.items).fillna(0)
               .to_numpy(float), self.mrp.items, periods, ex, "mrp")
-        supply_exceptions.mrp_actions(self.mrp, ex)
+        supply_exceptions.mrp_actions(self.mrp, ex, self.inputs.settings.reschedule_tolerance)
         supply_exceptions.overloads(self.capacity, ex)
         return ex.frame()
 

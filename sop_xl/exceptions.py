@@ -175,9 +175,10 @@ def mps_changes(mps: MPSResult, out: ExceptionList) -> None:
                     "msg_fence_change", "mps", production=r.production, previous=prev)
 
 
-def mrp_actions(mrp: MRPResult, out: ExceptionList) -> None:
+def mrp_actions(mrp: MRPResult, out: ExceptionList, tolerance: int = 0) -> None:
     """Past-due releases, shortages within lead time and rescheduling messages, each with
-    item, period, quantity and the reason."""
+    item, period, quantity and the reason. An order that could move out by ``tolerance``
+    periods or fewer is not worth a de-expedite message (SAP's rescheduling tolerance)."""
     labels = mrp.periods
     h = len(labels)
 
@@ -202,6 +203,8 @@ def mrp_actions(mrp: MRPResult, out: ExceptionList) -> None:
                     "msg_reschedule_in", "mrp", order=a.order, qty=a.qty, due=due,
                     need=period(int(a.need_bucket)),
                     why=message(f"why_{a.reason}", out.lang))
+        elif a.kind == "de_expedite" and a.need_bucket - max(a.due_bucket, 0) <= tolerance:
+            continue
         elif a.kind == "de_expedite":
             out.add("info", "de_expedite", a.item, period(int(a.bucket)), a.qty,
                     "msg_de_expedite", "mrp", order=a.order, qty=a.qty, due=due,

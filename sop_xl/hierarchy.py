@@ -14,7 +14,7 @@ Pure functions over numpy/pandas, usable from worksheet functions.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -79,23 +79,39 @@ def normalise_factors(weights: np.ndarray | list[float]) -> np.ndarray:
     return w / s if s > 0 else np.full(w.size, 1.0 / w.size)
 
 
-def largest_remainder(total: int, shares: np.ndarray) -> np.ndarray:
-    """Whole pieces summing to ``total`` (may be negative): floors of the exact quotas,
-    then one more piece each to the largest remainders (ties: the earlier item)."""
-    sign = -1 if total < 0 else 1
-    n = abs(int(total))
-    quota = n * np.asarray(shares, dtype=float)
-    base = np.floor(quota + 1e-9)
-    left = round(n - base.sum())
+def largest_remainder(total: float, weights: Sequence[float] | np.ndarray,
+                      decimals: int = 0) -> np.ndarray:
+    """Split ``total`` in proportion to ``weights`` into multiples of 10^-``decimals`` that
+    add back exactly (largest-remainder / Hamilton method, SAP's disaggregation by
+    proportional factors with rounding): each part gets the whole units of its quota, the
+    units left over go to the largest fractional remainders (ties: the larger weight, then
+    the earlier part). A family total of 100 split 1 : 1 : 1 gives 34, 33, 33.
+
+    ``total`` must be a whole number of units; weights ≥ 0 with a positive sum. A negative
+    total is split like its absolute value, with the sign kept."""
+    w = np.asarray(weights, dtype=float).ravel()
+    if w.size == 0:
+        raise ValueError("there are no weights to split the total by")
+    if np.isnan(w).any() or (w < 0).any():
+        raise ValueError("weights must be numbers ≥ 0")
+    if w.sum() <= 0:
+        raise ValueError("weights add up to 0; nothing to split by")
+    if decimals < 0 or decimals > 9:
+        raise ValueError(f"decimals must be between 0 and 9; got {decimals}")
+    unit = 10.0 ** -decimals
+    units = round(abs(total) / unit)
+    if abs(units * unit - abs(total)) > 1e-9 * max(1.0, abs(total)):
+        raise ValueError(f"total {total:g} is not a whole number of {unit:g}; "
+                         f"use more decimals")
+    # quotas rounded to 1e-9 so 2.9999999999 from float division counts as 3
+    quota = np.round(units * w / w.sum(), 9)
+    base = np.floor(quota)
+    left = round(units - base.sum())
     if left > 0:
-        rema = quota - base
-        order = np.argsort(-rema, kind="stable")
+        order = np.lexsort((np.arange(w.size), -w, -(quota - base)))
         base[order[:left]] += 1
-    elif left < 0:  # float noise made floors overshoot: take back from the smallest
-        rema = quota - base
-        order = np.argsort(rema, kind="stable")
-        base[order[:-left]] -= 1
-    return sign * base
+    sign = -1.0 if total < 0 else 1.0
+    return np.round(sign * base * unit, decimals)
 
 
 def disaggregate(total: float | np.ndarray | list[float], weights: np.ndarray | list[float],

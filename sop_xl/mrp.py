@@ -571,7 +571,10 @@ def _actions(d: _Data, gross: np.ndarray, receipts: pd.DataFrame,
     add(1, rows, bucket=first, qty=-worst[rows], need_bucket=first, lead=d.lead[rows],
         reason=labels[arrive])
     for kind, at, values in _reschedule(d, gross, receipts, h):
-        add(kind, at, **values)
+        # an MPS item's orders are rescheduled against its independent demand by the MPS;
+        # MRP sees only its dependent demand and would call them unneeded
+        mine = keep[at]
+        add(kind, at[mine], **{k: v[mine] for k, v in values.items()})
     out = {c: np.concatenate(v) for c, v in cols.items()}
     order = np.lexsort((out["pos"], out["kind"], out["bucket"]))
     out = {c: v[order] for c, v in out.items()}

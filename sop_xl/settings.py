@@ -39,6 +39,7 @@ class Settings:
     work_week: str = _default("work_week")
     author: str = _default("author")
     backups: int = _default("backups")
+    reschedule_tolerance: int = _default("reschedule_tolerance")
 
     @classmethod
     def from_values(cls, values: dict[str, Any]) -> Settings:

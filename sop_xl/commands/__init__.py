@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import importlib
 
-MODULES: tuple[str, ...] = ("versions", "transfer", "excel", "language")
+MODULES: tuple[str, ...] = ("versions", "transfer", "assistants", "meeting", "excel",
+                           "language")
 
 
 def register_all(subparsers) -> None:

@@ -9,6 +9,7 @@ import re
 
 from sop_xl.contract.demand_sheets import DEMAND_SHEETS
 from sop_xl.contract.inputs import INPUT_SHEETS
+from sop_xl.contract.meeting_sheets import MEETING_SHEETS
 from sop_xl.contract.model import (
     Choice,
     Column,
@@ -48,6 +49,7 @@ def register(*specs: SheetSpec) -> None:
 register(*INPUT_SHEETS, *OUTPUT_SHEETS)
 register(*DEMAND_SHEETS)
 register(*SUPPLY_SHEETS)
+register(*MEETING_SHEETS)
 
 from sop_xl.contract import version_sheets  # noqa: E402,F401  (registers its sheets)
 

@@ -100,6 +100,11 @@ SETTINGS = SheetSpec(
         C("work_week", "Work week", "工作周", choices=WORKWEEKS, default="mon-fri"),
         C("author", "Planner", "计划员", default=""),
         C("backups", "Backups kept", "保留备份数", Dtype.INT, min=0, max=100, default=3),
+        C("reschedule_tolerance", "Reschedule tolerance", "重排容差", Dtype.INT, "periods",
+          min=0, max=12, default=1,
+          help_en="An open order that could move out by no more than this many periods is "
+          "not reported as de-expedite.",
+          help_zh="可推迟不超过此期数的在途订单不报告推迟。"),
     ),
 )
 

@@ -103,12 +103,64 @@ def build_demo(planning_month: str = "2026-12", seed: int = 20261201) -> DemoCom
         "events": demand.events_frame(planning),
         "sales_forecast": demand.sales_forecast_frame(rng(5), planning, rr, contracts),
         "stock": supply.stock_frame(rng(6), planning, need, history),
-        "scheduled_receipts": supply.receipts_frame(rng(7), planning, need,
-                                                    supply.closed_days(calendar)),
     }
+    expected = demand.expected_demand_frame(planning, HORIZON)
+    frames["scheduled_receipts"] = supply.receipts_frame(
+        rng(7), planning, released_orders(frames, _settings(planning), expected),
+        supply.closed_days(calendar))
     return DemoCompany(frames=frames, settings=_settings(planning),
                        previous_forecasts=demand.previous_forecasts_frame(rng(8), planning),
-                       expected_demand=demand.expected_demand_frame(planning, HORIZON))
+                       expected_demand=expected)
+
+
+def released_orders(frames: dict[str, pd.DataFrame], settings: dict[str, Any],
+                    expected: pd.DataFrame, days_ahead: int = 3) -> pd.DataFrame:
+    """The orders sop_xl's own plan, over the expected demand, would have released by a
+    few days into the planning month: what a running plant has on order. First this
+    month's finished-good production (released as production orders), then — with those
+    in place — the component orders already due for release. Columns item, qty,
+    due_date, release_date, made."""
+    from sop_xl.cycle import PlanRun
+    from sop_xl.sheets.forecast import forecast_result
+    from sop_xl.template import input_sheets
+    from sop_xl.workbook.master import MasterWorkbook
+    from sop_xl.workbook.memory import MemoryBackend
+
+    f = expected.rename(columns={"month": "period", "qty": "forecast"})
+    f = f.assign(lower=f["forecast"], upper=f["forecast"], model="expected")
+    stat = forecast_result(f, pd.DataFrame(), pd.DataFrame(),
+                           float(settings.get("service_level", 0.95)))
+
+    def plan(receipts: pd.DataFrame) -> PlanRun:
+        backend = MemoryBackend("demo")
+        backend.write_sheets(input_sheets({**frames, "scheduled_receipts": receipts},
+                                          settings, "en"))
+        book = MasterWorkbook(backend)
+        run = PlanRun(book, book.read_inputs(), refresh_forecast=False)
+        run.__dict__["forecast"] = stat
+        return run
+
+    run = plan(pd.DataFrame(columns=["order", "order_type", "item", "qty", "due_date",
+                                     "supplier"]))
+    first = pd.Timestamp(run.inputs.buckets.starts()[0]).date()
+    mps = run.mps
+    fg = pd.DataFrame([(item, float(np.ceil(q)), first) for item, q in
+                       zip(mps.items, mps["production"][:, 0], strict=True) if q > 0],
+                      columns=["item", "qty", "due_date"]).assign(release_date=first,
+                                                                   made=True)
+    fg_orders = pd.DataFrame({"order": [f"MO{i}" for i in range(len(fg))],
+                              "order_type": "production", "item": fg["item"],
+                              "qty": fg["qty"], "due_date": fg["due_date"], "supplier": None})
+    o = plan(fg_orders).mrp.orders
+    cutoff = (pd.Timestamp(first) + pd.Timedelta(days=days_ahead)).date()
+    release = pd.to_datetime(o["release_date"]).dt.date
+    comp = pd.DataFrame({"item": o["item"], "qty": o["qty"],
+                         "due_date": pd.to_datetime(o["due_date"]).dt.date,
+                         "release_date": release,
+                         "made": o["item"].map(frames["items"].set_index("item")["item_type"])
+                         != "RM"})[(release <= cutoff).to_numpy()]
+    out = pd.concat([comp, fg], ignore_index=True)
+    return out[out["qty"] > 0].reset_index(drop=True)
 
 
 def write_demo(path: Path | str, *, lang: str = "en", force: bool = False,

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from sop_xl.demo.company import EXPORT_WH, FG_WH, RM_WH, SFG_WH, SUPPLIERS, typed_frame
-from sop_xl.demo.products import BOUGHT, FG, PARTS, PRODUCTS, Lot
+from sop_xl.demo.products import FG, PARTS, PRODUCTS, Lot
 
 # Slow-moving stock: item, on hand, months since the last movement.
 SLOW = (("SA-GTV-200R", 12, 9), ("MC-GTB-200R", 20, 10), ("CA-GTB-200R", 60, 11),
@@ -123,32 +123,48 @@ def lot_round(q: float, lot: Lot | None) -> float:
     return float(max(lot[1], math.ceil(q / lot[2]) * lot[2]))
 
 
-def receipts_frame(rng: np.random.Generator, planning: pd.Period, need: dict[str, float],
-                   closed: set[date], n_purchase: int = 30) -> pd.DataFrame:
-    """Open purchase orders for the main purchased parts and a few production orders, due
-    on days the factory is open."""
+def receipts_frame(rng: np.random.Generator, planning: pd.Period, planned: pd.DataFrame,
+                   closed: set[date]) -> pd.DataFrame:
+    """Open orders as a running plant has them at the start of the month: the orders the
+    plan itself would have released already (``planned``: item, qty, due_date,
+    release_date, made — from sop_xl's own MPS and MRP over the expected demand, so the
+    pipeline matches how the engine plans), due on days the factory is open. Planted
+    exceptions: two purchase orders and one production order past due, and the
+    production orders of PRODUCTION with their own quantities."""
     start = planning.start_time.date()
-    value = {p.code: need[p.code] * p.cost for p in BOUGHT if p.status == "active"}
     late = dict(PAST_DUE)
-    chosen = list(late) + [c for c in sorted(value, key=lambda c: (-value[c], c))
-                           if c not in late][:n_purchase - len(late)]
+    planted = {code: (qty, days) for code, qty, days in PRODUCTION}
     rows = []
-    for seq, code in enumerate(sorted(chosen), start=1):
-        part = PARTS[code]
-        qty = lot_round(need[code] * rng.uniform(0.6, 1.2), part.lot)
-        if code in late:
-            due = start - timedelta(days=late[code])
-            due -= timedelta(days=max(0, due.weekday() - 4))  # a weekend: the Friday before
+    seq = {"purchase": 0, "production": 0}
+    for o in planned.sort_values(["item", "due_date"]).itertuples(index=False):
+        kind = "production" if o.made else "purchase"
+        due = o.due_date
+        if o.item in late and kind == "purchase":
+            due = start - timedelta(days=late.pop(o.item))
+            due -= timedelta(days=max(0, due.weekday() - 4))  # weekend: the Friday before
+        elif o.item in planted and kind == "production":
+            qty, days = planted.pop(o.item)
+            o = o._replace(qty=float(qty))
+            due = start + timedelta(days=days)
         else:
-            due = _working(start + timedelta(days=int(80 * rng.random() ** 1.5)), closed)
-        released = _released(rng, start, due, part.lead_time)
-        rows.append({"order": f"PO-{released:%y%m}-{seq:03d}", "order_type": "purchase",
-                     "item": code, "qty": qty, "due_date": due,
-                     "supplier": SUPPLIERS[part.supplier]})
-    for seq, (code, qty, days) in enumerate(PRODUCTION, start=1):
+            due = _working(due, closed)
+        seq[kind] += 1
+        part = PARTS.get(o.item)
+        lead = part.lead_time if part is not None else FG[o.item].lead_time
+        released = _released(rng, start, due, lead)
+        prefix = "MO" if o.made else "PO"
+        row = {"order": f"{prefix}-{released:%y%m}-{seq[kind]:03d}", "order_type": kind,
+               "item": o.item, "qty": lot_round(o.qty, part.lot if part else None)
+               if not o.made else float(np.ceil(o.qty)), "due_date": due}
+        if not o.made:
+            row["supplier"] = SUPPLIERS[part.supplier]
+        rows.append(row)
+    for code, (qty, days) in sorted(planted.items()):  # planted orders the plan did not have
+        seq["production"] += 1
         due = start + timedelta(days=days)
         lead = FG[code].lead_time if code in FG else PARTS[code].lead_time
         released = _released(rng, start, due, lead)
-        rows.append({"order": f"MO-{released:%y%m}-{seq:03d}", "order_type": "production",
-                     "item": code, "qty": float(qty), "due_date": due})
+        rows.append({"order": f"MO-{released:%y%m}-{seq['production']:03d}",
+                     "order_type": "production", "item": code, "qty": float(qty),
+                     "due_date": due})
     return typed_frame("scheduled_receipts", rows)

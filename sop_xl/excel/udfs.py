@@ -33,9 +33,9 @@ from typing import Any
 import numpy as np
 import xlwings as xw
 
-from sop_xl import forecast_error, stock_policy
-from sop_xl.disaggregation import largest_remainder
+from sop_xl import accuracy, stock_policy
 from sop_xl.forecast import forecast_series
+from sop_xl.hierarchy import largest_remainder
 from sop_xl.lot_sizing import single as lot_size
 
 __all__ = [
@@ -218,7 +218,16 @@ def _paired(actual: Any, forecast: Any) -> tuple[list[float], list[float]]:
     f = Series.read(forecast, "forecast", blanks="nan").values
     if len(a) != len(f):
         raise ArgumentError(f"actual has {len(a)} periods but forecast {len(f)}")
+    if not any(x == x and y == y for x, y in zip(a, f, strict=True)):
+        raise ArgumentError("no period has both an actual and a forecast")
     return a, f
+
+
+def _defined(value: float, why: str) -> float:
+    """The engines answer NaN for an undefined measure; Excel gets the reason instead."""
+    if math.isnan(value):
+        raise ArgumentError(why)
+    return value
 
 
 @xw.func(category=CATEGORY)
@@ -228,7 +237,8 @@ def _paired(actual: Any, forecast: Any) -> tuple[list[float], list[float]]:
 def SOP_ACHIEVEMENT(actual: Any, forecast: Any) -> Any:
     """Forecast achievement rate (预测达成率): Σ actual ÷ Σ forecast, periods with a blank
     in either range left out."""
-    return forecast_error.achievement_rate(*_paired(actual, forecast))
+    return _defined(accuracy.achievement_rate(*_paired(actual, forecast)),
+                    "the forecast adds up to 0; achievement is undefined")
 
 
 @xw.func(category=CATEGORY)
@@ -237,7 +247,8 @@ def SOP_ACHIEVEMENT(actual: Any, forecast: Any) -> Any:
 @_cell_errors
 def SOP_WAPE(actual: Any, forecast: Any) -> Any:
     """Weighted absolute percentage error: Σ|actual − forecast| ÷ Σ|actual|."""
-    return forecast_error.wape(*_paired(actual, forecast))
+    return _defined(accuracy.wape(*_paired(actual, forecast)),
+                    "actuals add up to 0; WAPE is undefined")
 
 
 @xw.func(category=CATEGORY)
@@ -246,7 +257,8 @@ def SOP_WAPE(actual: Any, forecast: Any) -> Any:
 @_cell_errors
 def SOP_MAPE(actual: Any, forecast: Any) -> Any:
     """Mean absolute percentage error over periods with a non-zero actual."""
-    return forecast_error.mape(*_paired(actual, forecast))
+    return _defined(accuracy.mape(*_paired(actual, forecast)),
+                    "every actual is 0; MAPE is undefined")
 
 
 @xw.func(category=CATEGORY)

@@ -25,6 +25,11 @@ from sop_xl.workbook.file import FileBackend
 from sop_xl.workbook.grid import read_grid
 from sop_xl.workbook.sheet import SheetContent
 
+#: Input sheets with one sanctioned writer besides people: sheet key → that writer.
+#: ``sop-xl assistants collect`` consolidates the sales assistants' returned workbooks into
+#: SalesForecast, replacing only the submitting assistant's rows of the planning month.
+INPUT_WRITERS: dict[str, str] = {"sales_forecast": "assistants collect"}
+
 
 def check_versions(book: MasterWorkbook,
                    contents: Sequence[SheetContent] = ()) -> list[SheetContent]:
@@ -153,6 +158,21 @@ class MasterWorkbook:
         contents = [*contents, *check_versions(self, contents)]
         order = self._sheet_order(contents)
         self.backend.write_sheets(contents, remove=remove, order=order)
+
+    def write_inputs(self, contents: Sequence[SheetContent], *, reason: str) -> None:
+        """Write an input sheet for its one sanctioned writer, with log and output sheets,
+        in one atomic write.
+
+        A run never writes inputs (ARCHITECTURE.md); the exceptions are listed by name in
+        ``INPUT_WRITERS`` (sheet key → the command allowed to write it), and ``reason`` must
+        name that command. Every other input sheet is still refused."""
+        for c in contents:
+            spec = contract.SHEETS.get(c.key or "") or contract.find_sheet(c.name)
+            if spec is not None and spec.role is Role.INPUT \
+                    and INPUT_WRITERS.get(spec.key) != reason:
+                raise ValidationError([Problem("output_is_input", c.name,
+                                               params={"sheet": c.name})], self.language)
+        self.backend.write_sheets(contents, order=self._sheet_order(contents))
 
     def _sheet_order(self, contents: Sequence[SheetContent]) -> list[str]:
         """Contract sheets in contract order, plan tabs after them in the order they were

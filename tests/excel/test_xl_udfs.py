@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sop_xl.disaggregation import largest_remainder
+from sop_xl.accuracy import achievement_rate, mape, wape
 from sop_xl.excel import udfs
-from sop_xl.forecast_error import achievement_rate, mape, wape
+from sop_xl.hierarchy import largest_remainder
 from sop_xl.stock_policy import days_of_supply, demand_sigma, safety_stock, z_value
 
 # -- engine formulas ---------------------------------------------------------------------
@@ -54,7 +54,7 @@ def test_achievement_wape_mape_by_hand() -> None:
     assert wape(actual, forecast) == pytest.approx(40 / 150)
     # periods with a ≠ 0: 20/100 and 10/50 → mean 0.2
     assert mape(actual, forecast) == pytest.approx(0.2)
-    with pytest.raises(ValueError, match="3 periods but forecast 2"):
+    with pytest.raises(ValueError, match="3 values but forecast has 2"):
         wape([1, 2, 3], [1, 2])
 
 

@@ -1,0 +1,131 @@
+"""A month of the demo company: the sales-assistant round (four assistants in two
+departments, a year of submissions on file) and the meeting pack, the statistical forecast
+fixed at the demo's run-rate."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from meeting_support import fill, forecast_rows
+
+from sop_xl import cycle
+from sop_xl.assistants import collect, needs_reason, split
+from sop_xl.demo import build_demo
+from sop_xl.demo.company import ASSISTANTS
+from sop_xl.demo.demand import DEVIATIONS, owned
+from sop_xl.forecast import ForecastResult
+from sop_xl.meeting import write_meeting
+from sop_xl.template import write_master
+from sop_xl.workbook.master import MasterWorkbook
+
+M = pd.Period("2026-12", "M")
+
+
+def demo_frames(company) -> dict[str, pd.DataFrame]:
+    """The demo's inputs with the last twelve months' submissions still in SalesForecast
+    (each month's own, lag-0 forecast), as a year of ``collect`` leaves them."""
+    frames = dict(company.frames)
+    prev = company.previous_forecasts
+    lag0 = prev[prev["made_month"] == prev["month"]].drop(columns="made_month")
+    frames["sales_forecast"] = pd.concat([lag0.assign(reason=None),
+                                          frames["sales_forecast"]], ignore_index=True)
+    return frames
+
+
+def run_rate_forecast(company) -> ForecastResult:
+    e = company.expected_demand
+    f = pd.DataFrame({"item": e["item"], "period": e["month"], "forecast": e["qty"]})
+    f["lower"], f["upper"], f["model"] = f["forecast"] * 0.8, f["forecast"] * 1.2, "run-rate"
+    return ForecastResult(f, pd.DataFrame(), pd.DataFrame())
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    company = build_demo()
+    tmp = tmp_path_factory.mktemp("demo")
+    master = write_master(tmp / "sop_master.xlsx", demo_frames(company), company.settings)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(cycle, "auto_forecast", lambda *a, **k: run_rate_forecast(company))
+        cycle.run_steps(MasterWorkbook.open(master), ["forecast"])
+    report = split(master, tmp / "out")
+    return company, master, report, tmp
+
+
+def test_each_assistant_gets_the_families_their_department_sells(demo):
+    _, _, report, _ = demo
+    assert [f.assistant for f in report.files] == sorted(ASSISTANTS)
+    assert report.unassigned.empty
+    for f in report.files:
+        expected = {p.code for p in owned(f.assistant) if p.pattern != "discontinued"}
+        assert {r["item"] for r in forecast_rows(f.path)} == expected
+        assert f.department == ASSISTANTS[f.assistant][0]
+
+
+def test_the_planted_deviations_need_a_reason(demo):
+    _, _, report, _ = demo
+    paths = {f.assistant: f.path for f in report.files}
+    for assistant, item, lag, factor, _ in DEVIATIONS:
+        row = next(r for r in forecast_rows(paths[assistant])
+                   if r["item"] == item and r["month"] == str(M + lag))
+        assert needs_reason(row["qty"], row["reference"], 0.2), (assistant, item, factor)
+        assert row["reason"]  # the demo's assistant gave one
+
+
+def test_all_four_collected(demo):
+    _, master, report, tmp = demo
+    typed: dict[tuple[str, str, str], float] = {}
+    for f in report.files:
+        rows = forecast_rows(f.path)
+        qty = {(r["item"], r["month"]): (r["on_file"] if r["on_file"] is not None
+                                         else r["reference"]) for r in rows}
+        why = {(r["item"], r["month"]): r["reason"] or "Confirmed with the customer"
+               for r in rows if needs_reason(qty[(r["item"], r["month"])], r["reference"],
+                                             0.2)}
+        fill(f.path, tmp / "in" / f.path.name, qty, why)
+        typed.update({(f.assistant, i, m): q for (i, m), q in qty.items()})
+    result = collect(tmp / "in", master)
+    assert not result.refused and result.missing == []
+    assert len(result.accepted) == 4
+    sf = MasterWorkbook.open(master).read_inputs().sales_forecast
+    now = sf[sf["month"] >= M]
+    got = {(a, i, str(m)): q for a, i, m, q in
+           zip(now["assistant"], now["item"], now["month"], now["qty"], strict=True)}
+    assert got == typed
+    older = sf[sf["month"] < M]
+    assert len(older) > 0 and older["month"].min() == M - 12
+
+
+def test_the_meeting_pack_of_the_collected_month(demo):
+    company, master, _, _ = demo
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(cycle, "auto_forecast", lambda *a, **k: run_rate_forecast(company))
+        cycle.run_steps(MasterWorkbook.open(master), cycle.CYCLE)
+    report = write_meeting(master)
+    d = report.data
+    items = company.frames["items"].set_index("item")
+    stock = company.frames["stock"]
+    value = (stock["on_hand"] * stock["item"].map(items["unit_cost"])).sum()
+    assert d.kpi("inventory_value").value == pytest.approx(value)
+    idle = [(M.start_time.year - s.year) * 12 + M.start_time.month - s.month
+            for s in stock["last_movement"]]
+    slow = stock[[i >= 6 for i in idle]]
+    assert d.kpi("slow_moving_value").value == pytest.approx(
+        (slow["on_hand"] * slow["item"].map(items["unit_cost"])).sum())
+    # the overloads are the master's Capacity sheet's cells with load above available
+    grid = MasterWorkbook.open(master).read_output_grid("capacity")
+    cap = grid.pivot_table(index=["resource", "period"], columns="measure", values="value")
+    over = cap[cap["load"] > cap["available"] + 1e-9].index.tolist()
+    ov = d.exceptions.overloads
+    assert sorted(zip(ov["resource"], ov["period"], strict=True)) == sorted(over)
+    assert d.kpi("overloads").value == len(over) > 0
+    # the planted sales-forecast deviations are on the list for decision, with reasons
+    dev = d.exceptions.deviations
+    for assistant, item, lag, _, reason in DEVIATIONS:
+        hit = dev[(dev["assistant"] == assistant) & (dev["item"] == item)
+                  & (dev["month"] == M + lag)]
+        assert hit["reason"].tolist() == [reason]
+    assert sorted(set(d.family_plan["family"])) == ["Controllers", "Pumps", "Valves"]
+    assert d.family_plan.groupby("family").size().tolist() == [18, 18, 18]
+    # everything the four assistants had on file for November is read back
+    assert d.assistants["assistant"].tolist() == sorted(ASSISTANTS)
+    assert (d.assistants["achievement"] > 0).all()
