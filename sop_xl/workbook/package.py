@@ -12,6 +12,7 @@ an XML library that renames prefixes would make Excel call the file corrupt.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import posixpath
@@ -21,7 +22,7 @@ import stat
 import tempfile
 import time
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from xml.sax.saxutils import unescape
@@ -477,6 +478,39 @@ class Package:
 
     def close(self) -> None:
         self._zip.close()
+
+
+@contextlib.contextmanager
+def atomic_path(target: Path | str, *, backups: int = 0) -> Iterator[Path]:
+    """A temporary path beside ``target`` for writers that make a whole file themselves
+    (xlsxwriter, openpyxl): the file replaces ``target`` only when the block ends without
+    an error, after ``backups`` > 0 keeps a copy of the file it replaces; on an error, or
+    if the process dies, ``target`` is untouched. ::
+
+        with atomic_path(pack_path) as tmp:
+            xlsxwriter.Workbook(str(tmp)).close()
+    """
+    from sop_xl.workbook.backups import keep_backup
+
+    target = Path(target)
+    remove_stale_temporaries(target.parent)
+    fd, name = tempfile.mkstemp(prefix=_temp_prefix(), suffix=target.suffix,
+                                dir=target.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.chmod(tmp, _mode_for(target))
+        if backups > 0 and target.exists():
+            keep_backup(target, backups)
+        os.replace(tmp, target)
+    except BaseException:
+        with _suppress():
+            os.unlink(tmp)
+        raise
+    _fsync_dir(target.parent)
 
 
 TEMP_PREFIX = ".~sopxl-"

@@ -189,3 +189,24 @@ def test_a_sheet_read_before_a_save_keeps_its_own_formulas(master: Path) -> None
     assert before.formulas == {(1, 2): "=1/0"}      # from the version the values came from
     assert before.uncached == {(1, 2)}
     assert FileBackend(master).read_sheet("Stock").formulas == {}
+
+
+def test_atomic_path_for_writers_that_make_whole_files(tmp_path: Path) -> None:
+    import xlsxwriter
+
+    from sop_xl.workbook.package import atomic_path
+
+    pack = tmp_path / "pack.xlsx"
+    pack.write_bytes(b"last month's pack")
+    with pytest.raises(RuntimeError), atomic_path(pack, backups=2) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp))
+        wb.add_worksheet("Cover").write(0, 0, "half")
+        raise RuntimeError("the pack builder failed half way")
+    assert pack.read_bytes() == b"last month's pack"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pack.xlsx"]
+    with atomic_path(pack, backups=2) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False})
+        wb.add_worksheet("Cover").write(0, 0, "=1+1 stays text")
+        wb.close()
+    assert FileBackend(pack).read_sheet("Cover").rows == [["=1+1 stays text"]]
+    assert [p.read_bytes() for p in list_backups(pack)] == [b"last month's pack"]
