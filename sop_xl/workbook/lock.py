@@ -158,6 +158,8 @@ def _age_text(seconds: float) -> str:
 # itself.
 _HELD: dict[str, list] = {}
 _HELD_GUARD = threading.Lock()
+if hasattr(os, "register_at_fork"):  # a forked child holds none of its parent's locks
+    os.register_at_fork(after_in_child=_HELD.clear)
 
 
 def _key(path: Path) -> str:
