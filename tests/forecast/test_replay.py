@@ -1,0 +1,120 @@
+"""The numpy replays reproduce statsmodels' forecasts for the same parameters."""
+
+import warnings
+
+import numpy as np
+import pytest
+from statsmodels.tsa.forecasting.theta import ThetaModel
+from statsmodels.tsa.holtwinters import ExponentialSmoothing
+from statsmodels.tsa.statespace.sarimax import SARIMAX
+
+from sop_xl.forecast.arima import ArimaFit, fit_arima
+from sop_xl.forecast.backtest import Spread, plan_backtest, step_spread
+from sop_xl.forecast.models import SeasonalNaiveFit
+from sop_xl.forecast.smoothing import ThetaFit, fit_holt_winters, fit_ses_alpha
+
+
+def seasonal_series(n=72, seed=1):
+    rng = np.random.default_rng(seed)
+    t = np.arange(n)
+    return 200 + 1.5 * t + 50 * np.sin(2 * np.pi * t / 12) + rng.normal(0, 8, n)
+
+
+@pytest.mark.parametrize("seasonal", [None, "add", "mul"])
+def test_holt_winters_replay_matches_statsmodels(seasonal):
+    y = seasonal_series()
+    model = ExponentialSmoothing(
+        y,
+        trend="add",
+        damped_trend=True,
+        seasonal=seasonal,
+        seasonal_periods=12 if seasonal else None,
+        initialization_method="heuristic",
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = model.fit(use_brute=False).forecast(18)
+    ours = fit_holt_winters(y, 12, seasonal=seasonal).paths(y, np.array([y.size]), 18)[0]
+    np.testing.assert_allclose(ours, expected, rtol=1e-9)
+
+
+def test_replay_from_an_earlier_origin_equals_fitting_the_prefix_with_fixed_parameters():
+    y = seasonal_series()
+    fit = fit_holt_winters(y[:48], 12, seasonal="mul")
+    # Forecast from origin 48 using the longer series must only look at y[:48].
+    longer = fit.paths(y, np.array([48]), 6)
+    prefix = fit.paths(y[:48], np.array([48]), 6)
+    np.testing.assert_allclose(longer, prefix)
+
+
+def test_theta_formula_matches_statsmodels():
+    y = seasonal_series(seed=3)[:40] - 0.0
+    result = ThetaModel(y, deseasonalize=False).fit(use_mle=False)
+    fit = ThetaFit("theta", float(result.params["alpha"]), float(result.params["b0"]))
+    expected = result.forecast(12)
+    np.testing.assert_allclose(fit.paths(y, np.array([y.size]), 12)[0], expected, rtol=1e-9)
+    # Our grid search lands within a grid step of statsmodels' optimiser.
+    assert fit_ses_alpha(y) == pytest.approx(float(result.params["alpha"]), abs=0.02)
+
+
+def test_arima_replay_matches_sarimax_with_same_parameters():
+    rng = np.random.default_rng(7)
+    e = rng.normal(size=200)
+    w = np.zeros(200)
+    for t in range(1, 200):
+        w[t] = 0.4 + 0.5 * w[t - 1] + e[t] + 0.3 * e[t - 1]
+    y = 500 + np.cumsum(w)
+    fit = fit_arima(y)
+    assert fit.ar == pytest.approx(0.5, abs=0.2) and fit.ma == pytest.approx(0.3, abs=0.25)
+    model = SARIMAX(y, order=(1, 1, 1), trend="c")
+    expected = model.smooth([fit.drift, fit.ar, fit.ma, 1.0]).forecast(10)
+    ours = ArimaFit("arima", fit.drift, fit.ar, fit.ma).paths(y, np.array([y.size]), 10)[0]
+    np.testing.assert_allclose(ours, expected, rtol=1e-6)
+
+
+def test_seasonal_naive_repeats_last_season():
+    y = np.arange(1.0, 25.0)  # 24 months: 1..24
+    paths = SeasonalNaiveFit(12).paths(y, np.array([24, 20]), 14)
+    np.testing.assert_array_equal(paths[0], np.r_[np.arange(13.0, 25.0), 13, 14])
+    np.testing.assert_array_equal(paths[1, :4], [9, 10, 11, 12])
+
+
+def test_backtest_plan_caps_horizon_by_history():
+    plan = plan_backtest(60, 18, 3)
+    assert plan.horizon == 15  # a quarter of 60 months
+    np.testing.assert_array_equal(plan.origins, [35, 40, 45])  # spaced 15 // 3 = 5
+    assert plan_backtest(120, 18, 3).horizon == 18
+    assert plan_backtest(7, 18, 3) is None
+
+
+def test_interval_spread_grows_with_horizon():
+    y = seasonal_series()
+    fit = fit_holt_winters(y, 12, seasonal="add")
+    sigma = step_spread(fit, y, 18, 12).sigma
+    assert sigma.shape == (18,)
+    assert np.all(np.diff(sigma) >= 0)
+    # One-step spread is near the noise (sd 8) of the generating process.
+    assert 5 < sigma[0] < 14
+
+
+def test_log_models_follow_growth_and_refuse_zero_demand():
+    from sop_xl.forecast.models import HOLT_DAMPED_LOG, THETA_LOG
+
+    y = 100 * 1.03 ** np.arange(48)  # 3 % growth a month, no noise
+    fit = THETA_LOG.fit(y, 12)
+    assert fit.name == "theta_log"
+    forecast = fit.paths(y, np.array([48]), 6)[0]
+    assert np.all(np.diff(forecast) > 0)  # still growing
+    assert forecast[0] == pytest.approx(y[-1] * 1.03, rel=0.02)
+    with pytest.raises(ValueError, match="above zero"):
+        HOLT_DAMPED_LOG.fit(np.r_[y[:20], 0.0, y[21:]], 12)
+
+
+def test_interval_multipliers_follow_heavy_tails():
+    # 100 standardised errors: 90 small, 10 at 3 sigma. The 95% quantile is 3, above the
+    # normal 1.96; the 80% quantile (0.5) is below the normal 1.28, which is kept.
+    tails = Spread(np.ones(3), np.r_[np.full(90, 0.5), np.full(10, 3.0)])
+    np.testing.assert_allclose(tails.multipliers((0.8, 0.95)), [1.2815516, 3.0], rtol=1e-6)
+    # Too few errors to judge tails: the normal quantiles.
+    few = Spread(np.ones(3), np.full(10, 5.0))
+    np.testing.assert_allclose(few.multipliers((0.95,)), [1.959964], rtol=1e-6)
