@@ -47,7 +47,7 @@ class Problem:
             if self.cell:
                 loc += f"!{self.cell}"
             elif self.row is not None:
-                loc += f" {message('row', lang)} {self.row}"
+                loc += " " + message("row_n", lang, n=self.row)
             parts.append(loc)
         if self.column:
             parts.append(f"({self.column})")

@@ -7,11 +7,12 @@ planner finds the cell; all rules run, so every problem is reported in one pass.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from itertools import pairwise
 
 import pandas as pd
 
 from sop_xl.contract import sheet as spec_of
-from sop_xl.contract.read import ROW
+from sop_xl.contract.read import ROW, show_value
 from sop_xl.errors import Problem
 from sop_xl.inputs import Inputs
 from sop_xl.workbook.cells import cell_ref
@@ -32,6 +33,7 @@ class _Ctx:
         c, label = self.columns.get(key, {}).get(
             col, (None, spec_of(key).column(col).label(self.lang)))
         cell = cell_ref(row - 1, c) if c is not None and row else None
+        params.setdefault("value", show_value(value))
         return Problem(code, self.name(key), row, label, cell, value, params)
 
 
@@ -149,8 +151,39 @@ def _history_in_past(ctx: _Ctx) -> Iterator[Problem]:
         return
     bad = h["month"] >= month
     for v, r in zip(h["month"][bad], h[ROW][bad], strict=True):
-        yield ctx.problem("future_month", "sales_history", "month", int(r), str(v),
+        yield ctx.problem("future_month", "sales_history", "month", int(r), v,
                           month=str(month))
+
+
+def _months_text(months: list[pd.Period]) -> str:
+    return str(months[0]) if len(months) == 1 else f"{months[0]} … {months[-1]}"
+
+
+def _history_complete(ctx: _Ctx) -> Iterator[Problem]:
+    """Whole months missing from the sales history. One item without sales in a month is
+    normal (intermittent demand; the forecast reads it as zero), but a month in which no
+    item has a row is an export that went wrong, and history that stops months before the
+    planning month would be forecast as zero sales. Last month (M-1) may be missing: at
+    the start of a month its sales are often not closed yet."""
+    h = ctx.inputs.sales_history
+    month = ctx.inputs.settings.planning_month
+    if h.empty:
+        return
+    past = h[h["month"].notna() & (h["month"] < month)]
+    if past.empty:
+        return
+    first_row = past.sort_values(ROW).drop_duplicates("month").set_index("month")[ROW]
+    present = sorted(first_row.index)
+    for prev, nxt in pairwise(present):
+        if nxt.ordinal - prev.ordinal > 1:
+            missing = [prev + k for k in range(1, nxt.ordinal - prev.ordinal)]
+            yield ctx.problem("period_gap", "sales_history", "month", int(first_row[nxt]),
+                              nxt, prev=str(prev), missing=_months_text(missing))
+    last = present[-1]
+    if last < month - 2:
+        missing = [last + k for k in range(1, month.ordinal - last.ordinal)]
+        yield ctx.problem("history_stale", "sales_history", "month", int(first_row[last]),
+                          last, month=str(month), missing=_months_text(missing))
 
 
 def _contracts(ctx: _Ctx) -> Iterator[Problem]:
@@ -161,7 +194,7 @@ def _contracts(ctx: _Ctx) -> Iterator[Problem]:
     for v, o, r in zip(c["delivered_qty"][bad], c["ordered_qty"][bad], c[ROW][bad],
                        strict=True):
         yield ctx.problem("delivered_gt_ordered", "contracts", "delivered_qty", int(r),
-                          f"{v:g}", ordered=f"{o:g}")
+                          float(v), ordered=f"{o:g}")
 
 
 def _ranges(ctx: _Ctx) -> Iterator[Problem]:
@@ -175,7 +208,7 @@ def _ranges(ctx: _Ctx) -> Iterator[Problem]:
         bad = [i for i, (a, b) in enumerate(zip(sub[lo], sub[hi], strict=True)) if b < a]
         for i in bad:
             yield ctx.problem("end_before_start", key, hi, int(sub[ROW].iloc[i]),
-                              str(sub[hi].iloc[i]), start=str(sub[lo].iloc[i]))
+                              sub[hi].iloc[i], start=str(sub[lo].iloc[i]))
 
 
 def _event_targets(ctx: _Ctx) -> Iterator[Problem]:
@@ -194,6 +227,6 @@ def _event_targets(ctx: _Ctx) -> Iterator[Problem]:
 
 
 RULES: tuple[Callable[[_Ctx], Iterator[Problem]], ...] = (
-    _item_refs, _families, _bom_structure, _history_in_past, _contracts, _ranges,
-    _event_targets,
+    _item_refs, _families, _bom_structure, _history_in_past, _history_complete, _contracts,
+    _ranges, _event_targets,
 )

@@ -21,7 +21,8 @@ class RawSheet:
     """A sheet's cell values as the file holds them, from A1, plus what values alone hide.
 
     ``formulas`` and ``errors`` map (row, col), 0-based, to the formula text or the error
-    (#N/A, #DIV/0! ...) of cells whose cached value ``rows`` cannot show faithfully.
+    (#N/A, #DIV/0! ...) of cells whose cached value ``rows`` cannot show faithfully;
+    ``uncached`` holds the formula cells with no calculated value at all.
     """
 
     name: str
@@ -29,6 +30,7 @@ class RawSheet:
     formulas: dict[tuple[int, int], str] = field(default_factory=dict)
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    uncached: set[tuple[int, int]] = field(default_factory=set)
 
 
 class Backend(ABC):

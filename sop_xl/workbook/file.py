@@ -1,25 +1,34 @@
 """The file backend: a workbook on disk, no Excel needed.
 
 Reading uses python-calamine for values (5× openpyxl's read-only mode, FACTS.md) and a
-scan of the sheet XML for what cached values hide (formulas, error cells). Writing splices
-the run's sheets into the package (sop_xl.workbook.package) and replaces the file
-atomically, so the planner's own parts survive byte for byte.
+scan of the sheet XML for what cached values hide (formulas, error cells), done only when
+a reader asks about a blank or bad cell. Writing splices the run's sheets into the package
+(sop_xl.workbook.package) and replaces the file atomically, so the planner's own parts
+survive byte for byte; the write holds the workbook's lock (sop_xl.workbook.lock) and keeps
+the replaced file as a backup (sop_xl.workbook.backups). ``check_workbook_file`` tells a
+planner what a file that is not a readable workbook is instead.
 """
 
 from __future__ import annotations
 
 import io
 import re
+import weakref
 import zipfile
-from collections.abc import Sequence
+import zlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from xml.sax.saxutils import unescape
 
 from python_calamine import CalamineWorkbook
 
 from sop_xl.errors import WorkbookError
 from sop_xl.workbook.backend import Backend, RawSheet, check_contents
+from sop_xl.workbook.backups import backups_wanted, keep_backup
 from sop_xl.workbook.cells import parse_ref
+from sop_xl.workbook.lock import WorkbookLock, open_elsewhere
 from sop_xl.workbook.package import Package
 from sop_xl.workbook.sheet import SheetContent
 
@@ -27,61 +36,159 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xlam")
 
 
+_SPREADSHEET_MAIN = ("spreadsheetml.sheet.main", "spreadsheetml.template.main",
+                     "ms-excel.sheet.macroEnabled.main", "ms-excel.template.macroEnabled.main",
+                     "ms-excel.addin.macroEnabled.main")
+# what a file given instead of a workbook turned out to be, in English and 中文
+KINDS: dict[str, tuple[str, str]] = {
+    "xls": ("Excel 97-2003 (.xls)", "Excel 97-2003 工作簿(.xls)"),
+    "csv": ("CSV text (.csv)", "CSV 文本(.csv)"),
+    "ods": ("OpenDocument (.ods)", "OpenDocument 表格(.ods)"),
+    "txt": ("text (.txt)", "文本(.txt)"),
+    "xlsb": ("Excel Binary Workbook (.xlsb)", "Excel 二进制工作簿(.xlsb)"),
+    "docx": ("a Word document (.docx)", "Word 文档(.docx)"),
+    "pptx": ("a PowerPoint presentation (.pptx)", "PowerPoint 演示文稿(.pptx)"),
+    "zip": ("a zip archive", "zip 压缩包"),
+    "office": ("an Office file", "Office 文件"),
+}
+_OTHER_OOXML = {"sheet.binary.macroEnabled.main": "xlsb", "wordprocessingml": "docx",
+                "presentationml": "pptx"}
+
+
+class NotWorkbookError(WorkbookError):
+    """A file that is some other kind of file; names the kind in the reader's language."""
+
+    def __init__(self, path: Path, lang: str, kind: str, suffix: str = "") -> None:
+        self.kind, self.suffix = kind, suffix
+        super().__init__("file_not_workbook", str(path), lang, kind=kind)
+
+    def render(self, lang: str = "en") -> str:
+        zh = lang.startswith("zh")
+        if self.kind in KINDS:
+            self.params["kind"] = KINDS[self.kind][1 if zh else 0]
+        else:
+            self.params["kind"] = (f"{self.suffix} 文件" if zh else f"a {self.suffix} file") \
+                if self.suffix else ("普通文件" if zh else "a plain file")
+        return super().render(lang)
+
+
 def check_workbook_file(path: Path, lang: str = "en") -> None:
     """Refuse, with a clear reason, anything that is not a readable .xlsx/.xlsm file."""
     if not path.exists():
         raise WorkbookError("file_missing", str(path), lang)
-    with path.open("rb") as fh:
-        head = fh.read(8)
+    if path.is_dir():
+        raise WorkbookError("file_is_folder", str(path), lang)
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except OSError as exc:
+        raise WorkbookError("file_unreadable", str(path), lang,
+                            detail=exc.strerror or str(exc)) from None
+    if size == 0:
+        raise WorkbookError("file_empty", str(path), lang)
     if head == _OLE_MAGIC:
         # an OLE compound file is either a legacy .xls or an encrypted OOXML workbook
-        if path.suffix.lower() in WORKBOOK_SUFFIXES:
+        if _is_encrypted_ooxml(path):
             raise WorkbookError("file_encrypted", str(path), lang)
-        raise WorkbookError("file_not_workbook", str(path), lang, kind="Excel 97-2003 (.xls)")
+        raise NotWorkbookError(path, lang, "xls")
     if not head.startswith(b"PK"):
-        kind = {".csv": "CSV text (.csv)", ".xls": "Excel 97-2003 (.xls)",
-                ".ods": "OpenDocument (.ods)"}.get(path.suffix.lower(),
-                                                  f"a {path.suffix or 'plain'} file")
-        raise WorkbookError("file_not_workbook", str(path), lang, kind=kind)
+        suffix = path.suffix.lower()
+        raise NotWorkbookError(path, lang, suffix.lstrip("."), suffix)
     try:
         with zipfile.ZipFile(path) as zf:
-            bad = zf.testzip()
-            if bad is not None:
-                raise WorkbookError("file_corrupt", str(path), lang, detail=f"damaged part {bad}")
             names = set(zf.namelist())
+            types = zf.read("[Content_Types].xml").decode("utf-8", "replace") \
+                if "[Content_Types].xml" in names else ""
     except zipfile.BadZipFile as exc:
+        # a zip's directory sits at its end: a file that starts as a zip but has no
+        # directory was cut short
+        code = "file_truncated" if "not a zip file" in str(exc) else "file_corrupt"
+        raise WorkbookError(code, str(path), lang, detail=str(exc)) from None
+    except (zlib.error, EOFError, OSError) as exc:
         raise WorkbookError("file_corrupt", str(path), lang, detail=str(exc)) from None
-    if "[Content_Types].xml" not in names:
-        kind = "OpenDocument (.ods)" if "mimetype" in names else "a zip archive"
-        raise WorkbookError("file_not_workbook", str(path), lang, kind=kind)
+    if not types:
+        raise NotWorkbookError(path, lang, "ods" if "mimetype" in names else "zip")
+    if not any(t in types for t in _SPREADSHEET_MAIN):
+        raise NotWorkbookError(path, lang, next(
+            (k for t, k in _OTHER_OOXML.items() if t in types), "office"))
+
+
+def _is_encrypted_ooxml(path: Path) -> bool:
+    """An OLE file holding an "EncryptedPackage" stream is a password-protected .xlsx; any
+    other OLE file is a legacy .xls (or .doc)."""
+    try:
+        import olefile
+    except ImportError:  # olefile comes with oletools; without it, look for the name
+        return "EncryptedPackage".encode("utf-16-le") in path.read_bytes()
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            return bool(ole.exists("EncryptedPackage"))
+    except Exception:  # a damaged OLE file: judge by the extension
+        return path.suffix.lower() in WORKBOOK_SUFFIXES
 
 
 class FileBackend(Backend):
-    """A workbook file (.xlsx, .xlsm) read and written without Excel."""
+    """A workbook file (.xlsx, .xlsm) read and written without Excel.
 
-    def __init__(self, path: Path | str, *, lang: str = "en", check: bool = True) -> None:
+    A write holds the workbook's lock (sop_xl.workbook.lock), refuses when Excel or
+    LibreOffice has the file open or when the file changed since this backend read it
+    (someone saved over it meanwhile: writing would lose their work), keeps a backup of
+    the file it replaces (``backups`` copies; None = the workbook's "Backups kept"
+    setting) and replaces the file atomically.
+    """
+
+    def __init__(self, path: Path | str, *, lang: str = "en", check: bool = True,
+                 backups: int | None = None) -> None:
         self.path = Path(path)
         self.name = self.path.name
+        self.lang = lang
+        self.backups = backups
+        #: the backup made by the last write, if any
+        self.last_backup: Path | None = None
         if check:
             check_workbook_file(self.path, lang)
         self._calamine: CalamineWorkbook | None = None
         self._package: Package | None = None
+        self._seen: tuple[int, int, int] | None = None
+        self._unscanned: list[weakref.ref[FileSheet]] = []
 
     # -- reading -------------------------------------------------------------------------
+    def _identity(self) -> tuple[int, int, int] | None:
+        try:
+            st = self.path.stat()
+        except FileNotFoundError:
+            return None
+        return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+    def _note_seen(self) -> None:
+        """Remember which version of the file this backend reads; values (calamine) and
+        parts (the package) are opened separately and must come from the same one."""
+        now = self._identity()
+        if self._seen is None:
+            self._seen = now
+        elif now != self._seen:
+            raise WorkbookError("file_changed", str(self.path), self.lang)
+
     def _pkg(self) -> Package:
         if self._package is None:
+            self._note_seen()
             try:
                 self._package = Package(self.path)
-            except (KeyError, ValueError, zipfile.BadZipFile) as exc:
-                raise WorkbookError("file_corrupt", str(self.path), detail=str(exc)) from None
+            except (KeyError, ValueError, UnicodeDecodeError, zipfile.BadZipFile, zlib.error,
+                    EOFError) as exc:
+                raise WorkbookError("file_corrupt", str(self.path), self.lang,
+                                    detail=_short(exc)) from None
         return self._package
 
     def _book(self) -> CalamineWorkbook:
         if self._calamine is None:
+            self._note_seen()
             try:
                 self._calamine = CalamineWorkbook.from_path(str(self.path))
             except Exception as exc:  # calamine raises several unrelated types
-                raise WorkbookError("file_corrupt", str(self.path), detail=str(exc)) from None
+                raise WorkbookError("file_corrupt", str(self.path), self.lang,
+                                    detail=_short(exc)) from None
         return self._calamine
 
     def sheet_names(self) -> list[str]:
@@ -95,11 +202,24 @@ class FileBackend(Backend):
             sheet = self._book().get_sheet_by_name(entry.name)
             rows = sheet.to_python(skip_empty_area=False)
             merged = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
-        except Exception as exc:
-            raise WorkbookError("file_corrupt", str(self.path),
-                                detail=f"sheet {entry.name!r}: {exc}") from None
-        formulas, errors = scan_formulas_and_errors(self._pkg().read(entry.part))
-        return RawSheet(entry.name, rows, formulas, errors, merged)
+        except WorkbookError:
+            raise
+        except Exception as exc:  # a damaged part: bad CRC, bad deflate data, bad XML
+            raise WorkbookError("file_corrupt_sheet", str(self.path), self.lang,
+                                sheet=entry.name, detail=_short(exc)) from None
+        pkg = self._pkg()
+        sheet = FileSheet(entry.name, rows, merged,
+                          lambda: self._scan(pkg, entry.part, entry.name))
+        self._unscanned.append(weakref.ref(sheet))
+        return sheet
+
+    def _scan(self, pkg: Package, part: str, name: str) -> CellScan:
+        """The formula/error scan of a sheet, from the package its values came from."""
+        try:
+            return scan_cells(pkg.read(part))
+        except Exception as exc:  # a damaged part: bad CRC, bad deflate data
+            raise WorkbookError("file_corrupt_sheet", str(self.path), self.lang,
+                                sheet=name, detail=_short(exc)) from None
 
     def sheet_xml(self, name: str) -> bytes:
         entry = self._pkg().sheet(name)
@@ -110,16 +230,42 @@ class FileBackend(Backend):
     # -- writing -------------------------------------------------------------------------
     def write_sheets(self, contents: Sequence[SheetContent], *, remove: Sequence[str] = (),
                      order: Sequence[str] | None = None) -> None:
-        check_contents(contents)
-        pkg = self._pkg()
-        try:
-            pkg.put_sheets(contents, remove=remove, order=order)
-            pkg.save(self.path)
-        finally:
-            # after a failed write too: the next read must see the file, not the edits
-            pkg.close()
-            self._package = None
-            self._calamine = None
+        check_contents(contents)  # a fault in the code, found before anything is touched
+        with WorkbookLock(self.path, command="write", lang=self.lang):
+            self.check_writable()
+            keep = self.backups if self.backups is not None else backups_wanted(self)
+            pkg = self._pkg()
+            for ref in self._unscanned:  # sheets read before: scan the version their
+                sheet = ref()            # values came from, while it still exists
+                if sheet is not None:
+                    sheet.scan()
+            self._unscanned.clear()
+            if self._calamine is not None:  # Windows cannot replace a file still open
+                self._calamine.close()
+                self._calamine = None
+            try:
+                pkg.put_sheets(contents, remove=remove, order=order)
+                self.last_backup = None
+                _save(pkg, self.path, keep, self, self.lang)
+            except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+                # a damaged part the run copies over (styles, a planner's chart ...)
+                raise WorkbookError("file_corrupt", str(self.path), self.lang,
+                                    detail=_short(exc)) from None
+            finally:
+                # after a failed write too: the next read must see the file, not the edits
+                pkg.close()
+                self._package = None
+                self._calamine = None
+                self._seen = None
+
+    def check_writable(self) -> None:
+        """Refuse to write when the workbook is open in Excel/LibreOffice, or was saved by
+        someone else since this backend read it."""
+        elsewhere = open_elsewhere(self.path)
+        if elsewhere is not None:
+            raise elsewhere.error(self.path, self.lang)
+        if self._seen is not None and self._identity() != self._seen:
+            raise WorkbookError("file_changed", str(self.path), self.lang)
 
     def close(self) -> None:
         if self._package is not None:
@@ -129,19 +275,55 @@ class FileBackend(Backend):
 
     @classmethod
     def create(cls, path: Path | str, contents: Sequence[SheetContent],
-               order: Sequence[str] | None = None,
-               created: datetime | None = None) -> FileBackend:
+               order: Sequence[str] | None = None, created: datetime | None = None, *,
+               lang: str = "en") -> FileBackend:
         """A new workbook file holding ``contents`` (the template, the demo company).
 
         ``created`` stamps the document properties; the same contents and stamp give the
-        same bytes, so generated workbooks can be committed and rebuilt."""
+        same bytes, so generated workbooks can be committed and rebuilt. A file already at
+        ``path`` (the caller chose to overwrite it) is replaced atomically and kept as a
+        backup, like any other save."""
         path = Path(path)
         pkg = Package(data=blank_workbook_bytes(created or datetime.now()))
         placeholder = pkg.sheet_names()
         pkg.put_sheets(contents, order=order)
         pkg.put_sheets([], remove=placeholder)
-        pkg.save(path)
-        return cls(path, check=False)
+        with WorkbookLock(path, command="create", lang=lang):
+            keep = 0
+            if path.exists():
+                elsewhere = open_elsewhere(path)
+                if elsewhere is not None:
+                    raise elsewhere.error(path, lang)
+                old = cls(path, check=False, lang=lang)
+                keep = backups_wanted(old)
+                old.close()
+            _save(pkg, path, keep, None, lang)
+        return cls(path, check=False, lang=lang)
+
+
+def _save(pkg: Package, path: Path, keep: int, backend: FileBackend | None,
+          lang: str) -> None:
+    """``pkg.save`` with a backup of the file it replaces and errors a planner can act on."""
+
+    def backup(target: Path) -> None:
+        made = keep_backup(target, keep) if target.exists() else None
+        if backend is not None:
+            backend.last_backup = made
+
+    try:
+        pkg.save(path, before_replace=backup)
+    except PermissionError as exc:
+        # Windows: Excel (or a virus scanner, a sync client) holds the file open
+        raise WorkbookError("file_in_use", str(path), lang,
+                            detail=exc.strerror or str(exc)) from None
+    except OSError as exc:
+        raise WorkbookError("write_failed", str(path), lang,
+                            detail=exc.strerror or str(exc)) from None
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text if len(text) <= 160 else text[:157] + "..."
 
 
 def blank_workbook_bytes(created: datetime) -> bytes:
@@ -166,23 +348,83 @@ def blank_workbook_bytes(created: datetime) -> bytes:
 _CELL_TAG = re.compile(rb'<c\b[^>]*?\br="([A-Z]+[0-9]+)"[^>]*>')
 _FORMULA = re.compile(rb"<f\b([^>]*?)(?:/>|>(.*?)</f>)", re.S)
 _ERR_VALUE = re.compile(rb"<v>([^<]*)</v>")
+_HAS_VALUE = re.compile(rb"<v>[^<]")
+_ENTITIES = {"&quot;": '"', "&apos;": "'"}
+
+
+class FileSheet(RawSheet):
+    """A sheet read from a file: values at once, the scan of its XML for formulas and
+    error cells only when first asked for. Readers ask only about blank or bad cells (an
+    error cell reads as blank), so a 900,000-row sheet of plain values is never
+    decompressed a second time (~200 MB and seconds saved)."""
+
+    def __init__(self, name: str, rows: list[list], merged: list[tuple[int, int, int, int]],
+                 scan: Callable[[], CellScan]) -> None:
+        self.name = name
+        self.rows = rows
+        self.merged = merged
+        self._scan_fn = scan
+        self._scanned: CellScan | None = None
+
+    def scan(self) -> CellScan:
+        """Scan the sheet's XML now (once)."""
+        if self._scanned is None:
+            self._scanned = self._scan_fn()
+            self._scan_fn = None  # type: ignore[assignment]  # frees the backend
+        return self._scanned
+
+    @property  # type: ignore[override]
+    def formulas(self) -> dict[tuple[int, int], str]:
+        return self.scan().formulas
+
+    @property  # type: ignore[override]
+    def errors(self) -> dict[tuple[int, int], str]:
+        return self.scan().errors
+
+    @property  # type: ignore[override]
+    def uncached(self) -> set[tuple[int, int]]:
+        return self.scan().uncached
+
+
+@dataclass
+class CellScan:
+    """What a sheet's cached values hide, by (row, col), 0-based: formula text of formula
+    cells, the error of error cells (#N/A, #DIV/0! ...), and the formula cells that hold no
+    calculated value at all (written by a program, never recalculated)."""
+
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict)
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)
+    uncached: set[tuple[int, int]] = field(default_factory=set)
 
 
 def scan_formulas_and_errors(xml: bytes) -> tuple[dict[tuple[int, int], str],
                                                   dict[tuple[int, int], str]]:
-    """Cells holding a formula, and cells whose value is an error, found in sheet XML.
+    """Cells holding a formula, and cells whose value is an error, found in sheet XML."""
+    scan = scan_cells(xml)
+    return scan.formulas, scan.errors
+
+
+def scan_cells(xml: bytes) -> CellScan:
+    """Formula, error and uncached formula cells of one sheet's XML.
 
     A byte search finds the few places to look at, so a large sheet with none costs
-    milliseconds."""
-    formulas: dict[tuple[int, int], str] = {}
-    errors: dict[tuple[int, int], str] = {}
+    milliseconds. A formula cell counts as calculated when it has a non-empty ``<v>`` or
+    is a text result (``t="str"``: an empty text result, e.g. from ``=IF(A2="","",…)``,
+    is a value)."""
+    out = CellScan()
     for m in _FORMULA.finditer(xml):
-        ref = _cell_before(xml, m.start())
-        if ref is None:
+        start = xml.rfind(b"<c ", 0, m.start())
+        cm = _CELL_TAG.match(xml, start) if start != -1 else None
+        if cm is None:
             continue
+        rc = parse_ref(cm.group(1).decode())
         body = m.group(2)
         text = body.decode("utf-8", "replace") if body else "shared formula"
-        formulas[parse_ref(ref)] = "=" + text
+        out.formulas[rc] = "=" + unescape(text, _ENTITIES)
+        end = xml.find(b"</c>", m.end())
+        rest = xml[m.end():end] if end != -1 else b""
+        if not _HAS_VALUE.search(rest) and b't="str"' not in cm.group(0):
+            out.uncached.add(rc)
     pos = xml.find(b't="e"')
     while pos != -1:
         start = xml.rfind(b"<c ", 0, pos)
@@ -191,14 +433,8 @@ def scan_formulas_and_errors(xml: bytes) -> tuple[dict[tuple[int, int], str],
         if m:
             end = xml.find(b"</c>", tag_end)
             v = _ERR_VALUE.search(xml, tag_end, end if end != -1 else None)
-            errors[parse_ref(m.group(1).decode())] = v.group(1).decode() if v else "#ERROR"
+            rc = parse_ref(m.group(1).decode())
+            out.errors[rc] = v.group(1).decode() if v else "#ERROR"
+            out.uncached.discard(rc)
         pos = xml.find(b't="e"', pos + 5)
-    return formulas, errors
-
-
-def _cell_before(xml: bytes, pos: int) -> str | None:
-    start = xml.rfind(b"<c ", 0, pos)
-    if start == -1:
-        return None
-    m = _CELL_TAG.match(xml, start)
-    return m.group(1).decode() if m else None
+    return out

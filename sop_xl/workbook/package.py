@@ -12,13 +12,17 @@ an XML library that renames prefixes would make Excel call the file corrupt.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import posixpath
 import re
+import socket
+import stat
 import tempfile
+import time
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from xml.sax.saxutils import unescape
@@ -164,12 +168,9 @@ class Package:
             if entry is not None:
                 removed_idx.append(old_index[entry.name.lower()])
                 self._drop_sheet_parts(entry, keep_drawings=False)
-                # the worksheet part itself goes too, or the file never shrinks
-                self.delete(entry.part)
-                self.delete(_rels_part(entry.part))
-                self._remove_override(entry.part)
                 self._remove_rel(entry.rid)
-                # the worksheet part itself goes too, not left behind unreferenced
+                # the worksheet part itself goes too, not left behind unreferenced (and the
+                # file never shrinks otherwise)
                 for part in (entry.part, _rels_part(entry.part)):
                     if self.has(part):
                         self.delete(part)
@@ -425,37 +426,34 @@ class Package:
         self.write("[Content_Types].xml", ct)
 
     # -- saving --------------------------------------------------------------------------
-    def save(self, target: Path | str) -> None:
+    def save(self, target: Path | str, *,
+             before_replace: Callable[[Path], None] | None = None) -> None:
         """Write the package to ``target`` atomically: a temporary file in the same folder,
-        flushed to disk, then renamed over the target. The package is closed afterwards."""
+        flushed to disk, then renamed over the target, so the target is at every moment
+        either the old file or the new one. ``before_replace(target)`` runs once the new
+        file is complete, just before the rename (e.g. to keep a backup of the old file).
+        The package is closed afterwards, also when the save fails."""
         target = Path(target)
-        fd, tmp = tempfile.mkstemp(prefix=".~sopxl-", suffix=target.suffix,
-                                   dir=target.parent)
+        folder = target.parent
+        remove_stale_temporaries(folder)
+        fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(), suffix=target.suffix, dir=folder)
         try:
-            # mkstemp makes the file private; keep the original's mode, or the umask's
-            if target.exists():
-                os.chmod(tmp, target.stat().st_mode & 0o7777)
-            else:
-                umask = os.umask(0)
-                os.umask(umask)
-                os.chmod(tmp, 0o666 & ~umask)
             with os.fdopen(fd, "wb") as fh:
                 self.write_to(fh)
                 fh.flush()
                 os.fsync(fh.fileno())
+            _check_written(tmp, self.names())
+            os.chmod(tmp, _mode_for(target))  # mkstemp makes 0600: keep the old file's mode
             self.close()  # Windows cannot replace a file this process still has open
-            # mkstemp makes the file 0600: keep the replaced file's mode, else a new file's
-            if target.exists():
-                os.chmod(tmp, target.stat().st_mode & 0o777)
-            else:
-                umask = os.umask(0)
-                os.umask(umask)
-                os.chmod(tmp, 0o666 & ~umask)
+            if before_replace is not None:
+                before_replace(target)
             os.replace(tmp, target)
         except BaseException:
+            self.close()
             with _suppress():
                 os.unlink(tmp)
             raise
+        _fsync_dir(folder)
 
     def write_to(self, fh) -> None:
         names = self.names()
@@ -480,6 +478,112 @@ class Package:
 
     def close(self) -> None:
         self._zip.close()
+
+
+@contextlib.contextmanager
+def atomic_path(target: Path | str, *, backups: int = 0) -> Iterator[Path]:
+    """A temporary path beside ``target`` for writers that make a whole file themselves
+    (xlsxwriter, openpyxl): the file replaces ``target`` only when the block ends without
+    an error, after ``backups`` > 0 keeps a copy of the file it replaces; on an error, or
+    if the process dies, ``target`` is untouched. ::
+
+        with atomic_path(pack_path) as tmp:
+            xlsxwriter.Workbook(str(tmp)).close()
+    """
+    from sop_xl.workbook.backups import keep_backup
+
+    target = Path(target)
+    remove_stale_temporaries(target.parent)
+    fd, name = tempfile.mkstemp(prefix=_temp_prefix(), suffix=target.suffix,
+                                dir=target.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.chmod(tmp, _mode_for(target))
+        if backups > 0 and target.exists():
+            keep_backup(target, backups)
+        os.replace(tmp, target)
+    except BaseException:
+        with _suppress():
+            os.unlink(tmp)
+        raise
+    _fsync_dir(target.parent)
+
+
+TEMP_PREFIX = ".~sopxl-"
+_STALE_TEMP_AGE = 24 * 3600  # seconds after which any host's leftover temporary is removed
+
+
+def _host() -> str:
+    return re.sub(r"[^A-Za-z0-9.]", "_", socket.gethostname())[:40] or "host"
+
+
+def _temp_prefix() -> str:
+    """``.~sopxl-HOST-PID-``: a crashed save's leftover names its maker."""
+    return f"{TEMP_PREFIX}{_host()}-{os.getpid()}-"
+
+
+def remove_stale_temporaries(folder: Path) -> list[Path]:
+    """Delete temporaries of saves that were killed: made on this host by a process that
+    is gone, or older than a day (any host; a network share's other users)."""
+    from sop_xl.workbook.lock import pid_alive
+
+    removed = []
+    mine = re.compile(re.escape(TEMP_PREFIX + _host()) + r"-(\d+)-")
+    try:
+        entries = [p for p in folder.iterdir() if p.name.startswith(TEMP_PREFIX)]
+    except OSError:
+        return removed
+    now = time.time()
+    for p in entries:
+        m = mine.match(p.name)
+        try:
+            old = now - p.stat().st_mtime > _STALE_TEMP_AGE
+            if (m and not pid_alive(int(m.group(1)))) or old:
+                p.unlink()
+                removed.append(p)
+        except OSError:
+            continue
+    return removed
+
+
+def _mode_for(target: Path) -> int:
+    """The permission bits the saved file should have: the old file's, or for a new file
+    what the user's umask gives an ordinary file."""
+    try:
+        return stat.S_IMODE(os.stat(target).st_mode)
+    except FileNotFoundError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
+
+
+def _check_written(path: str, names: list[str]) -> None:
+    """The file just written is a zip holding every part (catches a short write that did
+    not raise, e.g. on some network file systems)."""
+    with zipfile.ZipFile(path) as zf:
+        written = zf.namelist()
+    if sorted(written) != sorted(names):
+        raise OSError(f"the new file {path} is incomplete")
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make the rename itself durable (POSIX); Windows has no directory handles for this."""
+    if os.name != "posix":
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 class _suppress:
