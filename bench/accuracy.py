@@ -17,10 +17,13 @@ import resource
 import sys
 import time
 from collections import Counter
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from statsmodels.tsa.seasonal import seasonal_decompose
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout
 
 from sop_xl.forecast import ProcessExecutor, SerialExecutor, auto_forecast
 

@@ -22,9 +22,12 @@ import sys
 import time
 import warnings
 from multiprocessing import Pool
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout
 
 from sop_xl.forecast import ProcessExecutor, auto_forecast
 from sop_xl.forecast.blas import single_threaded_blas

@@ -152,9 +152,9 @@ MPS = SheetSpec(
     description_zh="成品主生产计划。黄色单元格可修改，预计库存、可承诺量和库存天数随之更新。"
     "计划生产：蓝色=按建议确认，红色=低于建议，绿色=高于建议。深灰色期间为锁定期，浅灰色为计划时界内。",
     block_columns=(*ITEM_BLOCK,
-                   C("lot_rule", "Lot rule", "批量规则", width=10),
+                   C("lot_rule", "Lot rule", "批量规则", width=17),
                    C("safety_stock", "Safety stock", "安全库存", Dtype.NUMBER, "pcs", width=9),
-                   C("target_dos", "Target days", "目标天数", Dtype.NUMBER, "days", width=8)),
+                   C("target_dos", "Target DOS", "目标库存天数", Dtype.NUMBER, "days", width=9)),
     measures=(
         Measure("forecast", "Forecast", "预测"),
         Measure("orders", "Customer orders", "客户订单"),

@@ -42,6 +42,8 @@ def number_style(col: Column) -> CellStyle:
             return CELL_STYLES["qty1"]
         if col.unit == "h/pc":
             return base.but(numfmt="0.000")
+        if col.unit == "days":
+            return base.but(numfmt="0.0")
         if col.unit == "pcs":
             return CELL_STYLES["qty"]
         return base.but(numfmt="#,##0.00")
