@@ -39,8 +39,15 @@ lint: $(BIN)/sop-xl
 test: $(BIN)/sop-xl libreoffice lint
 	$(BIN)/python -m pytest -q
 
+# Speed and memory targets; each prints its figures and the ratios measured in the same run.
 bench: $(BIN)/sop-xl
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/io.py
+	$(BIN)/python bench/large_inputs.py
+	$(BIN)/python bench/mrp.py
+	$(BIN)/python bench/forecast.py
+	$(BIN)/python bench/accuracy.py
+	$(BIN)/python bench/versions_history.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info
