@@ -167,7 +167,7 @@ def _check(index: pd.Index, bom: pd.DataFrame, par: np.ndarray, com: np.ndarray,
     try:
         low_level_codes(len(index), par[ok], com[ok])
     except ValueError:  # only then look for the cycles, to name their rows
-        for path, cyc_rows in _cycles(bom, rows):
+        for path, cyc_rows in bom_cycles(bom, rows):
             out.append(Problem("bom_cycle", name, cyc_rows[0],
                                spec.column("component").label(lang), None, path[-1],
                                {"path": " → ".join(path),
@@ -175,8 +175,9 @@ def _check(index: pd.Index, bom: pd.DataFrame, par: np.ndarray, com: np.ndarray,
     return out
 
 
-def _cycles(bom: pd.DataFrame, rows: np.ndarray) -> Iterator[tuple[list[str], list[int]]]:
-    """Each cycle of the BOM once: its path of items and the BOM rows that form it."""
+def bom_cycles(bom: pd.DataFrame, rows: np.ndarray) -> Iterator[tuple[list[str], list[int]]]:
+    """Each cycle of the BOM once: its path of items and the BOM rows that form it
+    (``rows``: the Excel row of each BOM line). Validation and planning both use it."""
     edges: dict[str, list[tuple[str, int]]] = {}
     for p, c, r in zip(bom["parent"].astype(str), bom["component"].astype(str), rows,
                        strict=True):

@@ -15,6 +15,7 @@ from sop_xl.contract import sheet as spec_of
 from sop_xl.contract.read import ROW, show_value
 from sop_xl.errors import Problem
 from sop_xl.inputs import Inputs
+from sop_xl.mrp import bom_cycles
 from sop_xl.workbook.cells import cell_ref
 
 
@@ -104,44 +105,13 @@ def _bom_structure(ctx: _Ctx) -> Iterator[Problem]:
 
 
 def _bom_cycles(ctx: _Ctx) -> Iterator[Problem]:
-    """Each cycle once, with its path and the BOM rows that close it."""
+    """Each cycle once, with its path and the BOM rows that close it (a line whose parent is
+    its own component is reported on its own, as bom_self)."""
     bom = ctx.inputs.bom
-    edges: dict[str, list[tuple[str, int]]] = {}
-    for parent, comp, r in zip(bom["parent"], bom["component"], bom[ROW], strict=True):
-        if parent != comp:
-            edges.setdefault(parent, []).append((comp, int(r)))
-    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
-    seen_cycles: set[frozenset[str]] = set()
-    for root in sorted(edges):
-        if state.get(root):
-            continue
-        path: list[tuple[str, int]] = [(root, 0)]
-        stack = [iter(edges.get(root, []))]
-        state[root] = 1
-        while stack:
-            nxt = next(stack[-1], None)
-            if nxt is None:
-                node, _ = path.pop()
-                state[node] = 2
-                stack.pop()
-                continue
-            comp, row = nxt
-            s = state.get(comp, 0)
-            if s == 1:
-                start = [n for n, _ in path].index(comp)
-                loop = [*path[start:], (comp, row)]
-                names = [n for n, _ in loop]
-                key = frozenset(names)
-                if key not in seen_cycles:
-                    seen_cycles.add(key)
-                    rows = sorted(r for _, r in loop[1:])
-                    yield ctx.problem("bom_cycle", "bom", "component", rows[0], comp,
-                                      path=" → ".join(names),
-                                      rows=", ".join(str(x) for x in rows))
-            elif s == 0:
-                state[comp] = 1
-                path.append((comp, row))
-                stack.append(iter(edges.get(comp, [])))
+    bom = bom[bom["parent"] != bom["component"]]
+    for names, rows in bom_cycles(bom, bom[ROW].to_numpy()):
+        yield ctx.problem("bom_cycle", "bom", "component", rows[0], names[-1],
+                          path=" → ".join(names), rows=", ".join(str(x) for x in rows))
 
 
 def _history_in_past(ctx: _Ctx) -> Iterator[Problem]:
