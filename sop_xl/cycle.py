@@ -69,7 +69,9 @@ class PlanRun:
         fg = set(self.inputs.items_of_type("FG")["item"])
         h = h[h["item"].isin(fg)]
         g = h.groupby(["item", "month"], as_index=False)["shipped_qty"].sum()
-        last = self.inputs.settings.planning_month - 1
+        # a month not closed yet (no row for any item) is left out, not read as zero sales
+        last = min(self.inputs.settings.planning_month - 1, g["month"].max()) \
+            if len(g) else self.inputs.settings.planning_month - 1
         frames = []
         for item, grp in g.groupby("item", sort=True):
             idx = pd.period_range(grp["month"].min(), last, freq="M")
@@ -87,17 +89,23 @@ class PlanRun:
         analogs = {k: v for k, v in it["analog_item"].dropna().items() if v}
         families = it["family"].dropna().to_dict()
         horizon = forecast_months(self.inputs)
+        # history ending before M−1 (last month not closed): forecast across the gap too
+        gap = 0 if history.empty else max(
+            0, (s.planning_month - 1).ordinal - history["period"].max().ordinal)
         factors = self._day_factors(history, horizon) if s.forecast_working_days else None
         if factors:
             history = working_days.to_average_month(history, factors)
-        result = auto_forecast(history, horizon, 12, analogs=analogs, families=families,
-                               levels=(0.8, s.service_level))
-        if not factors:
-            return result
-        return dataclasses.replace(
-            result, forecast=working_days.to_calendar_month(result.forecast, factors),
-            cleaned=working_days.to_calendar_month(result.cleaned, factors,
-                                                   ("quantity", "cleaned")))
+        result = auto_forecast(history, horizon + gap, 12, analogs=analogs,
+                               families=families, levels=(0.8, s.service_level))
+        f = result.forecast
+        if gap and not f.empty:
+            f = f[f["period"] >= s.planning_month].reset_index(drop=True)
+        if factors:
+            f = working_days.to_calendar_month(f, factors)
+            return dataclasses.replace(
+                result, forecast=f, cleaned=working_days.to_calendar_month(
+                    result.cleaned, factors, ("quantity", "cleaned")))
+        return dataclasses.replace(result, forecast=f)
 
     def _day_factors(self, history: pd.DataFrame, horizon: int) -> dict | None:
         """Working-day factor of every month from the first history month to the end of

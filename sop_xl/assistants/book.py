@@ -40,6 +40,7 @@ from sop_xl.assistants.figures import AssistantFigures, needs_reason
 from sop_xl.assistants.manifest import write_manifest
 from sop_xl.messages import message
 from sop_xl.periods import month_label
+from sop_xl.workbook.package import atomic_path
 
 KIND = "sop_xl.assistant_forecast"
 FORMAT = 1
@@ -148,8 +149,15 @@ def check_text(qty: float, ref: float, reason: str | None, threshold: float,
 
 def write_assistant_book(path: Path | str, fig: AssistantFigures, *, lang: str,
                          company: str, master: str, written: datetime) -> dict[str, Any]:
-    """Write the workbook; return its control document (also stored in the file)."""
-    path = Path(path)
+    """Write the workbook (whole or not at all); return its control document (also
+    stored in the file)."""
+    with atomic_path(Path(path)) as tmp:
+        return _write_book(tmp, fig, lang=lang, company=company, master=master,
+                           written=written)
+
+
+def _write_book(path: Path, fig: AssistantFigures, *, lang: str, company: str, master: str,
+                written: datetime) -> dict[str, Any]:
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False,
                                          "strings_to_urls": False})
     wb.set_properties({"title": message("ab_title", lang, assistant=fig.assistant),

@@ -69,4 +69,4 @@ def register(subparsers) -> None:
     q.add_argument("--user")
     q.add_argument("--plan-type", choices=["sales", "production"])
     q.add_argument("--csv", action="store_true", help="print CSV")
-    q.set_defaults(func=cmd_log)
+    q.set_defaults(func=cmd_log, writes=False)

@@ -100,20 +100,20 @@ def register(subparsers) -> None:
     p = subparsers.add_parser("version", help="plan versions: save, approve, activate, diff")
     sub = p.add_subparsers(dest="version_command", required=True)
 
-    def add(name: str, func, help_: str, *, ident: bool = False,
-            by: bool = False) -> argparse.ArgumentParser:
+    def add(name: str, func, help_: str, *, ident: bool = False, by: bool = False,
+            writes: bool = True) -> argparse.ArgumentParser:
         s = sub.add_parser(name, help=help_)
         s.add_argument("workbook")
         if ident:
             s.add_argument("id", help="version number, e.g. 003")
         if by:
             s.add_argument("--by", help="who (default: Settings planner, else the OS user)")
-        s.set_defaults(func=func)
+        s.set_defaults(func=func, writes=writes)  # read-only commands take no lock
         return s
 
     s = add("save", cmd_save, "save the current plan as a new draft version", by=True)
     s.add_argument("--note", help="a note kept in the register")
-    add("list", cmd_list, "the Versions register")
+    add("list", cmd_list, "the Versions register", writes=False)
     add("propose", cmd_propose, "mark a draft as proposed for approval", ident=True)
     add("approve", cmd_approve, "approve and lock a version", ident=True, by=True)
     add("activate", cmd_activate, "make a version the active version 000", ident=True,
