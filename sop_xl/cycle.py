@@ -325,10 +325,13 @@ class PlanRun:
     @cached_property
     def capacity(self) -> capacity_engine.CapacityResult:
         self.progress("rough-cut capacity")
-        # load from finished-good production and the made components' planned orders
+        # load from finished-good production and the made components' planned orders, and
+        # from the production orders already released (open receipts of made items: they
+        # still have to be built); purchased parts have no routing, so their receipts add none
         mrp = self.mrp
         items = self.mps.items.append(mrp.items)
-        production = np.vstack([self.mps["production"], mrp["planned_receipts"]])
+        production = np.vstack([self.mps["production"] + self.mps["receipts"],
+                                mrp["planned_receipts"] + mrp["receipts"]])
         return capacity_engine.plan(self.inputs.resources, self.inputs.resource_usage, items,
                                     production, self.inputs.buckets,
                                     self.inputs.factory_calendar,

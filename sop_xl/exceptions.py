@@ -86,9 +86,11 @@ register({
                    "计划期内不需要：请取消或推迟"),
     "msg_shortage_lt": ("short {qty:,.0f} pcs from {start}: stock and open orders do not "
                         "cover it, and an order released today ({lead} working days) arrives "
-                        "no earlier than {arrive}; expedite or find stock",
+                        "no earlier than {arrive}; expedite or find stock.{more}",
                         "自 {start} 起缺 {qty:,.0f} 件：库存和在途订单不足，今日下达的订单"
-                        "({lead} 个工作日)最早 {arrive} 到货；请催货或调剂库存"),
+                        "({lead} 个工作日)最早 {arrive} 到货；请催货或调剂库存。{more}"),
+    "msg_release_now_too": ("Release {qty:,.0f} pcs now: they should have gone out on "
+                            "{release}.", "请立即下达 {qty:,.0f} 件：本应于 {release} 下达。"),
     "why_demand": ("to cover demand", "满足需求"),
     "why_safety_stock": ("to keep safety stock", "维持安全库存"),
     "why_past_due": ("and is past due", "且已逾期"),
@@ -185,16 +187,30 @@ def mrp_actions(mrp: MRPResult, out: ExceptionList, tolerance: int = 0) -> None:
     def period(b: int) -> str:
         return labels[b] if 0 <= b < h else message("after_horizon", out.lang)
 
-    for a in mrp.actions.itertuples(index=False):
+    acts = mrp.actions
+    # a past-due release and the shortage it causes are one decision: one row per item
+    short_items = set(acts.loc[acts["kind"] == "shortage_lead_time", "item"])
+    late = acts[(acts["kind"] == "past_due_release")]
+    late_of = {item: g for item, g in late.groupby("item", sort=False)}
+    for a in acts.itertuples(index=False):
         due = _day(a.due_date) or period(int(a.due_bucket))
+        if a.kind == "past_due_release" and a.item in short_items:
+            continue  # said with its shortage below
         if a.kind == "past_due_release":
             out.add("critical", "past_due_release", a.item, labels[0], a.qty,
                     "msg_past_due_release", "mrp", qty=a.qty, due=_day(a.due_date),
                     lead=int(a.lead), release=_day(a.release_date))
         elif a.kind == "shortage_lead_time":
+            extra = ""
+            g = late_of.get(a.item)
+            if g is not None:
+                extra = " " + message("msg_release_now_too", out.lang,
+                                      qty=float(g["qty"].sum()),
+                                      release=_day(g["release_date"].min()))
             out.add("critical", "shortage_lt", a.item, labels[int(a.bucket)], a.qty,
                     "msg_shortage_lt", "mrp", qty=a.qty, start=labels[int(a.bucket)],
-                    lead=int(a.lead), arrive=a.reason or message("after_horizon", out.lang))
+                    lead=int(a.lead), arrive=a.reason or message("after_horizon", out.lang),
+                    more=extra)
         elif a.kind == "expedite" and a.reason == "past_due":
             out.add("critical", "expedite", a.item, labels[int(a.bucket)], a.qty,
                     "msg_expedite", "mrp", order=a.order, qty=a.qty, due=due)

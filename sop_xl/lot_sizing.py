@@ -22,6 +22,15 @@ CODES = {"L4L": L4L, "FIXED": FIXED, "MINMULT": MINMULT, "POQ": POQ}
 _EPS = 1e-6  # pieces: far above float noise, far below any real quantity
 
 
+COUNT_UNITS = frozenset({"", "pcs", "pc", "piece", "pieces", "ea", "each", "set", "sets",
+                         "unit", "units", "件", "个", "套", "台", "只", "支", "把"})
+
+
+def _counted(uom: object) -> bool:
+    """Is this unit of measure a count (whole pieces), not a weight or a length?"""
+    return not isinstance(uom, str) or uom.strip().lower() in COUNT_UNITS
+
+
 @dataclass(frozen=True)
 class LotRules:
     """Per-item lot-size parameters, aligned with an item index."""
@@ -39,10 +48,16 @@ class LotRules:
             it = it.reindex(index)
         rule = it["lot_rule"].map(CODES).fillna(L4L).to_numpy(dtype=np.int8)
         poq = it["poq_periods"].fillna(1).clip(lower=1).to_numpy(dtype=np.int64)
+        multiple = it["lot_multiple"].fillna(0).to_numpy(dtype=float)
+        # items counted in pieces are ordered in whole pieces (SAP's rounding value of 1);
+        # kilograms and metres keep their fractions
+        counted = it["uom"].map(_counted).fillna(True).to_numpy(dtype=bool) \
+            if "uom" in it else np.ones(len(it), dtype=bool)
+        multiple = np.where(counted & (multiple <= 0), 1.0, multiple)
         return cls(rule,
                    it["fixed_lot"].fillna(0).to_numpy(dtype=float),
                    it["min_lot"].fillna(0).to_numpy(dtype=float),
-                   it["lot_multiple"].fillna(0).to_numpy(dtype=float),
+                   multiple,
                    np.where(rule == POQ, poq, 1))
 
     @classmethod

@@ -26,8 +26,10 @@ def test_every_mrp_action_becomes_a_sentence_with_item_period_quantity_and_reaso
     f = ex.frame()
     by = {(c, i): (p, q, m) for c, i, p, q, m in
           zip(f["category"], f["item"], f["period"], f["qty"], f["message"], strict=True)}
-    assert set(by) == {("Past-due release", "Y"), ("Shortage within lead time", "Y"),
-                       ("Expedite", "Y"), ("De-expedite", "Y"), ("Cancel", "Z")}
+    # Y's past-due release and the shortage it leaves are one decision, in one row
+    assert set(by) == {("Shortage within lead time", "Y"), ("Expedite", "Y"),
+                       ("De-expedite", "Y"), ("Cancel", "Z")}
+    assert "now: they should have gone out on" in by[("Shortage within lead time", "Y")][2]
     period, qty, msg = by[("Cancel", "Z")]
     assert (period, qty) == ("2027-W12", 10.0)
     assert msg == "order PO3 (10 pcs) due 2027-03-22 is not needed within the plan: cancel " \
@@ -42,7 +44,8 @@ def test_the_same_exceptions_in_chinese() -> None:
     ex = exceptions.ExceptionList("zh-CN")
     exceptions.mrp_actions(_mrp(), ex)
     f = ex.frame()
-    assert {"逾期下达", "提前期内缺料", "催货", "推迟到货", "取消订单"} <= set(f["category"])
+    assert {"提前期内缺料", "催货", "推迟到货", "取消订单"} <= set(f["category"])
+    assert any("请立即下达" in m for m in f["message"])
     assert any("订单 PO3(10 件)" in m for m in f["message"])
 
 
@@ -59,3 +62,14 @@ def test_mps_fence_changes_are_reported_with_their_kind() -> None:
     assert f.loc["P1", "category"] == "Order change in frozen period"
     assert f.loc["P1", "qty"] == 20
     assert f.loc["P2", "category"] == "Change inside time fence"
+
+
+def test_a_past_due_release_without_a_shortage_keeps_its_own_row() -> None:
+    acts = _mrp().actions
+    lone = acts[(acts["kind"] == "past_due_release")].assign(item="Q")
+    ex = exceptions.ExceptionList("en")
+    mrp = _mrp()
+    mrp.actions = pd.concat([mrp.actions, lone], ignore_index=True)
+    exceptions.mrp_actions(mrp, ex)
+    f = ex.frame()
+    assert f[(f["item"] == "Q")]["category"].tolist() == ["Past-due release"] * len(lone)
