@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
-from pathlib import Path
 from itertools import pairwise
+from pathlib import Path
 
 import pandas as pd
 import pytest
