@@ -9,8 +9,8 @@ is shown in a message box in the workbook's language; so is any SopXlError (inva
 cells, a failed write naming its sheet and cell, ...). Anything else is a bug: it is left
 to xlwings, which shows the traceback.
 
-Buttons whose command lives on another branch go through ``ACTIONS`` by dotted path,
-marked ``pending``; a test resolves every path once its module has the function.
+Buttons that are not a cycle step go through ``ACTIONS`` by dotted path
+(``module:function(book, *args)``); a test resolves every path.
 """
 
 from __future__ import annotations
@@ -46,7 +46,6 @@ class Action:
     steps: tuple[str, ...] = ()
     call: str | None = None          # "package.module:function"
     args: tuple[Any, ...] = ()
-    pending: str | None = None       # the branch that provides it, while it is missing
 
     def function(self) -> Callable[..., Any]:
         """The function a ``call`` action names (ImportError/AttributeError if absent)."""

@@ -175,7 +175,8 @@ class MacCalls(ComCalls):
     name = "mac"
 
     def unlist(self, table: Any) -> None:
-        raise NotImplementedError("removing an Excel Table is not supported on macOS; "
+        # the write is refused and rolled back; the message tells the planner what to do
+        raise RuntimeError("removing an Excel Table is not supported on macOS; "
                                   "delete the Table on this sheet by hand (Table > Convert "
                                   "to Range) and run the step again")
 
