@@ -43,17 +43,23 @@ class MemoryBackend(Backend):
     def write_sheets(self, contents: Sequence[SheetContent], *, remove: Sequence[str] = (),
                      order: Sequence[str] | None = None) -> None:
         check_contents(contents)
+        # all or nothing, as the interface promises: build new dicts, swap them at the end
+        sheets, kept, merged = dict(self.sheets), dict(self.contents), dict(self.merged)
         for name in remove:
-            self.sheets.pop(name, None)
-            self.contents.pop(name, None)
-            self.merged.pop(name, None)
+            sheets.pop(name, None)
+            kept.pop(name, None)
+            merged.pop(name, None)
         for c in contents:
-            self.merged.pop(c.name, None)
-            self.sheets[c.name] = [[v.value if isinstance(v, Formula) else v for v in row]
-                                   for row in c.rows]
-            self.contents[c.name] = c
+            merged.pop(c.name, None)
+            sheets[c.name] = self.values(c)
+            kept[c.name] = c
         if order:
             rank = {n: i for i, n in enumerate(order)}
-            self.sheets = dict(sorted(self.sheets.items(),
-                                      key=lambda kv: rank.get(kv[0], len(rank))))
+            sheets = dict(sorted(sheets.items(), key=lambda kv: rank.get(kv[0], len(rank))))
+        self.sheets, self.contents, self.merged = sheets, kept, merged
         self.writes += 1
+
+    @staticmethod
+    def values(content: SheetContent) -> list[list]:
+        """A sheet's cell values, formulas reduced to the value computed for them."""
+        return [[v.value if isinstance(v, Formula) else v for v in row] for row in content.rows]

@@ -34,7 +34,7 @@ class Harness:
     name: str
     make: Callable[..., Backend]
     # make the next write fail after it has started; None if the backend has no such phase
-    break_next_write: Callable[[Backend, pytest.MonkeyPatch, str], None] | None
+    break_next_write: Callable[[Backend, pytest.MonkeyPatch, str], None]
 
 
 # -- file -------------------------------------------------------------------------------
@@ -96,7 +96,18 @@ def memory_harness() -> Harness:
             b.merged[name] = list((merged or {}).get(name, []))
         return b
 
-    return Harness("memory", make, None)
+    def break_next_write(backend: Backend, monkeypatch: pytest.MonkeyPatch,
+                         sheet: str) -> None:
+        real = MemoryBackend.values
+
+        def failing(content: SheetContent) -> list[list]:
+            if content.name == sheet:
+                raise OSError(f"simulated failure while writing {sheet}")
+            return real(content)
+
+        monkeypatch.setattr(MemoryBackend, "values", staticmethod(failing))
+
+    return Harness("memory", make, break_next_write)
 
 
 # -- live over the fake -----------------------------------------------------------------

@@ -160,8 +160,6 @@ def test_nothing_is_written_when_a_content_is_invalid(harness: Harness) -> None:
 
 def test_nothing_is_written_when_the_write_fails_part_way(
         harness: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
-    if harness.break_next_write is None:
-        pytest.skip(f"the {harness.name} backend has no write phase that can fail")
     b = harness.make({"Out": [["old"], [1]], "Other": [["o"]], "Mine": [["m"]]})
     before = (b.sheet_names(), _state(b))
     first = content("Out", [["new", "more"], [2, 3]])
