@@ -7,6 +7,10 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pandas as pd
+
+from sop_xl.forecast import ForecastResult
+
 
 def file_hash(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
@@ -26,3 +30,12 @@ def recalculate(path: Path, out_dir: Path) -> Path:
     out = out_dir / (path.stem + ".xlsx")
     assert out.exists(), f"LibreOffice did not write {out}"
     return out
+
+
+def fixed_forecast(levels: dict[str, float], first: str, n: int) -> ForecastResult:
+    """A flat statistical forecast: ``levels[item]`` pieces a month for ``n`` months."""
+    months = pd.period_range(first, periods=n, freq="M")
+    rows = [(i, m, q) for i, q in levels.items() for m in months]
+    f = pd.DataFrame(rows, columns=["item", "period", "forecast"])
+    f["lower"], f["upper"], f["model"] = f["forecast"] * 0.8, f["forecast"] * 1.2, "fixed"
+    return ForecastResult(f, pd.DataFrame(), pd.DataFrame())

@@ -11,18 +11,15 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+from support import fixed_forecast
 
 from sop_xl.cycle import PlanRun, run_steps
 from sop_xl.forecast import ForecastResult
 from sop_xl.workbook.master import MasterWorkbook
 
 
-def _stat(months=None) -> ForecastResult:
-    months = months or list(pd.period_range("2026-12", periods=6, freq="M"))
-    rows = [(i, m, q) for i, q in (("A", 100.0), ("B", 40.0)) for m in months]
-    f = pd.DataFrame(rows, columns=["item", "period", "forecast"])
-    f["lower"], f["upper"], f["model"] = f["forecast"] * 0.8, f["forecast"] * 1.2, "fixed"
-    return ForecastResult(f, pd.DataFrame(), pd.DataFrame())
+def _stat(first: str = "2026-12") -> ForecastResult:
+    return fixed_forecast({"A": 100.0, "B": 40.0}, first, 6)
 
 
 def _run(path, stat=None) -> PlanRun:
@@ -126,8 +123,7 @@ def test_frozen_period_keeps_the_previous_versions_production(small_master):
     sf = wb["SalesForecast"]
     sf["E3"].value = 150
     wb.save(small_master)
-    months = list(pd.period_range("2027-01", periods=6, freq="M"))
-    run = _run(small_master, _stat(months))
+    run = _run(small_master, _stat("2027-01"))
     m = run.mps
     a = list(m.items).index("A")
     assert m.periods[0] == "2027-01"

@@ -9,21 +9,13 @@ from typing import Any
 import openpyxl
 import pandas as pd
 from small_company import frames
+from support import fixed_forecast  # noqa: F401  (used by the meeting tests)
 
 from sop_xl import cycle
 from sop_xl.forecast import ForecastResult
 from sop_xl.template import input_sheets, write_master
 from sop_xl.workbook.file import FileBackend
 from sop_xl.workbook.master import MasterWorkbook
-
-
-def fixed_forecast(levels: dict[str, float], first: str, n: int) -> ForecastResult:
-    """A flat statistical forecast: ``levels[item]`` pieces a month for ``n`` months."""
-    months = pd.period_range(first, periods=n, freq="M")
-    rows = [(i, m, q) for i, q in levels.items() for m in months]
-    f = pd.DataFrame(rows, columns=["item", "period", "forecast"])
-    f["lower"], f["upper"], f["model"] = f["forecast"] * 0.8, f["forecast"] * 1.2, "fixed"
-    return ForecastResult(f, pd.DataFrame(), pd.DataFrame())
 
 
 def run_month(master: Path, result: ForecastResult, monkeypatch,
