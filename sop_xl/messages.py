@@ -21,6 +21,9 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "file_not_workbook": ("is not an Excel workbook (.xlsx or .xlsm); got {kind}. Save it as an "
                           "Excel Workbook and try again",
                           "不是 Excel 工作簿(.xlsx 或 .xlsm)，而是 {kind}。请另存为 Excel 工作簿后重试"),
+    "file_strict": ("is saved as \"Strict Open XML Spreadsheet\", which sop_xl does not write. "
+                    "In Excel choose File > Save As > Excel Workbook (.xlsx) and try again",
+                    "以“Strict Open XML 电子表格”格式保存，sop_xl 不写入此格式。请在 Excel 中选择 文件 > 另存为 > Excel 工作簿(.xlsx)后重试"),
     "file_corrupt": ("cannot be read as a workbook ({detail}); the file may be damaged or "
                      "truncated", "无法作为工作簿读取({detail})，文件可能已损坏或不完整"),
     "file_truncated": ("is truncated: the end of the file is missing (an interrupted copy, "

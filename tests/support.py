@@ -16,6 +16,17 @@ def file_hash(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+def sheet_parts(path: Path) -> dict[str, str]:
+    """sheet name → its worksheet part, read namespace-aware (any producer's prefixes)."""
+    from sop_xl.workbook.package import Package
+
+    pkg = Package(path)
+    try:
+        return {s.name: s.part for s in pkg.sheets}
+    finally:
+        pkg.close()
+
+
 def soffice_available() -> bool:
     return shutil.which("soffice") is not None
 

@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import unescape
 
 import pandas as pd
 
@@ -206,8 +205,7 @@ def replace_rows(raw: RawSheet, frame: pd.DataFrame, submissions: list[Returned]
                 problems.append(Problem("asst_shared_formula", raw.name, i + 1, None,
                                         f"{col_letter(c)}{i + 1}", f))
             else:
-                # the file scan keeps the XML escapes of the formula text
-                row[c] = Formula(unescape(f[1:], {"&quot;": '"', "&apos;": "'"}), row[c])
+                row[c] = Formula(f[1:], row[c])
         out.append(row)
     for a in sorted(names - placed):
         out.extend(new_rows[a])

@@ -20,7 +20,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import unescape
 
 import pandas as pd
 
@@ -171,8 +170,7 @@ _SPACE = re.compile(r"\s+")
 def _norm(formula: str) -> str:
     """A formula's text as two spreadsheets may both write it: no "=", no spaces, no "$",
     no sheet-name quotes, no "_xlfn." prefixes, upper case."""
-    f = unescape(formula, {"&quot;": '"', "&apos;": "'"})  # the file scan keeps XML escapes
-    f = f[1:] if f.startswith("=") else f
+    f = formula[1:] if formula.startswith("=") else formula
     f = f.replace("_xlfn.", "").replace("$", "").replace("'", "")
     return _SPACE.sub("", f).upper()
 

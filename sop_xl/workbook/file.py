@@ -11,6 +11,7 @@ planner what a file that is not a readable workbook is instead.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import weakref
@@ -20,16 +21,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from xml.sax.saxutils import unescape
 
+from lxml import etree
 from python_calamine import CalamineWorkbook
 
 from sop_xl.errors import WorkbookError
+from sop_xl.workbook import ooxml
 from sop_xl.workbook.backend import Backend, RawSheet, check_contents
 from sop_xl.workbook.backups import backups_wanted, keep_backup
 from sop_xl.workbook.cells import parse_ref
 from sop_xl.workbook.lock import WorkbookLock, open_elsewhere
-from sop_xl.workbook.package import Package
+from sop_xl.workbook.package import Package, StrictPackageError
 from sop_xl.workbook.sheet import SheetContent
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -175,8 +177,10 @@ class FileBackend(Backend):
             self._note_seen()
             try:
                 self._package = Package(self.path)
-            except (KeyError, ValueError, UnicodeDecodeError, zipfile.BadZipFile, zlib.error,
-                    EOFError) as exc:
+            except StrictPackageError:
+                raise WorkbookError("file_strict", str(self.path), self.lang) from None
+            except (etree.XMLSyntaxError, KeyError, ValueError, UnicodeDecodeError,
+                    zipfile.BadZipFile, zlib.error, EOFError) as exc:
                 raise WorkbookError("file_corrupt", str(self.path), self.lang,
                                     detail=_short(exc)) from None
         return self._package
@@ -339,17 +343,41 @@ def blank_workbook_bytes(created: datetime) -> bytes:
         for info in src.infolist():
             data = src.read(info.filename)
             if info.filename == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*",
-                              rb"\g<1>" + stamp.encode(), data)
+                core = ooxml.parse(data)
+                for name in ("created", "modified"):
+                    for el in core.iter(f"{{{ooxml.DCTERMS}}}{name}"):
+                        el.text = stamp
+                data = ooxml.serialize(core)
             dst.writestr(zipfile.ZipInfo(info.filename, (1980, 1, 1, 0, 0, 0)), data)
     return out.getvalue()
 
 
-_CELL_TAG = re.compile(rb'<c\b[^>]*?\br="([A-Z]+[0-9]+)"[^>]*>')
-_FORMULA = re.compile(rb"<f\b([^>]*?)(?:/>|>(.*?)</f>)", re.S)
-_ERR_VALUE = re.compile(rb"<v>([^<]*)</v>")
-_HAS_VALUE = re.compile(rb"<v>[^<]")
-_ENTITIES = {"&quot;": '"', "&apos;": "'"}
+_ROOT_PREFIX = re.compile(rb"<([A-Za-z_][\w.-]*:)?worksheet\b")
+
+
+class _CellPatterns:
+    """The byte patterns of one sheet's cells, for its main-namespace prefix (none, or the
+    ``x:`` some producers write)."""
+
+    def __init__(self, p: bytes) -> None:
+        self.cell_start = b"<" + p + b"c "
+        self.cell_end = b"</" + p + b"c>"
+        self.cell = re.compile(b"<" + p + rb"""c\b[^>]*?\br=["']([A-Z]+[0-9]+)["'][^>]*>""")
+        self.formula = re.compile(b"<" + p + rb"f\b([^>]*?)(?:/>|>(.*?)</" + p + b"f>)", re.S)
+        self.value = re.compile(b"<" + p + rb"v>([^<]*)</" + p + b"v>")
+        self.has_value = re.compile(b"<" + p + rb"v>[^<]")
+        self.error = re.compile(rb"""\bt=["']e["']""")
+        self.text_result = re.compile(rb"""\bt=["']str["']""")
+
+    @staticmethod
+    def of(xml: bytes) -> _CellPatterns:
+        m = _ROOT_PREFIX.search(xml, 0, 4096)
+        return _patterns((m.group(1) or b"") if m else b"")
+
+
+@functools.lru_cache(maxsize=8)
+def _patterns(prefix: bytes) -> _CellPatterns:
+    return _CellPatterns(prefix)
 
 
 class FileSheet(RawSheet):
@@ -410,31 +438,30 @@ def scan_cells(xml: bytes) -> CellScan:
     A byte search finds the few places to look at, so a large sheet with none costs
     milliseconds. A formula cell counts as calculated when it has a non-empty ``<v>`` or
     is a text result (``t="str"``: an empty text result, e.g. from ``=IF(A2="","",…)``,
-    is a value)."""
+    is a value). Formula text comes back unescaped (``&amp;``, ``&#35831;`` ...)."""
+    pat = _CellPatterns.of(xml)
     out = CellScan()
-    for m in _FORMULA.finditer(xml):
-        start = xml.rfind(b"<c ", 0, m.start())
-        cm = _CELL_TAG.match(xml, start) if start != -1 else None
+    for m in pat.formula.finditer(xml):
+        start = xml.rfind(pat.cell_start, 0, m.start())
+        cm = pat.cell.match(xml, start) if start != -1 else None
         if cm is None:
             continue
         rc = parse_ref(cm.group(1).decode())
         body = m.group(2)
-        text = body.decode("utf-8", "replace") if body else "shared formula"
-        out.formulas[rc] = "=" + unescape(text, _ENTITIES)
-        end = xml.find(b"</c>", m.end())
+        text = ooxml.unescape(body.decode("utf-8", "replace")) if body else "shared formula"
+        out.formulas[rc] = "=" + text
+        end = xml.find(pat.cell_end, m.end())
         rest = xml[m.end():end] if end != -1 else b""
-        if not _HAS_VALUE.search(rest) and b't="str"' not in cm.group(0):
+        if not pat.has_value.search(rest) and not pat.text_result.search(cm.group(0)):
             out.uncached.add(rc)
-    pos = xml.find(b't="e"')
-    while pos != -1:
-        start = xml.rfind(b"<c ", 0, pos)
-        tag_end = xml.find(b">", pos)
-        m = _CELL_TAG.match(xml, start) if start != -1 else None
-        if m:
-            end = xml.find(b"</c>", tag_end)
-            v = _ERR_VALUE.search(xml, tag_end, end if end != -1 else None)
+    for e in pat.error.finditer(xml):
+        start = xml.rfind(pat.cell_start, 0, e.start())
+        tag_end = xml.find(b">", e.end())
+        m = pat.cell.match(xml, start) if start != -1 else None
+        if m and m.end() > e.start():  # the t="e" belongs to this cell's tag
+            end = xml.find(pat.cell_end, tag_end)
+            v = pat.value.search(xml, tag_end, end if end != -1 else len(xml))
             rc = parse_ref(m.group(1).decode())
-            out.errors[rc] = v.group(1).decode() if v else "#ERROR"
+            out.errors[rc] = ooxml.unescape(v.group(1).decode()) if v else "#ERROR"
             out.uncached.discard(rc)
-        pos = xml.find(b't="e"', pos + 5)
     return out

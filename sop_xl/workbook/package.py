@@ -5,9 +5,10 @@ A run replaces or adds only its own sheet parts; every other part of the planner
 project, the ribbon) is copied byte for byte. Loading the workbook into openpyxl and saving
 it would rebuild charts and drop pivots and shapes (FACTS.md), and take ~18 s at 1 M cells.
 
-The XML of the workbook, its relationships, content types and styles is edited as text,
-not re-serialised: Excel files declare namespace prefixes that ``mc:Ignorable`` names, and
-an XML library that renames prefixes would make Excel call the file corrupt.
+The parts a run must change to list its sheets (the workbook, its relationships, the content
+types, styles, app.xml) are edited as XML trees with their producer's own prefixes and
+declarations kept (sop_xl.workbook.ooxml), so the result is well-formed whatever program
+wrote the file before: Excel, LibreOffice, openpyxl with or without lxml, pandas, WPS.
 """
 
 from __future__ import annotations
@@ -25,11 +26,14 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from xml.sax.saxutils import unescape
 
-from sop_xl.workbook import xlsx
+from lxml import etree
+
+from sop_xl.workbook import ooxml, xlsx
+from sop_xl.workbook.ooxml import ContentTypes, Relationships, StrictPackageError
 from sop_xl.workbook.sheet import SheetContent
 from sop_xl.workbook.styles import DXF_STYLES, CellStyle
+from sop_xl.workbook.stylesheet import merge_styles
 
 CT_SHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 CT_TABLE = "application/vnd.openxmlformats-officedocument.spreadsheetml.table+xml"
@@ -37,10 +41,11 @@ REL_SHEET = "http://schemas.openxmlformats.org/officeDocument/2006/relationships
 REL_TABLE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/table"
 REL_CALC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/calcChain"
 REL_DRAWING = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/drawing"
-NS_REL = xlsx.NS_REL
+NS_REL = ooxml.REL
+CONTENT_TYPES_PART = "[Content_Types].xml"
 
-_BUILTIN_NUMFMT = {"General": 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, "0%": 9,
-                   "0.00%": 10}
+__all__ = ["Package", "SheetEntry", "StrictPackageError", "atomic_path", "merge_styles",
+           "remove_stale_temporaries"]
 
 
 @dataclass
@@ -52,11 +57,6 @@ class SheetEntry:
     rid: str
     part: str
     state: str | None = None
-
-
-def _attrs(tag: str) -> dict[str, str]:
-    return {k: unescape(v, {"&quot;": '"'}) for k, v in
-            re.findall(r'([\w:]+)="([^"]*)"', tag)}
 
 
 def _resolve_target(base_dir: str, target: str) -> str:
@@ -83,6 +83,9 @@ class Package:
         self._order = [i.filename for i in self._zip.infolist()]
         self._parts: dict[str, bytes] = {}
         self._deleted: set[str] = set()
+        # parsed XML parts; those in _edited are serialised when read or saved
+        self._trees: dict[str, etree._Element] = {}
+        self._edited: set[str] = set()
         self._load_workbook()
 
     # -- reading -------------------------------------------------------------------------
@@ -90,6 +93,8 @@ class Package:
         return part not in self._deleted and (part in self._parts or part in self._infos)
 
     def read(self, part: str) -> bytes:
+        if part in self._edited:
+            self._parts[part] = ooxml.serialize(self._trees[part])
         if part in self._parts:
             return self._parts[part]
         if part in self._deleted or part not in self._infos:
@@ -103,31 +108,50 @@ class Package:
         return [n for n in [*self._order, *(p for p in self._parts if p not in self._infos)]
                 if n not in self._deleted]
 
+    def xml(self, part: str) -> etree._Element:
+        """The part as an XML tree, parsed once; change it only through ``edit``."""
+        root = self._trees.get(part)
+        if root is None:
+            root = ooxml.parse(self.read(part))
+            self._trees[part] = root
+        return root
+
+    def edit(self, part: str) -> etree._Element:
+        """The part as an XML tree to change in place; saved with the package. Parts only
+        read are never re-serialised, so the planner's bytes stay theirs."""
+        root = self.xml(part)
+        self._edited.add(part)
+        return root
+
+    def _rels(self, part: str, *, edit: bool = False) -> Relationships:
+        return Relationships(self.edit(part) if edit else self.xml(part))
+
+    def _content_types(self) -> ContentTypes:
+        return ContentTypes(self.edit(CONTENT_TYPES_PART))
+
     def _load_workbook(self) -> None:
-        rels = self.text("_rels/.rels")
-        m = re.search(r'<Relationship\b[^>]*officeDocument"[^>]*/?>', rels) or re.search(
-            r'<Relationship\b[^>]*Type="[^"]*/officeDocument"[^>]*>', rels)
-        if not m:
+        office = next((t for _, rtype, t, _ in self._rels("_rels/.rels").items()
+                       if rtype.endswith("/officeDocument")), None)
+        if office is None:
             raise ValueError("no workbook part in _rels/.rels")
-        self.workbook_part = _resolve_target("", _attrs(m.group(0))["Target"])
+        self.workbook_part = _resolve_target("", office)
         self.workbook_dir = posixpath.dirname(self.workbook_part)
         self.workbook_rels_part = _rels_part(self.workbook_part)
-        wb = self.text(self.workbook_part)
-        m = re.search(r'xmlns:(\w+)="' + re.escape(NS_REL) + '"', wb)
-        self.r_prefix = m.group(1) if m else "r"
-        targets = {}
-        for tag in re.findall(r"<Relationship\b[^>]*>", self.text(self.workbook_rels_part)):
-            a = _attrs(tag)
-            targets[a["Id"]] = (a.get("Type", ""), a.get("Target", ""))
+        wb = self.xml(self.workbook_part)
+        if ooxml.namespace(wb) == ooxml.MAIN_STRICT:
+            raise StrictPackageError("the workbook is saved as Strict Open XML")
+        if ooxml.namespace(wb) != ooxml.MAIN:
+            raise ValueError(f"{self.workbook_part} is not a SpreadsheetML workbook")
+        targets = {rid: (rtype, target)
+                   for rid, rtype, target, _ in self._rels(self.workbook_rels_part).items()}
         self.sheets: list[SheetEntry] = []
-        for tag in re.findall(r"<sheet\b[^>]*>", wb):
-            a = _attrs(tag)
-            rid = a.get(f"{self.r_prefix}:id") or next(
-                (v for k, v in a.items() if k.endswith(":id")), "")
+        sheets = ooxml.child(wb, "sheets")
+        for el in ooxml.children(sheets, "sheet") if sheets is not None else []:
+            rid = el.get(f"{{{NS_REL}}}id", "")
             _rtype, target = targets.get(rid, ("", ""))
             part = _resolve_target(self.workbook_dir, target) if target else ""
-            self.sheets.append(SheetEntry(unescape(a["name"], {"&quot;": '"', "&apos;": "'"}),
-                                          int(a["sheetId"]), rid, part, a.get("state")))
+            self.sheets.append(SheetEntry(el.get("name", ""), int(el.get("sheetId", "0")),
+                                          rid, part, el.get("state")))
 
     def sheet(self, name: str) -> SheetEntry | None:
         low = name.lower()
@@ -138,10 +162,14 @@ class Package:
 
     # -- editing -------------------------------------------------------------------------
     def write(self, part: str, data: bytes | str) -> None:
+        self._trees.pop(part, None)
+        self._edited.discard(part)
         self._parts[part] = data.encode("utf-8") if isinstance(data, str) else data
         self._deleted.discard(part)
 
     def delete(self, part: str) -> None:
+        self._trees.pop(part, None)
+        self._edited.discard(part)
         self._parts.pop(part, None)
         if part in self._infos:
             self._deleted.add(part)
@@ -157,24 +185,22 @@ class Package:
         used: set[CellStyle] = set()
         for c in contents:
             used.update(c.all_styles())
-        styles_xml, xf_of, dxf_of = merge_styles(self.text(styles_part), sorted(
+        styles_xml, xf_of, dxf_of = merge_styles(self.read(styles_part), sorted(
             used, key=repr), DXF_STYLES)
         self.write(styles_part, styles_xml)
 
         old_index = {s.name.lower(): i for i, s in enumerate(self.sheets)}
-        removed_idx = []
         for name in remove:
             entry = self.sheet(name)
             if entry is not None:
-                removed_idx.append(old_index[entry.name.lower()])
                 self._drop_sheet_parts(entry, keep_drawings=False)
-                self._remove_rel(entry.rid)
+                self._rels(self.workbook_rels_part, edit=True).remove(entry.rid)
                 # the worksheet part itself goes too, not left behind unreferenced (and the
                 # file never shrinks otherwise)
                 for part in (entry.part, _rels_part(entry.part)):
                     if self.has(part):
                         self.delete(part)
-                self._remove_override(entry.part)
+                self._content_types().drop(entry.part)
                 self.sheets.remove(entry)
         # drop the replaced sheets' own parts first, so their table names become free
         kept_of: dict[str, list[tuple[str, str, str, str]]] = {}
@@ -182,17 +208,17 @@ class Package:
             entry = self.sheet(content.name)
             if entry is not None:
                 kept_of[content.name] = self._drop_sheet_parts(entry, keep_drawings=True)
-        table_ids = self._table_ids()
-        table_names = self._table_names()
+        table_ids, table_names = self._tables()
         for content in contents:
             entry = self.sheet(content.name)
             kept = kept_of.get(content.name, [])
             if entry is None:
                 part = self._new_part_name("worksheets/sheet", ".xml")
-                rid = self._add_rel(REL_SHEET, posixpath.relpath(part, self.workbook_dir))
+                rid = self._rels(self.workbook_rels_part, edit=True).add(
+                    REL_SHEET, posixpath.relpath(part, self.workbook_dir))
                 entry = SheetEntry(content.name, self._next_sheet_id(), rid, part)
                 self.sheets.append(entry)
-                self._add_override(part, CT_SHEET)
+                self._content_types().set(part, CT_SHEET)
             else:
                 entry.name = content.name
             rels = [(rid, typ, target) for rid, typ, target, _ in kept]
@@ -210,7 +236,7 @@ class Package:
                 table_ids.add(tid)
                 tpart = self._new_part_name("tables/table", ".xml", base_dir="xl")
                 self.write(tpart, xlsx.table_xml(content, tid))
-                self._add_override(tpart, CT_TABLE)
+                self._content_types().set(tpart, CT_TABLE)
                 table_rid = "rId1"
                 while any(r[0] == table_rid for r in rels):
                     table_rid = f"rId{int(table_rid[3:]) + 1}"
@@ -218,28 +244,27 @@ class Package:
                              posixpath.relpath(tpart, posixpath.dirname(entry.part))))
             self.write(entry.part, xlsx.worksheet_xml(content, xf_of, dxf_of, table_rid, extra))
             if rels:
-                self.write(_rels_part(entry.part), _rels_xml(rels))
+                self.write(_rels_part(entry.part), ooxml.relationships_xml(rels))
             else:
                 self.delete(_rels_part(entry.part))
         if order:
             self._reorder(order)
         self._drop_calc_chain()
-        self._write_workbook(old_index, removed_idx, contents)
+        self._write_workbook(old_index, contents)
         self._strip_app_titles()
 
     # -- helpers -------------------------------------------------------------------------
     def _styles_part(self) -> str:
-        for tag in re.findall(r"<Relationship\b[^>]*>", self.text(self.workbook_rels_part)):
-            a = _attrs(tag)
-            if a.get("Type", "").endswith("/styles"):
-                return _resolve_target(self.workbook_dir, a["Target"])
+        for _, rtype, target, _ in self._rels(self.workbook_rels_part).items():
+            if rtype.endswith("/styles"):
+                return _resolve_target(self.workbook_dir, target)
         raise ValueError("workbook has no styles part")
 
     def _new_part_name(self, stem: str, ext: str, base_dir: str | None = None) -> str:
         base = base_dir or self.workbook_dir
-        existing = set(self.names())
+        existing = {n.lower() for n in self.names()}
         n = 1
-        while posixpath.join(base, f"{stem}{n}{ext}") in existing:
+        while posixpath.join(base, f"{stem}{n}{ext}").lower() in existing:
             n += 1
         return posixpath.join(base, f"{stem}{n}{ext}")
 
@@ -249,14 +274,7 @@ class Package:
     def _sheet_rels(self, entry: SheetEntry) -> list[tuple[str, str, str, str]]:
         """(rId, type, target, mode) of the sheet's relationships."""
         rp = _rels_part(entry.part)
-        if not self.has(rp):
-            return []
-        out = []
-        for tag in re.findall(r"<Relationship\b[^>]*>", self.text(rp)):
-            a = _attrs(tag)
-            out.append((a["Id"], a.get("Type", ""), a.get("Target", ""),
-                        a.get("TargetMode", "")))
-        return out
+        return self._rels(rp).items() if self.has(rp) else []
 
     def _drop_sheet_parts(self, entry: SheetEntry,
                           keep_drawings: bool) -> list[tuple[str, str, str, str]]:
@@ -273,67 +291,34 @@ class Package:
                 continue
             if typ.endswith(("/table", "/comments", "/vmlDrawing", "/printerSettings")):
                 self.delete(part)
-                self._remove_override(part)
+                self._content_types().drop(part)
         return kept
 
-    def _table_ids(self) -> set[int]:
-        ids = set()
+    def _tables(self) -> tuple[set[int], set[str]]:
+        """The ids and (lower-case) names of every table in the workbook."""
+        ids, names = set(), set()
         for n in self.names():
             if n.startswith("xl/tables/") and n.endswith(".xml"):
-                m = re.search(rb'<table\b[^>]*?\bid="(\d+)"', self.read(n)[:2000])
-                if m:
-                    ids.add(int(m.group(1)))
-        return ids
-
-    def _table_names(self) -> set[str]:
-        names = set()
-        for n in self.names():
-            if n.startswith("xl/tables/") and n.endswith(".xml"):
-                m = re.search(rb'<table\b[^>]*?\bname="([^"]+)"', self.read(n)[:2000])
-                if m:
-                    names.add(m.group(1).decode().lower())
-        return names
-
-    def _add_rel(self, typ: str, target: str) -> str:
-        rels = self.text(self.workbook_rels_part)
-        ids = {int(x) for x in re.findall(r'Id="rId(\d+)"', rels)}
-        rid = f"rId{max(ids, default=0) + 1}"
-        rels = rels.replace("</Relationships>",
-                            f'<Relationship Id="{rid}" Type="{typ}" Target="{target}"/>'
-                            "</Relationships>")
-        self.write(self.workbook_rels_part, rels)
-        return rid
-
-    def _remove_rel(self, rid: str) -> None:
-        rels = self.text(self.workbook_rels_part)
-        rels = re.sub(r'<Relationship\b[^>]*\bId="' + re.escape(rid) + r'"[^>]*/>', "", rels)
-        self.write(self.workbook_rels_part, rels)
-
-    def _add_override(self, part: str, ctype: str) -> None:
-        ct = self.text("[Content_Types].xml")
-        if f'PartName="/{part}"' in ct:
-            return
-        ct = ct.replace("</Types>", f'<Override PartName="/{part}" ContentType="{ctype}"/>'
-                        "</Types>")
-        self.write("[Content_Types].xml", ct)
-
-    def _remove_override(self, part: str) -> None:
-        ct = self.text("[Content_Types].xml")
-        new = re.sub(r'<Override\b[^>]*PartName="/' + re.escape(part) + r'"[^>]*/>', "", ct)
-        if new != ct:
-            self.write("[Content_Types].xml", new)
+                root = ooxml.parse(self.read(n))
+                with contextlib.suppress(ValueError):
+                    ids.add(int(root.get("id", "")))
+                if root.get("name"):
+                    names.add(root.get("name", "").lower())
+                if root.get("displayName"):
+                    names.add(root.get("displayName", "").lower())
+        return ids, names
 
     def _drop_calc_chain(self) -> None:
         # The calculation chain lists formula cells; replaced sheets invalidate it and Excel
         # rebuilds it on open (a stale one makes Excel "repair" the file).
-        rels = self.text(self.workbook_rels_part)
-        for tag in re.findall(r"<Relationship\b[^>]*>", rels):
-            a = _attrs(tag)
-            if a.get("Type") == REL_CALC:
-                part = _resolve_target(self.workbook_dir, a["Target"])
+        rels = self._rels(self.workbook_rels_part)
+        for rid, rtype, target, _ in rels.items():
+            if rtype == REL_CALC:
+                rels = self._rels(self.workbook_rels_part, edit=True)
+                part = _resolve_target(self.workbook_dir, target)
                 self.delete(part)
-                self._remove_override(part)
-                self._remove_rel(a["Id"])
+                self._content_types().drop(part)
+                rels.remove(rid)
 
     def _reorder(self, order: Sequence[str]) -> None:
         rank = {n.lower(): i for i, n in enumerate(order)}
@@ -342,90 +327,91 @@ class Package:
         others = [s for s in self.sheets if s.name.lower() not in rank]
         self.sheets = named + others
 
-    def _write_workbook(self, old_index: dict[str, int], removed: list[int],
+    def _write_workbook(self, old_index: dict[str, int],
                         written: Sequence[SheetContent]) -> None:
-        wb = self.text(self.workbook_part)
-        p = self.r_prefix
-        sheets_xml = "<sheets>" + "".join(
-            f'<sheet name="{xlsx.xml_attr(s.name)}" sheetId="{s.sheet_id}"'
-            + (f' state="{s.state}"' if s.state else "") + f' {p}:id="{s.rid}"/>'
-            for s in self.sheets) + "</sheets>"
-        wb = re.sub(r"<sheets>.*?</sheets>|<sheets/>", lambda _: sheets_xml, wb, count=1,
-                    flags=re.S)
+        wb = self.edit(self.workbook_part)
+        order = ooxml.WORKBOOK_ORDER
+        sheets = ooxml.child(wb, "sheets")
+        if sheets is None:
+            sheets = ooxml.make(wb, "sheets", order=order)
+        # the planner's <sheet> elements are kept (their attributes and declarations), in
+        # the new order; new sheets get new elements
+        by_rid = {el.get(f"{{{NS_REL}}}id"): el for el in ooxml.children(sheets, "sheet")}
+        ooxml.remove(list(sheets))
+        for s in self.sheets:
+            el = by_rid.get(s.rid)
+            if el is not None:
+                sheets.append(el)
+                el.set("name", s.name)
+            else:
+                el = ooxml.make(sheets, "sheet", {"name": s.name, "sheetId": str(s.sheet_id)},
+                                prefixes={"r": NS_REL})
+                if s.state:
+                    el.set("state", s.state)
+                el.set(f"{{{NS_REL}}}id", s.rid)
+
         # local defined names follow their sheet to its new position
         new_index = {s.name.lower(): i for i, s in enumerate(self.sheets)}
-        old_to_new = {}
-        for name, i in old_index.items():
-            if name in new_index:
-                old_to_new[i] = new_index[name]
+        old_to_new = {i: new_index[name] for name, i in old_index.items() if name in new_index}
         written_idx = {new_index[c.name.lower()] for c in written}
-        names = []
-        m = re.search(r"<definedNames>(.*?)</definedNames>", wb, flags=re.S)
-        if m:
-            for tag, body in re.findall(r"(<definedName\b[^>]*>)(.*?)</definedName>",
-                                        m.group(1), flags=re.S):
-                a = _attrs(tag)
-                if "localSheetId" in a:
-                    old = int(a["localSheetId"])
-                    if old not in old_to_new:
-                        continue
-                    new = old_to_new[old]
-                    if new in written_idx and a.get("name", "").startswith(
-                            ("_xlnm._FilterDatabase", "_xlnm.Print_Titles")):
-                        continue
-                    tag = re.sub(r'localSheetId="\d+"', f'localSheetId="{new}"', tag)
-                names.append(tag + body + "</definedName>")
+        blocks = ooxml.children(wb, "definedNames")
+        block = blocks[0] if blocks else ooxml.make(wb, "definedNames", order=order)
+        for extra in blocks[1:]:  # a second block (an earlier sop_xl's fault) is merged
+            for el in list(extra):
+                block.append(el)
+            wb.remove(extra)
+        for el in ooxml.children(block, "definedName"):
+            local_id = el.get("localSheetId")
+            if local_id is None:
+                continue
+            new = old_to_new.get(int(local_id))
+            if new is None or (new in written_idx and el.get("name", "").startswith(
+                    ("_xlnm._FilterDatabase", "_xlnm.Print_Titles"))):
+                block.remove(el)
+                continue
+            el.set("localSheetId", str(new))
         for c in written:
-            idx = new_index[c.name.lower()]
+            idx = str(new_index[c.name.lower()])
             qn = _quote(c.name)
             if c.freeze and c.freeze[0]:
-                names.append(f'<definedName name="_xlnm.Print_Titles" localSheetId="{idx}">'
-                             f"{xlsx.xml_text(qn)}!$1:${c.freeze[0]}</definedName>")
+                el = ooxml.make(block, "definedName",
+                                {"name": "_xlnm.Print_Titles", "localSheetId": idx})
+                el.text = f"{qn}!$1:${c.freeze[0]}"
             box = c.autofilter if c.table is None else None
             if box is not None:
-                names.append(f'<definedName name="_xlnm._FilterDatabase" localSheetId="{idx}" '
-                             f'hidden="1">{xlsx.xml_text(qn)}!{_abs(box.a1())}</definedName>')
-        block = "<definedNames>" + "".join(names) + "</definedNames>" if names else ""
-        if m:
-            wb = wb[:m.start()] + block + wb[m.end():]
-        elif block:
-            wb = re.sub(r"(</sheets>(?:<externalReferences>.*?</externalReferences>)?)",
-                        lambda mm: mm.group(1) + block, wb, count=1, flags=re.S)
+                el = ooxml.make(block, "definedName", {
+                    "name": "_xlnm._FilterDatabase", "localSheetId": idx, "hidden": "1"})
+                el.text = f"{qn}!{_abs(box.a1())}"
+        if not len(block):
+            wb.remove(block)  # an empty <definedNames/> breaks the schema (minOccurs 1)
+
         # Ask Excel to recalculate on open: formulas a run wrote refer to fresh values.
-        if "<calcPr" in wb:
-            if "fullCalcOnLoad" not in wb:
-                wb = re.sub(r"<calcPr\b", '<calcPr fullCalcOnLoad="1"', wb, count=1)
-        else:
-            calc = '<calcPr calcId="191029" fullCalcOnLoad="1"/>'
-            for anchor in ("</definedNames>", "</externalReferences>", "</sheets>"):
-                if anchor in wb:
-                    wb = wb.replace(anchor, anchor + calc, 1)
-                    break
+        calc = ooxml.child(wb, "calcPr")
+        if calc is None:
+            calc = ooxml.make(wb, "calcPr", {"calcId": "191029"}, order=order)
+        calc.set("fullCalcOnLoad", "1")
         n = len(self.sheets)
-        wb = re.sub(r'activeTab="(\d+)"',
-                    lambda mm: f'activeTab="{min(int(mm.group(1)), n - 1)}"', wb)
-        wb = re.sub(r'firstSheet="(\d+)"',
-                    lambda mm: f'firstSheet="{min(int(mm.group(1)), n - 1)}"', wb)
-        self.write(self.workbook_part, wb)
+        views = ooxml.child(wb, "bookViews")
+        for view in ooxml.children(views, "workbookView") if views is not None else []:
+            for attr in ("activeTab", "firstSheet"):
+                value = view.get(attr)
+                if value is not None and value.isdigit():
+                    view.set(attr, str(min(int(value), max(n - 1, 0))))
 
     def _strip_app_titles(self) -> None:
         # docProps/app.xml lists sheet names; the list is optional, a stale one is not.
         if not self.has("docProps/app.xml"):
             return
-        app = self.text("docProps/app.xml")
-        new = re.sub(r"<HeadingPairs>.*?</HeadingPairs>|<TitlesOfParts>.*?</TitlesOfParts>",
-                     "", app, flags=re.S)
-        if new != app:
-            self.write("docProps/app.xml", new)
+        app = self.xml("docProps/app.xml")
+        stale = [*ooxml.children(app, "HeadingPairs"), *ooxml.children(app, "TitlesOfParts")]
+        if stale:
+            self.edit("docProps/app.xml")
+            ooxml.remove(stale)
 
     def set_content_type(self, ctype: str) -> None:
         """Change the workbook part's content type (e.g. to macro-enabled)."""
-        ct = self.text("[Content_Types].xml")
-        ct = re.sub(r'(<Override\b[^>]*PartName="/' + re.escape(self.workbook_part)
-                    + r'"[^>]*ContentType=")[^"]*(")', r"\g<1>" + ctype + r"\2", ct)
-        self.write("[Content_Types].xml", ct)
+        self._content_types().set(self.workbook_part, ctype)
 
-    # -- saving --------------------------------------------------------------------------
     def save(self, target: Path | str, *,
              before_replace: Callable[[Path], None] | None = None) -> None:
         """Write the package to ``target`` atomically: a temporary file in the same folder,
@@ -443,6 +429,8 @@ class Package:
                 fh.flush()
                 os.fsync(fh.fileno())
             _check_written(tmp, self.names())
+            if ooxml.verify_on_save():
+                ooxml.verify_package(tmp)
             os.chmod(tmp, _mode_for(target))  # mkstemp makes 0600: keep the old file's mode
             self.close()  # Windows cannot replace a file this process still has open
             if before_replace is not None:
@@ -457,9 +445,9 @@ class Package:
 
     def write_to(self, fh) -> None:
         names = self.names()
-        if "[Content_Types].xml" in names:
-            names.remove("[Content_Types].xml")
-            names.insert(0, "[Content_Types].xml")
+        if CONTENT_TYPES_PART in names:
+            names.remove(CONTENT_TYPES_PART)
+            names.insert(0, CONTENT_TYPES_PART)
         with zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as out:
             for n in names:
                 info = self._infos.get(n)
@@ -502,6 +490,8 @@ def atomic_path(target: Path | str, *, backups: int = 0) -> Iterator[Path]:
         yield tmp
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
+        if ooxml.verify_on_save() and zipfile.is_zipfile(tmp):
+            ooxml.verify_package(tmp)
         os.chmod(tmp, _mode_for(target))
         if backups > 0 and target.exists():
             keep_backup(target, backups)
@@ -601,113 +591,3 @@ def _quote(name: str) -> str:
 
 def _abs(ref: str) -> str:
     return re.sub(r"([A-Z]+)(\d+)", r"$\1$\2", ref)
-
-
-def _rels_xml(rels: list[tuple[str, str, str]]) -> str:
-    body = "".join(f'<Relationship Id="{rid}" Type="{typ}" Target="{xlsx.xml_attr(target)}"/>'
-                   for rid, typ, target in rels)
-    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
-            f'relationships">{body}</Relationships>')
-
-
-# -- styles ----------------------------------------------------------------------------
-
-def _section(xml: str, tag: str) -> tuple[int, int, str] | None:
-    """(start, end, inner) of ``<tag ...>inner</tag>``, or of a self-closing ``<tag/>``."""
-    m = re.search(rf"<{tag}\b[^>]*?/>|<{tag}\b[^>]*>(.*?)</{tag}>", xml, flags=re.S)
-    if not m:
-        return None
-    return m.start(), m.end(), m.group(1) or ""
-
-
-def _children(inner: str, tag: str) -> list[str]:
-    return re.findall(rf"<{tag}\b[^>]*?/>|<{tag}\b[^>]*?>.*?</{tag}>", inner, flags=re.S)
-
-
-def _merge_section(xml: str, tag: str, child: str, wanted: list[str],
-                   insert_after: tuple[str, ...] = ()) -> tuple[str, list[int]]:
-    """Append the ``wanted`` child elements that are not already there; their indices."""
-    sec = _section(xml, tag)
-    if sec is None:
-        # create the section after the first of ``insert_after`` found (schema order)
-        pos = 0
-        for prev in insert_after:
-            s = _section(xml, prev)
-            if s:
-                pos = s[1]
-                break
-        else:
-            pos = xml.index(">", xml.index("<styleSheet")) + 1
-        xml = xml[:pos] + f'<{tag} count="0"></{tag}>' + xml[pos:]
-        sec = _section(xml, tag)
-        assert sec
-    start, end, inner = sec
-    existing = _children(inner, child)
-    index = {e: i for i, e in reversed(list(enumerate(existing)))}
-    ids = []
-    added = []
-    for w in wanted:
-        if w in index:
-            ids.append(index[w])
-            continue
-        index[w] = len(existing) + len(added)
-        ids.append(index[w])
-        added.append(w)
-    if added:
-        whole = xml[start:end]
-        open_tag = re.match(rf"<{tag}\b[^>]*?/?>", whole).group(0)  # type: ignore[union-attr]
-        open_tag = open_tag[:-2] + ">" if open_tag.endswith("/>") else open_tag
-        count = len(existing) + len(added)
-        if 'count="' in open_tag:
-            open_tag = re.sub(r'count="\d+"', f'count="{count}"', open_tag)
-        else:
-            open_tag = open_tag[:-1] + f' count="{count}">'
-        xml = xml[:start] + open_tag + inner + "".join(added) + f"</{tag}>" + xml[end:]
-    return xml, ids
-
-
-def merge_styles(xml: str, styles: Sequence[CellStyle], dxfs: dict) -> tuple[
-        str, dict[CellStyle, int], dict[str, int]]:
-    """Add sop_xl's cell and conditional-format styles to a workbook's styles.xml.
-
-    Records already present (from an earlier run) are reused, so styles.xml does not grow
-    run after run. Returns the new XML and the xf / dxf index of each style.
-    """
-    # number formats
-    numfmt_id: dict[str, int] = {}
-    sec = _section(xml, "numFmts")
-    existing_fmt: dict[str, int] = {}
-    if sec:
-        for tag in _children(sec[2], "numFmt"):
-            a = _attrs(tag)
-            existing_fmt[a["formatCode"]] = int(a["numFmtId"])
-    next_id = max([163, *existing_fmt.values()]) + 1
-    new_fmts = []
-    for s in styles:
-        code = s.numfmt
-        if code in _BUILTIN_NUMFMT:
-            numfmt_id[code] = _BUILTIN_NUMFMT[code]
-        elif code in existing_fmt:
-            numfmt_id[code] = existing_fmt[code]
-        elif code not in numfmt_id:
-            numfmt_id[code] = next_id
-            new_fmts.append(f'<numFmt numFmtId="{next_id}" '
-                            f'formatCode="{xlsx.xml_attr(code)}"/>')
-            next_id += 1
-    if new_fmts:
-        xml, _ = _merge_section(xml, "numFmts", "numFmt", new_fmts)
-    xml, font_ids = _merge_section(xml, "fonts", "font", [xlsx.font_xml(s) for s in styles],
-                                   ("numFmts",))
-    xml, fill_ids = _merge_section(xml, "fills", "fill", [xlsx.fill_xml(s.fill) for s in styles],
-                                   ("fonts",))
-    xml, border_ids = _merge_section(xml, "borders", "border",
-                                     [xlsx.border_xml(s.border) for s in styles], ("fills",))
-    xfs = [xlsx.xf_xml(s, font_ids[i], fill_ids[i], border_ids[i], numfmt_id[s.numfmt])
-           for i, s in enumerate(styles)]
-    xml, xf_ids = _merge_section(xml, "cellXfs", "xf", xfs, ("cellStyleXfs", "borders"))
-    dkeys = list(dxfs)
-    xml, dxf_ids = _merge_section(xml, "dxfs", "dxf", [xlsx.dxf_xml(dxfs[k]) for k in dkeys],
-                                  ("cellStyles", "cellXfs"))
-    xf_of = {s: xf_ids[i] for i, s in enumerate(styles)}
-    return xml, xf_of, {k: dxf_ids[i] for i, k in enumerate(dkeys)}

@@ -38,6 +38,7 @@ TESTS = Path(__file__).resolve().parents[1]
 if str(TESTS) not in sys.path:
     sys.path.insert(0, str(TESTS))
 
+from corpus.producers import PRODUCER_CASES  # noqa: E402
 from small_company import frames as small_frames  # noqa: E402
 
 from sop_xl import contract  # noqa: E402
@@ -577,6 +578,7 @@ FILE_CASES: dict[str, Callable[[Builder], Path]] = {
     "approved_version_edited": approved_version_edited,
     "injection_in_names": injection_in_names,
     "injection_in_comments": injection_in_comments,
+    **PRODUCER_CASES,
 }
 NEEDS_LIBREOFFICE = ("xls_by_mistake", "saved_by_libreoffice")
 

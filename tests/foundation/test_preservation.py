@@ -17,7 +17,7 @@ import openpyxl
 import pytest
 from openpyxl.comments import Comment
 from openpyxl.workbook.defined_name import DefinedName
-from support import recalculate
+from support import recalculate, sheet_parts
 
 from sop_xl import contract
 from sop_xl.cli import main
@@ -36,16 +36,7 @@ def _parts(path: Path) -> dict[str, bytes]:
 
 def _sheet_parts(path: Path) -> dict[str, str]:
     """sheet name → worksheet part."""
-    with zipfile.ZipFile(path) as z:
-        wb = z.read("xl/workbook.xml").decode()
-        rels = z.read("xl/_rels/workbook.xml.rels").decode()
-    target = dict(re.findall(r'Id="(rId\d+)"[^>]*Target="([^"]+)"', rels))
-    target.update({a: b for b, a in re.findall(r'Target="([^"]+)"[^>]*Id="(rId\d+)"', rels)})
-    out = {}
-    for name, rid in re.findall(r'<sheet [^>]*name="([^"]+)"[^>]*r:id="(rId\d+)"', wb):
-        t = target[rid].lstrip("/")
-        out[name] = t if t.startswith("xl/") else "xl/" + t
-    return out
+    return sheet_parts(path)
 
 
 def _owned(path: Path) -> set[str]:

@@ -19,6 +19,7 @@ import tomllib
 import zipfile
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
 from corpus.generate import BASE_NAME, NEEDS_LIBREOFFICE, case_ids, generate
@@ -28,6 +29,7 @@ from sop_xl.cli import main
 from sop_xl.errors import ValidationError
 from sop_xl.messages import message
 from sop_xl.workbook.master import MasterWorkbook
+from sop_xl.workbook.ooxml import verify_package
 from sop_xl.workbook.package import Package
 
 CASES_FILE = Path(__file__).resolve().parents[1] / "corpus" / "cases.toml"
@@ -151,9 +153,12 @@ def test_case(lang: str, case: str, corpus, tmp_path: Path, monkeypatch) -> None
         assert sorted(p.name for p in tmp_path.iterdir()) == beside
         return
 
-    # accepted: planned, input sheets untouched, reads as expected
+    # accepted: planned, input sheets untouched, reads as expected, and a strict reader
+    # loads what the run wrote (every part parsed: SOP_XL_VERIFY_PARTS, tests/conftest.py)
     assert err_v.strip() == spec.get("notice", {}).get(z, "")
     assert "wrote" in out_r
+    assert verify_package(path) > 0
+    openpyxl.load_workbook(path, read_only=True).close()
     assert _input_parts(path) == parts_before
     if spec.get("same_as_base"):
         base = _inputs_frames(corpus[lang][case].parent / BASE_NAME)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from support import sheet_parts
 from version_fixtures import (
     DEMAND_A,
     DEMAND_B,
@@ -58,12 +59,7 @@ def test_run_saves_a_protected_draft_that_reads_back_to_its_hash(master: Path):
 
 
 def _part(z: zipfile.ZipFile, sheet: str) -> str:
-    wb = z.read("xl/workbook.xml").decode()
-    rid = re.search(rf'<sheet name="{sheet}" sheetId="\d+" r:id="(rId\d+)"', wb).group(1)
-    rels = z.read("xl/_rels/workbook.xml.rels").decode()
-    target = re.search(rf'Id="{rid}"[^>]*Target="([^"]+)"|Target="([^"]+)"[^>]*Id="{rid}"',
-                       rels)
-    return "xl/" + (target.group(1) or target.group(2)).lstrip("/").removeprefix("xl/")
+    return sheet_parts(Path(z.filename))[sheet]
 
 
 def test_approve_then_hand_edit_is_refused_by_every_command(master: Path, capsys):
