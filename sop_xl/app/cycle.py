@@ -26,6 +26,7 @@ from sop_xl.app import transfer as transfer_engine
 from sop_xl.app import versions as pv
 from sop_xl.app.master import MasterWorkbook
 from sop_xl.app.readback import editable_cells, given_factors, read_archive
+from sop_xl.base.errors import PlanningError
 from sop_xl.base.messages import message
 from sop_xl.base.periods import FactoryCalendar
 from sop_xl.contract.planning_inputs import Inputs
@@ -43,6 +44,7 @@ from sop_xl.plan import mps as mps_engine
 from sop_xl.plan import mrp as mrp_engine
 from sop_xl.plan import versions as versions_engine
 from sop_xl.plan.alerts import ExceptionList, below
+from sop_xl.plan.dates import PlanDays
 from sop_xl.plan.forecast import ForecastResult, auto_forecast, working_days
 from sop_xl.plan.lot_sizing import LotRules
 
@@ -201,25 +203,30 @@ class PlanRun:
         return accuracy_engine.scorecard(rows, fam)
 
     # -- supply side ---------------------------------------------------------------------
+    @cached_property
+    def days(self) -> PlanDays:
+        """The plan's working days, from the planning date (sop_xl.plan.dates)."""
+        i = self.inputs
+        return PlanDays.build(i.buckets, i.factory_calendar, i.settings.plan_start)
+
     def _receipts(self) -> pd.DataFrame:
         r = self.inputs.scheduled_receipts
         if r.empty:
-            return pd.DataFrame({"item": [], "qty": [], "bucket": [], "order": [],
-                                 "due_date": []})
-        b = self.inputs.buckets.index_of(list(r["due_date"]))
+            return pd.DataFrame({"item": [], "qty": [], "order": [], "due_date": []})
         return pd.DataFrame({"item": r["item"].to_numpy(), "qty": r["qty"].to_numpy(float),
-                             "bucket": b, "order": r["order"].astype(str).to_numpy(),
+                             "order": r["order"].astype(str).to_numpy(),
                              "due_date": pd.to_datetime(r["due_date"]).to_numpy()})
 
     def _item_receipts(self, items: pd.Index) -> np.ndarray:
-        out = np.zeros((len(items), len(self.inputs.buckets)))
+        """Scheduled receipts of ``items`` by working day (items × days)."""
+        out = np.zeros((len(items), len(self.days)))
         r = self._receipts()
         if r.empty:
             return out
         rows = items.get_indexer(r["item"])
-        b = np.clip(r["bucket"].to_numpy(), 0, None)
-        ok = (rows >= 0) & (b < out.shape[1])
-        np.add.at(out, (rows[ok], b[ok]), r["qty"].to_numpy(float)[ok])
+        day = self.days.supply_day(r["due_date"])
+        ok = (rows >= 0) & (day < out.shape[1])
+        np.add.at(out, (rows[ok], day[ok]), r["qty"].to_numpy(float)[ok])
         return out
 
     @cached_property
@@ -229,18 +236,16 @@ class PlanRun:
         items = d.items
         it = self.inputs.items.set_index("item").reindex(items)
         on_hand = self.inputs.on_hand().reindex(items).fillna(0).to_numpy(float)
-        orders = d.orders
-        forecast = d["demand"] - orders
+        forecast, orders = d.dated(self.days)
         firm = self._firm_cells(items)
         frozen_qty = self._frozen_quantities(items)
         s = self.inputs.settings
         return mps_engine.plan(
             forecast, orders, on_hand, self._item_receipts(items),
             it["safety_stock"].fillna(0).to_numpy(float),
-            LotRules.from_items(self.inputs.items, items), self.inputs.working_days,
-            items=items, periods=d.periods, frozen=s.frozen_periods,
-            frozen_qty=frozen_qty, firm=firm, fence=s.slushy_periods,
-            target_dos=it["target_dos"].fillna(0).to_numpy(float))
+            LotRules.from_items(self.inputs.items, items), self.days,
+            items=items, frozen=s.frozen_periods, frozen_qty=frozen_qty, firm=firm,
+            fence=s.slushy_periods, target_dos=it["target_dos"].fillna(0).to_numpy(float))
 
     def _grid_matrix(self, grid: pd.DataFrame, measure: str, items: pd.Index) -> np.ndarray:
         periods = self.inputs.buckets.labels
@@ -297,11 +302,14 @@ class PlanRun:
     @cached_property
     def mrp(self) -> mrp_engine.MRPResult:
         self.progress("material requirements")
-        return mrp_engine.plan(self.inputs.items, self.inputs.bom, self.mps.items,
-                               self.mps["production"], self.inputs.on_hand(), self._receipts(),
-                               self.inputs.buckets, self.inputs.factory_calendar,
-                               firm=self._firm_orders(), end_demand=self.mps["demand"],
-                               lang=self.lang)
+        i = self.inputs
+        problems = mrp_engine.check(i.items, i.bom, self.lang)
+        if problems:
+            raise PlanningError(problems, self.lang)
+        m = self.mps
+        return mrp_engine.plan(i.items, i.bom, m.items, m.daily["production"], i.on_hand(),
+                               self._receipts(), self.days, firm=self._firm_orders(),
+                               end_demand=m.daily["demand"])
 
     def _firm_orders(self) -> pd.DataFrame | None:
         """Orders the planner marked firm on the PlannedOrders sheet (item, qty, due
@@ -313,9 +321,9 @@ class PlanRun:
               & o["due_date"].notna()]
         if o.empty:
             return None
-        b = self.inputs.buckets.index_of(list(o["due_date"]))
         return pd.DataFrame({"item": o["item"].astype(str).to_numpy(),
-                             "qty": o["qty"].to_numpy(float), "bucket": np.maximum(b, 0)})
+                             "qty": o["qty"].to_numpy(float),
+                             "due_date": pd.to_datetime(o["due_date"]).to_numpy()})
 
     @cached_property
     def planned_orders(self) -> pd.DataFrame:
@@ -328,16 +336,24 @@ class PlanRun:
     @cached_property
     def capacity(self) -> capacity_engine.CapacityResult:
         self.progress("rough-cut capacity")
-        # load from finished-good production and the made components' planned orders, and
-        # from the production orders already released (open receipts of made items: they
-        # still have to be built); purchased parts have no routing, so their receipts add none
+        # load from every order as it is worked, between its release and its due date:
+        # finished-good production, the made components' planned orders and the
+        # production orders already released (open receipts of made items: they still
+        # have to be built); purchased parts have no routing, so their orders add none
         mrp = self.mrp
         items = self.mps.items.append(mrp.items)
-        production = np.vstack([self.mps["production"] + self.mps["receipts"],
-                                mrp["planned_receipts"] + mrp["receipts"]])
+        at = items.get_indexer(pd.Index(mrp.item_names))   # plan order → these rows
+        o = mrp.order_data
+        sr = mrp.receipt_list
+        pos = np.concatenate([o["pos"], sr["pos"]])
+        due = np.concatenate([o["due"], np.where(sr["past_due"], -1, sr["day"])])
+        release = np.concatenate([o["release"], due[len(o["pos"]):] - mrp.lead[sr["pos"]]])
+        qty = np.concatenate([o["release_qty"], sr["qty"]])
+        ok = at[pos] >= 0
+        work = capacity_engine.work(self.days, len(items), at[pos[ok]], release[ok], due[ok],
+                                    qty[ok])
         return capacity_engine.plan(self.inputs.resources, self.inputs.resource_usage, items,
-                                    production, self.inputs.buckets,
-                                    self.inputs.factory_calendar,
+                                    work, self.inputs.buckets, self.inputs.factory_calendar,
                                     frozen=self.inputs.settings.frozen_periods)
 
     @cached_property
@@ -384,22 +400,25 @@ class PlanRun:
     # -- exceptions ----------------------------------------------------------------------
     @cached_property
     def exceptions(self) -> pd.DataFrame:
-        ex = ExceptionList(self.lang)
+        """The exception records (sop_xl.plan.alerts); the Exceptions sheet words them."""
+        ex = ExceptionList()
         periods = self.inputs.buckets.labels
         first = periods[0]
         for c in self.demand.past_due_orders.itertuples(index=False):
             ex.add("warning", "past_due_order", c.item, first,
                    c.ordered_qty - (c.delivered_qty or 0), "msg_past_due_order", "demand",
-                   contract=c.contract, customer=c.customer or "",
-                   qty=c.ordered_qty - (c.delivered_qty or 0), due=str(c.due_month))
+                   date=self.days.planning_date, contract=c.contract,
+                   customer=c.customer or "", qty=c.ordered_qty - (c.delivered_qty or 0),
+                   due=str(c.due_month))
         demand_engine.demand_exceptions(self.demand, ex)
         supply_exceptions.mps_changes(self.mps, ex)
         it = self.inputs.items.set_index(self.inputs.items["item"].astype(str))
-        below(self.mps["projected"], it["safety_stock"].reindex(self.mps.items).fillna(0)
-              .to_numpy(float), self.mps.items, periods, ex, "mps")
-        below(self.mrp["projected"], it["safety_stock"].reindex(self.mrp.items).fillna(0)
-              .to_numpy(float), self.mrp.items, periods, ex, "mrp")
-        supply_exceptions.mrp_actions(self.mrp, ex, self.inputs.settings.reschedule_tolerance)
+        m, r = self.mps, self.mrp
+        below(m.daily["projected"], it["safety_stock"].reindex(m.items).fillna(0)
+              .to_numpy(float), m.items, self.days, ex, "mps")
+        below(r.daily["projected"][:r.n_kept], it["safety_stock"].reindex(r.items).fillna(0)
+              .to_numpy(float), r.items, self.days, ex, "mrp")
+        supply_exceptions.mrp_actions(r, ex, self.inputs.settings.reschedule_tolerance)
         supply_exceptions.overloads(self.capacity, ex)
         return ex.frame()
 

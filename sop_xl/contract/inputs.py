@@ -61,7 +61,10 @@ SETTINGS = SheetSpec(
         C("company", "Company", "公司", default="", width=30),
         C("planning_month", "Planning month", "计划月", Dtype.MONTH, required=True,
           help_en="First month of the plan (M).", help_zh="计划的第一个月(M)。"),
-        C("bucket", "Bucket", "时间段", choices=BUCKETS, default="month"),
+        C("bucket", "Bucket", "时间段", choices=BUCKETS, default="month",
+          help_en="How grids, capacity and projection sum the plan's dates. Only "
+          "periods-of-supply lot sizes change with it (their window counts buckets).",
+          help_zh="计划表、产能和库存预测按此汇总各日期的数量。只有周期批量随之变化(其覆盖期按时间段计)。"),
         C("horizon", "Horizon", "计划展望期", Dtype.INT, "periods", min=1, max=156, default=18),
         C("frozen_periods", "Frozen periods", "锁定期", Dtype.INT, "periods", min=0, max=52,
           default=1, help_en="MPS keeps the previous version's firm quantities here.",
@@ -105,11 +108,19 @@ SETTINGS = SheetSpec(
           help_en="Restate history per working day before forecasting and scale the "
           "forecast by the factory calendar (Spring Festival, shutdowns).",
           help_zh="预测前按工作日折算历史，再按工厂日历换算预测(春节、停产)。"),
-        C("reschedule_tolerance", "Reschedule tolerance", "重排容差", Dtype.INT, "periods",
-          min=0, max=12, default=1,
-          help_en="An open order that could move out by no more than this many periods is "
-          "not reported as de-expedite.",
-          help_zh="可推迟不超过此期数的在途订单不报告推迟。"),
+        C("reschedule_tolerance", "Reschedule tolerance", "重排容差", Dtype.INT, "days",
+          min=0, max=60, default=5,
+          help_en="Working days. An open order due within this many working days of its "
+          "need date is left as it is, and one due within this many working days of the "
+          "planning date is already on its way: it is not pushed out.",
+          help_zh="工作日。到货日期与需求日期相差不超过此天数的在途订单不调整；"
+          "在计划日期后此天数内到货的订单已在途，不建议推迟。"),
+        C("planning_date", "Planning date", "计划日期", Dtype.DATE,
+          help_en="The day the plan is made (today in the ERP): an order whose release "
+          "date is before it is past due. Blank: the first day of the planning month; at "
+          "most 31 days before it.",
+          help_zh="编制计划的日期(即 ERP 中的今天)：下达日期早于此日的订单为逾期下达。"
+          "为空表示计划月第一天；最多早于计划月第一天 31 天。"),
     ),
 )
 

@@ -178,9 +178,15 @@ MPS = SheetSpec(
 MRP = SheetSpec(
     key="mrp", en="MRP", zh="物料需求计划", role=Role.OUTPUT, layout=Layout.GRID, order=23,
     tab_color=OUTPUT_TAB,
-    description_en="Material requirements per component: gross to net, planned orders "
-    "offset by lead time in working days.",
-    description_zh="按子项的物料需求：毛需求到净需求，计划订单按工作日提前期倒排。",
+    description_en="Material requirements per component, planned on working days and "
+    "summed into the periods shown: a requirement falls on the day its parent order is "
+    "released, a planned order is due on the day of the first shortfall it covers and "
+    "released its lead time earlier in working days. Periods-of-supply lots cover a window "
+    "counted in these periods, so they change when the workbook switches between months "
+    "and weeks; every other lot rule does not.",
+    description_zh="按子项的物料需求，按工作日计划、按所示期间汇总：需求日为父项订单的下达日，"
+    "计划订单的到货日为其覆盖的第一个缺口日，按工作日提前期倒排下达。周期批量的覆盖期按这些期间计算，"
+    "因此月/周切换时会变化；其他批量规则不变。",
     block_columns=(
         C("item", "Item", "物料编码", width=13),
         C("description", "Description", "物料名称", width=22),
@@ -188,6 +194,7 @@ MRP = SheetSpec(
         C("llc", "Low-level code", "低层码", Dtype.INT, width=6),
         C("lead_time_days", "Lead time", "提前期", Dtype.INT, "days", width=7),
         C("safety_stock", "Safety stock", "安全库存", Dtype.NUMBER, "pcs", width=9),
+        C("lot_rule", "Lot rule", "批量规则", width=20),
     ),
     measures=(
         Measure("gross", "Gross requirements", "毛需求"),
@@ -279,6 +286,10 @@ EXCEPTIONS = SheetSpec(
         C("category", "Category", "类别", width=18),
         C("item", "Item / resource", "物料/资源", width=14),
         C("period", "Period", "期间", width=10),
+        C("date", "Date", "日期", Dtype.DATE, width=11,
+          help_en="The day it is about: the run-out date of a shortage, the need date of "
+          "an order to reschedule, the release date of a late order.",
+          help_zh="所涉及的日期：缺料的断料日、需调整订单的需求日、逾期订单的下达日。"),
         C("qty", "Quantity", "数量", Dtype.NUMBER, "pcs"),
         C("message", "Message", "信息", width=70),
         C("source", "Step", "来源", width=10),

@@ -30,7 +30,8 @@ class _Ctx:
     def name(self, key: str) -> str:
         return self.inputs.sheet_names.get(key, spec_of(key).name(self.lang))
 
-    def problem(self, code: str, key: str, col: str, row: int, value, **params) -> Problem:
+    def problem(self, code: str, key: str, col: str, row: int | None, value,
+                **params) -> Problem:
         c, label = self.columns.get(key, {}).get(
             col, (None, spec_of(key).column(col).label(self.lang)))
         cell = cell_ref(row - 1, c) if c is not None and row else None
@@ -196,7 +197,20 @@ def _event_targets(ctx: _Ctx) -> Iterator[Problem]:
                               target=ctx.name("items"), what=what)
 
 
+def _planning_date(ctx: _Ctx) -> Iterator[Problem]:
+    """The planning date ("today") lies in the 31 days up to the planning month's first day:
+    the plan's dates start there, and stock is taken as of it."""
+    s = ctx.inputs.settings
+    if s.planning_date is None:
+        return
+    last = s.planning_month.start_time.date()
+    first = (pd.Timestamp(last) - pd.Timedelta(days=31)).date()
+    if not first <= s.planning_date <= last:
+        yield ctx.problem("date_range", "settings", "planning_date", None, s.planning_date,
+                          first=str(first), last=str(last))
+
+
 RULES: tuple[Callable[[_Ctx], Iterator[Problem]], ...] = (
     _item_refs, _families, _bom_structure, _history_in_past, _history_complete, _contracts,
-    _ranges, _event_targets,
+    _ranges, _event_targets, _planning_date,
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -20,6 +21,7 @@ class Settings:
 
     planning_month: pd.Period
     company: str = _default("company")
+    planning_date: date | None = None
     bucket: str = _default("bucket")
     horizon: int = _default("horizon")
     frozen_periods: int = _default("frozen_periods")
@@ -41,6 +43,11 @@ class Settings:
     backups: int = _default("backups")
     reschedule_tolerance: int = _default("reschedule_tolerance")
     forecast_working_days: bool = _default("forecast_working_days")
+
+    @property
+    def plan_start(self) -> date:
+        """The planning date: as set, else the first day of the planning month."""
+        return self.planning_date or self.planning_month.start_time.date()
 
     @classmethod
     def from_values(cls, values: dict[str, Any]) -> Settings:

@@ -2,8 +2,9 @@
 
 One module per area: forecast, demand, supply; shared pieces in common."""
 
-from sop_xl.layout.common import exceptions_sheet, log_sheet
+from sop_xl.layout.common import log_sheet
 from sop_xl.layout.demand import demand_sheet
+from sop_xl.layout.exceptions import exceptions_sheet
 from sop_xl.layout.forecast import stat_forecast_sheet
 from sop_xl.layout.render import table_content
 from sop_xl.layout.supply import (

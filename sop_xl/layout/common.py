@@ -1,4 +1,4 @@
-"""Shared pieces of the output sheets: titles, item attributes, blocks, logs, exceptions."""
+"""Shared pieces of the output sheets: titles, item attributes, blocks, logs."""
 
 from __future__ import annotations
 
@@ -8,12 +8,10 @@ import numpy as np
 import pandas as pd
 
 from sop_xl import contract
-from sop_xl.base.messages import message
 from sop_xl.contract.planning_inputs import Inputs
 from sop_xl.layout.grid import GridBlock
 from sop_xl.layout.render import table_content
-from sop_xl.layout.sheet import Box, CondFormat, SheetContent
-from sop_xl.layout.styles import CELL_STYLES
+from sop_xl.layout.sheet import SheetContent
 
 ON_HAND = ("On hand", "期初库存")
 
@@ -54,19 +52,6 @@ def blocks(attrs: list[dict], rows: dict[str, np.ndarray], measures: tuple[str, 
             {k: float(v[i]) for k, v in (opening or {}).items()},
             {k: list(v[i]) for k, v in (states or {}).items()}))
     return out
-
-
-def exceptions_sheet(inputs: Inputs, frame: pd.DataFrame, lang: str) -> SheetContent:
-    spec = contract.sheet("exceptions")
-    sheet = table_content(spec, frame, lang, currency=inputs.settings.currency)
-    if len(frame):
-        sheet.cond_formats.append(CondFormat(Box(1, 0, len(frame), 0),
-                                             f'A2="{message("sev_critical", lang)}"', "bad"))
-        sheet.cond_formats.append(CondFormat(Box(1, 0, len(frame), 0),
-                                             f'A2="{message("sev_warning", lang)}"', "warn"))
-    m = spec.keys.index("message")
-    sheet.style(1, m, max(len(frame), 1), m, CELL_STYLES["text_wrap"])
-    return sheet
 
 
 def log_sheet(inputs: Inputs | None, key: str, frame: pd.DataFrame, lang: str,

@@ -39,6 +39,9 @@ def mps_sheet(inputs: Inputs, mps: MPSResult, lang: str) -> SheetContent:
     spec = contract.sheet("mps")
     measures = tuple(m.key for m in spec.measures)
     attrs = item_attrs(inputs, mps.items, ("lot_rule", "safety_stock", "target_dos"), lang)
+    it = inputs.items.set_index("item").reindex(mps.items)
+    for a, rule in zip(attrs, lot_rule_text(it, inputs.buckets.kind, lang), strict=True):
+        a["lot_rule"] = rule
     s = inputs.settings
     grid = Grid(spec, mps.periods,
                 blocks(attrs, mps.rows, measures,
@@ -69,13 +72,33 @@ def mrp_grid(mrp: MRPResult, items: pd.DataFrame, workdays: np.ndarray, *, froze
     attrs = it[["description", "item_type", "lead_time_days", "safety_stock"]] \
         .assign(item_type=lambda f: f["item_type"].map(lambda v: types.get(v, v))) \
         .to_dict("records")
-    for a, item, llc in zip(attrs, mrp.items, mrp.llc.to_numpy(), strict=True):
+    rules = lot_rule_text(it, mrp.days.buckets.kind, lang)
+    for a, item, llc, rule in zip(attrs, mrp.items, mrp.llc.to_numpy(), rules, strict=True):
         a["item"] = item
         a["llc"] = int(llc)
+        a["lot_rule"] = rule
     return Grid(spec, mrp.periods, blocks(attrs, mrp.rows, measures,
                                           {"projected": mrp.on_hand}),
                 workdays=workdays, frozen=frozen, opening_label=ON_HAND, title=title,
                 conditions=[GridCondition("projected", "{cell}<{attr:safety_stock}", "bad")])
+
+
+def lot_rule_text(items: pd.DataFrame, bucket: str, lang: str) -> list[str]:
+    """Each item's lot rule in words (items indexed by item); periods of supply say how
+    many of the workbook's periods one order covers, e.g. "Periods of supply (2 months)"."""
+    labels = {c.value: c.label(lang) for c in contract.sheet("items").column("lot_rule")
+              .choices}
+    zh = lang.startswith("zh")
+    unit = {("month", False): "months", ("week", False): "weeks", ("month", True): "个月",
+            ("week", True): "周"}[(bucket, zh)]
+    out = []
+    for rule, k in zip(items["lot_rule"].fillna("L4L"), items["poq_periods"].fillna(1),
+                       strict=True):
+        text = labels.get(rule, str(rule))
+        if rule == "POQ":
+            text += f"({int(k)} {unit})" if zh else f" ({int(k)} {unit})"
+        out.append(text)
+    return out
 
 
 def mrp_sheet(inputs: Inputs, mrp: MRPResult, lang: str) -> SheetContent:
@@ -96,7 +119,7 @@ def purchase_plan(inputs: Inputs, mrp: MRPResult) -> pd.DataFrame:
     if o.empty:
         return pd.DataFrame(columns=contract.sheet("purchase_plan").keys)
     cost = o["item"].map(it["unit_cost"]).fillna(0).to_numpy(float)
-    qty = np.ceil(o["release_qty"].to_numpy(float) - 1e-9)
+    qty = o["release_qty"].to_numpy(float)   # whole pieces for counted items already
     f = pd.DataFrame({
         "supplier": o["item"].map(it["supplier"]).fillna(""),
         "item": o["item"], "description": o["item"].map(it["description"]),

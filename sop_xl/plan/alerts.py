@@ -1,161 +1,99 @@
-"""Planning exception messages (例外信息): what needs a planner's decision.
+"""Planning exceptions (例外信息): what needs a planner's decision, as records.
 
-(Not Python exceptions — those are in sop_xl.base.errors.) Each engine reports structured facts
-(an overload, a past-due release); this module turns them into rows with a severity, the
-item and period, a quantity and a sentence in the workbook's language.
+(Not Python exceptions — those are in sop_xl.base.errors.) Each engine reports structured
+facts (an overload, a past-due release, a shortage within lead time); this module grades
+them — severity, category — and keeps each as a record of codes and numbers: item, period,
+date, quantity, a message code and its parameters. No words: the Exceptions sheet renders
+the records in the workbook's language from the message catalogue (sop_xl.layout.exceptions),
+so switching the language re-renders them without planning again.
+
+Severity: **critical** when a requirement cannot be met as planned (a shortage within the
+lead time, an open order past due and needed now, a shortage in the MPS); **warning** when
+a decision is due (a release late only against safety stock, reschedule in, cancel,
+overloads, fence changes); **info** for what can wait (reschedule out, forecast deviations).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from sop_xl.base.messages import message, register
-
 if TYPE_CHECKING:
     from sop_xl.plan.capacity import CapacityResult
+    from sop_xl.plan.dates import PlanDays
     from sop_xl.plan.mps import MPSResult
     from sop_xl.plan.mrp import MRPResult
 
 SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
+COLUMNS = ["severity", "category", "item", "period", "date", "qty", "code", "params", "source"]
 
-register({
-    "sev_critical": ("critical", "严重"),
-    "sev_warning": ("warning", "警告"),
-    "sev_info": ("info", "提示"),
-    "cat_past_due_order": ("Past-due customer order", "逾期客户订单"),
-    "cat_frozen_change": ("Change in frozen period", "锁定期内变更"),
-    "cat_shortage": ("Shortage", "缺货"),
-    "cat_below_ss": ("Below safety stock", "低于安全库存"),
-    "cat_past_due_release": ("Past-due release", "逾期下达"),
-    "cat_expedite": ("Expedite", "催货"),
-    "cat_overload": ("Capacity overload", "产能超负荷"),
-    "cat_deviation": ("Forecast deviation", "预测偏差"),
-    "msg_past_due_order": ("contract {contract} ({customer}) has {qty:,.0f} pcs open since "
-                           "{due}; planned in the first period",
-                           "合同 {contract}({customer})自 {due} 起未交 {qty:,.0f} 件；已计入第一期"),
-    "msg_frozen_change": ("demand now needs {suggested:,.0f} pcs but the frozen plan has "
-                          "{frozen:,.0f}; change inside the frozen period only for order "
-                          "changes", "需求现需 {suggested:,.0f} 件，锁定计划为 {frozen:,.0f} 件；"
-                          "锁定期内仅因订单变更调整"),
-    "msg_shortage": ("projected on hand {projected:,.0f} pcs: demand cannot be met",
-                     "预计库存 {projected:,.0f} 件：需求无法满足"),
-    "msg_below_ss": ("projected on hand {projected:,.0f} pcs is below safety stock "
-                     "{safety:,.0f}", "预计库存 {projected:,.0f} 件低于安全库存 {safety:,.0f}"),
-    "msg_past_due_release": ("release now: {qty:,.0f} pcs due {due} need {lead} working "
-                             "days, so should have been released on {release}",
-                             "请立即下达：{due} 到货的 {qty:,.0f} 件需 {lead} 个工作日，"
-                             "应于 {release} 下达"),
-    "msg_expedite": ("order {order} ({qty:,.0f} pcs) was due {due} and is not received; "
-                     "expedite or re-date it", "订单 {order}({qty:,.0f} 件)应于 {due} 到货但未到；"
-                     "请催货或更新日期"),
-    "msg_overload": ("load {load:,.0f} h vs {available:,.0f} h available ({util:.0%}); "
-                     "options: overtime {overtime:,.0f} h, build ahead {ahead}, outsource "
-                     "{outsource:,.0f} h = {pcs:,.0f} pcs ({items})",
-                     "负荷 {load:,.0f} 小时，可用 {available:,.0f} 小时"
-                     "({util:.0%})；方案：加班 {overtime:,.0f} 小时，提前生产 {ahead}，"
-                     "外协 {outsource:,.0f} 小时 = {pcs:,.0f} 件({items})"),
-    "cat_order_change": ("Order change in frozen period", "锁定期内订单变更"),
-    "cat_firm_in_frozen": ("Planner change in frozen period", "锁定期内人工调整"),
-    "cat_fence_change": ("Change inside time fence", "计划时界内变更"),
-    "cat_de_expedite": ("De-expedite", "推迟到货"),
-    "cat_cancel": ("Cancel", "取消订单"),
-    "cat_shortage_lt": ("Shortage within lead time", "提前期内缺料"),
-    "msg_order_change": ("customer orders need {production:,.0f} pcs but the frozen plan had "
-                         "{previous:,.0f}: raised by {delta:,.0f} for the orders",
-                         "客户订单需 {production:,.0f} 件，锁定计划为 {previous:,.0f} 件："
-                         "因订单增加 {delta:,.0f} 件"),
-    "msg_firm_in_frozen": ("planner set {production:,.0f} pcs inside the frozen period "
-                           "(previous version {previous:,.0f}); confirm with the plant",
-                           "计划员在锁定期内设为 {production:,.0f} 件(上一版本 {previous:,.0f} 件)；"
-                           "请与工厂确认"),
-    "msg_fence_change": ("planned {production:,.0f} pcs, previous version {previous:,.0f}: a "
-                         "change inside the planning time fence needs approval",
-                         "计划 {production:,.0f} 件，上一版本 {previous:,.0f} 件：计划时界内的变更需审批"),
-    "msg_reschedule_in": ("order {order} ({qty:,.0f} pcs) due {due} is needed in {need} "
-                          "{why}: expedite it", "订单 {order}({qty:,.0f} 件)到货期 {due}，"
-                          "{need} 即需要({why})：请催货提前"),
-    "msg_de_expedite": ("order {order} ({qty:,.0f} pcs) due {due} is not needed until "
-                        "{need}: push it out", "订单 {order}({qty:,.0f} 件)到货期 {due}，"
-                        "{need} 才需要：请推迟到货"),
-    "msg_cancel": ("order {order} ({qty:,.0f} pcs) due {due} is not needed within the plan: "
-                   "cancel it or push it out", "订单 {order}({qty:,.0f} 件)到货期 {due}，"
-                   "计划期内不需要：请取消或推迟"),
-    "msg_shortage_lt": ("short {qty:,.0f} pcs from {start}: stock and open orders do not "
-                        "cover it, and an order released today ({lead} working days) arrives "
-                        "no earlier than {arrive}; expedite or find stock.{more}",
-                        "自 {start} 起缺 {qty:,.0f} 件：库存和在途订单不足，今日下达的订单"
-                        "({lead} 个工作日)最早 {arrive} 到货；请催货或调剂库存。{more}"),
-    "msg_release_now_too": ("Release {qty:,.0f} pcs now: they should have gone out on "
-                            "{release}.", "请立即下达 {qty:,.0f} 件：本应于 {release} 下达。"),
-    "why_demand": ("to cover demand", "满足需求"),
-    "why_safety_stock": ("to keep safety stock", "维持安全库存"),
-    "why_past_due": ("and is past due", "且已逾期"),
-    "after_horizon": ("after the plan", "计划期后"),
-    "msg_deviation": ("sales forecast {sales:,.0f} pcs differs from the statistical "
-                      "{stat:,.0f} by {dev:+.0%}; discuss at the pre-S&OP meeting",
-                      "销售预测 {sales:,.0f} 件与统计预测 {stat:,.0f} 件偏差 {dev:+.0%}；"
-                      "请在预备会议讨论"),
-    "none": ("none", "无"),
-})
+
+@dataclass(frozen=True)
+class Say:
+    """A message inside a message's parameters (rendered in the same language)."""
+
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
 class ExceptionList:
-    """Collects exception rows in one language."""
+    """Collects exception records (COLUMNS); ``frame`` sorts them most severe first, then
+    by date and period."""
 
-    lang: str
-
-    def __post_init__(self) -> None:
-        self.rows: list[dict] = []
+    rows: list[dict] = field(default_factory=list)
 
     def add(self, severity: str, category: str, item: str, period: str, amount: float,
-            code: str, source: str, **params) -> None:
-        """One row; ``amount`` is the quantity column (pieces or hours), ``params`` fill
-        the message."""
+            code: str, source: str, *, date: Any = None, **params: Any) -> None:
+        """One record: ``category`` and ``code`` are message codes (cat_…, msg_…),
+        ``amount`` the quantity column (pieces or hours), ``date`` the day it is about
+        (None: the period only), ``params`` fill the message (numbers, text, dates,
+        ``Say``)."""
         self.rows.append({
-            "severity": message(f"sev_{severity}", self.lang), "_rank": SEVERITY_ORDER[severity],
-            "category": message(f"cat_{category}", self.lang), "item": item, "period": period,
-            "qty": float(amount), "message": message(code, self.lang, **params), "source": source,
-        })
+            "severity": severity, "category": category, "item": item, "period": period,
+            "date": None if date is None or pd.isna(date) else pd.Timestamp(date),
+            "qty": float(amount), "code": code, "params": params, "source": source})
 
     def frame(self) -> pd.DataFrame:
-        cols = ["severity", "category", "item", "period", "qty", "message", "source"]
         if not self.rows:
-            return pd.DataFrame(columns=cols)
-        f = pd.DataFrame(self.rows)
-        f = f.sort_values(["_rank", "period", "category", "item"], kind="stable")
-        return f[cols].reset_index(drop=True)
+            return pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS})
+        f = pd.DataFrame(self.rows, columns=COLUMNS)
+        rank = f["severity"].map(SEVERITY_ORDER)
+        when = pd.to_datetime(f["date"]).to_numpy(dtype="datetime64[D]")
+        when = np.where(np.isnat(when), np.datetime64("9999-12-31"), when)
+        order = np.lexsort((f["item"].astype(str).to_numpy(),
+                            f["category"].astype(str).to_numpy(), when,
+                            f["period"].astype(str).to_numpy(), rank.to_numpy()))
+        return f.iloc[order].reset_index(drop=True)
 
 
-def below(projected: np.ndarray, safety: np.ndarray, items: pd.Index, periods: list[str],
+def below(projected: np.ndarray, safety: np.ndarray, items: pd.Index, days: PlanDays,
           out: ExceptionList, source: str) -> None:
-    """Shortages (projected < 0) and dips below safety stock, first bucket of each run."""
-    n, h = projected.shape
-    for i in range(n):
-        prev = None
-        for p in range(h):
-            v = projected[i, p]
-            kind = "shortage" if v < -1e-6 else (
-                "below_ss" if v < safety[i] - 1e-6 else None)
-            if kind and kind != prev:
-                if kind == "shortage":
-                    out.add("critical", "shortage", items[i], periods[p], -v, "msg_shortage",
-                            source, projected=v)
-                else:
-                    out.add("warning", "below_ss", items[i], periods[p], safety[i] - v,
-                            "msg_below_ss", source, projected=v, safety=safety[i])
-            prev = kind
-
-
-def _day(value) -> str:
-    """A date as yyyy-mm-dd, whatever carries it."""
-    if value is None or pd.isna(value):
-        return ""
-    return str(pd.Timestamp(value).date())
+    """Shortages (projected on hand < 0, critical) and dips below safety stock (warning)
+    in a daily projection (items × days): the first day of each run, its bucket, and the
+    deepest point of the run."""
+    n, n_days = projected.shape
+    if not n or not n_days:
+        return
+    labels = days.buckets.labels
+    kind = np.where(projected < -1e-6, 2, np.where(projected < safety[:, None] - 1e-6, 1, 0))
+    prev = np.concatenate([np.zeros((n, 1), kind.dtype), kind[:, :-1]], axis=1)
+    for i, t in zip(*np.nonzero((kind != prev) & (kind > 0)), strict=True):
+        run = kind[i, t:]
+        stop = t + (int(np.argmax(run != run[0])) if (run != run[0]).any() else len(run))
+        low = float(projected[i, t:stop].min())
+        when = days.dates[t]
+        period = labels[int(days.bucket[t])]
+        if kind[i, t] == 2:
+            out.add("critical", "shortage", items[i], period, -low, "msg_shortage", source,
+                    date=when, projected=low, start=when)
+        else:
+            out.add("warning", "below_ss", items[i], period, float(safety[i]) - low,
+                    "msg_below_ss", source, date=when, projected=low, safety=safety[i],
+                    start=when)
 
 
 def mps_changes(mps: MPSResult, out: ExceptionList) -> None:
@@ -178,56 +116,58 @@ def mps_changes(mps: MPSResult, out: ExceptionList) -> None:
 
 
 def mrp_actions(mrp: MRPResult, out: ExceptionList, tolerance: int = 0) -> None:
-    """Past-due releases, shortages within lead time and rescheduling messages, each with
-    item, period, quantity and the reason. An order that could move out by ``tolerance``
-    periods or fewer is not worth a de-expedite message (SAP's rescheduling tolerance)."""
-    labels = mrp.periods
-    h = len(labels)
-
-    def period(b: int) -> str:
-        return labels[b] if 0 <= b < h else message("after_horizon", out.lang)
-
+    """The MRP's action messages (``sop_xl.plan.action_messages``) graded, with item,
+    period, date, quantity and reason. ``tolerance`` (working days): a receipt that
+    arrives within it of its need date is left alone (SAP's rescheduling tolerance), and
+    one due within it of the planning date is already on its way: it is not pushed out."""
+    days = mrp.days
+    labels = days.buckets.labels
+    n_days = len(days)
     acts = mrp.actions
-    # a past-due release and the shortage it causes are one decision: one row per item
-    short_items = set(acts.loc[acts["kind"] == "shortage_lead_time", "item"])
-    late = acts[(acts["kind"] == "past_due_release")]
-    late_of = {item: g for item, g in late.groupby("item", sort=False)}
+
+    def label(day: int) -> str:
+        """The period of a day; blank after the plan."""
+        return labels[int(days.bucket_of(np.array([day]))[0])] if day < n_days else ""
+
     for a in acts.itertuples(index=False):
-        due = _day(a.due_date) or period(int(a.due_bucket))
-        if a.kind == "past_due_release" and a.item in short_items:
-            continue  # said with its shortage below
-        if a.kind == "past_due_release":
-            out.add("critical", "past_due_release", a.item, labels[0], a.qty,
-                    "msg_past_due_release", "mrp", qty=a.qty, due=_day(a.due_date),
-                    lead=int(a.lead), release=_day(a.release_date))
-        elif a.kind == "shortage_lead_time":
-            extra = ""
-            g = late_of.get(a.item)
-            if g is not None:
-                extra = " " + message("msg_release_now_too", out.lang,
-                                      qty=float(g["qty"].sum()),
-                                      release=_day(g["release_date"].min()))
-            out.add("critical", "shortage_lt", a.item, labels[int(a.bucket)], a.qty,
-                    "msg_shortage_lt", "mrp", qty=a.qty, start=labels[int(a.bucket)],
-                    lead=int(a.lead), arrive=a.reason or message("after_horizon", out.lang),
-                    more=extra)
-        elif a.kind == "expedite" and a.reason == "past_due":
-            out.add("critical", "expedite", a.item, labels[int(a.bucket)], a.qty,
-                    "msg_expedite", "mrp", order=a.order, qty=a.qty, due=due)
+        if a.kind == "shortage_lead_time":
+            more = Say("msg_release_now_too", {"qty": a.covered_qty,
+                                                "release": a.release_date}) \
+                if a.covered_qty > 0 else ""
+            out.add("critical", "shortage_lt", a.item, label(a.need_day), a.qty,
+                    "msg_shortage_lt", "mrp", date=a.run_out_date, qty=a.qty,
+                    start=a.run_out_date, lead=int(a.lead), arrive=a.arrive_date, more=more)
+        elif a.kind == "past_due_release":
+            if a.covered_qty > 0:
+                continue  # said with the item's shortage within lead time
+            out.add("warning", "past_due_release", a.item, labels[0], a.qty,
+                    "msg_past_due_release_ss", "mrp", date=a.release_date, qty=a.qty,
+                    due=a.due_date, lead=int(a.lead), release=a.release_date)
+        elif a.kind in ("expedite", "de_expedite") and a.past_due:
+            if a.need_day > tolerance:   # not needed yet: only its date is wrong
+                out.add("info", "de_expedite", a.item, label(a.need_day), a.qty,
+                        "msg_redate", "mrp", date=a.need_date, order=a.order, qty=a.qty,
+                        due=a.due_date, need=a.need_date)
+            else:
+                out.add("critical", "expedite", a.item, label(a.need_day), a.qty,
+                        "msg_expedite", "mrp", date=a.need_date, order=a.order, qty=a.qty,
+                        due=a.due_date, need=a.need_date)
         elif a.kind == "expedite":
-            out.add("warning", "expedite", a.item, labels[int(a.bucket)], a.qty,
-                    "msg_reschedule_in", "mrp", order=a.order, qty=a.qty, due=due,
-                    need=period(int(a.need_bucket)),
-                    why=message(f"why_{a.reason}", out.lang))
-        elif a.kind == "de_expedite" and a.need_bucket - max(a.due_bucket, 0) <= tolerance:
-            continue
+            if a.due_day - a.need_day <= tolerance:
+                continue
+            out.add("warning", "expedite", a.item, label(a.need_day), a.qty,
+                    "msg_reschedule_in", "mrp", date=a.need_date, order=a.order, qty=a.qty,
+                    due=a.due_date, need=a.need_date, days=int(a.due_day - a.need_day),
+                    why=Say(f"why_{a.reason}"))
         elif a.kind == "de_expedite":
-            out.add("info", "de_expedite", a.item, period(int(a.bucket)), a.qty,
-                    "msg_de_expedite", "mrp", order=a.order, qty=a.qty, due=due,
-                    need=period(int(a.need_bucket)))
+            if a.need_day - a.due_day <= tolerance or a.due_day <= tolerance:
+                continue
+            out.add("info", "de_expedite", a.item, label(a.due_day), a.qty,
+                    "msg_de_expedite", "mrp", date=a.due_date, order=a.order, qty=a.qty,
+                    due=a.due_date, need=a.need_date, days=int(a.need_day - a.due_day))
         elif a.kind == "cancel":
-            out.add("warning", "cancel", a.item, period(int(a.bucket)), a.qty, "msg_cancel",
-                    "mrp", order=a.order, qty=a.qty, due=due)
+            out.add("warning", "cancel", a.item, label(a.due_day), a.qty, "msg_cancel",
+                    "mrp", date=a.due_date, order=a.order, qty=a.qty, due=a.due_date)
 
 
 def overloads(cap: CapacityResult, out: ExceptionList) -> None:

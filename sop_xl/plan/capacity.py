@@ -1,8 +1,11 @@
 """Rough-cut capacity planning (粗能力计划) and a leveled plan proposal.
 
-Load per resource and bucket = planned production × hours per unit (ResourceUsage, the
-bill of resources of APICS rough-cut capacity planning); available hours = working days of
-the resource's factory calendar × shifts × hours per shift × efficiency.
+Load per resource and bucket = the pieces worked in the bucket × hours per unit
+(ResourceUsage, the bill of resources of APICS rough-cut capacity planning); available
+hours = working days of the resource's factory calendar × shifts × hours per shift ×
+efficiency. A production order is worked evenly over its working days from release to the
+day before it is due (its lead time), so its load falls in the buckets where the work is
+done (``work``), not in the bucket it is due in.
 
 Each overload comes with the planner's options, in the order a plant uses them: overtime
 in the overloaded bucket up to the daily limit; building ahead into earlier buckets with
@@ -21,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from sop_xl.base.periods import Buckets, FactoryCalendar
+from sop_xl.plan.dates import PlanDays
 
 _TOL = 1e-9
 OVERLOAD_COLUMNS = ["resource", "bucket", "period", "load", "available", "overload",
@@ -68,6 +72,28 @@ def available_hours(resources: pd.DataFrame, buckets: Buckets,
     return regular, overtime
 
 
+def work(days: PlanDays, n_items: int, pos: np.ndarray, release: np.ndarray,
+         due: np.ndarray, qty: np.ndarray) -> np.ndarray:
+    """Pieces worked in each bucket (items × buckets) by production orders: ``qty`` started
+    pieces of item ``pos``, released on day ``release`` and due on day ``due`` (positions
+    on the plan's working days), worked evenly on the days from release to the day before
+    it is due. What should have started before the planning date is worked from day 0; an
+    order with no working day left (due on day 0, or past due) is worked on day 0; days
+    after the plan are left out."""
+    n_days = len(days)
+    out = np.zeros((n_items, len(days.buckets)))
+    if not len(pos) or not n_days:
+        return out
+    pos = np.asarray(pos, dtype=np.int64)
+    start = np.clip(np.asarray(release, dtype=np.int64), 0, n_days - 1)
+    end = np.maximum(np.asarray(due, dtype=np.int64) - 1, start)   # last working day
+    rate = np.asarray(qty, dtype=float) / (end - start + 1)
+    step = np.zeros((n_items, n_days + 1))
+    np.add.at(step, (pos, start), rate)
+    np.add.at(step, (pos, np.minimum(end + 1, n_days)), -rate)
+    return days.by_bucket(np.cumsum(step[:, :n_days], axis=1))
+
+
 def usage_matrix(usage: pd.DataFrame, resources: pd.Index, items: pd.Index) -> np.ndarray:
     """Hours per unit (resources × items)."""
     u = np.zeros((len(resources), len(items)))
@@ -82,7 +108,7 @@ def usage_matrix(usage: pd.DataFrame, resources: pd.Index, items: pd.Index) -> n
 
 def load_hours(usage: pd.DataFrame, resources: pd.Index, items: pd.Index,
                production: np.ndarray) -> np.ndarray:
-    """Hours of load per resource and bucket from production (items × buckets)."""
+    """Hours of load per resource and bucket from pieces worked (items × buckets)."""
     return usage_matrix(usage, resources, items) @ production
 
 
@@ -90,8 +116,8 @@ def plan(resources: pd.DataFrame, usage: pd.DataFrame, items: pd.Index,
          production: np.ndarray, buckets: Buckets, calendar: FactoryCalendar, *,
          frozen: int = 0) -> CapacityResult:
     """Load against capacity for every resource, the options for each overload and the
-    leveled plan. ``production``: pieces (items × buckets); ``frozen``: buckets nothing
-    may be built ahead into."""
+    leveled plan. ``production``: pieces worked in each bucket (items × buckets, see
+    ``work``); ``frozen``: buckets nothing may be built ahead into."""
     index = pd.Index(resources["resource"].astype(str))
     items = pd.Index(items).astype(str)
     avail, ot_max = available_hours(resources, buckets, calendar)

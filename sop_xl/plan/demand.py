@@ -35,6 +35,7 @@ from sop_xl.base.messages import register
 from sop_xl.base.periods import bucket_months, month_label, month_weights
 from sop_xl.contract.planning_inputs import Inputs
 from sop_xl.plan.alerts import ExceptionList
+from sop_xl.plan.dates import PlanDays
 from sop_xl.plan.hierarchy import disaggregate, family_of, historical_shares, normalise_factors
 
 MEASURES = ("small_contracts", "large_contracts", "projects_weighted", "projects_unweighted",
@@ -80,6 +81,12 @@ class DemandPlan:
     #: per item: history share in its family, the share used, shipped/ordered ratio
     shares: pd.DataFrame = field(default_factory=pd.DataFrame)
     far_method: str = "statistical"
+    #: the months the plan touches and, per item and month, what is known by month:
+    #: "orders" (open contracts due that month) and "forecast" (weighted projects, the
+    #: forecast part and events); ``past_due`` open contract pieces due before the plan
+    months: list[pd.Period] = field(default_factory=list)
+    monthly: dict[str, np.ndarray] = field(default_factory=dict)
+    past_due: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
     def __getitem__(self, measure: str) -> np.ndarray:
         return self.rows[measure]
@@ -92,32 +99,64 @@ class DemandPlan:
         """Customer orders: open small and large contract quantities (pieces)."""
         return self.rows["small_contracts"] + self.rows["large_contracts"]
 
+    def dated(self, days: PlanDays) -> tuple[np.ndarray, np.ndarray]:
+        """The plan by working day (sop_xl.plan.dates): (forecast, customer orders), each
+        (items × days), summing to the buckets' rows. What is known by month — the
+        forecast, projects, events and contracts, which give only a due month — is spread
+        evenly over the working days of its month; a planner's adjustment and a family
+        change, typed in a bucket, over that bucket's working days; open contract pieces
+        past due are needed on the planning date."""
+        orders = days.spread_months(self.monthly["orders"], self.months)
+        if len(days):
+            orders[:, 0] += self.past_due
+        forecast = days.spread_months(self.monthly["forecast"], self.months) + \
+            days.spread_buckets(self.rows["adjustment"] + self.rows["family_change"])
+        return forecast, orders
+
 
 # -- months and buckets -------------------------------------------------------------------
 
-def _monthly(frame: pd.DataFrame, items: pd.Index, qty: np.ndarray, months: pd.Series,
-             inputs: Inputs, past_due_to_first: bool = True) -> np.ndarray:
-    """Monthly quantities per item → (items × buckets); months before the plan go to the
-    first bucket (past due) when asked, months after it are dropped."""
-    b = inputs.buckets
-    out = np.zeros((len(items), len(b)))
+def _by_month(frame: pd.DataFrame, items: pd.Index, qty: np.ndarray, months: pd.Series,
+              inputs: Inputs) -> tuple[np.ndarray, np.ndarray]:
+    """Monthly quantities per item → (items × the plan's months) and, per item, what is
+    due before the plan (past due); months after the plan are dropped."""
+    plan_months = bucket_months(inputs.buckets)
+    out = np.zeros((len(items), len(plan_months)))
+    past = np.zeros(len(items))
     if frame.empty:
-        return out
+        return out, past
     first = inputs.settings.planning_month
-    plan_months = bucket_months(b)
-    weights = month_weights(b, inputs.factory_calendar, plan_months)
     m_index = {m: k for k, m in enumerate(plan_months)}
     rows = items.get_indexer(frame["item"])
     for r, m, q in zip(rows, months, qty, strict=True):
         if r < 0 or not np.isfinite(q) or q == 0:
             continue
         if m < first:
-            if past_due_to_first:
-                out[r, 0] += q
+            past[r] += q
             continue
         k = m_index.get(m)
         if k is not None:
-            out[r] += q * weights[k]
+            out[r, k] += q
+    return out, past
+
+
+def _to_buckets(monthly: np.ndarray, inputs: Inputs) -> np.ndarray:
+    """(items × the plan's months) → (items × buckets), each month shared out by the
+    working days each bucket has in it; an item with an unknown month stays unknown."""
+    w = month_weights(inputs.buckets, inputs.factory_calendar, bucket_months(inputs.buckets))
+    out = np.nan_to_num(monthly) @ w
+    out[np.isnan(monthly).any(axis=1)] = np.nan
+    return out
+
+
+def _monthly(frame: pd.DataFrame, items: pd.Index, qty: np.ndarray, months: pd.Series,
+             inputs: Inputs, past_due_to_first: bool = True) -> np.ndarray:
+    """Monthly quantities per item → (items × buckets); months before the plan go to the
+    first bucket (past due) when asked, months after it are dropped."""
+    by_month, past = _by_month(frame, items, qty, months, inputs)
+    out = _to_buckets(by_month, inputs)
+    if past_due_to_first and out.shape[1]:
+        out[:, 0] += past
     return out
 
 
@@ -263,39 +302,57 @@ def plan(inputs: Inputs, stat_forecast: pd.DataFrame,
 
     c = inputs.contracts
     open_qty = (c["ordered_qty"] - c["delivered_qty"].fillna(0)).clip(lower=0).to_numpy()
+    # every part known by month is worked out by month, then shared out to the buckets,
+    # so week buckets sum the same months and the dated plan spreads the same quantities
+    months = bucket_months(inputs.buckets)
+    by_month: dict[str, np.ndarray] = {}
+    past_due_qty = np.zeros(len(items))
     for kind in ("small", "large"):
         mask = (c["contract_type"] == kind).to_numpy()
-        rows[f"{kind}_contracts"] = _monthly(c[mask], items, open_qty[mask],
-                                             c["due_month"][mask], inputs)
+        by_month[f"{kind}_contracts"], past = _by_month(c[mask], items, open_qty[mask],
+                                                        c["due_month"][mask], inputs)
+        past_due_qty += past
+        rows[f"{kind}_contracts"] = _to_buckets(by_month[f"{kind}_contracts"], inputs)
+        if len(periods):
+            rows[f"{kind}_contracts"][:, 0] += past
     p = inputs.projects
     qty = p["qty"].to_numpy()
     prob = p["probability"].to_numpy()
-    rows["projects_weighted"] = _monthly(p, items, qty * prob, p["month"], inputs, False)
-    rows["projects_unweighted"] = _monthly(p, items, qty, p["month"], inputs, False)
+    by_month["projects_weighted"] = _by_month(p, items, qty * prob, p["month"], inputs)[0]
+    by_month["projects_unweighted"] = _by_month(p, items, qty, p["month"], inputs)[0]
 
     sf = inputs.sales_forecast
-    rows["sales_forecast"] = _monthly(sf, items, sf["qty"].to_numpy(), sf["month"], inputs,
-                                      False)
+    by_month["sales_forecast"] = _by_month(sf, items, sf["qty"].to_numpy(), sf["month"],
+                                           inputs)[0]
     # a submitted 0 is a forecast of nothing, not a missing forecast
-    submitted = _monthly(sf, items, np.ones(len(sf)), sf["month"], inputs, False) > 0
-    rows["stat_forecast"] = _forecast_rows(stat_forecast, items, inputs)
+    submitted = _by_month(sf, items, np.ones(len(sf)), sf["month"], inputs)[0] > 0
+    by_month["stat_forecast"] = _forecast_months(stat_forecast, items, inputs)
 
     shares = family_shares(inputs, items, factors)
     shares["ship_ratio"] = ship_ratios(inputs, items)
-    basis = rows["stat_forecast"]
-    rows["ship_ratio_forecast"] = np.full(basis.shape, np.nan)
+    basis = by_month["stat_forecast"]
+    by_month["ship_ratio_forecast"] = np.full(basis.shape, np.nan)
     if s.far_method == "ship_ratio" and ordered_forecast is not None:
-        ordered = _forecast_rows(ordered_forecast, items, inputs, missing=np.nan)
+        ordered = _forecast_months(ordered_forecast, items, inputs, missing=np.nan)
         ratio = shares["ship_ratio"].to_numpy(float)[:, None]
-        rows["ship_ratio_forecast"] = ordered * ratio
-        basis = np.where(np.isfinite(rows["ship_ratio_forecast"]),
-                         rows["ship_ratio_forecast"], basis)
+        by_month["ship_ratio_forecast"] = ordered * ratio
+        basis = np.where(np.isfinite(by_month["ship_ratio_forecast"]),
+                         by_month["ship_ratio_forecast"], basis)
 
-    known = rows["small_contracts"] + rows["large_contracts"] + rows["projects_weighted"]
+    known = by_month["small_contracts"] + by_month["large_contracts"] + \
+        by_month["projects_weighted"]
+    if known.shape[1]:
+        known[:, 0] += past_due_qty   # overdue contracts ship in the first month
     net = np.maximum(basis - known, 0.0)
-    from_sales = submitted & _near_term_mask(inputs)[None, :]
-    rows["forecast_part"] = np.where(from_sales, rows["sales_forecast"], net)
-    rows["events"] = _events(inputs, items, rows["forecast_part"], shares["share"])
+    near = np.isin(np.array(months, dtype=object), near_term_months(inputs))
+    from_sales_m = submitted & near[None, :]
+    by_month["forecast_part"] = np.where(from_sales_m, by_month["sales_forecast"], net)
+    by_month["events"] = _events(inputs, items, by_month["forecast_part"], shares["share"],
+                                 months)
+    for key in ("projects_weighted", "projects_unweighted", "sales_forecast", "stat_forecast",
+                "ship_ratio_forecast", "forecast_part", "events"):
+        rows[key] = _to_buckets(by_month[key], inputs)
+    from_sales = _to_buckets(from_sales_m.astype(float), inputs) > 0
     rows["adjustment"] = _cells(adjustments, items, periods)
     rows["family_change"] = split_family_changes(family_changes, items, shares, periods,
                                                  whole=s.whole_pieces)
@@ -307,59 +364,67 @@ def plan(inputs: Inputs, stat_forecast: pd.DataFrame,
         f = rev[rev["flagged"]]
         flagged = _monthly(f, items, np.ones(len(f)), f["month"], inputs, False) > 0
     past_due = c[(c["due_month"] < s.planning_month).to_numpy() & (open_qty > 0)]
+    monthly = {"orders": by_month["small_contracts"] + by_month["large_contracts"],
+               "forecast": by_month["projects_weighted"] + by_month["forecast_part"]
+               + by_month["events"]}
     return DemandPlan(items, periods, rows, from_sales, flagged, past_due, rev, shares,
-                      s.far_method)
+                      s.far_method, months, monthly, past_due_qty)
 
 
-def _forecast_rows(forecast: pd.DataFrame | None, items: pd.Index, inputs: Inputs,
-                   missing: float = 0.0) -> np.ndarray:
-    """A monthly forecast frame (item, period, forecast) → (items × buckets); items it
-    does not cover are ``missing``."""
+def _forecast_months(forecast: pd.DataFrame | None, items: pd.Index, inputs: Inputs,
+                     missing: float = 0.0) -> np.ndarray:
+    """A monthly forecast frame (item, period, forecast) → (items × the plan's months);
+    items it does not cover are ``missing``."""
+    n_months = len(bucket_months(inputs.buckets))
     if forecast is None or forecast.empty:
-        return np.full((len(items), len(inputs.buckets)), missing)
+        return np.full((len(items), n_months), missing)
     f = forecast[forecast["item"].isin(items)]
-    out = _monthly(f, items, f["forecast"].to_numpy(dtype=float), f["period"], inputs, False)
+    out = _by_month(f, items, f["forecast"].to_numpy(dtype=float), f["period"], inputs)[0]
     if missing != 0.0:
         covered = items.isin(f["item"].unique())
         out[~covered] = missing
     return out
 
 
-def _events(inputs: Inputs, items: pd.Index, forecast: np.ndarray,
-            shares: pd.Series) -> np.ndarray:
-    """Promotions (SAP events), as the change to the plan (pieces).
+def _forecast_rows(forecast: pd.DataFrame | None, items: pd.Index, inputs: Inputs,
+                   missing: float = 0.0) -> np.ndarray:
+    """A monthly forecast frame (item, period, forecast) → (items × buckets); items it
+    does not cover are ``missing``."""
+    return _to_buckets(_forecast_months(forecast, items, inputs, missing), inputs)
 
-    "multiply" factors compound and scale the forecast part over the buckets (share of a
-    bucket's working days) inside the event's months; "add" puts ``value`` pieces per month
-    on the item, or on the family split to its items by the family factors."""
+
+def _events(inputs: Inputs, items: pd.Index, forecast: np.ndarray, shares: pd.Series,
+            months: list[pd.Period]) -> np.ndarray:
+    """Promotions (SAP events), as the change to the plan by month (items × ``months``,
+    pieces).
+
+    "multiply" factors compound and scale the forecast part in the event's months; "add"
+    puts ``value`` pieces per month on the item, or on the family split to its items by
+    the family factors (in whole pieces when Settings asks)."""
     out = np.zeros_like(forecast)
     ev = inputs.events
     if ev.empty:
         return out
     s = inputs.settings
     fam = inputs.items.set_index("item")["family"].reindex(items).fillna("").to_numpy()
-    months, inside = bucket_month_shares(inputs)  # buckets × months
-    weights = month_weights(inputs.buckets, inputs.factory_calendar, months)
     factor = np.ones_like(forecast)
     added = np.zeros_like(forecast)
-    whole = s.whole_pieces and inputs.buckets.kind == "month"
     share = shares.reindex(items).fillna(0.0).to_numpy(float)
     for e in ev.itertuples(index=False):
         sel = np.flatnonzero(items == e.target if e.scope == "item" else fam == e.target)
         if not sel.size:
             continue
-        in_event = np.array([e.start_month <= m <= e.end_month for m in months])
+        in_event = np.array([e.start_month <= m <= e.end_month for m in months], dtype=float)
         if e.kind == "multiply":
-            frac = inside[:, in_event].sum(axis=1)  # per bucket
-            factor[sel] *= 1.0 + (float(e.value) - 1.0) * frac[None, :]
+            factor[sel] *= 1.0 + (float(e.value) - 1.0) * in_event[None, :]
             continue
-        per_bucket = float(e.value) * weights[in_event].sum(axis=0)
+        per_month = float(e.value) * in_event
         if sel.size == 1:
-            added[sel[0]] += per_bucket
+            added[sel[0]] += per_month
             continue
-        exact = whole and float(e.value).is_integer()
+        exact = s.whole_pieces and float(e.value).is_integer()
         split = disaggregate(float(e.value), share[sel], whole=exact)  # pieces per month
-        added[sel] += split[:, None] * weights[in_event].sum(axis=0)[None, :]
+        added[sel] += split[:, None] * in_event[None, :]
     return forecast * (factor - 1.0) + added
 
 

@@ -1,18 +1,21 @@
 """Lot sizing: how much to order once a net requirement appears (pieces).
 
-Rules (Items sheet): lot-for-lot, fixed lot (whole multiples of the lot), minimum +
-multiple, periods of supply (POQ: cover the next k buckets at once); every rule is then
-raised to the minimum lot and rounded up to the lot multiple — SAP's lot-size procedure
-with its minimum lot and rounding value (APICS Dictionary: "lot-for-lot", "fixed order
-quantity", "period order quantity"). ``size`` is vectorised over items for one bucket;
-``size_one`` is the same arithmetic on plain floats, for the item-by-item reference MRP
-and the SOP.LOTSIZE worksheet function.
+Rules (Items sheet): lot-for-lot (the net requirement of the day), fixed lot (whole
+multiples of the lot), minimum + multiple, periods of supply (POQ: one order covers
+every net requirement from its due date to the end of the k-th bucket, so no second
+order is needed inside that window; the window counts buckets, so it is the one rule
+that changes with months or weeks); every rule is then raised to the minimum lot and
+rounded up to the lot multiple — SAP's lot-size procedure with its minimum lot and
+rounding value (APICS Dictionary: "lot-for-lot", "fixed order quantity", "period order
+quantity"). ``size`` is vectorised over items for one day; ``size_one`` is the same
+arithmetic on plain floats, for the item-by-item reference MRP and the SOP.LOTSIZE
+worksheet function.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -40,6 +43,8 @@ class LotRules:
     minimum: np.ndarray    # pieces
     multiple: np.ndarray   # pieces
     poq: np.ndarray        # buckets covered by one order (1 unless POQ)
+    #: counted in pieces (True) or measured in kg, m, … (False); None: all counted
+    counted: np.ndarray | None = field(default=None)
 
     @classmethod
     def from_items(cls, items: pd.DataFrame, index: pd.Index) -> LotRules:
@@ -58,16 +63,42 @@ class LotRules:
                    it["fixed_lot"].fillna(0).to_numpy(dtype=float),
                    it["min_lot"].fillna(0).to_numpy(dtype=float),
                    multiple,
-                   np.where(rule == POQ, poq, 1))
+                   np.where(rule == POQ, poq, 1), counted)
 
     @classmethod
     def lot_for_lot(cls, n: int) -> LotRules:
         z = np.zeros(n)
         return cls(np.zeros(n, dtype=np.int8), z, z, z, np.ones(n, dtype=np.int64))
 
-    def subset(self, sel: np.ndarray) -> LotRules:
+    def subset(self, sel: np.ndarray | slice) -> LotRules:
         return LotRules(self.rule[sel], self.fixed[sel], self.minimum[sel], self.multiple[sel],
-                        self.poq[sel])
+                        self.poq[sel], None if self.counted is None else self.counted[sel])
+
+    def whole(self) -> np.ndarray:
+        """Items counted in pieces (ordered and started in whole pieces)."""
+        return np.ones(len(self.rule), bool) if self.counted is None else self.counted
+
+    def cumulative_lot(self) -> np.ndarray:
+        """For each item whose orders add up to a whole number of one lot, that lot (0: any
+        quantity), else NaN: lot-for-lot and fixed lots without a minimum lot. Their
+        cumulative orders are the running maximum of the cumulative net requirement rounded
+        up to the lot, so they need no day-by-day loop (``sop_xl.plan.netting``)."""
+        mult = self.multiple
+        fixed = (self.rule == FIXED) & (self.fixed > 0)
+        lot = np.where(fixed, self.fixed, np.maximum(mult, 0.0))
+        # a fixed lot is then rounded to the multiple: whole only if the lot is a multiple
+        ratio = np.divide(self.fixed, mult, out=np.zeros_like(mult), where=mult > 0)
+        fits = ~fixed | (mult <= 0) | (np.abs(ratio - np.round(ratio)) < 1e-9)
+        ok = (self.minimum <= 0) & ((self.rule == L4L) | (self.rule == FIXED)) & fits
+        return np.where(ok, lot, np.nan)
+
+
+def started_quantity(good: np.ndarray, yields: np.ndarray, whole: np.ndarray) -> np.ndarray:
+    """Pieces to start for ``good`` pieces out; ``yields`` are started pieces per good one
+    (1 / (1 − scrap)). Whole pieces, rounded up, for counted items; kg and m keep their
+    fractions."""
+    started = np.asarray(good, dtype=float) * yields
+    return np.where(whole, np.ceil(started - _EPS), started)
 
 
 def size(net: np.ndarray, window_need: np.ndarray, rules: LotRules) -> np.ndarray:

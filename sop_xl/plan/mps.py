@@ -1,16 +1,23 @@
-"""The master production schedule (主生产计划) for finished goods.
+"""The master production schedule (主生产计划) for finished goods, on working days.
 
-Per item and bucket (pieces): demand = forecast + customer orders; the suggested
-production covers demand and a target stock by the item's lot rule. The target stock is the
-larger of the safety stock and the target days of supply (Items.target_dos) times the
-average demand per working day of the next three buckets — SAP PP-SOP's "target days'
-supply" macro, and the same average the days-of-supply row uses.
+Demand comes dated (``sop_xl.plan.dates``): the forecast and contracts of a month spread
+over its working days, past-due contract quantities on the planning date. Per item and
+working day (pieces) the suggested production covers demand and a target stock by the
+item's lot rule, each order due on the day of the first shortfall it covers
+(``sop_xl.plan.netting``). The target stock is the larger of the safety stock and the
+demand of the next ``target_dos`` working days (Items.target_dos: the days of supply the
+stock should cover — SAP PP-SOP's "target days' supply", counted on the factory calendar
+rather than in buckets, so it does not change with months or weeks).
 
-Time fences (APICS, "time fence"; Settings): inside the frozen fence (锁定期) production
-keeps the previous version's quantities and moves only when customer orders no longer fit
-(an order change); between the frozen fence and the planning time fence (计划时界) the
-suggestion is planned but a change against the previous version is reported for approval;
-beyond it the plan is free. A cell the planner changed on the MPS sheet is firm anywhere.
+The grid shows buckets: every row is the sum of its days (projected on hand: the stock at
+the bucket's last working day). Time fences (APICS, "time fence"; Settings) work on
+buckets: inside the frozen fence (锁定期) production keeps the previous version's
+quantities and moves only when customer orders no longer fit (an order change); between
+the frozen fence and the planning time fence (计划时界) the suggestion is planned but a
+change against the previous version is reported for approval; beyond it the plan is free.
+A cell the planner changed on the MPS sheet is firm anywhere. A bucket's fixed quantity is
+dated by the same netting, capped at the quantity; what is left of it is due on the
+bucket's last working day.
 
 Projected on hand, discrete available-to-promise (APICS) and days of supply follow; the
 sheet computes the same three as live formulas (sop_xl.contract.outputs), so the Python
@@ -24,7 +31,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from sop_xl.plan.dates import PlanDays
 from sop_xl.plan.lot_sizing import LotRules, Sizer
+from sop_xl.plan.netting import poq_windows
 
 _TOL = 1e-6
 CHANGE_COLUMNS = ["item", "period", "bucket", "kind", "previous", "suggested", "production"]
@@ -32,7 +41,8 @@ CHANGE_COLUMNS = ["item", "period", "bucket", "kind", "previous", "suggested", "
 
 @dataclass
 class MPSResult:
-    """Rows of the MPS grid, each (items × buckets), plus cell states for colouring."""
+    """Rows of the MPS grid, each (items × buckets), plus cell states for colouring, and
+    the dated plan (items × working days) the MRP and capacity work from."""
 
     items: pd.Index
     periods: list[str]
@@ -45,111 +55,153 @@ class MPSResult:
     #: frozen cell), "fence_change" (a change inside the planning time fence)
     frozen_changes: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=CHANGE_COLUMNS))
+    days: PlanDays | None = None
+    #: by working day: demand, production (good pieces due), projected (end of day)
+    daily: dict[str, np.ndarray] = field(default_factory=dict)
 
     def __getitem__(self, measure: str) -> np.ndarray:
         return self.rows[measure]
 
 
-def target_stock(demand: np.ndarray, workdays: np.ndarray, safety_stock: np.ndarray,
+def target_stock(demand: np.ndarray, safety_stock: np.ndarray,
                  target_dos: np.ndarray | None) -> np.ndarray:
-    """Stock wanted at the end of each bucket (pieces): max(safety stock, target days ×
-    demand per working day of the next three buckets)."""
-    n, h = demand.shape
-    per_day = np.zeros((n, h))
-    for p in range(h - 1):
-        lo, hi = p + 1, min(p + 3, h - 1)
-        days = workdays[lo:hi + 1].sum()
-        if days > 0:
-            per_day[:, p] = demand[:, lo:hi + 1].sum(axis=1) / days
-    ss = np.broadcast_to(np.asarray(safety_stock, dtype=float)[:, None], (n, h))
-    if target_dos is None:
+    """Stock wanted at the end of each working day (items × days, pieces): max(safety
+    stock, the demand of the next ``target_dos`` working days; a fraction of a day takes
+    that fraction of the day's demand)."""
+    n, n_days = demand.shape
+    ss = np.broadcast_to(np.asarray(safety_stock, dtype=float)[:, None], (n, n_days))
+    if target_dos is None or not np.any(np.asarray(target_dos) > 0):
         return np.array(ss)
-    return np.maximum(ss, np.asarray(target_dos, dtype=float)[:, None] * per_day)
+    dos = np.maximum(np.asarray(target_dos, dtype=float), 0.0)
+    cum = np.concatenate([np.zeros((n, 1)), np.cumsum(demand, axis=1),
+                          np.zeros((n, 1))], axis=1)
+    cum[:, -1] = cum[:, -2]
+    t = np.arange(n_days)[None, :]
+    whole = np.floor(dos)[:, None].astype(np.int64)
+    part = (dos - np.floor(dos))[:, None]
+    rows = np.arange(n)[:, None]
+    end = np.minimum(t + 1 + whole, n_days)
+    cover = cum[rows, end] - cum[rows, t + 1]
+    nxt = np.minimum(end + 1, n_days + 1)
+    cover += part * (cum[rows, nxt] - cum[rows, end])
+    return np.maximum(ss, cover)
 
 
 def plan(forecast: np.ndarray, orders: np.ndarray, on_hand: np.ndarray,
          receipts: np.ndarray, safety_stock: np.ndarray, rules: LotRules,
-         workdays: np.ndarray, *, items: pd.Index, periods: list[str],
-         frozen: int = 0, frozen_qty: np.ndarray | None = None,
-         firm: np.ndarray | None = None, fence: int = 0,
-         target_dos: np.ndarray | None = None) -> MPSResult:
-    """Plan production for each item (row) and bucket (column), pieces.
+         days: PlanDays, *, items: pd.Index, frozen: int = 0,
+         frozen_qty: np.ndarray | None = None, firm: np.ndarray | None = None,
+         fence: int = 0, target_dos: np.ndarray | None = None) -> MPSResult:
+    """Plan production for each item (row) on the working days ``days``, pieces.
 
-    ``frozen_qty``: the previous version's production (items × buckets, NaN = none) for at
-    least the first ``max(frozen, fence)`` buckets; None when there is no previous version
-    (nothing is frozen yet). ``firm``: quantities a planner fixed on the MPS sheet (NaN = not
-    fixed). ``fence``: the planning time fence, in buckets from the start.
+    ``forecast``, ``orders`` (customer orders) and ``receipts`` (open production orders)
+    are by working day (items × days). ``frozen_qty``: the previous version's production
+    by bucket (items × buckets, NaN = none) for at least the first ``max(frozen, fence)``
+    buckets; None when there is no previous version (nothing is frozen yet). ``firm``:
+    quantities a planner fixed on the MPS sheet, by bucket (NaN = not fixed). ``fence``:
+    the planning time fence, in buckets from the start.
     """
-    n, h = forecast.shape
+    n, n_days = forecast.shape
+    h = len(days.buckets)
+    periods = days.buckets.labels
     demand = forecast + orders
-    target = target_stock(demand, workdays, safety_stock, target_dos)
+    floor = target_stock(demand, safety_stock, target_dos)
+    need = (demand + floor).T.copy()
+    rec = np.asarray(receipts, dtype=float).T.copy()
+    dem = demand.T
     sizer = Sizer(rules)
-    cum = np.concatenate([np.zeros((n, 1)), np.cumsum(demand, axis=1)], axis=1)
-    cum_r = np.concatenate([np.zeros((n, 1)), np.cumsum(receipts, axis=1)], axis=1)
+    poq = sizer.poq
+    static = poq_windows(demand[poq], receipts[poq], floor[poq], rules.poq[poq], days).T \
+        .copy() if len(poq) else None
     production = np.zeros((n, h))
     suggested = np.zeros((n, h))
-    projected = np.zeros((n, h))
+    prod_days = np.zeros((n_days, n))
+    proj_days = np.zeros((n_days, n))
     states = np.full((n, h), None, dtype=object)
     poh = on_hand.astype(float).copy()
     balance = on_hand.astype(float).copy()   # on hand + supply − customer orders, cumulated
-    poq = sizer.poq
+    orders_b = days.by_bucket(orders)
+    receipts_b = days.by_bucket(receipts)
     changes: list[tuple] = []
+
+    def sized(stock: np.ndarray, t: int) -> tuple[np.ndarray, np.ndarray]:
+        avail = stock + rec[t]
+        window = None if static is None else static[t] - avail[poq]
+        return avail, sizer(need[t] - avail, window)
+
     for p in range(h):
-        avail = poh + receipts[:, p]
-        net = demand[:, p] + target[:, p] - avail
-        window = None
-        if len(poq):
-            end = np.minimum(p + rules.poq[poq], h)
-            window = (cum[poq, end] - cum[poq, p]) - (cum_r[poq, end] - cum_r[poq, p + 1]) \
-                + target[poq, np.maximum(end - 1, p)] - avail[poq]
-        sug = sizer(net, window)
-        suggested[:, p] = sug
-        prod = sug.copy()
-        fixed = np.zeros(n, dtype=bool)
+        lo, hi = int(days.bounds[p]), int(days.bounds[p + 1])
+        quantity = np.full(n, np.nan)    # a bucket quantity the plan must keep
         prev = None if frozen_qty is None else frozen_qty[:, p]
-        if prev is not None and p < frozen:
+        in_frozen = prev is not None and p < frozen
+        if in_frozen:
             fq = np.nan_to_num(prev, nan=0.0)
             # an order change: customer orders alone no longer fit the frozen quantity
-            short = np.maximum(0.0, orders[:, p] - (balance + receipts[:, p] + fq))
-            prod = fq + short
-            fixed[:] = True
+            short = np.maximum(0.0, orders_b[:, p] - (balance + receipts_b[:, p] + fq))
+            quantity = fq + short
+            kept = quantity.copy()
+        if firm is not None:
+            quantity = np.where(np.isfinite(firm[:, p]), firm[:, p], quantity)
+        fixed = np.isfinite(quantity)
+        left = np.nan_to_num(quantity)
+        free = poh.copy()                # the stock had the bucket been planned freely
+        sug = np.zeros(n)
+        for t in range(lo, hi):
+            avail, q = sized(poh, t)
+            if fixed.any():
+                avail_f, q_f = sized(free, t)
+                sug += q_f
+                free = avail_f + q_f - dem[t]
+                q = np.where(fixed, left if t == hi - 1 else np.minimum(q, left), q)
+                left = left - np.where(fixed, q, 0.0)
+            else:
+                sug += q
+                free = avail + q - dem[t]
+            poh = avail + q - dem[t]
+            prod_days[t] = q
+            proj_days[t] = poh
+        prod = prod_days[lo:hi].sum(axis=0) if hi > lo else np.zeros(n)
+        suggested[:, p] = sug
+        production[:, p] = prod
+        if in_frozen:
             for i in np.flatnonzero(short > _TOL):
                 changes.append((items[i], periods[p], p, "order_change", fq[i], sug[i],
-                                prod[i]))
+                                kept[i]))
             for i in np.flatnonzero((short <= _TOL) & (np.abs(fq - sug) > _TOL)):
                 changes.append((items[i], periods[p], p, "frozen_kept", fq[i], sug[i],
-                                prod[i]))
-        if firm is not None:
-            f = firm[:, p]
-            has = np.isfinite(f)
-            if p < frozen and prev is not None:
-                for i in np.flatnonzero(has & (np.abs(f - prod) > _TOL)):
+                                kept[i]))
+            if firm is not None:
+                has = np.isfinite(firm[:, p])
+                for i in np.flatnonzero(has & (np.abs(firm[:, p] - kept) > _TOL)):
                     changes.append((items[i], periods[p], p, "firm_in_frozen",
-                                    np.nan_to_num(prev[i]), sug[i], f[i]))
-            prod = np.where(has, f, prod)
-            fixed |= has
+                                    np.nan_to_num(prev[i]), sug[i], firm[i, p]))
         if prev is not None and frozen <= p < fence:
             moved = np.isfinite(prev) & (np.abs(prod - np.nan_to_num(prev)) > _TOL)
             for i in np.flatnonzero(moved):
                 changes.append((items[i], periods[p], p, "fence_change", prev[i], sug[i],
                                 prod[i]))
-        production[:, p] = prod
         states[fixed & (prod < sug - _TOL), p] = "cell_less"
         states[fixed & (prod > sug + _TOL), p] = "cell_more"
         states[fixed & (np.abs(prod - sug) <= _TOL), p] = "cell_firmed"
-        poh = avail + prod - demand[:, p]
-        projected[:, p] = poh
-        balance = balance + receipts[:, p] + prod - orders[:, p]
-    bal = on_hand[:, None] + np.cumsum(receipts + production - orders, axis=1)
+        balance = balance + receipts_b[:, p] + prod - orders_b[:, p]
+    demand_b = days.by_bucket(demand)
+    receipts_rows = receipts_b
+    bal = on_hand[:, None] + np.cumsum(receipts_rows + production - orders_b, axis=1)
+    workdays = days.calendar.bucket_working_days(days.buckets)
+    projected = days.at_bucket_end(proj_days.T, on_hand)
+    target = floor[:, np.clip(days.last_day, 0, max(n_days - 1, 0))] if n_days else \
+        np.zeros((n, h))
     rows = {
-        "forecast": forecast, "orders": orders, "demand": demand, "receipts": receipts,
-        "suggested": suggested, "production": production, "projected": projected,
-        "balance": bal, "atp": available_to_promise(on_hand, receipts + production, orders),
-        "dos": days_of_supply(projected, demand, workdays),
-        "target_stock": target,
+        "forecast": days.by_bucket(forecast), "orders": orders_b, "demand": demand_b,
+        "receipts": receipts_rows, "suggested": suggested, "production": production,
+        "projected": projected, "balance": bal,
+        "atp": available_to_promise(on_hand, receipts_rows + production, orders_b),
+        "dos": days_of_supply(projected, demand_b, workdays), "target_stock": target,
     }
     frame = pd.DataFrame(changes, columns=CHANGE_COLUMNS)
-    return MPSResult(items, periods, rows, on_hand.astype(float), states, frame)
+    daily = {"demand": demand, "production": prod_days.T.copy(),
+             "projected": proj_days.T.copy(), "receipts": np.asarray(receipts, float)}
+    return MPSResult(items, periods, rows, on_hand.astype(float), states, frame, days, daily)
 
 
 def available_to_promise(on_hand: np.ndarray, supply: np.ndarray,

@@ -1,29 +1,31 @@
-"""Multi-level material requirements planning (物料需求计划).
+"""Multi-level material requirements planning (物料需求计划), on working days.
 
-The textbook procedure (Orlicky; APICS CPIM "MRP"), vectorised the way ARCHITECTURE.md
-asks: items are planned by low-level code, so an item is netted only once every parent's
-planned orders are known; within a level numpy works on all items at once, one bucket at a
-time (the bucket loop stays: each bucket's projected on hand depends on the lot sized in
-the bucket before it).
+The textbook procedure (Orlicky; APICS CPIM "MRP") on dates, as SAP MRP and frePPLe plan:
+every requirement, scheduled receipt and planned order carries a working day of the
+factory calendar (``sop_xl.plan.dates``); buckets only sum them for the grid. Items are
+planned by low-level code, so an item is netted only once every parent's orders are known;
+within a level numpy works on all items at once (``sop_xl.plan.netting``).
 
-Per item and bucket (pieces): gross requirements = the parents' planned releases × quantity
-per × (1 + component scrap); net requirement = gross + safety stock − (projected on hand +
-scheduled receipts + firm planned orders); a planned order covers it by the item's lot rule
-and is released the lead time earlier, counted in working days of the factory calendar, in
-a quantity raised by the item's own scrap. A release that falls before the plan starts is a
-past-due release (released in the first bucket). Firm planned orders are kept as they are.
+Per item and day (pieces): gross requirements = the parents' planned releases of that day
+× quantity per × (1 + component scrap) — a component is needed on its parent order's
+release (start) date; net requirement = gross + safety stock − (projected on hand +
+scheduled receipts + firm planned orders); a planned order is due on the day of the first
+shortfall it covers, sized by the item's lot rule, released its lead time earlier counted
+in working days, and started in the quantity the item's own scrap asks for (whole pieces
+for counted items). A release before the planning date is past due: it is released now
+(day 0) and its components are needed now. Firm planned orders are kept as they are.
 
-Beside the plan: the planned orders list, the rescheduling and shortage actions a planner
-must take (past-due release, expedite, de-expedite, cancel, shortage within lead time), and
-pegging of every order to the end-item demand behind it (``sop_xl.plan.pegging``).
+Beside the plan: the orders (``sop_xl.plan.orders``), the action messages a planner must
+act on (``sop_xl.plan.action_messages``) and pegging of every order to the end-item demand
+behind it (``sop_xl.plan.pegging``).
 
-``plan_item_by_item`` is the same procedure as a plain per-item Python loop: the reference
-the vectorised plan is tested and benchmarked against.
+``plan_item_by_item`` is the same procedure as a plain per-item, per-day Python loop: the
+reference the vectorised plan is tested and benchmarked against.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -34,9 +36,10 @@ from scipy import sparse
 from sop_xl import contract
 from sop_xl.base.errors import PlanningError, Problem
 from sop_xl.base.messages import register
-from sop_xl.base.periods import Buckets, FactoryCalendar
 from sop_xl.contract.bom import bom_cycles
-from sop_xl.plan.lot_sizing import LotRules, Sizer, size_one
+from sop_xl.plan import netting
+from sop_xl.plan.dates import PlanDays
+from sop_xl.plan.lot_sizing import POQ, LotRules, size_one, started_quantity
 from sop_xl.plan.orders import order_columns
 
 if TYPE_CHECKING:
@@ -48,52 +51,84 @@ register({
 })
 
 _EPS = 1e-6
-ORDER_COLUMNS = ["item", "due_bucket", "period", "due_date", "release_bucket",
-                 "release_date", "qty", "release_qty", "past_due", "firm"]
-ACTION_COLUMNS = ["kind", "item", "bucket", "qty", "order", "due_bucket", "need_bucket",
-                  "due_date", "release_date", "lead", "reason"]
+ORDER_COLUMNS = ["item", "due_date", "release_date", "period", "due_bucket",
+                 "release_bucket", "due_day", "release_day", "qty", "release_qty",
+                 "past_due", "firm"]
 
 
-@dataclass
+@dataclass(eq=False)
 class MRPResult:
-    """Rows of the MRP grid for every item below the MPS (items × buckets), sorted by
-    low-level code, and the planned orders, actions and pegging behind them.
+    """The plan of every item: daily arrays for all planned items (MPS items included, in
+    plan order), the MRP grid rows (items below the MPS × buckets, by low-level code), the
+    orders, and what the action messages and pegging are made from."""
 
-    Orders are kept as numpy columns (``order_data``, every order including the MPS's);
-    ``orders`` is the pandas view of those below the MPS, built on first use."""
+    days: PlanDays
+    item_names: np.ndarray        # every planned item, plan order; the first n_kept are
+    n_kept: int                   # the items below the MPS, by low-level code
+    llc_all: np.ndarray
+    daily: dict[str, np.ndarray]  # (items × days): gross, fixed (receipts + firm),
+    #                               planned (all planned receipts, firm included),
+    #                               projected, releases (started pieces by release day)
+    bucketed: dict[str, np.ndarray]  # (items below the MPS × buckets): receipts, net
+    on_hand_all: np.ndarray
+    safety: np.ndarray
+    lead: np.ndarray              # working days
+    yields: np.ndarray            # started pieces per good piece
+    whole: np.ndarray             # counted in whole pieces
+    is_mps: np.ndarray
+    order_data: dict[str, np.ndarray]   # sop_xl.plan.orders.order_columns
+    receipt_list: dict[str, np.ndarray]  # pos, day, qty, order, date, past_due
+    links: Links | None = None
 
-    items: pd.Index
-    periods: list[str]
-    rows: dict[str, np.ndarray]   # gross, receipts, planned_receipts, projected, net,
-    #                               planned_releases (pieces)
-    on_hand: np.ndarray
-    llc: pd.Series
-    order_data: dict[str, np.ndarray]  # pos (into item_names), due_bucket, qty, firm
-    order_kept: np.ndarray             # orders of items below the MPS
-    item_names: np.ndarray             # every planned item, MPS items included
-    starts: np.ndarray                 # first day of each bucket
-    release_dates: np.ndarray          # (all items × buckets) release date of an order due
-    release_buckets: np.ndarray        # (all items × buckets) its release bucket, −1 past due
-    yields: np.ndarray                 # started pieces per good piece, by item
-    actions: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ACTION_COLUMNS))
-    links: Links | None = None         # single-level pegging (sop_xl.plan.pegging)
+    @property
+    def items(self) -> pd.Index:
+        return pd.Index(self.item_names[:self.n_kept], name="item")
+
+    @property
+    def periods(self) -> list[str]:
+        return self.days.buckets.labels
+
+    @property
+    def llc(self) -> pd.Series:
+        return pd.Series(self.llc_all[:self.n_kept], index=self.items)
+
+    @property
+    def on_hand(self) -> np.ndarray:
+        return self.on_hand_all[:self.n_kept]
+
+    @cached_property
+    def rows(self) -> dict[str, np.ndarray]:
+        """The MRP grid (items below the MPS × buckets): gross, receipts,
+        planned_receipts, projected (at each bucket's end), net, planned_releases."""
+        k = self.n_kept
+        by = self.days.by_bucket
+        return {"gross": by(self.daily["gross"][:k]), "receipts": self.bucketed["receipts"],
+                "planned_receipts": by(self.daily["planned"][:k]),
+                "projected": self.days.at_bucket_end(self.daily["projected"][:k],
+                                                     self.on_hand),
+                "net": self.bucketed["net"],
+                "planned_releases": by(self.daily["releases"][:k])}
 
     def __getitem__(self, measure: str) -> np.ndarray:
         return self.rows[measure]
 
+    @property
+    def order_kept(self) -> np.ndarray:
+        """Orders of items below the MPS."""
+        return ~self.is_mps[self.order_data["pos"]]
+
     @cached_property
     def orders(self) -> pd.DataFrame:
         """One row per order below the MPS: ORDER_COLUMNS."""
-        k = self.order_kept
-        o = {c: v[k] for c, v in self.order_columns().items()}
-        due, rb = o["due_bucket"], o["release_bucket"]
-        return pd.DataFrame({
-            "item": self.item_names[o["pos"]], "due_bucket": due,
-            "period": np.asarray(self.periods, dtype=object)[due],
-            "due_date": self.starts[due], "release_bucket": np.maximum(rb, 0),
-            "release_date": self.release_dates[o["pos"], due], "qty": o["qty"],
-            "release_qty": o["release_qty"], "past_due": rb < 0, "firm": o["firm"]},
-            columns=ORDER_COLUMNS)
+        o = {c: v[self.order_kept] for c, v in self.order_data.items()}
+        return order_frame(o, self.item_names, self.days)
+
+    @cached_property
+    def actions(self) -> pd.DataFrame:
+        """Past-due releases, shortages within lead time, reschedule in / out and cancel
+        (``sop_xl.plan.action_messages``): numbers and dates, no words."""
+        from sop_xl.plan.action_messages import detect
+        return detect(self)
 
     @cached_property
     def pegging(self) -> pd.DataFrame | None:
@@ -102,11 +137,8 @@ class MRPResult:
         if self.links is None:
             return None
         from sop_xl.plan.pegging import trace
-        return trace(self.links, np.flatnonzero(self.order_kept), self.order_data)
-
-    def order_columns(self) -> dict[str, np.ndarray]:
-        """Every order's columns including release_bucket (−1 past due) and release_qty."""
-        return order_columns(self.order_data, self.release_buckets, self.yields)
+        return trace(self.links, np.flatnonzero(self.order_kept), self.order_data,
+                     self.days)
 
     def pegging_text(self, most: int = 3) -> pd.Series:
         """Per order (aligned with ``orders``): "A 2026-12: 40; B 2027-01: 20 (+2)".
@@ -117,8 +149,22 @@ class MRPResult:
         from sop_xl.plan.pegging import describe, trace
         if "pegging" in self.__dict__ or len(self.orders) <= 50_000 or self.links is None:
             return describe(self.pegging, len(self.orders), self.periods, most)
-        peg = trace(self.links, np.flatnonzero(self.order_kept), self.order_data, widest=8)
+        peg = trace(self.links, np.flatnonzero(self.order_kept), self.order_data, self.days,
+                    widest=8)
         return describe(peg, len(self.orders), self.periods, most, cap=8)
+
+
+def order_frame(o: dict[str, np.ndarray], names: np.ndarray, days: PlanDays) -> pd.DataFrame:
+    """Order columns as the frame the sheets list (ORDER_COLUMNS)."""
+    due, rel = o["due"], o["release"]
+    due_bucket = days.bucket_of(due)
+    labels = np.asarray(days.buckets.labels, dtype=object)
+    return pd.DataFrame({
+        "item": names[o["pos"]], "due_date": days.date_of(due),
+        "release_date": days.date_of(rel), "period": labels[due_bucket],
+        "due_bucket": due_bucket, "release_bucket": days.bucket_of(np.maximum(rel, 0)),
+        "due_day": due, "release_day": rel, "qty": o["qty"], "release_qty": o["release_qty"],
+        "past_due": rel < 0, "firm": o["firm"]}, columns=ORDER_COLUMNS)
 
 
 # -- checks ------------------------------------------------------------------------------
@@ -126,7 +172,8 @@ class MRPResult:
 def check(items: pd.DataFrame, bom: pd.DataFrame, lang: str = "en") -> list[Problem]:
     """BOM lines that cannot be planned: a component or parent missing from Items, a
     quantity per that is not a positive number, a cycle. Rows are Excel rows of the BOM
-    sheet (the ``_row`` column when read from a workbook, else position + 2)."""
+    sheet (the ``_row`` column when read from a workbook, else position + 2). The
+    workbook's validation finds all of these first; ``plan`` refuses them too."""
     index = _item_index(items)
     return _check(index, bom, *_bom_positions(index, bom), lang)
 
@@ -192,33 +239,13 @@ def low_level_codes(n: int, parents: np.ndarray, comps: np.ndarray) -> np.ndarra
     raise ValueError("the BOM has a cycle")
 
 
-def release_schedule(buckets: Buckets, calendar: FactoryCalendar,
-                     lead_days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For an order due at the start of each bucket: its release date and release bucket
-    (−1 = before the plan starts) per item (items × buckets)."""
-    release, idx, inv = _release_tables(buckets, calendar, lead_days)
-    return release[inv], idx[inv]
-
-
-def _release_tables(buckets: Buckets, calendar: FactoryCalendar,
-                    lead_days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``release_schedule`` worked out once per distinct lead time: (leads × buckets)
-    release dates and buckets, and each item's row."""
-    starts = buckets.starts()
-    h = len(starts)
-    leads, inv = np.unique(np.asarray(lead_days, dtype=np.int64), return_inverse=True)
-    due = np.broadcast_to(starts, (len(leads), h)).ravel()
-    release = calendar.subtract_working_days(due, np.repeat(leads, h)).reshape(-1, h)
-    idx = np.searchsorted(starts, release.ravel(), side="right").reshape(-1, h) - 1
-    return release, idx, inv
-
-
 # -- the plan ----------------------------------------------------------------------------
 
 @dataclass
 class _Data:
     """Everything the netting needs, aligned with one item index: the items below the MPS
-    first, by low-level code, then the MPS items, so the grid rows are a slice."""
+    first, by low-level code and within a level those sized without a loop first, then
+    the MPS items, so the grid rows and each level are slices."""
 
     index: pd.Index
     names: np.ndarray           # the index as Python strings
@@ -232,15 +259,13 @@ class _Data:
     safety: np.ndarray
     rules: LotRules
     on_hand: np.ndarray
-    receipts: np.ndarray        # scheduled receipts (n × h)
-    firm: np.ndarray            # firm planned orders, by due bucket (n × h)
-    release_date: np.ndarray
-    release_bucket: np.ndarray
-    inside_lt: np.ndarray       # buckets an order released today cannot reach, by item
+    receipts: np.ndarray        # scheduled receipts by day (n × days)
+    firm: np.ndarray            # firm planned orders by due day (n × days)
+    firm_list: dict[str, np.ndarray]   # pos, day, qty: each firm order as given
+    receipt_list: dict[str, np.ndarray]
     is_mps: np.ndarray
-    mps_production: np.ndarray  # (n × h), zero for items not on the MPS
+    mps_production: np.ndarray  # (n × days), zero for items not on the MPS
     mps_pos: np.ndarray         # position in the item index of each MPS item (−1: unknown)
-    receipt_pos: np.ndarray     # position of each scheduled receipt's item (−1: unknown)
 
 
 def _positions(items: pd.DataFrame, *refs: pd.Series | pd.Index) -> list[np.ndarray]:
@@ -264,377 +289,265 @@ def _positions(items: pd.DataFrame, *refs: pd.Series | pd.Index) -> list[np.ndar
     return out
 
 
+def _empty(frame: pd.DataFrame | None) -> bool:
+    return frame is None or len(frame) == 0
+
+
 def _prepare(items: pd.DataFrame, bom: pd.DataFrame, mps_items: pd.Index,
-             mps_production: np.ndarray, on_hand: pd.Series, receipts: pd.DataFrame,
-             buckets: Buckets, calendar: FactoryCalendar, firm: pd.DataFrame | None,
-             lang: str) -> _Data:
-    receipts = receipts if receipts is not None else pd.DataFrame(columns=["item"])
-    firm_items = firm["item"] if firm is not None and len(firm) else pd.Series([], dtype=str)
+             mps_production: np.ndarray, on_hand: pd.Series, receipts: pd.DataFrame | None,
+             days: PlanDays, firm: pd.DataFrame | None) -> _Data:
+    no_items = pd.Series([], dtype=str)
+    r_items = no_items if _empty(receipts) else receipts["item"]
+    f_items = no_items if _empty(firm) else firm["item"]
     par, com, mps_pos, oh_pos, sr_pos, firm_pos = _positions(
         items, bom["parent"], bom["component"], pd.Index(mps_items), on_hand.index,
-        receipts["item"] if len(receipts) else pd.Series([], dtype=str), firm_items)
+        r_items, f_items)
     par[bom["parent"].isna().to_numpy()] = -1
     com[bom["component"].isna().to_numpy()] = -1
     index = _item_index(items)
-    problems = _check(index, bom, par, com, lang)
+    problems = _check(index, bom, par, com, "en")
     if problems:
-        raise PlanningError(problems, lang)
-    n, h = len(index), len(buckets)
+        raise PlanningError(problems)
+    n, n_days = len(index), len(days)
     llc = low_level_codes(n, par, com)
     on_mps = np.zeros(n, dtype=bool)
     on_mps[mps_pos[mps_pos >= 0]] = True
-    # items below the MPS first, by low-level code, then the MPS items; inside a level by
-    # lot rule, so every level and every rule in it is a contiguous slice
+    # items below the MPS first, by low-level code, then the MPS items; inside a level the
+    # rules sized without a day loop first, then by rule, so each is a contiguous slice
     rules = LotRules.from_items(items, index)
-    perm = np.lexsort((np.arange(n), rules.multiple > 0, rules.rule, llc, on_mps))
+    loop = ~np.isfinite(rules.cumulative_lot())
+    perm = np.lexsort((np.arange(n), rules.multiple > 0, rules.rule, loop, llc, on_mps))
     inv = np.full(n + 1, -1, dtype=np.int64)   # inv[-1] = -1 keeps "not an item"
     inv[perm] = np.arange(n)
     scrap_c = pd.to_numeric(bom["scrap_pct"], errors="coerce").fillna(0).to_numpy(float) \
         if "scrap_pct" in bom else 0.0
     factor = bom["qty_per"].to_numpy(dtype=float) * (1 + scrap_c)
     lead = items["lead_time_days"].fillna(0).to_numpy(dtype=np.int64)[perm]
-    rel_u, idx_u, lead_row = _release_tables(buckets, calendar, lead)
-    release_date, release_bucket = rel_u[lead_row], idx_u[lead_row]
-    inside = (idx_u < 0).sum(axis=1)[lead_row]
     scrap = items["scrap_pct"].fillna(0).to_numpy(dtype=float)[perm]
     mps_rows = inv[mps_pos]
-    prod = np.zeros((n, h))
+    prod = np.zeros((n, n_days))
     ok = mps_rows >= 0
     prod[mps_rows[ok]] = np.asarray(mps_production, dtype=float)[ok]
     oh = np.zeros(n)
     ok = inv[oh_pos] >= 0
     np.add.at(oh, inv[oh_pos][ok], on_hand.to_numpy(dtype=float)[ok])
     names = index.to_numpy(dtype=object)[perm]
+    sr = _dated(inv[sr_pos], receipts, days, orders=True)
+    fm = _dated(inv[firm_pos], firm, days)
     return _Data(
         pd.Index(names, name="item"), names, int((~on_mps).sum()), inv[par], inv[com],
         factor, llc[perm], lead, 1.0 / np.clip(1.0 - scrap, 0.05, 1.0),
         items["safety_stock"].fillna(0).to_numpy(float)[perm],
-        rules.subset(perm), oh,
-        _by_bucket(inv[sr_pos], receipts, n, h), _by_bucket(inv[firm_pos], firm, n, h),
-        release_date, release_bucket, inside, on_mps[perm], prod, mps_rows, inv[sr_pos])
+        rules.subset(perm), oh, _by_day(sr, n, n_days), _by_day(fm, n, n_days), fm, sr,
+        on_mps[perm], prod, mps_rows)
 
 
-def _by_bucket(pos: np.ndarray, frame: pd.DataFrame | None, n: int, h: int) -> np.ndarray:
-    """item (as positions), qty, bucket rows → (items × buckets); past due (−1) into the
-    first bucket."""
-    out = np.zeros((n, h))
-    if frame is None or frame.empty:
+def _dated(pos: np.ndarray, frame: pd.DataFrame | None, days: PlanDays,
+           orders: bool = False) -> dict[str, np.ndarray]:
+    """item positions, qty, due_date (and order) → supply columns: pos, day (0 past due,
+    ``len(days)`` after the plan), qty, date, past_due (and order)."""
+    if _empty(frame):
+        z = np.zeros(0, np.int64)
+        out = {"pos": z, "day": z, "qty": np.zeros(0), "date": np.zeros(0, "datetime64[D]"),
+               "past_due": np.zeros(0, bool)}
+        if orders:
+            out["order"] = np.zeros(0, object)
         return out
-    b = np.clip(frame["bucket"].to_numpy(dtype=np.int64), 0, None)
-    ok = (pos >= 0) & (b < h)
-    np.add.at(out, (pos[ok], b[ok]), frame["qty"].to_numpy(dtype=float)[ok])
+    date = pd.to_datetime(frame["due_date"]).to_numpy().astype("datetime64[D]")
+    ok = pos >= 0
+    out = {"pos": pos[ok], "day": days.supply_day(date[ok]),
+           "qty": frame["qty"].to_numpy(dtype=float)[ok], "date": date[ok],
+           "past_due": date[ok] < days.planning_date}
+    if orders:
+        names = (frame["order"].astype(str).to_numpy(dtype=object) if "order" in frame
+                 else np.full(len(frame), "", dtype=object))
+        out["order"] = names[ok]
+    return out
+
+
+def _by_day(supply: dict[str, np.ndarray], n: int, n_days: int) -> np.ndarray:
+    """Supply columns → (items × days); what falls after the plan is left out."""
+    out = np.zeros((n, n_days))
+    ok = supply["day"] < n_days
+    np.add.at(out, (supply["pos"][ok], supply["day"][ok]), supply["qty"][ok])
     return out
 
 
 def plan(items: pd.DataFrame, bom: pd.DataFrame, mps_items: pd.Index,
-         mps_production: np.ndarray, on_hand: pd.Series, receipts: pd.DataFrame,
-         buckets: Buckets, calendar: FactoryCalendar, *, firm: pd.DataFrame | None = None,
-         end_demand: np.ndarray | None = None, peg: bool = True,
-         lang: str = "en") -> MRPResult:
-    """Plan every item below the MPS.
+         mps_production: np.ndarray, on_hand: pd.Series, receipts: pd.DataFrame | None,
+         days: PlanDays, *, firm: pd.DataFrame | None = None,
+         end_demand: np.ndarray | None = None, peg: bool = True) -> MRPResult:
+    """Plan every item below the MPS on the working days ``days``.
 
-    ``mps_production``: planned production of ``mps_items`` (items × buckets, pieces),
-    received at the start of each bucket. ``receipts``: item, qty, bucket (−1 = past
-    due), optionally order. ``firm``: firm planned orders, item, qty, bucket (due).
-    ``end_demand``: the MPS items' independent demand (items × buckets), what pegging
-    traces to; without it an MPS order pegs to itself. Raises PlanningError naming the BOM
-    rows when the BOM cannot be planned.
+    ``mps_production``: good pieces of ``mps_items`` due on each day (MPS items × days).
+    ``receipts``: scheduled receipts, item, qty, due_date, optionally order. ``firm``: firm
+    planned orders, item, qty, due_date. ``end_demand``: the MPS items' independent demand
+    by day (MPS items × days), what pegging traces to; without it an MPS order pegs to
+    itself. Raises PlanningError naming the BOM rows when the BOM cannot be planned.
     """
-    d = _prepare(items, bom, mps_items, mps_production, on_hand, receipts, buckets,
-                 calendar, firm, lang)
-    n, h = len(d.index), len(buckets)
-    gross = np.zeros((n, h))
-    # every row of these is written level by level (net_req: the rows below the MPS)
-    new = np.empty((n, h))           # new planned receipts (good output)
-    projected = np.empty((n, h))
-    net_req = np.empty((n, h))
-    releases = np.empty((n, h))      # started quantity by release bucket
-    has_firm = bool(d.firm.any())
-    fixed_supply = d.receipts + d.firm if has_firm else d.receipts
+    d = _prepare(items, bom, mps_items, mps_production, on_hand, receipts, days, firm)
+    n, n_days = len(d.index), len(days)
     k = d.n_kept
+    gross = np.zeros((n, n_days))
+    new = np.zeros((n, n_days))          # new planned orders due (good pieces)
+    projected = np.empty((n, n_days))
+    net_req = np.zeros((k, n_days))
+    releases = np.zeros((n, n_days))     # started pieces by release day (past due: day 0)
+    fixed = d.receipts + d.firm
     for level in range(int(d.llc.max(initial=0)) + 1):
-        a, b = np.searchsorted(d.llc[:k], [level, level + 1])
+        a, b = (int(x) for x in np.searchsorted(d.llc[:k], [level, level + 1]))
         if b > a:
-            _net_level(slice(a, b), gross, fixed_supply, d, new, projected, net_req)
-            _offset(slice(a, b), new[a:b] + d.firm[a:b] if has_firm else new[a:b], d,
-                    releases)
+            lv = slice(a, b)
+            got = netting.net(gross[lv], fixed[lv], d.on_hand[lv], d.safety[lv],
+                              d.rules.subset(lv), days)
+            new[lv], projected[lv], net_req[lv] = got.new, got.projected, got.net
+            _offset(lv, new[lv], d, releases)
         mps_sel = k + np.flatnonzero(d.llc[k:] == level)
         if len(mps_sel):
             new[mps_sel] = d.mps_production[mps_sel]
             projected[mps_sel] = d.on_hand[mps_sel, None] + np.cumsum(
-                fixed_supply[mps_sel] + new[mps_sel] - gross[mps_sel], axis=1)
-            _offset(mps_sel, new[mps_sel] + d.firm[mps_sel] if has_firm else new[mps_sel],
-                    d, releases)
+                fixed[mps_sel] + new[mps_sel] - gross[mps_sel], axis=1)
+            _offset(mps_sel, new[mps_sel], d, releases)
+        if len(d.firm_list["pos"]):
+            _offset_firm(level, d, releases)
         edges = np.flatnonzero(d.llc[d.par] == level)
         if len(edges):
             _explode(edges, d, releases, gross)
 
     orders = _orders(d, new)
-    order_pos = orders["pos"]
     links = None
     if peg:
         from sop_xl.plan.pegging import link
         independent = None
         if end_demand is not None:
-            independent = np.zeros((n, h))
+            independent = np.zeros((n, n_days))
             ok = d.mps_pos >= 0
             independent[d.mps_pos[ok]] = np.asarray(end_demand, dtype=float)[ok]
-        links = link(d, orders, independent)
-    keep = ~d.is_mps
-    actions = _actions(d, gross, receipts, orders, order_pos, buckets, keep)
-    k = d.n_kept  # items below the MPS come first, by low-level code: rows are slices
-    if has_firm:
-        new += d.firm
-    rows = {"gross": gross[:k], "receipts": d.receipts[:k], "planned_receipts": new[:k],
-            "projected": projected[:k], "net": net_req[:k], "planned_releases": releases[:k]}
-    kept = d.index[:k]
-    return MRPResult(kept, buckets.labels, rows, d.on_hand[:k],
-                     pd.Series(d.llc[:k], index=kept), orders, keep[order_pos], d.names,
-                     buckets.starts(), d.release_date, d.release_bucket, d.yield_, actions,
-                     links)
-
-
-def _net_level(sel: slice, gross: np.ndarray, fixed_supply: np.ndarray, d: _Data,
-               new: np.ndarray, projected: np.ndarray, net_req: np.ndarray) -> None:
-    """Gross to net and lot sizing for the items ``sel`` (one level), bucket by bucket.
-
-    Arrays are turned to (buckets × items) so each bucket is one contiguous row, and the
-    step is net = gross + safety stock − (on hand + receipts), order = lot(net),
-    on hand = safety stock − net + order."""
-    h = gross.shape[1]
-    g = gross[sel].T.copy()
-    fx = fixed_supply[sel].T.copy()
-    r = d.rules.subset(sel)
-    sizer = Sizer(r)
-    ss = d.safety[sel]
-    need = g + ss                   # gross + safety stock
-    poh = d.on_hand[sel].copy()
-    m = sel.stop - sel.start
-    q_out = np.empty((h, m))
-    p_out = np.empty((h, m))
-    n_out = np.empty((h, m))
-    avail = np.empty(m)
-    window = None
-    poq = sizer.poq
-    if len(poq):
-        # POQ: one order covers the net requirements of buckets p .. p + k − 1: the
-        # gross less fixed supply of that window, known before the loop, less what is
-        # available at p
-        zero = np.zeros((1, len(poq)))
-        cg = np.concatenate([zero, np.cumsum(g[:, poq], axis=0)])
-        cf = np.concatenate([zero, np.cumsum(fx[:, poq], axis=0)])
-        p_idx = np.arange(h)[:, None]
-        end = np.minimum(p_idx + r.poq[poq][None, :], h)
-        cols = np.arange(len(poq))[None, :]
-        static = (cg[end, cols] - cg[:h]) - (cf[end, cols] - cf[1:]) + ss[poq]
-        window = np.empty(len(poq))
-    for p in range(h):
-        np.add(poh, fx[p], out=avail)
-        net = np.subtract(need[p], avail, out=n_out[p])
-        if len(poq):
-            np.subtract(static[p], avail[poq], out=window)
-        q = sizer(net, window, out=q_out[p])
-        poh = np.add(avail, q, out=p_out[p])
-        poh -= g[p]
-    new[sel] = q_out.T
-    projected[sel] = p_out.T
-    net_req[sel] = np.maximum(n_out, 0.0).T
+        links = link(d, orders, independent, days)
+    planned = new + d.firm
+    daily = {"gross": gross, "fixed": fixed, "planned": planned, "projected": projected,
+             "releases": releases}
+    bucketed = {"receipts": days.by_bucket(d.receipts[:k]), "net": days.by_bucket(net_req)}
+    return MRPResult(days, d.names, k, d.llc, daily, bucketed, d.on_hand, d.safety, d.lead,
+                     d.yield_, d.rules.whole(), d.is_mps, orders, d.receipt_list, links)
 
 
 def _explode(edges: np.ndarray, d: _Data, releases: np.ndarray, gross: np.ndarray) -> None:
     """Gross requirements of the components of ``edges`` (BOM lines) += parents' planned
-    releases × quantity per, as one sparse (components × parents) product."""
+    releases × quantity per, day by day, as one sparse (components × parents) product."""
     comps, ci = np.unique(d.com[edges], return_inverse=True)
     pars, pi = np.unique(d.par[edges], return_inverse=True)
     w = sparse.csr_matrix((d.factor[edges], (ci, pi)), shape=(len(comps), len(pars)))
     gross[comps] += w @ releases[pars]
 
 
+def _release_into(rows: np.ndarray, due: np.ndarray, started: np.ndarray, d: _Data,
+                  releases: np.ndarray) -> None:
+    """Started pieces of orders (item rows, due days) into ``releases`` on their release
+    days, a lead time earlier; a release before the plan goes to day 0 (past due)."""
+    if not len(rows):
+        return
+    day = np.maximum(due - d.lead[rows], 0)
+    n_days = releases.shape[1]
+    flat = releases.reshape(-1)
+    np.add.at(flat, rows * n_days + day, started)
+
+
 def _offset(sel: slice | np.ndarray, receipts: np.ndarray, d: _Data,
             releases: np.ndarray) -> None:
-    """Planned receipts (rows of ``sel``) → started quantities in their release buckets (a
-    release before the plan goes into the first bucket, as past due)."""
-    m, h = receipts.shape
-    started = receipts * d.yield_[sel, None]
-    flat = (np.arange(m)[:, None] * h + np.maximum(d.release_bucket[sel], 0)).ravel()
-    releases[sel] = np.bincount(flat, weights=started.ravel(), minlength=m * h).reshape(m, h)
+    """Planned receipts (rows ``sel`` × days, one order per item and day) → started
+    quantities on their release days."""
+    r, t = np.nonzero(receipts > _EPS)
+    rows = (np.arange(d.index.size)[sel])[r]
+    started = started_quantity(receipts[r, t], d.yield_[rows], d.rules.whole()[rows])
+    _release_into(rows, t, started, d, releases)
+
+
+def _offset_firm(level: int, d: _Data, releases: np.ndarray) -> None:
+    """Firm planned orders of the items at ``level``, each as given."""
+    f = d.firm_list
+    at = (d.llc[f["pos"]] == level) & (f["day"] < releases.shape[1])
+    rows = f["pos"][at]
+    started = started_quantity(f["qty"][at], d.yield_[rows], d.rules.whole()[rows])
+    _release_into(rows, f["day"][at], started, d, releases)
 
 
 def _orders(d: _Data, new: np.ndarray) -> dict[str, np.ndarray]:
-    """One order per item and due bucket, firm orders first, then new planned ones, as
-    numpy columns: "pos" (item position in ``d.index``), due_bucket, qty (good pieces),
-    firm. Release bucket, started quantity, dates and labels follow from these
-    (``order_columns``, ``MRPResult.orders``)."""
-    h = new.shape[1]
-    flat = np.flatnonzero(new.ravel() > _EPS)
-    q = new.ravel()[flat]
-    firm = np.zeros(len(flat), dtype=bool)
-    if d.firm.any():
-        firm_flat = np.flatnonzero(d.firm.ravel() > _EPS)
-        flat = np.concatenate([firm_flat, flat])
-        q = np.concatenate([d.firm.ravel()[firm_flat], q])
-        firm = np.concatenate([np.ones(len(firm_flat), bool), firm])
-    rr, pp = np.divmod(flat, h)
-    return {"pos": rr, "due_bucket": pp, "qty": q, "firm": firm}
+    """Every order: firm orders as given, then one new order per item and due day."""
+    r, t = np.nonzero(new > _EPS)
+    f = d.firm_list
+    inside = f["day"] < new.shape[1]
+    pos = np.concatenate([f["pos"][inside], r])
+    due = np.concatenate([f["day"][inside], t])
+    qty = np.concatenate([f["qty"][inside], new[r, t]])
+    firm = np.concatenate([np.ones(int(inside.sum()), bool), np.zeros(len(r), bool)])
+    return order_columns(pos, due, qty, firm, lead=d.lead, yields=d.yield_,
+                         whole=d.rules.whole())
 
 
-# -- actions for the planner -------------------------------------------------------------
-
-KINDS = ("past_due_release", "shortage_lead_time", "expedite", "de_expedite", "cancel")
-
-
-def _actions(d: _Data, gross: np.ndarray, receipts: pd.DataFrame,
-             orders: dict[str, np.ndarray], pos: np.ndarray, buckets: Buckets,
-             keep: np.ndarray) -> pd.DataFrame:
-    """Past-due releases, rescheduling of scheduled receipts (expedite, de-expedite,
-    cancel) and shortages no new order can cover in time (within the lead time), most
-    urgent bucket first."""
-    h = len(buckets)
-    starts = buckets.starts()
-    cols: dict[str, list[np.ndarray]] = {c: [] for c in ["kind", "pos", *ACTION_COLUMNS[2:]]}
-    inside_lt = d.inside_lt
-
-    def add(kind: int, at: np.ndarray, **values: np.ndarray) -> None:
-        m = len(at)
-        cols["kind"].append(np.full(m, kind))
-        cols["pos"].append(at)
-        for c in ACTION_COLUMNS[2:]:
-            v = values.get(c)
-            if v is None:
-                v = np.full(m, np.nan) if c in ("qty", "lead") else np.full(m, None, object)
-                if c in ("bucket", "due_bucket", "need_bucket"):
-                    v = np.full(m, -1)
-                if c in ("due_date", "release_date"):
-                    v = np.full(m, np.datetime64("NaT"), dtype="datetime64[D]")
-            cols[c].append(np.asarray(v))
-
-    k = max(int(inside_lt.max(initial=0)), 1)
-    near = np.flatnonzero(orders["due_bucket"] < k)   # only these can be released late
-    due = orders["due_bucket"][near]
-    late = near[(d.release_bucket[pos[near], due] < 0) & keep[pos[near]]]
-    at, due = pos[late], orders["due_bucket"][late]
-    add(0, at, bucket=np.zeros(len(at), np.int64), qty=orders["qty"][late] * d.yield_[at],
-        due_bucket=due, due_date=starts[due], release_date=d.release_date[at, due],
-        lead=d.lead[at], reason=np.where(orders["firm"][late], "firm", "planned"))
-    # shortage within lead time: on hand + receipts + firm orders fall short before an
-    # order released today could arrive (only the buckets inside the lead time count)
-    base = d.on_hand[:, None] + np.cumsum(d.receipts[:, :k] + d.firm[:, :k] - gross[:, :k],
-                                          axis=1)
-    short = np.where(d.release_bucket[:, :k] < 0, base, np.inf)
-    worst = short.min(axis=1)
-    rows = np.flatnonzero(keep & (worst < -_EPS))
-    first = np.argmax(short[rows] < -_EPS, axis=1)
-    arrive = inside_lt[rows]  # the first bucket an order released today can reach
-    labels = np.array([*buckets.labels, ""], dtype=object)
-    add(1, rows, bucket=first, qty=-worst[rows], need_bucket=first, lead=d.lead[rows],
-        reason=labels[arrive])
-    for kind, at, values in _reschedule(d, gross, receipts, h):
-        # an MPS item's orders are rescheduled against its independent demand by the MPS;
-        # MRP sees only its dependent demand and would call them unneeded
-        mine = keep[at]
-        add(kind, at[mine], **{k: v[mine] for k, v in values.items()})
-    out = {c: np.concatenate(v) for c, v in cols.items()}
-    order = np.lexsort((out["pos"], out["kind"], out["bucket"]))
-    out = {c: v[order] for c, v in out.items()}
-    out["item"] = d.names[out.pop("pos")]
-    out["kind"] = np.array(KINDS, dtype=object)[out["kind"]]
-    # object columns stay object: no string inference over every row
-    return pd.DataFrame({c: pd.Series(out[c], dtype=object) if out[c].dtype == object
-                         else out[c] for c in ACTION_COLUMNS})
-
-
-def _reschedule(d: _Data, gross: np.ndarray, receipts: pd.DataFrame,
-                h: int) -> list[tuple[int, np.ndarray, dict[str, np.ndarray]]]:
-    """Each scheduled receipt against the bucket it is first needed in (APICS: the need
-    date): on hand and the receipts due before it no longer cover requirements + safety
-    stock there. Needed earlier → expedite; later → de-expedite; not within the horizon →
-    cancel. A past-due receipt needed now is an expedite too."""
-    if receipts is None or receipts.empty:
-        return []
-    pos = d.receipt_pos
-    ok = pos >= 0
-    pos = pos[ok]
-    due = receipts["bucket"].to_numpy(dtype=np.int64)[ok]
-    qty = receipts["qty"].to_numpy(dtype=float)[ok]
-    names = (receipts["order"].astype(str).to_numpy(dtype=object)[ok] if "order" in receipts
-             else np.full(len(pos), "", dtype=object))
-    dates = (pd.to_datetime(receipts["due_date"]).to_numpy(dtype="datetime64[D]")[ok]
-             if "due_date" in receipts else np.full(len(pos), "NaT", dtype="datetime64[D]"))
-    srt = np.lexsort((np.arange(len(pos)), due, pos))
-    pos, due, qty, names, dates = pos[srt], due[srt], qty[srt], names[srt], dates[srt]
-    cs = np.cumsum(qty)
-    first = np.concatenate([[True], pos[1:] != pos[:-1]])
-    group_start = np.maximum.accumulate(np.where(first, cs - qty, 0.0))
-    before = d.on_hand[pos] + cs - qty - group_start  # on hand + receipts due earlier
-    items_, at_item = np.unique(pos, return_inverse=True)
-    dem_cum = np.cumsum(gross[items_], axis=1)[at_item]
-    need = (dem_cum + d.safety[pos, None] <= before[:, None] + _EPS).sum(axis=1)
-    at = np.minimum(need, h - 1)
-    why = np.where(dem_cum[np.arange(len(pos)), at] > before + _EPS, "demand", "safety_stock")
-    dueb = np.maximum(due, 0)
-    out = []
-    for kind, sel, bucket, reason in (
-            (4, need >= h, dueb, np.full(len(pos), "not_needed")),
-            (2, (need < h) & ((need < dueb) | ((due < 0) & (need == 0))), need,
-             np.where(due < 0, "past_due", why)),
-            (3, (need < h) & (need > dueb), dueb, why)):
-        out.append((kind, pos[sel], {"bucket": bucket[sel], "qty": qty[sel],
-                                     "order": names[sel], "due_bucket": due[sel],
-                                     "due_date": dates[sel], "need_bucket": need[sel],
-                                     "reason": reason[sel]}))
-    return out
-
-
-# -- the reference: the same procedure, item by item -------------------------------------
+# -- the reference: the same procedure, item by item, day by day -------------------------
 
 def plan_item_by_item(items: pd.DataFrame, bom: pd.DataFrame, mps_items: pd.Index,
                       mps_production: np.ndarray, on_hand: pd.Series,
-                      receipts: pd.DataFrame, buckets: Buckets, calendar: FactoryCalendar,
-                      *, firm: pd.DataFrame | None = None) -> dict[str, dict[str, list]]:
+                      receipts: pd.DataFrame | None, days: PlanDays, *,
+                      firm: pd.DataFrame | None = None) -> dict[str, dict[str, list]]:
     """The MRP written as the textbook loop: for each item in low-level-code order, for
-    each bucket, net, size, offset and explode into the components, in plain Python.
+    each working day, net, size, offset and explode into the components, in plain Python.
 
-    Returns per item its gross, planned receipts (new + firm), projected on hand and
-    planned releases as lists. Slow by design: the yardstick for ``plan``."""
-    d = _prepare(items, bom, mps_items, mps_production, on_hand, receipts, buckets,
-                 calendar, firm, "en")
-    n, h = len(d.index), len(buckets)
+    Returns per item its daily gross, planned receipts (new + firm), projected on hand and
+    planned releases (started pieces) as lists. Slow by design: the yardstick for
+    ``plan``."""
+    d = _prepare(items, bom, mps_items, mps_production, on_hand, receipts, days, firm)
+    n, n_days = len(d.index), len(days)
     comps: list[list[tuple[int, float]]] = [[] for _ in range(n)]
     for p, c, f in zip(d.par.tolist(), d.com.tolist(), d.factor.tolist(), strict=True):
         comps[p].append((c, f))
-    gross = [[0.0] * h for _ in range(n)]
+    gross = [[0.0] * n_days for _ in range(n)]
     sr, fm = d.receipts.tolist(), d.firm.tolist()
+    firm_orders: list[list[tuple[int, float]]] = [[] for _ in range(n)]
+    for p, t, q in zip(d.firm_list["pos"].tolist(), d.firm_list["day"].tolist(),
+                       d.firm_list["qty"].tolist(), strict=True):
+        if t < n_days:
+            firm_orders[p].append((t, q))
     prod = d.mps_production.tolist()
-    rb_all = d.release_bucket.tolist()
     rule, fixed = d.rules.rule.tolist(), d.rules.fixed.tolist()
     minimum, multiple, poq = d.rules.minimum.tolist(), d.rules.multiple.tolist(), \
         d.rules.poq.tolist()
+    whole = d.rules.whole().tolist()
     out: dict[str, dict[str, list]] = {}
     for i in sorted(range(n), key=lambda k: (int(d.llc[k]), k)):
         g, ss, poh = gross[i], float(d.safety[i]), float(d.on_hand[i])
-        planned, projected = [0.0] * h, [0.0] * h
-        for p in range(h):
-            avail = poh + sr[i][p] + fm[i][p]
+        supply = [sr[i][t] + fm[i][t] for t in range(n_days)]
+        floor = [ss] * n_days
+        planned, projected = [0.0] * n_days, [0.0] * n_days
+        new_orders: list[tuple[int, float]] = []
+        for t in range(n_days):
+            avail = poh + supply[t]
             if d.is_mps[i]:
-                q = prod[i][p]
+                q = prod[i][t]
             else:
-                net = g[p] + ss - avail
-                end = min(p + poq[i], h)
-                window = ss - avail
-                for k in range(p, end):
-                    window += g[k] - (sr[i][k] + fm[i][k] if k > p else 0.0)
+                net = g[t] + ss - avail
+                window = 0.0
+                if net > _EPS and rule[i] == POQ:
+                    end = netting.window_end(days, poq[i], t)
+                    window = netting.poq_window_one(g, supply, floor, t, end, avail)
                 q = size_one(net, window, rule[i], fixed[i], minimum[i], multiple[i])
-            planned[p] = q + fm[i][p]
-            poh = avail + q - g[p]
-            projected[p] = poh
-        released = [0.0] * h
-        for p in range(h):
-            if planned[p] > 0:
-                released[max(rb_all[i][p], 0)] += planned[p] * float(d.yield_[i])
+            if q > _EPS:
+                new_orders.append((t, q))
+            planned[t] = q + fm[i][t]
+            poh = avail + q - g[t]
+            projected[t] = poh
+        released = [0.0] * n_days
+        lead, y = int(d.lead[i]), float(d.yield_[i])
+        for t, q in new_orders + firm_orders[i]:
+            s = q * y
+            if whole[i]:
+                s = float(np.ceil(s - _EPS))
+            released[max(t - lead, 0)] += s
         for c, f in comps[i]:
             gc = gross[c]
-            for p in range(h):
-                gc[p] += released[p] * f
+            for t in range(n_days):
+                gc[t] += released[t] * f
         out[str(d.names[i])] = {"gross": g, "planned_receipts": planned,
                                 "projected": projected, "planned_releases": released}
     return out

@@ -1,11 +1,12 @@
 """Pegging (需求追溯): which end-item demand each planned order serves.
 
 Per item, supply (on hand, scheduled receipts, firm and planned orders) is matched to
-requirements first in, first out by bucket — SAP's pegged requirements, APICS "full
-pegging". A requirement of a component carries the pegging of the parent order that caused
-it, in proportion, so an order for a casting three levels down names the pumps and months
-it is for. Level by level; within a level all items at once (sorted cumulative quantities
-and one ``searchsorted``); the proportional hand-down is a sparse matrix product.
+requirements first in, first out by working day — SAP's pegged requirements, APICS "full
+pegging"; an end-item demand is named by its item and the bucket its day falls in. A
+requirement of a component carries the pegging of the parent order that caused it, in
+proportion, so an order for a casting three levels down names the pumps and months it is
+for. Level by level; within a level all items at once (sorted cumulative quantities and
+one ``searchsorted``); the proportional hand-down is a sparse matrix product.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from sop_xl.plan.orders import order_columns
+from sop_xl.plan.dates import PlanDays
 
 if TYPE_CHECKING:
     from sop_xl.plan.mrp import _Data
@@ -84,17 +85,20 @@ class Links:
     buckets: int
 
 
-def link(d: _Data, orders: dict[str, np.ndarray], independent: np.ndarray | None) -> Links:
-    """Match each item's supply to its requirements first in, first out, level by level.
+def link(d: _Data, orders: dict[str, np.ndarray], independent: np.ndarray | None,
+         days: PlanDays) -> Links:
+    """Match each item's supply to its requirements first in, first out by day, level by
+    level.
 
-    ``independent`` (items × buckets, aligned with ``d.index``): end-item demand; None pegs
-    each MPS order to its own item and bucket."""
-    n, h = d.mps_production.shape
-    orders = order_columns(orders, d.release_bucket, d.yield_)
+    ``orders``: sop_xl.plan.orders columns. ``independent`` (items × days, aligned with
+    ``d.index``): end-item demand; None pegs each MPS order to its own item and bucket."""
+    n = len(d.index)
+    h = len(days.buckets)
+    bucket = days.bucket
     o_item = orders["pos"]
     n_orders = len(o_item)
-    o_due = orders["due_bucket"].astype(np.int64)
-    o_rel = np.maximum(orders["release_bucket"], 0).astype(np.int64)
+    o_due = orders["due"].astype(np.int64)
+    o_rel = np.maximum(orders["release"], 0).astype(np.int64)
     o_qty = orders["qty"].astype(float)
     o_started = orders["release_qty"].astype(float)
     o_firm = orders["firm"].astype(bool)
@@ -105,8 +109,8 @@ def link(d: _Data, orders: dict[str, np.ndarray], independent: np.ndarray | None
     if independent is None:
         # no end-item demand given: an order of an MPS item is for its own item and bucket
         mps_o = np.flatnonzero(d.is_mps[o_item])
-        end_parts.append((mps_o, o_item[mps_o] * h + o_due[mps_o], o_qty[mps_o]))
-        independent = np.zeros((n, h))
+        end_parts.append((mps_o, o_item[mps_o] * h + bucket[o_due[mps_o]], o_qty[mps_o]))
+        independent = np.zeros((n, len(days)))
         at_all = ~d.is_mps
     # every (parent order, BOM line) pair: the requirements orders put on components
     by_parent = np.argsort(d.par, kind="stable")
@@ -139,7 +143,7 @@ def link(d: _Data, orders: dict[str, np.ndarray], independent: np.ndarray | None
         is_order = s_order[si] >= 0
         si, ri, q = s_order[si[is_order]], ri[is_order], q[is_order]
         ind = ri < len(ii)
-        end_parts.append((si[ind], ii[ri[ind]] * h + ip[ri[ind]], q[ind]))
+        end_parts.append((si[ind], ii[ri[ind]] * h + bucket[ip[ri[ind]]], q[ind]))
         src = dep_o[ri[~ind] - len(ii)]
         par_parts.append((si[~ind], src, q[~ind] / o_qty[src]))
 
@@ -167,8 +171,8 @@ def _top_per_row(m: sparse.csr_matrix, k: int) -> sparse.csr_matrix:
     return sparse.csr_matrix((m.data[keep], (row[keep], m.indices[keep])), shape=m.shape)
 
 
-def trace(links: Links, select: np.ndarray, orders: dict[str, np.ndarray], *,
-          widest: int | None = None) -> pd.DataFrame:
+def trace(links: Links, select: np.ndarray, orders: dict[str, np.ndarray], days: PlanDays,
+          *, widest: int | None = None) -> pd.DataFrame:
     """Multi-level pegging of the orders ``select`` (order rows) to end-item demand:
     Σ_k S·P^k·E over the BOM levels, S the selection, P the parent links, E the end links.
     ``order`` in the result is the position in ``select``.
@@ -197,7 +201,7 @@ def trace(links: Links, select: np.ndarray, orders: dict[str, np.ndarray], *,
     h = links.buckets
     return pd.DataFrame({"order": row.astype(np.int64),
                          "item": links.names[orders["pos"][select][row]],
-                         "due_bucket": orders["due_bucket"][select][row],
+                         "due_bucket": days.bucket_of(orders["due"][select][row]),
                          "end_item": links.names[col // h],
                          "end_bucket": (col % h).astype(np.int64), "qty": val},
                         columns=PEG_COLUMNS)

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from sop_xl.layout.exceptions import rendered
 from sop_xl.plan import demand
 from sop_xl.plan.alerts import ExceptionList
 from tests.demand.fixtures import company, make_inputs, stat_frame
@@ -147,9 +148,9 @@ def test_deviation_flags_compare_the_sales_view_with_the_statistical():
     assert rev.loc[("B", M), "deviation"] == pytest.approx(-1.0)
     assert rev.loc[("B", M), "reasons"] == "Wang Wei: customer stopped"
     assert plan.flagged[0].tolist() == [False, True, False, False, False, False]
-    ex = ExceptionList("en")
+    ex = ExceptionList()
     demand.demand_exceptions(plan, ex)
-    rows = ex.frame()
+    rows = rendered(ex.frame(), "en")
     assert rows["item"].tolist() == ["B", "A"]  # sorted by period
     assert rows["qty"].tolist() == [-40.0, -10.0]
     assert "by -100%" in rows["message"][0] and "Wang Wei" in rows["message"][0]
@@ -164,17 +165,17 @@ def test_flag_where_the_statistical_forecast_is_zero():
     rev = plan.review.set_index(["item", "month"])
     assert rev.loc[("N", M), "flagged"]
     assert np.isnan(rev.loc[("N", M), "deviation"])
-    ex = ExceptionList("zh-CN")
+    ex = ExceptionList()
     demand.demand_exceptions(plan, ex)
-    assert "统计预测为 0" in ex.frame()["message"].iloc[0]
+    assert "统计预测为 0" in rendered(ex.frame(), "zh-CN")["message"].iloc[0]
 
 
 def test_negative_demand_after_a_planner_change_is_an_exception():
     adj = pd.DataFrame({"item": ["B"], "period": ["2027-02"], "value": [-55.0]})
     _, plan = _plan(adjustments=adj)
     assert _row(plan, "demand", "B")[2] == -15
-    ex = ExceptionList("en")
+    ex = ExceptionList()
     demand.demand_exceptions(plan, ex)
-    f = ex.frame()
+    f = rendered(ex.frame(), "en")
     assert f["category"].tolist() == ["Negative demand"]
     assert (f["item"].iloc[0], f["period"].iloc[0], f["qty"].iloc[0]) == ("B", "2027-02", -15)

@@ -15,6 +15,7 @@ from sop_xl.app.cycle import CYCLE, STEP_KEYS, run_steps
 from sop_xl.app.master import MasterWorkbook
 from sop_xl.app.template import input_sheets, write_master
 from sop_xl.contract.demand_sheets import DEMAND_SHEETS
+from sop_xl.layout.exceptions import rendered
 from tests.demand.fixtures import company, fake_auto_forecast, grid_values
 
 P = pd.Period
@@ -77,7 +78,7 @@ def test_whole_cycle_with_demand_sheets_and_deviation_exceptions(tmp_path, lang)
     names = [spec.name(lang) for spec in DEMAND_SHEETS] + [
         contract.sheet(k).name(lang) for k in ("stat_forecast", "demand_plan")]
     assert set(names) <= set(report.sheets)
-    ex = report.exceptions
+    ex = rendered(report.exceptions, lang)
     dev = ex[ex["source"] == "demand"]
     # A in January: sales view 90 against the statistical 100 (−10 %)
     assert dev[["item", "period", "qty"]].values.tolist() == [["A", "2027-01", -10.0]]

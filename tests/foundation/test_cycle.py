@@ -2,7 +2,8 @@
 
 The statistical forecast is fixed (A: 100/month, B: 40/month) so every figure below can be
 followed on paper. Calendar: Monday–Friday, 2027-01-01 a holiday; buckets are months
-2026-12 .. 2027-05; receipts are due on the first day of their bucket.
+2026-12 .. 2027-05 over a plan on working days: a month's forecast and contracts are spread
+evenly over its working days, orders are due on the day of their first shortfall.
 """
 
 from __future__ import annotations
@@ -59,36 +60,63 @@ def test_mps_lot_for_lot_and_fixed_lot(small_master):
     assert _row(m, "atp", "B")[:2] == [50, 0]
 
 
-def test_mrp_explodes_three_levels_with_lead_time_offset(small_master):
+def test_mrp_explodes_three_levels_on_working_days(small_master):
     run = _run(small_master)
-    r = run.mrp
-    # finished goods release 5 working days before their due date: the Dec order was due
-    # to start in November (past due → Dec), the Jan order starts 2026-12-24, and so on.
-    # S1 = 1 per A + 2 per B:  Dec (90+90) + 2×(50+100) = 480; Jan 100 + 2×50 = 200 ...
-    assert _row(r, "gross", "S1") == [480, 200, 200, 200, 100, 0]
-    # S1 lead time 10 working days: Jan's 200 is released 2026-12-17, in December
-    assert _row(r, "planned_releases", "S1") == [680, 200, 200, 100, 0, 0]
-    # R1 under S1: min lot 100, multiple 25, 30 on hand: Dec 680−30 = 650
-    assert _row(r, "gross", "R1") == [680, 200, 200, 100, 0, 0]
-    assert _row(r, "planned_receipts", "R1") == [650, 200, 200, 100, 0, 0]
-    # R2 = 2 per A + 4 per B, less the 100 on order due 2026-12-10
-    assert _row(r, "gross", "R2") == [960, 400, 400, 400, 200, 0]
-    assert _row(r, "planned_receipts", "R2") == [860, 400, 400, 400, 200, 0]
+    m, r, days = run.mps, run.mrp, run.days
+
+    def day(text: str) -> int:
+        return int(days.demand_day([pd.Timestamp(text).date()])[0])
+
+    # B: fixed lot 50, nothing on hand. December's demand (40 over 23 working days) needs
+    # an order on 12-01; the 10 left cover January's contract (100 over 20 working days,
+    # 5 a day) to 01-05, so the next 50 are due 01-06 and last to 01-19, the next 01-20
+    b = list(m.items).index("B")
+    due = [str(days.dates[t]) for t in np.flatnonzero(m.daily["production"][b])]
+    assert due[:3] == ["2026-12-01", "2027-01-06", "2027-01-20"]
+    # B's order due 01-06 starts 5 working days earlier, 12-29 (New Year's Day is off),
+    # and needs its 2 S1 a piece that day, beside the S1 of A's order due 01-06
+    a = list(m.items).index("A")
+    s1 = r.items.get_loc("S1")
+    assert r.daily["gross"][s1, day("2026-12-29")] == 100 + m.daily["production"][a,
+                                                                               day("2027-01-06")]
+    # S1 is made lot-for-lot in 10 working days: the order due 12-29 starts 12-15
+    o = r.orders
+    s1_order = o[(o["item"] == "S1") & (o["due_date"] == "2026-12-29")].iloc[0]
+    assert str(s1_order["release_date"].date()) == "2026-12-15" and not s1_order["past_due"]
+    # R1 under S1 (min lot 100, multiple 25, 30 on hand, 20 working days): on 12-01 it
+    # feeds every S1 order started then — those past due and the one due 12-15 — 160
+    # pieces, less 30 on hand: 130, rounded to 150; released 11-03, past due
+    r1 = o[o["item"] == "R1"]
+    assert r.daily["gross"][r.items.get_loc("R1"), 0] == 160
+    assert (str(r1["due_date"].iloc[0].date()), r1["qty"].iloc[0]) == ("2026-12-01", 150)
+    assert str(r1["release_date"].iloc[0].date()) == "2026-11-03"
+    assert (r1["qty"] % 25 == 0).all() and (r1["qty"] >= 100).all()
+    # R2: the 100 on order due 12-10 covers December's requirements first
+    r2 = r.items.get_loc("R2")
+    assert r["planned_receipts"][r2, 0] == r["gross"][r2, 0] - 100
     past_due = r.orders[r.orders["past_due"]]
     assert set(past_due["item"]) == {"S1", "R1", "R2"}
+    # the buckets sum the days
+    np.testing.assert_allclose(r["gross"].sum(axis=1), r.daily["gross"][:r.n_kept].sum(1))
     pp = run.purchase_plan
     assert set(pp["item"]) == {"R1", "R2"}
-    r1 = pp[pp["item"] == "R1"].iloc[0]
-    assert r1["supplier"] == "Sup1" and r1["qty"] == 650 and r1["value"] == 6500
+    first = pp[pp["item"] == "R1"].iloc[0]
+    assert first["supplier"] == "Sup1" and first["qty"] == 150 and first["value"] == 1500
 
 
-def test_capacity_load_against_working_days(small_master):
+def test_capacity_load_where_the_work_is_done(small_master):
     c = _run(small_master).capacity
-    # ASM: A 0.5 h/pc, B 1 h/pc. Dec: 90×0.5 + 50 = 95 h of 23 days × 8 h = 184 h.
-    # Jan: 45 + 100 = 145 h of (21 weekdays − New Year) × 8 = 160 h
-    assert c["load"][0][:2].tolist() == [95, 145]
+    # B (1 h a piece) is made in 50s with a lead time of 5 working days: the order due
+    # 12-01 was due to start in November, so all of it is worked on 12-01; the one due
+    # 01-06 is worked 12-29 to 01-05, 3 days in December and 2 in January (30 + 20); the
+    # ones due 01-20 and 02-08 are worked in January and February
+    b = list(c.leveled.items).index("B")
+    assert c.leveled["planned"][b].tolist() == [80, 70, 50, 50, 50, 0]
+    # ASM: 23 working days × 8 h in December; January has 21 weekdays less New Year
     assert c["available"][0][:2].tolist() == [184, 160]
-    assert c["utilisation"][0][0] == pytest.approx(95 / 184)
+    a = list(c.leveled.items).index("A")
+    np.testing.assert_allclose(c["load"][0], 0.5 * c.leveled["planned"][a] + c.leveled[
+        "planned"][b])
 
 
 def test_planner_firmed_cell_is_kept_and_coloured(small_master):
@@ -132,7 +160,7 @@ def test_frozen_period_keeps_the_previous_versions_production(small_master):
     assert m.states[a, 0] == "cell_less"
     ch = m.frozen_changes
     assert ch[(ch["item"] == "A") & (ch["bucket"] == 0)]["previous"].tolist() == [90.0]
-    assert (run.exceptions["category"] == "Change in frozen period").any()
+    assert (run.exceptions["category"] == "frozen_change").any()
 
 
 def test_projection_value_is_stock_times_cost(small_master):

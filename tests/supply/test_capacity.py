@@ -77,3 +77,20 @@ def test_a_resource_calendar_shutdown_removes_its_hours() -> None:
     regular, overtime = capacity.available_hours(RESOURCES, BUCKETS, cal)
     assert regular[0].tolist() == [40, 24, 40, 40]   # two days off in the second week
     assert overtime[0].tolist() == [10, 6, 10, 10]
+
+
+def test_an_order_loads_the_days_it_is_worked_between_release_and_due() -> None:
+    from sop_xl.plan.dates import PlanDays
+
+    days = PlanDays.build(BUCKETS, CALENDAR)
+    # 60 pieces released Thursday 03-04 (day 3), due Wednesday 03-10 (day 7): worked on
+    # the 4 working days 03-04, 03-05, 03-08 and 03-09, 15 a day: 30 in each week
+    # 10 pieces past due (released day −4, due day 1): what is left is worked on day 0
+    # 8 pieces due on day 19, released day 15 (lead 4): worked days 15..18, all in the fourth week
+    work = capacity.work(days, 2, np.array([0, 1, 0]), np.array([3, -4, 15]),
+                         np.array([7, 1, 19]), np.array([60.0, 10.0, 8.0]))
+    np.testing.assert_allclose(work, [[30, 30, 0, 8], [10, 0, 0, 0]])
+    # an order due before the plan (open production order past due) is worked on day 0
+    late = capacity.work(days, 1, np.array([0]), np.array([-9]), np.array([-2]),
+                         np.array([5.0]))
+    assert late[0].tolist() == [5, 0, 0, 0]

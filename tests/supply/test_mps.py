@@ -1,5 +1,7 @@
 """The MPS engine against hand-worked examples: netting with a fixed lot, ATP, target days
-of supply, the frozen fence and the planning time fence, firm cells."""
+of supply, the frozen fence and the planning time fence, firm cells. Weekly buckets from
+Monday 2027-03-01 (five working days each); quantities given per bucket are dated on the
+bucket's Monday unless a test spreads them over the days."""
 
 from __future__ import annotations
 
@@ -9,10 +11,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sop_xl.base.periods import Buckets, FactoryCalendar
 from sop_xl.plan import mps
+from sop_xl.plan.dates import PlanDays
 from sop_xl.plan.lot_sizing import CODES, LotRules
 
 NAN = np.nan
+
+
+def days(h: int) -> PlanDays:
+    b = Buckets.build(pd.Period("2027-03", "M"), "week", h)
+    return PlanDays.build(b, FactoryCalendar.around(b))
 
 
 def rules(rule: str = "L4L", *, fixed: float = 0, minimum: float = 0, multiple: float = 0,
@@ -22,16 +31,22 @@ def rules(rule: str = "L4L", *, fixed: float = 0, minimum: float = 0, multiple: 
                     np.full(n, poq if rule == "POQ" else 1, dtype=np.int64))
 
 
-def run(forecast, orders, on_hand, ss, lot, *, receipts=None, workdays=None, **kw):
+def on_mondays(values, d: PlanDays) -> np.ndarray:
+    v = np.atleast_2d(np.asarray(values, float))
+    out = np.zeros((len(v), len(d)))
+    out[:, d.bounds[:-1]] = v
+    return out
+
+
+def run(forecast, orders, on_hand, ss, lot, *, receipts=None, spread=False, **kw):
     f = np.atleast_2d(np.asarray(forecast, float))
+    d = days(f.shape[1])
+    date = d.spread_buckets if spread else (lambda v: on_mondays(v, d))
     o = np.atleast_2d(np.asarray(orders, float))
-    h = f.shape[1]
     r = np.zeros_like(f) if receipts is None else np.atleast_2d(np.asarray(receipts, float))
-    wd = np.full(h, 20.0) if workdays is None else np.asarray(workdays, float)
-    return mps.plan(f, o, np.atleast_1d(np.asarray(on_hand, float)), r,
-                    np.atleast_1d(np.asarray(ss, float)), lot, wd,
-                    items=pd.Index([f"I{k}" for k in range(len(f))]),
-                    periods=[f"P{k}" for k in range(h)], **kw)
+    return mps.plan(date(f), date(o), np.atleast_1d(np.asarray(on_hand, float)), date(r),
+                    np.atleast_1d(np.asarray(ss, float)), lot, d,
+                    items=pd.Index([f"I{k}" for k in range(len(f))]), **kw)
 
 
 def test_fixed_lot_netting_atp_and_days_of_supply_worked_by_hand() -> None:
@@ -45,10 +60,12 @@ def test_fixed_lot_netting_atp_and_days_of_supply_worked_by_hand() -> None:
     assert r["projected"][0].tolist() == [55, 15, 30, 50, 20, 40]
     # ATP: p0 60+50-(25+10)=75; p2 50-5=45; p3 50; p5 50; no supply elsewhere
     np.testing.assert_array_equal(r["atp"][0], [75, NAN, 45, 50, NAN, 50])
-    # days of supply at p0: 55 / ((40+35+30) / 60 working days) = 31.43
-    assert r["dos"][0, 0] == pytest.approx(55 / (105 / 60))
+    # days of supply at p0: 55 / ((40+35+30) / 15 working days) = 7.86
+    assert r["dos"][0, 0] == pytest.approx(55 / (105 / 15))
     assert np.isnan(r["dos"][0, 5])  # no demand follows the last period
     assert (r.states == None).all()  # noqa: E711 - nothing fixed, all as suggested
+    # each order is due on its Monday, the day of the shortfall it covers
+    assert np.flatnonzero(r.daily["production"][0]).tolist() == [0, 10, 15, 25]
 
 
 def test_atp_borrows_a_later_shortfall_from_earlier_supply() -> None:
@@ -75,12 +92,17 @@ def test_closed_form_atp_equals_the_textbook_procedure(cells, on_hand) -> None:
 
 
 def test_target_days_of_supply_raise_production_like_the_sap_macro() -> None:
-    # 40 a period, 20 working days each: 2 pcs a day ahead, so 20 days = 40 pcs of stock
-    r = run([40] * 6, [0] * 6, 0, 0, rules(), target_dos=np.array([20.0]))
+    # 40 a week spread over its five working days: 8 a day; a target of 5 days of supply
+    # is the demand of the next five working days, 40 pieces, until the plan's last week,
+    # where less demand follows (the last day's target is 0)
+    r = run([40] * 6, [0] * 6, 0, 0, rules(), target_dos=np.array([5.0]), spread=True)
     assert r["target_stock"][0].tolist() == [40, 40, 40, 40, 40, 0]
     assert r["production"][0].tolist() == [80, 40, 40, 40, 40, 0]
     assert r["projected"][0].tolist() == [40, 40, 40, 40, 40, 0]
-    np.testing.assert_allclose(r["dos"][0, :5], 20.0)
+    np.testing.assert_allclose(r["dos"][0, :5], 5.0)
+    # a fraction of a day takes that fraction of the next day's demand
+    target = mps.target_stock(np.full((1, 6), 8.0), np.zeros(1), np.array([2.5]))
+    assert target[0].tolist() == [20, 20, 20, 16, 8, 0]
 
 
 def test_frozen_fence_keeps_the_previous_plan_and_moves_only_for_orders() -> None:
@@ -92,10 +114,10 @@ def test_frozen_fence_keeps_the_previous_plan_and_moves_only_for_orders() -> Non
     assert r["suggested"][0, :2].tolist() == [50, 160]
     assert r.states[0].tolist() == ["cell_more", "cell_less", None, None, None]
     ch = r.frozen_changes.set_index("period")
-    assert ch.loc["P0", "kind"] == "frozen_kept" and ch.loc["P0", "previous"] == 60
-    assert ch.loc["P1", "kind"] == "order_change"
-    assert ch.loc["P1", "production"] == 60
-    assert "P2" not in ch.index  # no previous quantity there: nothing to compare
+    assert ch.loc[r.periods[0], "kind"] == "frozen_kept" and ch.loc[r.periods[0], "previous"] == 60
+    assert ch.loc[r.periods[1], "kind"] == "order_change"
+    assert ch.loc[r.periods[1], "production"] == 60
+    assert r.periods[2] not in ch.index  # no previous quantity there: nothing to compare
 
 
 def test_planning_time_fence_reports_a_change_against_the_previous_version() -> None:
@@ -103,7 +125,7 @@ def test_planning_time_fence_reports_a_change_against_the_previous_version() -> 
     r = run([50] * 4, [0] * 4, 0, 0, rules(), frozen=1, frozen_qty=previous, fence=3)
     ch = r.frozen_changes
     assert ch[["period", "kind", "previous", "production"]].values.tolist() == [
-        ["P2", "fence_change", 30.0, 50.0]]
+        [r.periods[2], "fence_change", 30.0, 50.0]]
 
 
 def test_a_firm_cell_is_kept_and_coloured_by_how_it_compares() -> None:
@@ -126,6 +148,17 @@ def test_poq_covers_the_next_periods_and_target_stock() -> None:
     r = run([10, 20, 30, 40, 50, 60], [0] * 6, 0, 5, rules("POQ", poq=3))
     assert r["production"][0].tolist() == [65, 0, 0, 150, 0, 0]
     assert r["projected"][0].tolist() == [55, 35, 5, 115, 65, 5]
+
+
+def test_a_bucket_quantity_is_dated_by_need_and_what_is_left_at_the_bucket_end() -> None:
+    # 10 a day; the planner fixes week 1 at 70 (needs 50) and week 2 at 30 (needs 50)
+    firm = np.array([[NAN, 70.0, 30.0, NAN]])
+    r = run([50] * 4, [0] * 4, 0, 0, rules(), firm=firm, spread=True)
+    p = r.daily["production"][0]
+    assert p[5:10].tolist() == [10, 10, 10, 10, 30]     # 10 a day, the extra 20 on Friday
+    assert p[10:15].tolist() == [0, 0, 10, 10, 10]      # the 20 in stock first, then capped
+    assert r["production"][0].tolist() == [50, 70, 30, 50]
+    assert r["projected"][0].tolist() == [0, 20, 0, 0]
 
 
 @given(st.lists(st.integers(0, 80), min_size=2, max_size=8), st.integers(0, 100),
@@ -158,11 +191,12 @@ def test_stock_below_safety_stock_after_planning_is_always_flagged(demand, on_ha
     previous = np.array([[data.draw(st.sampled_from([0.0, 20.0])) for _ in range(h)]])
     r = run([demand], [[0] * h], on_hand, ss, rules(), firm=firm, frozen=2,
             frozen_qty=previous)
-    ex = ExceptionList("en")
-    below(r["projected"], np.array([float(ss)]), r.items, r.periods, ex, "mps")
+    ex = ExceptionList()
+    below(r.daily["projected"], np.array([float(ss)]), r.items, r.days, ex, "mps")
     flagged = set(ex.frame()["period"])
     low = r["projected"][0] < ss - 1e-6
     starts = [p for p in range(h) if low[p] and (p == 0 or not low[p - 1])]
     assert {r.periods[p] for p in starts} <= flagged
-    # and nothing is flagged where stock is at or above safety stock
-    assert flagged <= {r.periods[p] for p in range(h) if low[p]}
+    # and nothing is flagged in a period whose stock never dips below safety stock
+    dips = r.daily["projected"][0] < ss - 1e-6
+    assert flagged <= {r.periods[int(r.days.bucket[t])] for t in np.flatnonzero(dips)}

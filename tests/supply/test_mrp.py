@@ -1,6 +1,7 @@
 """The MRP engine against hand-worked examples (weekly buckets from Monday 2027-03-01, a
-Monday-to-Friday calendar, so 5 working days of lead time are one week), its actions,
-pegging, errors, and properties against the item-by-item reference."""
+Monday-to-Friday calendar, so 5 working days of lead time are one week; quantities dated
+on Mondays unless a test says otherwise), its action messages, pegging, errors, and
+properties against the item-by-item reference."""
 
 from __future__ import annotations
 
@@ -15,21 +16,24 @@ from hypothesis import strategies as st
 from sop_xl.base.errors import PlanningError
 from sop_xl.base.periods import Buckets, FactoryCalendar
 from sop_xl.plan import mrp
+from sop_xl.plan.dates import PlanDays
 
 H = 9
 BUCKETS = Buckets.build(pd.Period("2027-03", "M"), "week", H)
 CALENDAR = FactoryCalendar.around(BUCKETS)
+DAYS = PlanDays.build(BUCKETS, CALENDAR)
 
 
 def items(*rows: tuple) -> pd.DataFrame:
-    """(item, type, lead days, rule, fixed, min, multiple, poq, safety stock[, scrap])"""
+    """(item, type, lead days, rule, fixed, min, multiple, poq, safety stock[, scrap[, uom]])"""
     out = []
     for r in rows:
         item, typ, lt, rule, fixed, mn, mult, poq, ss, *rest = r
         out.append({"item": item, "description": item, "item_type": typ, "lead_time_days": lt,
                     "lot_rule": rule, "fixed_lot": fixed, "min_lot": mn, "lot_multiple": mult,
                     "poq_periods": poq, "safety_stock": ss,
-                    "scrap_pct": rest[0] if rest else 0.0})
+                    "scrap_pct": rest[0] if rest else 0.0,
+                    "uom": rest[1] if len(rest) > 1 else "pcs"})
     return pd.DataFrame(out)
 
 
@@ -39,14 +43,30 @@ def bom(*lines: tuple) -> pd.DataFrame:
                         columns=["parent", "component", "qty_per", "scrap_pct"])
 
 
+def monday(bucket: int) -> date:
+    """The Monday of a bucket; bucket −1 is the week before the plan (past due)."""
+    return (pd.Timestamp("2027-03-01") + pd.Timedelta(weeks=bucket)).date()
+
+
 def receipts(*rows: tuple) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=["order", "item", "qty", "bucket"])
+    """(order, item, qty, bucket): due on the bucket's Monday."""
+    return pd.DataFrame([(o, i, q, monday(b)) for o, i, q, b in rows],
+                        columns=["order", "item", "qty", "due_date"])
+
+
+def on_mondays(per_bucket: list[list[float]]) -> np.ndarray:
+    """Quantities per bucket (rows × buckets) due on each bucket's Monday (rows × days)."""
+    out = np.zeros((len(per_bucket), len(DAYS)))
+    for r, values in enumerate(per_bucket):
+        for b, q in enumerate(values):
+            out[r, DAYS.bounds[b]] += q
+    return out
 
 
 def plan(it, b, mps_items, production, on_hand, sr=None, **kw) -> mrp.MRPResult:
     sr = receipts() if sr is None else sr
-    return mrp.plan(it, b, pd.Index(mps_items), np.asarray(production, float),
-                    pd.Series(on_hand, dtype=float), sr, BUCKETS, CALENDAR, **kw)
+    return mrp.plan(it, b, pd.Index(mps_items), on_mondays(production),
+                    pd.Series(on_hand, dtype=float), sr, DAYS, **kw)
 
 
 def row(result: mrp.MRPResult, item: str, measure: str) -> list[float]:
@@ -77,6 +97,8 @@ def test_single_level_netting_with_minimum_and_multiple_worked_by_hand() -> None
     assert o["item"].tolist() == ["X"] * 3
     assert [str(d) for d in o["release_date"].dt.date] == ["2027-03-15", "2027-03-29",
                                                            "2027-04-05"]
+    assert [str(d) for d in o["due_date"].dt.date] == ["2027-03-29", "2027-04-12",
+                                                       "2027-04-19"]
     assert not o["past_due"].any()
 
 
@@ -87,7 +109,7 @@ def test_three_level_bom_with_shared_components_and_lead_time_offset() -> None:
     b = bom(("A", "S", 2.0), ("A", "R", 1.0), ("B", "S", 1.0), ("S", "R", 3.0))
     prod = [[0, 0, 0, 20, 0, 30, 0, 0, 0], [0, 0, 0, 0, 10, 0, 10, 0, 0]]
     r = plan(it, b, ["A", "B"], prod, {"S": 10, "R": 50}, receipts(("PO7", "R", 100.0, 1)),
-             end_demand=np.asarray(prod, float))
+             end_demand=on_mondays(prod))
     assert r.items.tolist() == ["S", "R"]
     assert r.llc.tolist() == [1, 2]
     # S: A releases (w2 20, w4 30) ×2 + B releases (w3 10, w5 10) ×1
@@ -120,33 +142,42 @@ def test_three_level_bom_with_shared_components_and_lead_time_offset() -> None:
     np.testing.assert_allclose(pegged.to_numpy(), orders.loc[s_orders, "qty"].to_numpy())
 
 
-def test_rescheduling_past_due_release_and_shortage_within_lead_time() -> None:
+def test_action_messages_on_dates() -> None:
     it = items(("P", "FG", 5, "L4L", 0, 0, 0, 1, 0), ("Y", "RM", 15, "L4L", 0, 0, 0, 1, 0),
                ("Z", "RM", 5, "L4L", 0, 0, 0, 1, 0))
     sr = receipts(("PO1", "Y", 50.0, 0), ("PO2", "Y", 40.0, 8), ("PO3", "Z", 10.0, 3))
     r = plan(it, bom(("P", "Y", 1.0)), ["P"], P_PRODUCTION, {"Y": 25}, sr)
     a = r.actions.set_index(["kind", "item"])
-    # Y: 25 on hand covers w0 (20) only, so PO1 due w0 is first needed in w1 → de-expedite;
-    # 25+50 covers to w1 (60), so PO2 due w8 is needed in w2 (80) → expedite to w2
-    assert a.loc[("de_expedite", "Y")][["order", "due_bucket", "need_bucket"]].tolist() == \
-        ["PO1", 0, 1]
-    assert a.loc[("expedite", "Y")][["order", "due_bucket", "need_bucket", "bucket"]] \
-        .tolist() == ["PO2", 8, 2, 2]
+    # Y: 25 on hand covers Monday 03-01 (20) only, so PO1 due 03-01 is first needed on
+    # Monday 03-08 → reschedule out 5 working days; 25+50 covers to 03-08 (60), so PO2 due
+    # 04-26 is needed on 03-15 (80) → reschedule in 30 working days
+    po1 = a.loc[("de_expedite", "Y")]
+    assert (po1["order"], str(po1["due_date"].date()), str(po1["need_date"].date())) == \
+        ("PO1", "2027-03-01", "2027-03-08")
+    po2 = a.loc[("expedite", "Y")]
+    assert (po2["order"], po2["due_day"] - po2["need_day"], po2["reason"]) == \
+        ("PO2", 30, "demand")
+    assert str(po2["need_date"].date()) == "2027-03-15"
     assert a.loc[("cancel", "Z")][["order", "reason"]].tolist() == ["PO3", "not_needed"]
-    # with 15 working days of lead time an order released today arrives in w3; before that
-    # on hand + PO1 run short in w2 by 25+50-20-40-20 = -5
+    # with 15 working days of lead time an order released today arrives on 03-22; before
+    # that on hand + PO1 run out on 03-15: 25 + 50 − 20 − 40 − 20 = −5
     short = a.loc[("shortage_lead_time", "Y")]
-    assert (short["bucket"], short["qty"], short["reason"]) == (2, 5.0, BUCKETS.labels[3])
+    assert str(short["run_out_date"].date()) == "2027-03-15"
+    assert str(short["arrive_date"].date()) == "2027-03-22"
+    assert short["qty"] == 5.0
+    # the order for those 5, due 03-15, should have been released 15 working days before,
+    # on 02-22: past due, and the shortage names it
     late = a.loc[("past_due_release", "Y")]
-    assert late["qty"] == 5.0 and late["due_bucket"] == 2
-    assert late["release_date"] == np.datetime64("2027-02-22")
+    assert late["qty"] == 5.0 and str(late["due_date"].date()) == "2027-03-15"
+    assert str(late["release_date"].date()) == "2027-02-22"
+    assert short["covered_qty"] == 5.0 and str(short["release_date"].date()) == "2027-02-22"
     assert row(r, "Y", "projected")[:4] == [55, 15, 0, 0]
 
 
 def test_firm_planned_orders_are_kept_and_exploded() -> None:
     it = items(("P", "FG", 5, "L4L", 0, 0, 0, 1, 0), ("S", "SFG", 5, "L4L", 0, 0, 0, 1, 0),
                ("R", "RM", 5, "L4L", 0, 0, 0, 1, 0))
-    firm = pd.DataFrame({"item": ["S"], "qty": [100.0], "bucket": [3]})
+    firm = pd.DataFrame({"item": ["S"], "qty": [100.0], "due_date": [monday(3)]})
     r = plan(it, bom(("P", "S", 1.0), ("S", "R", 1.0)), ["P"], P_PRODUCTION, {}, firm=firm)
     # S needs 20, 40, 20, 0, 30, 10, 40, 30: the firm 100 in w3 stays and covers w4-w6
     # and 20 of w7; new orders cover the rest
@@ -158,16 +189,25 @@ def test_firm_planned_orders_are_kept_and_exploded() -> None:
     assert row(r, "R", "gross") == [60, 20, 100, 0, 0, 0, 10, 0, 0]
 
 
-def test_scrap_raises_the_started_quantity_and_component_needs() -> None:
+def test_scrap_raises_the_started_quantity_in_whole_pieces() -> None:
     it = items(("P", "FG", 5, "L4L", 0, 0, 0, 1, 0), ("S", "SFG", 5, "L4L", 0, 0, 0, 1, 0, 0.2),
-               ("R", "RM", 5, "L4L", 0, 0, 0, 1, 0))
+               ("R", "RM", 5, "L4L", 0, 0, 0, 1, 0), ("T", "SFG", 5, "L4L", 0, 0, 0, 1, 0, 0.03),
+               ("K", "RM", 5, "L4L", 0, 0, 0, 1, 0, 0.03, "kg"))
     b = pd.DataFrame([{"parent": "P", "component": "S", "qty_per": 1.0, "scrap_pct": 0.0},
-                      {"parent": "S", "component": "R", "qty_per": 2.0, "scrap_pct": 0.1}])
+                      {"parent": "S", "component": "R", "qty_per": 2.0, "scrap_pct": 0.1},
+                      {"parent": "P", "component": "T", "qty_per": 1.0, "scrap_pct": 0.0},
+                      {"parent": "T", "component": "K", "qty_per": 0.5, "scrap_pct": 0.0}])
     r = plan(it, b, ["P"], [[0, 0, 40, 0, 0, 0, 0, 0, 0]], {})
     # S needs 40 good in w1; 20% scrap → 50 started in w0; R needs 50 × 2 × 1.1 = 110
     assert row(r, "S", "planned_receipts")[1] == 40
-    assert row(r, "S", "planned_releases")[0] == pytest.approx(50)
+    assert row(r, "S", "planned_releases")[0] == 50
     assert row(r, "R", "gross")[0] == pytest.approx(110)
+    # T: 40 good at 3% scrap is 41.24 started: 42 whole pieces; K (kg) needs 21 kg and
+    # starts 21 / 0.97 = 21.649 kg, fractions kept
+    assert row(r, "T", "planned_releases")[0] == 42
+    assert row(r, "K", "gross")[0] == pytest.approx(21.0)
+    assert row(r, "K", "planned_receipts")[0] == pytest.approx(21.0)
+    assert row(r, "K", "planned_releases") == pytest.approx([21 / 0.97] + [0] * 8)
 
 
 @pytest.mark.parametrize(("lines", "code", "rows"), [
@@ -189,28 +229,28 @@ def test_a_bom_that_cannot_be_planned_names_its_rows(lines, code, rows) -> None:
         assert "A → B → C → A" in text and "rows 2, 3, 4" in text
 
 
-def test_errors_use_the_workbook_rows_when_the_bom_was_read_from_one() -> None:
+def test_check_names_the_workbook_rows_in_its_language() -> None:
     it = items(("A", "FG", 5, "L4L", 0, 0, 0, 1, 0))
     b = bom(("A", "NOPE", 1.0)).assign(_row=[17])
-    with pytest.raises(PlanningError) as err:
-        plan(it, b, ["A"], [[10] * H], {}, lang="zh-CN")
-    assert err.value.problems[0].row == 17
-    assert "物料清单" in err.value.render()
+    problems = mrp.check(it, b, "zh-CN")
+    assert problems[0].row == 17
+    assert "物料清单" in PlanningError(problems, "zh-CN").render()
 
 
 # -- properties ----------------------------------------------------------------------------
 
 @st.composite
-def plants(draw):
+def plants(draw, h: int = H):
     n = draw(st.integers(2, 7))
     rules = ["L4L", "FIXED", "MINMULT", "POQ"]
     rows = []
     for k in range(n):
-        rows.append((f"I{k}", "FG" if k == 0 else "SFG", draw(st.sampled_from([1, 5, 8, 15])),
+        rows.append((f"I{k}", "FG" if k == 0 else "SFG", draw(st.sampled_from([1, 3, 5, 8, 15])),
                      draw(st.sampled_from(rules)), draw(st.sampled_from([0, 30, 45])),
                      draw(st.sampled_from([0, 20])), draw(st.sampled_from([0, 5, 7])),
                      draw(st.integers(1, 3)), float(draw(st.sampled_from([0, 0, 10, 25]))),
-                     draw(st.sampled_from([0.0, 0.0, 0.1]))))
+                     draw(st.sampled_from([0.0, 0.0, 0.1])),
+                     draw(st.sampled_from(["pcs", "pcs", "kg"]))))
     lines = set()
     for c in range(1, n):  # every component has a parent above it: acyclic by order
         lines.add((f"I{draw(st.integers(0, c - 1))}", f"I{c}"))
@@ -218,56 +258,74 @@ def plants(draw):
         p = draw(st.integers(0, n - 2))
         lines.add((f"I{p}", f"I{draw(st.integers(p + 1, n - 1))}"))
     b = [(p, c, draw(st.sampled_from([0.5, 1.0, 2.0, 3.0]))) for p, c in sorted(lines)]
-    prod = [draw(st.lists(st.sampled_from([0, 0, 10, 25, 40]), min_size=H, max_size=H))]
     on_hand = {f"I{k}": float(draw(st.sampled_from([0, 0, 15, 60]))) for k in range(n)}
     sr = [(f"PO{j}", f"I{draw(st.integers(1, n - 1))}", float(draw(st.integers(1, 50))),
-           draw(st.integers(-1, H - 1))) for j in range(draw(st.integers(0, 3)))]
-    return items(*rows), bom(*b), prod, on_hand, receipts(*sr)
+           draw(st.integers(-1, h - 1))) for j in range(draw(st.integers(0, 3)))]
+    return items(*rows), bom(*b), on_hand, receipts(*sr)
 
 
-@given(plants())
+def daily_production(draw, n_days: int) -> np.ndarray:
+    """Finished-good orders on random working days."""
+    out = np.zeros((1, n_days))
+    for _ in range(draw(st.integers(0, 8))):
+        out[0, draw(st.integers(0, n_days - 1))] += draw(st.sampled_from([10, 25, 40, 7.5]))
+    return out
+
+
+@given(plants(), st.data())
 @settings(max_examples=80, deadline=None)
-def test_vectorised_plan_equals_the_item_by_item_loop(plant) -> None:
-    it, b, prod, on_hand, sr = plant
-    r = plan(it, b, ["I0"], prod, on_hand, sr)
-    ref = mrp.plan_item_by_item(it, b, pd.Index(["I0"]), np.asarray(prod, float),
-                                pd.Series(on_hand), sr, BUCKETS, CALENDAR)
-    for k, item in enumerate(r.items):
-        for m in ("gross", "planned_receipts", "projected", "planned_releases"):
-            np.testing.assert_allclose(r[m][k], ref[item][m], atol=1e-6, err_msg=f"{item} {m}")
+def test_vectorised_plan_equals_the_item_by_item_loop(plant, data) -> None:
+    it, b, on_hand, sr = plant
+    prod = daily_production(data.draw, len(DAYS))
+    r = mrp.plan(it, b, pd.Index(["I0"]), prod, pd.Series(on_hand), sr, DAYS)
+    ref = mrp.plan_item_by_item(it, b, pd.Index(["I0"]), prod, pd.Series(on_hand), sr, DAYS)
+    pairs = (("gross", "gross"), ("planned", "planned_receipts"), ("projected", "projected"),
+             ("releases", "planned_releases"))
+    for k, item in enumerate(r.item_names):
+        for mine, theirs in pairs:
+            np.testing.assert_allclose(r.daily[mine][k], ref[item][theirs], atol=1e-6,
+                                       err_msg=f"{item} {mine}")
 
 
-@given(plants())
+@given(plants(), st.data())
 @settings(max_examples=80, deadline=None)
-def test_conservation_requirements_and_safety_stock(plant) -> None:
-    it, b, prod, on_hand, sr = plant
-    r = plan(it, b, ["I0"], prod, on_hand, sr)
+def test_conservation_requirements_and_safety_stock(plant, data) -> None:
+    it, b, on_hand, sr = plant
+    prod = daily_production(data.draw, len(DAYS))
+    r = mrp.plan(it, b, pd.Index(["I0"]), prod, pd.Series(on_hand), sr, DAYS)
+    k = r.n_kept
     ss = it.set_index("item")["safety_stock"].reindex(r.items).to_numpy()
     oh = pd.Series(on_hand).reindex(r.items).fillna(0).to_numpy()
-    supply = r["receipts"] + r["planned_receipts"]
-    # on hand + receipts − requirements = ending stock
-    np.testing.assert_allclose(r["projected"], oh[:, None] + np.cumsum(supply - r["gross"], 1),
-                               atol=1e-6)
-    # no planned order without a net requirement in its bucket
-    assert (r["planned_receipts"][r["net"] <= 1e-6] == 0).all()
-    # after planning, stock stays at or above safety stock (past-due orders included)
-    assert (r["projected"] >= ss[:, None] - 1e-6).all()
-    # releases carry the same quantity as receipts, grossed up by scrap
-    scrap = it.set_index("item")["scrap_pct"].reindex(r.items).to_numpy()
-    np.testing.assert_allclose(r["planned_releases"].sum(1),
-                               r["planned_receipts"].sum(1) / (1 - scrap), rtol=1e-9)
-    # every order below the MPS is pegged in full to end-item demand or is stock
+    d = r.daily
+    supply = d["fixed"][:k] + d["planned"][:k]
+    # on hand + receipts − requirements = ending stock, day by day and bucket by bucket
+    np.testing.assert_allclose(d["projected"][:k],
+                               oh[:, None] + np.cumsum(supply - d["gross"][:k], 1), atol=1e-6)
+    np.testing.assert_allclose(r["projected"], oh[:, None] + np.cumsum(
+        r["receipts"] + r["planned_receipts"] - r["gross"], 1), atol=1e-6)
+    # after planning, stock stays at or above safety stock every day (past-due orders
+    # counted on their due dates)
+    assert (d["projected"][:k] >= ss[:, None] - 1e-6).all()
+    o = r.orders
+    assert (o["qty"] > 0).all()
+    # releases are the orders' started quantities: whole pieces for counted items
+    counted = it.set_index("item")["uom"].reindex(r.item_names) == "pcs"
+    started = r.order_data["release_qty"]
+    whole = counted.to_numpy()[r.order_data["pos"]]
+    assert np.allclose(started[whole], np.round(started[whole]))
+    np.testing.assert_allclose(d["releases"].sum(), started.sum(), rtol=1e-9)
+    # every order below the MPS is pegged at most in full
     peg = r.pegging.groupby("order")["qty"].sum()
-    qty = r.orders["qty"]
-    assert (peg <= qty.reindex(peg.index) + 1e-6).all()
+    assert (peg <= o["qty"].reindex(peg.index) + 1e-6).all()
 
 
-def test_release_schedule_counts_working_days_over_a_holiday() -> None:
+def test_release_dates_count_working_days_over_a_holiday() -> None:
     cal = FactoryCalendar.around(BUCKETS, exceptions=pd.DataFrame([{
         "start_date": date(2027, 3, 1), "end_date": date(2027, 3, 5), "day_type": "holiday",
         "description": "", "resource": None}]))
-    release, bucket = mrp.release_schedule(BUCKETS, cal, np.array([5]))
-    # due Monday 2027-03-15, 5 working days back: the week of 03-08 (03-01..05 is off)
-    assert str(release[0, 2]) == "2027-03-08"
-    # due 2027-03-08: the week before is a holiday, so release 2027-02-22 (past due)
-    assert str(release[0, 1]) == "2027-02-22" and bucket[0, 1] == -1
+    days = PlanDays.build(BUCKETS, cal)
+    assert str(days.dates[0]) == "2027-03-08"   # the first working day of the plan
+    # due Monday 2027-03-15 (day 5), 5 working days back: 03-08 (03-01..05 is off)
+    assert str(days.date_of(5 - 5)) == "2027-03-08"
+    # due 2027-03-08 (day 0): the week before is a holiday, so release 2027-02-22
+    assert str(days.date_of(0 - 5)) == "2027-02-22"

@@ -1,0 +1,162 @@
+"""MRP action messages (APICS: "an output of MRP that identifies the need for and the type
+of action to be taken"), on dates: numbers and dates for each item below the MPS, no words
+(``sop_xl.plan.alerts`` grades them, ``sop_xl.layout`` words them).
+
+- **past-due release**: a planned or firm order whose release date, due date less its lead
+  time in working days, is before the planning date;
+- **shortage within lead time**: on hand, scheduled receipts and firm orders run out
+  (stock below zero) before an order released today could arrive, its lead time from
+  the planning date: the run-out date, the shortfall, the earliest arrival;
+- **reschedule** each scheduled receipt against its need date (APICS): the first day on
+  which on hand and the receipts due before it no longer cover the requirements plus
+  safety stock. Needed earlier: expedite (reschedule in); later: de-expedite (reschedule
+  out); not within the plan: cancel. A receipt past due and still open is an expedite
+  when it is needed now and a de-expedite (re-date it) when it is not.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:
+    from sop_xl.plan.mrp import MRPResult
+
+_EPS = 1e-6
+KINDS = ("past_due_release", "shortage_lead_time", "expedite", "de_expedite", "cancel")
+ACTION_COLUMNS = ["kind", "item", "qty", "order", "due_date", "need_date", "release_date",
+                  "run_out_date", "arrive_date", "due_day", "need_day", "release_day",
+                  "lead", "reason", "past_due", "covered_qty"]
+_NAT = np.datetime64("NaT", "D")
+
+
+def detect(mrp: MRPResult) -> pd.DataFrame:
+    """Every action message of the plan (ACTION_COLUMNS), by kind then date.
+
+    Days are positions on the plan's working days (``need_day`` = the plan's length:
+    not needed within the plan); dates are the calendar's. ``covered_qty`` on a shortage is
+    the started quantity of the item's past-due releases that would cover it; on a
+    past-due release, whether its item is short within the lead time (1) or only below
+    safety stock (0)."""
+    parts = [_shortages(mrp), _past_due(mrp), _reschedule(mrp)]
+    f = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(
+        len(p) for p in parts) else pd.DataFrame({c: [] for c in ACTION_COLUMNS})
+    rank = f["kind"].map({k: i for i, k in enumerate(KINDS)})
+    key = f["need_date"].fillna(f["run_out_date"]).fillna(f["release_date"])
+    order = np.lexsort((f["item"].astype(str).to_numpy(), key.to_numpy(), rank.to_numpy()))
+    return f.iloc[order].reset_index(drop=True)[ACTION_COLUMNS]
+
+
+def _frame(kind: str, n: int, **cols: np.ndarray) -> pd.DataFrame:
+    out: dict[str, object] = {"kind": np.full(n, kind, dtype=object)}
+    for c in ACTION_COLUMNS[1:]:
+        v = cols.get(c)
+        if v is None:
+            if c.endswith("_date"):
+                v = np.full(n, _NAT)
+            elif c in ("order", "reason", "item"):
+                v = np.full(n, "", dtype=object)
+            elif c == "past_due":
+                v = np.zeros(n, bool)
+            else:
+                v = np.full(n, -1 if c.endswith("_day") or c == "lead" else np.nan)
+        out[c] = v
+    return pd.DataFrame(out, columns=ACTION_COLUMNS)
+
+
+def _base(mrp: MRPResult, until: int) -> np.ndarray:
+    """Stock of the items below the MPS without new planned orders, over the first
+    ``until`` days: on hand + scheduled receipts + firm orders − gross requirements."""
+    k = mrp.n_kept
+    d = mrp.daily
+    return mrp.on_hand_all[:k, None] + np.cumsum(
+        d["fixed"][:k, :until] - d["gross"][:k, :until], axis=1)
+
+
+def _shortages(mrp: MRPResult) -> pd.DataFrame:
+    k, n_days = mrp.n_kept, len(mrp.days)
+    lead = mrp.lead[:k]
+    until = int(min(max(int(lead.max(initial=0)), 1), n_days))
+    if k == 0 or until == 0:
+        return _frame("shortage_lead_time", 0)
+    base = _base(mrp, until)
+    inside = np.arange(until)[None, :] < lead[:, None]   # an order released today misses
+    short = np.where(inside, base, np.inf)
+    worst = short.min(axis=1)
+    rows = np.flatnonzero(worst < -_EPS)
+    if not len(rows):
+        return _frame("shortage_lead_time", 0)
+    run_out = np.argmax(short[rows] < -_EPS, axis=1)
+    o = mrp.order_data
+    late = (o["release"] < 0) & ~mrp.is_mps[o["pos"]]
+    covered = np.bincount(o["pos"][late], weights=o["release_qty"][late], minlength=k)[:k]
+    first_release = np.full(k, np.iinfo(np.int64).max)
+    np.minimum.at(first_release, o["pos"][late], o["release"][late])
+    fr = first_release[rows]
+    days = mrp.days
+    return _frame(
+        "shortage_lead_time", len(rows), item=mrp.item_names[rows], qty=-worst[rows],
+        need_date=days.date_of(run_out), need_day=run_out, run_out_date=days.date_of(run_out),
+        arrive_date=days.date_of(lead[rows]), lead=lead[rows],
+        release_date=np.where(fr < 0, days.date_of(np.minimum(fr, 0)), _NAT),
+        release_day=np.where(fr < 0, fr, -1), covered_qty=covered[rows])
+
+
+def _past_due(mrp: MRPResult) -> pd.DataFrame:
+    o = mrp.order_data
+    k = mrp.n_kept
+    at = np.flatnonzero((o["release"] < 0) & ~mrp.is_mps[o["pos"]])
+    if not len(at):
+        return _frame("past_due_release", 0)
+    pos = o["pos"][at]
+    short = np.zeros(k, bool)
+    s = _shortages(mrp)
+    if len(s):
+        short[pd.Index(mrp.item_names[:k]).get_indexer(s["item"])] = True
+    days = mrp.days
+    return _frame(
+        "past_due_release", len(at), item=mrp.item_names[pos], qty=o["release_qty"][at],
+        due_date=days.date_of(o["due"][at]), due_day=o["due"][at],
+        release_date=days.date_of(o["release"][at]), release_day=o["release"][at],
+        lead=mrp.lead[pos], reason=np.where(o["firm"][at], "firm", "planned"),
+        covered_qty=short[pos].astype(float))
+
+
+def _reschedule(mrp: MRPResult) -> pd.DataFrame:
+    """Each scheduled receipt of an item below the MPS against its need date."""
+    sr = mrp.receipt_list
+    keep = ~mrp.is_mps[sr["pos"]]
+    if not keep.any():
+        return _frame("expedite", 0)
+    cols = {c: v[keep] for c, v in sr.items()}
+    n_days = len(mrp.days)
+    srt = np.lexsort((np.arange(len(cols["pos"])), cols["date"], cols["pos"]))
+    pos, day, qty = cols["pos"][srt], cols["day"][srt], cols["qty"][srt]
+    date, past, name = cols["date"][srt], cols["past_due"][srt], cols["order"][srt]
+    cs = np.cumsum(qty)
+    first = np.concatenate([[True], pos[1:] != pos[:-1]])
+    group_start = np.maximum.accumulate(np.where(first, cs - qty, 0.0))
+    before = mrp.on_hand_all[pos] + cs - qty - group_start  # on hand + receipts due earlier
+    items_, at_item = np.unique(pos, return_inverse=True)
+    dem_cum = np.cumsum(mrp.daily["gross"][items_], axis=1)[at_item]
+    covers = dem_cum + mrp.safety[pos, None] <= before[:, None] + _EPS
+    need = covers.sum(axis=1)    # days covered before the receipt is first needed
+    at = np.minimum(need, max(n_days - 1, 0))
+    demand_short = dem_cum[np.arange(len(pos)), at] > before + _EPS if n_days else \
+        np.zeros(len(pos), bool)
+    why = np.where(past, "past_due", np.where(demand_short, "demand", "safety_stock"))
+    days = mrp.days
+    kinds = [("cancel", (need >= n_days) & (day < n_days)),
+             ("expedite", (need < n_days) & ((need < day) | (past & (need == 0)))),
+             ("de_expedite", (need < n_days) & ((need > day) | (past & (need > 0))))]
+    out = []
+    for kind, sel in kinds:
+        out.append(_frame(
+            kind, int(sel.sum()), item=mrp.item_names[pos[sel]], qty=qty[sel],
+            order=name[sel], due_date=date[sel], due_day=day[sel], need_day=need[sel],
+            need_date=np.where(need[sel] < n_days, days.date_of(need[sel]), _NAT),
+            reason=np.where(kind == "cancel", "not_needed", why[sel]), past_due=past[sel],
+            lead=mrp.lead[pos[sel]]))
+    return pd.concat(out, ignore_index=True)

@@ -1,0 +1,186 @@
+"""The plan's working days (计划工作日): every quantity is dated, buckets only show sums.
+
+Inside the plan every requirement, scheduled receipt and order carries a date: a working
+day of the factory calendar, from the planning date to the end of the last bucket — as SAP
+MRP and frePPLe plan, and Odoo's MPS shows buckets over a dated MRP. Months or ISO weeks
+are only how grids, capacity and projection sum the dated quantities, so switching a
+workbook between them changes no date.
+
+Rules for dates (working days, "days" below, are positions on this axis):
+
+- A date before the planning date is past due and counts on the planning date (day 0).
+- A requirement on a non-working day is needed on the working day before it (it must be
+  met by then); a receipt on a non-working day can be used on the working day after it.
+- A quantity known only by month (the forecast, a contract's due month) is spread evenly
+  over the working days of its month (SAP's daily split of period requirements); one
+  known only by bucket (a planner's adjustment in a week) over the working days of its
+  bucket. A month or bucket without a working day puts its quantity on the last working
+  day before it.
+- Working days before the first bucket (a planning date before the planning month) are
+  shown in the first bucket.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from sop_xl.base.periods import Buckets, FactoryCalendar
+
+DAY = "datetime64[D]"
+
+
+@dataclass(frozen=True, eq=False)
+class PlanDays:
+    """The working days of a plan and the bucket each one is shown in.
+
+    ``dates`` (datetime64[D]) are the working days from the planning date to the end of
+    the last bucket; ``bucket`` the bucket of each; ``bounds`` (buckets + 1) the first day
+    of each bucket, so bucket b holds days ``bounds[b]:bounds[b + 1]`` (none for a bucket
+    without a working day)."""
+
+    buckets: Buckets
+    calendar: FactoryCalendar
+    dates: np.ndarray
+    bucket: np.ndarray
+    bounds: np.ndarray
+    _working: np.ndarray   # positions of every working day of the calendar
+    _first: int            # position of day 0 in ``_working``
+
+    @classmethod
+    def build(cls, buckets: Buckets, calendar: FactoryCalendar,
+              planning_date: date | None = None) -> PlanDays:
+        """The days of ``buckets`` from ``planning_date`` (default: the first day of the
+        first bucket; for week buckets the Monday of the week the planning month starts
+        in, which is no later than the planning month's first day)."""
+        start = planning_date or buckets.start
+        base = np.datetime64(calendar.start, "D")
+        working = np.flatnonzero(calendar.working)
+        first = int(np.searchsorted(working, (np.datetime64(start, "D") - base).astype(int)))
+        last = int(np.searchsorted(working, (np.datetime64(buckets.end, "D") - base)
+                                   .astype(int), side="right"))
+        dates = base + working[first:last].astype("timedelta64[D]")
+        starts = buckets.starts()
+        bucket = np.maximum(np.searchsorted(starts, dates, side="right") - 1, 0)
+        bounds = np.searchsorted(bucket, np.arange(len(buckets) + 1), side="left")
+        return cls(buckets, calendar, dates, bucket.astype(np.int64), bounds.astype(np.int64),
+                   working, first)
+
+    def __len__(self) -> int:
+        return len(self.dates)
+
+    @property
+    def planning_date(self) -> np.datetime64:
+        return self.dates[0] if len(self.dates) else np.datetime64(self.buckets.start, "D")
+
+    @cached_property
+    def workdays(self) -> np.ndarray:
+        """Working days of the plan in each bucket."""
+        return np.diff(self.bounds)
+
+    @cached_property
+    def last_day(self) -> np.ndarray:
+        """The last day of each bucket (−1 for a bucket before any working day; a bucket
+        without working days has the last day before it)."""
+        return self.bounds[1:] - 1
+
+    # -- dates and days --------------------------------------------------------------------
+    def _positions(self, dates: Sequence | np.ndarray | pd.Series) -> np.ndarray:
+        d = np.asarray(pd.to_datetime(pd.Series(dates)).to_numpy(), dtype=DAY)
+        return (d - np.datetime64(self.calendar.start, "D")).astype(np.int64)
+
+    def demand_day(self, dates: Sequence | np.ndarray | pd.Series) -> np.ndarray:
+        """The day a requirement dated ``dates`` is needed on: that working day or the one
+        before; 0 if past due; ``len(self)`` if after the plan."""
+        pos = self._positions(dates)
+        k = np.searchsorted(self._working, pos, side="right") - 1 - self._first
+        return np.clip(k, 0, len(self))
+
+    def supply_day(self, dates: Sequence | np.ndarray | pd.Series) -> np.ndarray:
+        """The day a receipt dated ``dates`` can be used on: that working day or the next;
+        0 if past due; ``len(self)`` if after the plan."""
+        pos = self._positions(dates)
+        k = np.searchsorted(self._working, pos, side="left") - self._first
+        return np.clip(k, 0, len(self))
+
+    def date_of(self, days: np.ndarray | int) -> np.ndarray:
+        """The date of day numbers, also before day 0 (a release before the planning date)
+        and after the last day, counted in working days of the factory calendar."""
+        k = np.asarray(days, dtype=np.int64) + self._first
+        w = self._working
+        inside = np.clip(k, 0, len(w) - 1)
+        out = np.datetime64(self.calendar.start, "D") + w[inside].astype("timedelta64[D]")
+        # beyond the calendar (lead times of years): 5 working days to the week
+        off = k - inside
+        if np.any(off):
+            out = out + (off * 7 // 5).astype("timedelta64[D]")
+        return out
+
+    def bucket_of(self, days: np.ndarray) -> np.ndarray:
+        """Bucket of day numbers: a past-due day in the first bucket, one after the plan is
+        ``len(buckets)``."""
+        d = np.asarray(days, dtype=np.int64)
+        out = self.bucket[np.clip(d, 0, max(len(self) - 1, 0))] if len(self) else \
+            np.zeros(d.shape, np.int64)
+        return np.where(d >= len(self), len(self.buckets), out)
+
+    # -- dated quantities and buckets ------------------------------------------------------
+    def by_bucket(self, daily: np.ndarray) -> np.ndarray:
+        """Sum of (… × days) over each bucket's days: (… × buckets), to a millionth of a
+        piece (a month of 100 spread over 23 days sums to 100, not 99.99999999999999)."""
+        daily = np.asarray(daily, dtype=float)
+        out = np.zeros((*daily.shape[:-1], len(self.buckets)))
+        full = np.flatnonzero(self.workdays > 0)
+        if len(full):
+            out[..., full] = np.add.reduceat(daily, self.bounds[full], axis=-1)
+        return np.round(out, 6) + 0.0   # + 0.0: no −0.0 on a sheet
+
+    def at_bucket_end(self, daily: np.ndarray, opening: np.ndarray) -> np.ndarray:
+        """A running level (… × days), e.g. projected on hand, as it stands at the end of
+        each bucket; ``opening`` before the first day."""
+        daily = np.asarray(daily, dtype=float)
+        padded = np.concatenate([np.asarray(opening, dtype=float)[..., None], daily], axis=-1)
+        return padded[..., self.bounds[1:]]
+
+    def spread_buckets(self, values: np.ndarray) -> np.ndarray:
+        """Quantities by bucket (… × buckets) spread evenly over each bucket's working
+        days (… × days)."""
+        values = np.asarray(values, dtype=float)
+        wd = self.workdays
+        if not len(self):
+            return np.zeros((*values.shape[:-1], 0))
+        out = values[..., self.bucket] / wd[self.bucket]
+        for b in np.flatnonzero((wd == 0) & values.reshape(-1, values.shape[-1]).any(axis=0)):
+            out[..., max(int(self.bounds[b]) - 1, 0)] += values[..., b]
+        return out
+
+    @cached_property
+    def _month_of_day(self) -> np.ndarray:
+        return self.dates.astype("datetime64[M]").astype(np.int64)
+
+    def spread_months(self, values: np.ndarray, months: Sequence[pd.Period]) -> np.ndarray:
+        """Quantities by month (… × months) spread evenly over the working days of each
+        month (… × days); the part of a month outside the plan's days is left out."""
+        values = np.asarray(values, dtype=float)
+        out = np.zeros((*values.shape[:-1], len(self)))
+        if not len(months) or not len(self):
+            return out
+        ordinals = np.array([np.datetime64(m.start_time.date(), "M").astype(np.int64)
+                             for m in months])
+        col = np.searchsorted(ordinals, self._month_of_day)
+        ok = (col < len(ordinals)) & (ordinals[np.minimum(col, len(ordinals) - 1)]
+                                      == self._month_of_day)
+        total = np.array([self.calendar.working_days(m.start_time.date(), m.end_time.date())
+                          for m in months], dtype=float)
+        at = np.flatnonzero(ok)
+        out[..., at] = values[..., col[at]] / total[col[at]]
+        for j in np.flatnonzero(total == 0):  # a month without a working day
+            before = self.demand_day([months[j].start_time.date()])[0]
+            if before < len(self):
+                out[..., before] += values[..., j]
+        return out
