@@ -188,7 +188,8 @@ def plan(forecast: np.ndarray, orders: np.ndarray, on_hand: np.ndarray,
     receipts_rows = receipts_b
     bal = on_hand[:, None] + np.cumsum(receipts_rows + production - orders_b, axis=1)
     workdays = days.calendar.bucket_working_days(days.buckets)
-    projected = days.at_bucket_end(proj_days.T, on_hand)
+    # the stock at each bucket's end, summed from the rows as the sheet's formula does
+    projected = on_hand[:, None] + np.cumsum(receipts_rows + production - demand_b, axis=1)
     target = floor[:, np.clip(days.last_day, 0, max(n_days - 1, 0))] if n_days else \
         np.zeros((n, h))
     rows = {

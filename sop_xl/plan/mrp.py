@@ -102,11 +102,12 @@ class MRPResult:
         planned_receipts, projected (at each bucket's end), net, planned_releases."""
         k = self.n_kept
         by = self.days.by_bucket
-        return {"gross": by(self.daily["gross"][:k]), "receipts": self.bucketed["receipts"],
-                "planned_receipts": by(self.daily["planned"][:k]),
-                "projected": self.days.at_bucket_end(self.daily["projected"][:k],
-                                                     self.on_hand),
-                "net": self.bucketed["net"],
+        gross, planned = by(self.daily["gross"][:k]), by(self.daily["planned"][:k])
+        receipts = self.bucketed["receipts"]
+        # the stock at each bucket's end, summed from the rows as the sheet's formula does
+        projected = self.on_hand[:, None] + np.cumsum(receipts + planned - gross, axis=1)
+        return {"gross": gross, "receipts": receipts, "planned_receipts": planned,
+                "projected": projected, "net": self.bucketed["net"],
                 "planned_releases": by(self.daily["releases"][:k])}
 
     def __getitem__(self, measure: str) -> np.ndarray:
@@ -260,12 +261,25 @@ class _Data:
     rules: LotRules
     on_hand: np.ndarray
     receipts: np.ndarray        # scheduled receipts by day (n × days)
-    firm: np.ndarray            # firm planned orders by due day (n × days)
+    firm: np.ndarray | None     # firm planned orders by due day (n × days), None: none
     firm_list: dict[str, np.ndarray]   # pos, day, qty: each firm order as given
     receipt_list: dict[str, np.ndarray]
     is_mps: np.ndarray
-    mps_production: np.ndarray  # (n × days), zero for items not on the MPS
+    mps_production: np.ndarray  # (MPS items × days), in plan order of ``mps_rows``
+    mps_rows: np.ndarray        # the plan row of each of those MPS items
     mps_pos: np.ndarray         # position in the item index of each MPS item (−1: unknown)
+
+    @property
+    def fixed(self) -> np.ndarray:
+        """Supply known before netting: scheduled receipts and firm orders by day."""
+        return self.receipts if self.firm is None else self.receipts + self.firm
+
+    def production_of(self, rows: slice) -> np.ndarray:
+        """MPS production of plan rows ``rows`` (a contiguous run of MPS items)."""
+        out = np.zeros((rows.stop - rows.start, self.receipts.shape[1]))
+        at = (self.mps_rows >= rows.start) & (self.mps_rows < rows.stop)
+        out[self.mps_rows[at] - rows.start] = self.mps_production[at]
+        return out
 
 
 def _positions(items: pd.DataFrame, *refs: pd.Series | pd.Index) -> list[np.ndarray]:
@@ -313,21 +327,23 @@ def _prepare(items: pd.DataFrame, bom: pd.DataFrame, mps_items: pd.Index,
     on_mps = np.zeros(n, dtype=bool)
     on_mps[mps_pos[mps_pos >= 0]] = True
     # items below the MPS first, by low-level code, then the MPS items; inside a level the
-    # rules sized without a day loop first, then by rule, so each is a contiguous slice
+    # rules sized without a day loop first, then by rule and lead time, so each is a
+    # contiguous slice
     rules = LotRules.from_items(items, index)
     loop = ~np.isfinite(rules.cumulative_lot())
-    perm = np.lexsort((np.arange(n), rules.multiple > 0, rules.rule, loop, llc, on_mps))
+    lead_all = items["lead_time_days"].fillna(0).to_numpy(dtype=np.int64)
+    perm = np.lexsort((np.arange(n), lead_all, rules.multiple > 0, rules.rule, loop, llc,
+                       on_mps))
     inv = np.full(n + 1, -1, dtype=np.int64)   # inv[-1] = -1 keeps "not an item"
     inv[perm] = np.arange(n)
     scrap_c = pd.to_numeric(bom["scrap_pct"], errors="coerce").fillna(0).to_numpy(float) \
         if "scrap_pct" in bom else 0.0
     factor = bom["qty_per"].to_numpy(dtype=float) * (1 + scrap_c)
-    lead = items["lead_time_days"].fillna(0).to_numpy(dtype=np.int64)[perm]
+    lead = lead_all[perm]
     scrap = items["scrap_pct"].fillna(0).to_numpy(dtype=float)[perm]
     mps_rows = inv[mps_pos]
-    prod = np.zeros((n, n_days))
-    ok = mps_rows >= 0
-    prod[mps_rows[ok]] = np.asarray(mps_production, dtype=float)[ok]
+    known = mps_rows >= 0
+    prod = np.asarray(mps_production, dtype=float)[known]
     oh = np.zeros(n)
     ok = inv[oh_pos] >= 0
     np.add.at(oh, inv[oh_pos][ok], on_hand.to_numpy(dtype=float)[ok])
@@ -338,8 +354,9 @@ def _prepare(items: pd.DataFrame, bom: pd.DataFrame, mps_items: pd.Index,
         pd.Index(names, name="item"), names, int((~on_mps).sum()), inv[par], inv[com],
         factor, llc[perm], lead, 1.0 / np.clip(1.0 - scrap, 0.05, 1.0),
         items["safety_stock"].fillna(0).to_numpy(float)[perm],
-        rules.subset(perm), oh, _by_day(sr, n, n_days), _by_day(fm, n, n_days), fm, sr,
-        on_mps[perm], prod, mps_rows)
+        rules.subset(perm), oh, _by_day(sr, n, n_days),
+        _by_day(fm, n, n_days) if len(fm["pos"]) else None, fm, sr, on_mps[perm], prod,
+        mps_rows[known], mps_rows)
 
 
 def _dated(pos: np.ndarray, frame: pd.DataFrame | None, days: PlanDays,
@@ -389,25 +406,28 @@ def plan(items: pd.DataFrame, bom: pd.DataFrame, mps_items: pd.Index,
     n, n_days = len(d.index), len(days)
     k = d.n_kept
     gross = np.zeros((n, n_days))
-    new = np.zeros((n, n_days))          # new planned orders due (good pieces)
+    new = np.empty((n, n_days))          # new planned orders due (good pieces)
     projected = np.empty((n, n_days))
-    net_req = np.zeros((k, n_days))
+    net_b = np.zeros((k, len(days.buckets)))
     releases = np.zeros((n, n_days))     # started pieces by release day (past due: day 0)
-    fixed = d.receipts + d.firm
+    fixed = d.fixed
+    mps_level = d.llc[k:]
     for level in range(int(d.llc.max(initial=0)) + 1):
         a, b = (int(x) for x in np.searchsorted(d.llc[:k], [level, level + 1]))
         if b > a:
             lv = slice(a, b)
             got = netting.net(gross[lv], fixed[lv], d.on_hand[lv], d.safety[lv],
                               d.rules.subset(lv), days)
-            new[lv], projected[lv], net_req[lv] = got.new, got.projected, got.net
+            new[lv], projected[lv] = got.new, got.projected
+            net_b[lv] = days.by_bucket(got.net)
             _offset(lv, new[lv], d, releases)
-        mps_sel = k + np.flatnonzero(d.llc[k:] == level)
-        if len(mps_sel):
-            new[mps_sel] = d.mps_production[mps_sel]
-            projected[mps_sel] = d.on_hand[mps_sel, None] + np.cumsum(
-                fixed[mps_sel] + new[mps_sel] - gross[mps_sel], axis=1)
-            _offset(mps_sel, new[mps_sel], d, releases)
+        c, e = (k + int(x) for x in np.searchsorted(mps_level, [level, level + 1]))
+        if e > c:
+            ms = slice(c, e)
+            new[ms] = d.production_of(ms)
+            projected[ms] = d.on_hand[ms, None] + np.cumsum(fixed[ms] + new[ms] - gross[ms],
+                                                            axis=1)
+            _offset(ms, new[ms], d, releases)
         if len(d.firm_list["pos"]):
             _offset_firm(level, d, releases)
         edges = np.flatnonzero(d.llc[d.par] == level)
@@ -424,43 +444,44 @@ def plan(items: pd.DataFrame, bom: pd.DataFrame, mps_items: pd.Index,
             ok = d.mps_pos >= 0
             independent[d.mps_pos[ok]] = np.asarray(end_demand, dtype=float)[ok]
         links = link(d, orders, independent, days)
-    planned = new + d.firm
+    planned = new if d.firm is None else new + d.firm
     daily = {"gross": gross, "fixed": fixed, "planned": planned, "projected": projected,
              "releases": releases}
-    bucketed = {"receipts": days.by_bucket(d.receipts[:k]), "net": days.by_bucket(net_req)}
+    bucketed = {"receipts": days.by_bucket(d.receipts[:k]), "net": net_b}
     return MRPResult(days, d.names, k, d.llc, daily, bucketed, d.on_hand, d.safety, d.lead,
                      d.yield_, d.rules.whole(), d.is_mps, orders, d.receipt_list, links)
 
 
 def _explode(edges: np.ndarray, d: _Data, releases: np.ndarray, gross: np.ndarray) -> None:
     """Gross requirements of the components of ``edges`` (BOM lines) += parents' planned
-    releases × quantity per, day by day, as one sparse (components × parents) product."""
+    releases × quantity per, day by day, as one sparse (components × items) product."""
     comps, ci = np.unique(d.com[edges], return_inverse=True)
-    pars, pi = np.unique(d.par[edges], return_inverse=True)
-    w = sparse.csr_matrix((d.factor[edges], (ci, pi)), shape=(len(comps), len(pars)))
-    gross[comps] += w @ releases[pars]
+    w = sparse.csr_matrix((d.factor[edges], (ci, d.par[edges])),
+                          shape=(len(comps), releases.shape[0]))
+    gross[comps] += w @ releases
 
 
-def _release_into(rows: np.ndarray, due: np.ndarray, started: np.ndarray, d: _Data,
-                  releases: np.ndarray) -> None:
-    """Started pieces of orders (item rows, due days) into ``releases`` on their release
-    days, a lead time earlier; a release before the plan goes to day 0 (past due)."""
-    if not len(rows):
-        return
-    day = np.maximum(due - d.lead[rows], 0)
-    n_days = releases.shape[1]
-    flat = releases.reshape(-1)
-    np.add.at(flat, rows * n_days + day, started)
-
-
-def _offset(sel: slice | np.ndarray, receipts: np.ndarray, d: _Data,
-            releases: np.ndarray) -> None:
+def _offset(sel: slice, receipts: np.ndarray, d: _Data, releases: np.ndarray) -> None:
     """Planned receipts (rows ``sel`` × days, one order per item and day) → started
-    quantities on their release days."""
-    r, t = np.nonzero(receipts > _EPS)
-    rows = (np.arange(d.index.size)[sel])[r]
-    started = started_quantity(receipts[r, t], d.yield_[rows], d.rules.whole()[rows])
-    _release_into(rows, t, started, d, releases)
+    quantities on their release days, a lead time earlier; a release before the plan goes
+    to day 0 (past due). Each run of rows with one lead time is shifted as a block."""
+    n_days = receipts.shape[1]
+    whole = d.rules.whole()[sel]
+    started = receipts * d.yield_[sel, None]
+    has = receipts > _EPS
+    np.ceil(started - _EPS, out=started, where=whole[:, None] & has)
+    started[~has] = 0.0
+    lead = d.lead[sel]
+    out = releases[sel]
+    cuts = np.flatnonzero(np.diff(lead)) + 1
+    for a, b in zip(np.r_[0, cuts], np.r_[cuts, len(lead)], strict=True):
+        lt = int(lead[a])
+        block, rows = started[a:b], out[a:b]
+        if lt >= n_days:
+            rows[:, 0] += block.sum(axis=1)
+            continue
+        rows[:, 0] += block[:, :lt + 1].sum(axis=1)
+        rows[:, 1:n_days - lt] += block[:, lt + 1:]
 
 
 def _offset_firm(level: int, d: _Data, releases: np.ndarray) -> None:
@@ -468,8 +489,11 @@ def _offset_firm(level: int, d: _Data, releases: np.ndarray) -> None:
     f = d.firm_list
     at = (d.llc[f["pos"]] == level) & (f["day"] < releases.shape[1])
     rows = f["pos"][at]
+    if not len(rows):
+        return
     started = started_quantity(f["qty"][at], d.yield_[rows], d.rules.whole()[rows])
-    _release_into(rows, f["day"][at], started, d, releases)
+    day = np.maximum(f["day"][at] - d.lead[rows], 0)
+    np.add.at(releases.reshape(-1), rows * releases.shape[1] + day, started)
 
 
 def _orders(d: _Data, new: np.ndarray) -> dict[str, np.ndarray]:
@@ -503,13 +527,16 @@ def plan_item_by_item(items: pd.DataFrame, bom: pd.DataFrame, mps_items: pd.Inde
     for p, c, f in zip(d.par.tolist(), d.com.tolist(), d.factor.tolist(), strict=True):
         comps[p].append((c, f))
     gross = [[0.0] * n_days for _ in range(n)]
-    sr, fm = d.receipts.tolist(), d.firm.tolist()
+    sr = d.receipts.tolist()
+    fm = d.firm.tolist() if d.firm is not None else [[0.0] * n_days for _ in range(n)]
     firm_orders: list[list[tuple[int, float]]] = [[] for _ in range(n)]
     for p, t, q in zip(d.firm_list["pos"].tolist(), d.firm_list["day"].tolist(),
                        d.firm_list["qty"].tolist(), strict=True):
         if t < n_days:
             firm_orders[p].append((t, q))
-    prod = d.mps_production.tolist()
+    prod = [[0.0] * n_days for _ in range(n)]
+    for row, values in zip(d.mps_rows.tolist(), d.mps_production.tolist(), strict=True):
+        prod[row] = values
     rule, fixed = d.rules.rule.tolist(), d.rules.fixed.tolist()
     minimum, multiple, poq = d.rules.minimum.tolist(), d.rules.multiple.tolist(), \
         d.rules.poq.tolist()

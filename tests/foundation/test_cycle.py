@@ -2,8 +2,9 @@
 
 The statistical forecast is fixed (A: 100/month, B: 40/month) so every figure below can be
 followed on paper. Calendar: Monday–Friday, 2027-01-01 a holiday; buckets are months
-2026-12 .. 2027-05 over a plan on working days: a month's forecast and contracts are spread
-evenly over its working days, orders are due on the day of their first shortfall.
+2026-12 .. 2027-05 over a plan on working days: a month's forecast and contracts are needed
+on the first working day of each of its weeks, in proportion to the working days, and
+orders are due on the day of their first shortfall.
 """
 
 from __future__ import annotations
@@ -67,27 +68,33 @@ def test_mrp_explodes_three_levels_on_working_days(small_master):
     def day(text: str) -> int:
         return int(days.demand_day([pd.Timestamp(text).date()])[0])
 
-    # B: fixed lot 50, nothing on hand. December's demand (40 over 23 working days) needs
-    # an order on 12-01; the 10 left cover January's contract (100 over 20 working days,
-    # 5 a day) to 01-05, so the next 50 are due 01-06 and last to 01-19, the next 01-20
+    # B: fixed lot 50, nothing on hand. Demand is needed on the first working day of each
+    # week of its month: December's 40 over 23 working days is 6.96 on 12-01 (4 days),
+    # 8.70 on the Mondays 12-07, 12-14, 12-21 and 6.96 on 12-28 — the first order is due
+    # 12-01 and leaves 10. January's contract, 100 over 20 working days, is 25 on each of
+    # the Mondays 01-04 (New Year's Day is off), 01-11, 01-18, 01-25: 10 − 25 < 0 on
+    # 01-04, so the next 50 are due then (35 left, 10 after 01-11), the next on 01-18
     b = list(m.items).index("B")
     due = [str(days.dates[t]) for t in np.flatnonzero(m.daily["production"][b])]
-    assert due[:3] == ["2026-12-01", "2027-01-06", "2027-01-20"]
-    # B's order due 01-06 starts 5 working days earlier, 12-29 (New Year's Day is off),
-    # and needs its 2 S1 a piece that day, beside the S1 of A's order due 01-06
+    assert due[:4] == ["2026-12-01", "2027-01-04", "2027-01-18", "2027-02-08"]
+    # B's order due 01-04 starts 5 working days earlier, 12-25 (01-01 is off), and needs
+    # its 2 S1 a piece that day, beside the S1 of A's order due 01-04
     a = list(m.items).index("A")
     s1 = r.items.get_loc("S1")
-    assert r.daily["gross"][s1, day("2026-12-29")] == 100 + m.daily["production"][a,
-                                                                               day("2027-01-06")]
-    # S1 is made lot-for-lot in 10 working days: the order due 12-29 starts 12-15
+    assert r.daily["gross"][s1, day("2026-12-25")] == 100 + m.daily["production"][a,
+                                                                               day("2027-01-04")]
+    # S1 is made lot-for-lot in 10 working days: the order due 12-25 starts 12-11
     o = r.orders
-    s1_order = o[(o["item"] == "S1") & (o["due_date"] == "2026-12-29")].iloc[0]
-    assert str(s1_order["release_date"].date()) == "2026-12-15" and not s1_order["past_due"]
+    s1_order = o[(o["item"] == "S1") & (o["due_date"] == "2026-12-25")].iloc[0]
+    assert str(s1_order["release_date"].date()) == "2026-12-11" and not s1_order["past_due"]
+    assert s1_order["qty"] == 100 + m.daily["production"][a, day("2027-01-04")]
     # R1 under S1 (min lot 100, multiple 25, 30 on hand, 20 working days): on 12-01 it
-    # feeds every S1 order started then — those past due and the one due 12-15 — 160
-    # pieces, less 30 on hand: 130, rounded to 150; released 11-03, past due
+    # feeds the S1 orders that should have started by then (due 12-01, 12-07 and 12-14,
+    # released 11-17, 11-23 and 11-30): 130 + 21 + 22 = 173, less 30 on hand is 143,
+    # rounded to 150; released 11-03, past due
     r1 = o[o["item"] == "R1"]
-    assert r.daily["gross"][r.items.get_loc("R1"), 0] == 160
+    assert o[(o["item"] == "S1") & o["past_due"]]["qty"].tolist() == [130, 21, 22]
+    assert r.daily["gross"][r.items.get_loc("R1"), 0] == 173
     assert (str(r1["due_date"].iloc[0].date()), r1["qty"].iloc[0]) == ("2026-12-01", 150)
     assert str(r1["release_date"].iloc[0].date()) == "2026-11-03"
     assert (r1["qty"] % 25 == 0).all() and (r1["qty"] >= 100).all()
@@ -108,10 +115,10 @@ def test_capacity_load_where_the_work_is_done(small_master):
     c = _run(small_master).capacity
     # B (1 h a piece) is made in 50s with a lead time of 5 working days: the order due
     # 12-01 was due to start in November, so all of it is worked on 12-01; the one due
-    # 01-06 is worked 12-29 to 01-05, 3 days in December and 2 in January (30 + 20); the
-    # ones due 01-20 and 02-08 are worked in January and February
+    # 01-04 is worked 12-25 to 12-31, in December too; the ones due 01-18 and 02-08 are
+    # worked in the week before, in January and February
     b = list(c.leveled.items).index("B")
-    assert c.leveled["planned"][b].tolist() == [80, 70, 50, 50, 50, 0]
+    assert c.leveled["planned"][b].tolist() == [100, 50, 50, 50, 50, 0]
     # ASM: 23 working days × 8 h in December; January has 21 weekdays less New Year
     assert c["available"][0][:2].tolist() == [184, 160]
     a = list(c.leveled.items).index("A")

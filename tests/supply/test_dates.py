@@ -65,10 +65,16 @@ def test_dates_of_the_plan_and_how_buckets_sum_them() -> None:
     assert d.demand_day([date(2026, 11, 20), date(2027, 3, 1)]).tolist() == [0, len(d)]
     # days before and after the axis, counted on the calendar
     assert str(d.date_of(-1)) == "2026-11-30" and str(d.date_of(len(d))) == "2027-02-01"
-    # a month's quantity spread over its working days sums back by bucket, month or week
+    # a month's quantity is spread over its working days (2 a day here) and each week's
+    # part is needed on that week's first working day in the month
     months = bucket_months(d.buckets)
     daily = d.spread_months(np.array([[46.0, 40.0]]), months)
-    assert daily[0, 0] == 2.0 and daily[0, -1] == 2.0
+    due = np.flatnonzero(daily[0])
+    assert [str(d.dates[t]) for t in due] == [
+        "2026-12-01", "2026-12-07", "2026-12-14", "2026-12-21", "2026-12-28",
+        "2027-01-04", "2027-01-11", "2027-01-18", "2027-01-25"]
+    assert daily[0, due].tolist() == [8, 10, 10, 10, 8, 10, 10, 10, 10]
+    # and sums back by bucket, month or week
     assert d.by_bucket(daily).tolist() == [[46.0, 40.0]]
     w = plan_days("week", 9, "2026-12")
     daily_w = w.spread_months(np.array([[46.0, 40.0]]), months)

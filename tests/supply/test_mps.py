@@ -151,9 +151,13 @@ def test_poq_covers_the_next_periods_and_target_stock() -> None:
 
 
 def test_a_bucket_quantity_is_dated_by_need_and_what_is_left_at_the_bucket_end() -> None:
-    # 10 a day; the planner fixes week 1 at 70 (needs 50) and week 2 at 30 (needs 50)
+    # 10 needed every working day; the planner fixes week 1 at 70 (needs 50) and week 2
+    # at 30 (needs 50)
     firm = np.array([[NAN, 70.0, 30.0, NAN]])
-    r = run([50] * 4, [0] * 4, 0, 0, rules(), firm=firm, spread=True)
+    d = days(4)
+    r = mps.plan(np.full((1, len(d)), 10.0), np.zeros((1, len(d))), np.zeros(1),
+                 np.zeros((1, len(d))), np.zeros(1), rules(), d, items=pd.Index(["I0"]),
+                 firm=firm)
     p = r.daily["production"][0]
     assert p[5:10].tolist() == [10, 10, 10, 10, 30]     # 10 a day, the extra 20 on Friday
     assert p[10:15].tolist() == [0, 0, 10, 10, 10]      # the 20 in stock first, then capped
