@@ -256,7 +256,12 @@ CONTRACTS = SheetSpec(
         C("ordered_qty", "Ordered", "订货数量", Dtype.NUMBER, "pcs", required=True, min=0,
           min_exclusive=True),
         C("delivered_qty", "Delivered", "已交数量", Dtype.NUMBER, "pcs", min=0, default=0.0),
-        C("due_month", "Due month", "交货月", Dtype.MONTH, required=True, width=10),
+        C("due_month", "Due month", "交货月", Dtype.MONTH, required=True, width=10,
+          help_en="Planned as delivered through the month: spread over its working days, "
+          "each week's part needed on the week's first working day; open pieces of an "
+          "earlier month are needed on the planning date.",
+          help_zh="按整月交货计划：分摊到该月各工作日，每周的部分在该周第一个工作日需要；"
+          "早于计划月的未交数量在计划日期需要。"),
         C("sign_date", "Signed", "签订日期", Dtype.DATE, width=12),
     ),
 )

@@ -103,9 +103,10 @@ class DemandPlan:
         """The plan by working day (sop_xl.plan.dates): (forecast, customer orders), each
         (items × days), summing to the buckets' rows. What is known by month — the
         forecast, projects, events and contracts, which give only a due month — is spread
-        evenly over the working days of its month; a planner's adjustment and a family
-        change, typed in a bucket, over that bucket's working days; open contract pieces
-        past due are needed on the planning date."""
+        over the working days of its month, a planner's adjustment and a family change,
+        typed in a bucket, over that bucket's, each week's part needed on the week's first
+        working day (sop_xl.plan.dates); open contract pieces past due are needed on the
+        planning date."""
         orders = days.spread_months(self.monthly["orders"], self.months)
         if len(days):
             orders[:, 0] += self.past_due

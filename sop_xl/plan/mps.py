@@ -1,7 +1,8 @@
 """The master production schedule (主生产计划) for finished goods, on working days.
 
-Demand comes dated (``sop_xl.plan.dates``): the forecast and contracts of a month spread
-over its working days, past-due contract quantities on the planning date. Per item and
+Demand comes dated (``sop_xl.plan.dates``): the forecast and contracts of a month needed
+on the first working day of each of its weeks, in proportion to the working days, past-due
+contract quantities on the planning date. Per item and
 working day (pieces) the suggested production covers demand and a target stock by the
 item's lot rule, each order due on the day of the first shortfall it covers
 (``sop_xl.plan.netting``). The target stock is the larger of the safety stock and the
