@@ -116,51 +116,39 @@ def build_demo(planning_month: str = "2026-12", seed: int = 20261201) -> DemoCom
 def released_orders(frames: dict[str, pd.DataFrame], settings: dict[str, Any],
                     expected: pd.DataFrame, days_ahead: int = 3) -> pd.DataFrame:
     """The orders sop_xl's own plan, over the expected demand, would have released by a
-    few days into the planning month: what a running plant has on order. First this
-    month's finished-good production (released as production orders), then — with those
-    in place — the component orders already due for release. Columns item, qty,
-    due_date, release_date, made."""
+    few days into the planning month: what a running plant has on order — finished-good
+    production orders and component orders alike, each with the due date the plan gives
+    it. Columns item, qty, due_date, release_date, made."""
     from sop_xl.app.cycle import PlanRun
     from sop_xl.app.master import MasterWorkbook
     from sop_xl.app.template import input_sheets
     from sop_xl.layout.forecast import forecast_result
+    from sop_xl.plan.mrp import order_frame
     from sop_xl.workbook.memory import MemoryBackend
 
     f = expected.rename(columns={"month": "period", "qty": "forecast"})
     f = f.assign(lower=f["forecast"], upper=f["forecast"], model="expected")
     stat = forecast_result(f, pd.DataFrame(), pd.DataFrame(),
                            float(settings.get("service_level", 0.95)))
-
-    def plan(receipts: pd.DataFrame) -> PlanRun:
-        backend = MemoryBackend("demo")
-        backend.write_sheets(input_sheets({**frames, "scheduled_receipts": receipts},
-                                          settings, "en"))
-        book = MasterWorkbook(backend)
-        run = PlanRun(book, book.read_inputs(), refresh_forecast=False)
-        run.__dict__["forecast"] = stat
-        return run
-
-    run = plan(pd.DataFrame(columns=["order", "order_type", "item", "qty", "due_date",
-                                     "supplier"]))
-    first = pd.Timestamp(run.inputs.buckets.starts()[0]).date()
-    mps = run.mps
-    fg = pd.DataFrame([(item, float(np.ceil(q)), first) for item, q in
-                       zip(mps.items, mps["production"][:, 0], strict=True) if q > 0],
-                      columns=["item", "qty", "due_date"]).assign(release_date=first,
-                                                                   made=True)
-    fg_orders = pd.DataFrame({"order": [f"MO{i}" for i in range(len(fg))],
-                              "order_type": "production", "item": fg["item"],
-                              "qty": fg["qty"], "due_date": fg["due_date"], "supplier": None})
-    o = plan(fg_orders).mrp.orders
-    cutoff = (pd.Timestamp(first) + pd.Timedelta(days=days_ahead)).date()
+    receipts = pd.DataFrame(columns=["order", "order_type", "item", "qty", "due_date",
+                                     "supplier"])
+    backend = MemoryBackend("demo")
+    backend.write_sheets(input_sheets({**frames, "scheduled_receipts": receipts}, settings,
+                                      "en"))
+    book = MasterWorkbook(backend)
+    run = PlanRun(book, book.read_inputs(), refresh_forecast=False)
+    run.__dict__["forecast"] = stat
+    r = run.mrp
+    o = order_frame(r.order_data, r.item_names, run.days)   # every order, MPS ones too
+    first = pd.Timestamp(run.days.planning_date)
+    cutoff = (first + pd.Timedelta(days=days_ahead)).date()
     release = pd.to_datetime(o["release_date"]).dt.date
-    comp = pd.DataFrame({"item": o["item"], "qty": o["qty"],
-                         "due_date": pd.to_datetime(o["due_date"]).dt.date,
-                         "release_date": release,
-                         "made": o["item"].map(frames["items"].set_index("item")["item_type"])
-                         != "RM"})[(release <= cutoff).to_numpy()]
-    out = pd.concat([comp, fg], ignore_index=True)
-    return out[out["qty"] > 0].reset_index(drop=True)
+    kind = o["item"].map(frames["items"].set_index("item")["item_type"])
+    out = pd.DataFrame({"item": o["item"], "qty": o["qty"],
+                        "due_date": pd.to_datetime(o["due_date"]).dt.date,
+                        "release_date": release, "made": kind != "RM"})
+    return out[(release <= cutoff).to_numpy() & (out["qty"] > 0).to_numpy()] \
+        .reset_index(drop=True)
 
 
 def write_demo(path: Path | str, *, lang: str = "en", force: bool = False,

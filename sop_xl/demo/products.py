@@ -603,7 +603,9 @@ def items_frame(rng: np.random.Generator) -> pd.DataFrame:
                      "scrap_pct": part.scrap, "safety_stock": part.safety_stock,
                      "max_stock": part.max_stock, "status": part.status,
                      "supplier": None if part.made else SUPPLIERS[part.supplier],
-                     **_lot_fields(part.lot)})
+                     # a part without its own lot is ordered a period's needs at a time:
+                     # lot-for-lot on a plan dated to the day would order it every day
+                     **_lot_fields(part.lot or ("POQ", 1))})
     return typed_frame("items", rows)
 
 
