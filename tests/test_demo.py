@@ -91,11 +91,11 @@ def test_items_bom_and_resources(demo):
     assert items["supplier"].notna().eq(items["item_type"] == "RM").all()
     assert 8 <= items["supplier"].nunique() <= 12
     assert set(items["lot_rule"]) == {"L4L", "FIXED", "MINMULT", "POQ"}
-    # finished goods are made to each week's need; parts without a lot of their own are
-    # ordered a period's needs at a time
-    is_fg = items["item_type"] == "FG"
-    assert (items.loc[is_fg, "lot_rule"] == "L4L").mean() > 0.5
-    assert (items.loc[~is_fg, "lot_rule"] == "POQ").mean() > 0.5
+    # what is made is made to each week's need; purchased parts without a lot of their
+    # own are bought a period's needs at a time
+    made = items["item_type"] != "RM"
+    assert (items.loc[made, "lot_rule"] == "L4L").mean() > 0.5
+    assert (items.loc[~made, "lot_rule"] == "POQ").mean() > 0.4
     assert len(demo.frames["resources"]) == 4
     usage = demo.frames["resource_usage"]
     assert set(fg["item"]) <= set(usage["item"])

@@ -603,9 +603,11 @@ def items_frame(rng: np.random.Generator) -> pd.DataFrame:
                      "scrap_pct": part.scrap, "safety_stock": part.safety_stock,
                      "max_stock": part.max_stock, "status": part.status,
                      "supplier": None if part.made else SUPPLIERS[part.supplier],
-                     # a part without its own lot is ordered a period's needs at a time:
-                     # lot-for-lot on a plan dated to the day would order it every day
-                     **_lot_fields(part.lot or ("POQ", 1))})
+                     # a purchased part without its own lot is bought a period's needs at
+                     # a time (lot-for-lot on dates would buy it every week); a made part
+                     # is made to each week's need, so its components are needed when
+                     # its parents are made, not at the start of the period
+                     **_lot_fields(part.lot or (None if part.made else ("POQ", 1)))})
     return typed_frame("items", rows)
 
 

@@ -117,7 +117,12 @@ def test_the_meeting_pack_of_the_collected_month(demo):
     over = cap[cap["load"] > cap["available"] + 1e-9].index.tolist()
     ov = d.exceptions.overloads
     assert sorted(zip(ov["resource"], ov["period"], strict=True)) == sorted(over)
-    assert d.kpi("overloads").value == len(over) > 0
+    assert d.kpi("overloads").value == len(over)
+    # the valve line is the bottleneck the demo is sized around (demo.load(): over
+    # capacity in January at the run-rate); worked between release and due date, with
+    # stock to draw on, the plan keeps it just under capacity there
+    jan = cap.loc[("AL-VC", str(M + 1))]
+    assert 0.9 < jan["load"] / jan["available"] <= 1.0 + 1e-9 or ("AL-VC", str(M + 1)) in over
     # the planted sales-forecast deviations are on the list for decision, with reasons
     dev = d.exceptions.deviations
     for assistant, item, lag, _, reason in DEVIATIONS:
