@@ -40,17 +40,24 @@ def detect(mrp: MRPResult) -> pd.DataFrame:
     the started quantity of the item's past-due releases that would cover it; on a
     past-due release, whether its item is short within the lead time (1) or only below
     safety stock (0)."""
-    parts = [_shortages(mrp), _past_due(mrp), _reschedule(mrp)]
-    f = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(
-        len(p) for p in parts) else pd.DataFrame({c: [] for c in ACTION_COLUMNS})
-    rank = f["kind"].map({k: i for i, k in enumerate(KINDS)})
-    key = f["need_date"].fillna(f["run_out_date"]).fillna(f["release_date"])
-    order = np.lexsort((f["item"].astype(str).to_numpy(), key.to_numpy(), rank.to_numpy()))
-    return f.iloc[order].reset_index(drop=True)[ACTION_COLUMNS]
+    short = _shortages(mrp)
+    parts = [short, _past_due(mrp, short), *_reschedule(mrp)]
+    cols = {c: np.concatenate([p[c] for p in parts]) for c in (*ACTION_COLUMNS, "pos",
+                                                                "key")}
+    order = np.lexsort((cols["pos"], cols["key"], cols["kind"]))
+    cols["item"] = mrp.item_names[cols["pos"]]
+    cols["kind"] = np.array(KINDS, dtype=object)[cols["kind"]]
+    return pd.DataFrame({c: cols[c][order] for c in ACTION_COLUMNS}, columns=ACTION_COLUMNS)
 
 
-def _frame(kind: str, n: int, **cols: np.ndarray) -> pd.DataFrame:
-    out: dict[str, object] = {"kind": np.full(n, kind, dtype=object)}
+def _frame(kind: str, pos: np.ndarray, key: np.ndarray, **cols: np.ndarray
+           ) -> dict[str, np.ndarray]:
+    """One kind's columns (numpy), blanks where the kind has no value; ``key`` (a day)
+    orders them by date."""
+    n = len(pos)
+    out: dict[str, np.ndarray] = {"kind": np.full(n, KINDS.index(kind), dtype=np.int8),
+                                  "pos": pos,
+                                  "key": np.asarray(key, dtype=np.int64)}
     for c in ACTION_COLUMNS[1:]:
         v = cols.get(c)
         if v is None:
@@ -62,8 +69,8 @@ def _frame(kind: str, n: int, **cols: np.ndarray) -> pd.DataFrame:
                 v = np.zeros(n, bool)
             else:
                 v = np.full(n, -1 if c.endswith("_day") or c == "lead" else np.nan)
-        out[c] = v
-    return pd.DataFrame(out, columns=ACTION_COLUMNS)
+        out[c] = np.asarray(v)
+    return out
 
 
 def _base(mrp: MRPResult, until: int) -> np.ndarray:
@@ -79,15 +86,16 @@ def _shortages(mrp: MRPResult) -> pd.DataFrame:
     k, n_days = mrp.n_kept, len(mrp.days)
     lead = mrp.lead[:k]
     until = int(min(max(int(lead.max(initial=0)), 1), n_days))
+    empty = np.zeros(0, np.int64)
     if k == 0 or until == 0:
-        return _frame("shortage_lead_time", 0)
+        return _frame("shortage_lead_time", empty, empty)
     base = _base(mrp, until)
     inside = np.arange(until)[None, :] < lead[:, None]   # an order released today misses
     short = np.where(inside, base, np.inf)
     worst = short.min(axis=1)
     rows = np.flatnonzero(worst < -_EPS)
     if not len(rows):
-        return _frame("shortage_lead_time", 0)
+        return _frame("shortage_lead_time", empty, empty)
     run_out = np.argmax(short[rows] < -_EPS, axis=1)
     o = mrp.order_data
     late = (o["release"] < 0) & ~mrp.is_mps[o["pos"]]
@@ -97,39 +105,36 @@ def _shortages(mrp: MRPResult) -> pd.DataFrame:
     fr = first_release[rows]
     days = mrp.days
     return _frame(
-        "shortage_lead_time", len(rows), item=mrp.item_names[rows], qty=-worst[rows],
+        "shortage_lead_time", rows, run_out, qty=-worst[rows],
         need_date=days.date_of(run_out), need_day=run_out, run_out_date=days.date_of(run_out),
         arrive_date=days.date_of(lead[rows]), lead=lead[rows],
         release_date=np.where(fr < 0, days.date_of(np.minimum(fr, 0)), _NAT),
         release_day=np.where(fr < 0, fr, -1), covered_qty=covered[rows])
 
 
-def _past_due(mrp: MRPResult) -> pd.DataFrame:
+def _past_due(mrp: MRPResult, short: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     o = mrp.order_data
     k = mrp.n_kept
     at = np.flatnonzero((o["release"] < 0) & ~mrp.is_mps[o["pos"]])
-    if not len(at):
-        return _frame("past_due_release", 0)
     pos = o["pos"][at]
-    short = np.zeros(k, bool)
-    s = _shortages(mrp)
-    if len(s):
-        short[pd.Index(mrp.item_names[:k]).get_indexer(s["item"])] = True
+    is_short = np.zeros(k, bool)
+    is_short[short["pos"]] = True
     days = mrp.days
     return _frame(
-        "past_due_release", len(at), item=mrp.item_names[pos], qty=o["release_qty"][at],
+        "past_due_release", pos, o["release"][at], qty=o["release_qty"][at],
         due_date=days.date_of(o["due"][at]), due_day=o["due"][at],
         release_date=days.date_of(o["release"][at]), release_day=o["release"][at],
-        lead=mrp.lead[pos], reason=np.where(o["firm"][at], "firm", "planned"),
-        covered_qty=short[pos].astype(float))
+        lead=mrp.lead[pos], reason=np.where(o["firm"][at], "firm", "planned").astype(object),
+        covered_qty=is_short[pos].astype(float))
 
 
-def _reschedule(mrp: MRPResult) -> pd.DataFrame:
+def _reschedule(mrp: MRPResult) -> list[dict[str, np.ndarray]]:
     """Each scheduled receipt of an item below the MPS against its need date."""
     sr = mrp.receipt_list
     keep = ~mrp.is_mps[sr["pos"]]
+    empty = np.zeros(0, np.int64)
     if not keep.any():
-        return _frame("expedite", 0)
+        return [_frame("expedite", empty, empty)]
     cols = {c: v[keep] for c, v in sr.items()}
     n_days = len(mrp.days)
     srt = np.lexsort((np.arange(len(cols["pos"])), cols["date"], cols["pos"]))
@@ -140,11 +145,12 @@ def _reschedule(mrp: MRPResult) -> pd.DataFrame:
     group_start = np.maximum.accumulate(np.where(first, cs - qty, 0.0))
     before = mrp.on_hand_all[pos] + cs - qty - group_start  # on hand + receipts due earlier
     items_, at_item = np.unique(pos, return_inverse=True)
-    dem_cum = np.cumsum(mrp.daily["gross"][items_], axis=1)[at_item]
-    covers = dem_cum + mrp.safety[pos, None] <= before[:, None] + _EPS
-    need = covers.sum(axis=1)    # days covered before the receipt is first needed
+    dem_cum = np.cumsum(mrp.daily["gross"][items_], axis=1)
+    dem_cum += mrp.safety[items_, None]
+    # requirements only grow, so the days covered are a count: the need date
+    need = (dem_cum[at_item] <= before[:, None] + _EPS).sum(axis=1)
     at = np.minimum(need, max(n_days - 1, 0))
-    demand_short = dem_cum[np.arange(len(pos)), at] > before + _EPS if n_days else \
+    demand_short = (dem_cum[at_item, at] - mrp.safety[pos] > before + _EPS) if n_days else \
         np.zeros(len(pos), bool)
     why = np.where(past, "past_due", np.where(demand_short, "demand", "safety_stock"))
     days = mrp.days
@@ -154,9 +160,10 @@ def _reschedule(mrp: MRPResult) -> pd.DataFrame:
     out = []
     for kind, sel in kinds:
         out.append(_frame(
-            kind, int(sel.sum()), item=mrp.item_names[pos[sel]], qty=qty[sel],
+            kind, pos[sel], np.where(kind == "cancel", day[sel], need[sel]), qty=qty[sel],
             order=name[sel], due_date=date[sel], due_day=day[sel], need_day=need[sel],
             need_date=np.where(need[sel] < n_days, days.date_of(need[sel]), _NAT),
-            reason=np.where(kind == "cancel", "not_needed", why[sel]), past_due=past[sel],
+            reason=(np.full(int(sel.sum()), "not_needed", dtype=object) if kind == "cancel"
+                    else why[sel].astype(object)), past_due=past[sel],
             lead=mrp.lead[pos[sel]]))
-    return pd.concat(out, ignore_index=True)
+    return out

@@ -29,11 +29,6 @@ COUNT_UNITS = frozenset({"", "pcs", "pc", "piece", "pieces", "ea", "each", "set"
                          "unit", "units", "件", "个", "套", "台", "只", "支", "把"})
 
 
-def _counted(uom: object) -> bool:
-    """Is this unit of measure a count (whole pieces), not a weight or a length?"""
-    return not isinstance(uom, str) or uom.strip().lower() in COUNT_UNITS
-
-
 @dataclass(frozen=True)
 class LotRules:
     """Per-item lot-size parameters, aligned with an item index."""
@@ -51,13 +46,20 @@ class LotRules:
         it = items.set_index(items["item"].astype(str).to_numpy(dtype=object))
         if not it.index.equals(index):
             it = it.reindex(index)
-        rule = it["lot_rule"].map(CODES).fillna(L4L).to_numpy(dtype=np.int8)
+        raw = it["lot_rule"].to_numpy(dtype=object)
+        rule = np.full(len(raw), L4L, dtype=np.int8)
+        for code, value in CODES.items():
+            rule[raw == code] = value
         poq = it["poq_periods"].fillna(1).clip(lower=1).to_numpy(dtype=np.int64)
         multiple = it["lot_multiple"].fillna(0).to_numpy(dtype=float)
         # items counted in pieces are ordered in whole pieces (SAP's rounding value of 1);
         # kilograms and metres keep their fractions
-        counted = it["uom"].map(_counted).fillna(True).to_numpy(dtype=bool) \
-            if "uom" in it else np.ones(len(it), dtype=bool)
+        if "uom" in it:
+            uom = it["uom"]
+            text = uom.astype(str).str.strip().str.lower()
+            counted = (uom.isna() | text.isin(COUNT_UNITS)).to_numpy(dtype=bool)
+        else:
+            counted = np.ones(len(it), dtype=bool)
         multiple = np.where(counted & (multiple <= 0), 1.0, multiple)
         return cls(rule,
                    it["fixed_lot"].fillna(0).to_numpy(dtype=float),
@@ -79,8 +81,9 @@ class LotRules:
         return np.ones(len(self.rule), bool) if self.counted is None else self.counted
 
     def cumulative_lot(self) -> np.ndarray:
-        """For each item whose orders add up to a whole number of one lot, that lot (0: any
-        quantity), else NaN: lot-for-lot and fixed lots without a minimum lot. Their
+        """For each item whose orders are each a whole number of one lot, that lot (0: any
+        quantity), else NaN: lot-for-lot, fixed lots, and minimum + multiple where the
+        minimum is at most the multiple (any order of whole multiples meets it). Their
         cumulative orders are the running maximum of the cumulative net requirement rounded
         up to the lot, so they need no day-by-day loop (``sop_xl.plan.netting``)."""
         mult = self.multiple
@@ -89,7 +92,9 @@ class LotRules:
         # a fixed lot is then rounded to the multiple: whole only if the lot is a multiple
         ratio = np.divide(self.fixed, mult, out=np.zeros_like(mult), where=mult > 0)
         fits = ~fixed | (mult <= 0) | (np.abs(ratio - np.round(ratio)) < 1e-9)
-        ok = (self.minimum <= 0) & ((self.rule == L4L) | (self.rule == FIXED)) & fits
+        # a minimum no larger than the lot never binds: every order is at least one lot
+        minimum_met = (self.minimum <= 0) | ((lot > 0) & (self.minimum <= lot))
+        ok = minimum_met & (self.rule != POQ) & fits
         return np.where(ok, lot, np.nan)
 
 

@@ -417,8 +417,8 @@ def plan(items: pd.DataFrame, bom: pd.DataFrame, mps_items: pd.Index,
         if b > a:
             lv = slice(a, b)
             got = netting.net(gross[lv], fixed[lv], d.on_hand[lv], d.safety[lv],
-                              d.rules.subset(lv), days)
-            new[lv], projected[lv] = got.new, got.projected
+                              d.rules.subset(lv), days,
+                              netting.Netted(new[lv], projected[lv], np.empty((b - a, n_days))))
             net_b[lv] = days.by_bucket(got.net)
             _offset(lv, new[lv], d, releases)
         c, e = (k + int(x) for x in np.searchsorted(mps_level, [level, level + 1]))
@@ -466,11 +466,23 @@ def _offset(sel: slice, receipts: np.ndarray, d: _Data, releases: np.ndarray) ->
     quantities on their release days, a lead time earlier; a release before the plan goes
     to day 0 (past due). Each run of rows with one lead time is shifted as a block."""
     n_days = receipts.shape[1]
-    whole = d.rules.whole()[sel]
-    started = receipts * d.yield_[sel, None]
-    has = receipts > _EPS
-    np.ceil(started - _EPS, out=started, where=whole[:, None] & has)
-    started[~has] = 0.0
+    # most items start what they deliver: no scrap, and whole pieces already (a counted
+    # item's lot is a whole number of pieces); only the others are worked out, and the
+    # MPS's quantities, which a planner may have typed with a fraction
+    started = receipts
+    y = d.yield_[sel]
+    mult = d.rules.multiple[sel]
+    whole_lots = ~d.rules.whole()[sel] | ((mult >= 1) & (mult == np.floor(mult)))
+    odd = (y != 1.0) | ~whole_lots
+    if d.is_mps[sel].any():
+        odd |= (receipts != np.floor(receipts)).any(axis=1)
+    scrap = np.flatnonzero(odd)
+    if len(scrap):
+        started = receipts.copy()
+        block = receipts[scrap] * y[scrap, None]
+        whole = d.rules.whole()[sel][scrap]
+        np.ceil(block - _EPS, out=block, where=np.broadcast_to(whole[:, None], block.shape))
+        started[scrap] = block
     lead = d.lead[sel]
     out = releases[sel]
     cuts = np.flatnonzero(np.diff(lead)) + 1
@@ -498,15 +510,27 @@ def _offset_firm(level: int, d: _Data, releases: np.ndarray) -> None:
 
 def _orders(d: _Data, new: np.ndarray) -> dict[str, np.ndarray]:
     """Every order: firm orders as given, then one new order per item and due day."""
-    r, t = np.nonzero(new > _EPS)
+    flat = np.flatnonzero(new.reshape(-1) > _EPS)
+    qty = new.reshape(-1)[flat]
+    r, t = np.divmod(flat, new.shape[1])
     f = d.firm_list
     inside = f["day"] < new.shape[1]
-    pos = np.concatenate([f["pos"][inside], r])
-    due = np.concatenate([f["day"][inside], t])
-    qty = np.concatenate([f["qty"][inside], new[r, t]])
-    firm = np.concatenate([np.ones(int(inside.sum()), bool), np.zeros(len(r), bool)])
-    return order_columns(pos, due, qty, firm, lead=d.lead, yields=d.yield_,
-                         whole=d.rules.whole())
+    firm = np.zeros(len(r), bool)
+    if inside.any():
+        r = np.concatenate([f["pos"][inside], r])
+        t = np.concatenate([f["day"][inside], t])
+        qty = np.concatenate([f["qty"][inside], qty])
+        firm = np.concatenate([np.ones(int(inside.sum()), bool), firm])
+    # planned orders of counted items are whole lots, so without scrap they start what
+    # they deliver; the MPS's and firm quantities were typed and may hold a fraction
+    whole = d.rules.whole()
+    mult = d.rules.multiple
+    exact = (d.yield_ == 1.0) & ~d.is_mps & (~whole | ((mult >= 1) & (mult == np.floor(mult))))
+    if inside.any():
+        exact = exact.copy()
+        exact[f["pos"][inside]] = False
+    return order_columns(r, t, qty, firm, lead=d.lead, yields=d.yield_, whole=whole,
+                         exact=exact)
 
 
 # -- the reference: the same procedure, item by item, day by day -------------------------

@@ -80,14 +80,17 @@ def poq_windows(gross: np.ndarray, fixed: np.ndarray, floor: np.ndarray | float,
 
 
 def net(gross: np.ndarray, fixed: np.ndarray, on_hand: np.ndarray,
-        floor: np.ndarray, rules: LotRules, days: PlanDays) -> Netted:
+        floor: np.ndarray, rules: LotRules, days: PlanDays,
+        out: Netted | None = None) -> Netted:
     """Net and size the orders of items (rows) over the plan's days.
 
     ``gross`` and ``fixed`` (items × days) pieces; ``on_hand`` (items); ``floor`` the
-    stock to keep, (items) or (items × days)."""
+    stock to keep, (items) or (items × days). ``out``: arrays to write into (views of
+    the caller's, so nothing is copied twice)."""
     m, n_days = gross.shape
     floor = np.broadcast_to(np.asarray(floor, dtype=float).reshape(m, -1), (m, n_days))
-    out = Netted(np.zeros((m, n_days)), np.empty((m, n_days)), np.empty((m, n_days)))
+    if out is None:
+        out = Netted(np.empty((m, n_days)), np.empty((m, n_days)), np.empty((m, n_days)))
     lot = rules.cumulative_lot()
     closed = np.flatnonzero(np.isfinite(lot))
     loop = np.flatnonzero(~np.isfinite(lot))
@@ -111,22 +114,47 @@ def _run(idx: np.ndarray) -> slice | np.ndarray:
 def _cumulative(g: np.ndarray, fx: np.ndarray, oh: np.ndarray, floor: np.ndarray,
                 lot: np.ndarray, out: Netted, sel: slice | np.ndarray) -> None:
     """Lot-for-lot and fixed lots: cumulative orders = the running maximum of the
-    cumulative net requirement, rounded up to the lot."""
+    cumulative net requirement, rounded up to the lot. In place where it can be: these
+    items are most of a plant and each pass is a pass over all their days."""
+    view = isinstance(sel, slice)
     cg = np.cumsum(g, axis=1)
-    cf = np.cumsum(fx, axis=1)
-    need = cg + floor - cf - oh[:, None]       # cumulative net requirement up to each day
+    need = cg - oh[:, None]                    # cumulative net requirement up to each day
+    need += floor
+    cf = None
+    supplied = fx.any(axis=1)                  # receipts or firm orders: few items
+    if supplied.any():
+        rows = np.flatnonzero(supplied)
+        cf = np.zeros_like(need)
+        cf[rows] = np.cumsum(fx[rows], axis=1)
+        need -= cf
     run = np.maximum.accumulate(need, axis=1)
     np.maximum(run, 0.0, out=run)
-    has = lot > 0
-    if has.any():
-        step = lot[has, None]
-        run[has] = np.ceil(run[has] / step - _EPS) * step
-    new = np.diff(run, axis=1, prepend=0.0)
-    new[new <= _EPS] = 0.0                      # float noise, not an order
-    done = np.cumsum(new, axis=1)
-    out.new[sel] = new
-    out.projected[sel] = oh[:, None] + cf + done - cg
-    out.net[sel] = np.maximum(need - (done - new), 0.0)
+    lots = np.flatnonzero(lot > 0)
+    if len(lots):
+        step = lot[lots, None]
+        run[lots] = np.ceil(run[lots] / step - _EPS) * step
+    new = out.new[sel] if view else np.empty_like(run)
+    new[:, 0] = run[:, 0]
+    np.subtract(run[:, 1:], run[:, :-1], out=new[:, 1:])
+    noise = new <= _EPS
+    noise &= new != 0.0                         # float noise, not an order
+    done = run                                  # the orders add up to the running maximum
+    if noise.any():
+        new[noise] = 0.0
+        rows = np.flatnonzero(noise.any(axis=1))
+        done[rows] = np.cumsum(new[rows], axis=1)
+    # net requirement of the day: the cumulative need less what earlier orders brought
+    need -= done
+    need += new
+    net = out.net[sel] if view else need
+    np.maximum(need, 0.0, out=net)
+    projected = out.projected[sel] if view else done
+    np.subtract(done, cg, out=projected)
+    projected += oh[:, None]
+    if cf is not None:
+        projected += cf
+    if not view:
+        out.new[sel], out.net[sel], out.projected[sel] = new, net, projected
 
 
 def _day_by_day(g: np.ndarray, fx: np.ndarray, oh: np.ndarray, floor: np.ndarray,

@@ -17,14 +17,23 @@ from sop_xl.plan.lot_sizing import started_quantity
 
 
 def order_columns(pos: np.ndarray, due: np.ndarray, qty: np.ndarray, firm: np.ndarray, *,
-                  lead: np.ndarray, yields: np.ndarray,
-                  whole: np.ndarray) -> dict[str, np.ndarray]:
+                  lead: np.ndarray, yields: np.ndarray, whole: np.ndarray,
+                  exact: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """The orders' columns: pos, due (day), qty (good pieces), firm, release (day, < 0
     past due), release_qty (started pieces). ``lead``, ``yields`` and ``whole`` are per
-    item (working days, started pieces per good one, counted in pieces)."""
+    item (working days, started pieces per good one, counted in pieces); ``exact`` per
+    item: its orders start what they deliver (no scrap, whole pieces already) — the
+    started quantity is worked out only for the others (all when not given)."""
     pos = np.asarray(pos, dtype=np.int64)
     due = np.asarray(due, dtype=np.int64)
     qty = np.asarray(qty, dtype=float)
+    if exact is None:
+        started = started_quantity(qty, yields[pos], whole[pos])
+    else:
+        started = qty.copy()
+        odd = np.flatnonzero(~exact[pos])
+        if len(odd):
+            p = pos[odd]
+            started[odd] = started_quantity(qty[odd], yields[p], whole[p])
     return {"pos": pos, "due": due, "qty": qty, "firm": np.asarray(firm, dtype=bool),
-            "release": due - lead[pos],
-            "release_qty": started_quantity(qty, yields[pos], whole[pos])}
+            "release": due - lead[pos], "release_qty": started}
