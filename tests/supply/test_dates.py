@@ -12,6 +12,7 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -300,3 +301,28 @@ def test_the_same_workbook_in_weeks_plans_the_same_orders(tmp_path) -> None:
     assert [x[:2] for x in month_fg] == [x[:2] for x in week_fg]
     np.testing.assert_allclose([x[2] for x in month_fg], [x[2] for x in week_fg])
     assert len(got["month"][0]) > 10
+
+
+def test_the_planning_date_is_set_in_settings_and_checked(tmp_path) -> None:
+    """Settings "Planning date": a release before it is past due; it may be up to 31 days
+    before the planning month, not in it or after it."""
+    from sop_xl.base.errors import ValidationError
+    from tests.small_company import frames
+
+    f, s = frames()
+    path = write_master(tmp_path / "early.xlsx", f, {**s, "planning_date": date(2026, 11, 26)})
+    book = MasterWorkbook.open(path)
+    run = PlanRun(book, book.read_inputs(), refresh_forecast=False)
+    run.__dict__["forecast"] = fixed_forecast({"A": 100.0, "B": 40.0}, "2026-12", 6)
+    assert str(run.days.planning_date) == "2026-11-26"
+    # S1 (10 working days) due 12-07 was released 11-23: past due on 11-26 as on 12-01,
+    # but the one due 12-14, released 11-30, is not late any more
+    o = run.mrp.orders
+    s1 = o[o["item"] == "S1"].set_index(o[o["item"] == "S1"]["due_date"].dt.strftime("%m-%d"))
+    assert bool(s1.loc["12-07", "past_due"]) and not bool(s1.loc["12-14", "past_due"])
+    for bad in (date(2026, 10, 20), date(2026, 12, 2)):
+        path = write_master(tmp_path / f"{bad}.xlsx", f, {**s, "planning_date": bad})
+        with pytest.raises(ValidationError) as err:
+            MasterWorkbook.open(path).read_inputs()
+        text = err.value.render()
+        assert "(Planning date)" in text and "2026-10-31 … 2026-12-01" in text
