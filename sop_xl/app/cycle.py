@@ -22,7 +22,6 @@ import pandas as pd
 
 from sop_xl import contract
 from sop_xl import layout as sheets
-from sop_xl.app import transfer as transfer_engine
 from sop_xl.app import versions as pv
 from sop_xl.app.master import MasterWorkbook
 from sop_xl.app.readback import editable_cells, given_factors, read_archive
@@ -41,6 +40,7 @@ from sop_xl.plan import finance as finance_engine
 from sop_xl.plan import inventory as inventory_engine
 from sop_xl.plan import mps as mps_engine
 from sop_xl.plan import mrp as mrp_engine
+from sop_xl.plan import transfer as transfer_engine
 from sop_xl.plan import versions as versions_engine
 from sop_xl.plan.alerts import ExceptionList, below
 from sop_xl.plan.forecast import ForecastResult, auto_forecast, working_days
@@ -427,7 +427,7 @@ class PlanRun:
             self.inputs.contracts, d.items, self.inputs.buckets, self.inputs.factory_calendar,
             self.inputs.settings.planning_month, "shipped")
         # what was already shipped against orders due in the plan: the demand plan leaves it
-        # out, a transfer to demand management needs it back (sop_xl.app.transfer)
+        # out, a transfer to demand management needs it back (sop_xl.plan.transfer)
         parts.append(versions_engine.section_rows(
             "demand", d.items, d.periods, {"shipped": shipped}, ["shipped"], fam,
             price.reindex(d.items).fillna(0).to_numpy(float)))

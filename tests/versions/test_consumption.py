@@ -8,9 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from sop_xl.app import transfer
 from sop_xl.base.periods import Buckets, FactoryCalendar
-from sop_xl.plan import versions
+from sop_xl.plan import transfer, versions
 
 
 def test_own_period_then_backward_then_forward():
