@@ -11,7 +11,6 @@ month and saves a plan version. CLI, ribbon and tests all go through ``run_steps
 from __future__ import annotations
 
 import dataclasses
-import getpass
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from sop_xl import layout as sheets
 from sop_xl.app import versions as pv
 from sop_xl.app.master import MasterWorkbook
 from sop_xl.app.readback import editable_cells, given_factors, read_archive
+from sop_xl.base.audit import user_name
 from sop_xl.base.messages import message
 from sop_xl.base.periods import FactoryCalendar
 from sop_xl.contract.planning_inputs import Inputs
@@ -565,17 +565,10 @@ def _run_log(book: MasterWorkbook, run: PlanRun, command: str, done: list[str],
     log = book.read_output_table("run_log").drop(columns="_row", errors="ignore")
     summary = f"{len(exc)} exceptions"
     row = {"run_at": pd.Timestamp.now().strftime("%Y-%m-%d %H:%M:%S"),
-           "user": _user(), "command": command, "steps": ", ".join(done),
+           "user": user_name(), "command": command, "steps": ", ".join(done),
            "seconds": round(seconds, 2), "summary": summary}
     log = pd.concat([log, pd.DataFrame([row])], ignore_index=True)
     return sheets.log_sheet(run.inputs, "run_log", log, run.lang, run.inputs.settings.currency)
-
-
-def _user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no user name in some containers and services
-        return "unknown"
 
 
 # -- Save Version alone (the CLI's `version save`, the ribbon's button) ---------------

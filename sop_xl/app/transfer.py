@@ -21,7 +21,9 @@ import pandas as pd
 
 from sop_xl import contract
 from sop_xl.base import messages
+from sop_xl.base.audit import now_text
 from sop_xl.base.errors import VersionError
+from sop_xl.layout.version_sheets import protected, status_word
 from sop_xl.plan import versions as v
 from sop_xl.plan.transfer import PLAN_TYPES, requirements, version_buckets
 
@@ -101,7 +103,7 @@ def transfer(book: MasterWorkbook, *, version: str = v.ACTIVE, periods: int | No
     row = active.iloc[0]
     if row["status"] != v.Status.APPROVED:
         raise VersionError("transfer_not_approved", lang, source=row["source"] or "?",
-                           status=pv.status_word(row["status"], lang))
+                           status=status_word(row["status"], lang))
     snap = pv.read_version(book, reg, v.ACTIVE, action="transferred")
     horizon = len(version_buckets(snap)[0])
     n = horizon if periods is None else int(periods)
@@ -123,7 +125,7 @@ def transfer(book: MasterWorkbook, *, version: str = v.ACTIVE, periods: int | No
         Path(path).with_name(f"{Path(path).stem}_PIR_{tid}.csv") if path else None)
     labels = version_buckets(snap)[0].labels
     log_row = {
-        "transfer_id": tid, "transferred_at": v.now_text(), "user": pv.user_name(book, user),
+        "transfer_id": tid, "transferred_at": now_text(), "user": pv.user_name(book, user),
         "version": v.ACTIVE, "source": row["source"], "planning_month": row["planning_month"],
         "plan_type": plan_type, "periods": n, "first_period": labels[0],
         "last_period": labels[n - 1], "deduct_consumed": bool(deduct),
@@ -139,8 +141,7 @@ def transfer(book: MasterWorkbook, *, version: str = v.ACTIVE, periods: int | No
     from sop_xl.layout.render import table_content
     contents = [table_content(contract.sheet("demand_management"), f, lang, currency=cur),
                 table_content(contract.sheet("transfer_log"), log, lang, currency=cur)]
-    contents[1].protect = True
-    contents[1].protect_hash = v.excel_password_hash(pv.LOCK_PASSWORD)
+    protected(contents[1])
     tmp = _stage_export(f, target, tid) if target else None
     try:
         contents.append(pv.run_log_sheet(

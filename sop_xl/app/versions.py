@@ -34,13 +34,18 @@ import pandas as pd
 
 from sop_xl import contract
 from sop_xl.base import messages
+from sop_xl.base.audit import now_text
+from sop_xl.base.audit import user_name as user_name_of
 from sop_xl.base.errors import ValidationError, VersionError
-from sop_xl.contract.cells import cell_ref, col_letter
-from sop_xl.contract.model import normalise_header
-from sop_xl.contract.read import find_header, is_blank, read_table
+from sop_xl.contract.read import read_table
 from sop_xl.layout.render import table_content
-from sop_xl.layout.sheet import Box, CondFormat, SheetContent
-from sop_xl.layout.styles import CELL_STYLES
+from sop_xl.layout.sheet import SheetContent
+from sop_xl.layout.version_sheets import (
+    diff_sheet,
+    plan_tab_content,
+    register_sheet,
+    status_word,
+)
 from sop_xl.plan import versions as v
 from sop_xl.workbook.backend import Backend
 
@@ -48,9 +53,6 @@ if TYPE_CHECKING:
     from sop_xl.app.master import MasterWorkbook
     from sop_xl.contract.settings import Settings
 
-# The password of protected plan tabs and logs. Not a secret (it is written here): it makes
-# unprotecting a deliberate act (Review > Unprotect Sheet) rather than a slip of the mouse.
-LOCK_PASSWORD = "sop-xl"
 ARCHIVE_SUFFIX = "_archive.xlsx"
 
 messages.register({
@@ -132,94 +134,9 @@ def read_register(book: MasterWorkbook) -> pd.DataFrame:
     return v.normalise_register(book.read_output_table("versions"))
 
 
-def register_sheet(reg: pd.DataFrame, lang: str, currency: str = "CNY") -> SheetContent:
-    sheet = table_content(contract.sheet("versions"), reg, lang, currency=currency)
-    sheet.protect = True
-    sheet.protect_hash = v.excel_password_hash(LOCK_PASSWORD)
-    return sheet
-
-
-def plan_tab_content(snapshot: pd.DataFrame, version: str, sheet: str, lang: str,
-                     currency: str = "CNY") -> SheetContent:
-    """A plan tab: the snapshot as an Excel Table, protected, with the hidden check column."""
-    frame = v.normalise(snapshot)
-    frame["check"] = v.cell_tags(frame)
-    spec = contract.sheet("plan_tab")
-    tab = table_content(spec, frame, lang, currency=currency, name=sheet,
-                        table=f"tblPlan_V{version}")
-    tab.protect = True
-    tab.protect_hash = v.excel_password_hash(LOCK_PASSWORD)
-    tab.hidden_cols = (spec.keys.index("check"),)
-    return tab
-
-
-@dataclass
-class PlanTab:
-    """A plan tab read back: the snapshot, each row's check tags and where it sits."""
-
-    sheet: str
-    snapshot: pd.DataFrame
-    tags: list[Any]
-    excel_rows: list[int]
-    columns: dict[str, int]  # snapshot column → 0-based sheet column
-
-    def cell(self, row: int | None, column: str | None) -> str:
-        """The A1 reference of a data row (0-based) and column; past the end when None."""
-        c = self.columns.get(column or "section", 0)
-        if row is None:
-            r = (self.excel_rows[-1] if self.excel_rows else 1) + 1
-        else:
-            r = self.excel_rows[row]
-        return cell_ref(r - 1, c)
-
-
-def read_tab(backend: Backend, sheet: str, lang: str = "en") -> PlanTab:
-    """A plan tab's cells as a snapshot, straight from the values (no contract coercion:
-    verifying 24 months of tabs must be quick, and a cell that is not what was written
-    simply hashes differently)."""
-    raw = backend.read_sheet(sheet)
-    spec = contract.sheet("plan_tab")
-    hr = find_header(raw, spec) if raw.rows else 0
-    header = raw.rows[hr] if raw.rows else []
-    by_header = {h: col.key for col in spec.columns for h in col.accepted_headers()}
-    where: dict[str, int] = {}
-    for c, h in enumerate(header):
-        key = by_header.get(normalise_header(h)) if not is_blank(h) else None
-        if key is not None and key not in where:
-            where[key] = c
-    mapped = list(where.values())
-    data, rows = [], []
-    for r, row in enumerate(raw.rows[hr + 1:], start=hr + 2):
-        if any(c < len(row) and row[c] is not None and row[c] != "" for c in mapped):
-            data.append(row)
-            rows.append(r)
-
-    def column(key: str) -> list[Any]:
-        c = where.get(key)
-        return [None] * len(data) if c is None else \
-            [row[c] if c < len(row) else None for row in data]
-
-    frame = {k: [_cell_number(x) for x in column(k)] if k in v.NUMBER_COLUMNS else
-             [_cell_text(x) for x in column(k)] for k in v.SNAPSHOT_COLUMNS}
-    snap = pd.DataFrame(frame, columns=v.SNAPSHOT_COLUMNS)
-    return PlanTab(sheet, v.normalise(snap), [_cell_text(x) for x in column("check")], rows,
-                   where)
-
-
-def _cell_text(x: Any) -> str:
-    if type(x) is str:
-        return x.strip()
-    if is_blank(x):
-        return ""
-    if isinstance(x, float) and x.is_integer():
-        return str(int(x))  # as the contract reads item codes typed as numbers
-    return str(x).strip()
-
-
-def _cell_number(x: Any) -> float:
-    if isinstance(x, int | float) and not isinstance(x, bool):
-        return float(x)
-    return float("nan")
+def read_tab(backend: Backend, sheet: str, lang: str = "en") -> v.PlanTab:
+    """A plan tab's cells as a snapshot (see ``sop_xl.plan.versions.plan_tab``)."""
+    return v.plan_tab(backend.read_sheet(sheet), sheet)
 
 
 def tab_fingerprints(backend: Backend, sheets: Sequence[str]) -> dict[str, str]:
@@ -250,7 +167,7 @@ def tab_fingerprint(backend: Backend, sheet: str) -> str:
     return tab_fingerprints(backend, [sheet]).get(sheet, "")
 
 
-def _changed_error(code: str, version: str, tab: PlanTab, lang: str,
+def _changed_error(code: str, version: str, tab: v.PlanTab, lang: str,
                    **extra: Any) -> VersionError:
     ch = v.locate_change(tab.snapshot, tab.tags)
     cell = tab.cell(ch.row, ch.column)
@@ -274,7 +191,7 @@ def _changed_error(code: str, version: str, tab: PlanTab, lang: str,
 
 def verify_version(book: MasterWorkbook, row: pd.Series | dict, *, action: str = "",
                    backend: Backend | None = None,
-                   fingerprint: str | None = None) -> tuple[PlanTab | None, str]:
+                   fingerprint: str | None = None) -> tuple[v.PlanTab | None, str]:
     """Check one version's tab against its content hash; returns the tab (None when the
     fingerprint showed it unchanged and no caller needs the values) and its fingerprint.
 
@@ -328,7 +245,7 @@ def check_versions(book: MasterWorkbook,
     found, stale = _verify_locked(book)
     if not stale or any(c.key == "versions" for c in contents):
         return []
-    sheet = register_sheet(with_fingerprints(read_register(book), found), book.language)
+    sheet = register_sheet(v.with_fingerprints(read_register(book), found), book.language)
     sheet.name = book.output_name(contract.sheet("versions"))
     return [sheet]
 
@@ -361,15 +278,6 @@ def _verify_locked(book: MasterWorkbook) -> tuple[dict[str, str], bool]:
     return found, stale
 
 
-def with_fingerprints(reg: pd.DataFrame, found: dict[str, str]) -> pd.DataFrame:
-    """The register with the fingerprints verified in this command filled in."""
-    reg = reg.copy()
-    for i, sheet in enumerate(reg["sheet"]):
-        if found.get(sheet):
-            reg.at[i, "fingerprint"] = found[sheet]
-    return reg
-
-
 # -- saving ---------------------------------------------------------------------------------------
 
 def version_sheets(book: MasterWorkbook, snapshot: pd.DataFrame, settings: Settings,
@@ -380,11 +288,11 @@ def version_sheets(book: MasterWorkbook, snapshot: pd.DataFrame, settings: Setti
     reg = read_register(book)
     tabs = [n for n in book.backend.sheet_names() if contract.is_plan_tab(n)]
     version = v.next_version(reg, tabs)
-    rec = v.new_record(version, settings.planning_month, snapshot,
-                       author=author or settings.author, note=note)
+    rec = v.new_record(version, settings.planning_month, snapshot, created_at=now_text(),
+                       author=user_name_of(author, settings.author), note=note)
     tab = plan_tab_content(snapshot, version, rec.sheet, lang, settings.currency)
     reg = pd.concat([reg, pd.DataFrame([rec.row()])], ignore_index=True)
-    reg = with_fingerprints(reg, found)
+    reg = v.with_fingerprints(reg, found)
     return [tab, register_sheet(reg, lang, settings.currency)], rec
 
 
@@ -400,12 +308,14 @@ def _lookup(book: MasterWorkbook, reg: pd.DataFrame, version: str) -> int:
 
 
 def user_name(book: MasterWorkbook, who: str = "") -> str:
+    """Who a command is recorded under: ``who`` if given, else Settings' author, else the
+    login (sop_xl.base.audit)."""
     if who:
-        return who
+        return user_name_of(who)
     try:
-        return book.read_settings().author or v.os_user()
+        return user_name_of(book.read_settings().author)
     except ValidationError:
-        return v.os_user()
+        return user_name_of()
 
 
 def propose(book: MasterWorkbook, version: str) -> pd.Series:
@@ -417,7 +327,7 @@ def propose(book: MasterWorkbook, version: str) -> pd.Series:
         raise VersionError("version_not_draft", book.language, version=row["version"],
                            status=status_word(row["status"], book.language))
     reg = v.propose(reg, row["version"])
-    _write_register(book, with_fingerprints(reg, found), "version propose",
+    _write_register(book, v.with_fingerprints(reg, found), "version propose",
                     f"{row['version']} proposed")
     return reg.iloc[i]
 
@@ -437,12 +347,12 @@ def approve(book: MasterWorkbook, version: str, *, by: str = "") -> tuple[pd.Ser
         return row, []
     be = archive_backend(book, row) if row["location"] else None
     _, fp = verify_version(book, row, action="approved", backend=be)
-    reg, superseded = v.approve(reg, row["version"], user_name(book, by), v.now_text())
+    reg, superseded = v.approve(reg, row["version"], user_name(book, by), now_text())
     if fp and not row["location"]:
         found = {**found, row["sheet"]: fp}
     summary = f"{row['version']} approved" + (f"; superseded {', '.join(superseded)}"
                                               if superseded else "")
-    _write_register(book, with_fingerprints(reg, found), "version approve", summary)
+    _write_register(book, v.with_fingerprints(reg, found), "version approve", summary)
     return reg.iloc[i], superseded
 
 
@@ -460,12 +370,12 @@ def activate(book: MasterWorkbook, version: str, *, by: str = "") -> pd.Series:
     sheet = v.tab_name(v.ACTIVE, row["planning_month"])
     old = reg[reg["version"] == v.ACTIVE]
     remove = [s for s in old["sheet"] if s != sheet and s in book.backend.sheet_names()]
-    reg = v.activate(reg, row["version"], user_name(book, by), v.now_text(), sheet)
+    reg = v.activate(reg, row["version"], user_name(book, by), now_text(), sheet)
     lang = book.language
     cur = _currency(book)
     tab = plan_tab_content(snap, v.ACTIVE, sheet, lang, cur)
     found = {k: f for k, f in found.items() if k not in remove and k != sheet}
-    contents = [tab, register_sheet(with_fingerprints(reg, found), lang, cur),
+    contents = [tab, register_sheet(v.with_fingerprints(reg, found), lang, cur),
                 run_log_sheet(book, "version activate", f"{row['version']} → {v.ACTIVE} "
                               f"({sheet})", time.perf_counter() - t0)]
     write(book, contents, remove=remove)
@@ -509,44 +419,6 @@ def diff_versions(book: MasterWorkbook, a: str, b: str) -> pd.DataFrame:
                                       f"{rb['version']}: {len(d)} changed rows",
                                       time.perf_counter() - t0)])
     return d
-
-
-def diff_sheet(d: pd.DataFrame, ra: pd.Series, rb: pd.Series, lang: str,
-               currency: str = "CNY") -> SheetContent:
-    spec = contract.sheet("version_diff")
-    sheet = table_content(spec, d, lang, currency=currency)
-    totals = {s: float(d.loc[d["section"] == s, "value_diff"].sum())
-              for s in ("demand", "mps", "purchase")}
-    title = [messages.message("diff_title", lang, a=ra["version"], b=rb["version"],
-                              sheet_a=ra["sheet"], sheet_b=rb["sheet"], n=len(d)),
-             messages.message("diff_totals", lang, **totals)]
-    _put_title(sheet, title)
-    top = len(title) + 2  # first data row (0-based)
-    last = max(top, top + len(d) - 1)
-    for key in ("qty_diff", "value_diff", "diff_pct"):
-        j = spec.keys.index(key)
-        ref = f"{col_letter(j)}{top + 1}"
-        sheet.cond_formats.append(CondFormat(Box(top, j, last, j), f"{ref}<0", "bad"))
-        sheet.cond_formats.append(CondFormat(Box(top, j, last, j), f"{ref}>0", "good"))
-    return sheet
-
-
-def _put_title(sheet: SheetContent, lines: list[str]) -> None:
-    """Lines of text above a table sheet (a blank row between), everything moved down."""
-    k = len(lines) + 1
-
-    def move(b: Box) -> Box:
-        return Box(b.top + k, b.left, b.bottom + k, b.right)
-
-    sheet.rows = [[line] for line in lines] + [[]] + sheet.rows
-    sheet.styles = [type(s)(move(s.box), s.style) for s in sheet.styles]
-    for r in range(len(lines)):
-        sheet.style(r, 0, r, 0, CELL_STYLES["title" if r == 0 else "subtitle"])
-    if sheet.table is not None:
-        sheet.table = type(sheet.table)(sheet.table.name, move(sheet.table.box),
-                                        sheet.table.style)
-    if sheet.freeze is not None:
-        sheet.freeze = (sheet.freeze[0] + k, sheet.freeze[1])
 
 
 # -- archiving ------------------------------------------------------------------------------------
@@ -596,7 +468,7 @@ def archive(book: MasterWorkbook, before: pd.Period | str,
     reg.loc[pick.index, "fingerprint"] = ""
     names = list(pick["sheet"])
     found = {k: f for k, f in found.items() if k not in names}
-    write(book, [register_sheet(with_fingerprints(reg, found), lang, cur),
+    write(book, [register_sheet(v.with_fingerprints(reg, found), lang, cur),
                  run_log_sheet(book, "version archive", f"{len(names)} plan tabs before "
                                f"{before} → {side.name}", time.perf_counter() - t0)],
           remove=names)
@@ -626,7 +498,7 @@ def run_log_sheet(book: MasterWorkbook, command: str, summary: str,
                   seconds: float) -> SheetContent:
     """The RunLog with one row appended for a version or transfer command."""
     log = book.read_output_table("run_log").drop(columns="_row", errors="ignore")
-    row = {"run_at": v.now_text(), "user": user_name(book), "command": command, "steps": "",
+    row = {"run_at": now_text(), "user": user_name(book), "command": command, "steps": "",
            "seconds": round(seconds, 2), "summary": summary}
     log = pd.concat([log, pd.DataFrame([row])], ignore_index=True)
     return table_content(contract.sheet("run_log"), log, book.language, currency=_currency(book))
@@ -649,13 +521,6 @@ def write(book: MasterWorkbook, contents: list[SheetContent],
     book.write(contents, remove=remove)
 
 
-def status_word(status: str, lang: str) -> str:
-    try:
-        return messages.message(f"version_status_{status}", lang)
-    except KeyError:
-        return status
-
-
 # -- the ribbon's buttons: no arguments, the obvious version, a sentence back -----------------
 
 messages.register({
@@ -675,18 +540,12 @@ messages.register({
 })
 
 
-def _latest(reg: pd.DataFrame, month: str, statuses: tuple[str, ...]) -> pd.Series | None:
-    rows = reg[(reg["version"] != v.ACTIVE) & (reg["planning_month"].astype(str) == month)
-               & reg["status"].isin(statuses)]
-    return None if rows.empty else rows.iloc[-1]
-
-
 def approve_latest(book: MasterWorkbook) -> str:
     """Approve: the newest draft or proposed version of the planning month, which then
     becomes the active version 000 — the approved plan is the one passed on (the ribbon
     has no separate Activate; `sop-xl version activate` does that alone)."""
     month = str(book.read_settings().planning_month)
-    row = _latest(read_register(book), month, (v.Status.PROPOSED, v.Status.DRAFT))
+    row = v.latest(read_register(book), month, (v.Status.PROPOSED, v.Status.DRAFT))
     lang = book.language
     if row is None:
         return messages.message("btn_nothing_to_approve", lang, month=month)

@@ -19,7 +19,6 @@ it before any work is done.
 from __future__ import annotations
 
 import contextlib
-import getpass
 import json
 import os
 import socket
@@ -31,6 +30,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from sop_xl.base.audit import user_name
 from sop_xl.base.errors import WorkbookError
 from sop_xl.base.messages import message, register
 
@@ -138,13 +138,6 @@ def pid_alive(pid: int) -> bool:
     return True
 
 
-def _user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no user name in some containers and services
-        return "unknown"
-
-
 def _age_text(seconds: float) -> str:
     if seconds < 120:
         return f"{seconds:.0f} s"
@@ -206,7 +199,7 @@ class WorkbookLock:
                 self.holder = _HELD[key][0].holder
                 return self
         deadline = time.monotonic() + self.wait
-        me = LockHolder(_user(), socket.gethostname(), os.getpid(),
+        me = LockHolder(user_name(), socket.gethostname(), os.getpid(),
                         time.strftime("%Y-%m-%d %H:%M:%S"), self.command, uuid.uuid4().hex)
         while True:
             if self._try_create(me):

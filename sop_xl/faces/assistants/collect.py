@@ -18,7 +18,6 @@ collected (same SHA-256) is skipped.
 
 from __future__ import annotations
 
-import getpass
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -28,6 +27,7 @@ import pandas as pd
 
 from sop_xl import contract
 from sop_xl.app.master import MasterWorkbook
+from sop_xl.base.audit import user_name
 from sop_xl.base.errors import Problem, ValidationError, WorkbookError
 from sop_xl.base.messages import message
 from sop_xl.contract.cells import col_letter
@@ -105,7 +105,7 @@ def collect(folder: Path | str, master: Path | str, *, replace: bool = False,
     for r in good:
         by_assistant.setdefault(r.assistant, []).append(r)
     stamp = (now or datetime.now()).strftime("%Y-%m-%d %H:%M:%S")
-    who = user or _user()
+    who = user_name(user)
     new_log = []
     for assistant, files in sorted(by_assistant.items()):
         if len(files) > 1:
@@ -261,10 +261,3 @@ def _sheet_content(name: str, rows: list[list[Any]], hr: int,
         sheet.autofilter = Box(hr, 0, last, width - 1)
     sheet.freeze = (hr + 1, 0)
     return sheet
-
-
-def _user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no user name in some containers and services
-        return "unknown"
