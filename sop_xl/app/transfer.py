@@ -120,9 +120,9 @@ def transfer(book: MasterWorkbook, *, version: str = v.ACTIVE, periods: int | No
     f.insert(2, "plan_type", plan_type)
     f.insert(4, "description", it["description"].reindex(f["item"]).to_numpy())
     f.insert(6, "uom", it["uom"].reindex(f["item"]).fillna("pcs").to_numpy())
-    path = getattr(book.backend, "path", None)
+    path = book.backend.location
     target = Path(export) if export else (
-        Path(path).with_name(f"{Path(path).stem}_PIR_{tid}.csv") if path else None)
+        path.with_name(f"{path.stem}_PIR_{tid}.csv") if path else None)
     labels = version_buckets(snap)[0].labels
     log_row = {
         "transfer_id": tid, "transferred_at": now_text(), "user": pv.user_name(book, user),
@@ -216,8 +216,8 @@ messages.register({
 def transfer_button(book: MasterWorkbook) -> str:
     """The ribbon's Transfer: the active approved version, sales plan type, consuming the
     forecast with customer orders, exported as CSV beside the workbook."""
-    path = getattr(book.backend, "path", None)
-    export = Path(path).with_name(Path(path).stem + "_demand_management.csv") if path else None
+    path = book.backend.location
+    export = path.with_name(path.stem + "_demand_management.csv") if path else None
     r = transfer(book, deduct=True, export=export)
     row = r.log_row
     return messages.message("btn_transferred", book.language, tid=r.transfer_id,

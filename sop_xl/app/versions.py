@@ -23,8 +23,6 @@ fingerprints. The fingerprint only saves time: it can never make a changed tab p
 from __future__ import annotations
 
 import time
-import weakref
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -139,32 +137,9 @@ def read_tab(backend: Backend, sheet: str, lang: str = "en") -> v.PlanTab:
     return v.plan_tab(backend.read_sheet(sheet), sheet)
 
 
-def tab_fingerprints(backend: Backend, sheets: Sequence[str]) -> dict[str, str]:
-    """CRC-32 and size of each tab's worksheet part, as the zip directory records them:
-    free to read, and equal exactly when the part's bytes are (a collision needs intent).
-    Empty for backends that are not files (live Excel, memory)."""
-    path = getattr(backend, "path", None)
-    if path is None or not sheets:
-        return {}
-    from sop_xl.workbook.package import Package
-    pkg = Package(path)
-    try:
-        parts = {e.name.lower(): e.part for e in pkg.sheets}
-    finally:
-        pkg.close()
-    out = {}
-    with zipfile.ZipFile(path) as z:
-        names = set(z.namelist())
-        for s in sheets:
-            part = parts.get(s.lower())
-            if part in names:
-                info = z.getinfo(part)
-                out[s] = f"{info.CRC:08x}{info.file_size:x}"
-    return out
-
-
 def tab_fingerprint(backend: Backend, sheet: str) -> str:
-    return tab_fingerprints(backend, [sheet]).get(sheet, "")
+    """The stored form's digest of one plan tab ("" where the backend keeps none)."""
+    return backend.sheet_fingerprints([sheet]).get(sheet, "")
 
 
 def _changed_error(code: str, version: str, tab: v.PlanTab, lang: str,
@@ -216,19 +191,6 @@ def verify_version(book: MasterWorkbook, row: pd.Series | dict, *, action: str =
     return tab, fp
 
 
-# Per book: the file state verified and the fingerprints found, so a command that reads
-# inputs and then writes checks once.
-_VERIFIED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def _state(book: MasterWorkbook) -> tuple | None:
-    path = getattr(book.backend, "path", None)
-    if path is None:
-        return None
-    st = Path(path).stat()
-    return (str(path), st.st_mtime_ns, st.st_size)
-
-
 def check_versions(book: MasterWorkbook,
                    contents: Sequence[SheetContent] = ()) -> list[SheetContent]:
     """Refuse (VersionError) if a locked plan version was changed by hand or removed, or if
@@ -256,8 +218,10 @@ def verified(book: MasterWorkbook) -> dict[str, str]:
 
 
 def _verify_locked(book: MasterWorkbook) -> tuple[dict[str, str], bool]:
-    state = _state(book)
-    cached = _VERIFIED.get(book)
+    # the book keeps what it verified for the revision of the file it holds, so a command
+    # that reads inputs and then writes checks once
+    state = book.backend.revision()
+    cached = book.verified_versions
     if state is not None and cached is not None and cached[0] == state:
         return cached[1], cached[2]
     spec = contract.sheet("versions")
@@ -266,7 +230,7 @@ def _verify_locked(book: MasterWorkbook) -> tuple[dict[str, str], bool]:
         return {}, False
     reg = read_register(book)
     locked = [row for _, row in reg.iterrows() if v.is_locked(row) and not row["location"]]
-    fps = tab_fingerprints(book.backend, [row["sheet"] for row in locked])
+    fps = book.backend.sheet_fingerprints([row["sheet"] for row in locked])
     found: dict[str, str] = {}
     stale = False
     for row in locked:
@@ -274,7 +238,7 @@ def _verify_locked(book: MasterWorkbook) -> tuple[dict[str, str], bool]:
         found[row["sheet"]] = fp
         stale |= bool(fp) and fp != row["fingerprint"]
     if state is not None:
-        _VERIFIED[book] = (state, found, stale)
+        book.verified_versions = (state, found, stale)
     return found, stale
 
 
@@ -394,10 +358,10 @@ def read_version(book: MasterWorkbook, reg: pd.DataFrame, version: str,
 
 def archive_backend(book: MasterWorkbook, row: pd.Series) -> Backend:
     from sop_xl.workbook.file import FileBackend
-    path = getattr(book.backend, "path", None)
+    path = book.backend.location
     if path is None:
         raise VersionError("version_archive_needs_file", book.language)
-    side = Path(path).parent / row["location"]
+    side = path.parent / row["location"]
     if not side.exists():
         raise VersionError("version_archived_missing", book.language, version=row["version"],
                            location=row["location"], path=str(side))
@@ -437,11 +401,11 @@ def archive(book: MasterWorkbook, before: pd.Period | str,
     fails to save, the tabs are in both places, never in neither."""
     from sop_xl.workbook.file import FileBackend
     t0 = time.perf_counter()
-    path = getattr(book.backend, "path", None)
+    path = book.backend.location
     if path is None:
         raise VersionError("version_archive_needs_file", book.language)
     found = verified(book)
-    side = Path(to) if to else Path(path).with_name(Path(path).stem + ARCHIVE_SUFFIX)
+    side = Path(to) if to else path.with_name(path.stem + ARCHIVE_SUFFIX)
     before = str(pd.Period(before, "M"))
     reg = read_register(book)
     pick = reg[(reg["version"] != v.ACTIVE) & (reg["location"] == "")

@@ -118,9 +118,8 @@ def perform(entry: str, book: MasterWorkbook,
 def _check_setup(book: MasterWorkbook) -> str:
     from sop_xl.excel.setup import check_setup_report, environment
 
-    app = getattr(getattr(book.backend, "book", None), "app", None)
-    excel = str(app.version) if app is not None else None
-    return check_setup_report(environment(excel), book, _language(book))
+    return check_setup_report(environment(book.backend.application_version), book,
+                              _language(book))
 
 
 def run_button(entry: str, caller: Any = None) -> None:
@@ -131,11 +130,11 @@ def run_button(entry: str, caller: Any = None) -> None:
         import xlwings as xw
 
         caller = xw.Book.caller()
-    backend = LiveBackend(caller, step=entry_point(entry).label_en)
+    # the workbook's language first (read through a backend of its own), so the backend that
+    # does the work is made once with the button's name and messages in that language
+    lang = _language(MasterWorkbook(LiveBackend(caller)))
+    backend = LiveBackend(caller, step=_label(entry, lang), lang=lang)
     book = MasterWorkbook(backend)
-    lang = _language(book)
-    backend.lang = lang
-    backend.step = _label(entry, lang)
     app = caller.app
     try:
         text = perform(entry, book, progress=backend.status)

@@ -278,6 +278,39 @@ class FileBackend(Backend):
             self._package = None
         self._calamine = None
 
+    # -- what callers need besides the sheets ------------------------------------------------
+    @property
+    def location(self) -> Path:
+        return self.path
+
+    def revision(self) -> tuple[str, int, int] | None:
+        try:
+            st = self.path.stat()
+        except FileNotFoundError:
+            return None
+        return (str(self.path), st.st_mtime_ns, st.st_size)
+
+    def sheet_fingerprints(self, sheets: Sequence[str]) -> dict[str, str]:
+        """CRC-32 and size of each sheet's worksheet part, as the zip directory records
+        them: free to read, and equal exactly when the part's bytes are (a collision
+        needs intent)."""
+        if not sheets:
+            return {}
+        pkg = Package(self.path)
+        try:
+            parts = {e.name.lower(): e.part for e in pkg.sheets}
+        finally:
+            pkg.close()
+        out = {}
+        with zipfile.ZipFile(self.path) as z:
+            names = set(z.namelist())
+            for s in sheets:
+                part = parts.get(s.lower())
+                if part in names:
+                    info = z.getinfo(part)
+                    out[s] = f"{info.CRC:08x}{info.file_size:x}"
+        return out
+
     @classmethod
     def create(cls, path: Path | str, contents: Sequence[SheetContent],
                order: Sequence[str] | None = None, created: datetime | None = None, *,

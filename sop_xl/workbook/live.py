@@ -39,6 +39,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sop_xl.base import messages
@@ -257,9 +258,21 @@ class LiveBackend(Backend):
                  lang: str = "en") -> None:
         self.book = book
         self.name = book.name
-        self.step = step
+        self.step = step  # the button's name in the status bar, in ``lang``
         self.lang = lang
         self.calls = calls or (ComCalls() if sys.platform == "win32" else MacCalls())
+
+    @property
+    def application_version(self) -> str | None:
+        return str(self.book.app.version)
+
+    @property
+    def location(self) -> Path | None:
+        """The book's file; None while it was never saved (its full name is then only a
+        name, such as "Book1")."""
+        full = str(getattr(self.book, "fullname", "") or "")
+        path = Path(full)
+        return path if full and path.is_absolute() else None
 
     @classmethod
     def caller(cls, step: str | None = None) -> LiveBackend:

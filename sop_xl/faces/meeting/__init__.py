@@ -88,9 +88,10 @@ def write_meeting(master: Path | str, out: Path | str | None = None, *,
 def build_meeting_pack(book: MasterWorkbook) -> str:
     """The ribbon's Build Meeting Pack: this month's pack beside the open master, a
     sentence back for the planner."""
-    backend = book.backend
-    path = getattr(backend, "path", None) or Path(backend.book.fullname)  # file or Excel
-    report = meeting_pack(book, Path(path))
+    path = book.backend.location
+    if path is None:
+        raise WorkbookError("mp_needs_file", book.name, book.language)
+    report = meeting_pack(book, path)
     return message("mp_built", book.language, path=str(report.path),
                    n=len(report.carried))
 
