@@ -41,17 +41,6 @@ __all__ = ["LanguageReport", "switch_language"]
 
 LANGUAGES = ("en", "zh-CN")
 
-messages.register({
-    "language_unknown": ("{value} is not a workbook language; expected en or zh-CN",
-                         "{value} 不是工作簿语言；应为 en 或 zh-CN"),
-    "language_done": ("The workbook is now in English: {n} sheets renamed or relabelled.",
-                      "工作簿已切换为中文：{n} 个工作表已重命名或更新标签。"),
-    "language_outputs_kept": (
-        "Output sheets keep their language because the inputs are not valid yet; switch "
-        "again once Validate passes.",
-        "由于输入数据尚未通过校验，输出表保持原语言；校验通过后请再次切换。"),
-})
-
 
 @dataclass
 class LanguageReport:

@@ -33,31 +33,6 @@ if TYPE_CHECKING:
 EXPORT_COLUMNS = ["transfer_id", "version", "plan_type", "item", "uom", "period", "req_date",
                   "quantity"]
 
-messages.register({
-    "transfer_not_active": (
-        "only the active version 000 can be transferred to demand management; {version} is "
-        "not 000. Make it the active one first: sop-xl version activate WORKBOOK {version}",
-        "只有激活版本 000 可以传递到需求管理；{version} 不是 000。"
-        "请先激活：sop-xl version activate 工作簿 {version}"),
-    "transfer_not_approved": (
-        "the active version 000 (a copy of {source}) is {status}; only an approved version can "
-        "be transferred. Approve it first: sop-xl version approve WORKBOOK {source}",
-        "激活版本 000(来自版本 {source})状态为{status}；只有已批准的版本可以传递。"
-        "请先批准：sop-xl version approve 工作簿 {source}"),
-    "transfer_deduct_production": (
-        "deducting consumed quantities applies to a sales plan; a production plan is "
-        "transferred as it stands (leave out --deduct)",
-        "扣减已消耗数量只适用于销售计划；生产计划按原样传递(请去掉 --deduct)"),
-    "transfer_periods": (
-        "number of periods {value} is outside 1..{max} (the active version's horizon)",
-        "期数 {value} 超出 1..{max}(激活版本的计划展望期)"),
-    "transfer_window": (
-        "consumption window {value} must be a whole number of periods ≥ 0",
-        "消耗期 {value} 必须是 ≥ 0 的整数期数"),
-    "transfer_plan_type": ("plan type {value} is not one of sales, production",
-                           "计划类型 {value} 不是 sales(销售) 或 production(生产)"),
-})
-
 
 # -- the transfer in a workbook -------------------------------------------------------------------
 
@@ -202,15 +177,6 @@ def read_log(book: MasterWorkbook, *, source: str | None = None, since: str | No
     if plan_type:
         log = log[log["plan_type"] == plan_type]
     return log.reset_index(drop=True)
-
-
-messages.register({
-    "btn_transferred": ("Transfer {tid}: version 000 (from {source}) sent {qty:,.0f} pcs of "
-                        "{items} items over {periods} periods to demand management; "
-                        "export {export}.",
-                        "传递 {tid}：版本 000(来自 {source})共 {items} 个物料、{periods} 期、"
-                        "{qty:,.0f} 件已传递到需求管理；导出文件 {export}。"),
-})
 
 
 def transfer_button(book: MasterWorkbook) -> str:

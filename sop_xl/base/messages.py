@@ -1,16 +1,21 @@
 """The message catalogue: every sentence a planner reads, in English and 简体中文.
 
-Messages are ``str.format`` templates keyed by a code. Modules add their own with
-``register`` so that a code is defined next to the code that raises it.
+Messages are ``str.format`` templates keyed by a code: ``message(code, lang, **params)``.
+The catalogue is built here, once, from the problems below (bad files, sheets and cells)
+and the sections in ``sop_xl.base.words`` (planning, versions, workbook, excel,
+assistants, meeting); a code defined twice stops the import. Engines return codes and
+numbers; ``sop_xl.layout`` and the commands render them.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from sop_xl.base.words import SECTIONS
+
 LANGUAGES = ("en", "zh-CN")
 
-_CATALOGUE: dict[str, tuple[str, str]] = {
+_PROBLEMS: dict[str, tuple[str, str]] = {
     # generic words
     "row": ("row", "第"),
     "row_n": ("row {n}", "第 {n} 行"),
@@ -148,12 +153,28 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
 }
 
 
-def register(entries: dict[str, tuple[str, str]]) -> None:
-    """Add messages; a code may be defined only once."""
-    clash = set(entries) & set(_CATALOGUE)
+def _build() -> dict[str, tuple[str, str]]:
+    catalogue = dict(_PROBLEMS)
+    for section in SECTIONS:
+        _add(catalogue, section)
+    return catalogue
+
+
+def _add(catalogue: dict[str, tuple[str, str]], entries: dict[str, tuple[str, str]]) -> None:
+    clash = set(entries) & set(catalogue)
     if clash:
         raise KeyError(f"message codes defined twice: {sorted(clash)}")
-    _CATALOGUE.update(entries)
+    catalogue.update(entries)
+
+
+_CATALOGUE = _build()
+
+
+def register(entries: dict[str, tuple[str, str]]) -> None:
+    """Add messages at import time. Only the supply engines (plan/mrp.py, plan/alerts.py)
+    still do, until their words move into ``sop_xl.base.words`` (issue 11); everything
+    else is in the catalogue built above."""
+    _add(_CATALOGUE, entries)
 
 
 def message(code: str, lang: str = "en", **params: Any) -> str:

@@ -29,15 +29,6 @@ __all__ = ["ACTIONS", "Action", "perform", *(ep.entry for ep in ENTRY_POINTS)]
 
 TITLE = "S&OP"
 
-messages.register({
-    "ribbon_done": ("{action}: wrote {sheets} in {seconds:.1f} s; {n} exceptions.",
-                    "{action}：已写入 {sheets}，用时 {seconds:.1f} 秒；例外信息 {n} 条。"),
-    "ribbon_unavailable": (
-        "{action} is not available in this version of sop_xl yet ({target} is missing).",
-        "此版本的 sop_xl 尚不支持“{action}”(缺少 {target})。"),
-    "ribbon_failed": ("{action} failed", "{action}失败"),
-})
-
 
 @dataclass(frozen=True)
 class Action:

@@ -32,7 +32,7 @@ from pathlib import Path
 
 from sop_xl.base.audit import user_name
 from sop_xl.base.errors import WorkbookError
-from sop_xl.base.messages import message, register
+from sop_xl.base.messages import message
 
 LOCK_SUFFIX = ".sopxl-lock"
 DEFAULT_WAIT = 5.0       # seconds a second run waits for the first before refusing
@@ -40,23 +40,6 @@ STALE_AFTER = 600.0      # seconds without a heartbeat after which a lock is sta
 HEARTBEAT = 30.0         # seconds between touches of a held lock file
 _POLL = 0.2              # seconds between attempts while waiting
 _HALF_WRITTEN_GRACE = 2.0  # an empty/garbled lock younger than this is still being written
-
-register({
-    "lock_holder": ("{what} by {user} on {host}, pid {pid}",
-                    "{user} 在 {host} 上运行的 {what}(进程 {pid})"),
-    "lock_stale_taken": (
-        "took over a stale lock left by {holder} (since {since}): {why}",
-        "已接管遗留的锁(持有者 {holder}，开始于 {since})：{why}"),
-    "lock_why_dead": ("that process no longer runs", "该进程已不存在"),
-    "lock_why_old": ("it was not refreshed for {age}", "已 {age} 未刷新"),
-    "lock_why_garbled": ("the lock file was empty or unreadable", "锁文件为空或无法读取"),
-    "file_open_in_libreoffice": (
-        "is open in LibreOffice by {user} ({owner} found); close it there first",
-        "正在 LibreOffice 中由 {user} 打开(发现 {owner})；请先在其中关闭"),
-    "file_open_notice": (
-        "note: {name} is open in {app} by {user}; checking the copy last saved to disk",
-        "注意：{name} 正在 {app} 中由 {user} 打开；检查的是最近保存到磁盘的版本"),
-})
 
 
 def default_wait() -> float:

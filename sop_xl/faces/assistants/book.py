@@ -37,7 +37,6 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from sop_xl.base.messages import message
 from sop_xl.base.periods import month_label
-from sop_xl.faces.assistants import words  # noqa: F401  (registers the messages)
 from sop_xl.faces.assistants.figures import AssistantFigures, needs_reason
 from sop_xl.faces.assistants.manifest import write_manifest
 from sop_xl.workbook.package import atomic_path

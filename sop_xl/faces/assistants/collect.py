@@ -33,7 +33,6 @@ from sop_xl.base.messages import message
 from sop_xl.contract.cells import col_letter
 from sop_xl.contract.raw import RawSheet
 from sop_xl.contract.read import ROW, find_header, is_blank
-from sop_xl.faces.assistants import words  # noqa: F401  (registers the messages)
 from sop_xl.faces.assistants.assignment import assign
 from sop_xl.faces.assistants.figures import forecast_months
 from sop_xl.faces.assistants.returned import Returned, read_returned
@@ -49,7 +48,6 @@ from sop_xl.layout.styles import CELL_STYLES
 
 REASON = "assistants collect"
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
-
 
 
 @dataclass

@@ -29,7 +29,6 @@ from sop_xl.contract.cells import parse_ref
 from sop_xl.contract.model import Column, Dtype
 from sop_xl.contract.raw import RawSheet
 from sop_xl.contract.read import Invalid, coerce, is_blank
-from sop_xl.faces.assistants import words  # noqa: F401  (registers the messages)
 from sop_xl.faces.assistants.book import KIND
 from sop_xl.faces.assistants.figures import needs_reason
 from sop_xl.faces.assistants.manifest import ManifestDamaged, read_manifest

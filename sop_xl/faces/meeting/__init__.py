@@ -24,7 +24,6 @@ from sop_xl.app.master import MasterWorkbook
 from sop_xl.base.errors import WorkbookError
 from sop_xl.base.messages import message
 from sop_xl.contract.read import ROW
-from sop_xl.faces.meeting import words  # noqa: F401  (registers the messages)
 from sop_xl.faces.meeting.data import MeetingData, gather
 from sop_xl.faces.meeting.decisions import (
     FIELDS,

@@ -54,7 +54,6 @@ from sop_xl.base.messages import message
 from sop_xl.contract.read import ROW
 from sop_xl.faces.assistants.assignment import assign
 from sop_xl.faces.assistants.figures import achievement_total, submitted_deviations
-from sop_xl.faces.meeting import words  # noqa: F401  (registers the messages)
 
 NEXT = 3  # months ahead for days of supply and utilisation
 KPI_KEYS = ("forecast_achievement", "plan_achievement", "inventory_value", "days_of_supply",

@@ -30,7 +30,6 @@ from sop_xl.base.messages import message
 from sop_xl.base.periods import month_label
 from sop_xl.contract.meeting_sheets import DECISION_STATUS
 from sop_xl.faces.assistants.manifest import write_manifest
-from sop_xl.faces.meeting import words  # noqa: F401  (registers the messages)
 from sop_xl.faces.meeting.data import KPI_KEYS, MeetingData
 from sop_xl.faces.meeting.decisions import FIELDS, PACK_KIND
 

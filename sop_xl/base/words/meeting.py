@@ -1,13 +1,9 @@
-"""Every sentence and label of the meeting pack, in English and 简体中文.
-
-Registered in the message catalogue (sop_xl.base.messages) on import.
-"""
+"""Every sentence and label of the meeting pack."""
 
 from __future__ import annotations
 
-from sop_xl.base.messages import register
-
-register({
+MESSAGES: dict[str, tuple[str, str]] = {
+    # faces/meeting/words.py
     "mp_built": ("Meeting pack written: {path} ({n} open decisions carried forward).",
                  "已生成会议资料：{path}(结转未完成决议 {n} 项)。"),
     # sheets
@@ -170,4 +166,4 @@ register({
     "mp_needs_file": ("has not been saved as a file yet; the meeting pack is written beside the master workbook, so save it first",
                       "尚未保存为文件；会议资料写在主计划工作簿旁，请先保存工作簿"),
     "mp_pdf_failed": ("LibreOffice could not render the PDF ({detail})", "LibreOffice 无法生成 PDF({detail})"),
-})
+}
