@@ -129,13 +129,48 @@ def _age_text(seconds: float) -> str:
     return f"{seconds / 3600:.1f} h"
 
 
-# Locks this process holds: resolved path → [lock, depth]. The CLI takes the lock for a
-# whole command; the file backend takes it again around each write and must not wait for
-# itself.
-_HELD: dict[str, list] = {}
-_HELD_GUARD = threading.Lock()
-if hasattr(os, "register_at_fork"):  # a forked child holds none of its parent's locks
-    os.register_at_fork(after_in_child=_HELD.clear)
+class HeldLocks:
+    """The workbook locks this process holds, and how deeply: the CLI takes the lock for a
+    whole command, the file backend takes it again around each write and must not wait
+    for itself. Its lifetime is the process's (one instance, ``HELD``); a forked child
+    starts with none."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, list] = {}  # resolved path → [outermost lock, depth]
+        self._guard = threading.Lock()
+        if hasattr(os, "register_at_fork"):
+            os.register_at_fork(after_in_child=self._locks.clear)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._locks
+
+    def enter(self, key: str) -> WorkbookLock | None:
+        """The outermost lock if this process holds ``key`` already (now one deeper)."""
+        with self._guard:
+            entry = self._locks.get(key)
+            if entry is None:
+                return None
+            entry[1] += 1
+            return entry[0]
+
+    def hold(self, key: str, lock: WorkbookLock) -> None:
+        with self._guard:
+            self._locks[key] = [lock, 1]
+
+    def leave(self, key: str) -> WorkbookLock | None:
+        """One level less; the outermost lock when this was the last, for releasing."""
+        with self._guard:
+            entry = self._locks.get(key)
+            if entry is None:
+                return None
+            entry[1] -= 1
+            if entry[1] > 0:
+                return None
+            del self._locks[key]
+            return entry[0]
+
+
+HELD = HeldLocks()
 
 
 def _key(path: Path) -> str:
@@ -144,7 +179,7 @@ def _key(path: Path) -> str:
 
 def held_here(workbook: Path | str) -> bool:
     """Whether this process holds the workbook's lock."""
-    return _key(Path(workbook)) in _HELD
+    return _key(Path(workbook)) in HELD
 
 
 class WorkbookLock:
@@ -175,12 +210,11 @@ class WorkbookLock:
     # -- taking and giving back ----------------------------------------------------------
     def acquire(self) -> WorkbookLock:
         key = _key(self.workbook)
-        with _HELD_GUARD:
-            if key in _HELD:
-                _HELD[key][1] += 1
-                self._nested = True
-                self.holder = _HELD[key][0].holder
-                return self
+        outer = HELD.enter(key)
+        if outer is not None:
+            self._nested = True
+            self.holder = outer.holder
+            return self
         deadline = time.monotonic() + self.wait
         me = LockHolder(user_name(), socket.gethostname(), os.getpid(),
                         time.strftime("%Y-%m-%d %H:%M:%S"), self.command, uuid.uuid4().hex)
@@ -197,8 +231,7 @@ class WorkbookLock:
                 raise LockedError(self.workbook, self.lang, other, self.wait, self.path)
             time.sleep(_POLL)
         self.holder = me
-        with _HELD_GUARD:
-            _HELD[key] = [self, 1]
+        HELD.hold(key, self)
         if self.heartbeat > 0:
             self._thread = threading.Thread(target=self._beat, name="sop-xl lock heartbeat",
                                             daemon=True)
@@ -206,16 +239,9 @@ class WorkbookLock:
         return self
 
     def release(self) -> None:
-        key = _key(self.workbook)
-        with _HELD_GUARD:
-            entry = _HELD.get(key)
-            if entry is None:
-                return
-            entry[1] -= 1
-            if entry[1] > 0:
-                return
-            del _HELD[key]
-            owner: WorkbookLock = entry[0]
+        owner = HELD.leave(_key(self.workbook))
+        if owner is None:
+            return
         owner._stop.set()
         if owner._thread is not None:
             owner._thread.join(timeout=5)
