@@ -10,8 +10,6 @@ What is transferred and how customer orders consume it: ``sop_xl.plan.transfer``
 
 from __future__ import annotations
 
-import os
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +24,7 @@ from sop_xl.base.errors import VersionError
 from sop_xl.layout.version_sheets import protected, status_word
 from sop_xl.plan import versions as v
 from sop_xl.plan.transfer import PLAN_TYPES, requirements, version_buckets
+from sop_xl.workbook.package import atomic_path
 
 if TYPE_CHECKING:
     from sop_xl.app.master import MasterWorkbook
@@ -117,18 +116,17 @@ def transfer(book: MasterWorkbook, *, version: str = v.ACTIVE, periods: int | No
     contents = [table_content(contract.sheet("demand_management"), f, lang, currency=cur),
                 table_content(contract.sheet("transfer_log"), log, lang, currency=cur)]
     protected(contents[1])
-    tmp = _stage_export(f, target, tid) if target else None
-    try:
-        contents.append(pv.run_log_sheet(
-            book, "transfer", f"{tid}: 000 (copy of {row['source']}) {plan_type}, {n} periods, "
-            f"{log_row['transferred_qty']:g} pcs", time.perf_counter() - t0))
+    contents.append(pv.run_log_sheet(
+        book, "transfer", f"{tid}: 000 (copy of {row['source']}) {plan_type}, {n} periods, "
+        f"{log_row['transferred_qty']:g} pcs", time.perf_counter() - t0))
+    if target is None:
         pv.write(book, contents)
-    except BaseException:
-        if tmp is not None:
-            tmp.unlink(missing_ok=True)
-        raise
-    if tmp is not None and target is not None:
-        os.replace(tmp, target)
+        return TransferResult(tid, f, log_row, None)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # the export takes its place only once the workbook was written (the one atomic writer)
+    with atomic_path(target) as tmp:
+        _write_export(f, tmp)
+        pv.write(book, contents)
     return TransferResult(tid, f, log_row, target)
 
 
@@ -141,26 +139,17 @@ def export_frame(f: pd.DataFrame) -> pd.DataFrame:
         "quantity": f["requirement"].round(6)}, columns=EXPORT_COLUMNS)
 
 
-def _stage_export(f: pd.DataFrame, target: Path, tid: str) -> Path:
-    """Write the export next to its target under a temporary name."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".~{tid}-", suffix=target.suffix, dir=target.parent)
-    os.close(fd)
-    tmp = Path(name)
+def _write_export(f: pd.DataFrame, path: Path) -> None:
+    """The export file for the ERP: .xlsx by its suffix, else CSV (UTF-8)."""
     out = export_frame(f)
-    try:
-        if target.suffix.lower() == ".xlsx":
-            from sop_xl.layout.sheet import SheetContent
-            from sop_xl.workbook.file import FileBackend
-            rows = [list(out.columns), *out.astype(object).values.tolist()]
-            tmp.unlink()
-            FileBackend.create(tmp, [SheetContent(name="PIR", rows=rows)])
-        else:
-            out.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return tmp
+    if path.suffix.lower() == ".xlsx":
+        from sop_xl.layout.sheet import SheetContent
+        from sop_xl.workbook.file import FileBackend
+        rows = [list(out.columns), *out.astype(object).values.tolist()]
+        path.unlink()  # a new workbook, not a rewrite of the empty placeholder
+        FileBackend.create(path, [SheetContent(name="PIR", rows=rows)])
+    else:
+        out.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
 
 
 def read_log(book: MasterWorkbook, *, source: str | None = None, since: str | None = None,
