@@ -135,6 +135,7 @@ def requirements(snapshot: pd.DataFrame, contracts: pd.DataFrame | None, *, peri
     """What a transfer of this version sends to demand management (see the module doc)."""
     buckets, cal = version_buckets(snapshot, calendar)
     labels = buckets.labels
+    measures: tuple[str, ...]
     if plan_type == "sales":
         sec, measures, unit_of = "demand", ("demand", "shipped"), ("demand", "demand")
     else:
