@@ -2,18 +2,37 @@
 
 Messages are ``str.format`` templates keyed by a code: ``message(code, lang, **params)``.
 The catalogue is built here, once, from the problems below (bad files, sheets and cells)
-and the sections in ``sop_xl.base.words`` (planning, versions, workbook, excel,
-assistants, meeting); a code defined twice stops the import. Engines return codes and
+and the sections in ``sop_xl.base.words`` (contract, planning, versions, workbook,
+excel, assistants, meeting); a code defined twice stops the import. Engines return codes and
 numbers; ``sop_xl.layout`` and the commands render them.
 """
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 from sop_xl.base.words import SECTIONS
 
-LANGUAGES = ("en", "zh-CN")
+
+class Language(StrEnum):
+    """A workbook's language (Settings: language)."""
+
+    EN = "en"
+    ZH_CN = "zh-CN"
+
+    @classmethod
+    def of(cls, lang: str) -> Language:
+        """"zh-CN", "zh", "ZH-cn" … are 简体中文; anything else is English."""
+        return cls.ZH_CN if str(lang).lower().startswith("zh") else cls.EN
+
+
+LANGUAGES = tuple(Language)
+
+
+def in_language(lang: str, en: str, zh: str) -> str:
+    """The one of a bilingual pair (a contract label, a sheet name) in ``lang``."""
+    return zh if Language.of(lang) is Language.ZH_CN else en
 
 _PROBLEMS: dict[str, tuple[str, str]] = {
     # generic words
@@ -179,8 +198,7 @@ def register(entries: dict[str, tuple[str, str]]) -> None:
 
 def message(code: str, lang: str = "en", **params: Any) -> str:
     """The message for ``code`` in ``lang`` ("en" or "zh-CN"), formatted with ``params``."""
-    en, zh = _CATALOGUE[code]
-    template = zh if lang.lower().startswith("zh") else en
+    template = in_language(lang, *_CATALOGUE[code])
     try:
         return template.format(**params)
     except (KeyError, IndexError):

@@ -123,7 +123,7 @@ def released_orders(frames: dict[str, pd.DataFrame], settings: dict[str, Any],
     from sop_xl.app.cycle import PlanRun
     from sop_xl.app.master import MasterWorkbook
     from sop_xl.app.template import input_sheets
-    from sop_xl.layout.forecast import forecast_result
+    from sop_xl.plan.month import forecast_result
     from sop_xl.workbook.memory import MemoryBackend
 
     f = expected.rename(columns={"month": "period", "qty": "forecast"})

@@ -66,7 +66,7 @@ ACTIONS: dict[str, Action] = {
 
 def _label(entry: str, lang: str) -> str:
     ep = entry_point(entry)
-    return ep.label_zh if lang.startswith("zh") else ep.label_en
+    return messages.in_language(lang, ep.label_en, ep.label_zh)
 
 
 def _language(book: MasterWorkbook) -> str:
@@ -90,6 +90,9 @@ def perform(entry: str, book: MasterWorkbook,
             raise SopXlError(messages.message("ribbon_unavailable", lang, action=label,
                                               target=f"cycle step {missing[0]!r}"))
         report = run_steps(book, list(action.steps), progress=progress, command=entry)
+        if report.exceptions is None:
+            return messages.message("ribbon_done_no_plan", lang, action=label,
+                                    sheets=", ".join(report.sheets), seconds=report.seconds)
         return messages.message("ribbon_done", lang, action=label,
                                 sheets=", ".join(report.sheets), seconds=report.seconds,
                                 n=len(report.exceptions))

@@ -18,14 +18,9 @@ from sop_xl.layout.common import blocks, item_attrs, title
 from sop_xl.layout.grid import Grid, grid_content
 from sop_xl.layout.render import input_validations, table_content
 from sop_xl.layout.sheet import Box, CondFormat, SheetContent
-from sop_xl.layout.styles import CELL_STYLES, QTY
+from sop_xl.layout.styles import CELL_STYLES
 from sop_xl.plan.demand import DemandPlan
 from sop_xl.plan.hierarchy import NO_FAMILY
-
-# forecast-part cells taken from the sales assistants; sales cells flagged for pre-S&OP
-CELL_STYLES.setdefault("cell_sales", CELL_STYLES["cell"].but(fill="DDEBF7"))
-CELL_STYLES.setdefault("cell_flag", CELL_STYLES["cell"].but(fill="FFC7CE", color="9C0006",
-                                                            bold=True, numfmt=QTY))
 
 
 def demand_sheet(inputs: Inputs, plan: DemandPlan, lang: str) -> SheetContent:
@@ -45,7 +40,7 @@ def demand_sheet(inputs: Inputs, plan: DemandPlan, lang: str) -> SheetContent:
     states = {k: v for k, v in states.items() if (v != None).any()}  # noqa: E711
     far = (message("far_ship_ratio", lang, n=s.share_months) if plan.far_method == "ship_ratio"
            else message("far_statistical", lang))
-    sep = "；" if lang.startswith("zh") else "; "
+    sep = message("legend_separator", lang)
     head = f"{title(inputs, 'demand_plan', lang)} — " + sep.join([
         message("near_term", lang, n=s.near_term_months), far,
         message("flag_legend", lang, thr=s.deviation_threshold)])

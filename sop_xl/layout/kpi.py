@@ -22,6 +22,9 @@ def kpi_sheet(inputs: Inputs, kpis: pd.DataFrame, lang: str) -> SheetContent:
     """The KPI table under a title and the definitions of its figures."""
     s = inputs.settings
     spec = contract.sheet("forecast_kpi")
+    if len(kpis):
+        kpis = kpis.assign(key=kpis["key"].where(kpis["level"] != "total",
+                                                 message("family_total", lang)))
     table = table_content(spec, kpis, lang, currency=s.currency)
     first, last = s.planning_month - s.kpi_months, s.planning_month - 1
     lines = [title(inputs, "forecast_kpi", lang)]

@@ -280,7 +280,7 @@ def plan(inputs: Inputs, stat_forecast: pd.DataFrame,
     rows["adjustment"] = _cells(adjustments, items, periods)
     rows["family_change"] = split_family_changes(family_changes, items, shares, periods,
                                                  whole=s.whole_pieces)
-    rows["demand"] = sum(rows[k] for k in PARTS)
+    rows["demand"] = sum((rows[k] for k in PARTS), np.zeros((len(items), len(periods))))
 
     rev = review(inputs, stat_forecast)
     flagged = np.zeros_like(from_sales)

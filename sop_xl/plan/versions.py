@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import re
 import zlib
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import Any
@@ -290,7 +291,7 @@ def version_number(v: Any) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def next_version(register: pd.DataFrame, tabs: list[str] = ()) -> str:
+def next_version(register: pd.DataFrame, tabs: Sequence[str] = ()) -> str:
     """The next version number after those in the register and the plan tabs present:
     "001", "002", ... (000 is the active version, never a new one)."""
     numbers = [version_number(v) for v in register.get("version", pd.Series(dtype=str))]

@@ -6,9 +6,17 @@ the module that shows it."""
 
 from __future__ import annotations
 
-from sop_xl.base.words import assistants, excel, meeting, planning, versions, workbook
+from sop_xl.base.words import (
+    assistants,
+    contract,
+    excel,
+    meeting,
+    planning,
+    versions,
+    workbook,
+)
 
 SECTIONS: tuple[dict[str, tuple[str, str]], ...] = (
-    planning.MESSAGES, versions.MESSAGES, workbook.MESSAGES, excel.MESSAGES,
+    contract.MESSAGES, planning.MESSAGES, versions.MESSAGES, workbook.MESSAGES, excel.MESSAGES,
     assistants.MESSAGES, meeting.MESSAGES,
 )

@@ -6,6 +6,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # excel/ribbon.py
     "ribbon_done": ("{action}: wrote {sheets} in {seconds:.1f} s; {n} exceptions.",
                     "{action}：已写入 {sheets}，用时 {seconds:.1f} 秒；例外信息 {n} 条。"),
+    "ribbon_done_no_plan": ("{action}: wrote {sheets} in {seconds:.1f} s.",
+                            "{action}：已写入 {sheets}，用时 {seconds:.1f} 秒。"),
     "ribbon_unavailable": (
         "{action} is not available in this version of sop_xl yet ({target} is missing).",
         "此版本的 sop_xl 尚不支持“{action}”(缺少 {target})。"),

@@ -67,4 +67,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "No archived forecast has actual shipments yet: accuracy appears once a month has "
         "passed since the first demand plan run.",
         "尚无已有实际发货的存档预测：首次运行需求计划一个月后显示准确率。"),
+    # words on the sheets a run writes (sop_xl.layout)
+    "sheet_title": ("{sheet} — {company} — planning month {month} — written {stamp}",
+                    "{sheet} — {company} — 计划月 {month} — 生成于 {stamp}"),
+    "interval": (" — interval {level:.0%}", " — 区间 {level:.0%}"),
+    "legend_separator": ("; ", "；"),
+    "grid_working_days": ("Working days", "工作日"),
+    "grid_measure": ("Measure", "指标"),
+    "on_hand_opening": ("On hand", "期初库存"),
+    "settings_setting": ("Setting", "设置项"),
+    "settings_value": ("Value", "值"),
+    "settings_unit": ("Unit", "单位"),
+    "settings_description": ("Description", "说明"),
+    "family_components": ("(components)", "(物料)"),
+    "family_total": ("Total", "合计"),
+    # the steps of the cycle (sop_xl.app.cycle.STEPS)
+    "step_accuracy": ("Forecast accuracy", "预测准确率"),
+    "step_forecast": ("Statistical forecast", "统计预测"),
+    "step_demand": ("Demand plan", "需求计划"),
+    "step_mps": ("Master production schedule", "主生产计划"),
+    "step_mrp": ("Material requirements and purchase plan", "物料需求与采购计划"),
+    "step_capacity": ("Rough-cut capacity", "粗能力计划"),
+    "step_projection": ("Inventory projection, slow-moving and excess", "库存预测与呆滞冗余"),
+    "step_finance": ("Financial projection", "财务预测"),
+    "step_version": ("Save plan version", "保存计划版本"),
 }

@@ -3,6 +3,18 @@
 from __future__ import annotations
 
 MESSAGES: dict[str, tuple[str, str]] = {
+    # what a file given instead of a workbook turned out to be (workbook/file.py)
+    "file_kind_xls": ("Excel 97-2003 (.xls)", "Excel 97-2003 工作簿(.xls)"),
+    "file_kind_csv": ("CSV text (.csv)", "CSV 文本(.csv)"),
+    "file_kind_ods": ("OpenDocument (.ods)", "OpenDocument 表格(.ods)"),
+    "file_kind_txt": ("text (.txt)", "文本(.txt)"),
+    "file_kind_xlsb": ("Excel Binary Workbook (.xlsb)", "Excel 二进制工作簿(.xlsb)"),
+    "file_kind_docx": ("a Word document (.docx)", "Word 文档(.docx)"),
+    "file_kind_pptx": ("a PowerPoint presentation (.pptx)", "PowerPoint 演示文稿(.pptx)"),
+    "file_kind_zip": ("a zip archive", "zip 压缩包"),
+    "file_kind_office": ("an Office file", "Office 文件"),
+    "file_kind_suffix": ("a {suffix} file", "{suffix} 文件"),
+    "file_kind_plain": ("a plain file", "普通文件"),
     # workbook/lock.py
     "lock_holder": ("{what} by {user} on {host}, pid {pid}",
                     "{user} 在 {host} 上运行的 {what}(进程 {pid})"),
