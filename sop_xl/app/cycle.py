@@ -30,7 +30,7 @@ from sop_xl.app.master import MasterWorkbook
 from sop_xl.base.audit import user_name
 from sop_xl.base.messages import message
 from sop_xl.contract.planning_inputs import Inputs
-from sop_xl.layout import demand as demand_sheets
+from sop_xl.layout import demand_sheets
 from sop_xl.layout.common import named_families, named_rows
 from sop_xl.layout.kpi import kpi_sheet
 from sop_xl.layout.sheet import SheetContent

@@ -13,7 +13,7 @@ from sop_xl.app.master import MasterWorkbook
 from sop_xl.app.template import write_master
 from sop_xl.demo import build_demo
 from sop_xl.demo.company import ASSISTANTS
-from sop_xl.demo.demand import DEVIATIONS, owned
+from sop_xl.demo.sales import DEVIATIONS, owned
 from sop_xl.faces.assistants import collect, needs_reason, split
 from sop_xl.faces.meeting import write_meeting
 from sop_xl.plan import month

@@ -19,7 +19,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the demand plan is {qty:,.0f} pcs after the planner adjustment and family change; "
         "check the changes typed on DemandPlan and FamilyPlan",
         "计入计划员调整和产品族调整后需求计划为 {qty:,.0f} 件；请检查需求计划和产品族计划中的调整"),
-    # layout/demand.py
+    # layout/demand_sheets.py
     "not_whole": ("{value} is not a whole number of pieces; Settings asks for family "
                   "changes in whole pieces", "{value} 不是整件数；设置要求产品族调整取整件"),
     "far_statistical": ("far term: statistical forecast net of contracts and projects",
