@@ -62,11 +62,12 @@ def synthetic_snapshot(month: pd.Period, items: int, rng: np.random.Generator) -
     demand["demand"] = sum(demand[k] for k in ("forecast_part", "small_contracts",
                                                "large_contracts", "projects_weighted"))
     parts = [
-        v.section_rows("demand", keys, periods, demand, list(demand), fam, price),
-        v.section_rows("mps", keys, periods, {"production": qty(0.2)}, ["production"], fam,
-                       cost),
-        v.section_rows("projection", keys, periods, {"projected": qty()}, ["projected"], fam,
-                       cost),
+        v.section_rows("demand", keys, periods, demand, list(demand), family=fam,
+                       value_per_unit=price),
+        v.section_rows("mps", keys, periods, {"production": qty(0.2)}, ["production"],
+                       family=fam, value_per_unit=cost),
+        v.section_rows("projection", keys, periods, {"projected": qty()}, ["projected"],
+                       family=fam, value_per_unit=cost),
         v.section_rows("capacity", pd.Index([f"R{i}" for i in range(10)]), periods,
                        {"load": qty()[:10], "available": qty()[:10]}, ["load", "available"]),
     ]

@@ -254,24 +254,26 @@ def snapshot(inputs: Inputs, *, demand: DemandPlan, plan: mps_engine.MPSResult,
     parts = [
         versions_engine.section_rows("demand", d.items, d.periods, d.rows,
                                      ["demand", "forecast_part", "small_contracts",
-                                      "large_contracts", "projects_weighted"], fam,
-                                     price.reindex(d.items).fillna(0).to_numpy(float)),
+                                      "large_contracts", "projects_weighted"], family=fam,
+                                     value_per_unit=price.reindex(d.items).fillna(0)
+                                     .to_numpy(float)),
         # projected on hand once, in the projection section (the MPS's is the same)
-        versions_engine.section_rows("mps", m.items, m.periods, m.rows, ["production"], fam,
-                                     cost.reindex(m.items).fillna(0).to_numpy(float)),
+        versions_engine.section_rows("mps", m.items, m.periods, m.rows, ["production"],
+                                     family=fam, value_per_unit=cost.reindex(m.items)
+                                     .fillna(0).to_numpy(float)),
         versions_engine.section_rows("projection", p.items, p.periods, p.rows,
-                                     ["projected"], fam, p.unit_cost),
+                                     ["projected"], family=fam, value_per_unit=p.unit_cost),
         versions_engine.section_rows("capacity", c.resources, c.periods, c.rows,
                                      ["load", "available"]),
     ]
-    shipped = orders_by_bucket(inputs.contracts, d.items, inputs.buckets,
-                               inputs.factory_calendar, inputs.settings.planning_month,
-                               "shipped")
+    shipped = orders_by_bucket(inputs.contracts, d.items, buckets=inputs.buckets,
+                               calendar=inputs.factory_calendar,
+                               planning_month=inputs.settings.planning_month, what="shipped")
     # what was already shipped against orders due in the plan: the demand plan leaves it
     # out, a transfer to demand management needs it back (sop_xl.plan.transfer)
     parts.append(versions_engine.section_rows(
-        "demand", d.items, d.periods, {"shipped": shipped}, ["shipped"], fam,
-        price.reindex(d.items).fillna(0).to_numpy(float)))
+        "demand", d.items, d.periods, {"shipped": shipped}, ["shipped"], family=fam,
+        value_per_unit=price.reindex(d.items).fillna(0).to_numpy(float)))
     parts.append(versions_engine.settings_rows(inputs.settings.as_values()))
     pp = purchase_plan
     if len(pp):

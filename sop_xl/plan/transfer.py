@@ -33,7 +33,7 @@ from sop_xl.base.periods import Buckets, FactoryCalendar, bucket_months, month_w
 PLAN_TYPES = ("sales", "production")
 
 
-def orders_by_bucket(contracts: pd.DataFrame, items: pd.Index, buckets: Buckets,
+def orders_by_bucket(contracts: pd.DataFrame, items: pd.Index, *, buckets: Buckets,
                      calendar: FactoryCalendar, planning_month: pd.Period,
                      what: str) -> np.ndarray:
     """Customer-order quantities per item and bucket (pieces), (items × buckets).
@@ -147,7 +147,8 @@ def requirements(snapshot: pd.DataFrame, contracts: pd.DataFrame | None, *, peri
     left = np.zeros_like(plan)
     if deduct:
         month = pd.Period(buckets.start, "M")
-        orders = orders_by_bucket(contracts, items, buckets, cal, month, "orders")
+        orders = orders_by_bucket(contracts, items, buckets=buckets, calendar=cal,
+                                  planning_month=month, what="orders")
         consumed, left = consume(plan, orders, backward, forward)
     req = np.clip(plan, 0.0, None) - consumed
     fam = rows.groupby("key")["family"].first().reindex(items).fillna("").to_numpy()

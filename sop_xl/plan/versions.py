@@ -88,7 +88,7 @@ class VersionRecord:
 # -- snapshots ----------------------------------------------------------------------------
 
 def section_rows(section: str, keys: pd.Index, periods: list[str],
-                 rows: dict[str, np.ndarray], measures: list[str],
+                 rows: dict[str, np.ndarray], measures: list[str], *,
                  family: pd.Series | None = None,
                  value_per_unit: np.ndarray | None = None) -> pd.DataFrame:
     """Flatten (items × buckets) measures into the snapshot's long form (non-zero only)."""
