@@ -78,17 +78,19 @@ def _changed_error(code: str, version: str, tab: v.PlanTab, lang: str,
     if ch.row is not None and ch.column is None:
         code = "version_tampered_row" if code == "version_tampered" else code
         return VersionError(code, lang, version=version, sheet=tab.sheet, cell=cell,
-                            row=tab.excel_rows[ch.row], now="(row)", **extra)
+                            row=tab.excel_rows[ch.row], now=messages.message("now_row", lang),
+                            **extra)
     if ch.row is None:
         code = "version_tampered_sheet" if code == "version_tampered" else code
         return VersionError(code, lang, version=version, sheet=tab.sheet, cell=cell,
-                            now="(rows removed)", **extra)
+                            now=messages.message("now_rows_removed", lang), **extra)
     now = ch.now
+    blank = messages.message("value_blank", lang)
     if isinstance(now, float):
-        shown = "(blank)" if now != now else str(int(now)) if now.is_integer() else \
+        shown = blank if now != now else str(int(now)) if now.is_integer() else \
             f"{now:.6f}".rstrip("0")
     else:
-        shown = repr(now) if now not in ("", None) else "(blank)"
+        shown = repr(now) if now not in ("", None) else blank
     return VersionError(code, lang, version=version, sheet=tab.sheet, cell=cell, now=shown,
                         **extra)
 

@@ -38,6 +38,7 @@ _PROBLEMS: dict[str, tuple[str, str]] = {
     # generic words
     "row": ("row", "第"),
     "row_n": ("row {n}", "第 {n} 行"),
+    "value_blank": ("(blank)", "(空白)"),
     "problems_found": ("{n} problem(s) found; nothing was written:",
                        "发现 {n} 个问题，未写入任何内容："),
     # workbook-level

@@ -203,10 +203,11 @@ def _problem(spec_name: str, col: Column, label: str, r: int, c: int, value: Any
     return Problem(exc.code, spec_name, r + 1, label, cell_ref(r, c), value, params)
 
 
-def show_value(v: Any) -> str:
-    """A cell value as a planner would recognise it: 1200 not 1200.0, text in quotes."""
+def show_value(v: Any) -> str | None:
+    """A cell value as a planner would recognise it: 1200 not 1200.0, text in quotes;
+    None for a blank (Problem.render says "(blank)" in the reader's language)."""
     if v is None or (isinstance(v, str) and not v.strip()):
-        return "(blank)"
+        return None
     if isinstance(v, bool):
         return "TRUE" if v else "FALSE"
     if isinstance(v, float) and v.is_integer() and abs(v) < 1e16:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 MESSAGES: dict[str, tuple[str, str]] = {
+    # what a changed plan-tab cell holds now, when it is no single value
+    "now_row": ("(row)", "(整行)"),
+    "now_rows_removed": ("(rows removed)", "(行已删除)"),
     # app/versions.py
     "version_tampered": (
         "plan version {version} is approved and locked, but sheet {sheet!r} was changed by "
