@@ -31,6 +31,7 @@ from sop_xl.base.periods import FactoryCalendar
 from sop_xl.contract.planning_inputs import Inputs
 from sop_xl.layout import demand as demand_sheets
 from sop_xl.layout.forecast import forecast_months, read_stat_forecast
+from sop_xl.layout.history import history_used_sheet
 from sop_xl.layout.kpi import kpi_sheet
 from sop_xl.layout.sheet import SheetContent
 from sop_xl.plan import accuracy as accuracy_engine
@@ -463,8 +464,11 @@ def _accuracy(run: PlanRun) -> list[SheetContent]:
 
 
 def _forecast(run: PlanRun) -> list[SheetContent]:
-    return [sheets.stat_forecast_sheet(run.inputs, run.forecast, run.lang,
-                                       run.ordered_forecast)]
+    out = [sheets.stat_forecast_sheet(run.inputs, run.forecast, run.lang,
+                                      run.ordered_forecast)]
+    if run.inputs.settings.history_file:  # history from a file: show what was read
+        out.append(history_used_sheet(run.inputs, run.lang))
+    return out
 
 
 def _demand(run: PlanRun) -> list[SheetContent]:

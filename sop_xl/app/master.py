@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from sop_xl import contract
+from sop_xl.app import history_file
 from sop_xl.app.versions import check_versions
 from sop_xl.base.errors import Problem, ValidationError
 from sop_xl.contract import Layout, Role, SheetSpec
@@ -117,15 +118,34 @@ class MasterWorkbook:
             frames[spec.key] = frame
             columns[spec.key] = frame.attrs.get("columns", {})
             problems.extend(found)
+        names = {s.key: self.sheet_name(s) or s.name(lang) for s in contract.inputs()}
+        hf = self.history_file(values)
+        if hf is not None:  # history beyond the sheet's row limit, in a file beside it
+            frame, found, labels = history_file.read(
+                hf, lang=lang, work_week=str(values.get("work_week") or "mon-fri"),
+                sheet_label=names["settings"])
+            problems.extend(found)
+            if len(frames["sales_history"]):
+                problems.append(Problem("history_both", names["sales_history"], None, None,
+                                        None, None, {"n": len(frames["sales_history"]),
+                                                     "file": hf.setting}))
+            frames["sales_history"], columns["sales_history"] = frame, labels
+            names["sales_history"] = hf.label
         if not problems:
             inputs = Inputs(settings=Settings.from_values(values), workbook=self.name,
-                            sheet_names={s.key: self.sheet_name(s) or s.name(lang)
-                                         for s in contract.inputs()},
-                            **frames)
+                            sheet_names=names, **frames)
             problems.extend(check(inputs, lang, columns))
         if problems:
             raise ValidationError([p.with_workbook(self.name) for p in problems], lang)
         return inputs
+
+    def history_file(self, values: dict | None = None) -> history_file.HistoryFile | None:
+        """The sales history file Settings names (beside the workbook), or None."""
+        if values is None:
+            values, _ = self._settings()
+        path = getattr(self.backend, "path", None)
+        return history_file.locate(str(values.get("history_file") or ""),
+                                   Path(path) if path is not None else None)
 
     def read_output_table(self, key: str) -> pd.DataFrame:
         """An output or log table as written by an earlier run (empty if absent)."""

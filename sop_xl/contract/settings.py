@@ -41,6 +41,8 @@ class Settings:
     backups: int = _default("backups")
     reschedule_tolerance: int = _default("reschedule_tolerance")
     forecast_working_days: bool = _default("forecast_working_days")
+    history_file: str = _default("history_file")
+    executor: str = _default("executor")
 
     @classmethod
     def from_values(cls, values: dict[str, Any]) -> Settings:
