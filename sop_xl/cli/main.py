@@ -66,7 +66,13 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from sop_xl.demo import write_demo
-    path = write_demo(args.path, lang=args.lang, force=True)
+    if args.erp_exports:
+        from sop_xl.demo.erp_exports import write_erp_exports
+        files = write_erp_exports(args.erp_exports)
+        print(f"wrote {len(files)} ERP exports under {args.erp_exports} (sap/, kingdee/)")
+        if args.path is None:
+            return 0
+    path = write_demo(args.path or DEFAULT_DEMO, lang=args.lang, force=True)
     print(f"wrote {path}")
     return 0
 
@@ -122,8 +128,12 @@ def build_parser() -> argparse.ArgumentParser:
     t.set_defaults(func=cmd_template)
 
     d = sub.add_parser("demo", help="write the demo company's master workbook")
-    d.add_argument("path", nargs="?", default=str(DEFAULT_DEMO))
+    d.add_argument("path", nargs="?", default=None,
+                   help=f"the master workbook to write (default: {DEFAULT_DEMO})")
     d.add_argument("--lang", default="en", choices=["en", "zh-CN"])
+    d.add_argument("--erp-exports", metavar="DIR",
+                   help="also (or, without PATH, only) write the demo's ERP data as SAP-style "
+                        "and Kingdee-style exports under DIR, for sop-xl import")
     d.set_defaults(func=cmd_demo)
 
     v = sub.add_parser("validate", help="check every input cell; exit 4 if any is wrong")

@@ -67,16 +67,11 @@ def map_report(table: SourceTable, report: Report, spec: SheetSpec, formats: For
         found = [find(g) for g in vs.sources()]
         resolved[key] = found
         missing = [g for g, c in zip(vs.sources(), found, strict=True) if c is None]
-        if missing and not vs.optional:
+        if vs.join:  # the first part names the record; later parts only when exported
+            missing = missing[:1] if found[0] is None else []
+        main_gone = bool(found) and found[0] is None and spec.column(key).required
+        if missing and (not vs.optional or main_gone):
             problems.append(_missing(table, report, spec.column(key), missing[0], lang))
-    for rule in report.skip:
-        for g in rule.value.sources():
-            if find(g) is None:
-                problems.append(Problem("import_column_missing", table.label, None,
-                                        workbook=table.workbook, params={
-                                            "report": report.name, "column": "skip",
-                                            "wanted": _names(g), "header_row": _hrow(table),
-                                            "found": _found(table)}))
     if problems:
         return Mapped(keys, {}, {}, [], [], 0, problems)
     labels = {k: _label(specs[k], table, resolved[k]) for k in keys}
@@ -206,7 +201,7 @@ def _make(col: Column, vs: ValueSpec, cols: list[int | None], raw: list[Any],
         parts = [_typed(Column("x", "x", "x"), _get(raw, c), formats) for c in cols]
         return vs.sep.join(str(p) for p in parts if not _blank(p)) or None
     v = _get(raw, cols[0])
-    if vs.or_else and (_blank(v) or number(v, formats) == 0):
+    if vs.or_else and cols[1] is not None and (_blank(v) or number(v, formats) == 0):
         v = _get(raw, cols[1])
     if vs.mapping:
         key = "" if _blank(v) else (str(int(v)) if isinstance(v, float) and v.is_integer()
@@ -219,6 +214,8 @@ def _make(col: Column, vs: ValueSpec, cols: list[int | None], raw: list[Any],
     if vs.at_least is not None:
         f = number(v, formats)
         return vs.then if f is not None and f >= vs.at_least else vs.otherwise
+    if (vs.minus or vs.divide_by) and cols[1] is None:  # optional operand not exported
+        return _typed(col, v, formats)
     if vs.minus or vs.divide_by or vs.scale is not None:
         a = number(v, formats)
         if a is None:
@@ -236,8 +233,12 @@ def _make(col: Column, vs: ValueSpec, cols: list[int | None], raw: list[Any],
 
 
 def _skips(rule: SkipRule, cols: list[int | None], raw: list[Any], formats: Formats) -> bool:
+    if cols[0] is None:  # the export does not have the column: nothing to skip by
+        return False
     v = _get(raw, cols[0])
     text = "" if _blank(v) else str(v).strip().lower()
+    if rule.not_blank and text:
+        return True
     if rule.equals and text in {e.strip().lower() for e in rule.equals}:
         return True
     if rule.contains and any(c.lower() in text.split() or c.lower() == text

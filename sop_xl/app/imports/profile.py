@@ -109,6 +109,7 @@ class SkipRule:
     equals: tuple[str, ...] = ()
     contains: tuple[str, ...] = ()
     not_above: float | None = None
+    not_blank: bool = False
 
 
 @dataclass(frozen=True)
@@ -261,12 +262,15 @@ def _value(raw: Any, where: str, bad) -> ValueSpec:
 
 def _skip(raw: Any, where: str, bad) -> SkipRule:
     if not isinstance(raw, dict) or "column" not in raw:
-        raise bad(f"{where}: needs column = \"...\" and equals, contains or not_above")
+        raise bad(f"{where}: needs column = \"...\" and equals, contains, not_above or "
+                  "not_blank")
     value = ValueSpec(columns=tuple(_strings(raw["column"])),
                       minus=tuple(_strings(raw.get("minus", []))))
     rule = SkipRule(value=value, equals=tuple(_strings(raw.get("equals", []))),
                     contains=tuple(_strings(raw.get("contains", []))),
-                    not_above=float(raw["not_above"]) if "not_above" in raw else None)
-    if not (rule.equals or rule.contains or rule.not_above is not None):
-        raise bad(f"{where}: needs equals = [...], contains = [...] or not_above = N")
+                    not_above=float(raw["not_above"]) if "not_above" in raw else None,
+                    not_blank=bool(raw.get("not_blank", False)))
+    if not (rule.equals or rule.contains or rule.not_above is not None or rule.not_blank):
+        raise bad(f"{where}: needs equals = [...], contains = [...], not_above = N or "
+                  "not_blank = true")
     return rule
