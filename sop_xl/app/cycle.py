@@ -22,6 +22,7 @@ import pandas as pd
 
 from sop_xl import contract
 from sop_xl import layout as sheets
+from sop_xl.app import cluster
 from sop_xl.app import transfer as transfer_engine
 from sop_xl.app import versions as pv
 from sop_xl.app.master import MasterWorkbook
@@ -58,12 +59,14 @@ class PlanRun:
     """One month's plan, computed lazily step by step from one set of inputs."""
 
     def __init__(self, book: MasterWorkbook, inputs: Inputs, *, refresh_forecast: bool,
-                 progress: Progress = _quiet) -> None:
+                 progress: Progress = _quiet, executor: str | None = None) -> None:
         self.book = book
         self.inputs = inputs
         self.refresh_forecast = refresh_forecast
         self.progress = progress
         self.lang = book.language
+        # where the forecast runs: --executor, else SOP_XL_DASK, else Settings (app.cluster)
+        self.executor = cluster.choose(executor, inputs.settings.executor)
 
     # -- demand side ---------------------------------------------------------------------
     def history(self, h: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -99,8 +102,13 @@ class PlanRun:
         factors = self._day_factors(history, horizon) if s.forecast_working_days else None
         if factors:
             history = working_days.to_average_month(history, factors)
-        result = auto_forecast(history, horizon + gap, 12, analogs=analogs,
-                               families=families, levels=(0.8, s.service_level))
+        with cluster.open_executor(self.executor, self.lang) as executor:
+            where = f" on {self.executor}" if self.executor else ""
+            result = auto_forecast(
+                history, horizon + gap, 12, executor=executor, analogs=analogs,
+                families=families, levels=(0.8, s.service_level),
+                progress=lambda done, total: self.progress(
+                    f"forecast{where}: {done:,} of {total:,} items"))
         f = result.forecast
         if gap and not f.empty:
             f = f[f["period"] >= s.planning_month].reset_index(drop=True)
@@ -535,7 +543,7 @@ class RunReport:
 
 
 def run_steps(book: MasterWorkbook, keys: Sequence[str], *, progress: Progress = _quiet,
-              command: str = "run") -> RunReport:
+              command: str = "run", executor: str | None = None) -> RunReport:
     """Run the named steps (in cycle order) and write their sheets, the Exceptions sheet
     and a RunLog row in one write. Nothing is written if anything fails."""
     t0 = time.perf_counter()
@@ -544,7 +552,8 @@ def run_steps(book: MasterWorkbook, keys: Sequence[str], *, progress: Progress =
         raise KeyError(f"unknown steps: {sorted(unknown)}")
     progress("reading and validating inputs")
     inputs = book.read_inputs()
-    run = PlanRun(book, inputs, refresh_forecast="forecast" in keys, progress=progress)
+    run = PlanRun(book, inputs, refresh_forecast="forecast" in keys, progress=progress,
+                  executor=executor)
     contents: list[SheetContent] = []
     done = []
     for step in STEPS:

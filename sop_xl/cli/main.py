@@ -28,6 +28,9 @@ from sop_xl.base.errors import SopXlError, WorkbookError
 from sop_xl.base.messages import message
 
 DEFAULT_DEMO = Path("workbooks/demo/sop_master.xlsx")
+EXECUTOR_HELP = ("where the statistical forecast runs: local (every core of this computer, the "
+                 "default), serial, or dask://HOST:PORT (a Dask scheduler); default: "
+                 "$SOP_XL_DASK, else Settings \"Forecast executor\"")
 
 
 class Progress:
@@ -90,7 +93,8 @@ def _run(args: argparse.Namespace, keys: Sequence[str], command: str) -> int:
     from sop_xl.app.cycle import run_steps
     progress = Progress(args.quiet)
     book = _book(args.workbook)
-    report = run_steps(book, keys, progress=progress, command=command)
+    report = run_steps(book, keys, progress=progress, command=command,
+                       executor=getattr(args, "executor", None))
     progress(f"done: {', '.join(report.steps)}")
     print(f"{book.name}: wrote {', '.join(report.sheets)} in {report.seconds:.1f} s; "
           f"{len(report.exceptions)} exceptions")
@@ -144,6 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("workbook")
     r.add_argument("--no-version", action="store_true", help="do not save a plan version")
     r.add_argument("--quiet", action="store_true")
+    r.add_argument("--executor", metavar="WHERE", help=EXECUTOR_HELP)
     r.set_defaults(func=cmd_run)
 
     from sop_xl.app.cycle import STEPS
@@ -153,6 +158,8 @@ def build_parser() -> argparse.ArgumentParser:
         s = sub.add_parser(step.key, help=f"{step.en} ({step.zh}) only")
         s.add_argument("workbook")
         s.add_argument("--quiet", action="store_true")
+        if step.key == "forecast":
+            s.add_argument("--executor", metavar="WHERE", help=EXECUTOR_HELP)
         s.set_defaults(func=_step_command(step.key))
 
     from sop_xl.cli import register_all

@@ -131,8 +131,12 @@ def import_sources(book: MasterWorkbook, source: str | Path | None, profile: Pro
                                                   "limit": SHEET_ROWS}))
     if not problems:
         progress("checking references between sheets")
+        real = {m: book.sheet_name(contract.sheet(k)) or contract.sheet(k).name(lang)
+                for k, m in markers.items()}
         for p in check(read.inputs(values, book.name), lang, read.columns):
             key = next((k for k, m in markers.items() if p.sheet == m), None)
+            p = dataclasses.replace(p, params={k: real.get(v, v) if isinstance(v, str) else v
+                                               for k, v in p.params.items()})
             problems.append(_locate_record(p, provenance[key], lang) if key
                             else p.with_workbook(book.name))
     if problems:
