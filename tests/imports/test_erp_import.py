@@ -124,7 +124,7 @@ def test_every_bad_line_of_every_export_in_one_pass(exports: Path, demo_copy: Pa
 def test_rules_across_sheets_name_the_export_cell(exports: Path, demo_copy: Path,
                                                   tmp_path: Path, capsys) -> None:
     sap = _bad_exports(exports, tmp_path)
-    va = pd.read_excel(sap / "VA05_sales_orders.xlsx")
+    va = pd.read_excel(sap / "VA05_sales_orders.xlsx", engine="calamine")
     va.loc[2, "Material"] = "NO-SUCH-ITEM"
     va.to_excel(sap / "VA05_sales_orders.xlsx", index=False)
     before = demo_copy.read_bytes()
