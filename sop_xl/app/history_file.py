@@ -32,8 +32,9 @@ from sop_xl.contract.read import DATE_MAX, DATE_MIN, PLAUSIBLE_MAX, ROW, coerce,
 
 register({
     "history_file_missing": (
-        "Settings names the sales history file {value}, but {path} does not exist",
-        "设置中的销售历史文件为 {value}，但 {path} 不存在"),
+        "{value}: {path} does not exist; name an existing Parquet or DuckDB file beside the "
+        "workbook, or clear the setting to use the SalesHistory sheet",
+        "{value}：{path} 不存在；请填写工作簿旁已有的 Parquet 或 DuckDB 文件，或清空该设置以使用销售历史表"),
     "history_file_kind": (
         "{value} is not a Parquet file (.parquet) or a DuckDB database (.duckdb)",
         "{value} 不是 Parquet 文件(.parquet)或 DuckDB 数据库(.duckdb)"),
@@ -106,11 +107,12 @@ def read(hf: HistoryFile, *, lang: str = "en", work_week: str = "mon-fri",
     def whole(code: str, **params: Any) -> tuple[pd.DataFrame, list[Problem], dict]:
         return empty, [Problem(code, hf.label, None, None, None, hf.setting, params)], {}
 
+    setting = spec_label("history_file", lang)
     if not hf.kind:
-        return empty, [Problem("history_file_kind", sheet_label, None, None, None,
+        return empty, [Problem("history_file_kind", sheet_label, None, setting, None,
                                hf.setting)], {}
     if not hf.path.is_file():
-        return empty, [Problem("history_file_missing", sheet_label, None, None, None,
+        return empty, [Problem("history_file_missing", sheet_label, None, setting, None,
                                hf.setting, {"path": str(hf.path)})], {}
     try:
         con = duckdb.connect(str(hf.path) if hf.kind == "duckdb" else ":memory:",
@@ -134,6 +136,10 @@ def read(hf: HistoryFile, *, lang: str = "en", work_week: str = "mon-fri",
         return _read(con, src, schema, hf, spec, lang, WORK_DAYS.get(work_week, 5), empty)
     finally:
         con.close()
+
+
+def spec_label(key: str, lang: str) -> str:
+    return contract.sheet("settings").column(key).label(lang)
 
 
 def _read(con, src: str, schema: list, hf: HistoryFile, spec, lang: str, days: int,
@@ -280,8 +286,8 @@ def _aggregate(con, src: str, q: dict[str, str], day: str, kind: str,
         # a week's quantity over its working days; 7 days from any start hold each weekday
         # once, so a Mon-Fri week has 5 and a Mon-Sat week 6
         base = (f"SELECT item, department, channel, ordered / {days} AS ordered, "
-                f"shipped / {days} AS shipped, __row, CAST(day + k AS DATE) AS day "
-                f"FROM ({base}) b, range(7) t(k) WHERE isodow(CAST(day + k AS DATE)) <= {days}")
+                f"shipped / {days} AS shipped, __row, CAST(day + CAST(k AS INTEGER) AS DATE) AS day "
+                f"FROM ({base}) b, range(7) t(k) WHERE isodow(CAST(day + CAST(k AS INTEGER) AS DATE)) <= {days}")
     sql = (f"SELECT item, CAST(date_trunc('month', day) AS DATE) AS month, department, "
            f"channel, sum(ordered) AS ordered_qty, sum(shipped) AS shipped_qty, "
            f"min(__row) AS {ROW} FROM ({base}) GROUP BY ALL ORDER BY item, month, "
