@@ -13,6 +13,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         for name in shipped():
             print(f"{name}: {load(name).title}")
         return 0
+    if not args.workbook:
+        print("sop-xl import: give the master workbook: sop-xl import MASTER --from SOURCE "
+              "[--profile NAME]", file=sys.stderr)
+        return 2
     book = _book(args.workbook)
     report = import_sources(book, args.source, args.profile, check_only=args.check,
                             user=args.by or "", progress=Progress(args.quiet))
