@@ -104,7 +104,7 @@ def _split(text: str) -> list[list[str]]:
     (|-framed lines between rules of dashes) too. Every physical line stays one row so
     row numbers are line numbers (a quoted field spanning lines is kept whole)."""
     lines = text.splitlines()
-    body = [ln for ln in lines[:200] if ln.strip()]
+    body = [ln for ln in lines[:200] if ln.strip() and not set(ln.strip()) <= set("-|+ ")]
     framed = body and sum(ln.lstrip().startswith("|") for ln in body) > len(body) / 2
     if framed:
         out = []
