@@ -318,27 +318,29 @@ def _aggregate(spec: SheetSpec, frame: pd.DataFrame, prov: list[tuple[Read, int]
     bins, billing lines of a month): quantities add up, the latest date is kept, other
     columns keep the first line's value; the record remembers its first line."""
     keys = list(spec.unique)
-    agg: dict[str, Any] = {ROW: "min"}
+    g = frame.groupby(keys, dropna=False, sort=False)
+    parts = [g[ROW].min()]
+    sums = [c.key for c in spec.columns if c.key not in keys and not c.choices
+            and c.dtype in (Dtype.NUMBER, Dtype.INT)]
+    dates = [c.key for c in spec.columns if c.key not in keys and c.dtype is Dtype.DATE]
+    rest = [k for k in spec.keys if k not in keys and k not in sums and k not in dates]
+    if sums:
+        parts.append(g[sums].sum(min_count=1))
+    for k in dates:
+        latest = pd.to_datetime(frame[k]).groupby(
+            [frame[x] for x in keys], dropna=False, sort=False).max()
+        parts.append(latest.rename(k))
+    if rest:
+        parts.append(g[rest].first())
+    out = pd.concat(parts, axis=1).reset_index()
+    for k in dates:
+        out[k] = pd.array([None if pd.isna(v) else v.date() for v in out[k]], dtype=object)
     for col in spec.columns:
-        if col.key in keys:
-            continue
-        if col.dtype in (Dtype.NUMBER, Dtype.INT) and not col.choices:
-            agg[col.key] = lambda s: s.sum(min_count=1)
-        elif col.dtype is Dtype.DATE:
-            agg[col.key] = lambda s: s.dropna().max() if s.notna().any() else None
-        else:
-            agg[col.key] = "first"
-    out = frame.groupby(keys, dropna=False, sort=False, as_index=False).agg(agg)
-    out = out[[ROW, *spec.keys]]
-    new_prov = []
-    for i, row in enumerate(out[ROW]):
-        r, line = prov[int(row) - 2]
-        new_prov.append((r, line))
-        out.iat[i, 0] = i + 2
-    for col in spec.columns:
-        if col.dtype is Dtype.INT and col.key in out and out[col.key].notna().all():
+        if col.dtype is Dtype.INT and col.key in sums and out[col.key].notna().all():
             out[col.key] = out[col.key].astype(np.int64)
-    return out.reset_index(drop=True), new_prov  # type: ignore[return-value]
+    new_prov = [prov[int(r) - 2] for r in out[ROW]]
+    out[ROW] = np.arange(len(out), dtype=np.int64) + 2
+    return out[[ROW, *spec.keys]], new_prov
 
 
 def _duplicates(spec: SheetSpec, frame: pd.DataFrame, prov, lang: str) -> list[Problem]:
