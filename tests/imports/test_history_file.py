@@ -144,3 +144,17 @@ def test_import_puts_a_history_file_in_place(tmp_path: Path, exports: Path) -> N
     assert (tmp_path / "sales.duckdb").is_file()
     log = book.read_output_table("import_log")
     assert log["sheet"].tolist() == ["sales.duckdb"]
+
+
+def test_import_refuses_history_for_the_file_while_the_sheet_holds_rows(
+        tmp_path: Path, exports: Path, capsys) -> None:
+    from sop_xl.demo import build_demo
+    c = build_demo()
+    master = write_master(tmp_path / "m.xlsx", c.frames,
+                          {**c.settings, "history_file": "sales.parquet"})
+    before = master.read_bytes()
+    assert main(["import", str(master), "--from", str(exports / "sap" / "VF05_billing.txt"),
+                 "--profile", "sap", "--quiet"]) == 4
+    assert "SalesHistory: holds 4,925 rows while Settings names the sales history file " \
+        "sales.parquet" in capsys.readouterr().err
+    assert master.read_bytes() == before and not (tmp_path / "sales.parquet").exists()

@@ -124,6 +124,14 @@ def import_sources(book: MasterWorkbook, source: str | Path | None, profile: Pro
         read.frames[key] = frame
         read.names[key] = markers[key]
         read.columns[key] = {k: (None, k) for k in contract.sheet(key).keys}
+    if "sales_history" in imported and hf is not None:  # the file gets it: sheet empty?
+        sheet_rows, _ = book.read_frame("sales_history")
+        if len(sheet_rows):
+            sheet = contract.sheet("sales_history")
+            problems.append(Problem("history_both", book.sheet_name(sheet) or sheet.name(lang),
+                                    None, None,
+                                    None, None, {"n": len(sheet_rows), "file": hf.setting}
+                                    ).with_workbook(book.name))
     if "sales_history" in imported and hf is None \
             and len(imported["sales_history"]) > SHEET_ROWS:
         problems.append(Problem("import_history_too_long", contract.sheet(
