@@ -44,6 +44,7 @@ postgres:
 lint: $(BIN)/sop-xl
 	$(BIN)/ruff check sop_xl tests bench docs
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 # Once PostgreSQL is installed its tests must run: SOP_XL_REQUIRE_POSTGRES turns a skip into
 # a failure.
