@@ -15,22 +15,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from sop_xl.base.errors import SopXlError
-from sop_xl.base.messages import message, register
+from sop_xl.base.messages import message
 from sop_xl.plan.forecast import Executor, SerialExecutor
-
-register({
-    "executor_unknown": (
-        "{value!r} is not a forecast executor; use local (every core, the default), serial, "
-        "or dask://HOST:PORT (a Dask scheduler)",
-        "{value!r} 不是有效的预测计算方式；可用 local(全部核心，默认)、serial 或 dask://主机:端口(Dask 调度器)"),
-    "executor_no_dask": (
-        "the forecast executor {value} needs Dask: pip install 'sop_xl[dask]'",
-        "预测计算方式 {value} 需要 Dask：pip install 'sop_xl[dask]'"),
-    "executor_unreachable": (
-        "cannot reach the Dask scheduler at {value} ({detail}); start it (dask scheduler) or "
-        "run without --executor to use this computer's cores",
-        "无法连接 Dask 调度器 {value}({detail})；请启动调度器(dask scheduler)，或不带 --executor 运行以使用本机核心"),
-})
 
 ENV = "SOP_XL_DASK"
 CONNECT_TIMEOUT = "15s"

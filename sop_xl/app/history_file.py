@@ -25,37 +25,9 @@ import pandas as pd
 
 from sop_xl import contract
 from sop_xl.base.errors import Problem
-from sop_xl.base.messages import register
 from sop_xl.contract.model import normalise_header
 from sop_xl.contract.raw import RawSheet
 from sop_xl.contract.read import DATE_MAX, DATE_MIN, PLAUSIBLE_MAX, ROW, coerce, read_table
-
-register({
-    "history_file_missing": (
-        "{value}: {path} does not exist; name an existing Parquet or DuckDB file beside the "
-        "workbook, or clear the setting to use the SalesHistory sheet",
-        "{value}：{path} 不存在；请填写工作簿旁已有的 Parquet 或 DuckDB 文件，或清空该设置以使用销售历史表"),
-    "history_file_kind": (
-        "{value} is not a Parquet file (.parquet) or a DuckDB database (.duckdb)",
-        "{value} 不是 Parquet 文件(.parquet)或 DuckDB 数据库(.duckdb)"),
-    "history_file_unreadable": ("cannot be read ({detail})", "无法读取({detail})"),
-    "history_file_table": (
-        "the DuckDB database has no table {table!r}; its tables: {tables}",
-        "DuckDB 数据库中没有表 {table!r}；现有的表：{tables}"),
-    "history_file_column": (
-        "has no column {column!r}; expected one of {labels}; its columns: {found}",
-        "缺少列 {column!r}；应为 {labels} 之一；现有列：{found}"),
-    "history_file_type": (
-        "column {value} holds {type}; expected numbers. Write it as a number column",
-        "列 {value} 的类型为 {type}；应为数字。请将其保存为数字列"),
-    "history_file_more": (
-        "{n:,} more rows have problems like those above (only the first {shown:,} are listed)",
-        "另有 {n:,} 行存在类似问题(仅列出前 {shown:,} 行)"),
-    "history_both": (
-        "holds {n:,} rows while Settings names the sales history file {file}: a plan reads "
-        "one of them. Clear the sheet, or clear the setting",
-        "有 {n:,} 行数据，同时设置中指定了销售历史文件 {file}：计划只能读取其中之一。请清空该表，或清空该设置"),
-})
 
 TABLE = "sales_history"
 KINDS = {".parquet": "parquet", ".pq": "parquet", ".duckdb": "duckdb", ".db": "duckdb"}

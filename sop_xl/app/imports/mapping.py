@@ -16,17 +16,7 @@ from typing import Any
 from sop_xl.app.imports.profile import Formats, Report, SkipRule, ValueSpec
 from sop_xl.app.imports.sources import SourceTable
 from sop_xl.base.errors import Problem
-from sop_xl.base.messages import register
 from sop_xl.contract.model import Column, Dtype, SheetSpec, normalise_header
-
-register({
-    "import_column_missing": (
-        "report {report!r} needs a column {wanted} for {column!r}; the export's header (row "
-        "{header_row}) has {found}. Add the column to the export's layout, or name the "
-        "header in the profile",
-        "报表 {report!r} 需要列 {wanted}(用于 {column!r})；导出文件的标题行(第 {header_row} 行)为 "
-        "{found}。请在导出布局中加入该列，或在映射方案中填写该标题"),
-})
 
 _NUMERIC = (Dtype.NUMBER, Dtype.INT, Dtype.PERCENT)
 

@@ -42,17 +42,8 @@ from typing import Any
 
 from sop_xl import contract
 from sop_xl.base.errors import SopXlError
-from sop_xl.base.messages import message, register
+from sop_xl.base.messages import message
 from sop_xl.contract import Layout, Role
-
-register({
-    "import_profile_unknown": (
-        "no import profile {name!r}; shipped profiles: {shipped}. Give a profile name or the "
-        "path of a .toml file",
-        "没有名为 {name!r} 的导入映射方案；内置方案：{shipped}。请给出方案名称或 .toml 文件路径"),
-    "import_profile_bad": (
-        "import profile {path}: {detail}", "导入映射方案 {path}：{detail}"),
-})
 
 _TRANSFORMS = ("minus", "divide_by", "scale", "map", "or_else", "at_least")
 

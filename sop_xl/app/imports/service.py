@@ -38,26 +38,11 @@ from sop_xl.app.imports.sources import (
 )
 from sop_xl.app.master import MasterWorkbook
 from sop_xl.base.errors import Problem, ValidationError
-from sop_xl.base.messages import register
 from sop_xl.contract import Dtype, SheetSpec
 from sop_xl.contract.raw import RawSheet
 from sop_xl.contract.read import ROW, is_blank, read_table
 from sop_xl.contract.rules import check
 from sop_xl.layout.render import table_content
-
-register({
-    "import_nothing": (
-        "nothing to import from {source}: no file matches a report of profile {profile!r} "
-        "({patterns})", "{source} 中没有可导入的内容：没有文件与映射方案 {profile!r} 的报表匹配({patterns})"),
-    "import_no_database": (
-        "profile {profile!r} has queries but no database: give --from URL or [database] url",
-        "映射方案 {profile!r} 含有查询但没有数据库：请给出 --from URL 或 [database] url"),
-    "import_history_too_long": (
-        "{n:,} monthly history rows are more than a sheet holds ({limit:,}); name a history "
-        "file in Settings (\"Sales history file\", e.g. sales_history.parquet) and import again",
-        "月度销售历史有 {n:,} 行，超过工作表可容纳的行数({limit:,})；请在设置的“销售历史文件”中填写文件名"
-        "(如 sales_history.parquet)后重新导入"),
-})
 
 SHEET_ROWS = 1_048_575  # data rows an Excel sheet holds below its header
 HISTORY_KINDS = tuple(history_file.KINDS)

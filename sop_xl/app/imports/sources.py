@@ -17,19 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from sop_xl.base.errors import SopXlError
-from sop_xl.base.messages import message, register
+from sop_xl.base.messages import message
 from sop_xl.contract.cells import col_letter
 from sop_xl.contract.model import normalise_header
-
-register({
-    "import_source_missing": ("import source {source} does not exist",
-                              "导入来源 {source} 不存在"),
-    "import_source_unreadable": ("cannot read {source}: {detail}", "无法读取 {source}：{detail}"),
-    "import_query_failed": ("query {report!r} failed on {url}: {detail}",
-                            "查询 {report!r} 在 {url} 上执行失败：{detail}"),
-    "import_db_unreachable": ("cannot connect to {url}: {detail}", "无法连接 {url}：{detail}"),
-    "query_n": ("query {name}", "查询 {name}"),
-})
 
 TEXT_EXPORTS = (".csv", ".txt", ".tsv", ".dat")
 WORKBOOK_EXPORTS = (".xlsx", ".xlsm", ".xls")
