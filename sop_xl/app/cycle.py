@@ -26,7 +26,8 @@ from sop_xl.app import transfer as transfer_engine
 from sop_xl.app import versions as pv
 from sop_xl.app.master import MasterWorkbook
 from sop_xl.app.readback import editable_cells, given_factors, read_archive
-from sop_xl.base.messages import message
+from sop_xl.base.errors import PlanningError, Problem
+from sop_xl.base.messages import message, register
 from sop_xl.base.periods import FactoryCalendar
 from sop_xl.contract.planning_inputs import Inputs
 from sop_xl.layout import demand as demand_sheets
@@ -48,6 +49,21 @@ from sop_xl.plan.lot_sizing import LotRules
 
 Progress = Callable[[str], None]
 
+register({
+    "nothing_to_plan": (
+        "nothing to plan yet: this sheet lists no finished goods. Fill in Items, BOM and "
+        "SalesHistory (or Contracts and SalesForecast) first; `sop-xl demo FILE` writes a "
+        "filled-in example",
+        "尚无可计划的内容：此表中没有成品。请先填写物料、物料清单和销售历史(或合同和销售预测)；"
+        "`sop-xl demo 文件名` 可生成一个已填好的示例"),
+    "no_sales_history": (
+        "no sales history yet: SalesHistory has no shipments of any finished good, so there "
+        "is no statistical forecast; this plan rests on contracts, projects, sales "
+        "forecasts and events only",
+        "尚无销售历史：销售历史中没有任何成品的发货记录，因此没有统计预测；"
+        "本计划仅基于合同、项目、销售预测和事件"),
+})
+
 
 def _quiet(_: str) -> None:
     return None
@@ -63,6 +79,8 @@ class PlanRun:
         self.refresh_forecast = refresh_forecast
         self.progress = progress
         self.lang = book.language
+        #: what the planner should know about this run (printed, and kept in RunLog)
+        self.notices: list[str] = []
 
     # -- demand side ---------------------------------------------------------------------
     def history(self, h: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -88,6 +106,12 @@ class PlanRun:
 
     def _fit(self, history: pd.DataFrame) -> ForecastResult:
         s = self.inputs.settings
+        if history.empty:
+            # no shipments of any finished good yet: no statistical forecast, and the plan
+            # rests on contracts, projects, sales forecasts and events (said in the run's
+            # notices and RunLog, never a traceback)
+            self.notices.append(message("no_sales_history", self.lang))
+            return no_forecast((0.8, s.service_level))
         it = self.inputs.items.set_index("item")
         analogs = {k: v for k, v in it["analog_item"].dropna().items() if v}
         families = it["family"].dropna().to_dict()
@@ -443,6 +467,29 @@ class PlanRun:
             .reset_index(drop=True)
 
 
+def no_forecast(levels: tuple[float, ...]) -> ForecastResult:
+    """The statistical forecast of a workbook without any sales history: no rows, with
+    the columns and types ``auto_forecast`` gives."""
+    levels = tuple(sorted(set(levels)))
+    cols: dict[str, pd.Series] = {"item": pd.Series(dtype=object),
+                                  "period": pd.Series(pd.PeriodIndex([], freq="M"))}
+    for c in ("forecast", "lower", "upper",
+              *(f"{b}_{lv * 100:g}".replace(".", "_") for lv in levels
+                for b in ("lower", "upper"))):
+        cols[c] = pd.Series(dtype=float)
+    cols["model"] = pd.Series(dtype=object)
+    summary = pd.DataFrame({c: pd.Series(dtype=object) for c in (
+        "item", "demand_class", "model", "mase", "wape", "mase_naive", "n_history", "adi",
+        "cv2", "seasonal", "note")})
+    cleaned = pd.DataFrame({"item": pd.Series(dtype=object),
+                            "period": pd.Series(pd.PeriodIndex([], freq="M")),
+                            "quantity": pd.Series(dtype=float),
+                            "cleaned": pd.Series(dtype=float),
+                            "outlier": pd.Series(dtype=bool)})
+    return ForecastResult(pd.DataFrame(cols), summary, cleaned, levels=levels,
+                          service_level=levels[-1])
+
+
 def contract_read_plan_tab(book: MasterWorkbook, sheet: str) -> tuple[pd.DataFrame, list]:
     """A plan tab as a snapshot frame."""
     from sop_xl.contract.read import read_table
@@ -528,6 +575,8 @@ class RunReport:
     sheets: list[str]
     seconds: float
     exceptions: pd.DataFrame
+    #: what the planner should know (no sales history yet, comments moved ...)
+    notices: list[str] = dataclasses.field(default_factory=list)
 
 
 def run_steps(book: MasterWorkbook, keys: Sequence[str], *, progress: Progress = _quiet,
@@ -540,6 +589,11 @@ def run_steps(book: MasterWorkbook, keys: Sequence[str], *, progress: Progress =
         raise KeyError(f"unknown steps: {sorted(unknown)}")
     progress("reading and validating inputs")
     inputs = book.read_inputs()
+    if inputs.items_of_type("FG").empty:
+        # a fresh template: said in words, never a traceback from an engine with no items
+        raise PlanningError([Problem("nothing_to_plan", book.sheet_name(
+            contract.sheet("items")) or contract.sheet("items").name(book.language),
+            workbook=book.name)], book.language)
     run = PlanRun(book, inputs, refresh_forecast="forecast" in keys, progress=progress)
     contents: list[SheetContent] = []
     done = []
@@ -557,13 +611,14 @@ def run_steps(book: MasterWorkbook, keys: Sequence[str], *, progress: Progress =
             c.name = book.output_name(contract.sheet(c.key)) if c.key else c.name
     progress("writing the workbook")
     book.write(contents)
-    return RunReport(done, [c.name for c in contents], time.perf_counter() - t0, exc)
+    return RunReport(done, [c.name for c in contents], time.perf_counter() - t0, exc,
+                     run.notices)
 
 
 def _run_log(book: MasterWorkbook, run: PlanRun, command: str, done: list[str],
              seconds: float, exc: pd.DataFrame) -> SheetContent:
     log = book.read_output_table("run_log").drop(columns="_row", errors="ignore")
-    summary = f"{len(exc)} exceptions"
+    summary = "; ".join([f"{len(exc)} exceptions", *run.notices])
     row = {"run_at": pd.Timestamp.now().strftime("%Y-%m-%d %H:%M:%S"),
            "user": _user(), "command": command, "steps": ", ".join(done),
            "seconds": round(seconds, 2), "summary": summary}

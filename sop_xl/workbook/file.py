@@ -34,6 +34,7 @@ from sop_xl.workbook.backend import Backend, check_contents
 from sop_xl.workbook.backups import backups_wanted, keep_backup
 from sop_xl.workbook.lock import WorkbookLock, open_elsewhere
 from sop_xl.workbook.package import Package, StrictPackageError
+from sop_xl.workbook.paths import check_may_write, folder_error, real_path
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xlam")
@@ -143,7 +144,8 @@ class FileBackend(Backend):
 
     def __init__(self, path: Path | str, *, lang: str = "en", check: bool = True,
                  backups: int | None = None) -> None:
-        self.path = Path(path)
+        # resolved once: the real file is read, locked and replaced, never a link to it
+        self.path = real_path(path)
         self.name = self.path.name
         self.lang = lang
         self.backups = backups
@@ -236,6 +238,7 @@ class FileBackend(Backend):
     def write_sheets(self, contents: Sequence[SheetContent], *, remove: Sequence[str] = (),
                      order: Sequence[str] | None = None) -> None:
         check_contents(contents)  # a fault in the code, found before anything is touched
+        check_may_write(self.path, self.lang)  # before the lock: a read-only folder has none
         with WorkbookLock(self.path, command="write", lang=self.lang):
             self.check_writable()
             keep = self.backups if self.backups is not None else backups_wanted(self)
@@ -264,8 +267,9 @@ class FileBackend(Backend):
                 self._seen = None
 
     def check_writable(self) -> None:
-        """Refuse to write when the workbook is open in Excel/LibreOffice, or was saved by
-        someone else since this backend read it."""
+        """Refuse to write when the workbook (or its folder) is read-only, is open in
+        Excel/LibreOffice, or was saved by someone else since this backend read it."""
+        check_may_write(self.path, self.lang)
         elsewhere = open_elsewhere(self.path)
         if elsewhere is not None:
             raise elsewhere.error(self.path, self.lang)
@@ -288,11 +292,12 @@ class FileBackend(Backend):
         same bytes, so generated workbooks can be committed and rebuilt. A file already at
         ``path`` (the caller chose to overwrite it) is replaced atomically and kept as a
         backup, like any other save."""
-        path = Path(path)
+        path = real_path(path)
         pkg = Package(data=blank_workbook_bytes(created or datetime.now()))
         placeholder = pkg.sheet_names()
         pkg.put_sheets(contents, order=order)
         pkg.put_sheets([], remove=placeholder)
+        check_may_write(path, lang)
         with WorkbookLock(path, command="create", lang=lang):
             keep = 0
             if path.exists():
@@ -318,6 +323,10 @@ def _save(pkg: Package, path: Path, keep: int, backend: FileBackend | None,
     try:
         pkg.save(path, before_replace=backup)
     except PermissionError as exc:
+        check_may_write(path, lang)  # a read-only file or folder, said as such
+        if exc.filename is not None and Path(exc.filename).parent == path.parent \
+                and Path(exc.filename) != path and not Path(exc.filename).exists():
+            raise folder_error(path, lang) from None  # no new file could be made there
         # Windows: Excel (or a virus scanner, a sync client) holds the file open
         raise WorkbookError("file_in_use", str(path), lang,
                             detail=exc.strerror or str(exc)) from None

@@ -42,7 +42,22 @@ REL_TABLE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships
 REL_CALC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/calcChain"
 REL_DRAWING = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/drawing"
 NS_REL = ooxml.REL
+REL_STYLES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
+CT_STYLES = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
 CONTENT_TYPES_PART = "[Content_Types].xml"
+# The styles part made for a package that has none: one font, the two fills every
+# stylesheet starts with, one border, the Normal style (ECMA-376 §18.8.39 order).
+MINIMAL_STYLES = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
+    b'<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    b'<fonts count="1"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
+    b'</fonts><fills count="2"><fill><patternFill patternType="none"/></fill>'
+    b'<fill><patternFill patternType="gray125"/></fill></fills>'
+    b'<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border>'
+    b'</borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" '
+    b'borderId="0"/></cellStyleXfs><cellXfs count="1"><xf numFmtId="0" fontId="0" '
+    b'fillId="0" borderId="0" xfId="0"/></cellXfs><cellStyles count="1">'
+    b'<cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>')
 
 __all__ = ["Package", "SheetEntry", "StrictPackageError", "atomic_path", "merge_styles",
            "remove_stale_temporaries"]
@@ -255,10 +270,24 @@ class Package:
 
     # -- helpers -------------------------------------------------------------------------
     def _styles_part(self) -> str:
-        for _, rtype, target, _ in self._rels(self.workbook_rels_part).items():
-            if rtype.endswith("/styles"):
-                return _resolve_target(self.workbook_dir, target)
-        raise ValueError("workbook has no styles part")
+        """The workbook's styles part; one is made when the package has none (it is
+        optional in the format, and some tools leave it out), or when the relationship
+        points at a part that is not there."""
+        rels = self._rels(self.workbook_rels_part)
+        for rid, rtype, target, _ in rels.items():
+            if rtype == REL_STYLES or rtype.endswith("/styles"):
+                part = _resolve_target(self.workbook_dir, target)
+                if self.has(part):
+                    return part
+                self._rels(self.workbook_rels_part, edit=True).remove(rid)
+        part = posixpath.join(self.workbook_dir, "styles.xml")
+        if self.has(part) or part.lower() in {n.lower() for n in self.names()}:
+            part = self._new_part_name("styles", ".xml")
+        self.write(part, MINIMAL_STYLES)
+        self._rels(self.workbook_rels_part, edit=True).add(
+            REL_STYLES, posixpath.relpath(part, self.workbook_dir))
+        self._content_types().set(part, CT_STYLES)
+        return part
 
     def _new_part_name(self, stem: str, ext: str, base_dir: str | None = None) -> str:
         base = base_dir or self.workbook_dir
@@ -431,7 +460,7 @@ class Package:
             _check_written(tmp, self.names())
             if ooxml.verify_on_save():
                 ooxml.verify_package(tmp)
-            os.chmod(tmp, _mode_for(target))  # mkstemp makes 0600: keep the old file's mode
+            _keep_identity(tmp, target)  # mkstemp makes 0600 and ours: keep mode and owner
             self.close()  # Windows cannot replace a file this process still has open
             if before_replace is not None:
                 before_replace(target)
@@ -492,7 +521,7 @@ def atomic_path(target: Path | str, *, backups: int = 0) -> Iterator[Path]:
             os.fsync(fh.fileno())
         if ooxml.verify_on_save() and zipfile.is_zipfile(tmp):
             ooxml.verify_package(tmp)
-        os.chmod(tmp, _mode_for(target))
+        _keep_identity(tmp, target)
         if backups > 0 and target.exists():
             keep_backup(target, backups)
         os.replace(tmp, target)
@@ -549,6 +578,30 @@ def _mode_for(target: Path) -> int:
         mask = os.umask(0)
         os.umask(mask)
         return 0o666 & ~mask
+
+
+def _keep_identity(tmp: Path | str, target: Path) -> None:
+    """Give the new file the old one's permission bits and, where this process may, its
+    owner and group: a planner's shared workbook keeps belonging to whoever it belonged
+    to. Changing the owner needs root (or the same user); the group, membership of it.
+    What cannot be kept is left as the new file has it (the owner becomes the runner)."""
+    os.chmod(tmp, _mode_for(target))
+    if not hasattr(os, "chown"):
+        return
+    try:
+        st = os.stat(target)
+    except FileNotFoundError:
+        return
+    mine = os.stat(tmp)
+    if (st.st_uid, st.st_gid) == (mine.st_uid, mine.st_gid):
+        return
+    try:
+        os.chown(tmp, st.st_uid, st.st_gid)
+    except PermissionError:
+        with contextlib.suppress(OSError):
+            os.chown(tmp, -1, st.st_gid)
+    # chown may clear set-id bits: put the mode back
+    os.chmod(tmp, _mode_for(target))
 
 
 def _check_written(path: str, names: list[str]) -> None:
