@@ -37,6 +37,7 @@ _DATE_RE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2}
                       r"(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?\s*$")
 _NUM_RE = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?([eE][+-]?\d+)?$")
 _EPOCH = date(1899, 12, 30)
+DAYS_1904 = 1462  # 1904-01-01 is serial 1462 of the 1900 date system
 _TRUE = {"yes", "y", "true", "1", "是", "x", "✓"}
 _FALSE = {"no", "n", "false", "0", "否", ""}
 
@@ -408,6 +409,8 @@ def _read_column(col: Column, values: list[Any], blank: np.ndarray, sheet_rows: 
     n = len(values)
     bad: list[int] = []          # rows needing the per-cell path, in row order
     typed: Any = None
+    if cells.raw.date1904 and col.dtype in (Dtype.DATE, Dtype.MONTH):
+        values = [_from_1904(v) for v in values]
     if col.dtype in _NUMERIC and not col.choices and set(map(type, values)) <= {float, int}:
         arr = np.array(values, dtype=float)
         ok = _within_bounds(col, arr)
@@ -474,6 +477,14 @@ def _read_column(col: Column, values: list[Any], blank: np.ndarray, sheet_rows: 
                 problems.append(_problem(cells.sheet, col, cells.label, r, cells.c, v, exc,
                                          cells.lang))
     return _typed(col, typed)
+
+
+def _from_1904(v: Any) -> Any:
+    """A serial number of the 1904 date system as the 1900 system's (what ``_to_date``
+    counts in); anything else as it is."""
+    if isinstance(v, int | float) and not isinstance(v, bool) and v == v:
+        return v + DAYS_1904
+    return v
 
 
 def _hash_safe(values: list[Any]) -> bool:
@@ -608,6 +619,8 @@ def read_settings(spec: SheetSpec, raw: RawSheet, lang: str = "en") -> tuple[
                                         cell_ref(r, 1), None,
                                         {"expected": col.expected(lang)}))
             continue
+        if raw.date1904 and col.dtype in (Dtype.DATE, Dtype.MONTH):
+            v = _from_1904(v)
         try:
             values[col.key] = coerce(col, v)
         except Invalid as exc:

@@ -217,6 +217,7 @@ class FileBackend(Backend):
         pkg = self._pkg()
         sheet = FileSheet(entry.name, rows, merged,
                           lambda: self._scan(pkg, entry.part, entry.name))
+        sheet.date1904 = pkg.date1904
         self._unscanned.append(weakref.ref(sheet))
         return sheet
 

@@ -168,6 +168,13 @@ class Package:
             self.sheets.append(SheetEntry(el.get("name", ""), int(el.get("sheetId", "0")),
                                           rid, part, el.get("state")))
 
+    @property
+    def date1904(self) -> bool:
+        """Whether the workbook counts dates in the 1904 system (``workbookPr/@date1904``,
+        an xsd:boolean: "1" or "true")."""
+        pr = ooxml.child(self.xml(self.workbook_part), "workbookPr")
+        return pr is not None and pr.get("date1904", "").strip().lower() in ("1", "true")
+
     def sheet(self, name: str) -> SheetEntry | None:
         low = name.lower()
         return next((s for s in self.sheets if s.name.lower() == low), None)
@@ -257,7 +264,8 @@ class Package:
                     table_rid = f"rId{int(table_rid[3:]) + 1}"
                 rels.append((table_rid, REL_TABLE,
                              posixpath.relpath(tpart, posixpath.dirname(entry.part))))
-            self.write(entry.part, xlsx.worksheet_xml(content, xf_of, dxf_of, table_rid, extra))
+            self.write(entry.part, xlsx.worksheet_xml(content, xf_of, dxf_of, table_rid, extra,
+                                                      date1904=self.date1904))
             if rels:
                 self.write(_rels_part(entry.part), ooxml.relationships_xml(rels))
             else:
