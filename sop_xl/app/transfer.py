@@ -37,6 +37,7 @@ from sop_xl import contract
 from sop_xl.base import messages
 from sop_xl.base.errors import VersionError
 from sop_xl.base.periods import Buckets, FactoryCalendar, bucket_months, month_weights
+from sop_xl.contract.export import neutralise_frame
 from sop_xl.plan import versions as v
 
 if TYPE_CHECKING:
@@ -303,12 +304,13 @@ def transfer(book: MasterWorkbook, *, version: str = v.ACTIVE, periods: int | No
 
 
 def export_frame(f: pd.DataFrame) -> pd.DataFrame:
-    """The ERP import layout: one row per item and period, language-independent keys."""
-    return pd.DataFrame({
+    """The ERP import layout: one row per item and period, language-independent keys;
+    every text field neutralised against formula injection (sop_xl.contract.export)."""
+    return neutralise_frame(pd.DataFrame({
         "transfer_id": f["transfer_id"], "version": f["source"], "plan_type": f["plan_type"],
         "item": f["item"], "uom": f["uom"], "period": f["period"],
         "req_date": [d.isoformat() for d in f["req_date"]],
-        "quantity": f["requirement"].round(6)}, columns=EXPORT_COLUMNS)
+        "quantity": f["requirement"].round(6)}, columns=EXPORT_COLUMNS))
 
 
 def _stage_export(f: pd.DataFrame, target: Path, tid: str) -> Path:
