@@ -99,33 +99,49 @@ class MasterWorkbook:
         if name is None:
             problems = [self._missing(spec)] if spec.required and spec.role is Role.INPUT \
                 else []
-            return empty_frame(spec), problems
+            return empty_frame(spec, missing=True), problems
         return read_table(spec, self.backend.read_sheet(name), self.language, currency)
 
     def read_inputs(self) -> Inputs:
-        """Every input sheet, validated; raises ValidationError listing every problem."""
+        """Every input sheet, validated; raises ValidationError listing every problem.
+
+        One pass: the cells of every sheet, the rules across sheets (run on what could be
+        read, skipping a rule whose reference list has a problem of its own) and the
+        cells planners type into output sheets, all reported together."""
         check_versions(self)  # a hand-changed approved plan version stops every command
         lang = self.language
         values, problems = self._settings()
         currency = values.get("currency") or "CNY"
         frames: dict[str, pd.DataFrame] = {}
         columns: dict[str, dict] = {}
+        doubtful: dict[tuple[str, str], frozenset[int] | None] = {}
         for spec in contract.inputs():
             if spec.layout is not Layout.TABLE:
                 continue
             frame, found = self.read_frame(spec.key, currency)
             frames[spec.key] = frame
             columns[spec.key] = frame.attrs.get("columns", {})
+            doubtful.update({(spec.key, c): rows
+                             for c, rows in frame.attrs.get("doubtful", {}).items()})
             problems.extend(found)
-        if not problems:
-            inputs = Inputs(settings=Settings.from_values(values), workbook=self.name,
-                            sheet_names={s.key: self.sheet_name(s) or s.name(lang)
-                                         for s in contract.inputs()},
-                            **frames)
-            problems.extend(check(inputs, lang, columns))
+        month_known = values.get("planning_month") is not None
+        settings = Settings.from_values(values if month_known else {
+            **values, "planning_month": pd.Period("2000-01", "M")})  # a stand-in for rules
+        inputs = Inputs(settings=settings, workbook=self.name,
+                        sheet_names={s.key: self.sheet_name(s) or s.name(lang)
+                                     for s in contract.inputs()},
+                        **frames)
+        problems.extend(check(inputs, lang, columns, doubtful=doubtful,
+                              month_known=month_known))
+        if month_known:
+            problems.extend(self.planner_problems(settings))
         if problems:
             raise ValidationError([p.with_workbook(self.name) for p in problems], lang)
         return inputs
+
+    def planner_problems(self, settings: Settings) -> list[Problem]:
+        """Problems in the cells planners type into output sheets (none yet)."""
+        return []
 
     def read_output_table(self, key: str) -> pd.DataFrame:
         """An output or log table as written by an earlier run (empty if absent)."""

@@ -246,6 +246,8 @@ def read_table(spec: SheetSpec, raw: RawSheet, lang: str = "en",
         for h in col.accepted_headers():
             by_header[h] = col
     where: dict[str, tuple[int, str]] = {}
+    doubtful: set[str] = set()               # columns missing or doubled: all in doubt
+    bad_rows: dict[str, set[int]] = {}       # column → Excel rows of its bad cells
     for c, h in enumerate(header):
         if is_blank(h):
             continue
@@ -253,6 +255,7 @@ def read_table(spec: SheetSpec, raw: RawSheet, lang: str = "en",
         if col is None:
             continue  # a planner's own column: kept in the sheet, ignored by the plan
         if col.key in where:
+            doubtful.add(col.key)
             problems.append(Problem("column_duplicate", sheet, hr + 1, str(h),
                                     params={"column": str(h),
                                             "cols": f"{col_letter(where[col.key][0])}, "
@@ -287,9 +290,14 @@ def read_table(spec: SheetSpec, raw: RawSheet, lang: str = "en",
             problems.append(Problem("merged_cells", sheet, r0 + 1, None,
                                     cell_ref(r0, c0), params={
                                         "ref": f"{cell_ref(r0, c0)}:{cell_ref(r1, c1)}"}))
+            for key, (c, _) in where.items():
+                if c0 <= c <= c1:
+                    bad_rows.setdefault(key, set()).update(range(r0 + 1, r1 + 2))
     sheet_rows = (keep + first_data).astype(np.int64)  # 0-based sheet row of each record
     out: dict[str, Any] = {ROW: sheet_rows + 1}
     everything = len(keep) == len(data)
+    # columns whose values cannot all be trusted: missing, doubled, or with a bad cell
+    doubtful |= {col.key for col in spec.columns if col.required and col.key not in where}
     for col in spec.columns:
         if col.key not in where:
             out[col.key] = _default_column(col, len(keep))
@@ -301,9 +309,17 @@ def read_table(spec: SheetSpec, raw: RawSheet, lang: str = "en",
             values = [values[i] for i in keep]
             blank = blank[keep]
         cells = _Cells(raw, sheet, c, label, lang, col)
+        found = len(problems)
         out[col.key] = _read_column(col, values, blank, sheet_rows, cells, problems)
+        if len(problems) > found:
+            bad_rows.setdefault(col.key, set()).update(
+                p.row for p in problems[found:] if p.row is not None)
     frame = pd.DataFrame(out)
     frame.attrs["columns"] = where  # key → (column index, header text), for later messages
+    # for the rules across sheets (sop_xl.contract.rules): column → the Excel rows whose
+    # cell had a problem, None when the whole column is in doubt
+    frame.attrs["doubtful"] = {**{k: frozenset(v) for k, v in bad_rows.items()},
+                               **dict.fromkeys(doubtful)}
     problems.extend(_duplicates(spec, frame, sheet, where, lang))
     return frame, problems
 
@@ -577,11 +593,15 @@ def _duplicates(spec: SheetSpec, frame: pd.DataFrame, sheet: str,
     return problems
 
 
-def empty_frame(spec: SheetSpec) -> pd.DataFrame:
+def empty_frame(spec: SheetSpec, *, missing: bool = False) -> pd.DataFrame:
+    """A table with no records; ``missing``: because its sheet is not there, so none of
+    its columns can be trusted by rules across sheets."""
     out: dict[str, Any] = {ROW: np.zeros(0, dtype=np.int64)}
     for col in spec.columns:
         out[col.key] = _typed(col, [])
-    return pd.DataFrame(out)
+    frame = pd.DataFrame(out)
+    frame.attrs["doubtful"] = dict.fromkeys(spec.keys) if missing else {}
+    return frame
 
 
 def read_settings(spec: SheetSpec, raw: RawSheet, lang: str = "en") -> tuple[
