@@ -14,10 +14,12 @@ from pathlib import Path
 import pandas as pd
 
 from sop_xl import contract
+from sop_xl.app.readback import planner_problems
 from sop_xl.app.versions import check_versions
 from sop_xl.base.errors import Problem, ValidationError
 from sop_xl.contract import Layout, Role, SheetSpec
 from sop_xl.contract.planning_inputs import Inputs
+from sop_xl.contract.raw import RawSheet
 from sop_xl.contract.read import empty_frame, read_settings, read_table
 from sop_xl.contract.rules import check
 from sop_xl.contract.settings import Settings
@@ -37,6 +39,8 @@ class MasterWorkbook:
 
     def __init__(self, backend: Backend) -> None:
         self.backend = backend
+        # output sheets planners type in: read once per command (validated, then planned)
+        self._raw: dict[str, RawSheet] = {}
 
     @classmethod
     def open(cls, path: Path | str) -> MasterWorkbook:
@@ -74,6 +78,19 @@ class MasterWorkbook:
         return self.sheet_name(spec) or spec.name(self.language)
 
     # -- reading -------------------------------------------------------------------------
+    def read_raw(self, name: str) -> RawSheet:
+        """A sheet's cells; those of output sheets with editable cells are kept until the
+        next write, since they are validated and then read again by the plan."""
+        key = name.lower()
+        if key in self._raw:
+            return self._raw[key]
+        raw = self.backend.read_sheet(name)
+        spec = contract.find_sheet(name)
+        if spec is not None and spec.role is not Role.INPUT and (
+                any(m.editable for m in spec.measures) or any(c.editable for c in spec.columns)):
+            self._raw[key] = raw
+        return raw
+
     def read_settings(self) -> Settings:
         values, problems = self._settings()
         if problems:
@@ -100,7 +117,7 @@ class MasterWorkbook:
             problems = [self._missing(spec)] if spec.required and spec.role is Role.INPUT \
                 else []
             return empty_frame(spec, missing=True), problems
-        return read_table(spec, self.backend.read_sheet(name), self.language, currency)
+        return read_table(spec, self.read_raw(name), self.language, currency)
 
     def read_inputs(self) -> Inputs:
         """Every input sheet, validated; raises ValidationError listing every problem.
@@ -140,8 +157,8 @@ class MasterWorkbook:
         return inputs
 
     def planner_problems(self, settings: Settings) -> list[Problem]:
-        """Problems in the cells planners type into output sheets (none yet)."""
-        return []
+        """Problems in the cells planners type into output sheets (sop_xl.app.readback)."""
+        return planner_problems(self, settings)
 
     def read_output_table(self, key: str) -> pd.DataFrame:
         """An output or log table as written by an earlier run (empty if absent)."""
@@ -153,7 +170,7 @@ class MasterWorkbook:
         name = self.sheet_name(spec)
         if name is None:
             return None
-        return read_grid(spec, self.backend.read_sheet(name))
+        return read_grid(spec, self.read_raw(name))
 
     # -- writing -------------------------------------------------------------------------
     def write(self, contents: Sequence[SheetContent], *, remove: Sequence[str] = ()) -> None:
@@ -168,6 +185,7 @@ class MasterWorkbook:
         # locked versions intact, plan tabs never rewritten; may refresh the register
         contents = [*contents, *check_versions(self, contents)]
         order = self._sheet_order(contents)
+        self._raw.clear()
         self.backend.write_sheets(contents, remove=remove, order=order)
 
     def write_inputs(self, contents: Sequence[SheetContent], *, reason: str) -> None:
@@ -183,6 +201,7 @@ class MasterWorkbook:
                     and INPUT_WRITERS.get(spec.key) != reason:
                 raise ValidationError([Problem("output_is_input", c.name,
                                                params={"sheet": c.name})], self.language)
+        self._raw.clear()
         self.backend.write_sheets(contents, order=self._sheet_order(contents))
 
     def _sheet_order(self, contents: Sequence[SheetContent]) -> list[str]:
