@@ -7,13 +7,14 @@ touch an input sheet.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
 
 from sop_xl import contract
+from sop_xl.app import approvals
 from sop_xl.app.readback import planner_problems
 from sop_xl.app.versions import check_versions
 from sop_xl.base.errors import Problem, ValidationError
@@ -173,9 +174,11 @@ class MasterWorkbook:
         return read_grid(spec, self.read_raw(name))
 
     # -- writing -------------------------------------------------------------------------
-    def write(self, contents: Sequence[SheetContent], *, remove: Sequence[str] = ()) -> None:
+    def write(self, contents: Sequence[SheetContent], *, remove: Sequence[str] = (),
+              properties: Mapping[str, str] | None = None) -> None:
         """Write output sheets in one go; an input sheet is refused before anything is
-        written."""
+        written. ``properties``: additions to the approval record (sop_xl.app.approvals);
+        by default the record's start, for a workbook that has none yet."""
         inputs = {n.lower() for s in contract.inputs() for n in s.names()}
         for c in contents:
             spec = contract.SHEETS.get(c.key or "")
@@ -185,8 +188,11 @@ class MasterWorkbook:
         # locked versions intact, plan tabs never rewritten; may refresh the register
         contents = [*contents, *check_versions(self, contents)]
         order = self._sheet_order(contents)
+        if properties is None:
+            properties = approvals.to_record(self)
         self._raw.clear()
-        self.backend.write_sheets(contents, remove=remove, order=order)
+        self.backend.write_sheets(contents, remove=remove, order=order,
+                                  properties=properties)
 
     def write_inputs(self, contents: Sequence[SheetContent], *, reason: str) -> None:
         """Write an input sheet for its one sanctioned writer, with log and output sheets,
@@ -202,7 +208,8 @@ class MasterWorkbook:
                 raise ValidationError([Problem("output_is_input", c.name,
                                                params={"sheet": c.name})], self.language)
         self._raw.clear()
-        self.backend.write_sheets(contents, order=self._sheet_order(contents))
+        self.backend.write_sheets(contents, order=self._sheet_order(contents),
+                                  properties=approvals.to_record(self))
 
     def _sheet_order(self, contents: Sequence[SheetContent]) -> list[str]:
         """Contract sheets in contract order, plan tabs after them in the order they were

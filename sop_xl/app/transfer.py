@@ -228,6 +228,7 @@ def transfer(book: MasterWorkbook, *, version: str = v.ACTIVE, periods: int | No
     """Transfer the active, approved version to demand management: the DemandManagement
     sheet, an export file (.csv or .xlsx) for the ERP, a TransferLog row and a RunLog row,
     written together; the export appears only if the workbook was written."""
+    from sop_xl.app import approvals
     from sop_xl.app import versions as pv
     t0 = time.perf_counter()
     lang = book.language
@@ -249,6 +250,7 @@ def transfer(book: MasterWorkbook, *, version: str = v.ACTIVE, periods: int | No
     if row["status"] != v.Status.APPROVED:
         raise VersionError("transfer_not_approved", lang, source=row["source"] or "?",
                            status=pv.status_word(row["status"], lang))
+    approvals.transferable(book, row["source"])  # approved, not only marked so in a cell
     snap = pv.read_version(book, reg, v.ACTIVE, action="transferred")
     horizon = len(version_buckets(snap)[0])
     n = horizon if periods is None else int(periods)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from sop_xl.contract.raw import RawSheet
 from sop_xl.layout.sheet import SheetContent
@@ -31,10 +31,21 @@ class Backend(ABC):
 
     @abstractmethod
     def write_sheets(self, contents: Sequence[SheetContent], *, remove: Sequence[str] = (),
-                     order: Sequence[str] | None = None) -> None:
-        """Replace or add these sheets and remove others, all or nothing.
+                     order: Sequence[str] | None = None,
+                     properties: Mapping[str, str] | None = None) -> None:
+        """Replace or add these sheets and remove others, all or nothing; set these custom
+        document properties in the same write.
 
         Sheets not named are left exactly as they are."""
+
+    def read_properties(self) -> dict[str, str]:
+        """The workbook's custom document properties (name → text); empty where the
+        backend cannot keep any (then ``keeps_properties`` is False and a write ignores
+        the properties it is given)."""
+        return {}
+
+    #: whether custom document properties are read and written
+    keeps_properties: bool = False
 
     def status(self, text: str) -> None:  # noqa: B027 - optional hook
         """Show progress (terminal line, Excel status bar); a no-op by default."""

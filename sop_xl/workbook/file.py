@@ -17,7 +17,7 @@ import re
 import weakref
 import zipfile
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -236,8 +236,14 @@ class FileBackend(Backend):
         return self._pkg().read(entry.part)
 
     # -- writing -------------------------------------------------------------------------
+    keeps_properties = True
+
+    def read_properties(self) -> dict[str, str]:
+        return self._pkg().custom_properties()
+
     def write_sheets(self, contents: Sequence[SheetContent], *, remove: Sequence[str] = (),
-                     order: Sequence[str] | None = None) -> None:
+                     order: Sequence[str] | None = None,
+                     properties: Mapping[str, str] | None = None) -> None:
         check_contents(contents)  # a fault in the code, found before anything is touched
         check_may_write(self.path, self.lang)  # before the lock: a read-only folder has none
         with WorkbookLock(self.path, command="write", lang=self.lang):
@@ -254,6 +260,7 @@ class FileBackend(Backend):
                 self._calamine = None
             try:
                 pkg.put_sheets(contents, remove=remove, order=order)
+                pkg.set_custom_properties(properties or {})
                 self.last_backup = None
                 _save(pkg, self.path, keep, self, self.lang)
             except (zipfile.BadZipFile, zlib.error, EOFError) as exc:

@@ -23,7 +23,7 @@ import stat
 import tempfile
 import time
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -444,6 +444,19 @@ class Package:
         if stale:
             self.edit("docProps/app.xml")
             ooxml.remove(stale)
+
+    def set_part_type(self, part: str, ctype: str) -> None:
+        """Declare the content type of a part this package adds."""
+        self._content_types().set(part, ctype)
+
+    def custom_properties(self) -> dict[str, str]:
+        """The workbook's custom document properties (sop_xl.workbook.properties)."""
+        from sop_xl.workbook import properties
+        return properties.read(self)
+
+    def set_custom_properties(self, values: Mapping[str, str]) -> None:
+        from sop_xl.workbook import properties
+        properties.write(self, values)
 
     def set_content_type(self, ctype: str) -> None:
         """Change the workbook part's content type (e.g. to macro-enabled)."""
