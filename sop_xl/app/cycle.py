@@ -62,6 +62,10 @@ register({
         "forecasts and events only",
         "尚无销售历史：销售历史中没有任何成品的发货记录，因此没有统计预测；"
         "本计划仅基于合同、项目、销售预测和事件"),
+    "note_dropped": (
+        "the note on {sheet}!{cell} by {author} (\"{text}\") was removed: its cell is no "
+        "longer in the sheet",
+        "{sheet}!{cell} 上由 {author} 添加的批注(“{text}”)已移除：该单元格已不在工作表中"),
 })
 
 
@@ -605,11 +609,19 @@ def run_steps(book: MasterWorkbook, keys: Sequence[str], *, progress: Progress =
     progress("exceptions")
     exc = run.exceptions
     contents.append(sheets.exceptions_sheet(inputs, exc, run.lang))
-    seconds = time.perf_counter() - t0
-    contents.append(_run_log(book, run, command, done, seconds, exc))
     for c in contents:
         if c.key != "plan_tab":
             c.name = book.output_name(contract.sheet(c.key)) if c.key else c.name
+    # a planner's note follows its cell; one whose cell is gone is said, never dropped
+    # silently (sop_xl.workbook.comments)
+    for note in book.backend.notes_lost(contents):
+        run.notices.append(message("note_dropped", run.lang, sheet=note.sheet,
+                                   cell=note.ref, author=note.author or "?",
+                                   text=_short(note.text)))
+    seconds = time.perf_counter() - t0
+    log = _run_log(book, run, command, done, seconds, exc)
+    log.name = book.output_name(contract.sheet("run_log"))
+    contents.append(log)
     progress("writing the workbook")
     book.write(contents)
     return RunReport(done, [c.name for c in contents], time.perf_counter() - t0, exc,
@@ -625,6 +637,11 @@ def _run_log(book: MasterWorkbook, run: PlanRun, command: str, done: list[str],
            "seconds": round(seconds, 2), "summary": summary}
     log = pd.concat([log, pd.DataFrame([row])], ignore_index=True)
     return sheets.log_sheet(run.inputs, "run_log", log, run.lang, run.inputs.settings.currency)
+
+
+def _short(text: str, n: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[:n - 1] + "…"
 
 
 def _user() -> str:

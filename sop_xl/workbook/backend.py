@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from sop_xl.contract.raw import RawSheet
 from sop_xl.layout.sheet import SheetContent
@@ -46,6 +47,12 @@ class Backend(ABC):
 
     #: whether custom document properties are read and written
     keeps_properties: bool = False
+
+    def notes_lost(self, contents: Sequence[SheetContent]) -> list[Any]:
+        """The planner's notes (comments) that writing these contents would drop because
+        their cell is no longer in the sheet (sop_xl.workbook.comments.LostNote); the
+        others follow their cells. Empty where the backend keeps no notes apart."""
+        return []
 
     def status(self, text: str) -> None:  # noqa: B027 - optional hook
         """Show progress (terminal line, Excel status bar); a no-op by default."""

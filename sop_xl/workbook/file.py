@@ -29,9 +29,10 @@ from sop_xl.base.errors import WorkbookError
 from sop_xl.contract.cells import parse_ref
 from sop_xl.contract.raw import RawSheet
 from sop_xl.layout.sheet import SheetContent
-from sop_xl.workbook import ooxml
+from sop_xl.workbook import comments, ooxml
 from sop_xl.workbook.backend import Backend, check_contents
 from sop_xl.workbook.backups import backups_wanted, keep_backup
+from sop_xl.workbook.comments import LostNote
 from sop_xl.workbook.lock import WorkbookLock, open_elsewhere
 from sop_xl.workbook.package import Package, StrictPackageError
 from sop_xl.workbook.paths import check_may_write, folder_error, real_path
@@ -250,6 +251,7 @@ class FileBackend(Backend):
             self.check_writable()
             keep = self.backups if self.backups is not None else backups_wanted(self)
             pkg = self._pkg()
+            moves, _ = self.note_moves(contents)  # the planner's notes follow their cells
             for ref in self._unscanned:  # sheets read before: scan the version their
                 sheet = ref()            # values came from, while it still exists
                 if sheet is not None:
@@ -259,7 +261,7 @@ class FileBackend(Backend):
                 self._calamine.close()
                 self._calamine = None
             try:
-                pkg.put_sheets(contents, remove=remove, order=order)
+                pkg.put_sheets(contents, remove=remove, order=order, notes=moves)
                 pkg.set_custom_properties(properties or {})
                 self.last_backup = None
                 _save(pkg, self.path, keep, self, self.lang)
@@ -273,6 +275,28 @@ class FileBackend(Backend):
                 self._package = None
                 self._calamine = None
                 self._seen = None
+
+    def note_moves(self, contents: Sequence[SheetContent]) -> tuple[
+            dict[str, dict[str, str | None]], list[LostNote]]:
+        """Where the notes of the sheets these contents replace go (sheet → old cell →
+        new cell or None), and the notes that have no cell any more."""
+        pkg = self._pkg()
+        moves: dict[str, dict[str, str | None]] = {}
+        gone: list[LostNote] = []
+        for c in contents:
+            entry = pkg.sheet(c.name)
+            if entry is None or not comments.has_notes(pkg, entry):
+                continue
+            found = comments.read(pkg, entry)
+            if found is None:
+                continue
+            rows = self.read_sheet(entry.name).rows
+            moves[c.name] = comments.relocate(rows, c, [n.ref for n in found.notes])
+            gone += comments.lost(entry.name, found, moves[c.name])
+        return moves, gone
+
+    def notes_lost(self, contents: Sequence[SheetContent]) -> list[LostNote]:
+        return self.note_moves(contents)[1]
 
     def check_writable(self) -> None:
         """Refuse to write when the workbook (or its folder) is read-only, is open in

@@ -31,7 +31,7 @@ from lxml import etree
 
 from sop_xl.layout.sheet import SheetContent
 from sop_xl.layout.styles import DXF_STYLES, CellStyle
-from sop_xl.workbook import ooxml, xlsx
+from sop_xl.workbook import comments, ooxml, xlsx
 from sop_xl.workbook.ooxml import ContentTypes, Relationships, StrictPackageError
 from sop_xl.workbook.stylesheet import merge_styles
 
@@ -197,11 +197,14 @@ class Package:
             self._deleted.add(part)
 
     def put_sheets(self, contents: Sequence[SheetContent], remove: Iterable[str] = (),
-                   order: Sequence[str] | None = None) -> None:
+                   order: Sequence[str] | None = None,
+                   notes: Mapping[str, Mapping[str, str | None]] | None = None) -> None:
         """Replace sheets of the same name (in place) or append new ones; remove others.
 
         ``order``, when given, is the sheet order wanted for the named sheets; sheets it does
-        not name keep their relative place after them.
+        not name keep their relative place after them. ``notes``: for a replaced sheet,
+        where each of the planner's notes goes (old cell → new cell, None to drop it;
+        sop_xl.workbook.comments); a replaced sheet not named loses its notes.
         """
         styles_part = self._styles_part()
         used: set[CellStyle] = set()
@@ -224,11 +227,17 @@ class Package:
                         self.delete(part)
                 self._content_types().drop(entry.part)
                 self.sheets.remove(entry)
-        # drop the replaced sheets' own parts first, so their table names become free
+        # drop the replaced sheets' own parts first, so their table names become free;
+        # the notes to carry over are read before
         kept_of: dict[str, list[tuple[str, str, str, str]]] = {}
+        notes_of: dict[str, comments.SheetNotes] = {}
         for content in contents:
             entry = self.sheet(content.name)
             if entry is not None:
+                if notes and content.name in notes:
+                    found = comments.read(self, entry)
+                    if found is not None:
+                        notes_of[content.name] = found
                 kept_of[content.name] = self._drop_sheet_parts(entry, keep_drawings=True)
         table_ids, table_names = self._tables()
         for content in contents:
@@ -245,6 +254,12 @@ class Package:
                 entry.name = content.name
             rels = [(rid, typ, target) for rid, typ, target, _ in kept]
             extra = [(el, rid) for rid, _, _, el in kept]
+            if content.name in notes_of:
+                note_rels, note_els = comments.write(
+                    self, entry.part, notes_of[content.name], dict(notes[content.name]),
+                    {r[0] for r in rels})
+                rels += note_rels
+                extra += note_els
             table_rid = None
             if content.table is not None:
                 name = content.table.name
@@ -326,7 +341,8 @@ class Package:
             if keep_drawings and typ == REL_DRAWING:
                 kept.append((rid, typ, target, "drawing"))
                 continue
-            if typ.endswith(("/table", "/comments", "/vmlDrawing", "/printerSettings")):
+            if typ.endswith(("/table", "/comments", "/vmlDrawing", "/printerSettings",
+                             "/threadedComment")):
                 self.delete(part)
                 self._content_types().drop(part)
         return kept
@@ -444,6 +460,16 @@ class Package:
         if stale:
             self.edit("docProps/app.xml")
             ooxml.remove(stale)
+
+    def part_type_known(self, part: str) -> bool:
+        """Whether [Content_Types].xml gives ``part`` a type (an Override, or a Default
+        for its extension)."""
+        root = self.xml(CONTENT_TYPES_PART)
+        if ContentTypes(root).get(part) is not None:
+            return True
+        ext = posixpath.splitext(part)[1].lstrip(".").lower()
+        return any(d.get("Extension", "").lower() == ext
+                   for d in ooxml.children(root, "Default"))
 
     def set_part_type(self, part: str, ctype: str) -> None:
         """Declare the content type of a part this package adds."""
