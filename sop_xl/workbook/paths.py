@@ -57,9 +57,10 @@ def _no_write(st: os.stat_result, path: Path) -> bool:
     return not os.access(path, os.W_OK)
 
 
-def mode_text(st: os.stat_result) -> str:
+def mode_text(st: os.stat_result, lang: str = "en") -> str:
     """``mode 444, r--r--r--``: the permission bits, as chmod and ``ls -l`` show them."""
-    return f"mode {stat.S_IMODE(st.st_mode):o}, {stat.filemode(st.st_mode)[1:]}"
+    word = "权限" if lang.startswith("zh") else "mode"
+    return f"{word} {stat.S_IMODE(st.st_mode):o}, {stat.filemode(st.st_mode)[1:]}"
 
 
 def check_may_write(path: Path | str, lang: str = "en") -> None:
@@ -71,7 +72,7 @@ def check_may_write(path: Path | str, lang: str = "en") -> None:
     except OSError:
         st = None  # a new file: only the folder matters
     if st is not None and stat.S_ISREG(st.st_mode) and _no_write(st, p):
-        raise WorkbookError("file_read_only", str(p), lang, mode=mode_text(st))
+        raise WorkbookError("file_read_only", str(p), lang, mode=mode_text(st, lang))
     folder = p.parent
     try:
         fst = folder.stat()
