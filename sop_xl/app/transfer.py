@@ -39,11 +39,13 @@ from sop_xl.base.errors import VersionError
 from sop_xl.base.periods import Buckets, FactoryCalendar, bucket_months, month_weights
 from sop_xl.contract.export import neutralise_frame
 from sop_xl.plan import versions as v
+from sop_xl.workbook.paths import beside_stem
 
 if TYPE_CHECKING:
     from sop_xl.app.master import MasterWorkbook
 
 PLAN_TYPES = ("sales", "production")
+_TEMP_ROOM = 24  # what the export's temporary name adds (".~T0001-" and mkstemp's part)
 EXPORT_COLUMNS = ["transfer_id", "version", "plan_type", "item", "uom", "period", "req_date",
                   "quantity"]
 
@@ -269,7 +271,7 @@ def transfer(book: MasterWorkbook, *, version: str = v.ACTIVE, periods: int | No
     f.insert(6, "uom", it["uom"].reindex(f["item"]).fillna("pcs").to_numpy())
     path = getattr(book.backend, "path", None)
     target = Path(export) if export else (
-        Path(path).with_name(f"{Path(path).stem}_PIR_{tid}.csv") if path else None)
+        beside_stem(path, f"_PIR_{tid}.csv", room=_TEMP_ROOM) if path else None)
     labels = version_buckets(snap)[0].labels
     log_row = {
         "transfer_id": tid, "transferred_at": v.now_text(), "user": pv.user_name(book, user),
@@ -366,7 +368,7 @@ def transfer_button(book: MasterWorkbook) -> str:
     """The ribbon's Transfer: the active approved version, sales plan type, consuming the
     forecast with customer orders, exported as CSV beside the workbook."""
     path = getattr(book.backend, "path", None)
-    export = Path(path).with_name(Path(path).stem + "_demand_management.csv") if path else None
+    export = beside_stem(path, "_demand_management.csv", room=_TEMP_ROOM) if path else None
     r = transfer(book, deduct=True, export=export)
     row = r.log_row
     return messages.message("btn_transferred", book.language, tid=r.transfer_id,

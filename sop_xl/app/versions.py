@@ -44,6 +44,7 @@ from sop_xl.layout.sheet import Box, CondFormat, SheetContent
 from sop_xl.layout.styles import CELL_STYLES
 from sop_xl.plan import versions as v
 from sop_xl.workbook.backend import Backend
+from sop_xl.workbook.paths import beside_stem
 
 if TYPE_CHECKING:
     from sop_xl.app.master import MasterWorkbook
@@ -599,7 +600,7 @@ def archive(book: MasterWorkbook, before: pd.Period | str,
     if path is None:
         raise VersionError("version_archive_needs_file", book.language)
     found = verified(book)
-    side = Path(to) if to else Path(path).with_name(Path(path).stem + ARCHIVE_SUFFIX)
+    side = Path(to) if to else beside_stem(path, ARCHIVE_SUFFIX, room=40)
     before = str(pd.Period(before, "M"))
     reg = read_register(book)
     pick = reg[(reg["version"] != v.ACTIVE) & (reg["location"] == "")

@@ -250,3 +250,18 @@ def test_real_path_follows_every_link(tmp_path: Path) -> None:
 
 def test_check_may_write_lets_a_new_file_in_a_writable_folder_pass(tmp_path: Path) -> None:
     check_may_write(tmp_path / "new.xlsx")
+
+
+def test_files_a_command_makes_beside_a_long_named_workbook_fit(small_master: Path,
+                                                                tmp_path: Path) -> None:
+    """The transfer's export and the version archive are named after the workbook too."""
+    path = Path(shutil.copy(small_master, tmp_path / ("m" * 245 + ".xlsx")))
+    assert main(["run", "--quiet", str(path)]) == 0
+    assert main(["version", "approve", str(path), "001"]) == 0
+    assert main(["version", "activate", str(path), "001"]) == 0
+    assert main(["transfer", "run", str(path)]) == 0
+    exports = [p for p in tmp_path.iterdir() if p.name.endswith("_PIR_T0001.csv")]
+    assert len(exports) == 1 and len(exports[0].name.encode()) <= NAME_MAX
+    assert main(["version", "archive", str(path), "--before", "2027-01"]) == 0
+    archives = [p for p in tmp_path.iterdir() if p.name.endswith("_archive.xlsx")]
+    assert len(archives) == 1 and len(archives[0].name.encode()) <= NAME_MAX
