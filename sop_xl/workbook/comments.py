@@ -195,13 +195,17 @@ def _frame(content_rows: Sequence[Sequence[Any]], freeze: tuple[int, int] | None
 
 def _keys(rows: Sequence[Sequence[Any]], header: int, labels: int) -> tuple[
         dict[tuple, int], dict[str, int]]:
-    """Row identity → row index (the n-th row with the same label texts), and header
-    text → column index, below and on the header row."""
+    """Row identity → row index (the n-th row with the same first label and measure),
+    and header text → column index, below and on the header row."""
     by_row: dict[tuple, int] = {}
     seen: dict[tuple, int] = {}
     for r in range(header + 1, len(rows)):
         row = rows[r]
-        key = tuple(_label(row[c]) if c < len(row) else None for c in range(labels))
+        texts = [_label(row[c]) if c < len(row) else None for c in range(labels)]
+        # the row's own label (item, resource …) and, in a grid, its measure: the last
+        # text among the label columns (a description or lot rule a planner edits in the
+        # inputs does not move a note)
+        key = (texts[0], next((t for t in reversed(texts[1:]) if t is not None), None))
         if not any(key):
             continue
         n = seen.get(key, 0)
