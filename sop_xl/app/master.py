@@ -151,8 +151,7 @@ class MasterWorkbook:
                         **frames)
         problems.extend(check(inputs, lang, columns, doubtful=doubtful,
                               month_known=month_known))
-        if month_known:
-            problems.extend(self.planner_problems(settings))
+        problems.extend(self.planner_problems(settings))
         if problems:
             raise ValidationError([p.with_workbook(self.name) for p in problems], lang)
         return inputs
