@@ -42,6 +42,9 @@ class MasterWorkbook:
         self.backend = backend
         # output sheets planners type in: read once per command (validated, then planned)
         self._raw: dict[str, RawSheet] = {}
+        #: the plan-version lock check made on the backend's current revision:
+        #: (revision, fingerprints of the locked tabs, stale) — see app/versions.py
+        self.verified_versions: tuple | None = None
 
     @classmethod
     def open(cls, path: Path | str) -> MasterWorkbook:

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from sop_xl import __version__
 from sop_xl.base.errors import SopXlError, WorkbookError
-from sop_xl.base.messages import message
+from sop_xl.base.messages import Language, message
 
 DEFAULT_DEMO = Path("workbooks/demo/sop_master.xlsx")
 
@@ -93,8 +93,8 @@ def _run(args: argparse.Namespace, keys: Sequence[str], command: str) -> int:
     for notice in report.notices:
         print(f"note: {notice}" if not book.language.startswith("zh") else f"注意：{notice}",
               file=sys.stderr)
-    print(f"{book.name}: wrote {', '.join(report.sheets)} in {report.seconds:.1f} s; "
-          f"{len(report.exceptions)} exceptions")
+    found = "" if report.exceptions is None else f"; {len(report.exceptions)} exceptions"
+    print(f"{book.name}: wrote {', '.join(report.sheets)} in {report.seconds:.1f} s{found}")
     backup = getattr(book.backend, "last_backup", None)
     if backup is not None:
         print(message("backup_kept", book.language, path=backup))
@@ -147,7 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
     for step in STEPS:
         if step.key == "version":
             continue
-        s = sub.add_parser(step.key, help=f"{step.en} ({step.zh}) only")
+        s = sub.add_parser(step.key, help=f"{step.label('en')} ({step.label('zh-CN')}) only")
         s.add_argument("workbook")
         s.add_argument("--quiet", action="store_true")
         s.set_defaults(func=_step_command(step.key))
@@ -253,7 +253,7 @@ def _fallback_lang() -> str:
                   os.environ.get("LC_MESSAGES"), os.environ.get("LANG"),
                   locale.getlocale()[0]):
         if value:
-            return "zh-CN" if value.lower().startswith("zh") else "en"
+            return Language.of(value).value
     return "en"
 
 

@@ -24,23 +24,9 @@ import stat
 from pathlib import Path
 
 from sop_xl.base.errors import WorkbookError
-from sop_xl.base.messages import register
 
 NAME_MAX = 255  # bytes of one file name (ext4, APFS, NTFS in UTF-16 units: 255 either way)
 
-register({
-    "file_read_only": (
-        "is read-only ({mode}); sop-xl never replaces a read-only workbook. Make it "
-        "writable (chmod u+w, or untick Read-only in the file's properties) and try again",
-        "是只读文件({mode})；sop-xl 不会替换只读工作簿。请将其设为可写(chmod u+w，"
-        "或在文件属性中取消“只读”)后重试"),
-    "folder_read_only": (
-        "cannot be written: its folder {folder} is read-only, and sop-xl writes the new "
-        "workbook and its lock file beside the old one. Copy the workbook to a folder you "
-        "may write to, or ask for write access; the workbook was not changed",
-        "无法写入：所在文件夹 {folder} 为只读，而 sop-xl 需要在原工作簿旁写入新工作簿和锁文件。"
-        "请将工作簿复制到可写的文件夹，或申请写入权限；工作簿未被修改"),
-})
 
 
 def real_path(path: Path | str) -> Path:

@@ -36,7 +36,7 @@ def _planned(b: Builder, *, approve: bool = False) -> Path:
     path = Path(shutil.copy(b.base, work / b.path.name))
     run_steps(MasterWorkbook.open(path), CYCLE)
     if approve:
-        with mock.patch("sop_xl.plan.versions.now_text", return_value=APPROVED_AT):
+        with mock.patch("sop_xl.app.versions.now_text", return_value=APPROVED_AT):
             plan_versions.approve(MasterWorkbook.open(path), "001", by=APPROVER)
     return path
 
@@ -239,7 +239,7 @@ def injection_in_transfer(b: Builder) -> Path:
     made = b.frames(change)
     from sop_xl.app.cycle import CYCLE, run_steps
     run_steps(MasterWorkbook.open(made), CYCLE)
-    with mock.patch("sop_xl.plan.versions.now_text", return_value=APPROVED_AT):
+    with mock.patch("sop_xl.app.versions.now_text", return_value=APPROVED_AT):
         plan_versions.approve(MasterWorkbook.open(made), "001", by=APPROVER)
         plan_versions.activate(MasterWorkbook.open(made), "001")
     return made
