@@ -101,7 +101,8 @@ def read(properties: Mapping[str, str]) -> list[Approval]:
         parts = value.split("|")
         if seq != expect or len(parts) != 8 or parts[0] != _FORMAT:
             raise BrokenRecord(seq, name)
-        rec = Approval(seq, *parts[1:7], chain=parts[7])
+        version, month, sheet, content_hash, at, by = parts[1:7]
+        rec = Approval(seq, version, month, sheet, content_hash, at, by, parts[7])
         if rec.chain != chain_of(previous, rec.fields()):
             raise BrokenRecord(seq, name)
         out.append(rec)
@@ -112,10 +113,10 @@ def read(properties: Mapping[str, str]) -> list[Approval]:
 def record(ledger: list[Approval], version: str, planning_month: str, sheet: str,
            content_hash: str, approved_at: str, approved_by: str) -> Approval:
     """The next record after ``ledger``."""
-    fields = [clean(version), clean(planning_month), clean(sheet), clean(content_hash),
-              clean(approved_at), clean(approved_by, _BY_MAX)]
+    v, m, s, h = clean(version), clean(planning_month), clean(sheet), clean(content_hash)
+    at, by = clean(approved_at), clean(approved_by, _BY_MAX)
     previous = ledger[-1].chain if ledger else ""
-    rec = Approval(len(ledger) + 1, *fields, chain=chain_of(previous, fields))
+    rec = Approval(len(ledger) + 1, v, m, s, h, at, by, chain_of(previous, [v, m, s, h, at, by]))
     assert len(rec.value()) <= MAX_VALUE, rec.value()
     return rec
 
