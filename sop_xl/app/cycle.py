@@ -24,7 +24,7 @@ import pandas as pd
 
 from sop_xl import contract
 from sop_xl import layout as sheets
-from sop_xl.app import readback
+from sop_xl.app import cluster, readback
 from sop_xl.app import versions as pv
 from sop_xl.app.master import MasterWorkbook
 from sop_xl.base.audit import user_name
@@ -33,6 +33,7 @@ from sop_xl.base.messages import message
 from sop_xl.contract.planning_inputs import Inputs
 from sop_xl.layout import demand_sheets
 from sop_xl.layout.common import named_families, named_rows
+from sop_xl.layout.history import history_used_sheet
 from sop_xl.layout.kpi import kpi_sheet
 from sop_xl.layout.sheet import SheetContent
 from sop_xl.plan import accuracy as accuracy_engine
@@ -60,7 +61,8 @@ class PlanRun:
     in ``lang`` (the workbook's language unless given)."""
 
     def __init__(self, book: MasterWorkbook, inputs: Inputs, *, refresh_forecast: bool,
-                 progress: Progress = _quiet, lang: str | None = None) -> None:
+                 progress: Progress = _quiet, lang: str | None = None,
+                 executor: str | None = None) -> None:
         self.book = book
         self.inputs = inputs
         self.refresh_forecast = refresh_forecast
@@ -68,6 +70,17 @@ class PlanRun:
         self.lang = lang or book.language
         #: what the planner should know about this run (printed, and kept in RunLog)
         self.notices: list[str] = []
+        # where the forecast runs: --executor, else SOP_XL_DASK, else Settings (app.cluster)
+        self.executor = cluster.choose(executor, inputs.settings.executor)
+
+    def _fit(self, history: pd.DataFrame) -> ForecastResult:
+        """The statistical forecast on the chosen executor, with progress per chunk."""
+        where = f" on {self.executor}" if self.executor else ""
+        with cluster.open_executor(self.executor, self.lang) as executor:
+            return month.fit_forecast(
+                self.inputs, history, executor=executor,
+                progress=lambda done, total: self.progress(
+                    f"forecast{where}: {done:,} of {total:,} items"))
 
     # -- demand side ---------------------------------------------------------------------
     @cached_property
@@ -87,7 +100,7 @@ class PlanRun:
             # no shipments of any finished good yet: no statistical forecast, and the plan
             # rests on contracts, projects, sales forecasts and events (said, not a traceback)
             self.notices.append(message("no_sales_history", self.lang))
-        return month.fit_forecast(self.inputs, history)
+        return self._fit(history)
 
     @cached_property
     def ordered_forecast(self) -> pd.DataFrame | None:
@@ -103,7 +116,7 @@ class PlanRun:
         if hist.empty:
             return None
         self.progress("forecast: ordered quantity (ship ratio)")
-        return month.fit_forecast(self.inputs, hist).forecast
+        return self._fit(hist).forecast
 
     @cached_property
     def demand(self) -> demand_engine.DemandPlan:
@@ -230,8 +243,11 @@ def _accuracy(run: PlanRun) -> list[SheetContent]:
 
 
 def _forecast(run: PlanRun) -> list[SheetContent]:
-    return [sheets.stat_forecast_sheet(run.inputs, run.forecast, run.lang,
-                                       run.ordered_forecast)]
+    out = [sheets.stat_forecast_sheet(run.inputs, run.forecast, run.lang,
+                                      run.ordered_forecast)]
+    if run.inputs.settings.history_file:  # history from a file: show what was read
+        out.append(history_used_sheet(run.inputs, run.lang))
+    return out
 
 
 def _demand(run: PlanRun) -> list[SheetContent]:
@@ -337,7 +353,7 @@ class RunReport:
 
 
 def run_steps(book: MasterWorkbook, keys: Sequence[str], *, progress: Progress = _quiet,
-              command: str = "run") -> RunReport:
+              command: str = "run", executor: str | None = None) -> RunReport:
     """Run the named steps (in cycle order) and write their sheets, the Exceptions sheet
     (when a step of the plan ran) and a RunLog row in one write. Nothing is written if
     anything fails."""
@@ -352,7 +368,8 @@ def run_steps(book: MasterWorkbook, keys: Sequence[str], *, progress: Progress =
         raise PlanningError([Problem("nothing_to_plan", book.sheet_name(
             contract.sheet("items")) or contract.sheet("items").name(book.language),
             workbook=book.name)], book.language)
-    run = PlanRun(book, inputs, refresh_forecast="forecast" in keys, progress=progress)
+    run = PlanRun(book, inputs, refresh_forecast="forecast" in keys, progress=progress,
+                  executor=executor)
     built = build(run, keys)
     contents = built.contents
     for c in contents:
