@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import pandas as pd
@@ -28,6 +28,7 @@ from sop_xl.app import cluster, readback
 from sop_xl.app import versions as pv
 from sop_xl.app.master import MasterWorkbook
 from sop_xl.base.audit import user_name
+from sop_xl.base.errors import PlanningError, Problem
 from sop_xl.base.messages import message
 from sop_xl.contract.planning_inputs import Inputs
 from sop_xl.layout import demand_sheets
@@ -67,6 +68,8 @@ class PlanRun:
         self.refresh_forecast = refresh_forecast
         self.progress = progress
         self.lang = lang or book.language
+        #: what the planner should know about this run (printed, and kept in RunLog)
+        self.notices: list[str] = []
         # where the forecast runs: --executor, else SOP_XL_DASK, else Settings (app.cluster)
         self.executor = cluster.choose(executor, inputs.settings.executor)
 
@@ -92,7 +95,12 @@ class PlanRun:
                 month.covers_the_plan(self.inputs, stored.forecast):
             return stored
         self.progress("forecast: fitting models")
-        return self._fit(month.shipped_history(self.inputs))
+        history = month.shipped_history(self.inputs)
+        if history.empty:
+            # no shipments of any finished good yet: no statistical forecast, and the plan
+            # rests on contracts, projects, sales forecasts and events (said, not a traceback)
+            self.notices.append(message("no_sales_history", self.lang))
+        return self._fit(history)
 
     @cached_property
     def ordered_forecast(self) -> pd.DataFrame | None:
@@ -340,6 +348,8 @@ class RunReport:
     sheets: list[str]
     seconds: float
     exceptions: pd.DataFrame | None  # None when the run rebuilt no Exceptions sheet
+    #: what the planner should know (no sales history yet, notes whose cell is gone)
+    notices: list[str] = field(default_factory=list)
 
 
 def run_steps(book: MasterWorkbook, keys: Sequence[str], *, progress: Progress = _quiet,
@@ -353,30 +363,49 @@ def run_steps(book: MasterWorkbook, keys: Sequence[str], *, progress: Progress =
         raise KeyError(f"unknown steps: {sorted(unknown)}")
     progress("reading and validating inputs")
     inputs = book.read_inputs()
+    if inputs.items_of_type("FG").empty:
+        # a fresh template: said in words, never a traceback from an engine with no items
+        raise PlanningError([Problem("nothing_to_plan", book.sheet_name(
+            contract.sheet("items")) or contract.sheet("items").name(book.language),
+            workbook=book.name)], book.language)
     run = PlanRun(book, inputs, refresh_forecast="forecast" in keys, progress=progress,
                   executor=executor)
     built = build(run, keys)
     contents = built.contents
-    seconds = time.perf_counter() - t0
-    contents.append(_run_log(book, run, command, built, seconds))
     for c in contents:
         if c.key != "plan_tab":
             c.name = book.output_name(contract.sheet(c.key)) if c.key else c.name
+    # a planner's note follows its cell; one whose cell is gone is said, never dropped
+    # silently (sop_xl.workbook.comments)
+    for note in book.backend.notes_lost(contents):
+        run.notices.append(message("note_dropped", run.lang, sheet=note.sheet,
+                                   cell=note.ref, author=note.author or "?",
+                                   text=_short(note.text)))
+    seconds = time.perf_counter() - t0
+    log = _run_log(book, run, command, built, seconds)
+    log.name = book.output_name(contract.sheet("run_log"))
+    contents.append(log)
     progress("writing the workbook")
     book.write(contents)
     return RunReport(built.steps, [c.name for c in contents], time.perf_counter() - t0,
-                     built.exceptions)
+                     built.exceptions, run.notices)
 
 
 def _run_log(book: MasterWorkbook, run: PlanRun, command: str, built: Built,
              seconds: float) -> SheetContent:
     log = book.read_output_table("run_log").drop(columns="_row", errors="ignore")
-    summary = "" if built.exceptions is None else f"{len(built.exceptions)} exceptions"
+    found = [] if built.exceptions is None else [f"{len(built.exceptions)} exceptions"]
+    summary = "; ".join([*found, *run.notices])
     row = {"run_at": pd.Timestamp.now().strftime("%Y-%m-%d %H:%M:%S"),
            "user": user_name(), "command": command, "steps": ", ".join(built.steps),
            "seconds": round(seconds, 2), "summary": summary}
     log = pd.concat([log, pd.DataFrame([row])], ignore_index=True)
     return sheets.log_sheet(run.inputs, "run_log", log, run.lang, run.inputs.settings.currency)
+
+
+def _short(text: str, n: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[:n - 1] + "…"
 
 
 # -- Save Version alone (the CLI's `version save`, the ribbon's button) ---------------

@@ -21,10 +21,12 @@ from sop_xl import contract
 from sop_xl.base import messages
 from sop_xl.base.audit import now_text
 from sop_xl.base.errors import VersionError
+from sop_xl.contract.export import neutralise_frame
 from sop_xl.layout.version_sheets import protected, status_word
 from sop_xl.plan import versions as v
 from sop_xl.plan.transfer import PLAN_TYPES, requirements, version_buckets
 from sop_xl.workbook.package import atomic_path
+from sop_xl.workbook.paths import beside_stem
 
 if TYPE_CHECKING:
     from sop_xl.app.master import MasterWorkbook
@@ -57,6 +59,7 @@ def transfer(book: MasterWorkbook, *, version: str = v.ACTIVE, periods: int | No
     """Transfer the active, approved version to demand management: the DemandManagement
     sheet, an export file (.csv or .xlsx) for the ERP, a TransferLog row and a RunLog row,
     written together; the export appears only if the workbook was written."""
+    from sop_xl.app import approvals
     from sop_xl.app import versions as pv
     t0 = time.perf_counter()
     lang = book.language
@@ -78,6 +81,7 @@ def transfer(book: MasterWorkbook, *, version: str = v.ACTIVE, periods: int | No
     if row["status"] != v.Status.APPROVED:
         raise VersionError("transfer_not_approved", lang, source=row["source"] or "?",
                            status=status_word(row["status"], lang))
+    approvals.transferable(book, row["source"])  # approved, not only marked so in a cell
     snap = pv.read_version(book, reg, v.ACTIVE, action="transferred")
     horizon = len(version_buckets(snap)[0])
     n = horizon if periods is None else int(periods)
@@ -96,7 +100,7 @@ def transfer(book: MasterWorkbook, *, version: str = v.ACTIVE, periods: int | No
     f.insert(6, "uom", it["uom"].reindex(f["item"]).fillna("pcs").to_numpy())
     path = book.backend.location
     target = Path(export) if export else (
-        path.with_name(f"{path.stem}_PIR_{tid}.csv") if path else None)
+        beside_stem(path, f"_PIR_{tid}.csv") if path else None)
     labels = version_buckets(snap)[0].labels
     log_row = {
         "transfer_id": tid, "transferred_at": now_text(), "user": pv.user_name(book, user),
@@ -131,12 +135,13 @@ def transfer(book: MasterWorkbook, *, version: str = v.ACTIVE, periods: int | No
 
 
 def export_frame(f: pd.DataFrame) -> pd.DataFrame:
-    """The ERP import layout: one row per item and period, language-independent keys."""
-    return pd.DataFrame({
+    """The ERP import layout: one row per item and period, language-independent keys;
+    every text field neutralised against formula injection (sop_xl.contract.export)."""
+    return neutralise_frame(pd.DataFrame({
         "transfer_id": f["transfer_id"], "version": f["source"], "plan_type": f["plan_type"],
         "item": f["item"], "uom": f["uom"], "period": f["period"],
         "req_date": [d.isoformat() for d in f["req_date"]],
-        "quantity": f["requirement"].round(6)}, columns=EXPORT_COLUMNS)
+        "quantity": f["requirement"].round(6)}, columns=EXPORT_COLUMNS))
 
 
 def _write_export(f: pd.DataFrame, path: Path) -> None:
@@ -172,7 +177,7 @@ def transfer_button(book: MasterWorkbook) -> str:
     """The ribbon's Transfer: the active approved version, sales plan type, consuming the
     forecast with customer orders, exported as CSV beside the workbook."""
     path = book.backend.location
-    export = path.with_name(path.stem + "_demand_management.csv") if path else None
+    export = beside_stem(path, "_demand_management.csv") if path else None
     r = transfer(book, deduct=True, export=export)
     row = r.log_row
     return messages.message("btn_transferred", book.language, tid=r.transfer_id,

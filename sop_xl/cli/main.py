@@ -100,6 +100,9 @@ def _run(args: argparse.Namespace, keys: Sequence[str], command: str) -> int:
     report = run_steps(book, keys, progress=progress, command=command,
                        executor=getattr(args, "executor", None))
     progress(f"done: {', '.join(report.steps)}")
+    for notice in report.notices:
+        print(f"note: {notice}" if not book.language.startswith("zh") else f"注意：{notice}",
+              file=sys.stderr)
     found = "" if report.exceptions is None else f"; {len(report.exceptions)} exceptions"
     print(f"{book.name}: wrote {', '.join(report.sheets)} in {report.seconds:.1f} s{found}")
     backup = getattr(book.backend, "last_backup", None)
@@ -174,6 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    _resolve(args)
     target = _target(args)
     before = _identity(target)
     try:
@@ -192,6 +196,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(message(code, _lang_of(args), detail=f"{type(exc).__name__}: {exc}"),
               file=sys.stderr)
         return 1
+
+
+def _resolve(args: argparse.Namespace) -> None:
+    """Resolve the workbook's path once, symlinks followed: the command, its lock and the
+    check for Excel's and LibreOffice's owner files all work on the real file, and it is
+    the real file that is replaced (a link stays a link)."""
+    from sop_xl.workbook.paths import real_path
+    for attr in ("workbook", "path"):
+        value = getattr(args, attr, None)
+        if isinstance(value, str) and value:
+            setattr(args, attr, str(real_path(value)))
 
 
 def _target(args: argparse.Namespace) -> Path | None:
@@ -215,11 +230,17 @@ def _guard(args: argparse.Namespace, target: Path | None) -> Iterator[None]:
     """Before any work: refuse a workbook open in Excel/LibreOffice (a read-only command
     only notes it), then hold the workbook's lock while a writing command runs."""
     from sop_xl.workbook.lock import WorkbookLock, lock_path, open_elsewhere
+    from sop_xl.workbook.paths import check_may_write
 
     if target is None:
         yield
         return
     writes = getattr(args, "writes", True)
+    if writes:
+        try:  # a read-only file or folder: exit 3 at once, in the workbook's language
+            check_may_write(target)
+        except WorkbookError:
+            check_may_write(target, _lang_of(args))
     elsewhere = open_elsewhere(target) if target.exists() else None
     if elsewhere is not None:
         if writes:

@@ -101,6 +101,8 @@ def fit_forecast(inputs: Inputs, history: pd.DataFrame, *, executor: Executor | 
     when Settings ask for it (Spring Festival moves; the calendar says how long a month is);
     ``executor`` / ``progress`` as for auto_forecast (items done, items in total)."""
     s = inputs.settings
+    if history.empty:  # no shipments of any finished good yet: no statistical forecast
+        return no_forecast((0.8, s.service_level))
     it = inputs.items.set_index("item")
     analogs = {k: v for k, v in it["analog_item"].dropna().items() if v}
     families = it["family"].dropna().to_dict()
@@ -123,6 +125,29 @@ def fit_forecast(inputs: Inputs, history: pd.DataFrame, *, executor: Executor | 
             result, forecast=f, cleaned=working_days.to_calendar_month(
                 result.cleaned, factors, ("quantity", "cleaned")))
     return dataclasses.replace(result, forecast=f)
+
+
+def no_forecast(levels: tuple[float, ...]) -> ForecastResult:
+    """The statistical forecast of a workbook without any sales history: no rows, with
+    the columns and types ``auto_forecast`` gives."""
+    levels = tuple(sorted(set(levels)))
+    cols: dict[str, pd.Series] = {"item": pd.Series(dtype=object),
+                                  "period": pd.Series(pd.PeriodIndex([], freq="M"))}
+    for c in ("forecast", "lower", "upper",
+              *(f"{b}_{lv * 100:g}".replace(".", "_") for lv in levels
+                for b in ("lower", "upper"))):
+        cols[c] = pd.Series(dtype=float)
+    cols["model"] = pd.Series(dtype=object)
+    summary = pd.DataFrame({c: pd.Series(dtype=object) for c in (
+        "item", "demand_class", "model", "mase", "wape", "mase_naive", "n_history", "adi",
+        "cv2", "seasonal", "note")})
+    cleaned = pd.DataFrame({"item": pd.Series(dtype=object),
+                            "period": pd.Series(pd.PeriodIndex([], freq="M")),
+                            "quantity": pd.Series(dtype=float),
+                            "cleaned": pd.Series(dtype=float),
+                            "outlier": pd.Series(dtype=bool)})
+    return ForecastResult(pd.DataFrame(cols), summary, cleaned, levels=levels,
+                          service_level=levels[-1])
 
 
 def covers_the_plan(inputs: Inputs, forecast: pd.DataFrame) -> bool:

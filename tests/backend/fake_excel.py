@@ -174,6 +174,8 @@ class FakeBook:
         self.app = app or FakeApp()
         self.app.books.append(self)
         self.sheets = FakeSheets(self)
+        self.properties: dict[str, str] = {}  # Excel: custom document properties
+        self.api = _BookApi(self)
 
     # Excel: what a formula elsewhere sees when a sheet goes or is renamed
     def _rewrite_refs(self, old: str, new: str | None) -> None:
@@ -187,6 +189,50 @@ class FakeBook:
                     else:
                         quoted = new if re.fullmatch(r"\w+", new) else "'" + new + "'"
                         cell.formula = pattern.sub(quoted + "!", cell.formula)
+
+
+class _BookApi:
+    def __init__(self, book: FakeBook) -> None:
+        self.CustomDocumentProperties = _DocProps(book)
+
+
+class _DocProps:
+    """Excel: ``Workbook.CustomDocumentProperties``, a COM collection counted from 1."""
+
+    def __init__(self, book: FakeBook) -> None:
+        self._book = book
+
+    @property
+    def Count(self) -> int:
+        return len(self._book.properties)
+
+    def Item(self, key: int | str) -> _DocProp:
+        names = list(self._book.properties)
+        name = names[key - 1] if isinstance(key, int) else next(
+            n for n in names if n.lower() == key.lower())
+        return _DocProp(self._book, name)
+
+    def Add(self, Name: str, LinkToContent: bool, Type: int, Value: Any) -> _DocProp:
+        self._book.app.call("property.add", "", Name)
+        if any(n.lower() == Name.lower() for n in self._book.properties):
+            raise FakeComError(f"a property named {Name!r} already exists")
+        if Type == 4 and len(str(Value)) > 255:
+            raise FakeComError("a text property holds at most 255 characters")
+        self._book.properties[Name] = str(Value)
+        return _DocProp(self._book, Name)
+
+
+class _DocProp:
+    def __init__(self, book: FakeBook, name: str) -> None:
+        self._book, self.Name = book, name
+
+    @property
+    def Value(self) -> str:
+        return self._book.properties[self.Name]
+
+    def Delete(self) -> None:
+        self._book.app.call("property.delete", "", self.Name)
+        del self._book.properties[self.Name]
 
 
 class FakeSheets:

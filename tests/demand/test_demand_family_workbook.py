@@ -105,7 +105,7 @@ def test_fractional_split_when_whole_pieces_are_off(master):
 
 
 @pytest.mark.parametrize(("value", "expect"), [
-    ("lots", "'lots' is not a number"),
+    ("lots", "'lots' is not a whole number (pcs)"),
     (10.5, "10.5 is not a whole number of pieces"),
 ])
 def test_a_bad_family_change_cell_is_refused_and_nothing_written(master, value, expect):
@@ -116,7 +116,7 @@ def test_a_bad_family_change_cell_is_refused_and_nothing_written(master, value, 
     with pytest.raises(ValidationError) as err:
         run_steps(MasterWorkbook.open(path), ["demand"])
     text = err.value.render("en")
-    assert "[master.xlsx] FamilyPlan!E6 (2027-01)" in text
+    assert "[master.xlsx] FamilyPlan!E6 (Family change 2027-01)" in text
     assert expect in text
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
 

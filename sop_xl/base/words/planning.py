@@ -91,4 +91,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "step_projection": ("Inventory projection, slow-moving and excess", "库存预测与呆滞冗余"),
     "step_finance": ("Financial projection", "财务预测"),
     "step_version": ("Save plan version", "保存计划版本"),
+    # app/cycle.py: what a run says besides its sheets
+    "nothing_to_plan": (
+        "nothing to plan yet: this sheet lists no finished goods. Fill in Items, BOM and "
+        "SalesHistory (or Contracts and SalesForecast) first; `sop-xl demo FILE` writes a "
+        "filled-in example",
+        "尚无可计划的内容：此表中没有成品。请先填写物料、物料清单和销售历史(或合同和销售预测)；"
+        "`sop-xl demo 文件名` 可生成一个已填好的示例"),
+    "no_sales_history": (
+        "no sales history yet: SalesHistory has no shipments of any finished good, so there "
+        "is no statistical forecast; this plan rests on contracts, projects, sales "
+        "forecasts and events only",
+        "尚无销售历史：销售历史中没有任何成品的发货记录，因此没有统计预测；"
+        "本计划仅基于合同、项目、销售预测和事件"),
+    "note_dropped": (
+        "the note on {sheet}!{cell} by {author} (\"{text}\") was removed: its cell is no "
+        "longer in the sheet",
+        "{sheet}!{cell} 上由 {author} 添加的批注(“{text}”)已移除：该单元格已不在工作表中"),
 }

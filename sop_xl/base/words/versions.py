@@ -118,4 +118,33 @@ MESSAGES: dict[str, tuple[str, str]] = {
                         "export {export}.",
                         "传递 {tid}：版本 000(来自 {source})共 {items} 个物料、{periods} 期、"
                         "{qty:,.0f} 件已传递到需求管理；导出文件 {export}。"),
+    # app/approvals.py
+    "approval_record_broken": (
+        "the record of approved plan versions in this workbook's document properties was "
+        "changed ({name}), so approvals cannot be checked. Nothing was done; restore the "
+        "workbook from a backup",
+        "工作簿文档属性中的已批准计划版本记录被修改({name})，无法核对批准。"
+        "未执行任何操作；请从备份恢复工作簿"),
+    "version_row_removed": (
+        "plan version {version} was approved by {by} on {at} and is locked, but its row was "
+        "removed from the Versions register. Nothing was done; undo the change or restore "
+        "the workbook from a backup",
+        "计划版本 {version} 已由 {by} 于 {at} 批准并锁定，但其在版本登记表中的行被删除。"
+        "未执行任何操作；请撤销修改或从备份恢复工作簿"),
+    "version_row_changed": (
+        "plan version {version} was approved by {by} on {at} and is locked, but its row in "
+        "the Versions register was changed by hand: cell {cell} ({column}) now holds {now} "
+        "instead of {was}. Nothing was done; undo the change or restore the workbook from a "
+        "backup",
+        "计划版本 {version} 已由 {by} 于 {at} 批准并锁定，但其在版本登记表中的行被手工修改："
+        "单元格 {cell}({column})现为 {now}，应为 {was}。"
+        "未执行任何操作；请撤销修改或从备份恢复工作簿"),
+    "transfer_not_recorded": (
+        "the active version 000 is a copy of {source}, which the Versions register marks "
+        "approved but whose approval is not recorded in the workbook (approved in Excel for "
+        "Mac, or typed into the register by hand). Approve it with: sop-xl version approve "
+        "WORKBOOK {source}",
+        "激活版本 000 来自版本 {source}；版本登记表显示其已批准，但工作簿中没有其批准记录"
+        "(在 Mac 版 Excel 中批准，或在登记表中手工填写)。"
+        "请执行：sop-xl version approve 工作簿 {source}"),
 }
