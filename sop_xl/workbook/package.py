@@ -204,10 +204,14 @@ class Package:
                 self.sheets.remove(entry)
         # drop the replaced sheets' own parts first, so their table names become free
         kept_of: dict[str, list[tuple[str, str, str, str]]] = {}
+        code_names: dict[str, str] = {}
         for content in contents:
             entry = self.sheet(content.name)
             if entry is not None:
                 kept_of[content.name] = self._drop_sheet_parts(entry, keep_drawings=True)
+                code_name = self._code_name(entry.part)
+                if code_name:
+                    code_names[content.name] = code_name
         table_ids, table_names = self._tables()
         for content in contents:
             entry = self.sheet(content.name)
@@ -242,7 +246,8 @@ class Package:
                     table_rid = f"rId{int(table_rid[3:]) + 1}"
                 rels.append((table_rid, REL_TABLE,
                              posixpath.relpath(tpart, posixpath.dirname(entry.part))))
-            self.write(entry.part, xlsx.worksheet_xml(content, xf_of, dxf_of, table_rid, extra))
+            self.write(entry.part, xlsx.worksheet_xml(content, xf_of, dxf_of, table_rid, extra,
+                                                      code_name=code_names.get(content.name)))
             if rels:
                 self.write(_rels_part(entry.part), ooxml.relationships_xml(rels))
             else:
@@ -275,6 +280,15 @@ class Package:
         """(rId, type, target, mode) of the sheet's relationships."""
         rp = _rels_part(entry.part)
         return self._rels(rp).items() if self.has(rp) else []
+
+    def _code_name(self, part: str) -> str | None:
+        """The sheet's code name (sheetPr/@codeName): the name of its document module in
+        the VBA project, which a replaced sheet must keep (without it Excel makes a
+        second module, "Sheet11", and the first loses its sheet)."""
+        if not self.has(part):
+            return None
+        pr = ooxml.child(self.xml(part), "sheetPr")
+        return pr.get("codeName") if pr is not None else None
 
     def _drop_sheet_parts(self, entry: SheetEntry,
                           keep_drawings: bool) -> list[tuple[str, str, str, str]]:

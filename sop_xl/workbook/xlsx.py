@@ -223,9 +223,11 @@ def style_grid(content: SheetContent, xf_of: Mapping[CellStyle, int]) -> np.ndar
 
 def worksheet_xml(content: SheetContent, xf_of: Mapping[CellStyle, int],
                   dxf_of: Mapping[str, int], table_rid: str | None,
-                  extra_rels: list[tuple[str, str]] = ()) -> str:
+                  extra_rels: list[tuple[str, str]] = (), *,
+                  code_name: str | None = None) -> str:
     """The worksheet part. ``extra_rels`` are (element, rId) pairs kept from the sheet this
-    one replaces, e.g. ("drawing", "rId3") so a planner's chart stays on the sheet."""
+    one replaces, e.g. ("drawing", "rId3") so a planner's chart stays on the sheet;
+    ``code_name`` is that sheet's code name (its VBA document module), kept too."""
     out: list[str] = [
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n',
         f'<worksheet xmlns="{NS_MAIN}" xmlns:r="{NS_REL}">',
@@ -236,7 +238,8 @@ def worksheet_xml(content: SheetContent, xf_of: Mapping[CellStyle, int],
     if content.outline_rows:
         pr.append('<outlinePr summaryBelow="0"/>')
     pr.append('<pageSetUpPr fitToPage="1"/>')
-    out.append("<sheetPr>" + "".join(pr) + "</sheetPr>")
+    code = f' codeName="{xml_attr(code_name)}"' if code_name else ""
+    out.append(f"<sheetPr{code}>" + "".join(pr) + "</sheetPr>")
     n_rows, n_cols = content.n_rows, content.n_cols
     if n_rows and n_cols:
         out.append(f'<dimension ref="A1:{cell_ref(n_rows - 1, n_cols - 1)}"/>')
