@@ -3,8 +3,8 @@ declarations of the worksheet functions, and ``build_workbooks`` for ``sop-xl bu
 
 How an xlwings custom add-in finds its UDFs (xlwings 0.37, xlwings_custom_addin.bas): the
 add-in reads its settings from a sheet named "<PROJECT_NAME>.conf" in itself (keys in
-column A from A1 down, values in column B; we set PROJECT_NAME to "xlwings", see
-sop_xl.excel.vba.xlwings_runtime), then from ``~/.xlwings/xlwings.conf``. The key
+column A from A1 down, values in column B; our PROJECT_NAME is "sop_xl", see
+sop_xl.excel.vba.xlwings_runtime), then from ``~/.sop_xl/sop_xl.conf``. The key
 "UDF MODULES" names the Python modules whose ``@xw.func`` functions the add-in exposes;
 "INTERPRETER_WIN" / "INTERPRETER_MAC" name the Python that runs them.
 
@@ -27,14 +27,15 @@ from pathlib import Path
 from types import ModuleType
 
 from sop_xl.excel.build import MACROS_DIR, RIBBON_FILE, build_all
+from sop_xl.excel.vba.xlwings_runtime import CONFIG_NAME
 from sop_xl.workbook.file import FileBackend
 from sop_xl.workbook.sheet import SheetContent
 
 __all__ = ["CONFIG_SHEET", "UDF_MODULE", "addin_config", "build_workbooks", "config_sheet",
            "udf_vba_module"]
 
-#: the add-in's configuration sheet (PROJECT_NAME "xlwings" + ".conf")
-CONFIG_SHEET = "xlwings.conf"
+#: the add-in's configuration sheet (PROJECT_NAME + ".conf")
+CONFIG_SHEET = f"{CONFIG_NAME}.conf"
 #: the Python module holding the worksheet functions
 UDF_MODULE = "sop_xl.excel.udfs"
 #: the VBA module xlwings' Import Functions writes, and we write at build time
@@ -100,7 +101,7 @@ def addin_config(*, interpreter_win: str | None = None,
                  interpreter_mac: str | None = None) -> dict[str, str]:
     """The add-in's xlwings settings: its UDF module, and the Python to run when known
     (``sop-xl excel install`` sets it; without it xlwings falls back to the user's
-    xlwings.conf, then to "pythonw"/"python" on the PATH)."""
+    sop_xl.conf, then to "pythonw"/"python" on the PATH)."""
     config = {"UDF MODULES": UDF_MODULE}
     if interpreter_win:
         config["INTERPRETER_WIN"] = interpreter_win
@@ -110,7 +111,7 @@ def addin_config(*, interpreter_win: str | None = None,
 
 
 def config_sheet(config: Mapping[str, str]) -> SheetContent:
-    """The "xlwings.conf" sheet: keys from A1 down, values beside them, no header (the
+    """The "sop_xl.conf" sheet: keys from A1 down, values beside them, no header (the
     add-in reads from A1 to the first blank)."""
     content = SheetContent(CONFIG_SHEET, [[k, v] for k, v in config.items()])
     content.col_widths = {0: 22, 1: 60}

@@ -76,8 +76,8 @@ def test_build_configures_the_addin_for_the_worksheet_functions(built) -> None:
     _, xlam = built
     assert _content_type(xlam) == CT_XLAM
     book = FileBackend(xlam)
-    assert book.sheet_names() == ["xlwings.conf"]
-    assert book.read_sheet("xlwings.conf").rows == [["UDF MODULES", "sop_xl.excel.udfs"]]
+    assert book.sheet_names() == ["sop_xl.conf"]
+    assert book.read_sheet("sop_xl.conf").rows == [["UDF MODULES", "sop_xl.excel.udfs"]]
 
 
 def test_both_workbooks_declare_the_worksheet_functions(built, read_vba) -> None:

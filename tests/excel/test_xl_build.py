@@ -130,8 +130,8 @@ def test_runtime_flavours(built: tuple[Path, Path], read_vba: ReadVba) -> None:
     addin = read_vba(_parts(built[1])["xl/vbaProject.bin"])["xlwings"][1]
     # The add-in runs Python for the planner's workbook, the master for itself.
     assert "Set wb = ActiveWorkbook" in addin and "Set wb = ThisWorkbook" in master
-    assert 'PROJECT_NAME As String = "xlwings"' in addin
-    assert 'PROJECT_NAME As String = "xlwings"' in master
+    assert 'PROJECT_NAME As String = "sop_xl"' in addin
+    assert 'PROJECT_NAME As String = "sop_xl"' in master
 
 
 def test_build_twice_gives_identical_bytes(base_xlsx: Path, tmp_path: Path) -> None:
