@@ -679,6 +679,18 @@ messages.register({
                      "the active version 000.{more}",
                      "已批准版本 {version}({month})，其计划页已锁定，并已成为激活版本 000。{more}"),
     "btn_superseded": (" Superseded: {versions}.", " 已替代：{versions}。"),
+    "btn_approve_confirm": (
+        "Approve version {version} of {month} ({status}, saved {created} by {author})?\n\n"
+        "Its plan tab '{sheet}' is locked: no one can change it afterwards, and every "
+        "command checks it. It becomes the active version 000, the plan Transfer passes on "
+        "({active}).{more}",
+        "批准 {month} 的版本 {version}({status}，{author} 于 {created} 保存)？\n\n"
+        "其计划页“{sheet}”将被锁定：之后任何人不能修改，每个命令都会核对它。它将成为激活版本 "
+        "000，即“传递”所传递的计划({active})。{more}"),
+    "btn_approve_active": ("now 000 is a copy of {source}", "当前 000 来自版本 {source}"),
+    "btn_approve_active_none": ("there is no active version yet", "目前还没有激活版本"),
+    "btn_approve_supersedes": ("\n\nThe approved version {versions} of this month becomes "
+                               "superseded.", "\n\n本月已批准的版本 {versions} 将被替代。"),
     "btn_nothing_to_approve": ("No draft or proposed version of {month} to approve; press "
                                "Save Version first.",
                                "{month} 没有可批准的草稿或提议版本；请先保存版本。"),
@@ -716,6 +728,27 @@ def approve_latest(book: MasterWorkbook) -> str:
         if superseded else ""
     return messages.message("btn_approved", lang, version=done["version"], month=month,
                             more=more)
+
+
+def approve_question(book: MasterWorkbook) -> str | None:
+    """What Approve is about to lock and replace, for the planner to confirm (None when
+    there is nothing to approve: the button then says so)."""
+    month = str(book.read_settings().planning_month)
+    reg = read_register(book)
+    row = _latest(reg, month, (v.Status.PROPOSED, v.Status.DRAFT))
+    if row is None:
+        return None
+    lang = book.language
+    _, superseded = v.approve(reg, row["version"], "", "")
+    active = reg[reg["version"] == v.ACTIVE]
+    now = messages.message("btn_approve_active_none", lang) if active.empty else \
+        messages.message("btn_approve_active", lang, source=active.iloc[0]["source"] or "?")
+    more = messages.message("btn_approve_supersedes", lang,
+                            versions=", ".join(superseded)) if superseded else ""
+    return messages.message("btn_approve_confirm", lang, version=row["version"], month=month,
+                            status=status_word(row["status"], lang),
+                            created=row["created_at"], author=row["author"] or "-",
+                            sheet=row["sheet"], active=now, more=more)
 
 
 def compare_latest(book: MasterWorkbook) -> str:

@@ -41,6 +41,12 @@ class Settings:
     backups: int = _default("backups")
     reschedule_tolerance: int = _default("reschedule_tolerance")
     forecast_working_days: bool = _default("forecast_working_days")
+    transfer_periods: int = _default("transfer_periods")
+    transfer_plan_type: str = _default("transfer_plan_type")
+    transfer_deduct: bool = _default("transfer_deduct")
+    transfer_backward: int = _default("transfer_backward")
+    transfer_forward: int = _default("transfer_forward")
+    transfer_export: str = _default("transfer_export")
 
     @classmethod
     def from_values(cls, values: dict[str, Any]) -> Settings:

@@ -35,7 +35,7 @@ import pandas as pd
 
 from sop_xl import contract, messages
 from sop_xl import versions as v
-from sop_xl.errors import VersionError
+from sop_xl.errors import SopXlError, VersionError
 from sop_xl.periods import Buckets, FactoryCalendar, bucket_months, month_weights
 
 if TYPE_CHECKING:
@@ -222,10 +222,11 @@ def next_transfer_id(log: pd.DataFrame) -> str:
 def transfer(book: MasterWorkbook, *, version: str = v.ACTIVE, periods: int | None = None,
              plan_type: str = "sales", deduct: bool = False, backward: int = 0,
              forward: int = 0, export: Path | str | None = None,
-             user: str = "") -> TransferResult:
+             export_format: str = "csv", user: str = "") -> TransferResult:
     """Transfer the active, approved version to demand management: the DemandManagement
     sheet, an export file (.csv or .xlsx) for the ERP, a TransferLog row and a RunLog row,
-    written together; the export appears only if the workbook was written."""
+    written together; the export appears only if the workbook was written. Without
+    ``export`` the file goes beside the workbook as <name>_PIR_<transfer>.<export_format>."""
     from sop_xl import plan_versions as pv
     t0 = time.perf_counter()
     lang = book.language
@@ -263,9 +264,9 @@ def transfer(book: MasterWorkbook, *, version: str = v.ACTIVE, periods: int | No
     f.insert(2, "plan_type", plan_type)
     f.insert(4, "description", it["description"].reindex(f["item"]).to_numpy())
     f.insert(6, "uom", it["uom"].reindex(f["item"]).fillna("pcs").to_numpy())
-    path = getattr(book.backend, "path", None)
+    path = getattr(book.backend, "location", None)  # the file, or the workbook in Excel
     target = Path(export) if export else (
-        Path(path).with_name(f"{Path(path).stem}_PIR_{tid}.csv") if path else None)
+        Path(path).with_name(f"{Path(path).stem}_PIR_{tid}.{export_format}") if path else None)
     labels = version_buckets(snap)[0].labels
     log_row = {
         "transfer_id": tid, "transferred_at": v.now_text(), "user": pv.user_name(book, user),
@@ -354,17 +355,73 @@ messages.register({
                         "export {export}.",
                         "传递 {tid}：版本 000(来自 {source})共 {items} 个物料、{periods} 期、"
                         "{qty:,.0f} 件已传递到需求管理；导出文件 {export}。"),
+    "btn_transfer_unsaved": (
+        "Save {book} in a folder first: Transfer writes the export for the ERP beside it.",
+        "请先把 {book} 保存到文件夹中：传递会在其旁边写出供 ERP 导入的文件。"),
+    "btn_transfer_confirm": (
+        "Transfer the active version 000 (copy of {source}, {status}, {month}) to demand "
+        "management?\n\n{plan_type}, {periods} periods, {consume}; the export ({fmt}) goes "
+        "to {folder}.\n\nThese options are the Transfer rows of the Settings sheet.",
+        "将激活版本 000(来自 {source}，{status}，{month})传递到需求管理？\n\n{plan_type}，"
+        "{periods} 期，{consume}；导出文件({fmt})保存到 {folder}。\n\n这些选项在设置表的"
+        "“传递”各行中修改。"),
+    "btn_transfer_all": ("all", "全部"),
+    "btn_transfer_consume": ("customer orders consume the forecast ({backward} periods "
+                             "backward, {forward} forward)",
+                             "客户订单消耗预测(向后 {backward} 期，向前 {forward} 期)"),
+    "btn_transfer_no_consume": ("no consumption by customer orders", "不按客户订单消耗"),
 })
 
 
+def _button_options(book: MasterWorkbook) -> dict[str, Any]:
+    """The Transfer button's options, from the Settings sheet's Transfer rows."""
+    s = book.read_settings()
+    return {"periods": s.transfer_periods or None, "plan_type": s.transfer_plan_type,
+            "deduct": bool(s.transfer_deduct) and s.transfer_plan_type == "sales",
+            "backward": s.transfer_backward, "forward": s.transfer_forward,
+            "export_format": s.transfer_export}
+
+
+def _export_folder(book: MasterWorkbook) -> Path:
+    path = getattr(book.backend, "location", None)
+    if not path:
+        raise SopXlError(messages.message("btn_transfer_unsaved", book.language,
+                                          book=book.name))
+    return Path(path).parent
+
+
+def transfer_question(book: MasterWorkbook) -> str:
+    """What the Transfer button is about to do, for the planner to confirm."""
+    from sop_xl import plan_versions as pv
+
+    lang = book.language
+    folder = _export_folder(book)
+    o = _button_options(book)
+    reg = pv.read_register(book)
+    active = reg[reg["version"] == v.ACTIVE]
+    if active.empty:
+        raise VersionError("no_active_version", lang)
+    row = active.iloc[0]
+    consume = messages.message("btn_transfer_consume", lang, backward=o["backward"],
+                               forward=o["forward"]) if o["deduct"] else \
+        messages.message("btn_transfer_no_consume", lang)
+    return messages.message(
+        "btn_transfer_confirm", lang, source=row["source"] or "?",
+        status=pv.status_word(row["status"], lang), month=row["planning_month"],
+        plan_type=contract.sheet("settings").column("transfer_plan_type")
+        .choice_for(o["plan_type"]).label(lang),
+        periods=o["periods"] or messages.message("btn_transfer_all", lang),
+        consume=consume, fmt=o["export_format"].upper(), folder=str(folder))
+
+
 def transfer_button(book: MasterWorkbook) -> str:
-    """The ribbon's Transfer: the active approved version, sales plan type, consuming the
-    forecast with customer orders, exported as CSV beside the workbook."""
-    path = getattr(book.backend, "path", None)
-    export = Path(path).with_name(Path(path).stem + "_demand_management.csv") if path else None
-    r = transfer(book, deduct=True, export=export)
+    """The ribbon's Transfer: the active approved version, with the options of the
+    Settings sheet, exported beside the workbook (csv or xlsx)."""
+    _export_folder(book)  # refuses an unsaved workbook before anything is written
+    r = transfer(book, **_button_options(book))
     row = r.log_row
     return messages.message("btn_transferred", book.language, tid=r.transfer_id,
                             source=row["source"], qty=row["transferred_qty"],
                             items=row["items"], periods=row["periods"],
-                            export=row["export"] or "-")
+                            export=str(_export_folder(book) / row["export"])
+                            if row["export"] else "-")

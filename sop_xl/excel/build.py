@@ -30,6 +30,7 @@ from pathlib import Path
 from lxml import etree
 
 from sop_xl.excel.blank import blank_workbook_parts
+from sop_xl.excel.ribbon_xml import master_ribbon
 from sop_xl.excel.vba.project import (
     CHARTSHEET_BASE,
     WORKBOOK_BASE,
@@ -375,19 +376,24 @@ def build_all(
     out_dir: Path,
     *,
     macros_dir: Path = MACROS_DIR,
-    addin_ribbon_xml: str | None = None,
+    master_extra: Sequence[VbaModule] = (),
+    addin_extra: Sequence[VbaModule] = (),
+    addin_sheet: str = "sop_xl",
 ) -> tuple[Path, Path]:
     """Build sop_master.xlsm (from the master base workbook) and sop_xl.xlam.
 
     Both get the modules in ``macros_dir``, the xlwings VBA runtime of the installed
-    xlwings (see :mod:`sop_xl.excel.vba.xlwings_runtime`) and the ribbon; the add-in gets
-    ``addin_ribbon_xml`` instead when given. The add-in is built on a fixed one-sheet
-    workbook; so is the master if ``base_master_xlsx`` is None.
+    xlwings (see :mod:`sop_xl.excel.vba.xlwings_runtime`), their ``*_extra`` modules
+    (generated ones) and the ribbon: the add-in owns it, the master's shows only while
+    the add-in is not open (sop_xl.excel.ribbon_xml). The add-in is built on a fixed
+    workbook whose one sheet is ``addin_sheet``; so is the master (one sheet "S&OP") if
+    ``base_master_xlsx`` is None.
     """
     own, ribbon = read_macros(macros_dir)
-    master_modules = own + list(load_runtime(addin=False).modules)
-    addin_modules = own + list(load_runtime(addin=True).modules)
+    master_modules = [*own, *master_extra, *load_runtime(addin=False).modules]
+    addin_modules = [*own, *addin_extra, *load_runtime(addin=True).modules]
     _check_unique(master_modules)
+    _check_unique(addin_modules)
     master_parts = (
         _read_parts(base_master_xlsx)
         if base_master_xlsx is not None
@@ -397,15 +403,15 @@ def build_all(
         master_parts,
         out_dir / MASTER_NAME,
         modules=master_modules,
-        ribbon_xml=ribbon,
+        ribbon_xml=master_ribbon(ribbon),
         addin=False,
         project_name="SopMaster",
     )
     xlam = _assemble(
-        [_Part(n, d) for n, d in blank_workbook_parts("sop_xl")],
+        [_Part(n, d) for n, d in blank_workbook_parts(addin_sheet)],
         out_dir / ADDIN_NAME,
         modules=addin_modules,
-        ribbon_xml=addin_ribbon_xml or ribbon,
+        ribbon_xml=ribbon,
         addin=True,
         project_name="SopXL",
     )

@@ -156,6 +156,11 @@ class FileBackend(Backend):
         self._unscanned: list[weakref.ref[FileSheet]] = []
 
     # -- reading -------------------------------------------------------------------------
+    @property
+    def location(self) -> Path:
+        """Where the workbook is saved, for files written beside it."""
+        return self.path
+
     def _identity(self) -> tuple[int, int, int] | None:
         try:
             st = self.path.stat()

@@ -35,10 +35,12 @@ reused is refused with a clear error.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sop_xl import messages
@@ -259,6 +261,16 @@ class LiveBackend(Backend):
         self.step = step
         self.lang = lang
         self.calls = calls or (ComCalls() if sys.platform == "win32" else MacCalls())
+
+    @property
+    def location(self) -> Path | None:
+        """Where the workbook is saved, for files written beside it (None for a new
+        workbook never saved, or one opened from SharePoint or OneDrive by its web
+        address). Not ``path``: that names a file a backend reads and writes itself."""
+        full = str(getattr(self.book, "fullname", "") or "")
+        if not full or "://" in full or not os.path.isabs(full):
+            return None
+        return Path(full)
 
     @classmethod
     def caller(cls, step: str | None = None) -> LiveBackend:

@@ -116,6 +116,8 @@ class FakeApp:
         self.log: list[tuple[str, str, str]] = []
         self.fail_when: Callable[[str, str, str], bool] | None = None
         self.alerts: list[tuple[str, str]] = []
+        self.alert_buttons: list[str] = []
+        self.answers: list[str] = []  # what the planner clicks, in order; then "ok"
         self.api = _AppApi(self)
         self.books: list[FakeBook] = []
         self.version = "16.0"
@@ -137,7 +139,8 @@ class FakeApp:
     def alert(self, prompt: str, title: str = "", buttons: str = "ok", mode: str | None = None,
               callback: str = "") -> str:
         self.alerts.append((title, prompt))
-        return "ok"
+        self.alert_buttons.append(buttons)
+        return self.answers.pop(0) if self.answers else "ok"
 
 
 class _AppApi:
@@ -170,6 +173,7 @@ class _Window:
 class FakeBook:
     def __init__(self, name: str = "Book1.xlsm", app: FakeApp | None = None) -> None:
         self.name = name
+        self.fullname = name  # a new workbook never saved: no folder
         self.app = app or FakeApp()
         self.app.books.append(self)
         self.sheets = FakeSheets(self)
