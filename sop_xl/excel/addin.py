@@ -24,8 +24,8 @@ from sop_xl.excel.udf_vba import (
 )
 from sop_xl.excel.vba.project import VbaModule
 from sop_xl.excel.vba.xlwings_runtime import CONFIG_NAME
+from sop_xl.layout.sheet import SheetContent
 from sop_xl.workbook.file import FileBackend
-from sop_xl.workbook.sheet import SheetContent
 
 __all__ = ["CONFIG_SHEET", "UDF_MODULE", "addin_config", "build_workbooks", "config_sheet",
            "write_config"]
@@ -67,7 +67,7 @@ def build_workbooks(out_dir: Path | str, *, lang: str = "en") -> tuple[Path, Pat
     """``sop-xl build``: the empty master (sop_master.xlsm, from the template) and the
     add-in (sop_xl.xlam), both with the ribbon, the macros, the xlwings runtime and the
     worksheet functions' VBA modules; the add-in configured for sop_xl.excel.udfs."""
-    from sop_xl.template import write_template
+    from sop_xl.app.template import write_template
 
     out = Path(out_dir)
     functions = VbaModule.from_bas(register_module())

@@ -10,27 +10,9 @@ from __future__ import annotations
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Any
 
-from sop_xl.workbook.sheet import SheetContent
-
-
-@dataclass
-class RawSheet:
-    """A sheet's cell values as the file holds them, from A1, plus what values alone hide.
-
-    ``formulas`` and ``errors`` map (row, col), 0-based, to the formula text or the error
-    (#N/A, #DIV/0! ...) of cells whose cached value ``rows`` cannot show faithfully;
-    ``uncached`` holds the formula cells with no calculated value at all.
-    """
-
-    name: str
-    rows: list[list[Any]]
-    formulas: dict[tuple[int, int], str] = field(default_factory=dict)
-    errors: dict[tuple[int, int], str] = field(default_factory=dict)
-    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
-    uncached: set[tuple[int, int]] = field(default_factory=set)
+from sop_xl.contract.raw import RawSheet
+from sop_xl.layout.sheet import SheetContent
 
 
 class Backend(ABC):
@@ -81,7 +63,7 @@ def check_contents(contents: Sequence[SheetContent]) -> None:
     reserved "History", each once), table names, unknown cell or conditional styles,
     list validations with a separator in a choice or longer than Excel's 255
     characters."""
-    from sop_xl.workbook.styles import CELL_STYLES, DXF_STYLES, CellStyle
+    from sop_xl.layout.styles import CELL_STYLES, DXF_STYLES, CellStyle
 
     seen: set[str] = set()
     for c in contents:

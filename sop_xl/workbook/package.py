@@ -29,10 +29,10 @@ from pathlib import Path
 
 from lxml import etree
 
+from sop_xl.layout.sheet import SheetContent
+from sop_xl.layout.styles import DXF_STYLES, CellStyle
 from sop_xl.workbook import ooxml, xlsx
 from sop_xl.workbook.ooxml import ContentTypes, Relationships, StrictPackageError
-from sop_xl.workbook.sheet import SheetContent
-from sop_xl.workbook.styles import DXF_STYLES, CellStyle
 from sop_xl.workbook.stylesheet import merge_styles
 
 CT_SHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
@@ -287,8 +287,13 @@ class Package:
         second module, "Sheet11", and the first loses its sheet)."""
         if not self.has(part):
             return None
-        pr = ooxml.child(self.xml(part), "sheetPr")
-        return pr.get("codeName") if pr is not None else None
+        if part in self._parts or part in self._trees or part not in self._infos:
+            pr = ooxml.child(self.xml(part), "sheetPr")
+            return pr.get("codeName") if pr is not None else None
+        # sheetPr is the worksheet's first child (CT_Worksheet, Part 1 §18.3.1.99): read
+        # only that far, not a sheet of millions of cells
+        with self._zip.open(part) as stream:
+            return ooxml.first_child_attribute(stream, "sheetPr", "codeName")
 
     def _drop_sheet_parts(self, entry: SheetEntry,
                           keep_drawings: bool) -> list[tuple[str, str, str, str]]:
@@ -599,7 +604,7 @@ class _suppress:
 
 
 def _quote(name: str) -> str:
-    from sop_xl.workbook.cells import quote_sheet
+    from sop_xl.contract.cells import quote_sheet
     return quote_sheet(name)
 
 

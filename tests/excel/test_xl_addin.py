@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import xlwings as xw
 
-from sop_xl.cli import main
+from sop_xl.cli.main import main
 from sop_xl.excel import udfs
 from sop_xl.excel.build import CT_XLAM, CT_XLSM
 from sop_xl.excel.udf_vba import UDF_MODULE, VBA_FUNCTIONS, register_module, udf_vba_module

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from meeting.meeting_support import fixed_forecast, new_master, run_month, two_assistant_frames
 
-from sop_xl.cli import main
+from sop_xl.cli.main import main
 from sop_xl.excel.build import build_all
 
 AUDIT = shutil.which("openxml-audit") or str(Path(sys.executable).parent / "openxml-audit")
