@@ -13,7 +13,7 @@ from sop_xl.base.errors import Problem, ValidationError
 from sop_xl.contract import Column, Dtype, SheetSpec, normalise_header
 from sop_xl.contract.cells import cell_ref
 from sop_xl.contract.read import Invalid, coerce, is_blank, text_cells
-from sop_xl.layout.grid import FIRST_ROW, HEADER_ROW
+from sop_xl.layout.grid import FIRST_ROW, HEADER_ROW, grid_columns
 
 _NUMBER = Column("value", "Value", "数值", Dtype.NUMBER)
 
@@ -43,9 +43,10 @@ def editable_cells(book: MasterWorkbook, key: str, measure: str, *,
     m = spec.measure(measure)
     labels = {normalise_header(m.label(lg, cur)) for lg in ("en", "zh-CN")
               for cur in ("CNY", "USD", "EUR")}
-    nb = len(spec.block_columns)
-    header = raw.rows[HEADER_ROW]
-    periods = [(j, p) for j, h in enumerate(header) if j > nb and (p := _period_label(h))]
+    found = grid_columns(spec, raw.rows[HEADER_ROW])
+    nb = found.measure
+    key_col = found.attrs[spec.block_columns[0].key]
+    periods = [(j, p) for j, h in found.periods if (p := _period_label(h))]
     out: list[tuple[str, str, float]] = []
     problems: list[Problem] = []
     expected = _NUMBER.expected(lang)
@@ -53,7 +54,7 @@ def editable_cells(book: MasterWorkbook, key: str, measure: str, *,
         row = raw.rows[r]
         if len(row) <= nb or is_blank(row[nb]) or normalise_header(row[nb]) not in labels:
             continue
-        owner = text_cells([row[0]])[0] if not is_blank(row[0]) else ""
+        owner = text_cells([row[key_col]])[0] if not is_blank(row[key_col]) else ""
         for j, p in periods:
             v = row[j] if j < len(row) else None
             where = (spec.name(lang), r + 1, p, cell_ref(r, j))

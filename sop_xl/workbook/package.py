@@ -29,6 +29,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from sop_xl.contract.cells import col_letter
 from sop_xl.layout.sheet import SheetContent
 from sop_xl.layout.styles import DXF_STYLES, CellStyle
 from sop_xl.workbook import ooxml, xlsx
@@ -392,10 +393,15 @@ class Package:
         for c in written:
             idx = str(new_index[c.name.lower()])
             qn = _quote(c.name)
+            titles = []
+            if c.print_title_cols:  # columns first, as Excel writes them
+                titles.append(f"{qn}!$A:${col_letter(c.print_title_cols - 1)}")
             if c.freeze and c.freeze[0]:
+                titles.append(f"{qn}!$1:${c.freeze[0]}")
+            if titles:
                 el = ooxml.make(block, "definedName",
                                 {"name": "_xlnm.Print_Titles", "localSheetId": idx})
-                el.text = f"{qn}!$1:${c.freeze[0]}"
+                el.text = ",".join(titles)
             box = c.autofilter if c.table is None else None
             if box is not None:
                 el = ooxml.make(block, "definedName", {

@@ -237,7 +237,8 @@ def worksheet_xml(content: SheetContent, xf_of: Mapping[CellStyle, int],
         pr.append(f'<tabColor rgb="FF{content.tab_color}"/>')
     if content.outline_rows:
         pr.append('<outlinePr summaryBelow="0"/>')
-    pr.append('<pageSetUpPr fitToPage="1"/>')
+    if content.print_scale is None:
+        pr.append('<pageSetUpPr fitToPage="1"/>')
     code = f' codeName="{xml_attr(code_name)}"' if code_name else ""
     out.append(f"<sheetPr{code}>" + "".join(pr) + "</sheetPr>")
     n_rows, n_cols = content.n_rows, content.n_cols
@@ -250,6 +251,7 @@ def worksheet_xml(content: SheetContent, xf_of: Mapping[CellStyle, int],
     out.append("<sheetData>")
     styles = style_grid(content, xf_of)
     hidden = set(content.hidden_rows)
+    heights = content.row_heights
     outlined = _outlined(content)
     sw = styles.shape[1]
     letters = [col_letter(c) for c in range(max(sw, n_cols))]
@@ -291,6 +293,8 @@ def worksheet_xml(content: SheetContent, xf_of: Mapping[CellStyle, int],
             if srow[c]:
                 add(f'<c r="{letters[c]}{rn}"{attr[srow[c]]}/>')
         head = f'<row r="{rn}"'
+        if r in heights:
+            head += f' ht="{heights[r]:g}" customHeight="1"'
         if r in hidden:
             head += ' hidden="1"'
         if r in outlined:
@@ -307,8 +311,18 @@ def worksheet_xml(content: SheetContent, xf_of: Mapping[CellStyle, int],
     out.append(_validations(content))
     out.append('<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.6" header="0.3" '
                'footer="0.3"/>')
-    out.append('<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" '
-               'fitToHeight="0"/>')
+    if content.print_scale is None:
+        out.append('<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" '
+                   'fitToHeight="0"/>')
+    else:
+        out.append(f'<pageSetup paperSize="9" scale="{content.print_scale}" '
+                   'orientation="landscape"/>')
+    if content.row_breaks:
+        # <brk id="n"/>: a page break after row n (1-based), i.e. before 0-based row n
+        brk = "".join(f'<brk id="{r}" max="16383" man="1"/>'
+                      for r in sorted(set(content.row_breaks)) if r > 0)
+        n = brk.count("<brk")
+        out.append(f'<rowBreaks count="{n}" manualBreakCount="{n}">{brk}</rowBreaks>')
     for element, rid in extra_rels:
         out.append(f'<{element} r:id="{rid}"/>')
     if table_rid:
