@@ -153,6 +153,12 @@ class Pager:
     def fits(self, height: float) -> bool:
         return self.used + height <= self.room
 
+    def new_page(self, row: int) -> None:
+        """Start a new page at ``row`` whatever room is left."""
+        if self.used:
+            self.breaks.append(row)
+        self.used = 0.0
+
     def place(self, row: int, height: float) -> bool:
         """Lay a block ``height`` points tall starting at ``row``; True when it had to
         start a new page there. A block taller than a page gets pages of its own."""

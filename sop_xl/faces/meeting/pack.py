@@ -160,7 +160,8 @@ class _Pack:
         pager.used -= heights[0] if heights else 0.0  # placed above; counted as it goes
         for row, h in zip(rows, heights, strict=True):
             if not pager.fits(h):
-                pager.place(r, head_h)  # a new page: the header again on top
+                pager.new_page(r)  # the header again on top of the new page
+                pager.used = head_h
                 self._header(ws, r, heads, head_h)
                 r += 1
             pager.used += h
