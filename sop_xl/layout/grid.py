@@ -199,7 +199,8 @@ def grid_content(grid: Grid, lang: str, currency: str = "CNY") -> SheetContent:
     wd = [None] * ncols
     wd[0] = (spec.description_zh if zh else spec.description_en) or None
     if grid.workdays is not None:
-        wd[lay.measure_col] = "工作日" if zh else "Working days"
+        # right beside the periods: the sheet's description spills over the cells before
+        wd[lay.first_period_col - 1] = "工作日" if zh else "Working days"
         for p in range(n_p):
             wd[lay.period_col(p)] = float(grid.workdays[p])
     rows.append(wd)
@@ -288,7 +289,7 @@ def _style_grid(sheet: SheetContent, grid: Grid, lay: _Layout, last: int) -> Non
     ncols = lay.first_period_col + n_p
     sheet.style(TITLE_ROW, 0, TITLE_ROW, 0, "title")
     sheet.style(WORKDAY_ROW, 0, WORKDAY_ROW, 0, "subtitle")
-    sheet.style(WORKDAY_ROW, lay.measure_col, WORKDAY_ROW, ncols - 1, "workdays")
+    sheet.style(WORKDAY_ROW, lay.first_period_col - 1, WORKDAY_ROW, ncols - 1, "workdays")
     sheet.style(HEADER_ROW, 0, HEADER_ROW, ncols - 1, "header")
     for p in range(n_p):
         c = lay.period_col(p)
