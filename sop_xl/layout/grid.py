@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sop_xl.base.messages import LANGUAGES, in_language, message
 from sop_xl.contract.cells import cell_ref, col_letter
 from sop_xl.contract.model import Column, Measure, SheetSpec, normalise_header
 from sop_xl.contract.raw import RawSheet
@@ -71,7 +72,7 @@ class Grid:
     workdays: np.ndarray | None = None
     first_future: int = 0            # periods before this index are history
     frozen: int = 0                  # future periods inside the frozen fence
-    opening_label: tuple[str, str] | None = None  # (en, zh) of the opening column
+    opening_label: str | None = None  # catalogue code of the opening column's header
     title: str = ""
     measures: tuple[str, ...] | None = None
     conditions: list[GridCondition] = field(default_factory=list)
@@ -188,7 +189,6 @@ def grid_content(grid: Grid, lang: str, currency: str = "CNY") -> SheetContent:
     """Lay out a grid: values, formulas with cached values, styles, filter, conditions."""
     lay = _Layout(grid)
     spec = grid.spec
-    zh = lang.startswith("zh")
     n_p = len(grid.periods)
     ncols = lay.first_period_col + n_p
     nm = len(lay.measures)
@@ -197,19 +197,19 @@ def grid_content(grid: Grid, lang: str, currency: str = "CNY") -> SheetContent:
     title[0] = grid.title or spec.name(lang)
     rows.append(title)
     wd = [None] * ncols
-    wd[0] = (spec.description_zh if zh else spec.description_en) or None
+    wd[0] = in_language(lang, spec.description_en, spec.description_zh) or None
     if grid.workdays is not None:
         # right beside the periods: the sheet's description spills over the cells before
-        wd[lay.first_period_col - 1] = "工作日" if zh else "Working days"
+        wd[lay.first_period_col - 1] = message("grid_working_days", lang)
         for p in range(n_p):
             wd[lay.period_col(p)] = float(grid.workdays[p])
     rows.append(wd)
     header: list[Any] = [None] * ncols
     for c in spec.block_columns:
         header[lay.attr_col[c.key]] = c.label(lang, currency)
-    header[lay.measure_col] = MEASURE_LABEL[1] if zh else MEASURE_LABEL[0]
-    if lay.opening_col is not None:
-        header[lay.opening_col] = grid.opening_label[1] if zh else grid.opening_label[0]
+    header[lay.measure_col] = message("grid_measure", lang)
+    if lay.opening_col is not None and grid.opening_label:
+        header[lay.opening_col] = message(grid.opening_label, lang)
     header[lay.first_period_col:] = grid.periods
     rows.append(header)
     sheet = SheetContent(name=grid.name or spec.name(lang), rows=rows, key=spec.key,
@@ -375,7 +375,6 @@ def _conditions(sheet: SheetContent, grid: Grid, lay: _Layout, labels: list[str]
 
 # -- reading a grid back ------------------------------------------------------------------
 
-MEASURE_LABEL = ("Measure", "指标")
 _CURRENCIES = ("CNY", "USD", "EUR")
 
 
@@ -394,7 +393,8 @@ def grid_columns(spec: SheetSpec, header: Sequence[Any]) -> GridColumns:
     were laid out before (all attributes, then the measure)."""
     norm = [normalise_header(h) if h not in (None, "") else "" for h in header]
     measure = next((j for j, h in enumerate(norm)
-                    if h in {normalise_header(x) for x in MEASURE_LABEL}), None)
+                    if h in {normalise_header(message("grid_measure", lg))
+                             for lg in LANGUAGES}), None)
     attrs: dict[str, int] = {}
     for i, c in enumerate(spec.block_columns):
         labels = {normalise_header(c.label(lg, cur)) for lg in ("en", "zh-CN")

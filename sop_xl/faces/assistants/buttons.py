@@ -13,33 +13,16 @@ from pathlib import Path
 
 from sop_xl.app.master import MasterWorkbook
 from sop_xl.base.errors import SopXlError
-from sop_xl.base.messages import message, register
+from sop_xl.base.messages import message
 from sop_xl.faces.assistants.collect import CollectReport, collect
 from sop_xl.faces.assistants.split import SplitReport, split
 
 __all__ = ["collect_button", "collect_lines", "folders", "split_button", "split_lines"]
 
-register({
-    "asst_btn_unsaved": ("Save {book} in a folder first: the sales assistants' workbooks go "
-                         "into a folder beside it.",
-                         "请先把 {book} 保存到文件夹中：销售内勤的工作簿放在它旁边的文件夹里。"),
-    "asst_btn_send": ("Send each workbook to its sales assistant; save the returned ones in "
-                      "{folder}, then press Collect Forecasts.",
-                      "请把各工作簿发给对应的销售内勤；收回的工作簿保存到 {folder}，"
-                      "然后点击“收集预测”。"),
-    "asst_btn_none": ("No returned workbooks in {folder}: save the sales assistants' "
-                      "workbooks there, then press Collect Forecasts again.",
-                      "{folder} 中没有收回的工作簿：请把销售内勤的工作簿保存到该文件夹，"
-                      "再点击“收集预测”。"),
-    "asst_folder_sent": ("to send", "待发送"),
-    "asst_folder_returned": ("returned", "已收回"),
-    "asst_folder": ("{month} sales assistants", "{month} 销售内勤"),
-})
-
 
 def folders(book: MasterWorkbook) -> tuple[Path, Path]:
     """(the folder Split writes to, the folder Collect reads) beside the master."""
-    path = getattr(book.backend, "location", None)
+    path = book.backend.location
     if not path:
         raise SopXlError(message("asst_btn_unsaved", book.language, book=book.name))
     lang = book.language

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from sop_xl.plan.forecast.executor import Executor, ProcessExecutor, SerialExecutor
-from sop_xl.plan.forecast.item import ItemForecast, ItemInput, Settings, forecast_chunk
+from sop_xl.plan.forecast.item import ForecastSettings, ItemForecast, ItemInput, forecast_chunk
 from sop_xl.plan.forecast.models import ALL_MODELS, MEAN
 
 CHUNK_SIZE = 64  # items per unit of work: fixed, so results never depend on the executor
@@ -101,7 +101,7 @@ def _prepare(
 
 def _run(
     inputs: list[ItemInput],
-    settings: Settings,
+    settings: ForecastSettings,
     executor: Executor | None,
     progress: Progress | None,
 ) -> list[ItemForecast]:
@@ -296,7 +296,7 @@ def auto_forecast(
     service_level = levels[-1] if service_level is None else float(service_level)
     if service_level not in levels:
         levels = tuple(sorted((*levels, service_level)))
-    settings = Settings(
+    settings = ForecastSettings(
         horizon=horizon,
         season_length=season_length,
         n_origins=n_origins,
@@ -369,8 +369,8 @@ def forecast_block(
     if not inputs:
         return out
     if spec is None:
-        results = _run(inputs, Settings(horizon, season_length), executor or SerialExecutor(),
-                       None)
+        results = _run(inputs, ForecastSettings(horizon, season_length),
+                       executor or SerialExecutor(), None)
         for r, result in zip(rows, results, strict=True):
             out[r] = result.forecast
         return out
