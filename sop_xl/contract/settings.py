@@ -98,6 +98,8 @@ class Settings:
     backups: int = _default("backups")
     reschedule_tolerance: int = _default("reschedule_tolerance")
     forecast_working_days: bool = _default("forecast_working_days")
+    history_file: str = _default("history_file")
+    executor: str = _default("executor")
     transfer_periods: int = _default("transfer_periods")
     transfer_plan_type: PlanType = _DEFAULT_PLAN_TYPE
     transfer_deduct: bool = _default("transfer_deduct")

@@ -12,6 +12,7 @@ step by step. Pure: no workbook, no words, no clock.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -25,7 +26,7 @@ from sop_xl.plan import mps as mps_engine
 from sop_xl.plan import mrp as mrp_engine
 from sop_xl.plan import versions as versions_engine
 from sop_xl.plan.demand import DemandPlan
-from sop_xl.plan.forecast import ForecastResult, auto_forecast, working_days
+from sop_xl.plan.forecast import Executor, ForecastResult, auto_forecast, working_days
 from sop_xl.plan.lot_sizing import LotRules
 from sop_xl.plan.transfer import orders_by_bucket
 
@@ -94,9 +95,11 @@ def day_factors(inputs: Inputs, history: pd.DataFrame, horizon: int) -> dict | N
         {m: cal.working_days(m.start_time.date(), m.end_time.date()) for m in months})
 
 
-def fit_forecast(inputs: Inputs, history: pd.DataFrame) -> ForecastResult:
+def fit_forecast(inputs: Inputs, history: pd.DataFrame, *, executor: Executor | None = None,
+                 progress: Callable[[int, int], None] | None = None) -> ForecastResult:
     """The statistical forecast of ``history`` from the planning month on, per working day
-    when Settings ask for it (Spring Festival moves; the calendar says how long a month is)."""
+    when Settings ask for it (Spring Festival moves; the calendar says how long a month is);
+    ``executor`` / ``progress`` as for auto_forecast (items done, items in total)."""
     s = inputs.settings
     it = inputs.items.set_index("item")
     analogs = {k: v for k, v in it["analog_item"].dropna().items() if v}
@@ -108,8 +111,9 @@ def fit_forecast(inputs: Inputs, history: pd.DataFrame) -> ForecastResult:
     factors = day_factors(inputs, history, horizon) if s.forecast_working_days else None
     if factors:
         history = working_days.to_average_month(history, factors)
-    result = auto_forecast(history, horizon + gap, 12, analogs=analogs,
-                           families=families, levels=(0.8, s.service_level))
+    result = auto_forecast(history, horizon + gap, 12, executor=executor, analogs=analogs,
+                           families=families, levels=(0.8, s.service_level),
+                           progress=progress)
     f = result.forecast
     if gap and not f.empty:
         f = f[f["period"] >= s.planning_month].reset_index(drop=True)
