@@ -31,7 +31,7 @@ libreoffice:
 	  echo "installing LibreOffice Calc (Debian package libreoffice-calc-nogui)"; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libreoffice-calc-nogui python3-uno \
-	    fonts-wqy-microhei poppler-utils >/dev/null; }
+	    fonts-wqy-microhei fonts-crosextra-carlito poppler-utils >/dev/null; }
 
 # PostgreSQL is the real database the import tests start and stop themselves.
 postgres:

@@ -27,7 +27,7 @@ from sop_xl.contract.cells import cell_ref
 from sop_xl.contract.planning_inputs import Inputs
 from sop_xl.contract.raw import RawSheet
 from sop_xl.contract.read import Invalid, coerce, is_blank, read_table, show_value, text_cells
-from sop_xl.layout.grid import FIRST_ROW, HEADER_ROW
+from sop_xl.layout.grid import FIRST_ROW, HEADER_ROW, grid_columns
 from sop_xl.plan import versions as versions_engine
 from sop_xl.plan.forecast import ForecastResult
 from sop_xl.plan.month import forecast_result
@@ -71,16 +71,17 @@ def _grid_cells(spec: SheetSpec, raw: RawSheet, measure: str, *,
     expected = col.expected(lang, currency)
     labels = {normalise_header(m.label(lg, cur)) for lg in ("en", "zh-CN")
               for cur in ("CNY", "USD", "EUR")}
-    nb = len(spec.block_columns)
-    header = raw.rows[HEADER_ROW]
-    periods = [(j, p) for j, h in enumerate(header) if j > nb and (p := _period_label(h))]
+    found = grid_columns(spec, raw.rows[HEADER_ROW])
+    nb = found.measure
+    key_col = found.attrs[spec.block_columns[0].key]
+    periods = [(j, p) for j, h in found.periods if (p := _period_label(h))]
     shown = m.label(lang, currency)
     sheet = raw.name
     for r in range(FIRST_ROW, len(raw.rows)):
         row = raw.rows[r]
         if len(row) <= nb or is_blank(row[nb]) or normalise_header(row[nb]) not in labels:
             continue
-        owner = text_cells([row[0]])[0] if not is_blank(row[0]) else ""
+        owner = text_cells([row[key_col]])[0] if not is_blank(row[key_col]) else ""
         for j, p in periods:
             v = row[j] if j < len(row) else None
             where = (sheet, r + 1, f"{shown} {p}", cell_ref(r, j))

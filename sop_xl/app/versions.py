@@ -469,6 +469,27 @@ def approve_latest(book: MasterWorkbook) -> str:
                             more=more)
 
 
+def approve_question(book: MasterWorkbook) -> str | None:
+    """What Approve is about to lock and replace, for the planner to confirm (None when
+    there is nothing to approve: the button then says so)."""
+    month = str(book.read_settings().planning_month)
+    reg = read_register(book)
+    row = v.latest(reg, month, (v.Status.PROPOSED, v.Status.DRAFT))
+    if row is None:
+        return None
+    lang = book.language
+    _, superseded = v.approve(reg, row["version"], "", "")
+    active = reg[reg["version"] == v.ACTIVE]
+    now = messages.message("btn_approve_active_none", lang) if active.empty else \
+        messages.message("btn_approve_active", lang, source=active.iloc[0]["source"] or "?")
+    more = messages.message("btn_approve_supersedes", lang,
+                            versions=", ".join(superseded)) if superseded else ""
+    return messages.message("btn_approve_confirm", lang, version=row["version"], month=month,
+                            status=status_word(row["status"], lang),
+                            created=row["created_at"], author=row["author"] or "-",
+                            sheet=row["sheet"], active=now, more=more)
+
+
 def compare_latest(book: MasterWorkbook) -> str:
     """Compare: the newest version against the active one (000), or, when that is the same
     plan, against the version saved before it."""

@@ -44,7 +44,7 @@ from typing import Any
 
 from sop_xl.base import messages
 from sop_xl.base.errors import SopXlError
-from sop_xl.contract.cells import cell_ref
+from sop_xl.contract.cells import cell_ref, col_letter
 from sop_xl.contract.raw import RawSheet
 from sop_xl.layout.sheet import CondFormat, SheetContent, TableDef, Validation
 from sop_xl.layout.styles import DXF_STYLES, CellStyle
@@ -155,6 +155,30 @@ class ComCalls:
     def standard_width(self, sheet: Any) -> float:
         return float(sheet.api.StandardWidth)
 
+    def page_setup(self, sheet: Any, content: SheetContent) -> None:
+        """A4 landscape, the print titles, the scale (or one page wide) and the page
+        breaks of ``content``, as the file backend writes them."""
+        app = sheet.book.app.api
+        app.PrintCommunication = False  # else every property waits for the printer
+        try:
+            ps = sheet.api.PageSetup
+            ps.Orientation = 2  # xlLandscape
+            ps.PaperSize = 9  # xlPaperA4
+            rows = content.freeze[0] if content.freeze else 0
+            ps.PrintTitleRows = f"$1:${rows}" if rows else ""
+            ps.PrintTitleColumns = f"$A:${col_letter(content.print_title_cols - 1)}" \
+                if content.print_title_cols else ""
+            if content.print_scale is not None:
+                ps.Zoom = content.print_scale
+            else:
+                ps.Zoom = False
+                ps.FitToPagesWide, ps.FitToPagesTall = 1, False
+        finally:
+            app.PrintCommunication = True
+        sheet.api.ResetAllPageBreaks()
+        for r in content.row_breaks:
+            sheet.api.HPageBreaks.Add(sheet.api.Rows(r + 1))
+
     def autofilter(self, rng: Any) -> None:
         rng.api.AutoFilter()
 
@@ -227,6 +251,11 @@ class MacCalls(ComCalls):
 
     def standard_width(self, sheet: Any) -> float:
         return 8.43  # Excel's default column width in characters
+
+    def page_setup(self, sheet: Any, content: SheetContent) -> None:
+        # xlwings on macOS reaches no PageSetup; what prints there is Excel's default
+        # until the workbook is run from the command line once (see the README)
+        return None
 
     def autofilter(self, rng: Any) -> None:
         return None
@@ -526,6 +555,9 @@ class LiveBackend(Backend):
         for address, width in plan.widths:
             with journal.at(name, address, "column widths"):
                 sheet.range(address).column_width = width
+        for address, height in plan.heights:
+            with journal.at(name, address, "row heights"):
+                sheet.range(address).row_height = height
         for address in plan.hidden_rows:
             with journal.at(name, address, "hidden rows"):
                 sheet.range(address).rows.hidden = True
@@ -557,6 +589,8 @@ class LiveBackend(Backend):
                 self._cond_format(sheet, cf)
         with journal.at(name, "", "the tab colour"):
             self.calls.tab_color(sheet, plan.content.tab_color)
+        with journal.at(name, "", "the page setup"):
+            self.calls.page_setup(sheet, plan.content)
         if plan.content.protect:
             with journal.at(name, "", "protecting the sheet"):
                 self.calls.protect(sheet)

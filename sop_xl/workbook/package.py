@@ -29,6 +29,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from sop_xl.contract.cells import col_letter
 from sop_xl.layout.sheet import SheetContent
 from sop_xl.layout.styles import DXF_STYLES, CellStyle
 from sop_xl.workbook import comments, ooxml, xlsx
@@ -231,6 +232,7 @@ class Package:
         # the notes to carry over are read before
         kept_of: dict[str, list[tuple[str, str, str, str]]] = {}
         notes_of: dict[str, comments.SheetNotes] = {}
+        code_names: dict[str, str] = {}
         for content in contents:
             entry = self.sheet(content.name)
             if entry is not None:
@@ -239,6 +241,9 @@ class Package:
                     if found is not None:
                         notes_of[content.name] = found
                 kept_of[content.name] = self._drop_sheet_parts(entry, keep_drawings=True)
+                code_name = self._code_name(entry.part)
+                if code_name:
+                    code_names[content.name] = code_name
         table_ids, table_names = self._tables()
         for content in contents:
             entry = self.sheet(content.name)
@@ -280,7 +285,8 @@ class Package:
                 rels.append((table_rid, REL_TABLE,
                              posixpath.relpath(tpart, posixpath.dirname(entry.part))))
             self.write(entry.part, xlsx.worksheet_xml(content, xf_of, dxf_of, table_rid, extra,
-                                                      date1904=self.date1904))
+                                                      date1904=self.date1904,
+                                                      code_name=code_names.get(content.name)))
             if rels:
                 self.write(_rels_part(entry.part), ooxml.relationships_xml(rels))
             else:
@@ -327,6 +333,20 @@ class Package:
         """(rId, type, target, mode) of the sheet's relationships."""
         rp = _rels_part(entry.part)
         return self._rels(rp).items() if self.has(rp) else []
+
+    def _code_name(self, part: str) -> str | None:
+        """The sheet's code name (sheetPr/@codeName): the name of its document module in
+        the VBA project, which a replaced sheet must keep (without it Excel makes a
+        second module, "Sheet11", and the first loses its sheet)."""
+        if not self.has(part):
+            return None
+        if part in self._parts or part in self._trees or part not in self._infos:
+            pr = ooxml.child(self.xml(part), "sheetPr")
+            return pr.get("codeName") if pr is not None else None
+        # sheetPr is the worksheet's first child (CT_Worksheet, Part 1 §18.3.1.99): read
+        # only that far, not a sheet of millions of cells
+        with self._zip.open(part) as stream:
+            return ooxml.first_child_attribute(stream, "sheetPr", "codeName")
 
     def _drop_sheet_parts(self, entry: SheetEntry,
                           keep_drawings: bool) -> list[tuple[str, str, str, str]]:
@@ -426,10 +446,15 @@ class Package:
         for c in written:
             idx = str(new_index[c.name.lower()])
             qn = _quote(c.name)
+            titles = []
+            if c.print_title_cols:  # columns first, as Excel writes them
+                titles.append(f"{qn}!$A:${col_letter(c.print_title_cols - 1)}")
             if c.freeze and c.freeze[0]:
+                titles.append(f"{qn}!$1:${c.freeze[0]}")
+            if titles:
                 el = ooxml.make(block, "definedName",
                                 {"name": "_xlnm.Print_Titles", "localSheetId": idx})
-                el.text = f"{qn}!$1:${c.freeze[0]}"
+                el.text = ",".join(titles)
             box = c.autofilter if c.table is None else None
             if box is not None:
                 el = ooxml.make(block, "definedName", {

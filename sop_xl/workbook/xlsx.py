@@ -231,9 +231,11 @@ def style_grid(content: SheetContent, xf_of: Mapping[CellStyle, int]) -> np.ndar
 
 def worksheet_xml(content: SheetContent, xf_of: Mapping[CellStyle, int],
                   dxf_of: Mapping[str, int], table_rid: str | None,
-                  extra_rels: list[tuple[str, str]] = (), *, date1904: bool = False) -> str:
+                  extra_rels: list[tuple[str, str]] = (), *, date1904: bool = False,
+                  code_name: str | None = None) -> str:
     """The worksheet part. ``extra_rels`` are (element, rId) pairs kept from the sheet this
-    one replaces, e.g. ("drawing", "rId3") so a planner's chart stays on the sheet.
+    one replaces, e.g. ("drawing", "rId3") so a planner's chart stays on the sheet;
+    ``code_name`` is that sheet's code name (its VBA document module), kept too.
     ``date1904``: the workbook counts dates in the 1904 system; every date cell and date
     validation is written in it."""
     out: list[str] = [
@@ -245,8 +247,10 @@ def worksheet_xml(content: SheetContent, xf_of: Mapping[CellStyle, int],
         pr.append(f'<tabColor rgb="FF{content.tab_color}"/>')
     if content.outline_rows:
         pr.append('<outlinePr summaryBelow="0"/>')
-    pr.append('<pageSetUpPr fitToPage="1"/>')
-    out.append("<sheetPr>" + "".join(pr) + "</sheetPr>")
+    if content.print_scale is None:
+        pr.append('<pageSetUpPr fitToPage="1"/>')
+    code = f' codeName="{xml_attr(code_name)}"' if code_name else ""
+    out.append(f"<sheetPr{code}>" + "".join(pr) + "</sheetPr>")
     n_rows, n_cols = content.n_rows, content.n_cols
     if n_rows and n_cols:
         out.append(f'<dimension ref="A1:{cell_ref(n_rows - 1, n_cols - 1)}"/>')
@@ -257,6 +261,7 @@ def worksheet_xml(content: SheetContent, xf_of: Mapping[CellStyle, int],
     out.append("<sheetData>")
     styles = style_grid(content, xf_of)
     hidden = set(content.hidden_rows)
+    heights = content.row_heights
     outlined = _outlined(content)
     sw = styles.shape[1]
     letters = [col_letter(c) for c in range(max(sw, n_cols))]
@@ -299,6 +304,8 @@ def worksheet_xml(content: SheetContent, xf_of: Mapping[CellStyle, int],
             if srow[c]:
                 add(f'<c r="{letters[c]}{rn}"{attr[srow[c]]}/>')
         head = f'<row r="{rn}"'
+        if r in heights:
+            head += f' ht="{heights[r]:g}" customHeight="1"'
         if r in hidden:
             head += ' hidden="1"'
         if r in outlined:
@@ -315,8 +322,18 @@ def worksheet_xml(content: SheetContent, xf_of: Mapping[CellStyle, int],
     out.append(_validations(content, date1904))
     out.append('<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.6" header="0.3" '
                'footer="0.3"/>')
-    out.append('<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" '
-               'fitToHeight="0"/>')
+    if content.print_scale is None:
+        out.append('<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" '
+                   'fitToHeight="0"/>')
+    else:
+        out.append(f'<pageSetup paperSize="9" scale="{content.print_scale}" '
+                   'orientation="landscape"/>')
+    if content.row_breaks:
+        # <brk id="n"/>: a page break after row n (1-based), i.e. before 0-based row n
+        brk = "".join(f'<brk id="{r}" max="16383" man="1"/>'
+                      for r in sorted(set(content.row_breaks)) if r > 0)
+        n = brk.count("<brk")
+        out.append(f'<rowBreaks count="{n}" manualBreakCount="{n}">{brk}</rowBreaks>')
     for element, rid in extra_rels:
         out.append(f'<{element} r:id="{rid}"/>')
     if table_rid:

@@ -147,4 +147,32 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "激活版本 000 来自版本 {source}；版本登记表显示其已批准，但工作簿中没有其批准记录"
         "(在 Mac 版 Excel 中批准，或在登记表中手工填写)。"
         "请执行：sop-xl version approve 工作簿 {source}"),
+    "btn_transfer_unsaved": (
+        "Save {book} in a folder first: Transfer writes the export for the ERP beside it.",
+        "请先把 {book} 保存到文件夹中：传递会在其旁边写出供 ERP 导入的文件。"),
+    "btn_transfer_confirm": (
+        "Transfer the active version 000 (copy of {source}, {status}, {month}) to demand "
+        "management?\n\n{plan_type}, {periods} periods, {consume}; the export ({fmt}) goes "
+        "to {folder}.\n\nThese options are the Transfer rows of the Settings sheet.",
+        "将激活版本 000(来自 {source}，{status}，{month})传递到需求管理？\n\n{plan_type}，"
+        "{periods} 期，{consume}；导出文件({fmt})保存到 {folder}。\n\n这些选项在设置表的"
+        "“传递”各行中修改。"),
+    "btn_transfer_all": ("all", "全部"),
+    "btn_transfer_consume": ("customer orders consume the forecast ({backward} periods "
+                             "backward, {forward} forward)",
+                             "客户订单消耗预测(向后 {backward} 期，向前 {forward} 期)"),
+    "btn_transfer_no_consume": ("no consumption by customer orders", "不按客户订单消耗"),
+    # app/versions.py: what Approve asks first
+    "btn_approve_confirm": (
+        "Approve version {version} of {month} ({status}, saved {created} by {author})?\n\n"
+        "Its plan tab '{sheet}' is locked: no one can change it afterwards, and every "
+        "command checks it. It becomes the active version 000, the plan Transfer passes on "
+        "({active}).{more}",
+        "批准 {month} 的版本 {version}({status}，{author} 于 {created} 保存)？\n\n"
+        "其计划页“{sheet}”将被锁定：之后任何人不能修改，每个命令都会核对它。它将成为激活版本 "
+        "000，即“传递”所传递的计划({active})。{more}"),
+    "btn_approve_active": ("now 000 is a copy of {source}", "当前 000 来自版本 {source}"),
+    "btn_approve_active_none": ("there is no active version yet", "目前还没有激活版本"),
+    "btn_approve_supersedes": ("\n\nThe approved version {versions} of this month becomes "
+                               "superseded.", "\n\n本月已批准的版本 {versions} 将被替代。"),
 }

@@ -14,15 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sop_xl.plan.forecast.blas import single_threaded_blas
-from sop_xl.plan.forecast.executor import Executor, ProcessExecutor
-from sop_xl.plan.forecast.item import (
-    ForecastSettings,
-    ItemForecast,
-    ItemInput,
-    forecast_chunk,
-    forecast_item,
-)
+from sop_xl.plan.forecast.executor import Executor, ProcessExecutor, SerialExecutor
+from sop_xl.plan.forecast.item import ForecastSettings, ItemForecast, ItemInput, forecast_chunk
 from sop_xl.plan.forecast.models import ALL_MODELS, MEAN
 
 CHUNK_SIZE = 64  # items per unit of work: fixed, so results never depend on the executor
@@ -332,38 +325,63 @@ def auto_forecast(
 def forecast_series(
     values: np.ndarray | Sequence[float], horizon: int, model: str = "auto", season_length: int = 12
 ) -> np.ndarray:
-    """Forecast one series (units per period) `horizon` periods ahead; for SOP.FORECAST.
+    """Forecast one series (units per period) `horizon` periods ahead; see forecast_block."""
+    return forecast_block(np.asarray(values, dtype=float)[None, :], horizon, model,
+                          season_length)[0]
 
-    model: "auto" (classification, backtest and selection as auto_forecast does) or one
-    model name: naive, seasonal_naive, mean, ses, holt_damped, theta, arima, hw_additive,
-    hw_multiplicative, croston, sba, tsb, or a variant of ses/holt_damped/theta/arima
-    with '_sa' (on seasonally adjusted demand), '_log' (on log demand; needs demand in
-    every period) or '_log_sa'. Empty cells (nan) are zero demand; leading zeros are
-    ignored. A named model the history is too short for falls back to the mean.
-    Returns non-negative forecasts.
+
+def forecast_block(
+    values: np.ndarray, horizon: int, model: str = "auto", season_length: int = 12,
+    executor: Executor | None = None,
+) -> np.ndarray:
+    """Forecast each row of a block (series × periods, units per period, the periods
+    aligned) `horizon` periods ahead; for the SOP_FORECAST worksheet function.
+
+    model: "auto" (classification, backtest and selection as auto_forecast does, all rows
+    in one batch through the executor; default in this process) or one model name: naive,
+    seasonal_naive, mean, ses, holt_damped, theta, arima, hw_additive, hw_multiplicative,
+    croston, sba, tsb, or a variant of ses/holt_damped/theta/arima with '_sa' (on
+    seasonally adjusted demand), '_log' (on log demand; needs demand in every period) or
+    '_log_sa'. Empty cells (nan) are zero demand; each row's leading zeros are ignored; a
+    row without demand forecasts 0. A named model a row is too short for falls back to
+    the mean. Returns non-negative forecasts, rows × horizon.
     """
-    y = np.nan_to_num(np.asarray(values, dtype=float), nan=0.0)
+    block = np.nan_to_num(np.atleast_2d(np.asarray(values, dtype=float)), nan=0.0)
     if horizon < 1:
         raise ValueError("horizon must be at least 1 period")
-    if (y < 0).any():
-        raise ValueError("demand cannot be negative")
-    demand = np.flatnonzero(y > 0)
-    if demand.size == 0:
-        return np.zeros(horizon)
-    y = y[demand[0] :]
-    if model == "auto":
-        with single_threaded_blas():
-            settings = ForecastSettings(horizon, season_length)
-            return forecast_item(ItemInput("series", y), settings).forecast
-    spec = ALL_MODELS.get(model)
+    if (block < 0).any():
+        row = int(np.flatnonzero((block < 0).any(axis=1))[0])
+        raise ValueError(f"demand cannot be negative (row {row + 1})")
+    spec = None
+    if model != "auto":
+        spec = ALL_MODELS.get(model)
+        if spec is None:
+            raise ValueError(f"unknown model {model!r}; choose one of: auto, "
+                             f"{', '.join(ALL_MODELS)}")
+    out = np.zeros((block.shape[0], horizon))
+    rows: list[int] = []
+    inputs: list[ItemInput] = []
+    for r, y in enumerate(block):
+        demand = np.flatnonzero(y > 0)
+        if demand.size:
+            rows.append(r)
+            inputs.append(ItemInput(f"row {r + 1}", y[demand[0]:]))
+    if not inputs:
+        return out
     if spec is None:
-        raise ValueError(f"unknown model {model!r}; choose one of: auto, {', '.join(ALL_MODELS)}")
-    if not spec.fits_in(y.size, season_length):
-        spec = MEAN
-    fitted = spec.fit(y, season_length)
-    origin = np.array([y.size], dtype=np.int64)
-    path = fitted.paths(y, origin, horizon)[0]
-    return np.clip(np.nan_to_num(path, nan=0.0), 0.0, None)
+        results = _run(inputs, ForecastSettings(horizon, season_length),
+                       executor or SerialExecutor(), None)
+        for r, result in zip(rows, results, strict=True):
+            out[r] = result.forecast
+        return out
+    origin = np.array([0], dtype=np.int64)
+    for r, item in zip(rows, inputs, strict=True):
+        fit_spec = spec if spec.fits_in(item.values.size, season_length) else MEAN
+        fitted = fit_spec.fit(item.values, season_length)
+        origin[0] = item.values.size
+        path = fitted.paths(item.values, origin, horizon)[0]
+        out[r] = np.clip(np.nan_to_num(path, nan=0.0), 0.0, None)
+    return out
 
 
-__all__ = ["ForecastResult", "Progress", "auto_forecast", "forecast_series"]
+__all__ = ["ForecastResult", "Progress", "auto_forecast", "forecast_block", "forecast_series"]
