@@ -25,7 +25,7 @@ from statsmodels.tsa.seasonal import seasonal_decompose
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout
 
-from sop_xl.forecast import ProcessExecutor, SerialExecutor, auto_forecast
+from sop_xl.plan.forecast import ProcessExecutor, SerialExecutor, auto_forecast
 
 PUBLISHED = {  # M3 monthly sMAPE, Makridakis & Hibon (2000); statsforecast's DOTM
     "Naive2": 16.91,

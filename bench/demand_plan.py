@@ -20,11 +20,11 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout
 
-from sop_xl import accuracy, demand
-from sop_xl.inputs import Inputs
-from sop_xl.settings import Settings
-from sop_xl.sheets.demand import demand_sheet, family_plan_sheet, review_sheet
-from sop_xl.sheets.kpi import kpi_sheet
+from sop_xl.contract.planning_inputs import Inputs
+from sop_xl.contract.settings import Settings
+from sop_xl.layout.demand import demand_sheet, family_plan_sheet, review_sheet
+from sop_xl.layout.kpi import kpi_sheet
+from sop_xl.plan import accuracy, demand
 
 P = pd.Period
 MONTH = P("2026-12", "M")

@@ -29,11 +29,11 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout
 
-from sop_xl.forecast import ProcessExecutor, auto_forecast
-from sop_xl.forecast.blas import single_threaded_blas
-from sop_xl.forecast.cleaning import is_seasonal
-from sop_xl.forecast.demand import DemandClass, classify
-from sop_xl.forecast.intermittent import fit_croston, fit_sba, fit_tsb
+from sop_xl.plan.forecast import ProcessExecutor, auto_forecast
+from sop_xl.plan.forecast.blas import single_threaded_blas
+from sop_xl.plan.forecast.classify import DemandClass, classify
+from sop_xl.plan.forecast.cleaning import is_seasonal
+from sop_xl.plan.forecast.intermittent import fit_croston, fit_sba, fit_tsb
 
 HISTORY, HOLDOUT, M = 60, 12, 12
 CLASSES = ("seasonal", "trend", "erratic", "intermittent", "lumpy", "new", "discontinued")

@@ -27,11 +27,11 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sop_xl import sheets
-from sop_xl.cycle import STEPS, PlanRun, _run_log
-from sop_xl.forecast import ForecastResult
-from sop_xl.template import write_master
-from sop_xl.workbook.master import MasterWorkbook
+from sop_xl import layout as sheets
+from sop_xl.app.cycle import STEPS, PlanRun, _run_log
+from sop_xl.app.master import MasterWorkbook
+from sop_xl.app.template import write_master
+from sop_xl.plan.forecast import ForecastResult
 
 
 def synthetic_company(n_fg: int, seed: int = 7) -> tuple[dict[str, pd.DataFrame], dict]:

@@ -106,7 +106,7 @@ def build_frames(n_items: int, months: int, seed: int = 7) -> tuple[dict[str, pd
 
 def large_master(cache: Path, n_items: int, months: int) -> Path:
     """The cached workbook, generated when missing."""
-    from sop_xl.template import write_master
+    from sop_xl.app.template import write_master
 
     cache.mkdir(parents=True, exist_ok=True)
     path = cache / f"large_inputs_{n_items}x{months}_v{FORMAT}.xlsx"
@@ -123,7 +123,7 @@ def measure(path: Path, profile: bool, baseline: str | None) -> dict:
     """Open, read and validate; seconds (all, and the file reading part) and peak RSS of
     this process. With ``baseline`` (a git revision) the contract's read_table of that
     revision is timed on the same raw sheets afterwards, for a same-run ratio."""
-    from sop_xl.workbook.master import MasterWorkbook
+    from sop_xl.app.master import MasterWorkbook
 
     t0 = time.perf_counter()
     if profile:

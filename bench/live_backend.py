@@ -15,9 +15,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from sop_xl.layout.sheet import Formula, SheetContent
 from sop_xl.workbook.live import ComCalls, LiveBackend
 from sop_xl.workbook.live_plan import plan_sheet
-from sop_xl.workbook.sheet import Formula, SheetContent
 from tests.backend.fake_excel import new_book
 
 PERIODS = 24

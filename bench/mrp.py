@@ -1,6 +1,6 @@
 """MRP at plant scale: 10,000 items, 5 BOM levels, 30,000 BOM lines, 104 weekly buckets.
 
-Prints, measured in the same run: the vectorised MRP (``sop_xl.mrp.plan``) and the
+Prints, measured in the same run: the vectorised MRP (``sop_xl.plan.mrp.plan``) and the
 textbook per-item Python loop (``plan_item_by_item``) in interleaved rounds and their
 ratio; the orders as a frame; pegging (single-level links, a multi-level trace of the
 purchase orders a buyer releases now, the text of every order); then the MRP sheet at a
@@ -22,8 +22,8 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sop_xl import mrp
-from sop_xl.periods import Buckets, FactoryCalendar
+from sop_xl.base.periods import Buckets, FactoryCalendar
+from sop_xl.plan import mrp
 
 LEVEL_SHARE = (0.10, 0.15, 0.20, 0.25, 0.30)   # items per low-level code 0..4
 
@@ -95,9 +95,9 @@ def _time(fn, repeat: int = 1) -> tuple[float, object]:
 
 
 def _sheet_seconds(c: dict, result: mrp.MRPResult) -> tuple[float, float, int]:
-    from sop_xl.sheets.supply import mrp_grid
+    from sop_xl.layout.grid import grid_content
+    from sop_xl.layout.supply import mrp_grid
     from sop_xl.workbook.file import FileBackend
-    from sop_xl.workbook.grid import grid_content
 
     wd = c["calendar"].bucket_working_days(c["buckets"])
     t0 = time.perf_counter()
@@ -140,7 +140,7 @@ def main() -> None:
     bought = c["items"].loc[c["items"]["item_type"] == "RM", "item"].to_numpy(dtype=object)
     rm = np.isin(res_peg.item_names, bought)   # by position in the plan's item order
     now = np.flatnonzero(rm[o["pos"]] & (o["release_bucket"] < 4))
-    from sop_xl.pegging import trace
+    from sop_xl.plan.pegging import trace
     t_trace, traced = _time(lambda: trace(res_peg.links, now, o))
     worst = max(float(np.max(np.abs(np.asarray(ref[i]["planned_receipts"]) -
                                     res.rows["planned_receipts"][k])))

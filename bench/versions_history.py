@@ -33,11 +33,11 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from small_company import frames  # noqa: E402
 
-from sop_xl import plan_versions as pv  # noqa: E402
-from sop_xl import versions as v  # noqa: E402
-from sop_xl.cycle import run_steps  # noqa: E402
-from sop_xl.template import write_master  # noqa: E402
-from sop_xl.workbook.master import MasterWorkbook  # noqa: E402
+from sop_xl.app import versions as pv  # noqa: E402
+from sop_xl.app.cycle import run_steps  # noqa: E402
+from sop_xl.app.master import MasterWorkbook  # noqa: E402
+from sop_xl.app.template import write_master  # noqa: E402
+from sop_xl.plan import versions as v  # noqa: E402
 
 HORIZON = 18
 

@@ -25,13 +25,13 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sop_xl.assistants import collect, needs_reason, split
-from sop_xl.cycle import CYCLE, run_steps
+from sop_xl.app.cycle import CYCLE, run_steps
+from sop_xl.app.master import MasterWorkbook
+from sop_xl.app.template import input_sheets, write_master
 from sop_xl.demo import build_demo
-from sop_xl.meeting import write_meeting
-from sop_xl.template import input_sheets, write_master
+from sop_xl.faces.assistants import collect, needs_reason, split
+from sop_xl.faces.meeting import write_meeting
 from sop_xl.workbook.file import FileBackend
-from sop_xl.workbook.master import MasterWorkbook
 
 
 def with_submissions_on_file(company) -> dict[str, pd.DataFrame]:

@@ -15,7 +15,7 @@ os.environ["SOP_XL_VERIFY_PARTS"] = "1"
 
 from small_company import frames
 
-from sop_xl.template import write_master
+from sop_xl.app.template import write_master
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sop_xl.forecast import ForecastResult
+from sop_xl.plan.forecast import ForecastResult
 
 
 def file_hash(path: Path) -> str:

@@ -11,10 +11,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from sop_xl.app.master import MasterWorkbook
+from sop_xl.base.errors import WorkbookError
 from sop_xl.demo import BOTTLENECK, build_demo, write_demo
 from sop_xl.demo.products import explode
-from sop_xl.errors import WorkbookError
-from sop_xl.workbook.master import MasterWorkbook
 
 M = pd.Period("2026-12", "M")
 

@@ -6,8 +6,8 @@ import inspect
 import re
 from pathlib import Path
 
-from sop_xl.cli import build_parser
-from sop_xl.forecast import auto_forecast
+from sop_xl.cli.main import build_parser
+from sop_xl.plan.forecast import auto_forecast
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -17,7 +17,7 @@ OUTPUT_TAB = "70AD47"
 LOG_TAB = "7F7F7F"
 
 
-# -- formula builders: each takes a GridRefs (sop_xl.workbook.grid) and returns the formula
+# -- formula builders: each takes a GridRefs (sop_xl.layout.grid) and returns the formula
 # text without "=", or None for a value cell.
 
 def _projected(receipts: tuple[str, ...], demand: str, key: str):
@@ -41,7 +41,7 @@ def _days_of_supply(stock: str, demand: str):
 def _atp(balance: str, supply: tuple[str, ...]):
     """Discrete available-to-promise from the cumulative orders balance: in the first
     period min(balance to the end); in a later period with supply, what that supply adds
-    to the lowest balance ahead, floored at 0 (sop_xl.mps.available_to_promise)."""
+    to the lowest balance ahead, floored at 0 (sop_xl.plan.mps.available_to_promise)."""
     def build(r: Any) -> str:
         ahead = f"MIN({r.span(balance, 0, 10_000)})"
         if r.is_first:
@@ -77,7 +77,7 @@ def _sum_of(*keys: str):
 
 # Contracts + weighted projects + the forecast part + events + adjustment + the family
 # change split to the item (pieces). The forecast part is the sales assistants' forecast in the near term and the statistical
-# forecast net of contracts and projects beyond it (sop_xl.demand).
+# forecast net of contracts and projects beyond it (sop_xl.plan.demand).
 _demand_total = _sum_of("small_contracts", "large_contracts", "projects_weighted",
                         "forecast_part", "events", "adjustment", "family_change")
 

@@ -18,11 +18,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sop_xl.base.errors import Problem
+from sop_xl.base.messages import message
+from sop_xl.contract.cells import cell_ref, col_letter
 from sop_xl.contract.model import Column, Dtype, SheetSpec, normalise_header
-from sop_xl.errors import Problem
-from sop_xl.messages import message
 from sop_xl.workbook.backend import RawSheet
-from sop_xl.workbook.cells import cell_ref, col_letter
 
 ROW = "_row"  # Excel row number of each record
 _BLANK = ("", None)

@@ -38,11 +38,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sop_xl.app.template import write_master
 from sop_xl.demo import demand, products, supply
 from sop_xl.demo.calendar import calendar_frame
 from sop_xl.demo.company import AUTHOR, COMPANY
 from sop_xl.demo.sizing import nominal_load
-from sop_xl.template import write_master
 
 __all__ = ["DemoCompany", "build_demo", "nominal_load", "write_demo"]
 
@@ -120,10 +120,10 @@ def released_orders(frames: dict[str, pd.DataFrame], settings: dict[str, Any],
     month's finished-good production (released as production orders), then — with those
     in place — the component orders already due for release. Columns item, qty,
     due_date, release_date, made."""
-    from sop_xl.cycle import PlanRun
-    from sop_xl.sheets.forecast import forecast_result
-    from sop_xl.template import input_sheets
-    from sop_xl.workbook.master import MasterWorkbook
+    from sop_xl.app.cycle import PlanRun
+    from sop_xl.app.master import MasterWorkbook
+    from sop_xl.app.template import input_sheets
+    from sop_xl.layout.forecast import forecast_result
     from sop_xl.workbook.memory import MemoryBackend
 
     f = expected.rename(columns={"month": "period", "qty": "forecast"})

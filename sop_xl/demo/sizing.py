@@ -13,8 +13,8 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from sop_xl.base.periods import Buckets, FactoryCalendar
 from sop_xl.demo.products import FG, explode
-from sop_xl.periods import Buckets, FactoryCalendar
 
 
 def nominal_demand(frames: Mapping[str, pd.DataFrame], expected: pd.DataFrame,

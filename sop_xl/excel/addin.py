@@ -27,8 +27,8 @@ from pathlib import Path
 from types import ModuleType
 
 from sop_xl.excel.build import MACROS_DIR, RIBBON_FILE, build_all
+from sop_xl.layout.sheet import SheetContent
 from sop_xl.workbook.file import FileBackend
-from sop_xl.workbook.sheet import SheetContent
 
 __all__ = ["CONFIG_SHEET", "UDF_MODULE", "addin_config", "build_workbooks", "config_sheet",
            "udf_vba_module"]
@@ -130,7 +130,7 @@ def build_workbooks(out_dir: Path | str, *, lang: str = "en") -> tuple[Path, Pat
     """``sop-xl build``: the empty master (sop_master.xlsm, from the template) and the
     add-in (sop_xl.xlam), both with the ribbon, the macros, the xlwings runtime and the
     worksheet functions' VBA module; the add-in configured for sop_xl.excel.udfs."""
-    from sop_xl.template import write_template
+    from sop_xl.app.template import write_template
 
     out = Path(out_dir)
     with tempfile.TemporaryDirectory(prefix="sop-xl-build-") as tmp:

@@ -3,7 +3,7 @@
 A button's VBA sub (macros/SopRibbon.bas) calls ``sop_xl.excel.ribbon.<entry>()`` through
 xlwings RunPython. Each entry takes no arguments: it gets the workbook that called
 (``xw.Book.caller()``), wraps it in the live backend and a MasterWorkbook, and calls
-``perform``, which runs the same function the CLI runs — ``sop_xl.cycle.run_steps`` for
+``perform``, which runs the same function the CLI runs — ``sop_xl.app.cycle.run_steps`` for
 the cycle steps — with the button's name and progress in Excel's status bar. The result
 is shown in a message box in the workbook's language; so is any SopXlError (invalid
 cells, a failed write naming its sheet and cell, ...). Anything else is a bug: it is left
@@ -20,10 +20,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sop_xl import messages
-from sop_xl.errors import SopXlError
+from sop_xl.app.master import MasterWorkbook
+from sop_xl.base import messages
+from sop_xl.base.errors import SopXlError
 from sop_xl.excel.entry_points import ENTRY_POINTS, entry_point
-from sop_xl.workbook.master import MasterWorkbook
 
 __all__ = ["ACTIONS", "Action", "perform", *(ep.entry for ep in ENTRY_POINTS)]
 
@@ -61,15 +61,15 @@ ACTIONS: dict[str, Action] = {
     "run_mps": Action(steps=("mps",)),
     "run_mrp": Action(steps=("mrp",)),
     "capacity": Action(steps=("capacity",)),
-    "save_version": Action(call="sop_xl.plan_versions:save_button"),
-    "compare_versions": Action(call="sop_xl.plan_versions:compare_latest"),
-    "approve_version": Action(call="sop_xl.plan_versions:approve_latest"),
-    "transfer": Action(call="sop_xl.transfer:transfer_button"),
-    "build_meeting_pack": Action(call="sop_xl.meeting:build_meeting_pack"),
+    "save_version": Action(call="sop_xl.app.versions:save_button"),
+    "compare_versions": Action(call="sop_xl.app.versions:compare_latest"),
+    "approve_version": Action(call="sop_xl.app.versions:approve_latest"),
+    "transfer": Action(call="sop_xl.app.transfer:transfer_button"),
+    "build_meeting_pack": Action(call="sop_xl.faces.meeting:build_meeting_pack"),
     "validate": Action(call="sop_xl.excel.setup:validation_summary"),
     "check_setup": Action(call="sop_xl.excel.ribbon:_check_setup"),
-    "language_en": Action(call="sop_xl.language:switch_language", args=("en",)),
-    "language_zh": Action(call="sop_xl.language:switch_language", args=("zh-CN",)),
+    "language_en": Action(call="sop_xl.app.language:switch_language", args=("en",)),
+    "language_zh": Action(call="sop_xl.app.language:switch_language", args=("zh-CN",)),
 }
 
 
@@ -92,7 +92,7 @@ def perform(entry: str, book: MasterWorkbook,
     lang = _language(book)
     label = _label(entry, lang)
     if action.steps:
-        from sop_xl.cycle import STEP_KEYS, run_steps
+        from sop_xl.app.cycle import STEP_KEYS, run_steps
 
         missing = [s for s in action.steps if s not in STEP_KEYS]
         if missing:

@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path, PurePath, PurePosixPath, PureWindowsPath
 
-from sop_xl import messages
-from sop_xl.errors import SopXlError, ValidationError
+from sop_xl.app.master import MasterWorkbook
+from sop_xl.base import messages
+from sop_xl.base.errors import SopXlError, ValidationError
 from sop_xl.excel.addin import CONFIG_SHEET, addin_config, build_workbooks, write_config
-from sop_xl.workbook.master import MasterWorkbook
 
 __all__ = ["Environment", "InstallPlan", "check_setup_report", "environment", "install",
            "plan_install", "validation_summary"]

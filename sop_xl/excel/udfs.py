@@ -33,10 +33,10 @@ from typing import Any
 import numpy as np
 import xlwings as xw
 
-from sop_xl import accuracy, stock_policy
-from sop_xl.forecast import forecast_series
-from sop_xl.hierarchy import largest_remainder
-from sop_xl.lot_sizing import single as lot_size
+from sop_xl.plan import accuracy, stock_policy
+from sop_xl.plan.forecast import forecast_series
+from sop_xl.plan.hierarchy import largest_remainder
+from sop_xl.plan.lot_sizing import single as lot_size
 
 __all__ = [
     "SOP_ACHIEVEMENT", "SOP_DISAGGREGATE", "SOP_DOS", "SOP_FORECAST", "SOP_LOTSIZE",

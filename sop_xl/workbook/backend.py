@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sop_xl.workbook.sheet import SheetContent
+from sop_xl.layout.sheet import SheetContent
 
 
 @dataclass
@@ -81,7 +81,7 @@ def check_contents(contents: Sequence[SheetContent]) -> None:
     reserved "History", each once), table names, unknown cell or conditional styles,
     list validations with a separator in a choice or longer than Excel's 255
     characters."""
-    from sop_xl.workbook.styles import CELL_STYLES, DXF_STYLES, CellStyle
+    from sop_xl.layout.styles import CELL_STYLES, DXF_STYLES, CellStyle
 
     seen: set[str] = set()
     for c in contents:

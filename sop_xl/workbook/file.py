@@ -25,14 +25,14 @@ from pathlib import Path
 from lxml import etree
 from python_calamine import CalamineWorkbook
 
-from sop_xl.errors import WorkbookError
+from sop_xl.base.errors import WorkbookError
+from sop_xl.contract.cells import parse_ref
+from sop_xl.layout.sheet import SheetContent
 from sop_xl.workbook import ooxml
 from sop_xl.workbook.backend import Backend, RawSheet, check_contents
 from sop_xl.workbook.backups import backups_wanted, keep_backup
-from sop_xl.workbook.cells import parse_ref
 from sop_xl.workbook.lock import WorkbookLock, open_elsewhere
 from sop_xl.workbook.package import Package, StrictPackageError
-from sop_xl.workbook.sheet import SheetContent
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xlam")

@@ -41,13 +41,13 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any
 
-from sop_xl import messages
-from sop_xl.errors import SopXlError
+from sop_xl.base import messages
+from sop_xl.base.errors import SopXlError
+from sop_xl.contract.cells import cell_ref
+from sop_xl.layout.sheet import CondFormat, SheetContent, TableDef, Validation
+from sop_xl.layout.styles import DXF_STYLES, CellStyle
 from sop_xl.workbook.backend import Backend, RawSheet, check_contents
-from sop_xl.workbook.cells import cell_ref
 from sop_xl.workbook.live_plan import SheetPlan, a1, plan_sheet
-from sop_xl.workbook.sheet import CondFormat, SheetContent, TableDef, Validation
-from sop_xl.workbook.styles import DXF_STYLES, CellStyle
 
 __all__ = ["ComCalls", "LiveBackend", "LiveWriteError", "MacCalls"]
 

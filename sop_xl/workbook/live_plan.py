@@ -19,9 +19,9 @@ from typing import Any
 
 import numpy as np
 
-from sop_xl.workbook.cells import cell_ref, col_letter
-from sop_xl.workbook.sheet import CondFormat, Formula, SheetContent, TableDef, Validation
-from sop_xl.workbook.styles import CellStyle, resolve
+from sop_xl.contract.cells import cell_ref, col_letter
+from sop_xl.layout.sheet import CondFormat, Formula, SheetContent, TableDef, Validation
+from sop_xl.layout.styles import CellStyle, resolve
 from sop_xl.workbook.xlsx import style_grid
 
 __all__ = ["SheetPlan", "StyleArea", "a1", "excel_value", "plan_sheet", "rectangles",

@@ -31,8 +31,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from sop_xl.errors import WorkbookError
-from sop_xl.messages import message, register
+from sop_xl.base.errors import WorkbookError
+from sop_xl.base.messages import message, register
 
 LOCK_SUFFIX = ".sopxl-lock"
 DEFAULT_WAIT = 5.0       # seconds a second run waits for the first before refusing

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from sop_xl.layout.sheet import Formula, SheetContent
 from sop_xl.workbook.backend import Backend, RawSheet, check_contents
-from sop_xl.workbook.sheet import Formula, SheetContent
 
 # what a formula cell holds when its computed value is one of Excel's errors
 _ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"})

@@ -29,10 +29,10 @@ from pathlib import Path
 
 from lxml import etree
 
+from sop_xl.layout.sheet import SheetContent
+from sop_xl.layout.styles import DXF_STYLES, CellStyle
 from sop_xl.workbook import ooxml, xlsx
 from sop_xl.workbook.ooxml import ContentTypes, Relationships, StrictPackageError
-from sop_xl.workbook.sheet import SheetContent
-from sop_xl.workbook.styles import DXF_STYLES, CellStyle
 from sop_xl.workbook.stylesheet import merge_styles
 
 CT_SHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
@@ -585,7 +585,7 @@ class _suppress:
 
 
 def _quote(name: str) -> str:
-    from sop_xl.workbook.cells import quote_sheet
+    from sop_xl.contract.cells import quote_sheet
     return quote_sheet(name)
 
 

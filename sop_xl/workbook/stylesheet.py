@@ -12,8 +12,8 @@ from collections.abc import Mapping, Sequence
 
 from lxml import etree
 
+from sop_xl.layout.styles import CellStyle, DxfStyle
 from sop_xl.workbook import ooxml, xlsx
-from sop_xl.workbook.styles import CellStyle, DxfStyle
 
 BUILTIN_NUMFMT = {"General": 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, "0%": 9,
                   "0.00%": 10}

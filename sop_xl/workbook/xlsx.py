@@ -19,9 +19,9 @@ from xml.sax.saxutils import escape
 
 import numpy as np
 
-from sop_xl.workbook.cells import cell_ref, col_letter
-from sop_xl.workbook.sheet import Formula, SheetContent
-from sop_xl.workbook.styles import CellStyle, DxfStyle, resolve
+from sop_xl.contract.cells import cell_ref, col_letter
+from sop_xl.layout.sheet import Formula, SheetContent
+from sop_xl.layout.styles import CellStyle, DxfStyle, resolve
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

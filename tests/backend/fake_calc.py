@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sop_xl.workbook.cells import col_index
+from sop_xl.contract.cells import col_index
 
 if TYPE_CHECKING:
     from tests.backend.fake_excel import FakeSheet

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sop_xl.workbook.cells import col_index, col_letter, parse_range
+from sop_xl.contract.cells import col_index, col_letter, parse_range
 from tests.backend.fake_calc import ErrorValue, FakeComError, cell_value
 from tests.backend.fake_range_parts import (
     _Borders,

@@ -20,9 +20,9 @@ from typing import Any
 
 import pytest
 
+from sop_xl.contract.cells import cell_ref
+from sop_xl.layout.sheet import Formula, SheetContent
 from sop_xl.workbook.backend import Backend
-from sop_xl.workbook.cells import cell_ref
-from sop_xl.workbook.sheet import Formula, SheetContent
 
 Sheets = dict[str, list[list[Any]]]
 Merged = dict[str, list[tuple[int, int, int, int]]]

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
+from sop_xl.layout.sheet import Box, Formula, SheetContent, TableDef, Validation
 from sop_xl.workbook.backend import ContentError
-from sop_xl.workbook.sheet import Box, Formula, SheetContent, TableDef, Validation
 from tests.backend.harnesses import Harness
 
 

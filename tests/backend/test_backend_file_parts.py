@@ -8,8 +8,8 @@ from pathlib import Path
 
 import openpyxl
 
+from sop_xl.layout.sheet import SheetContent
 from sop_xl.workbook.file import FileBackend
-from sop_xl.workbook.sheet import SheetContent
 
 
 def test_removing_a_sheet_removes_its_part(tmp_path: Path) -> None:

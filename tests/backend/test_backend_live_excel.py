@@ -13,18 +13,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sop_xl.cycle import CYCLE, run_steps
-from sop_xl.template import input_sheets, write_master
+from sop_xl.app.cycle import CYCLE, run_steps
+from sop_xl.app.master import MasterWorkbook
+from sop_xl.app.template import input_sheets, write_master
+from sop_xl.layout.sheet import Box, CondFormat, Formula, SheetContent, TableDef, Validation
 from sop_xl.workbook.live import LiveBackend, LiveWriteError
-from sop_xl.workbook.master import MasterWorkbook
-from sop_xl.workbook.sheet import (
-    Box,
-    CondFormat,
-    Formula,
-    SheetContent,
-    TableDef,
-    Validation,
-)
 from tests.small_company import frames
 
 pytestmark = pytest.mark.excel

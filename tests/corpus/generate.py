@@ -42,7 +42,7 @@ from corpus.producers import PRODUCER_CASES  # noqa: E402
 from small_company import frames as small_frames  # noqa: E402
 
 from sop_xl import contract  # noqa: E402
-from sop_xl.template import write_master  # noqa: E402
+from sop_xl.app.template import write_master  # noqa: E402
 from sop_xl.workbook.package import Package  # noqa: E402
 
 LANGS = ("en", "zh-CN")
@@ -468,9 +468,9 @@ def locked_by_other_run(b: Builder) -> Path:
 def approved_version_edited(b: Builder) -> Path:
     """A run saves plan version 001, it is approved (locked), then a planner types 999
     over a quantity on its tab."""
-    from sop_xl import plan_versions
-    from sop_xl.cycle import CYCLE, run_steps
-    from sop_xl.workbook.master import MasterWorkbook
+    from sop_xl.app import versions as plan_versions
+    from sop_xl.app.cycle import CYCLE, run_steps
+    from sop_xl.app.master import MasterWorkbook
 
     work = b.out / f".{b.case}-work"
     work.mkdir(exist_ok=True)

@@ -121,7 +121,7 @@ def saved_by_excel(b: Builder) -> Path:
     styles Excel's extension lists, and a VBA project)."""
     from corpus.generate import base_frames
 
-    from sop_xl.template import input_sheets
+    from sop_xl.app.template import input_sheets
 
     f, s = base_frames()
     path = b.out / f"{b.case}.xlsm"

@@ -12,12 +12,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sop_xl import cycle
-from sop_xl.forecast import ForecastResult
-from sop_xl.inputs import Inputs
-from sop_xl.sheets.forecast import forecast_result
-from sop_xl.template import input_sheets, write_master
-from sop_xl.workbook.master import MasterWorkbook
+from sop_xl.app import cycle
+from sop_xl.app.master import MasterWorkbook
+from sop_xl.app.template import input_sheets, write_master
+from sop_xl.contract.planning_inputs import Inputs
+from sop_xl.layout.forecast import forecast_result
+from sop_xl.plan.forecast import ForecastResult
 from sop_xl.workbook.memory import MemoryBackend
 from tests.small_company import frames
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sop_xl.accuracy import (
+from sop_xl.plan.accuracy import (
     achievement_rate,
     bias,
     comparison_rows,

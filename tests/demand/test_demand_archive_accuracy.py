@@ -12,9 +12,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from sop_xl.cycle import run_steps
-from sop_xl.template import input_sheets
-from sop_xl.workbook.master import MasterWorkbook
+from sop_xl.app.cycle import run_steps
+from sop_xl.app.master import MasterWorkbook
+from sop_xl.app.template import input_sheets
 from tests.demand.fixtures import company
 
 pytestmark = pytest.mark.usefixtures("fake_forecast")

@@ -17,9 +17,9 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from sop_xl.cycle import run_steps
-from sop_xl.errors import ValidationError
-from sop_xl.workbook.master import MasterWorkbook
+from sop_xl.app.cycle import run_steps
+from sop_xl.app.master import MasterWorkbook
+from sop_xl.base.errors import ValidationError
 from tests.demand.fixtures import grid_values
 
 pytestmark = pytest.mark.usefixtures("fake_forecast")

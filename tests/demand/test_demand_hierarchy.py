@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sop_xl.hierarchy import (
+from sop_xl.plan.hierarchy import (
     NO_FAMILY,
     aggregate,
     disaggregate,

@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sop_xl import demand
-from sop_xl.exceptions import ExceptionList
+from sop_xl.plan import demand
+from sop_xl.plan.alerts import ExceptionList
 from tests.demand.fixtures import company, make_inputs, stat_frame
 
 P = pd.Period

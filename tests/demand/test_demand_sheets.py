@@ -9,11 +9,12 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from sop_xl import contract, cycle
+from sop_xl import contract
+from sop_xl.app import cycle
+from sop_xl.app.cycle import CYCLE, STEP_KEYS, run_steps
+from sop_xl.app.master import MasterWorkbook
+from sop_xl.app.template import input_sheets, write_master
 from sop_xl.contract.demand_sheets import DEMAND_SHEETS
-from sop_xl.cycle import CYCLE, STEP_KEYS, run_steps
-from sop_xl.template import input_sheets, write_master
-from sop_xl.workbook.master import MasterWorkbook
 from tests.demand.fixtures import company, fake_auto_forecast, grid_values
 
 P = pd.Period

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from sop_xl.cli import main
+from sop_xl.cli.main import main
 from sop_xl.excel import udfs
 from sop_xl.excel.addin import UDF_MODULE, udf_vba_module
 from sop_xl.excel.build import CT_XLAM, CT_XLSM

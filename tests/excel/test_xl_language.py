@@ -11,12 +11,12 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from sop_xl.cycle import CYCLE, run_steps
-from sop_xl.errors import SopXlError
-from sop_xl.language import switch_language
-from sop_xl.template import input_sheets, write_master
+from sop_xl.app.cycle import CYCLE, run_steps
+from sop_xl.app.language import switch_language
+from sop_xl.app.master import MasterWorkbook
+from sop_xl.app.template import input_sheets, write_master
+from sop_xl.base.errors import SopXlError
 from sop_xl.workbook.live import ComCalls, LiveBackend
-from sop_xl.workbook.master import MasterWorkbook
 from tests.backend.fake_excel import new_book
 from tests.small_company import frames
 

@@ -10,13 +10,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sop_xl.cycle import CYCLE, run_steps
-from sop_xl.template import input_sheets, write_master
+from sop_xl.app.cycle import CYCLE, run_steps
+from sop_xl.app.master import MasterWorkbook
+from sop_xl.app.template import input_sheets, write_master
+from sop_xl.layout.sheet import Box, CondFormat, Formula, SheetContent, TableDef, Validation
+from sop_xl.layout.styles import CELL_STYLES
 from sop_xl.workbook.live import ComCalls, LiveBackend, LiveWriteError, MacCalls
 from sop_xl.workbook.live_plan import excel_value, plan_sheet, rectangles, union_addresses
-from sop_xl.workbook.master import MasterWorkbook
-from sop_xl.workbook.sheet import Box, CondFormat, Formula, SheetContent, TableDef, Validation
-from sop_xl.workbook.styles import CELL_STYLES
 from tests.backend.fake_excel import FakeBook, new_book, seed
 from tests.small_company import frames
 

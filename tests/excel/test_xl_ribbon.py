@@ -12,13 +12,13 @@ import openpyxl
 import pytest
 import xlwings as xw
 
-from sop_xl.cycle import STEP_KEYS
-from sop_xl.errors import ValidationError
+from sop_xl.app.cycle import STEP_KEYS
+from sop_xl.app.master import MasterWorkbook
+from sop_xl.app.template import input_sheets, write_master
+from sop_xl.base.errors import ValidationError
 from sop_xl.excel import ribbon
 from sop_xl.excel.entry_points import ENTRY_POINTS
-from sop_xl.template import input_sheets, write_master
 from sop_xl.workbook.live import ComCalls, LiveBackend
-from sop_xl.workbook.master import MasterWorkbook
 from tests.backend.fake_excel import FakeBook, new_book
 from tests.small_company import frames
 
@@ -119,13 +119,13 @@ def test_an_error_is_shown_in_the_workbooks_language() -> None:
 
 def test_a_button_whose_function_is_missing_says_so(monkeypatch) -> None:
     monkeypatch.setitem(ribbon.ACTIONS, "transfer",
-                        ribbon.Action(call="sop_xl.transfer:no_such_function"))
+                        ribbon.Action(call="sop_xl.app.transfer:no_such_function"))
     book = _excel_book()
     ribbon.run_button("transfer", caller=book)
     (title, text), = book.app.alerts
     assert title == "S&OP — Transfer failed"
     assert text == ("Transfer is not available in this version of sop_xl yet "
-                    "(sop_xl.transfer:no_such_function is missing).")
+                    "(sop_xl.app.transfer:no_such_function is missing).")
 
 
 def test_the_language_buttons(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -7,8 +7,10 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 
 import pytest
 
-from sop_xl.cli import main
-from sop_xl.errors import SopXlError
+from sop_xl.app.master import MasterWorkbook
+from sop_xl.app.template import write_master
+from sop_xl.base.errors import SopXlError
+from sop_xl.cli.main import main
 from sop_xl.excel import setup
 from sop_xl.excel.setup import (
     Environment,
@@ -17,9 +19,7 @@ from sop_xl.excel.setup import (
     merge_user_config,
     plan_install,
 )
-from sop_xl.template import write_master
 from sop_xl.workbook.file import FileBackend
-from sop_xl.workbook.master import MasterWorkbook
 from tests.small_company import frames
 
 ENV = Environment("3.11.7", r"C:\Python311\python.exe", "Windows 11",

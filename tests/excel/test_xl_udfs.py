@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sop_xl.accuracy import achievement_rate, mape, wape
 from sop_xl.excel import udfs
-from sop_xl.hierarchy import largest_remainder
-from sop_xl.stock_policy import days_of_supply, demand_sigma, safety_stock, z_value
+from sop_xl.plan.accuracy import achievement_rate, mape, wape
+from sop_xl.plan.hierarchy import largest_remainder
+from sop_xl.plan.stock_policy import days_of_supply, demand_sigma, safety_stock, z_value
 
 # -- engine formulas ---------------------------------------------------------------------
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from sop_xl.forecast.demand import DemandClass, adi_cv2, classify
+from sop_xl.plan.forecast.classify import DemandClass, adi_cv2, classify
 
 
 def test_smooth():

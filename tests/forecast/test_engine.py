@@ -4,9 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sop_xl.forecast import SerialExecutor, auto_forecast, forecast_series
-from sop_xl.forecast import item as item_module
-from sop_xl.forecast.models import ModelSpec
+from sop_xl.plan.forecast import SerialExecutor, auto_forecast, forecast_series
+from sop_xl.plan.forecast import item as item_module
+from sop_xl.plan.forecast.models import ModelSpec
 
 from .conftest import intermittent, long_frame, seasonal
 

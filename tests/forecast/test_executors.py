@@ -4,7 +4,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sop_xl.forecast import DaskExecutor, ProcessExecutor, SerialExecutor, auto_forecast, engine
+from sop_xl.plan.forecast import (
+    DaskExecutor,
+    ProcessExecutor,
+    SerialExecutor,
+    auto_forecast,
+    engine,
+)
 
 from .conftest import intermittent, long_frame, seasonal
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from sop_xl.forecast.intermittent import (
+from sop_xl.plan.forecast.intermittent import (
     CrostonFit,
     TsbFit,
     croston_rates,

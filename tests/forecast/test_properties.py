@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from sop_xl.forecast import SerialExecutor, auto_forecast, forecast_series
+from sop_xl.plan.forecast import SerialExecutor, auto_forecast, forecast_series
 
 demand = arrays(
     np.float64,

@@ -8,10 +8,10 @@ from statsmodels.tsa.forecasting.theta import ThetaModel
 from statsmodels.tsa.holtwinters import ExponentialSmoothing
 from statsmodels.tsa.statespace.sarimax import SARIMAX
 
-from sop_xl.forecast.arima import ArimaFit, fit_arima
-from sop_xl.forecast.backtest import Spread, plan_backtest, step_spread
-from sop_xl.forecast.models import SeasonalNaiveFit
-from sop_xl.forecast.smoothing import ThetaFit, fit_holt_winters, fit_ses_alpha
+from sop_xl.plan.forecast.arima import ArimaFit, fit_arima
+from sop_xl.plan.forecast.backtest import Spread, plan_backtest, step_spread
+from sop_xl.plan.forecast.models import SeasonalNaiveFit
+from sop_xl.plan.forecast.smoothing import ThetaFit, fit_holt_winters, fit_ses_alpha
 
 
 def seasonal_series(n=72, seed=1):
@@ -98,7 +98,7 @@ def test_interval_spread_grows_with_horizon():
 
 
 def test_log_models_follow_growth_and_refuse_zero_demand():
-    from sop_xl.forecast.models import HOLT_DAMPED_LOG, THETA_LOG
+    from sop_xl.plan.forecast.models import HOLT_DAMPED_LOG, THETA_LOG
 
     y = 100 * 1.03 ** np.arange(48)  # 3 % growth a month, no noise
     fit = THETA_LOG.fit(y, 12)

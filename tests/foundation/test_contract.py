@@ -8,10 +8,10 @@ import pytest
 from small_company import frames
 
 from sop_xl import contract
+from sop_xl.app.master import MasterWorkbook
+from sop_xl.app.template import write_master, write_template
 from sop_xl.contract import Dtype, Layout, Role
 from sop_xl.contract.read import ROW
-from sop_xl.template import write_master, write_template
-from sop_xl.workbook.master import MasterWorkbook
 
 
 def test_every_sheet_and_column_is_named_in_both_languages():

@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 from support import fixed_forecast
 
-from sop_xl.cycle import PlanRun, run_steps
-from sop_xl.forecast import ForecastResult
-from sop_xl.workbook.master import MasterWorkbook
+from sop_xl.app.cycle import PlanRun, run_steps
+from sop_xl.app.master import MasterWorkbook
+from sop_xl.plan.forecast import ForecastResult
 
 
 def _stat(first: str = "2026-12") -> ForecastResult:

@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 from small_company import frames
 
-from sop_xl.cycle import PlanRun
-from sop_xl.template import write_master
-from sop_xl.workbook.master import MasterWorkbook
+from sop_xl.app.cycle import PlanRun
+from sop_xl.app.master import MasterWorkbook
+from sop_xl.app.template import write_master
 
 
 def _forecast(tmp_path, drop_last: bool) -> pd.DataFrame:

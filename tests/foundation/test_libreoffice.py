@@ -7,7 +7,7 @@ import pytest
 from recalc import formula_mismatches
 from support import recalculate
 
-from sop_xl.cli import main
+from sop_xl.cli.main import main
 
 
 @pytest.mark.libreoffice

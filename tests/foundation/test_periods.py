@@ -9,7 +9,7 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sop_xl.periods import Buckets, FactoryCalendar, bucket_months, month_weights
+from sop_xl.base.periods import Buckets, FactoryCalendar, bucket_months, month_weights
 
 
 def test_month_buckets():

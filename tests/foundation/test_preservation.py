@@ -20,7 +20,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from support import recalculate, sheet_parts
 
 from sop_xl import contract
-from sop_xl.cli import main
+from sop_xl.cli.main import main
 from sop_xl.excel.build import build_workbook
 
 TOOLS = Path(__file__).parent.parent / "tools"

@@ -10,10 +10,10 @@ import pytest
 from small_company import frames
 from support import file_hash
 
-from sop_xl.cli import main
-from sop_xl.errors import ValidationError, WorkbookError
-from sop_xl.template import write_master
-from sop_xl.workbook.master import MasterWorkbook
+from sop_xl.app.master import MasterWorkbook
+from sop_xl.app.template import write_master
+from sop_xl.base.errors import ValidationError, WorkbookError
+from sop_xl.cli.main import main
 from sop_xl.workbook.package import Package
 
 

@@ -11,11 +11,11 @@ import pandas as pd
 from small_company import frames
 from support import fixed_forecast  # noqa: F401  (used by the meeting tests)
 
-from sop_xl import cycle
-from sop_xl.forecast import ForecastResult
-from sop_xl.template import input_sheets, write_master
+from sop_xl.app import cycle
+from sop_xl.app.master import MasterWorkbook
+from sop_xl.app.template import input_sheets, write_master
+from sop_xl.plan.forecast import ForecastResult
 from sop_xl.workbook.file import FileBackend
-from sop_xl.workbook.master import MasterWorkbook
 
 
 def run_month(master: Path, result: ForecastResult, monkeypatch,

@@ -8,9 +8,9 @@ from meeting_support import fill
 from recalc import formula_mismatches
 from support import recalculate, soffice_available
 
-from sop_xl.assistants import collect, split
+from sop_xl.app.master import MasterWorkbook
+from sop_xl.faces.assistants import collect, split
 from sop_xl.workbook.file import FileBackend
-from sop_xl.workbook.master import MasterWorkbook
 
 pytestmark = [pytest.mark.libreoffice,
               pytest.mark.skipif(not soffice_available(), reason="needs LibreOffice")]

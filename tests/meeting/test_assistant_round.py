@@ -25,13 +25,14 @@ from meeting_support import (
 )
 from support import file_hash
 
-from sop_xl import cli, contract
-from sop_xl.assistants import collect, split
-from sop_xl.assistants.manifest import MANIFEST_SHEET
-from sop_xl.errors import ValidationError
+from sop_xl import contract
+from sop_xl.app.master import MasterWorkbook
+from sop_xl.base.errors import ValidationError
+from sop_xl.cli import main as cli
+from sop_xl.faces.assistants import collect, split
+from sop_xl.faces.assistants.manifest import MANIFEST_SHEET
+from sop_xl.layout.render import table_content
 from sop_xl.workbook.file import FileBackend
-from sop_xl.workbook.master import MasterWorkbook
-from sop_xl.workbook.render import table_content
 
 P = pd.Period
 DEC, JAN, FEB, MAR = ("2026-12", "2027-01", "2027-02", "2027-03")

@@ -11,15 +11,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 from small_company import frames
 
-from sop_xl.assistants import achievement, assign, needs_reason
-from sop_xl.assistants.figures import (
+from sop_xl.contract.planning_inputs import Inputs
+from sop_xl.contract.settings import Settings
+from sop_xl.faces.assistants import achievement, assign, needs_reason
+from sop_xl.faces.assistants.figures import (
     achievement_total,
     department_shares,
     figures_for,
     known_demand,
 )
-from sop_xl.inputs import Inputs
-from sop_xl.settings import Settings
 
 M = pd.Period("2026-12", "M")
 DOM, INT = "Domestic Sales", "International Trade"
@@ -95,7 +95,7 @@ def test_flag_and_achievement_by_hand():
     assert needs_reason(121, 100, 0.2) and not needs_reason(120, 100, 0.2)
     assert needs_reason(79, 100, 0.2) and not needs_reason(80, 100, 0.2)
     assert needs_reason(1, 0, 0.2) and not needs_reason(0, 0, 0.2)
-    # achievement = shipped ÷ forecast, the one definition sop_xl uses (sop_xl.accuracy)
+    # achievement = shipped ÷ forecast, the one definition sop_xl uses (sop_xl.plan.accuracy)
     assert achievement(122, 95) == pytest.approx(122 / 95)
     assert achievement(100, 250) == pytest.approx(0.4)
     assert math.isnan(achievement(5, 0)) and math.isnan(achievement(10, float("nan")))

@@ -8,15 +8,15 @@ import pandas as pd
 import pytest
 from meeting_support import fill, forecast_rows
 
-from sop_xl import cycle
-from sop_xl.assistants import collect, needs_reason, split
+from sop_xl.app import cycle
+from sop_xl.app.master import MasterWorkbook
+from sop_xl.app.template import write_master
 from sop_xl.demo import build_demo
 from sop_xl.demo.company import ASSISTANTS
 from sop_xl.demo.demand import DEVIATIONS, owned
-from sop_xl.forecast import ForecastResult
-from sop_xl.meeting import write_meeting
-from sop_xl.template import write_master
-from sop_xl.workbook.master import MasterWorkbook
+from sop_xl.faces.assistants import collect, needs_reason, split
+from sop_xl.faces.meeting import write_meeting
+from sop_xl.plan.forecast import ForecastResult
 
 M = pd.Period("2026-12", "M")
 

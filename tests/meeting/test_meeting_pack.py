@@ -22,15 +22,15 @@ from recalc import formula_mismatches
 from small_company import frames
 from support import recalculate, soffice_available
 
-from sop_xl import cli
-from sop_xl.assistants import collect, split
-from sop_xl.errors import WorkbookError
-from sop_xl.meeting import write_meeting
+from sop_xl.app.master import MasterWorkbook
+from sop_xl.base.errors import WorkbookError
+from sop_xl.cli import main as cli
+from sop_xl.faces.assistants import collect, split
+from sop_xl.faces.meeting import write_meeting
 from sop_xl.workbook.file import FileBackend
-from sop_xl.workbook.master import MasterWorkbook
 
 NOV, DEC = pd.Period("2026-11", "M"), pd.Period("2026-12", "M")
-FAR_NOV = (122 + 40) / (100 + 40)  # Σ shipped ÷ Σ demand plan (sop_xl.accuracy)
+FAR_NOV = (122 + 40) / (100 + 40)  # Σ shipped ÷ Σ demand plan (sop_xl.plan.accuracy)
 
 
 def _month_inputs(month: str, sales_forecast: pd.DataFrame | None = None):

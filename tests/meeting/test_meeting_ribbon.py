@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from sop_xl.cycle import CYCLE, run_steps
+from sop_xl.app.cycle import CYCLE, run_steps
+from sop_xl.app.master import MasterWorkbook
 from sop_xl.excel.ribbon import perform
-from sop_xl.workbook.master import MasterWorkbook
 
 
 def test_the_button_writes_the_pack_beside_the_master(small_master):

@@ -25,10 +25,10 @@ import pytest
 from corpus.generate import BASE_NAME, NEEDS_LIBREOFFICE, case_ids, generate
 
 from sop_xl import contract
-from sop_xl.cli import main
-from sop_xl.errors import ValidationError
-from sop_xl.messages import message
-from sop_xl.workbook.master import MasterWorkbook
+from sop_xl.app.master import MasterWorkbook
+from sop_xl.base.errors import ValidationError
+from sop_xl.base.messages import message
+from sop_xl.cli.main import main
 from sop_xl.workbook.ooxml import verify_package
 from sop_xl.workbook.package import Package
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from sop_xl.cli import main
-from sop_xl.errors import WorkbookError
+from sop_xl.base.errors import WorkbookError
+from sop_xl.cli.main import main
 from sop_xl.workbook.file import check_workbook_file
 
 
@@ -59,7 +59,7 @@ def test_a_folder_and_a_missing_file(tmp_path: Path, capsys, monkeypatch) -> Non
 def test_a_chinese_settings_sheet_sets_the_backups(tmp_path: Path) -> None:
     from small_company import frames
 
-    from sop_xl.template import write_master
+    from sop_xl.app.template import write_master
     from sop_xl.workbook.backups import backups_wanted
     from sop_xl.workbook.file import FileBackend
 

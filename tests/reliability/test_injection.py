@@ -19,8 +19,8 @@ from python_calamine import CalamineWorkbook
 from support import recalculate, soffice_available
 
 from sop_xl import contract
-from sop_xl.cli import main
-from sop_xl.template import write_master
+from sop_xl.app.template import write_master
+from sop_xl.cli.main import main
 from sop_xl.workbook.file import FileBackend
 
 NAMES = {"=1+1", "@SUM(A1)", "-2+3", "+CMD|' /C calc'!A0"}
@@ -85,7 +85,7 @@ def test_output_parts_hold_them_as_inline_text_never_in_a_formula(planned: Path)
 
 
 def _col(c: int) -> str:
-    from sop_xl.workbook.cells import col_letter
+    from sop_xl.contract.cells import col_letter
     return col_letter(c)
 
 

@@ -21,11 +21,11 @@ from pathlib import Path
 
 import pytest
 
+from sop_xl.layout.sheet import SheetContent
 from sop_xl.workbook.backups import list_backups
 from sop_xl.workbook.file import FileBackend
 from sop_xl.workbook.lock import lock_path
 from sop_xl.workbook.package import TEMP_PREFIX
-from sop_xl.workbook.sheet import SheetContent
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(sys.platform == "win32", reason="needs fork and SIGKILL")]

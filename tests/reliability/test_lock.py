@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from sop_xl.cli import main
-from sop_xl.errors import WorkbookError
+from sop_xl.base.errors import WorkbookError
+from sop_xl.cli.main import main
 from sop_xl.workbook.lock import (
     LockHolder,
     WorkbookLock,
@@ -81,7 +81,7 @@ def test_second_process_refuses_after_waiting(master: Path) -> None:
     before = sha256(master)
     with WorkbookLock(master, command="mps", wait=0):
         t0 = time.monotonic()
-        r = _python("import sys; from sop_xl.cli import main; "
+        r = _python("import sys; from sop_xl.cli.main import main; "
                     "sys.exit(main(['--wait', '0.6', 'run', sys.argv[1]]))", str(master))
         waited = time.monotonic() - t0
     assert r.returncode == 3, r.stderr
@@ -102,7 +102,7 @@ def read_holder_user() -> str:
 def test_second_process_waits_for_the_first(master: Path) -> None:
     lock = WorkbookLock(master, command="run", wait=0).acquire()
     threading.Timer(1.0, lock.release).start()
-    r = _python("import sys; from sop_xl.cli import main; "
+    r = _python("import sys; from sop_xl.cli.main import main; "
                 "sys.exit(main(['--wait', '20', 'run', '--quiet', '--no-version', sys.argv[1]]))",
                 str(master))
     assert r.returncode == 0, r.stderr

@@ -15,6 +15,8 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sop_xl.base.errors import Problem
+from sop_xl.contract.cells import cell_ref
 from sop_xl.contract.inputs import ITEM_TYPES
 from sop_xl.contract.model import Column, Dtype, Layout, Role, SheetSpec
 from sop_xl.contract.read import (
@@ -27,9 +29,7 @@ from sop_xl.contract.read import (
     is_blank,
     read_table,
 )
-from sop_xl.errors import Problem
 from sop_xl.workbook.backend import RawSheet
-from sop_xl.workbook.cells import cell_ref
 
 C = Column
 SPEC = SheetSpec(

@@ -12,15 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from sop_xl.cli import main
-from sop_xl.errors import WorkbookError
+from sop_xl.app.master import MasterWorkbook
+from sop_xl.base.errors import WorkbookError
+from sop_xl.cli.main import main
+from sop_xl.layout.sheet import SheetContent
 from sop_xl.workbook import package as package_module
 from sop_xl.workbook.backups import BACKUP_DIR, keep_backup, list_backups
 from sop_xl.workbook.file import FileBackend
 from sop_xl.workbook.lock import lock_path
-from sop_xl.workbook.master import MasterWorkbook
 from sop_xl.workbook.package import TEMP_PREFIX, remove_stale_temporaries
-from sop_xl.workbook.sheet import SheetContent
 
 
 @pytest.fixture

@@ -46,6 +46,6 @@ def compare_formulas(ours: Path, theirs: Path, sheet: str,
         if (r, c) in other.errors:
             b = other.errors[(r, c)]
         if not _same(a, b, tol):
-            from sop_xl.workbook.cells import cell_ref
+            from sop_xl.contract.cells import cell_ref
             bad.append(f"{cell_ref(r, c)} {text}: python {a!r} vs libreoffice {b!r}")
     return len(mine.formulas), bad

@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sop_xl import capacity
-from sop_xl.periods import Buckets, FactoryCalendar
+from sop_xl.base.periods import Buckets, FactoryCalendar
+from sop_xl.plan import capacity
 
 BUCKETS = Buckets.build(pd.Period("2027-03", "M"), "week", 4)   # four Monday-to-Friday weeks
 CALENDAR = FactoryCalendar.around(BUCKETS)

@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sop_xl import finance, inventory
-from sop_xl.mps import MPSResult
-from sop_xl.periods import Buckets
+from sop_xl.base.periods import Buckets
+from sop_xl.plan import finance, inventory
+from sop_xl.plan.mps import MPSResult
 
 ITEMS = pd.DataFrame([
     {"item": "X", "description": "X", "item_type": "FG", "family": "F", "unit_cost": 10.0,

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sop_xl import mps
-from sop_xl.lot_sizing import CODES, LotRules
+from sop_xl.plan import mps
+from sop_xl.plan.lot_sizing import CODES, LotRules
 
 NAN = np.nan
 
@@ -151,7 +151,7 @@ def test_stock_below_safety_stock_after_planning_is_always_flagged(demand, on_ha
                                                                   data) -> None:
     """Firm cells and the frozen fence may leave stock below safety stock; every such dip
     (its first period) is on the exception list."""
-    from sop_xl.exceptions import ExceptionList, below
+    from sop_xl.plan.alerts import ExceptionList, below
 
     h = len(demand)
     firm = np.array([[data.draw(st.sampled_from([NAN, NAN, 0.0, 10.0])) for _ in range(h)]])

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sop_xl import mrp
-from sop_xl.errors import PlanningError
-from sop_xl.periods import Buckets, FactoryCalendar
+from sop_xl.base.errors import PlanningError
+from sop_xl.base.periods import Buckets, FactoryCalendar
+from sop_xl.plan import mrp
 
 H = 9
 BUCKETS = Buckets.build(pd.Period("2027-03", "M"), "week", H)

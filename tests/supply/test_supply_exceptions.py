@@ -6,8 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sop_xl import exceptions, mps
-from sop_xl.lot_sizing import LotRules
+from sop_xl.plan import alerts as exceptions
+from sop_xl.plan import mps
+from sop_xl.plan.lot_sizing import LotRules
 from tests.supply.test_mrp import P_PRODUCTION, bom, items, plan, receipts
 
 

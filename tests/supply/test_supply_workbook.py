@@ -11,10 +11,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from sop_xl.cycle import CYCLE, PlanRun, run_steps
-from sop_xl.template import write_master
+from sop_xl.app.cycle import CYCLE, PlanRun, run_steps
+from sop_xl.app.master import MasterWorkbook
+from sop_xl.app.template import write_master
 from sop_xl.workbook.file import FileBackend
-from sop_xl.workbook.master import MasterWorkbook
 from tests.small_company import frames
 from tests.supply.recalc import compare_formulas, recalculate
 

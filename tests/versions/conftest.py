@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from version_fixtures import company
 
-from sop_xl.cycle import CYCLE, run_steps
-from sop_xl.template import write_master
-from sop_xl.workbook.master import MasterWorkbook
+from sop_xl.app.cycle import CYCLE, run_steps
+from sop_xl.app.master import MasterWorkbook
+from sop_xl.app.template import write_master
 
 
 @pytest.fixture(scope="session")

@@ -8,8 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from sop_xl import transfer, versions
-from sop_xl.periods import Buckets, FactoryCalendar
+from sop_xl.app import transfer
+from sop_xl.base.periods import Buckets, FactoryCalendar
+from sop_xl.plan import versions
 
 
 def test_own_period_then_backward_then_forward():

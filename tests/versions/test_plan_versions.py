@@ -22,12 +22,12 @@ from version_fixtures import (
     write_input,
 )
 
-from sop_xl import cli
-from sop_xl import plan_versions as pv
-from sop_xl import versions as v
-from sop_xl.cycle import run_steps
-from sop_xl.errors import VersionError
-from sop_xl.workbook.sheet import SheetContent
+from sop_xl.app import versions as pv
+from sop_xl.app.cycle import run_steps
+from sop_xl.base.errors import VersionError
+from sop_xl.cli import main as cli
+from sop_xl.layout.sheet import SheetContent
+from sop_xl.plan import versions as v
 
 TAB = "V001 2026-12"
 
@@ -169,7 +169,7 @@ def test_archive_moves_old_tabs_and_keeps_them_readable(master: Path, tmp_path: 
     _, s = company()
     s = {**s, "planning_month": pd.Period("2027-01", "M")}
     from sop_xl.contract.inputs import SETTINGS
-    from sop_xl.workbook.render import settings_content
+    from sop_xl.layout.render import settings_content
     b = book(master)
     b.backend.write_sheets([settings_content(SETTINGS, {**s, "language": "en"}, "en")])
     run_steps(book(master), ["version"])  # 002 for 2027-01
@@ -245,7 +245,7 @@ def test_a_resave_by_a_spreadsheet_program_is_not_tampering(master: Path, tmp_pa
 
 def _next_month(path: Path) -> None:
     from sop_xl.contract.inputs import SETTINGS
-    from sop_xl.workbook.render import settings_content
+    from sop_xl.layout.render import settings_content
     _, s = company()
     s = {**s, "planning_month": pd.Period("2027-01", "M"), "language": "en"}
     book(path).backend.write_sheets([settings_content(SETTINGS, s, "en")])

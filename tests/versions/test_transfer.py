@@ -15,12 +15,12 @@ import pytest
 from python_calamine import CalamineWorkbook
 from version_fixtures import DEMAND_B, MONTH, book, company, write_input
 
-from sop_xl import cli
-from sop_xl import plan_versions as pv
-from sop_xl import transfer as tr
-from sop_xl.cycle import CYCLE, run_steps
-from sop_xl.errors import VersionError
-from sop_xl.template import write_master
+from sop_xl.app import transfer as tr
+from sop_xl.app import versions as pv
+from sop_xl.app.cycle import CYCLE, run_steps
+from sop_xl.app.template import write_master
+from sop_xl.base.errors import VersionError
+from sop_xl.cli import main as cli
 
 PLAN_A = [110.0, 90.0, 110.0, 95.0, 100.0, 105.0]
 

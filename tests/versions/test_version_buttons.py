@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from sop_xl.app.master import MasterWorkbook
+from sop_xl.app.versions import read_register
 from sop_xl.excel.ribbon import perform
-from sop_xl.plan_versions import read_register
-from sop_xl.workbook.master import MasterWorkbook
 
 
 def _book(path: Path) -> MasterWorkbook:

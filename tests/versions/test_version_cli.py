@@ -6,8 +6,8 @@ from pathlib import Path
 
 from version_fixtures import book, edit_cell, find_cell
 
-from sop_xl import plan_versions as pv
-from sop_xl.cli import main
+from sop_xl.app import versions as pv
+from sop_xl.cli.main import main
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:

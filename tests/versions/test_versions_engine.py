@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl.utils.protection import hash_password
 
-from sop_xl import versions as v
+from sop_xl.plan import versions as v
 
 
 def snap(rows: list[tuple]) -> pd.DataFrame:

@@ -22,8 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from small_company import frames
 
 from sop_xl import contract
-from sop_xl.workbook.master import MasterWorkbook
-from sop_xl.workbook.render import table_content
+from sop_xl.app.master import MasterWorkbook
+from sop_xl.layout.render import table_content
 
 MONTH = "2026-12"
 DEMAND_A = [100.0, 90.0, 110.0, 95.0, 100.0, 105.0]

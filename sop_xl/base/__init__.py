@@ -1,0 +1,1 @@
+"""Errors, the message catalogue, periods and the factory calendar: what every layer uses."""

@@ -1,0 +1,59 @@
+"""Everything one month's plan is made from, read and validated: the engines' input."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import pandas as pd
+
+from sop_xl.base.periods import Buckets, FactoryCalendar
+from sop_xl.contract.settings import Settings
+
+
+@dataclass
+class Inputs:
+    """The input sheets as frames (columns are contract keys, plus ``_row``)."""
+
+    settings: Settings
+    items: pd.DataFrame
+    bom: pd.DataFrame
+    resources: pd.DataFrame
+    resource_usage: pd.DataFrame
+    calendar: pd.DataFrame
+    sales_history: pd.DataFrame
+    contracts: pd.DataFrame
+    projects: pd.DataFrame
+    events: pd.DataFrame
+    sales_forecast: pd.DataFrame
+    stock: pd.DataFrame
+    scheduled_receipts: pd.DataFrame
+    workbook: str = "workbook"
+    sheet_names: dict[str, str] = field(default_factory=dict)
+
+    @cached_property
+    def buckets(self) -> Buckets:
+        s = self.settings
+        return Buckets.build(s.planning_month, s.bucket, s.horizon)
+
+    @cached_property
+    def factory_calendar(self) -> FactoryCalendar:
+        return FactoryCalendar.around(self.buckets, self.settings.work_week, self.calendar)
+
+    @cached_property
+    def working_days(self):
+        """Working days in each bucket of the plan (days)."""
+        return self.factory_calendar.bucket_working_days(self.buckets)
+
+    @cached_property
+    def item_index(self) -> pd.Index:
+        return pd.Index(self.items["item"])
+
+    def items_of_type(self, *types: str) -> pd.DataFrame:
+        return self.items[self.items["item_type"].isin(types)]
+
+    def on_hand(self) -> pd.Series:
+        """On hand per item summed over warehouses (pieces)."""
+        if self.stock.empty:
+            return pd.Series(dtype=float)
+        return self.stock.groupby("item")["on_hand"].sum()

@@ -1,0 +1,376 @@
+"""One sales assistant's workbook (销售预测填报), written from scratch.
+
+Sheets, in the master's language:
+
+- **Forecast** (预测填报): four rows per item, M..M+3: the statistical reference, what is on
+  contract or in projects for the department, the number on file, then the yellow input
+  cells *Your forecast* (whole pieces ≥ 0, checked by data validation) and *Reason*, with a
+  live *Deviation* and a *Check* that says "Reason required" where the forecast departs
+  from the reference by more than the threshold (sop_xl.faces.assistants.figures).
+- **History** (历史与达成): per item the department's shipments of the last 24 months, the
+  statistical forecast and the assistant's forecast (live from the Forecast sheet), and last
+  month's forecast, shipments and achievement rate.
+- **Charts** (图表): one small native line chart per item over those rows.
+- a very hidden control sheet (sop_xl.faces.assistants.manifest) recording the month, the
+  assistant, every protected cell and where the inputs are, for ``collect``.
+
+Everything but the input cells is locked (sheet protection without a password: it stops
+slips, and ``collect`` refuses a file whose protected cells changed).
+
+Written with xlsxwriter rather than the part-splicing writer (these files are new, nothing
+of a planner's must survive) or openpyxl: xlsxwriter stores each formula's cached value, so
+the Check column reads right in viewers and readers that do not recalculate (calamine,
+previews, mail clients), and it writes native charts, validation, conditional formats,
+cell-level protection and very hidden sheets; openpyxl stores formulas without values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import xlsxwriter
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from sop_xl.base.messages import message
+from sop_xl.base.periods import month_label
+from sop_xl.faces.assistants import words  # noqa: F401  (registers the messages)
+from sop_xl.faces.assistants.figures import AssistantFigures, needs_reason
+from sop_xl.faces.assistants.manifest import write_manifest
+from sop_xl.workbook.package import atomic_path
+
+KIND = "sop_xl.assistant_forecast"
+FORMAT = 1
+
+
+# Forecast sheet: columns and rows (0-based)
+F_ITEM, F_DESC, F_FAMILY, F_MONTH, F_REF, F_KNOWN, F_ON_FILE, F_QTY, F_DEV, F_REASON, \
+    F_CHECK = range(11)
+F_THRESHOLD_ROW, F_HEADER_ROW, F_FIRST_ROW = 3, 5, 6
+F_THRESHOLD = (F_THRESHOLD_ROW, F_REF)
+# History sheet
+H_HEADER_ROW, H_FIRST_ROW, H_FIRST_MONTH = 3, 4, 3
+
+
+@dataclass
+class _Formats:
+    title: Any
+    subtitle: Any
+    note: Any
+    header: Any
+    text: Any
+    text_top: Any
+    qty: Any
+    qty_first: Any
+    text_first: Any
+    input_qty: Any
+    input_text: Any
+    pct: Any
+    check: Any
+    label: Any
+    threshold: Any
+    bad: Any
+
+
+def _formats(wb: xlsxwriter.Workbook) -> _Formats:
+    base = {"font_size": 10, "valign": "top"}
+
+    def f(**kw: Any) -> Any:
+        return wb.add_format({**base, **kw})
+
+    return _Formats(
+        title=f(bold=True, font_size=14, font_color="1F4E78"),
+        subtitle=f(italic=True, font_color="595959"),
+        note=f(italic=True, font_color="595959", text_wrap=True),
+        header=f(bold=True, font_color="FFFFFF", bg_color="1F4E78", border=1, text_wrap=True,
+                 align="center", valign="vcenter"),
+        text=f(),
+        text_top=f(top=1),
+        qty=f(num_format="#,##0"),
+        qty_first=f(num_format="#,##0", top=1),
+        text_first=f(top=1, bold=True),
+        input_qty=f(num_format="#,##0", bg_color="FFF2CC", font_color="0000FF", bold=True,
+                    locked=False, border=1, border_color="BFBFBF"),
+        input_text=f(bg_color="FFF2CC", font_color="0000FF", locked=False, border=1,
+                     border_color="BFBFBF", text_wrap=True),
+        pct=f(num_format="0.0%"),
+        check=f(font_color="C00000", bold=True),
+        label=f(bold=True),
+        threshold=f(num_format="0%", bold=True),
+        bad=wb.add_format({"font_color": "9C0006", "bg_color": "FFC7CE"}),
+    )
+
+
+class _Sheet:
+    """Writes cells and remembers every protected one for the control sheet."""
+
+    def __init__(self, ws: Any, name: str, protected: list[list[Any]]) -> None:
+        self.ws = ws
+        self.name = name
+        self.protected = protected
+
+    def value(self, r: int, c: int, v: Any, fmt: Any) -> None:
+        if v is None or (isinstance(v, float) and not np.isfinite(v)):
+            self.ws.write_blank(r, c, None, fmt)
+            return
+        if isinstance(v, str):
+            self.ws.write_string(r, c, v, fmt)
+        else:
+            v = float(v)
+            self.ws.write_number(r, c, v, fmt)
+        self.protected.append([self.name, xl_rowcol_to_cell(r, c), "value", v])
+
+    def merged(self, r: int, c0: int, c1: int, text: str, fmt: Any) -> None:
+        """Text across columns c0..c1 of row r (a note spanning the table)."""
+        self.ws.merge_range(r, c0, r, c1, text, fmt)
+        self.protected.append([self.name, xl_rowcol_to_cell(r, c0), "value", text])
+
+    def formula(self, r: int, c: int, text: str, fmt: Any, cached: Any) -> None:
+        self.ws.write_formula(r, c, "=" + text, fmt, cached)
+        self.protected.append([self.name, xl_rowcol_to_cell(r, c), "formula", text])
+
+
+def _quote(sheet: str) -> str:
+    return "'" + sheet.replace("'", "''") + "'"
+
+
+def check_text(qty: float, ref: float, reason: str | None, threshold: float,
+               lang: str) -> str:
+    """What the Check column shows (the Python twin of its formula)."""
+    if not np.isfinite(qty):
+        return message("ab_check_enter", lang)
+    if needs_reason(qty, ref, threshold) and not (reason or "").strip():
+        return message("ab_check_reason", lang)
+    return ""
+
+
+def write_assistant_book(path: Path | str, fig: AssistantFigures, *, lang: str,
+                         company: str, master: str, written: datetime) -> dict[str, Any]:
+    """Write the workbook (whole or not at all); return its control document (also
+    stored in the file)."""
+    with atomic_path(Path(path)) as tmp:
+        return _write_book(tmp, fig, lang=lang, company=company, master=master,
+                           written=written)
+
+
+def _write_book(path: Path, fig: AssistantFigures, *, lang: str, company: str, master: str,
+                written: datetime) -> dict[str, Any]:
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False,
+                                         "strings_to_urls": False})
+    wb.set_properties({"title": message("ab_title", lang, assistant=fig.assistant),
+                       "author": "sop_xl", "created": written, "company": company})
+    fm = _formats(wb)
+    protected: list[list[Any]] = []
+    names = {k: message(f"ab_sheet_{k}", lang) for k in ("forecast", "history", "charts")}
+    ws_f = wb.add_worksheet(names["forecast"])
+    ws_h = wb.add_worksheet(names["history"])
+    ws_c = wb.add_worksheet(names["charts"])
+    dept = fig.department or message("ab_no_department", lang)
+    inputs = _forecast_sheet(_Sheet(ws_f, names["forecast"], protected), fig, fm, lang,
+                             company, dept, written)
+    rows_of = _history_sheet(_Sheet(ws_h, names["history"], protected), fig, fm, lang, dept,
+                             names["forecast"], inputs)
+    _charts_sheet(wb, ws_c, fig, fm, lang, names["history"], rows_of)
+    doc = {
+        "kind": KIND, "format": FORMAT, "assistant": fig.assistant,
+        "department": fig.department, "planning_month": str(fig.planning_month),
+        "master": master, "written_at": written.strftime("%Y-%m-%d %H:%M:%S"),
+        "threshold": fig.threshold, "lang": lang, "sheets": names,
+        "inputs": inputs, "protected": protected,
+    }
+    write_manifest(wb, doc)
+    ws_f.activate()
+    wb.close()
+    return doc
+
+
+def _forecast_sheet(s: _Sheet, fig: AssistantFigures, fm: _Formats, lang: str, company: str,
+                    dept: str, written: datetime) -> list[dict[str, Any]]:
+    ws = s.ws
+    s.value(0, 0, message("ab_title", lang, assistant=fig.assistant), fm.title)
+    s.value(1, 0, message("ab_subtitle", lang, company=company, department=dept,
+                          month=str(fig.planning_month),
+                          written=written.strftime("%Y-%m-%d %H:%M")), fm.subtitle)
+    s.merged(2, 0, F_CHECK, message("ab_instructions", lang), fm.note)
+    ws.set_row(2, 30)
+    s.value(F_THRESHOLD_ROW, 0, message("ab_threshold", lang), fm.label)
+    s.value(F_THRESHOLD_ROW, F_REF, fig.threshold, fm.threshold)
+    heads = ["item", "description", "family", "month", "reference", "known", "on_file", "qty",
+             "deviation", "reason", "check"]
+    for c, key in enumerate(heads):
+        s.value(F_HEADER_ROW, c, message(f"ab_col_{key}", lang), fm.header)
+    ws.set_row(F_HEADER_ROW, 30)
+    widths = [13, 26, 12, 9, 12, 12, 10, 12, 9, 36, 16]
+    for c, w in enumerate(widths):
+        ws.set_column(c, c, w)
+    desc = fig.items.set_index("item")
+    thr = xl_rowcol_to_cell(*F_THRESHOLD, row_abs=True, col_abs=True)
+    inputs = []
+    r = F_FIRST_ROW
+    for item in fig.items["item"]:
+        lines = fig.lines[fig.lines["item"] == item]
+        for k, ln in enumerate(lines.itertuples(index=False)):
+            first = k == 0
+            tf, qf = (fm.text_first, fm.qty_first) if first else (fm.text, fm.qty)
+            s.value(r, F_ITEM, item, tf)
+            s.value(r, F_DESC, str(desc.at[item, "description"] or ""), fm.text_top if first
+                    else fm.text)
+            s.value(r, F_FAMILY, str(desc.at[item, "family"] or ""), fm.text_top if first
+                    else fm.text)
+            s.value(r, F_MONTH, month_label(ln.month), fm.text_top if first else fm.text)
+            s.value(r, F_REF, ln.reference, qf)
+            s.value(r, F_KNOWN, ln.known, qf)
+            s.value(r, F_ON_FILE, ln.on_file, qf)
+            qty = float(ln.on_file)
+            if np.isfinite(qty):
+                ws.write_number(r, F_QTY, qty, fm.input_qty)
+            else:
+                ws.write_blank(r, F_QTY, None, fm.input_qty)
+            reason = ln.reason if isinstance(ln.reason, str) and ln.reason else None
+            if reason:
+                ws.write_string(r, F_REASON, reason, fm.input_text)
+            else:
+                ws.write_blank(r, F_REASON, None, fm.input_text)
+            e, h, j = (xl_rowcol_to_cell(r, c) for c in (F_REF, F_QTY, F_REASON))
+            dev = qty / ln.reference - 1 if np.isfinite(qty) and ln.reference > 0 else ""
+            s.formula(r, F_DEV, f'IF(OR({h}="",{e}<=0),"",{h}/{e}-1)', fm.pct, dev)
+            enter = message("ab_check_enter", lang)
+            why = message("ab_check_reason", lang)
+            s.formula(r, F_CHECK,
+                      f'IF({h}="","{enter}",IF(AND(IF({e}<=0,{h}>0,ABS({h}-{e})>{thr}*{e}),'
+                      f'TRIM({j})=""),"{why}",""))', fm.check,
+                      check_text(qty, ln.reference, reason, fig.threshold, lang))
+            inputs.append({"item": item, "month": str(ln.month), "row": r,
+                           "qty": xl_rowcol_to_cell(r, F_QTY),
+                           "reason": xl_rowcol_to_cell(r, F_REASON),
+                           "reference": ln.reference})
+            r += 1
+    last = max(r - 1, F_FIRST_ROW)
+    ws.data_validation(F_FIRST_ROW, F_QTY, last, F_QTY, {
+        "validate": "integer", "criteria": ">=", "value": 0,
+        "input_title": message("ab_qty_title", lang)[:32],
+        "input_message": message("ab_qty_prompt", lang)[:255],
+        "error_title": message("ab_qty_title", lang)[:32],
+        "error_message": message("ab_qty_error", lang)[:255]})
+    ws.data_validation(F_FIRST_ROW, F_REASON, last, F_REASON, {
+        "validate": "length", "criteria": "<=", "value": 255,
+        "input_message": message("ab_reason_prompt", lang)[:255]})
+    dev_cell = xl_rowcol_to_cell(F_FIRST_ROW, F_DEV, col_abs=True)
+    ws.conditional_format(F_FIRST_ROW, F_DEV, last, F_DEV, {
+        "type": "formula", "criteria": f'=AND({dev_cell}<>"",ABS({dev_cell})>{thr})',
+        "format": fm.bad})
+    ws.freeze_panes(F_FIRST_ROW, 1)
+    ws.protect("", {"format_columns": True, "format_rows": True})
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(F_HEADER_ROW)
+    return inputs
+
+
+def _history_sheet(s: _Sheet, fig: AssistantFigures, fm: _Formats, lang: str, dept: str,
+                   forecast_sheet: str, inputs: list[dict[str, Any]]) -> dict[str, int]:
+    ws = s.ws
+    s.value(0, 0, message("ab_hist_title", lang, assistant=fig.assistant), fm.title)
+    s.merged(1, 0, 14, message("ab_hist_note", lang, department=dept), fm.note)
+    ws.set_row(1, 30)
+    future = [fig.planning_month + k for k in range(4)]
+    months = [*fig.history_months, *future]
+    last = fig.planning_month - 1
+    c_last = H_FIRST_MONTH + len(months)
+    heads = [message("ab_col_item", lang), message("ab_col_description", lang),
+             message("ab_col_measure", lang), *(month_label(m) for m in months),
+             message("ab_col_last_forecast", lang, month=month_label(last)),
+             message("ab_col_last_actual", lang, month=month_label(last)),
+             message("ab_col_achievement", lang)]
+    for c, h in enumerate(heads):
+        s.value(H_HEADER_ROW, c, h, fm.header)
+    ws.set_row(H_HEADER_ROW, 30)
+    ws.set_column(0, 0, 13)
+    ws.set_column(1, 1, 24)
+    ws.set_column(2, 2, 26)
+    ws.set_column(H_FIRST_MONTH, c_last - 1, 8)
+    ws.set_column(c_last, c_last + 2, 12)
+    desc = fig.items.set_index("item")["description"]
+    last_by = fig.last_month.set_index("item")
+    at = {(d["item"], d["month"]): d for d in inputs}
+    forecast_q = _quote(forecast_sheet)
+    rows_of: dict[str, int] = {}
+    r = H_FIRST_ROW
+    for item in fig.items["item"]:
+        rows_of[item] = r
+        lines = fig.lines[fig.lines["item"] == item].set_index("month")
+        for k, key in enumerate(("shipped", "stat", "yours")):
+            tf = fm.text_first if k == 0 else fm.text
+            s.value(r + k, 0, item, tf)
+            s.value(r + k, 1, str(desc.get(item) or ""), fm.text_top if k == 0 else fm.text)
+            s.value(r + k, 2, message(f"ab_measure_{key}", lang), fm.text_top if k == 0
+                    else fm.text)
+        qf = fm.qty_first
+        for j, m in enumerate(fig.history_months):
+            s.value(r, H_FIRST_MONTH + j, float(fig.history.at[item, m]), qf)
+        for j, m in enumerate(future):
+            c = H_FIRST_MONTH + len(fig.history_months) + j
+            ln = lines.loc[m]
+            s.value(r + 1, c, float(ln["gross"]), fm.qty)
+            cell = at[(item, str(m))]
+            q = f"{forecast_q}!{cell['qty']}"
+            known = f"{forecast_q}!{xl_rowcol_to_cell(cell['row'], F_KNOWN)}"
+            qty = float(ln["on_file"])
+            s.formula(r + 2, c, f'IF({q}="",NA(),{q}+{known})', fm.qty,
+                      qty + float(ln["known"]) if np.isfinite(qty) else "#N/A")
+        lm = last_by.loc[item]
+        f_cell = xl_rowcol_to_cell(r, c_last)
+        a_cell = xl_rowcol_to_cell(r, c_last + 1)
+        s.value(r, c_last, float(lm["forecast"]), qf)
+        s.value(r, c_last + 1, float(lm["actual"]), qf)
+        ach = float(lm["achievement"])
+        s.formula(r, c_last + 2,
+                  f'IF(OR({a_cell}<=0,{f_cell}=""),"",MAX(0,1-ABS({a_cell}-{f_cell})/{a_cell}))',
+                  fm.pct, ach if np.isfinite(ach) else "")
+        r += 3
+    s.value(r + 1, 0, message("ab_achievement_note", lang), fm.subtitle)
+    ws.freeze_panes(H_FIRST_ROW, 3)
+    ws.protect("", {"format_columns": True, "format_rows": True})
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    return rows_of
+
+
+def _charts_sheet(wb: xlsxwriter.Workbook, ws: Any, fig: AssistantFigures, fm: _Formats,
+                  lang: str, history_sheet: str, rows_of: dict[str, int]) -> None:
+    ws.write_string(0, 0, message("ab_charts_title", lang), fm.title)
+    n_months = len(fig.history_months) + 4
+    c0, c1 = H_FIRST_MONTH, H_FIRST_MONTH + n_months - 1
+    desc = fig.items.set_index("item")["description"]
+    colours = ("7F7F7F", "2E75B6", "C55A11")
+    for k, item in enumerate(fig.items["item"]):
+        r = rows_of[item]
+        chart = wb.add_chart({"type": "line"})
+        for j, colour in enumerate(colours):
+            chart.add_series({
+                "name": [history_sheet, r + j, 2],
+                "categories": [history_sheet, H_HEADER_ROW, c0, H_HEADER_ROW, c1],
+                "values": [history_sheet, r + j, c0, r + j, c1],
+                "line": {"color": colour, "width": 1.75 if j else 1.25,
+                         "dash_type": "dash" if j == 1 else "solid"},
+                "marker": {"type": "none"},
+            })
+        chart.set_title({"name": f"{item} {desc.get(item) or ''}".strip(),
+                         "name_font": {"size": 10, "bold": True}})
+        chart.set_legend({"position": "bottom", "font": {"size": 8}})
+        chart.set_x_axis({"num_font": {"size": 7, "rotation": -45}, "interval_unit": 3})
+        chart.set_y_axis({"min": 0, "num_font": {"size": 8}, "num_format": "#,##0",
+                          "major_gridlines": {"visible": True,
+                                              "line": {"color": "D9D9D9"}}})
+        chart.show_blanks_as("gap")
+        chart.set_size({"width": 520, "height": 250})
+        ws.insert_chart(2 + (k // 2) * 13, (k % 2) * 9, chart, {"x_offset": 4, "y_offset": 4})
+    ws.protect("", {"objects": True})
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)

@@ -1,0 +1,74 @@
+"""Shared pieces of the output sheets: titles, item attributes, blocks, logs, exceptions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import numpy as np
+import pandas as pd
+
+from sop_xl import contract
+from sop_xl.base.messages import message
+from sop_xl.contract.planning_inputs import Inputs
+from sop_xl.layout.grid import GridBlock
+from sop_xl.layout.render import table_content
+from sop_xl.layout.sheet import Box, CondFormat, SheetContent
+from sop_xl.layout.styles import CELL_STYLES
+
+ON_HAND = ("On hand", "期初库存")
+
+def title(inputs: Inputs, spec_key: str, lang: str) -> str:
+    spec = contract.sheet(spec_key)
+    s = inputs.settings
+    stamp = datetime.now().strftime("%Y-%m-%d %H:%M")
+    if lang.startswith("zh"):
+        return f"{spec.zh} — {s.company} — 计划月 {s.planning_month} — 生成于 {stamp}"
+    return f"{spec.en} — {s.company} — planning month {s.planning_month} — written {stamp}"
+
+
+def item_attrs(inputs: Inputs, items: pd.Index, extra: tuple[str, ...] = (),
+               lang: str = "en") -> list[dict]:
+    """Item master attributes for grid blocks; coded choices shown in the language."""
+    it = inputs.items.set_index("item").reindex(items)
+    cols = ["description", "family", *extra]
+    frame = it[cols].copy()
+    spec = contract.sheet("items")
+    for key in cols:
+        col = next((c for c in spec.columns if c.key == key), None)
+        if col is not None and col.choices:
+            labels = {ch.value: ch.label(lang) for ch in col.choices}
+            frame[key] = frame[key].map(lambda v, m=labels: m.get(v, v))
+    recs = frame.to_dict("records")
+    for item, r in zip(items, recs, strict=True):
+        r["item"] = item
+    return recs
+
+
+def blocks(attrs: list[dict], rows: dict[str, np.ndarray], measures: tuple[str, ...],
+            opening: dict[str, np.ndarray] | None = None,
+            states: dict[str, np.ndarray] | None = None) -> list[GridBlock]:
+    out = []
+    for i, a in enumerate(attrs):
+        out.append(GridBlock(
+            a, {m: rows[m][i] for m in measures if m in rows},
+            {k: float(v[i]) for k, v in (opening or {}).items()},
+            {k: list(v[i]) for k, v in (states or {}).items()}))
+    return out
+
+
+def exceptions_sheet(inputs: Inputs, frame: pd.DataFrame, lang: str) -> SheetContent:
+    spec = contract.sheet("exceptions")
+    sheet = table_content(spec, frame, lang, currency=inputs.settings.currency)
+    if len(frame):
+        sheet.cond_formats.append(CondFormat(Box(1, 0, len(frame), 0),
+                                             f'A2="{message("sev_critical", lang)}"', "bad"))
+        sheet.cond_formats.append(CondFormat(Box(1, 0, len(frame), 0),
+                                             f'A2="{message("sev_warning", lang)}"', "warn"))
+    m = spec.keys.index("message")
+    sheet.style(1, m, max(len(frame), 1), m, CELL_STYLES["text_wrap"])
+    return sheet
+
+
+def log_sheet(inputs: Inputs | None, key: str, frame: pd.DataFrame, lang: str,
+              currency: str = "CNY") -> SheetContent:
+    return table_content(contract.sheet(key), frame, lang, currency=currency)

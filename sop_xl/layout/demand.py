@@ -1,0 +1,218 @@
+"""The demand sheets: DemandPlan, FamilyPlan, FamilyShares, ForecastReview and the
+ForecastArchive log — and reading back what a planner typed into them (the planner
+adjustment row, the family change row, the family factors), cell by cell, so a bad cell
+is an error naming sheet, cell, value and expectation instead of being ignored."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sop_xl import contract
+from sop_xl.app.master import MasterWorkbook
+from sop_xl.base.errors import Problem, ValidationError
+from sop_xl.base.messages import message, register
+from sop_xl.contract import Column, Dtype, SheetSpec, normalise_header
+from sop_xl.contract.cells import cell_ref, col_letter
+from sop_xl.contract.planning_inputs import Inputs
+from sop_xl.contract.read import Invalid, coerce, is_blank, text_cells
+from sop_xl.layout.common import blocks, item_attrs, title
+from sop_xl.layout.grid import FIRST_ROW, HEADER_ROW, Grid, grid_content
+from sop_xl.layout.render import input_validations, table_content
+from sop_xl.layout.sheet import Box, CondFormat, SheetContent
+from sop_xl.layout.styles import CELL_STYLES, QTY
+from sop_xl.plan.demand import DemandPlan
+from sop_xl.plan.hierarchy import NO_FAMILY
+
+# forecast-part cells taken from the sales assistants; sales cells flagged for pre-S&OP
+CELL_STYLES.setdefault("cell_sales", CELL_STYLES["cell"].but(fill="DDEBF7"))
+CELL_STYLES.setdefault("cell_flag", CELL_STYLES["cell"].but(fill="FFC7CE", color="9C0006",
+                                                            bold=True, numfmt=QTY))
+
+register({
+    "not_whole": ("{value} is not a whole number of pieces; Settings asks for family "
+                  "changes in whole pieces", "{value} 不是整件数；设置要求产品族调整取整件"),
+    "far_statistical": ("far term: statistical forecast net of contracts and projects",
+                        "远期：统计预测扣除合同和项目"),
+    "far_ship_ratio": ("far term: ordered forecast × shipped/ordered ratio over {n} months, "
+                       "net of contracts and projects (statistical where no ordered history)",
+                       "远期：订货预测 × 近 {n} 个月发货/订货比例，扣除合同和项目"
+                       "(无订货历史的用统计预测)"),
+    "near_term": ("near term {n} months: sales forecast where submitted (blue)",
+                  "近期 {n} 个月：已提交处采用销售预测(蓝色)"),
+    "flag_legend": ("red: sales view deviates from the statistical forecast by more than "
+                    "{thr:.0%}", "红色：销售口径与统计预测偏差超过 {thr:.0%}"),
+    "yes": ("yes", "是"),
+})
+
+
+def demand_sheet(inputs: Inputs, plan: DemandPlan, lang: str) -> SheetContent:
+    s = inputs.settings
+    spec = contract.sheet("demand_plan")
+    measures = tuple(m.key for m in spec.measures
+                     if m.key != "ship_ratio_forecast" or plan.far_method == "ship_ratio")
+    attrs = item_attrs(inputs, plan.items)
+    sh = plan.shares.reindex(plan.items)
+    for a, share, ratio in zip(attrs, sh["share"], sh["ship_ratio"], strict=True):
+        a["family_share"] = share
+        a["ship_ratio"] = ratio
+    states = {
+        "forecast_part": np.where(plan.from_sales, "cell_sales", None),
+        "sales_forecast": np.where(plan.flagged, "cell_flag", None),
+    }
+    states = {k: v for k, v in states.items() if (v != None).any()}  # noqa: E711
+    far = (message("far_ship_ratio", lang, n=s.share_months) if plan.far_method == "ship_ratio"
+           else message("far_statistical", lang))
+    sep = "；" if lang.startswith("zh") else "; "
+    head = f"{title(inputs, 'demand_plan', lang)} — " + sep.join([
+        message("near_term", lang, n=s.near_term_months), far,
+        message("flag_legend", lang, thr=s.deviation_threshold)])
+    grid = Grid(spec, plan.periods, blocks(attrs, plan.rows, measures, states=states),
+                workdays=inputs.working_days, title=head, measures=measures)
+    return grid_content(grid, lang, s.currency)
+
+
+def family_frame(plan: DemandPlan) -> tuple[pd.Index, dict[str, np.ndarray], list[str]]:
+    """Families of the plan's items, their rows (families × buckets) and member lists."""
+    fam = plan.shares["family"].reindex(plan.items).fillna(NO_FAMILY).to_numpy()
+    families = pd.Index(sorted(set(fam)), name="family")
+    onehot = (fam[None, :] == families.to_numpy()[:, None]).astype(float)
+    change = onehot @ plan["family_change"]
+    rows = {"stat_forecast": onehot @ plan["stat_forecast"],
+            "items_plan": onehot @ plan["demand"] - change,
+            "change": change}
+    rows["plan"] = rows["items_plan"] + rows["change"]
+    members = [", ".join(plan.items[fam == f]) for f in families]
+    return families, rows, members
+
+
+def family_plan_sheet(inputs: Inputs, plan: DemandPlan, lang: str) -> SheetContent:
+    spec = contract.sheet("family_plan")
+    families, rows, members = family_frame(plan)
+    attrs = [{"family": f, "members": m} for f, m in zip(families, members, strict=True)]
+    grid = Grid(spec, plan.periods, blocks(attrs, rows, tuple(m.key for m in spec.measures)),
+                workdays=inputs.working_days, title=title(inputs, "family_plan", lang))
+    return grid_content(grid, lang, inputs.settings.currency)
+
+
+def family_shares_sheet(inputs: Inputs, plan: DemandPlan, lang: str) -> SheetContent:
+    spec = contract.sheet("family_shares")
+    sh = plan.shares.reindex(plan.items)
+    desc = inputs.items.set_index("item")["description"].reindex(plan.items)
+    frame = pd.DataFrame({"family": sh["family"].to_numpy(), "item": plan.items,
+                          "description": desc.to_numpy(),
+                          "history_share": sh["history_share"].to_numpy(float),
+                          "factor": sh["factor"].to_numpy(float),
+                          "share": sh["share"].to_numpy(float)})
+    frame = frame.sort_values(["family", "item"], kind="stable").reset_index(drop=True)
+    sheet = table_content(spec, frame, lang, currency=inputs.settings.currency)
+    j = spec.keys.index("factor")
+    last = max(len(frame), 1)
+    col = spec.column("factor")
+    sheet.style(1, j, last, j, CELL_STYLES["input"].but(numfmt="0.00"))
+    sheet.validations = [replace(v, box=Box(1, j, last, j))
+                         for v in input_validations([col], lang, 1, last)]
+    return sheet
+
+
+def review_sheet(inputs: Inputs, plan: DemandPlan, lang: str) -> SheetContent:
+    spec = contract.sheet("forecast_review")
+    f = plan.review.copy()
+    if not f.empty:
+        f["flagged"] = np.where(f["flagged"].astype(bool), message("yes", lang), "")
+    sheet = table_content(spec, f, lang, currency=inputs.settings.currency)
+    if len(f):
+        j = spec.keys.index("flagged")
+        sheet.cond_formats.append(CondFormat(
+            Box(1, 0, len(f), len(spec.columns) - 1),
+            f'${col_letter(j)}2="{message("yes", lang)}"', "bad"))
+    return sheet
+
+
+def archive_sheet(inputs: Inputs, archive: pd.DataFrame, lang: str) -> SheetContent:
+    return table_content(contract.sheet("forecast_archive"), archive, lang,
+                         currency=inputs.settings.currency)
+
+
+# -- reading back what the planner typed ----------------------------------------------------
+
+_NUMBER = Column("value", "Value", "数值", Dtype.NUMBER)
+
+
+def _period_label(v: Any) -> str | None:
+    if v is None:
+        return None
+    t = str(v).strip()
+    return t if len(t) in (7, 8) and t[:4].isdigit() and t[4] == "-" else None
+
+
+def editable_cells(book: MasterWorkbook, key: str, measure: str, *,
+                   whole: bool = False) -> pd.DataFrame:
+    """The cells a planner may type in one editable row of a grid sheet → long frame
+    (key: the block's first attribute, period label, value in pieces); blank cells are
+    left out. A cell that is not a number (or not whole when ``whole``) raises
+    ValidationError naming workbook, sheet, cell, value and expectation."""
+    spec: SheetSpec = contract.sheet(key)
+    cols = ["key", "period", "value"]
+    name = book.sheet_name(spec)
+    if name is None:
+        return pd.DataFrame(columns=cols)
+    raw = book.backend.read_sheet(name)
+    if len(raw.rows) <= HEADER_ROW:
+        return pd.DataFrame(columns=cols)
+    lang = book.language
+    m = spec.measure(measure)
+    labels = {normalise_header(m.label(lg, cur)) for lg in ("en", "zh-CN")
+              for cur in ("CNY", "USD", "EUR")}
+    nb = len(spec.block_columns)
+    header = raw.rows[HEADER_ROW]
+    periods = [(j, p) for j, h in enumerate(header) if j > nb and (p := _period_label(h))]
+    out: list[tuple[str, str, float]] = []
+    problems: list[Problem] = []
+    expected = _NUMBER.expected(lang)
+    for r in range(FIRST_ROW, len(raw.rows)):
+        row = raw.rows[r]
+        if len(row) <= nb or is_blank(row[nb]) or normalise_header(row[nb]) not in labels:
+            continue
+        owner = text_cells([row[0]])[0] if not is_blank(row[0]) else ""
+        for j, p in periods:
+            v = row[j] if j < len(row) else None
+            where = (spec.name(lang), r + 1, p, cell_ref(r, j))
+            if (r, j) in raw.errors:
+                problems.append(Problem("cell_error", *where, raw.errors[(r, j)],
+                                        {"expected": expected}))
+                continue
+            if is_blank(v):
+                continue
+            try:
+                x = float(coerce(_NUMBER, v))
+            except Invalid as exc:
+                problems.append(Problem(exc.code, *where, v, {"expected": expected}))
+                continue
+            if whole and abs(x - round(x)) > 1e-9:
+                problems.append(Problem("not_whole", *where, v))
+                continue
+            out.append((owner, p, x))
+    if problems:
+        raise ValidationError([pr.with_workbook(book.name) for pr in problems], lang)
+    return pd.DataFrame(out, columns=cols)
+
+
+def given_factors(book: MasterWorkbook) -> pd.DataFrame:
+    """Factors typed on FamilyShares (family, item, factor; blank = NaN)."""
+    frame, problems = book.read_frame("family_shares")
+    if problems:
+        raise ValidationError([p.with_workbook(book.name) for p in problems], book.language)
+    return frame[["family", "item", "factor"]]
+
+
+def read_archive(book: MasterWorkbook) -> pd.DataFrame:
+    """The ForecastArchive log as it stands (a bad cell stops the run: the log is never
+    rewritten with rows dropped)."""
+    frame, problems = book.read_frame("forecast_archive")
+    if problems:
+        raise ValidationError([p.with_workbook(book.name) for p in problems], book.language)
+    return frame.drop(columns="_row", errors="ignore")

@@ -1,0 +1,378 @@
+"""Planning grids: the SAP planning-table look, laid out from a grid spec and engine data.
+
+Layout (0-based rows)::
+
+    0  title
+    1  description ............................. Working days | 21 | 20 | ...
+    2  item attributes | Measure | [opening] | 2026-12 | 2027-01 | ...   ← header, filter
+    3+ one block of measure rows per item; attributes repeated on every row so that the
+       header filter and conditional formats work row by row
+
+Rows whose measure has a formula hold live Excel formulas with Python's value cached.
+``read_grid`` reads a grid sheet back into a long frame (item, measure, period, value).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sop_xl.contract.cells import cell_ref, col_letter
+from sop_xl.contract.model import Measure, SheetSpec, normalise_header
+from sop_xl.layout.render import cell_value, number_style, width_of
+from sop_xl.layout.sheet import Box, CondFormat, Formula, SheetContent
+from sop_xl.layout.styles import CELL_STYLES, CellStyle
+from sop_xl.workbook.backend import RawSheet
+
+TITLE_ROW, WORKDAY_ROW, HEADER_ROW, FIRST_ROW = 0, 1, 2, 3
+
+
+@dataclass
+class GridBlock:
+    """One item's rows: attribute values, and per measure one value per period."""
+
+    attrs: dict[str, Any]
+    values: dict[str, np.ndarray]
+    opening: dict[str, float] = field(default_factory=dict)
+    states: dict[str, Sequence[str | None]] = field(default_factory=dict)
+    #: formulas of this block that differ from the spec's (e.g. a family total's SUMIFS)
+    formulas: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class GridCondition:
+    """A conditional format on one measure's cells; ``formula`` uses {cell} for the cell,
+    {attr:key} for an attribute of the same row, {below:n} / {above:n} for the cell n rows
+    below / above, e.g. "{cell}<{attr:safety_stock}"."""
+
+    measure: str
+    formula: str
+    style: str
+
+
+@dataclass
+class Grid:
+    """A planning grid ready to lay out."""
+
+    spec: SheetSpec
+    periods: list[str]
+    blocks: list[GridBlock]
+    workdays: np.ndarray | None = None
+    first_future: int = 0            # periods before this index are history
+    frozen: int = 0                  # future periods inside the frozen fence
+    opening_label: tuple[str, str] | None = None  # (en, zh) of the opening column
+    title: str = ""
+    measures: tuple[str, ...] | None = None
+    conditions: list[GridCondition] = field(default_factory=list)
+    name: str | None = None
+
+
+class GridRefs:
+    """Cell addresses for one cell of one block: what measure formulas are built from.
+
+    Row numbers come out as ``{k}`` placeholders (k = the measure's row within the block),
+    so one formula template per measure and period serves every block: the grid fills it
+    in with ``str.format`` (formulas never contain braces)."""
+
+    def __init__(self, layout: _Layout, period: int) -> None:
+        self._l = layout
+        self.period = period
+
+    @property
+    def is_first(self) -> bool:
+        return self.period == self._l.grid.first_future
+
+    def _row(self, key: str) -> str:
+        return "{" + str(self._l.offset[key]) + "}"
+
+    def cell(self, key: str, shift: int = 0) -> str:
+        return col_letter(self._l.period_col(self.period + shift)) + self._row(key)
+
+    def opening(self, key: str) -> str:
+        if self._l.opening_col is None:
+            raise ValueError(f"grid {self._l.grid.spec.key} has no opening column")
+        return col_letter(self._l.opening_col) + self._row(key)
+
+    def prev(self, key: str) -> str:
+        """The previous period's cell, or the opening column for the first period."""
+        if self.is_first:
+            return self.opening(key)
+        return self.cell(key, -1)
+
+    def span(self, key: str, a: int, b: int) -> str | None:
+        """The range of ``key`` from this period + a to this period + b, clipped."""
+        lo = self.period + a
+        hi = min(self.period + b, len(self._l.grid.periods) - 1)
+        if lo > hi:
+            return None
+        r = self._row(key)
+        return (f"{col_letter(self._l.period_col(lo))}{r}:"
+                f"{col_letter(self._l.period_col(hi))}{r}")
+
+    def span_workdays(self, a: int, b: int) -> str:
+        lo = self.period + a
+        hi = min(self.period + b, len(self._l.grid.periods) - 1)
+        return (f"{cell_ref(WORKDAY_ROW, self._l.period_col(lo), True)}:"
+                f"{cell_ref(WORKDAY_ROW, self._l.period_col(hi), True)}")
+
+    def attr(self, key: str) -> str:
+        return f"${col_letter(self._l.attr_col[key])}" + "{0}"
+
+    def column_span(self, top: int, bottom: int) -> str:
+        """This period's column from sheet row ``top`` to ``bottom`` (0-based), rows fixed:
+        "H$20:H$300"."""
+        c = col_letter(self._l.period_col(self.period))
+        return f"{c}${top + 1}:{c}${bottom + 1}"
+
+    def attr_span(self, key: str, top: int, bottom: int) -> str:
+        """An attribute column (or "measure", the measure-label column) from ``top`` to
+        ``bottom``, absolute: "$C$20:$C$300"."""
+        j = self._l.measure_col if key == "measure" else self._l.attr_col[key]
+        c = col_letter(j)
+        return f"${c}${top + 1}:${c}${bottom + 1}"
+
+    def label(self, key: str) -> str:
+        """The measure-label cell of ``key`` in this block, column fixed: "$F12"."""
+        return f"${col_letter(self._l.measure_col)}" + self._row(key)
+
+
+class _Layout:
+    def __init__(self, grid: Grid) -> None:
+        self.grid = grid
+        spec = grid.spec
+        keys = grid.measures or tuple(m.key for m in spec.measures)
+        self.measures: list[Measure] = [spec.measure(k) for k in keys]
+        self.offset = {m.key: i for i, m in enumerate(self.measures)}
+        self.attr_col = {c.key: j for j, c in enumerate(spec.block_columns)}
+        self.measure_col = len(spec.block_columns)
+        self.opening_col = self.measure_col + 1 if grid.opening_label else None
+        self.first_period_col = self.measure_col + (2 if grid.opening_label else 1)
+
+    def period_col(self, p: int) -> int:
+        return self.first_period_col + p
+
+
+def _values(vals: np.ndarray | None, n: int) -> list[Any]:
+    """A row of numbers as cell values: NaN → blank."""
+    if vals is None:
+        return [None] * n
+    return [None if v != v else v for v in np.asarray(vals, dtype=float).tolist()]
+
+
+def grid_content(grid: Grid, lang: str, currency: str = "CNY") -> SheetContent:
+    """Lay out a grid: values, formulas with cached values, styles, filter, conditions."""
+    lay = _Layout(grid)
+    spec = grid.spec
+    zh = lang.startswith("zh")
+    n_p = len(grid.periods)
+    ncols = lay.first_period_col + n_p
+    nm = len(lay.measures)
+    rows: list[list[Any]] = []
+    title = [None] * ncols
+    title[0] = grid.title or spec.name(lang)
+    rows.append(title)
+    wd = [None] * ncols
+    wd[0] = (spec.description_zh if zh else spec.description_en) or None
+    if grid.workdays is not None:
+        wd[lay.measure_col] = "工作日" if zh else "Working days"
+        for p in range(n_p):
+            wd[lay.period_col(p)] = float(grid.workdays[p])
+    rows.append(wd)
+    header = [c.label(lang, currency) for c in spec.block_columns]
+    header.append("指标" if zh else "Measure")
+    if grid.opening_label:
+        header.append(grid.opening_label[1] if zh else grid.opening_label[0])
+    header.extend(grid.periods)
+    rows.append(header)
+    sheet = SheetContent(name=grid.name or spec.name(lang), rows=rows, key=spec.key,
+                         tab_color=spec.tab_color)
+    labels = [m.label(lang, currency) for m in lay.measures]
+    templates = {m.key: [None if p < grid.first_future else m.formula(GridRefs(lay, p))
+                         for p in range(n_p)]
+                 for m in lay.measures if m.formula is not None}
+    for b, block in enumerate(grid.blocks):
+        top = FIRST_ROW + b * nm
+        numbers = [str(top + k + 1) for k in range(nm)]
+        attrs = [cell_value(block.attrs.get(c.key)) for c in spec.block_columns]
+        for i, m in enumerate(lay.measures):
+            row = list(attrs)
+            row.append(labels[i])
+            if grid.opening_label:
+                v = block.opening.get(m.key)
+                row.append(None if v is None or v != v else float(v))
+            vals = _values(block.values.get(m.key), n_p)
+            tmpl = templates.get(m.key)
+            own = block.formulas.get(m.key)
+            if own is not None:  # this block's own formula, e.g. a family total's SUMIFS
+                tmpl = [None if p < grid.first_future else own(GridRefs(lay, p))
+                        for p in range(n_p)]
+            if tmpl is not None:
+                vals = [vals[p] if t is None else
+                        Formula(t.format(*numbers), "" if vals[p] is None else vals[p])
+                        for p, t in enumerate(tmpl)]
+            row.extend(vals)
+            rows.append(row)
+    last = len(rows) - 1
+    _style_grid(sheet, grid, lay, last)
+    sheet.freeze = (FIRST_ROW, lay.first_period_col)
+    sheet.autofilter = Box(HEADER_ROW, 0, max(last, HEADER_ROW), ncols - 1)
+    for j, c in enumerate(spec.block_columns):
+        sheet.col_widths[j] = width_of(c, header[j])
+    sheet.col_widths[lay.measure_col] = max(18, max((len(x) for x in labels), default=10) *
+                                            (1.8 if zh else 0.95))
+    if lay.opening_col is not None:
+        sheet.col_widths[lay.opening_col] = 10
+    for p in range(n_p):
+        sheet.col_widths[lay.period_col(p)] = 10
+    _conditions(sheet, grid, lay, labels, last)
+    return sheet
+
+
+class _Palette:
+    def __init__(self, sheet: SheetContent) -> None:
+        self.sheet = sheet
+        self.index: dict[CellStyle, int] = {}
+
+    def __call__(self, style: CellStyle) -> int:
+        k = self.index.get(style)
+        if k is None:
+            self.sheet.palette.append(style)
+            k = self.index[style] = len(self.sheet.palette)
+        return k
+
+
+def _style_grid(sheet: SheetContent, grid: Grid, lay: _Layout, last: int) -> None:
+    """Header styles as ranges; the body as a style matrix, one slice per measure."""
+    n_p = len(grid.periods)
+    ncols = lay.first_period_col + n_p
+    sheet.style(TITLE_ROW, 0, TITLE_ROW, 0, "title")
+    sheet.style(WORKDAY_ROW, 0, WORKDAY_ROW, 0, "subtitle")
+    sheet.style(WORKDAY_ROW, lay.measure_col, WORKDAY_ROW, ncols - 1, "workdays")
+    sheet.style(HEADER_ROW, 0, HEADER_ROW, ncols - 1, "header")
+    for p in range(n_p):
+        c = lay.period_col(p)
+        if p < grid.first_future:
+            sheet.style(HEADER_ROW, c, HEADER_ROW, c, "period_header_past")
+        elif p < grid.first_future + grid.frozen:
+            sheet.style(HEADER_ROW, c, HEADER_ROW, c, "period_header_frozen")
+    if last < FIRST_ROW:
+        return
+    pal = _Palette(sheet)
+    idx = np.zeros((last + 1, ncols), dtype=np.int32)
+    nm = len(lay.measures)
+    n_blocks = len(grid.blocks)
+    first_p = lay.period_col(0)
+    fut = lay.period_col(grid.first_future)
+    attr_styles = [number_style(c).but(color="595959") for c in grid.spec.block_columns]
+    for i, m in enumerate(lay.measures):
+        r = FIRST_ROW + i + nm * np.arange(n_blocks)
+        for top_row in (False, True):
+            rr = r[:1] if top_row and i == 0 else r
+            if top_row and i != 0:
+                continue
+
+            def st(style: CellStyle, top: bool = top_row) -> int:
+                return pal(style.but(border="top") if top else style)
+
+            for j, s in enumerate(attr_styles):
+                idx[rr, j] = st(s.but(bold=True) if top_row else s)
+            label = "measure_input" if m.editable else ("measure_bold" if m.bold else "measure")
+            idx[rr, lay.measure_col] = st(CELL_STYLES[label])
+            if lay.opening_col is not None:
+                idx[rr, lay.opening_col] = st(CELL_STYLES["cell"])
+            base = CELL_STYLES["cell_bold" if m.bold else "cell"]
+            if m.fmt:
+                base = base.but(numfmt=m.fmt)
+            if grid.first_future:
+                idx[rr, first_p:fut] = st(CELL_STYLES["cell_past"].but(numfmt=base.numfmt))
+            future = CELL_STYLES["cell_input"].but(numfmt=base.numfmt) if m.editable else base
+            idx[rr, fut:ncols] = st(future)
+            if top_row:
+                # every block's first row carries the separator line
+                rows_first = FIRST_ROW + nm * np.arange(n_blocks)
+                idx[rows_first] = idx[rr[0]]
+    for b, block in enumerate(grid.blocks):
+        top = FIRST_ROW + b * nm
+        for i, m in enumerate(lay.measures):
+            states = block.states.get(m.key)
+            if not states:
+                continue
+            fmt = m.fmt or CELL_STYLES["cell"].numfmt
+            for p, s in enumerate(states):
+                if s:
+                    style = CELL_STYLES[s].but(numfmt=fmt)
+                    idx[top + i, lay.period_col(p)] = pal(
+                        style.but(border="top") if i == 0 else style)
+    sheet.style_index = idx
+
+
+def _conditions(sheet: SheetContent, grid: Grid, lay: _Layout, labels: list[str],
+                last: int) -> None:
+    if last < FIRST_ROW:
+        return
+    n_p = len(grid.periods)
+    first = lay.period_col(grid.first_future)
+    if first > lay.period_col(n_p - 1):
+        return
+    mcol = col_letter(lay.measure_col)
+    for cond in grid.conditions:
+        label = labels[lay.offset[cond.measure]].replace('"', '""')
+        cell = cell_ref(FIRST_ROW, first)
+        text = cond.formula.replace("{cell}", cell)
+        for key, j in lay.attr_col.items():
+            text = text.replace("{attr:" + key + "}", f"${col_letter(j)}{FIRST_ROW + 1}")
+        for k in range(1, len(lay.measures)):
+            text = text.replace("{below:" + str(k) + "}", cell_ref(FIRST_ROW + k, first))
+            if k <= FIRST_ROW:  # relative to the box's first row, so at most 3 rows up
+                text = text.replace("{above:" + str(k) + "}", cell_ref(FIRST_ROW - k, first))
+        formula = f'AND(${mcol}{FIRST_ROW + 1}="{label}",{text})'
+        box = Box(FIRST_ROW, first, last, lay.period_col(n_p - 1))
+        sheet.cond_formats.append(CondFormat(box, formula, cond.style))
+
+
+# -- reading a grid back ------------------------------------------------------------------
+
+def read_grid(spec: SheetSpec, raw: RawSheet) -> pd.DataFrame:
+    """A grid sheet → long frame: block attributes, measure (key), period (label), value.
+
+    Used to pick up what a planner typed into editable rows, and a previous plan."""
+    rows = raw.rows
+    if len(rows) <= HEADER_ROW:
+        return pd.DataFrame(columns=[c.key for c in spec.block_columns] +
+                            ["measure", "period", "value"])
+    header = rows[HEADER_ROW]
+    nb = len(spec.block_columns)
+    by_label = {}
+    for m in spec.measures:
+        for lang in ("en", "zh-CN"):
+            for cur in ("CNY", "USD", "EUR"):
+                by_label[normalise_header(m.label(lang, cur))] = m.key
+    # the period columns are those after the measure (and opening) column with a label
+    period_cols = [(j, str(h)) for j, h in enumerate(header)
+                   if j > nb and h not in (None, "") and _looks_like_period(str(h))]
+    out: dict[str, list[Any]] = {c.key: [] for c in spec.block_columns}
+    out.update(measure=[], period=[], value=[])
+    for row in rows[FIRST_ROW:]:
+        if len(row) <= nb:
+            continue
+        key = by_label.get(normalise_header(row[nb])) if row[nb] not in (None, "") else None
+        if key is None:
+            continue
+        for j, label in period_cols:
+            v = row[j] if j < len(row) else None
+            for c_i, c in enumerate(spec.block_columns):
+                out[c.key].append(row[c_i] if row[c_i] != "" else None)
+            out["measure"].append(key)
+            out["period"].append(label)
+            out["value"].append(float(v) if isinstance(v, int | float) and
+                                not isinstance(v, bool) else np.nan)
+    return pd.DataFrame(out)
+
+
+def _looks_like_period(text: str) -> bool:
+    t = text.strip()
+    return len(t) in (7, 8) and t[:4].isdigit() and t[4] == "-"

@@ -1,0 +1,198 @@
+"""Contract + data → SheetContent: record tables and the Settings sheet.
+
+Header labels, number formats, widths, dropdowns and input colouring all come from the
+contract, in the workbook's language. Planning grids are laid out in sop_xl.layout.grid.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date, datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sop_xl.contract.model import UNIT_LABELS, Column, Dtype, SheetSpec
+from sop_xl.layout.sheet import Box, SheetContent, TableDef, Validation
+from sop_xl.layout.styles import CELL_STYLES, CellStyle
+
+_MIN_ROWS = 1  # an Excel Table needs one row below its header
+
+
+def number_style(col: Column) -> CellStyle:
+    """The cell style of a column from its dtype and unit."""
+    base = CELL_STYLES["default"]
+    if col.choices:
+        return base
+    t = col.dtype
+    if t is Dtype.INT:
+        return CELL_STYLES["int"]
+    if t is Dtype.PERCENT:
+        return CELL_STYLES["pct"]
+    if t is Dtype.DATE:
+        return CELL_STYLES["date"]
+    if t is Dtype.MONTH:
+        return CELL_STYLES["month"]
+    if t is Dtype.NUMBER:
+        if col.unit in ("money", "money/pc"):
+            return CELL_STYLES["num2"]
+        if col.unit == "h":
+            return CELL_STYLES["qty1"]
+        if col.unit == "h/pc":
+            return base.but(numfmt="0.000")
+        if col.unit == "days":
+            return base.but(numfmt="0.0")
+        if col.unit == "pcs":
+            return CELL_STYLES["qty"]
+        return base.but(numfmt="#,##0.00")
+    return base
+
+
+def width_of(col: Column, label: str) -> float:
+    if col.width:
+        return max(col.width, min(len(label) * 0.9 + 2, 30))
+    return max(10.0, min(len(label) * 1.1 + 2, 30))
+
+
+def cell_value(v: Any) -> Any:
+    """A frame value as a cell value: NaN/NaT → blank, Period → its first day."""
+    if v is None or v is pd.NaT or v is pd.NA:
+        return None
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    if isinstance(v, pd.Period):
+        return v.start_time.date()
+    if isinstance(v, pd.Timestamp):
+        return v.to_pydatetime()
+    if isinstance(v, np.integer):
+        return int(v)
+    if isinstance(v, np.floating):
+        f = float(v)
+        return None if math.isnan(f) else f
+    if isinstance(v, np.bool_):
+        return bool(v)
+    return v
+
+
+def column_values(series: pd.Series) -> list[Any]:
+    """A frame column as cell values, converted in bulk where the dtype allows."""
+    if series.dtype.kind == "f":
+        return [None if v != v else v for v in series.to_numpy().tolist()]
+    if series.dtype.kind in "iub":
+        return series.to_numpy().tolist()
+    return [cell_value(v) for v in series.tolist()]
+
+
+def table_name(key: str) -> str:
+    """A valid Excel Table name from a sheet key: "sales_history" → "tblSalesHistory"."""
+    base = "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", key))
+    return "tbl" + base[:240]
+
+
+def table_content(spec: SheetSpec, frame: pd.DataFrame | None, lang: str, *,
+                  currency: str = "CNY", name: str | None = None, editable: bool = False,
+                  columns: list[Column] | None = None,
+                  table: str | None = None) -> SheetContent:
+    """A record table as an Excel Table: styled header, frozen, widths, number formats,
+    and for input sheets unlocked cells and dropdowns / range checks from the contract."""
+    cols = columns or list(spec.columns)
+    labels = [c.label(lang, currency) for c in cols]
+    rows: list[list[Any]] = [list(labels)]
+    n = 0 if frame is None else len(frame)
+    if n:
+        data = [column_values(frame[c.key]) if c.key in frame else [None] * n for c in cols]
+        for choice_col, c in enumerate(cols):
+            if c.choices:
+                by_value = {ch.value: ch.label(lang) for ch in c.choices}
+                data[choice_col] = [by_value.get(v, v) for v in data[choice_col]]
+        rows.extend(map(list, zip(*data, strict=True)))
+    body_rows = max(n, _MIN_ROWS)
+    while len(rows) < body_rows + 1:
+        rows.append([None] * len(cols))
+    sheet = SheetContent(name=name or spec.name(lang), rows=rows, key=spec.key,
+                         tab_color=spec.tab_color)
+    last = len(rows) - 1
+    ncol = len(cols)
+    sheet.style(0, 0, 0, ncol - 1, "header")
+    for j, c in enumerate(cols):
+        st = number_style(c)
+        if editable:
+            st = st.but(locked=False)
+        sheet.style(1, j, last, j, st)
+        sheet.col_widths[j] = width_of(c, labels[j])
+    sheet.table = TableDef(table or table_name(spec.key), Box(0, 0, last, ncol - 1))
+    sheet.freeze = (1, 0)
+    if editable:
+        sheet.validations = input_validations(cols, lang, 1, max(last, 1000), currency)
+    return sheet
+
+
+def input_validations(cols: list[Column], lang: str, first: int, last: int,
+                      currency: str = "CNY") -> list[Validation]:
+    """Dropdowns and range checks for input columns, with the contract's words."""
+    out: list[Validation] = []
+    zh = lang.startswith("zh")
+    for j, c in enumerate(cols):
+        box = Box(first, j, last, j)
+        prompt = (c.help_zh if zh else c.help_en) or ""
+        err = c.expected(lang)
+        if c.choices:
+            out.append(Validation(box, "list", tuple(ch.label(lang) for ch in c.choices),
+                                  prompt=prompt, error=err))
+        elif c.dtype in (Dtype.INT, Dtype.NUMBER, Dtype.PERCENT):
+            kind = "whole" if c.dtype is Dtype.INT else "decimal"
+            lo = c.min
+            hi = c.max
+            if lo is None and hi is None:
+                lo = -1e15
+            out.append(Validation(box, kind, minimum=lo, maximum=hi, prompt=prompt,
+                                  error=err))
+        elif c.dtype in (Dtype.DATE, Dtype.MONTH):
+            out.append(Validation(box, "date", minimum=36526, maximum=73051, prompt=prompt,
+                                  error=err))  # 2000-01-01 .. 2099-12-31
+        elif prompt:
+            out.append(Validation(box, "custom_prompt", prompt=prompt))
+    return [v for v in out if v.kind != "custom_prompt"]
+
+
+def settings_content(spec: SheetSpec, values: dict[str, Any], lang: str,
+                     currency: str = "CNY") -> SheetContent:
+    """The Settings sheet: one row per setting with value, unit and a description."""
+    zh = lang.startswith("zh")
+    header = ["设置项", "值", "单位", "说明"] if zh else ["Setting", "Value", "Unit", "Description"]
+    rows: list[list[Any]] = [header]
+    sheet = SheetContent(name=spec.name(lang), rows=rows, key=spec.key,
+                         tab_color=spec.tab_color)
+    validations = []
+    for i, c in enumerate(spec.columns, start=1):
+        v = values.get(c.key, c.default)
+        if c.choices:
+            v = next((ch.label(lang) for ch in c.choices if ch.value == v), v)
+        unit = UNIT_LABELS[c.unit][1 if zh else 0].format(currency=currency) if c.unit else None
+        rows.append([c.zh if zh else c.en, cell_value(v), unit,
+                     (c.help_zh if zh else c.help_en) or None])
+        st = number_style(c).but(fill="FFF2CC", color="0000FF", locked=False)
+        sheet.style(i, 1, i, 1, st)
+        for vd in input_validations([c], lang, i, i, currency):
+            validations.append(Validation(Box(i, 1, i, 1), vd.kind, vd.choices, vd.minimum,
+                                          vd.maximum, vd.prompt, vd.error))
+    sheet.style(0, 0, 0, 3, "header")
+    sheet.col_widths = {0: 26, 1: 18, 2: 10, 3: 60}
+    sheet.style(1, 3, len(rows) - 1, 3, "text_wrap")
+    sheet.validations = validations
+    sheet.freeze = (1, 0)
+    sheet.table = TableDef(table_name(spec.key), Box(0, 0, len(rows) - 1, 3))
+    return sheet
+
+
+def today_text() -> str:
+    return datetime.now().strftime("%Y-%m-%d %H:%M")
+
+
+def as_date(v: Any) -> date | None:
+    v = cell_value(v)
+    if isinstance(v, datetime):
+        return v.date()
+    return v if isinstance(v, date) else None

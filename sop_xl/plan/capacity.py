@@ -1,0 +1,189 @@
+"""Rough-cut capacity planning (粗能力计划) and a leveled plan proposal.
+
+Load per resource and bucket = planned production × hours per unit (ResourceUsage, the
+bill of resources of APICS rough-cut capacity planning); available hours = working days of
+the resource's factory calendar × shifts × hours per shift × efficiency.
+
+Each overload comes with the planner's options, in the order a plant uses them: overtime
+in the overloaded bucket up to the daily limit; building ahead into earlier buckets with
+spare regular hours, nearest first and never into the frozen fence; and outsourcing what is
+left, in hours and in whole pieces of the items that load the resource (shared in proportion
+to their load). The leveled plan applies those options to the items' production: what is built
+ahead moves to the earlier buckets, what is outsourced leaves the plant — the constrained
+supply plan S&OP step 3 asks for (SAP PP-SOP "resource leveling").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sop_xl.base.periods import Buckets, FactoryCalendar
+
+_TOL = 1e-9
+OVERLOAD_COLUMNS = ["resource", "bucket", "period", "load", "available", "overload",
+                    "overtime_hours", "overtime_max", "build_ahead", "build_ahead_hours",
+                    "outsource_hours", "outsource_pcs", "outsource_items"]
+
+
+@dataclass
+class Leveled:
+    """The leveled plan per item (items × buckets, pieces): production as planned, moved
+    in (+) or out (−) by building ahead, outsourced, and what the plant then makes."""
+
+    items: pd.Index
+    rows: dict[str, np.ndarray]  # planned, moved, outsource, leveled
+
+    def __getitem__(self, measure: str) -> np.ndarray:
+        return self.rows[measure]
+
+
+@dataclass
+class CapacityResult:
+    resources: pd.Index
+    periods: list[str]
+    rows: dict[str, np.ndarray]  # available, overtime_max, load, utilisation, overload,
+    #                              leveled_load (hours)
+    overloads: pd.DataFrame      # OVERLOAD_COLUMNS
+    leveled: Leveled
+
+    def __getitem__(self, measure: str) -> np.ndarray:
+        return self.rows[measure]
+
+
+def available_hours(resources: pd.DataFrame, buckets: Buckets,
+                    calendar: FactoryCalendar) -> tuple[np.ndarray, np.ndarray]:
+    """Regular hours and the most overtime hours each resource can work in each bucket
+    (resources × buckets)."""
+    regular = np.zeros((len(resources), len(buckets)))
+    overtime = np.zeros_like(regular)
+    for k, r in enumerate(resources.itertuples(index=False)):
+        days = calendar.resource_calendar(str(r.resource)).bucket_working_days(buckets)
+        eff = 1.0 if pd.isna(r.efficiency) else float(r.efficiency)
+        regular[k] = days * r.shifts_per_day * r.hours_per_shift * eff
+        ot = getattr(r, "max_overtime_hours", 0.0)
+        overtime[k] = days * (0.0 if pd.isna(ot) else float(ot))
+    return regular, overtime
+
+
+def usage_matrix(usage: pd.DataFrame, resources: pd.Index, items: pd.Index) -> np.ndarray:
+    """Hours per unit (resources × items)."""
+    u = np.zeros((len(resources), len(items)))
+    if usage.empty:
+        return u
+    ri = resources.get_indexer(usage["resource"].astype(str))
+    ii = items.get_indexer(usage["item"].astype(str))
+    ok = (ri >= 0) & (ii >= 0)
+    np.add.at(u, (ri[ok], ii[ok]), usage["hours_per_unit"].to_numpy(dtype=float)[ok])
+    return u
+
+
+def load_hours(usage: pd.DataFrame, resources: pd.Index, items: pd.Index,
+               production: np.ndarray) -> np.ndarray:
+    """Hours of load per resource and bucket from production (items × buckets)."""
+    return usage_matrix(usage, resources, items) @ production
+
+
+def plan(resources: pd.DataFrame, usage: pd.DataFrame, items: pd.Index,
+         production: np.ndarray, buckets: Buckets, calendar: FactoryCalendar, *,
+         frozen: int = 0) -> CapacityResult:
+    """Load against capacity for every resource, the options for each overload and the
+    leveled plan. ``production``: pieces (items × buckets); ``frozen``: buckets nothing
+    may be built ahead into."""
+    index = pd.Index(resources["resource"].astype(str))
+    items = pd.Index(items).astype(str)
+    avail, ot_max = available_hours(resources, buckets, calendar)
+    u = usage_matrix(usage, index, items)
+    prod = np.asarray(production, dtype=float)
+    load = u @ prod
+    with np.errstate(divide="ignore", invalid="ignore"):
+        util = np.where(avail > 0, load / avail, np.nan)
+    over = np.maximum(0.0, load - avail)
+    moves, frame = _options(index, items, u, prod, avail, ot_max, load, buckets, frozen)
+    leveled = _level(items, u, prod, moves)
+    lev = u @ leveled["leveled"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lev_util = np.where(avail > 0, lev / avail, np.nan)
+    rows = {"available": avail, "overtime_max": ot_max, "load": load, "utilisation": util,
+            "overload": over, "leveled_load": lev, "leveled_utilisation": lev_util}
+    return CapacityResult(index, buckets.labels, rows, frame, leveled)
+
+
+@dataclass
+class _Move:
+    """What one overload (resource r, bucket p) does to the items loading r in p: the
+    share of their production built ahead into each earlier bucket and outsourced."""
+
+    resource: int
+    bucket: int
+    ahead: dict[int, float]   # earlier bucket → share of the load placed there
+    outsource: float          # share of the load outsourced
+
+
+def _options(index: pd.Index, items: pd.Index, u: np.ndarray, prod: np.ndarray,
+             avail: np.ndarray, ot_max: np.ndarray, load: np.ndarray, buckets: Buckets,
+             frozen: int) -> tuple[list[_Move], pd.DataFrame]:
+    """Per overloaded resource and bucket, earliest first: overtime, then build ahead into
+    the nearest earlier non-frozen buckets' spare regular hours, then outsource."""
+    rows, moves = [], []
+    labels = buckets.labels
+    for k in range(len(index)):
+        free = np.maximum(0.0, avail[k] - load[k])
+        for p in np.flatnonzero(load[k] > avail[k] + _TOL):
+            over = load[k, p] - avail[k, p]
+            ot = min(over, ot_max[k, p])
+            left = over - ot
+            ahead: dict[int, float] = {}
+            for q in range(p - 1, frozen - 1, -1):
+                if left <= _TOL:
+                    break
+                take = min(left, free[q])
+                if take > _TOL:
+                    free[q] -= take
+                    left -= take
+                    ahead[q] = take
+            share = u[k] * prod[:, p]            # hours of each item on this resource
+            total = share.sum()
+            pcs = np.divide(share / total * left, u[k], out=np.zeros_like(share),
+                            where=u[k] > 0) if total > 0 else np.zeros_like(share)
+            pcs = np.ceil(pcs - 1e-6)            # whole pieces leave the plant
+            who = np.argsort(-pcs, kind="stable")[: int((pcs > 0).sum())]
+            moves.append(_Move(k, int(p), {q: h / load[k, p] for q, h in ahead.items()},
+                               left / load[k, p]))
+            rows.append({
+                "resource": index[k], "bucket": int(p), "period": labels[p],
+                "load": load[k, p], "available": avail[k, p], "overload": over,
+                "overtime_hours": ot, "overtime_max": ot_max[k, p],
+                "build_ahead": "; ".join(f"{labels[q]}: {h:,.0f} h"
+                                         for q, h in sorted(ahead.items())),
+                "build_ahead_hours": sum(ahead.values()), "outsource_hours": left,
+                "outsource_pcs": float(pcs.sum()),
+                "outsource_items": "; ".join(f"{items[i]} {pcs[i]:,.0f}" for i in who)})
+    frame = pd.DataFrame(rows, columns=OVERLOAD_COLUMNS)
+    return moves, frame.sort_values(["bucket", "resource"], kind="stable") \
+        .reset_index(drop=True)
+
+
+def _level(items: pd.Index, u: np.ndarray, prod: np.ndarray, moves: list[_Move]) -> Leveled:
+    """Apply the options to the items: an item loading several overloaded resources
+    follows the one that needs the largest share of it moved (so each is relieved)."""
+    n, h = prod.shape
+    best: dict[tuple[int, int], _Move] = {}
+    for m in moves:
+        gone = sum(m.ahead.values()) + m.outsource
+        for i in np.flatnonzero((u[m.resource] > 0) & (prod[:, m.bucket] > 0)):
+            cur = best.get((int(i), m.bucket))
+            if cur is None or gone > sum(cur.ahead.values()) + cur.outsource:
+                best[(int(i), m.bucket)] = m
+    moved = np.zeros((n, h))
+    outsource = np.zeros((n, h))
+    for (i, p), m in best.items():
+        qty = prod[i, p]
+        for q, share in m.ahead.items():
+            moved[i, q] += qty * share
+            moved[i, p] -= qty * share
+        outsource[i, p] += qty * m.outsource
+    return Leveled(items, {"planned": prod, "moved": moved, "outsource": outsource,
+                           "leveled": prod + moved - outsource})
