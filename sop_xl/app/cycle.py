@@ -93,19 +93,16 @@ class PlanRun:
         # history ending before M−1 (last month not closed): forecast across the gap too
         gap = 0 if history.empty else max(
             0, (s.planning_month - 1).ordinal - history["period"].max().ordinal)
-        factors = self._day_factors(history, horizon) if s.forecast_working_days else None
-        if factors:
-            history = working_days.to_average_month(history, factors)
+        # Outliers are found per working day in either mode; with "Forecast per working
+        # day" the models also fit demand per working day (Spring Festival, shutdowns).
+        factors = self._day_factors(history, horizon)
         result = auto_forecast(history, horizon + gap, 12, analogs=analogs,
-                               families=families, levels=(0.8, s.service_level))
+                               families=families, levels=(0.8, s.service_level),
+                               working_days=factors,
+                               per_working_day=s.forecast_working_days)
         f = result.forecast
         if gap and not f.empty:
             f = f[f["period"] >= s.planning_month].reset_index(drop=True)
-        if factors:
-            f = working_days.to_calendar_month(f, factors)
-            return dataclasses.replace(
-                result, forecast=f, cleaned=working_days.to_calendar_month(
-                    result.cleaned, factors, ("quantity", "cleaned")))
         return dataclasses.replace(result, forecast=f)
 
     def _day_factors(self, history: pd.DataFrame, horizon: int) -> dict | None:
