@@ -144,3 +144,41 @@ def test_calibration_without_enough_errors_is_normal():
     np.testing.assert_allclose(cal.upper, np.full((1, 2), 1.959964) * widening(0.95),
                                rtol=1e-6)
     np.testing.assert_allclose(cal.lower, -cal.upper)
+
+
+def test_optimised_theta_fits_no_worse_than_theta_two():
+    from sop_xl.plan.forecast.smoothing import ThetaFit, fit_otm, fit_theta
+
+    rng = np.random.default_rng(11)
+    y = 100 + 3 * np.arange(40) + rng.normal(0, 6, 40)
+    otm, classic = fit_otm(y), fit_theta(y)
+    origins = np.arange(1, 40)
+
+    def sse(fit: ThetaFit) -> float:
+        return float(np.sum((y[1:] - fit.paths(y, origins, 1)[:, 0]) ** 2))
+
+    assert sse(otm) <= sse(classic) + 1e-9
+    assert 0.0 <= otm.weight <= 0.9
+
+
+def test_dynamic_theta_replays_its_own_recursion():
+    # Fiorucci et al. (2016) DOTM written out period by period, against the fitted replay.
+    from sop_xl.plan.forecast.smoothing import fit_dotm
+
+    rng = np.random.default_rng(5)
+    y = 50 + 1.5 * np.arange(30) + rng.normal(0, 3, 30)
+    fit = fit_dotm(y)
+    a, w = fit.alpha, fit.weight
+    level, mean, intercept, slope = a * y[0] + (1 - a) * fit.level0, y[0], y[0], 0.0
+    one_step = []
+    for i in range(1, 30):  # i observations seen
+        one_step.append(level + w * (intercept * (1 - a) ** i
+                                     + slope * (1 - (1 - a) ** (i + 1)) / a))
+        level = a * y[i] + (1 - a) * level
+        new_mean = (i * mean + y[i]) / (i + 1)
+        slope = ((i - 1) * slope + 6 * (y[i] - mean) / (i + 1)) / (i + 2)
+        intercept = new_mean - slope * (i + 2) / 2
+        mean = new_mean
+    np.testing.assert_allclose(fit.paths(y, np.arange(1, 30), 1)[:, 0], one_step, rtol=1e-9)
+    forecast = fit.paths(y, np.array([30]), 6)[0]
+    assert np.all(np.diff(forecast) > 0)  # the trend goes on
