@@ -35,6 +35,7 @@ libreoffice:
 
 lint: $(BIN)/sop-xl
 	$(BIN)/ruff check sop_xl tests bench docs
+	$(BIN)/lint-imports
 
 test: $(BIN)/sop-xl libreoffice lint
 	$(BIN)/python -m pytest -q
@@ -48,6 +49,7 @@ bench: $(BIN)/sop-xl
 	$(BIN)/python bench/forecast.py
 	$(BIN)/python bench/accuracy.py
 	$(BIN)/python bench/versions_history.py
+	$(BIN)/python bench/month.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info

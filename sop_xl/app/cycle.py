@@ -23,11 +23,13 @@ import pandas as pd
 from sop_xl import contract
 from sop_xl import layout as sheets
 from sop_xl.app import transfer as transfer_engine
+from sop_xl.app import versions as pv
 from sop_xl.app.master import MasterWorkbook
+from sop_xl.app.readback import editable_cells, given_factors, read_archive
+from sop_xl.base.messages import message
 from sop_xl.base.periods import FactoryCalendar
 from sop_xl.contract.planning_inputs import Inputs
 from sop_xl.layout import demand as demand_sheets
-from sop_xl.layout.demand import editable_cells, given_factors, read_archive
 from sop_xl.layout.forecast import forecast_months, read_stat_forecast
 from sop_xl.layout.kpi import kpi_sheet
 from sop_xl.layout.sheet import SheetContent
@@ -497,8 +499,7 @@ def _finance(run: PlanRun) -> list[SheetContent]:
 
 def _version(run: PlanRun) -> list[SheetContent]:
     """A new draft plan version: its protected tab and the register row (plan_versions)."""
-    from sop_xl.app.versions import version_sheets
-    contents, _ = version_sheets(run.book, run.snapshot(), run.inputs.settings, run.lang)
+    contents, _ = pv.version_sheets(run.book, run.snapshot(), run.inputs.settings, run.lang)
     return contents
 
 
@@ -541,6 +542,7 @@ def run_steps(book: MasterWorkbook, keys: Sequence[str], *, progress: Progress =
     done = []
     for step in STEPS:
         if step.key in keys:
+            progress(step.en.lower())
             contents.extend(step.build(run))
             done.append(step.key)
     progress("exceptions")
@@ -572,3 +574,26 @@ def _user() -> str:
         return getpass.getuser()
     except Exception:  # no user name in some containers and services
         return "unknown"
+
+
+# -- Save Version alone (the CLI's `version save`, the ribbon's button) ---------------
+
+def save_version(book: MasterWorkbook, *, note: str = "",
+                 author: str = "") -> versions_engine.VersionRecord:
+    """Save the current plan (as the cycle would compute it now, keeping what planners typed
+    into editable rows) as a new draft version."""
+    t0 = time.perf_counter()
+    inputs = book.read_inputs()
+    run = PlanRun(book, inputs, refresh_forecast=False)
+    contents, rec = pv.version_sheets(book, run.snapshot(), inputs.settings, book.language,
+                                      note=note, author=author)
+    contents.append(pv.run_log_sheet(book, "version save", f"saved {rec.version} as "
+                                     f"{rec.sheet}", time.perf_counter() - t0))
+    pv.write(book, contents)
+    return rec
+
+
+def save_button(book: MasterWorkbook) -> str:
+    """Save Version: the current plan as a new draft."""
+    rec = save_version(book)
+    return message("btn_saved", book.language, version=rec.version, sheet=rec.sheet)

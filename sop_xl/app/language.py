@@ -26,6 +26,7 @@ from sop_xl.base import messages
 from sop_xl.base.errors import SopXlError, ValidationError
 from sop_xl.contract import Layout, Role, SheetSpec
 from sop_xl.contract.model import Column, normalise_header
+from sop_xl.contract.raw import RawSheet
 from sop_xl.contract.read import find_header, is_blank, read_settings
 from sop_xl.layout.render import (
     input_validations,
@@ -35,7 +36,6 @@ from sop_xl.layout.render import (
     width_of,
 )
 from sop_xl.layout.sheet import Box, Formula, SheetContent, TableDef
-from sop_xl.workbook.backend import RawSheet
 
 __all__ = ["LanguageReport", "switch_language"]
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from sop_xl import contract
+from sop_xl.app.versions import check_versions
 from sop_xl.base.errors import Problem, ValidationError
 from sop_xl.contract import Layout, Role, SheetSpec
 from sop_xl.contract.planning_inputs import Inputs
@@ -29,12 +30,6 @@ from sop_xl.workbook.file import FileBackend
 #: ``sop-xl assistants collect`` consolidates the sales assistants' returned workbooks into
 #: SalesForecast, replacing only the submitting assistant's rows of the planning month.
 INPUT_WRITERS: dict[str, str] = {"sales_forecast": "assistants collect"}
-
-
-def check_versions(book: MasterWorkbook,
-                   contents: Sequence[SheetContent] = ()) -> list[SheetContent]:
-    from sop_xl.app.versions import check_versions as check  # imports the sheets layer
-    return check(book, contents)
 
 
 class MasterWorkbook:

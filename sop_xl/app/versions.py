@@ -388,21 +388,6 @@ def version_sheets(book: MasterWorkbook, snapshot: pd.DataFrame, settings: Setti
     return [tab, register_sheet(reg, lang, settings.currency)], rec
 
 
-def save_version(book: MasterWorkbook, *, note: str = "", author: str = "") -> v.VersionRecord:
-    """Save the current plan (as the cycle would compute it now, keeping what planners typed
-    into editable rows) as a new draft version."""
-    from sop_xl.app.cycle import PlanRun
-    t0 = time.perf_counter()
-    inputs = book.read_inputs()
-    run = PlanRun(book, inputs, refresh_forecast=False)
-    contents, rec = version_sheets(book, run.snapshot(), inputs.settings, book.language,
-                                   note=note, author=author)
-    contents.append(run_log_sheet(book, "version save", f"saved {rec.version} as "
-                                  f"{rec.sheet}", time.perf_counter() - t0))
-    write(book, contents)
-    return rec
-
-
 # -- status changes -------------------------------------------------------------------------------
 
 def _lookup(book: MasterWorkbook, reg: pd.DataFrame, version: str) -> int:
@@ -694,12 +679,6 @@ def _latest(reg: pd.DataFrame, month: str, statuses: tuple[str, ...]) -> pd.Seri
     rows = reg[(reg["version"] != v.ACTIVE) & (reg["planning_month"].astype(str) == month)
                & reg["status"].isin(statuses)]
     return None if rows.empty else rows.iloc[-1]
-
-
-def save_button(book: MasterWorkbook) -> str:
-    """Save Version: the current plan as a new draft."""
-    rec = save_version(book)
-    return messages.message("btn_saved", book.language, version=rec.version, sheet=rec.sheet)
 
 
 def approve_latest(book: MasterWorkbook) -> str:

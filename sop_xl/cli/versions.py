@@ -14,7 +14,7 @@ def _book(args: argparse.Namespace) -> MasterWorkbook:
 
 
 def cmd_save(args: argparse.Namespace) -> int:
-    from sop_xl.app.versions import save_version
+    from sop_xl.app.cycle import save_version
     book = _book(args)
     rec = save_version(book, note=args.note or "", author=args.by or "")
     print(f"{book.name}: saved version {rec.version} as sheet {rec.sheet!r} ({rec.status})")

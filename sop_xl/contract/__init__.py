@@ -22,6 +22,7 @@ from sop_xl.contract.model import (
 )
 from sop_xl.contract.outputs import OUTPUT_SHEETS
 from sop_xl.contract.supply_sheets import SUPPLY_SHEETS
+from sop_xl.contract.version_sheets import VERSION_SHEETS
 
 __all__ = [
     "SHEETS", "Choice", "Column", "Dtype", "Layout", "Measure", "Role", "SheetSpec",
@@ -50,8 +51,7 @@ register(*INPUT_SHEETS, *OUTPUT_SHEETS)
 register(*DEMAND_SHEETS)
 register(*SUPPLY_SHEETS)
 register(*MEETING_SHEETS)
-
-from sop_xl.contract import version_sheets  # noqa: E402,F401  (registers its sheets)
+register(*VERSION_SHEETS)
 
 
 def sheet(key: str) -> SheetSpec:

@@ -22,7 +22,7 @@ from sop_xl.base.errors import Problem
 from sop_xl.base.messages import message
 from sop_xl.contract.cells import cell_ref, col_letter
 from sop_xl.contract.model import Column, Dtype, SheetSpec, normalise_header
-from sop_xl.workbook.backend import RawSheet
+from sop_xl.contract.raw import RawSheet
 
 ROW = "_row"  # Excel row number of each record
 _BLANK = ("", None)

@@ -13,10 +13,10 @@ import pandas as pd
 
 from sop_xl.base.errors import Problem
 from sop_xl.contract import sheet as spec_of
+from sop_xl.contract.bom import bom_cycles
 from sop_xl.contract.cells import cell_ref
 from sop_xl.contract.planning_inputs import Inputs
 from sop_xl.contract.read import ROW, show_value
-from sop_xl.plan.mrp import bom_cycles
 
 
 class _Ctx:

@@ -90,11 +90,3 @@ TRANSFER_LOG = SheetSpec(
 )
 
 VERSION_SHEETS: tuple[SheetSpec, ...] = (VERSION_DIFF, DEMAND_MANAGEMENT, TRANSFER_LOG)
-
-
-def _register() -> None:
-    from sop_xl.contract import register
-    register(*VERSION_SHEETS)
-
-
-_register()

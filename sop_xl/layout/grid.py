@@ -23,10 +23,10 @@ import pandas as pd
 
 from sop_xl.contract.cells import cell_ref, col_letter
 from sop_xl.contract.model import Measure, SheetSpec, normalise_header
+from sop_xl.contract.raw import RawSheet
 from sop_xl.layout.render import cell_value, number_style, width_of
 from sop_xl.layout.sheet import Box, CondFormat, Formula, SheetContent
 from sop_xl.layout.styles import CELL_STYLES, CellStyle
-from sop_xl.workbook.backend import RawSheet
 
 TITLE_ROW, WORKDAY_ROW, HEADER_ROW, FIRST_ROW = 0, 1, 2, 3
 

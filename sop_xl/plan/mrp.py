@@ -23,7 +23,6 @@ the vectorised plan is tested and benchmarked against.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -36,7 +35,9 @@ from sop_xl import contract
 from sop_xl.base.errors import PlanningError, Problem
 from sop_xl.base.messages import register
 from sop_xl.base.periods import Buckets, FactoryCalendar
+from sop_xl.contract.bom import bom_cycles
 from sop_xl.plan.lot_sizing import LotRules, Sizer, size_one
+from sop_xl.plan.orders import order_columns
 
 if TYPE_CHECKING:
     from sop_xl.plan.pegging import Links
@@ -173,42 +174,6 @@ def _check(index: pd.Index, bom: pd.DataFrame, par: np.ndarray, com: np.ndarray,
                                {"path": " → ".join(path),
                                 "rows": ", ".join(str(x) for x in cyc_rows)}))
     return out
-
-
-def bom_cycles(bom: pd.DataFrame, rows: np.ndarray) -> Iterator[tuple[list[str], list[int]]]:
-    """Each cycle of the BOM once: its path of items and the BOM rows that form it
-    (``rows``: the Excel row of each BOM line). Validation and planning both use it."""
-    edges: dict[str, list[tuple[str, int]]] = {}
-    for p, c, r in zip(bom["parent"].astype(str), bom["component"].astype(str), rows,
-                       strict=True):
-        edges.setdefault(p, []).append((c, int(r)))
-    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
-    seen: set[frozenset[str]] = set()
-    for root in sorted(edges):
-        if state.get(root):
-            continue
-        path: list[tuple[str, int]] = [(root, 0)]
-        stack = [iter(edges.get(root, []))]
-        state[root] = 1
-        while stack:
-            nxt = next(stack[-1], None)
-            if nxt is None:
-                state[path.pop()[0]] = 2
-                stack.pop()
-                continue
-            comp, row = nxt
-            s = state.get(comp, 0)
-            if s == 1:
-                start = [n for n, _ in path].index(comp)
-                loop = [*path[start:], (comp, row)]
-                key = frozenset(n for n, _ in loop)
-                if key not in seen:
-                    seen.add(key)
-                    yield [n for n, _ in loop], sorted(r for _, r in loop[1:])
-            elif s == 0:
-                state[comp] = 1
-                path.append((comp, row))
-                stack.append(iter(edges.get(comp, [])))
 
 
 def low_level_codes(n: int, parents: np.ndarray, comps: np.ndarray) -> np.ndarray:
@@ -511,14 +476,6 @@ def _orders(d: _Data, new: np.ndarray) -> dict[str, np.ndarray]:
         firm = np.concatenate([np.ones(len(firm_flat), bool), firm])
     rr, pp = np.divmod(flat, h)
     return {"pos": rr, "due_bucket": pp, "qty": q, "firm": firm}
-
-
-def order_columns(orders: dict[str, np.ndarray], release_bucket: np.ndarray,
-                  yields: np.ndarray) -> dict[str, np.ndarray]:
-    """The orders' columns plus release_bucket (−1: past due) and release_qty."""
-    pos, due = orders["pos"], orders["due_bucket"]
-    return {**orders, "release_bucket": release_bucket[pos, due],
-            "release_qty": orders["qty"] * yields[pos]}
 
 
 # -- actions for the planner -------------------------------------------------------------

@@ -17,6 +17,8 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from sop_xl.plan.orders import order_columns
+
 if TYPE_CHECKING:
     from sop_xl.plan.mrp import _Data
 
@@ -88,7 +90,6 @@ def link(d: _Data, orders: dict[str, np.ndarray], independent: np.ndarray | None
     ``independent`` (items × buckets, aligned with ``d.index``): end-item demand; None pegs
     each MPS order to its own item and bucket."""
     n, h = d.mps_production.shape
-    from sop_xl.plan.mrp import order_columns
     orders = order_columns(orders, d.release_bucket, d.yield_)
     o_item = orders["pos"]
     n_orders = len(o_item)

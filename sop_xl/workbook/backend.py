@@ -10,27 +10,9 @@ from __future__ import annotations
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Any
 
+from sop_xl.contract.raw import RawSheet
 from sop_xl.layout.sheet import SheetContent
-
-
-@dataclass
-class RawSheet:
-    """A sheet's cell values as the file holds them, from A1, plus what values alone hide.
-
-    ``formulas`` and ``errors`` map (row, col), 0-based, to the formula text or the error
-    (#N/A, #DIV/0! ...) of cells whose cached value ``rows`` cannot show faithfully;
-    ``uncached`` holds the formula cells with no calculated value at all.
-    """
-
-    name: str
-    rows: list[list[Any]]
-    formulas: dict[tuple[int, int], str] = field(default_factory=dict)
-    errors: dict[tuple[int, int], str] = field(default_factory=dict)
-    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
-    uncached: set[tuple[int, int]] = field(default_factory=set)
 
 
 class Backend(ABC):

@@ -27,9 +27,10 @@ from python_calamine import CalamineWorkbook
 
 from sop_xl.base.errors import WorkbookError
 from sop_xl.contract.cells import parse_ref
+from sop_xl.contract.raw import RawSheet
 from sop_xl.layout.sheet import SheetContent
 from sop_xl.workbook import ooxml
-from sop_xl.workbook.backend import Backend, RawSheet, check_contents
+from sop_xl.workbook.backend import Backend, check_contents
 from sop_xl.workbook.backups import backups_wanted, keep_backup
 from sop_xl.workbook.lock import WorkbookLock, open_elsewhere
 from sop_xl.workbook.package import Package, StrictPackageError

@@ -44,9 +44,10 @@ from typing import Any
 from sop_xl.base import messages
 from sop_xl.base.errors import SopXlError
 from sop_xl.contract.cells import cell_ref
+from sop_xl.contract.raw import RawSheet
 from sop_xl.layout.sheet import CondFormat, SheetContent, TableDef, Validation
 from sop_xl.layout.styles import DXF_STYLES, CellStyle
-from sop_xl.workbook.backend import Backend, RawSheet, check_contents
+from sop_xl.workbook.backend import Backend, check_contents
 from sop_xl.workbook.live_plan import SheetPlan, a1, plan_sheet
 
 __all__ = ["ComCalls", "LiveBackend", "LiveWriteError", "MacCalls"]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from sop_xl.contract.raw import RawSheet
 from sop_xl.layout.sheet import Formula, SheetContent
-from sop_xl.workbook.backend import Backend, RawSheet, check_contents
+from sop_xl.workbook.backend import Backend, check_contents
 
 # what a formula cell holds when its computed value is one of Excel's errors
 _ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"})

@@ -19,6 +19,7 @@ from sop_xl.base.errors import Problem
 from sop_xl.contract.cells import cell_ref
 from sop_xl.contract.inputs import ITEM_TYPES
 from sop_xl.contract.model import Column, Dtype, Layout, Role, SheetSpec
+from sop_xl.contract.raw import RawSheet
 from sop_xl.contract.read import (
     ROW,
     Invalid,
@@ -29,7 +30,6 @@ from sop_xl.contract.read import (
     is_blank,
     read_table,
 )
-from sop_xl.workbook.backend import RawSheet
 
 C = Column
 SPEC = SheetSpec(

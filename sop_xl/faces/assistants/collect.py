@@ -31,6 +31,7 @@ from sop_xl.app.master import MasterWorkbook
 from sop_xl.base.errors import Problem, ValidationError, WorkbookError
 from sop_xl.base.messages import message
 from sop_xl.contract.cells import col_letter
+from sop_xl.contract.raw import RawSheet
 from sop_xl.contract.read import ROW, find_header, is_blank
 from sop_xl.faces.assistants import words  # noqa: F401  (registers the messages)
 from sop_xl.faces.assistants.assignment import assign
@@ -45,7 +46,6 @@ from sop_xl.layout.render import (
 )
 from sop_xl.layout.sheet import Box, Formula, SheetContent, TableDef, Validation
 from sop_xl.layout.styles import CELL_STYLES
-from sop_xl.workbook.backend import RawSheet
 
 REASON = "assistants collect"
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")

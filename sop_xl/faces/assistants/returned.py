@@ -27,12 +27,12 @@ from sop_xl.base.errors import Problem, WorkbookError
 from sop_xl.base.messages import message
 from sop_xl.contract.cells import parse_ref
 from sop_xl.contract.model import Column, Dtype
+from sop_xl.contract.raw import RawSheet
 from sop_xl.contract.read import Invalid, coerce, is_blank
 from sop_xl.faces.assistants import words  # noqa: F401  (registers the messages)
 from sop_xl.faces.assistants.book import KIND
 from sop_xl.faces.assistants.figures import needs_reason
 from sop_xl.faces.assistants.manifest import ManifestDamaged, read_manifest
-from sop_xl.workbook.backend import RawSheet
 from sop_xl.workbook.file import FileBackend
 
 #: What a forecast cell must hold: whole pieces, 0 or more.
