@@ -94,11 +94,8 @@ def hannan_rissanen(w: np.ndarray, p: int) -> tuple[float, float]:
     theta = float(params[-1])
     if abs(phi) < 1 and abs(theta) < 1:  # step 3: bias correction
         zs = np.zeros(n)
-        for t in range(1, n):
-            zs[t] = x[t] - phi * x[t - 1] - theta * zs[t - 1]
-        v = zs.copy()
-        for t in range(1, n):
-            v[t] += phi * v[t - 1]
+        zs[1:] = lfilter([1.0], [1.0, theta], x[1:] - phi * x[:-1])
+        v = lfilter([1.0], [1.0, -phi], zs)
         wf = zs.copy()
         wf[1:] -= theta * zs[:-1]
         exog = np.column_stack([v[:-1], wf[:-1]] if p else [wf[:-1]])

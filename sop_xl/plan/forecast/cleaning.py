@@ -208,8 +208,8 @@ def clean_outliers(
     index = seasonal_index(y, season_length) if seasonal else None
     adjusted = np.maximum(index.adjust(y), 0.0) if index else y
     baseline = local_level(adjusted, window)
-    spikes = _robust_z(np.log1p(adjusted), window) > z_limit
-    dips = _robust_z(adjusted, window) < -z_limit
+    spikes = _robust_z(np.log1p(adjusted), local_level(np.log1p(adjusted), window)) > z_limit
+    dips = _robust_z(adjusted, baseline) < -z_limit
     # and far enough from the level to matter to a planner (a smooth series has a tiny
     # spread, where a 3 % wiggle scores as high as a lost order)
     far = np.abs(adjusted - baseline) > MIN_RELATIVE * np.maximum(baseline, 0.0)
@@ -221,9 +221,9 @@ def clean_outliers(
     return Cleaning(cleaned, outlier)
 
 
-def _robust_z(x: np.ndarray, window: int) -> np.ndarray:
+def _robust_z(x: np.ndarray, level: np.ndarray) -> np.ndarray:
     """Robust z-score of each point against its neighbours' level (local_level)."""
-    residual = x - local_level(x, window)
+    residual = x - level
     centre = np.median(residual)
     spread = 1.4826 * np.median(np.abs(residual - centre))
     if spread <= 1e-9 * max(1.0, float(np.abs(x).max())):
