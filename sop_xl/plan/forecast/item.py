@@ -38,7 +38,7 @@ from sop_xl.plan.forecast.models import (
 
 
 @dataclass(frozen=True)
-class Settings:
+class ForecastSettings:
     """How the engine forecasts; see auto_forecast for the meaning of each field."""
 
     horizon: int
@@ -67,7 +67,7 @@ class ItemInput:
     values: np.ndarray
     factors: np.ndarray | None = None
 
-    def model_values(self, settings: Settings) -> np.ndarray:
+    def model_values(self, settings: ForecastSettings) -> np.ndarray:
         """Demand in the units the models work in (per average working month or per period)."""
         values = np.asarray(self.values, dtype=float)
         if settings.per_working_day and self.factors is not None:
@@ -128,7 +128,7 @@ def _fallback_spec(n: int, m: int) -> ModelSpec:
 
 
 def _final_forecast(
-    fitted: Fitted, y: np.ndarray, settings: Settings
+    fitted: Fitted, y: np.ndarray, settings: ForecastSettings
 ) -> tuple[np.ndarray, np.ndarray]:
     """Forecast from the end of y, and its error spread by step; both clipped to ≥ 0."""
     origin = np.array([y.size], dtype=np.int64)
@@ -156,7 +156,7 @@ def _min_train(specs: Sequence[ModelSpec], m: int) -> int:
 
 
 def _select(
-    y: np.ndarray, specs: list[ModelSpec], benchmark: ModelSpec, settings: Settings
+    y: np.ndarray, specs: list[ModelSpec], benchmark: ModelSpec, settings: ForecastSettings
 ) -> Generator[list[object], list[object], Selection | None]:
     """Backtest the candidates and the benchmark; None when the history is too short.
 
@@ -203,7 +203,7 @@ def _select(
                      benchmark_score, plan, np.mean([t[1] for t in scored], axis=0))
 
 
-def forecast_item(item: ItemInput, settings: Settings) -> Procedure:
+def forecast_item(item: ItemInput, settings: ForecastSettings) -> Procedure:
     """Statistical forecast of one item; never raises for bad data (falls back instead).
 
     Forecast, sigma and cleaned history come back in the models' units (per average
@@ -244,7 +244,7 @@ def forecast_item(item: ItemInput, settings: Settings) -> Procedure:
     return result
 
 
-def _cleaned(values: np.ndarray, factors: np.ndarray | None, settings: Settings
+def _cleaned(values: np.ndarray, factors: np.ndarray | None, settings: ForecastSettings
              ) -> tuple[np.ndarray, np.ndarray]:
     """Outliers found on demand per working day (when factors are given), replaced in the
     models' units: the same months and the same replacement in either mode."""
@@ -259,7 +259,7 @@ def _cleaned(values: np.ndarray, factors: np.ndarray | None, settings: Settings
     return np.where(cleaning.outlier, cleaned, values), cleaning.outlier
 
 
-def _statistical(values: np.ndarray, factors: np.ndarray | None, settings: Settings,
+def _statistical(values: np.ndarray, factors: np.ndarray | None, settings: ForecastSettings,
                  result: ItemForecast) -> Procedure:
     """Clean, select and forecast a smooth/erratic/intermittent/lumpy item in place."""
     m = settings.season_length
@@ -351,12 +351,12 @@ def drive(procedures: Sequence[Procedure]) -> list[ItemForecast]:
     return [r for r in results if r is not None]
 
 
-def forecast_one(item: ItemInput, settings: Settings) -> ItemForecast:
+def forecast_one(item: ItemInput, settings: ForecastSettings) -> ItemForecast:
     """One item on its own (the worksheet function)."""
     return drive([forecast_item(item, settings)])[0]
 
 
-def forecast_chunk(chunk: tuple[Settings, list[ItemInput]]) -> list[ItemForecast]:
+def forecast_chunk(chunk: tuple[ForecastSettings, list[ItemInput]]) -> list[ItemForecast]:
     """Forecast a chunk of items (the unit of work an executor ships to a worker)."""
     settings, items = chunk
     with single_threaded_blas():
