@@ -24,7 +24,7 @@ import pandas as pd
 
 from sop_xl import contract
 from sop_xl import layout as sheets
-from sop_xl.app import readback
+from sop_xl.app import cluster, readback
 from sop_xl.app import versions as pv
 from sop_xl.app.master import MasterWorkbook
 from sop_xl.base.audit import user_name
@@ -32,6 +32,7 @@ from sop_xl.base.messages import message
 from sop_xl.contract.planning_inputs import Inputs
 from sop_xl.layout import demand_sheets
 from sop_xl.layout.common import named_families, named_rows
+from sop_xl.layout.history import history_used_sheet
 from sop_xl.layout.kpi import kpi_sheet
 from sop_xl.layout.sheet import SheetContent
 from sop_xl.plan import accuracy as accuracy_engine
@@ -59,12 +60,24 @@ class PlanRun:
     in ``lang`` (the workbook's language unless given)."""
 
     def __init__(self, book: MasterWorkbook, inputs: Inputs, *, refresh_forecast: bool,
-                 progress: Progress = _quiet, lang: str | None = None) -> None:
+                 progress: Progress = _quiet, lang: str | None = None,
+                 executor: str | None = None) -> None:
         self.book = book
         self.inputs = inputs
         self.refresh_forecast = refresh_forecast
         self.progress = progress
         self.lang = lang or book.language
+        # where the forecast runs: --executor, else SOP_XL_DASK, else Settings (app.cluster)
+        self.executor = cluster.choose(executor, inputs.settings.executor)
+
+    def _fit(self, history: pd.DataFrame) -> ForecastResult:
+        """The statistical forecast on the chosen executor, with progress per chunk."""
+        where = f" on {self.executor}" if self.executor else ""
+        with cluster.open_executor(self.executor, self.lang) as executor:
+            return month.fit_forecast(
+                self.inputs, history, executor=executor,
+                progress=lambda done, total: self.progress(
+                    f"forecast{where}: {done:,} of {total:,} items"))
 
     # -- demand side ---------------------------------------------------------------------
     @cached_property
@@ -79,7 +92,7 @@ class PlanRun:
                 month.covers_the_plan(self.inputs, stored.forecast):
             return stored
         self.progress("forecast: fitting models")
-        return month.fit_forecast(self.inputs, month.shipped_history(self.inputs))
+        return self._fit(month.shipped_history(self.inputs))
 
     @cached_property
     def ordered_forecast(self) -> pd.DataFrame | None:
@@ -95,7 +108,7 @@ class PlanRun:
         if hist.empty:
             return None
         self.progress("forecast: ordered quantity (ship ratio)")
-        return month.fit_forecast(self.inputs, hist).forecast
+        return self._fit(hist).forecast
 
     @cached_property
     def demand(self) -> demand_engine.DemandPlan:
@@ -222,8 +235,11 @@ def _accuracy(run: PlanRun) -> list[SheetContent]:
 
 
 def _forecast(run: PlanRun) -> list[SheetContent]:
-    return [sheets.stat_forecast_sheet(run.inputs, run.forecast, run.lang,
-                                       run.ordered_forecast)]
+    out = [sheets.stat_forecast_sheet(run.inputs, run.forecast, run.lang,
+                                      run.ordered_forecast)]
+    if run.inputs.settings.history_file:  # history from a file: show what was read
+        out.append(history_used_sheet(run.inputs, run.lang))
+    return out
 
 
 def _demand(run: PlanRun) -> list[SheetContent]:
@@ -327,7 +343,7 @@ class RunReport:
 
 
 def run_steps(book: MasterWorkbook, keys: Sequence[str], *, progress: Progress = _quiet,
-              command: str = "run") -> RunReport:
+              command: str = "run", executor: str | None = None) -> RunReport:
     """Run the named steps (in cycle order) and write their sheets, the Exceptions sheet
     (when a step of the plan ran) and a RunLog row in one write. Nothing is written if
     anything fails."""
@@ -337,7 +353,8 @@ def run_steps(book: MasterWorkbook, keys: Sequence[str], *, progress: Progress =
         raise KeyError(f"unknown steps: {sorted(unknown)}")
     progress("reading and validating inputs")
     inputs = book.read_inputs()
-    run = PlanRun(book, inputs, refresh_forecast="forecast" in keys, progress=progress)
+    run = PlanRun(book, inputs, refresh_forecast="forecast" in keys, progress=progress,
+                  executor=executor)
     built = build(run, keys)
     contents = built.contents
     seconds = time.perf_counter() - t0

@@ -8,12 +8,14 @@ touch an input sheet.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
 
 from sop_xl import contract
+from sop_xl.app import history_file
 from sop_xl.app.versions import check_versions
 from sop_xl.base.errors import Problem, ValidationError
 from sop_xl.contract import Layout, Role, SheetSpec
@@ -29,7 +31,23 @@ from sop_xl.workbook.file import FileBackend
 #: Input sheets with one sanctioned writer besides people: sheet key → that writer.
 #: ``sop-xl assistants collect`` consolidates the sales assistants' returned workbooks into
 #: SalesForecast, replacing only the submitting assistant's rows of the planning month.
+#: ``sop-xl import`` fills any input table from ERP exports or a database, replacing it.
 INPUT_WRITERS: dict[str, str] = {"sales_forecast": "assistants collect"}
+IMPORT = "import"
+
+
+@dataclass
+class InputFrames:
+    """The input tables as read, before the rules across sheets."""
+
+    names: dict[str, str]                       # sheet key → where it was read from
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+    columns: dict[str, dict] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def inputs(self, values: dict, workbook: str) -> Inputs:
+        return Inputs(settings=Settings.from_values(values), workbook=workbook,
+                      sheet_names=self.names, **self.frames)
 
 
 class MasterWorkbook:
@@ -108,27 +126,56 @@ class MasterWorkbook:
     def read_inputs(self) -> Inputs:
         """Every input sheet, validated; raises ValidationError listing every problem."""
         check_versions(self)  # a hand-changed approved plan version stops every command
-        lang = self.language
         values, problems = self._settings()
+        read = self.read_input_frames(values)
+        problems.extend(read.problems)
+        if not problems:
+            inputs = read.inputs(values, self.name)
+            problems.extend(check(inputs, self.language, read.columns))
+        if problems:
+            raise ValidationError([p.with_workbook(self.name) for p in problems],
+                                  self.language)
+        return inputs
+
+    def read_input_frames(self, values: dict, skip: Sequence[str] = ()) -> InputFrames:
+        """The input tables (the sales history from its file when Settings names one), with
+        the problems found in their cells; ``skip``: tables not to read (an import
+        replaces them)."""
+        lang = self.language
         currency = values.get("currency") or "CNY"
-        frames: dict[str, pd.DataFrame] = {}
-        columns: dict[str, dict] = {}
+        out = InputFrames({s.key: self.sheet_name(s) or s.name(lang) for s in contract.inputs()})
         for spec in contract.inputs():
             if spec.layout is not Layout.TABLE:
                 continue
+            if spec.key in skip:
+                out.frames[spec.key] = empty_frame(spec)
+                continue
             frame, found = self.read_frame(spec.key, currency)
-            frames[spec.key] = frame
-            columns[spec.key] = frame.attrs.get("columns", {})
-            problems.extend(found)
-        if not problems:
-            inputs = Inputs(settings=Settings.from_values(values), workbook=self.name,
-                            sheet_names={s.key: self.sheet_name(s) or s.name(lang)
-                                         for s in contract.inputs()},
-                            **frames)
-            problems.extend(check(inputs, lang, columns))
-        if problems:
-            raise ValidationError([p.with_workbook(self.name) for p in problems], lang)
-        return inputs
+            out.frames[spec.key] = frame
+            out.columns[spec.key] = frame.attrs.get("columns", {})
+            out.problems.extend(found)
+        hf = self.history_file(values)
+        if hf is not None and "sales_history" not in skip:
+            # history beyond the sheet's row limit, in a file beside the workbook
+            frame, found, labels = history_file.read(
+                hf, lang=lang, work_week=str(values.get("work_week") or "mon-fri"),
+                sheet_label=out.names["settings"])
+            out.problems.extend(found)
+            if len(out.frames["sales_history"]):
+                out.problems.append(Problem(
+                    "history_both", out.names["sales_history"], None, None, None, None,
+                    {"n": len(out.frames["sales_history"]), "file": hf.setting}))
+            out.frames["sales_history"], out.columns["sales_history"] = frame, labels
+            out.names["sales_history"] = hf.label
+        return out
+
+    def history_file(self, values: dict | None = None) -> history_file.HistoryFile | None:
+        """The sales history file Settings names (beside the workbook), or None."""
+        if values is None:
+            values, _ = self._settings()
+        path = getattr(self.backend, "path", None)
+        return history_file.locate(str(values.get("history_file") or ""),
+                                   Path(path) if path is not None else None)
 
     def read_output_table(self, key: str) -> pd.DataFrame:
         """An output or log table as written by an earlier run (empty if absent)."""
@@ -166,8 +213,10 @@ class MasterWorkbook:
         name that command. Every other input sheet is still refused."""
         for c in contents:
             spec = contract.SHEETS.get(c.key or "") or contract.find_sheet(c.name)
-            if spec is not None and spec.role is Role.INPUT \
-                    and INPUT_WRITERS.get(spec.key) != reason:
+            sanctioned = INPUT_WRITERS.get(spec.key) == reason if spec is not None else False
+            if reason == IMPORT and spec is not None and spec.layout is Layout.TABLE:
+                sanctioned = True
+            if spec is not None and spec.role is Role.INPUT and not sanctioned:
                 raise ValidationError([Problem("output_is_input", c.name,
                                                params={"sheet": c.name})], self.language)
         self.backend.write_sheets(contents, order=self._sheet_order(contents))

@@ -110,6 +110,18 @@ SETTINGS = SheetSpec(
           help_en="An open order that could move out by no more than this many periods is "
           "not reported as de-expedite.",
           help_zh="可推迟不超过此期数的在途订单不报告推迟。"),
+        C("history_file", "Sales history file", "销售历史文件", default="", width=30,
+          help_en="Blank: the SalesHistory sheet. Or a Parquet file (.parquet) or DuckDB "
+          "database (.duckdb, table sales_history) beside this workbook holding history "
+          "beyond the sheet's row limit; a run aggregates it to months (HistoryUsed).",
+          help_zh="为空：使用销售历史表。或填写本工作簿旁的 Parquet 文件(.parquet)或 DuckDB 数据库"
+          "(.duckdb，表 sales_history)，用于超出工作表行数上限的历史；运行时按月汇总(计划所用历史)。"),
+        C("executor", "Forecast executor", "预测计算资源", default="", width=24,
+          help_en="Blank: every core of this computer. serial: one process. "
+          "dask://HOST:PORT: the scheduler of a Dask cluster. The command line's --executor "
+          "and the variable SOP_XL_DASK come first.",
+          help_zh="为空：本机全部核心。serial：单进程。dask://主机:端口：Dask 集群的调度器。"
+          "命令行 --executor 和环境变量 SOP_XL_DASK 优先。"),
     ),
 )
 

@@ -80,6 +80,8 @@ class Settings:
     backups: int = _default("backups")
     reschedule_tolerance: int = _default("reschedule_tolerance")
     forecast_working_days: bool = _default("forecast_working_days")
+    history_file: str = _default("history_file")
+    executor: str = _default("executor")
 
     def __post_init__(self) -> None:
         for key, kind in CHOICES.items():  # codes given as text become their enum

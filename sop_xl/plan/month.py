@@ -12,6 +12,7 @@ step by step. Pure: no workbook, no words, no clock.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -25,7 +26,7 @@ from sop_xl.plan import mps as mps_engine
 from sop_xl.plan import mrp as mrp_engine
 from sop_xl.plan import versions as versions_engine
 from sop_xl.plan.demand import DemandPlan
-from sop_xl.plan.forecast import ForecastResult, auto_forecast, working_days
+from sop_xl.plan.forecast import Executor, ForecastResult, auto_forecast, working_days
 from sop_xl.plan.lot_sizing import LotRules
 from sop_xl.plan.transfer import orders_by_bucket
 
@@ -94,11 +95,13 @@ def day_factors(inputs: Inputs, history: pd.DataFrame, horizon: int) -> dict | N
         {m: cal.working_days(m.start_time.date(), m.end_time.date()) for m in months})
 
 
-def fit_forecast(inputs: Inputs, history: pd.DataFrame) -> ForecastResult:
+def fit_forecast(inputs: Inputs, history: pd.DataFrame, *, executor: Executor | None = None,
+                 progress: Callable[[int, int], None] | None = None) -> ForecastResult:
     """The statistical forecast of ``history`` from the planning month on, per working day
-    when Settings ask for it (Spring Festival moves; the calendar says how long a month is).
-    Outliers are looked for per working day in either mode, so the same months are
-    cleaned whether or not the forecast itself works per working day."""
+    when Settings ask for it (Spring Festival moves; the calendar says how long a month is);
+    outliers are looked for per working day in either mode, so the same months are cleaned
+    whether or not the forecast itself works per working day. ``executor`` / ``progress``
+    as for auto_forecast (items done, items in total)."""
     s = inputs.settings
     it = inputs.items.set_index("item")
     analogs = {k: v for k, v in it["analog_item"].dropna().items() if v}
@@ -108,9 +111,10 @@ def fit_forecast(inputs: Inputs, history: pd.DataFrame) -> ForecastResult:
     gap = 0 if history.empty else max(
         0, (s.planning_month - 1).ordinal - history["period"].max().ordinal)
     factors = day_factors(inputs, history, horizon)
-    result = auto_forecast(history, horizon + gap, 12, analogs=analogs,
+    result = auto_forecast(history, horizon + gap, 12, executor=executor, analogs=analogs,
                            families=families, levels=(0.8, s.service_level),
-                           working_days=factors, per_working_day=s.forecast_working_days)
+                           progress=progress, working_days=factors,
+                           per_working_day=s.forecast_working_days)
     f = result.forecast
     if gap and not f.empty:
         f = f[f["period"] >= s.planning_month].reset_index(drop=True)
