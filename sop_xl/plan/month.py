@@ -99,7 +99,9 @@ def fit_forecast(inputs: Inputs, history: pd.DataFrame, *, executor: Executor | 
                  progress: Callable[[int, int], None] | None = None) -> ForecastResult:
     """The statistical forecast of ``history`` from the planning month on, per working day
     when Settings ask for it (Spring Festival moves; the calendar says how long a month is);
-    ``executor`` / ``progress`` as for auto_forecast (items done, items in total)."""
+    outliers are looked for per working day in either mode, so the same months are cleaned
+    whether or not the forecast itself works per working day. ``executor`` / ``progress``
+    as for auto_forecast (items done, items in total)."""
     s = inputs.settings
     if history.empty:  # no shipments of any finished good yet: no statistical forecast
         return no_forecast((0.8, s.service_level))
@@ -110,20 +112,14 @@ def fit_forecast(inputs: Inputs, history: pd.DataFrame, *, executor: Executor | 
     # history ending before M−1 (last month not closed): forecast across the gap too
     gap = 0 if history.empty else max(
         0, (s.planning_month - 1).ordinal - history["period"].max().ordinal)
-    factors = day_factors(inputs, history, horizon) if s.forecast_working_days else None
-    if factors:
-        history = working_days.to_average_month(history, factors)
+    factors = day_factors(inputs, history, horizon)
     result = auto_forecast(history, horizon + gap, 12, executor=executor, analogs=analogs,
                            families=families, levels=(0.8, s.service_level),
-                           progress=progress)
+                           progress=progress, working_days=factors,
+                           per_working_day=s.forecast_working_days)
     f = result.forecast
     if gap and not f.empty:
         f = f[f["period"] >= s.planning_month].reset_index(drop=True)
-    if factors:
-        f = working_days.to_calendar_month(f, factors)
-        return dataclasses.replace(
-            result, forecast=f, cleaned=working_days.to_calendar_month(
-                result.cleaned, factors, ("quantity", "cleaned")))
     return dataclasses.replace(result, forecast=f)
 
 
