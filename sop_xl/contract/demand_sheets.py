@@ -7,6 +7,8 @@ Registered into the contract on import (see sop_xl/contract/__init__.py).
 
 from __future__ import annotations
 
+from typing import Any
+
 from sop_xl.contract.model import Choice, Column, Dtype, Layout, Measure, Role, SheetSpec
 from sop_xl.contract.outputs import LOG_TAB, OUTPUT_TAB
 
@@ -27,7 +29,7 @@ KPI_LEVELS = (
 )
 
 
-def _family_plan_total(r) -> str:
+def _family_plan_total(r: Any) -> str:
     return f"{r.cell('items_plan')}+{r.cell('change')}"
 
 
@@ -46,7 +48,7 @@ FAMILY_PLAN = SheetSpec(
     measures=(
         Measure("stat_forecast", "Statistical forecast", "统计预测"),
         Measure("items_plan", "Items' plan before change", "物料计划(调整前)"),
-        Measure("change", "Family change", "产品族调整", editable=True),
+        Measure("change", "Family change", "产品族调整", editable=True, whole_pieces=True),
         Measure("plan", "Family demand plan", "产品族需求计划", formula=_family_plan_total,
                 bold=True),
     ),
@@ -67,7 +69,7 @@ FAMILY_SHARES = SheetSpec(
         C("item", "Item", "物料编码", width=13),
         C("description", "Description", "物料名称", width=24),
         C("history_share", "History share", "历史份额", Dtype.PERCENT),
-        C("factor", "Factor (optional)", "指定比例(可选)", Dtype.NUMBER, min=0,
+        C("factor", "Factor (optional)", "指定比例(可选)", Dtype.NUMBER, min=0, editable=True,
           help_en="Leave blank to use the history share.", help_zh="为空则使用历史份额。"),
         C("share", "Share used", "采用比例", Dtype.PERCENT),
     ),

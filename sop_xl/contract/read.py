@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from sop_xl.base.errors import Problem
-from sop_xl.base.messages import message
+from sop_xl.base.messages import in_language, message
 from sop_xl.contract.cells import cell_ref, col_letter
 from sop_xl.contract.model import Column, Dtype, SheetSpec, normalise_header
 from sop_xl.contract.raw import RawSheet
@@ -37,6 +37,7 @@ _DATE_RE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2}
                       r"(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?\s*$")
 _NUM_RE = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?([eE][+-]?\d+)?$")
 _EPOCH = date(1899, 12, 30)
+DAYS_1904 = 1462  # 1904-01-01 is serial 1462 of the 1900 date system
 _TRUE = {"yes", "y", "true", "1", "是", "x", "✓"}
 _FALSE = {"no", "n", "false", "0", "否", ""}
 
@@ -203,10 +204,11 @@ def _problem(spec_name: str, col: Column, label: str, r: int, c: int, value: Any
     return Problem(exc.code, spec_name, r + 1, label, cell_ref(r, c), value, params)
 
 
-def show_value(v: Any) -> str:
-    """A cell value as a planner would recognise it: 1200 not 1200.0, text in quotes."""
+def show_value(v: Any) -> str | None:
+    """A cell value as a planner would recognise it: 1200 not 1200.0, text in quotes;
+    None for a blank (Problem.render says "(blank)" in the reader's language)."""
     if v is None or (isinstance(v, str) and not v.strip()):
-        return "(blank)"
+        return None
     if isinstance(v, bool):
         return "TRUE" if v else "FALSE"
     if isinstance(v, float) and v.is_integer() and abs(v) < 1e16:
@@ -240,11 +242,10 @@ def read_table(spec: SheetSpec, raw: RawSheet, lang: str = "en",
         return empty_frame(spec), problems
     hr = find_header(raw, spec)
     header = raw.rows[hr]
-    by_header: dict[str, Column] = {}
-    for col in spec.columns:
-        for h in col.accepted_headers():
-            by_header[h] = col
+    by_header = {h: c for c in spec.columns for h in c.accepted_headers()}
     where: dict[str, tuple[int, str]] = {}
+    doubtful: set[str] = set()               # columns missing or doubled: all in doubt
+    bad_rows: dict[str, set[int]] = {}       # column → Excel rows of its bad cells
     for c, h in enumerate(header):
         if is_blank(h):
             continue
@@ -252,6 +253,7 @@ def read_table(spec: SheetSpec, raw: RawSheet, lang: str = "en",
         if col is None:
             continue  # a planner's own column: kept in the sheet, ignored by the plan
         if col.key in where:
+            doubtful.add(col.key)
             problems.append(Problem("column_duplicate", sheet, hr + 1, str(h),
                                     params={"column": str(h),
                                             "cols": f"{col_letter(where[col.key][0])}, "
@@ -286,9 +288,14 @@ def read_table(spec: SheetSpec, raw: RawSheet, lang: str = "en",
             problems.append(Problem("merged_cells", sheet, r0 + 1, None,
                                     cell_ref(r0, c0), params={
                                         "ref": f"{cell_ref(r0, c0)}:{cell_ref(r1, c1)}"}))
+            for key, (c, _) in where.items():
+                if c0 <= c <= c1:
+                    bad_rows.setdefault(key, set()).update(range(r0 + 1, r1 + 2))
     sheet_rows = (keep + first_data).astype(np.int64)  # 0-based sheet row of each record
     out: dict[str, Any] = {ROW: sheet_rows + 1}
     everything = len(keep) == len(data)
+    # columns whose values cannot all be trusted: missing, doubled, or with a bad cell
+    doubtful |= {col.key for col in spec.columns if col.required and col.key not in where}
     for col in spec.columns:
         if col.key not in where:
             out[col.key] = _default_column(col, len(keep))
@@ -300,9 +307,17 @@ def read_table(spec: SheetSpec, raw: RawSheet, lang: str = "en",
             values = [values[i] for i in keep]
             blank = blank[keep]
         cells = _Cells(raw, sheet, c, label, lang, col)
+        found = len(problems)
         out[col.key] = _read_column(col, values, blank, sheet_rows, cells, problems)
+        if len(problems) > found:
+            bad_rows.setdefault(col.key, set()).update(
+                p.row for p in problems[found:] if p.row is not None)
     frame = pd.DataFrame(out)
     frame.attrs["columns"] = where  # key → (column index, header text), for later messages
+    # for the rules across sheets (sop_xl.contract.rules): column → the Excel rows whose
+    # cell had a problem, None when the whole column is in doubt
+    frame.attrs["doubtful"] = {**{k: frozenset(v) for k, v in bad_rows.items()},
+                               **dict.fromkeys(doubtful)}
     problems.extend(_duplicates(spec, frame, sheet, where, lang))
     return frame, problems
 
@@ -408,6 +423,8 @@ def _read_column(col: Column, values: list[Any], blank: np.ndarray, sheet_rows: 
     n = len(values)
     bad: list[int] = []          # rows needing the per-cell path, in row order
     typed: Any = None
+    if cells.raw.date1904 and col.dtype in (Dtype.DATE, Dtype.MONTH):
+        values = [_from_1904(v) for v in values]
     if col.dtype in _NUMERIC and not col.choices and set(map(type, values)) <= {float, int}:
         arr = np.array(values, dtype=float)
         ok = _within_bounds(col, arr)
@@ -474,6 +491,14 @@ def _read_column(col: Column, values: list[Any], blank: np.ndarray, sheet_rows: 
                 problems.append(_problem(cells.sheet, col, cells.label, r, cells.c, v, exc,
                                          cells.lang))
     return _typed(col, typed)
+
+
+def _from_1904(v: Any) -> Any:
+    """A serial number of the 1904 date system as the 1900 system's (what ``_to_date``
+    counts in); anything else as it is."""
+    if isinstance(v, int | float) and not isinstance(v, bool) and v == v:
+        return v + DAYS_1904
+    return v
 
 
 def _hash_safe(values: list[Any]) -> bool:
@@ -551,8 +576,7 @@ def _duplicates(spec: SheetSpec, frame: pd.DataFrame, sheet: str,
     first_row: dict[tuple, int] = {}
     label = where.get(spec.unique[0], (0, spec.unique[0]))[1]
     c = where.get(spec.unique[0], (0, ""))[0]
-    zh = lang.startswith("zh")
-    what = " + ".join(spec.column(u).zh if zh else spec.column(u).en.lower()
+    what = " + ".join(in_language(lang, spec.column(u).en.lower(), spec.column(u).zh)
                       for u in spec.unique)
     rows = frame[ROW].to_numpy()
     for idx in np.flatnonzero(dup):
@@ -566,11 +590,15 @@ def _duplicates(spec: SheetSpec, frame: pd.DataFrame, sheet: str,
     return problems
 
 
-def empty_frame(spec: SheetSpec) -> pd.DataFrame:
+def empty_frame(spec: SheetSpec, *, missing: bool = False) -> pd.DataFrame:
+    """A table with no records; ``missing``: because its sheet is not there, so none of
+    its columns can be trusted by rules across sheets."""
     out: dict[str, Any] = {ROW: np.zeros(0, dtype=np.int64)}
     for col in spec.columns:
         out[col.key] = _typed(col, [])
-    return pd.DataFrame(out)
+    frame = pd.DataFrame(out)
+    frame.attrs["doubtful"] = dict.fromkeys(spec.keys) if missing else {}
+    return frame
 
 
 def read_settings(spec: SheetSpec, raw: RawSheet, lang: str = "en") -> tuple[
@@ -578,10 +606,7 @@ def read_settings(spec: SheetSpec, raw: RawSheet, lang: str = "en") -> tuple[
     """The key/value Settings sheet → {setting key: value}, defaults filled in."""
     problems: list[Problem] = []
     values: dict[str, Any] = {}
-    by_name: dict[str, Column] = {}
-    for col in spec.columns:
-        for h in col.accepted_headers():
-            by_name[h] = col
+    by_name = {h: c for c in spec.columns for h in c.accepted_headers()}
     seen: dict[str, int] = {}
     for r, row in enumerate(raw.rows):
         if not row or is_blank(row[0]):
@@ -595,7 +620,7 @@ def read_settings(spec: SheetSpec, raw: RawSheet, lang: str = "en") -> tuple[
             problems.append(Problem("duplicate_key", raw.name, r + 1, str(row[0]),
                                     cell_ref(r, 0), str(row[0]),
                                     {"first": seen[col.key],
-                                     "key": "设置项" if lang.startswith("zh") else "setting"}))
+                                     "key": message("ref_setting", lang)}))
             continue
         seen[col.key] = r + 1
         if (r, 1) in raw.errors:
@@ -608,6 +633,8 @@ def read_settings(spec: SheetSpec, raw: RawSheet, lang: str = "en") -> tuple[
                                         cell_ref(r, 1), None,
                                         {"expected": col.expected(lang)}))
             continue
+        if raw.date1904 and col.dtype in (Dtype.DATE, Dtype.MONTH):
+            v = _from_1904(v)
         try:
             values[col.key] = coerce(col, v)
         except Invalid as exc:

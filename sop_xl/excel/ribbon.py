@@ -29,42 +29,44 @@ __all__ = ["ACTIONS", "Action", "perform", *(ep.entry for ep in ENTRY_POINTS)]
 
 TITLE = "S&OP"
 
-messages.register({
-    "ribbon_done": ("{action}: wrote {sheets} in {seconds:.1f} s; {n} exceptions.",
-                    "{action}：已写入 {sheets}，用时 {seconds:.1f} 秒；例外信息 {n} 条。"),
-    "ribbon_unavailable": (
-        "{action} is not available in this version of sop_xl yet ({target} is missing).",
-        "此版本的 sop_xl 尚不支持“{action}”(缺少 {target})。"),
-    "ribbon_failed": ("{action} failed", "{action}失败"),
-})
-
 
 @dataclass(frozen=True)
 class Action:
-    """What a button does: run cycle steps, or call ``module:function(book, ...)``."""
+    """What a button does: run cycle steps, or call ``module:function(book, ...)``;
+    ``confirm`` names ``module:function(book)`` giving the question the planner answers
+    first (None: nothing to ask)."""
 
     steps: tuple[str, ...] = ()
     call: str | None = None          # "package.module:function"
     args: tuple[Any, ...] = ()
+    confirm: str | None = None
 
     def function(self) -> Callable[..., Any]:
         """The function a ``call`` action names (ImportError/AttributeError if absent)."""
         assert self.call is not None
-        module, _, name = self.call.partition(":")
-        return getattr(importlib.import_module(module), name)
+        return _resolve(self.call)
+
+
+def _resolve(path: str) -> Callable[..., Any]:
+    module, _, name = path.partition(":")
+    return getattr(importlib.import_module(module), name)
 
 
 ACTIONS: dict[str, Action] = {
     "refresh_forecast": Action(steps=("forecast",)),
     "accuracy": Action(steps=("accuracy",)),
+    "assistants_split": Action(call="sop_xl.faces.assistants.buttons:split_button"),
+    "assistants_collect": Action(call="sop_xl.faces.assistants.buttons:collect_button"),
     "demand_plan": Action(steps=("demand",)),
     "run_mps": Action(steps=("mps",)),
     "run_mrp": Action(steps=("mrp",)),
     "capacity": Action(steps=("capacity",)),
     "save_version": Action(call="sop_xl.app.cycle:save_button"),
     "compare_versions": Action(call="sop_xl.app.versions:compare_latest"),
-    "approve_version": Action(call="sop_xl.app.versions:approve_latest"),
-    "transfer": Action(call="sop_xl.app.transfer:transfer_button"),
+    "approve_version": Action(call="sop_xl.app.versions:approve_latest",
+                              confirm="sop_xl.app.versions:approve_question"),
+    "transfer": Action(call="sop_xl.app.transfer:transfer_button",
+                       confirm="sop_xl.app.transfer:transfer_question"),
     "build_meeting_pack": Action(call="sop_xl.faces.meeting:build_meeting_pack"),
     "validate": Action(call="sop_xl.excel.setup:validation_summary"),
     "check_setup": Action(call="sop_xl.excel.ribbon:_check_setup"),
@@ -75,7 +77,7 @@ ACTIONS: dict[str, Action] = {
 
 def _label(entry: str, lang: str) -> str:
     ep = entry_point(entry)
-    return ep.label_zh if lang.startswith("zh") else ep.label_en
+    return messages.in_language(lang, ep.label_en, ep.label_zh)
 
 
 def _language(book: MasterWorkbook) -> str:
@@ -86,11 +88,18 @@ def _language(book: MasterWorkbook) -> str:
 
 
 def perform(entry: str, book: MasterWorkbook,
-            progress: Callable[[str], None] = lambda _: None) -> str:
-    """Do what button ``entry`` does on ``book``; the text for the planner."""
+            progress: Callable[[str], None] = lambda _: None,
+            ask: Callable[[str], bool] | None = None) -> str:
+    """Do what button ``entry`` does on ``book``; the text for the planner. A button that
+    locks or passes on a plan first puts its question to ``ask`` (OK → True); without
+    ``ask`` it goes ahead, as the CLI does."""
     action = ACTIONS[entry]
     lang = _language(book)
     label = _label(entry, lang)
+    if action.confirm and ask is not None:
+        question = _resolve(action.confirm)(book)
+        if question is not None and not ask(question):
+            return messages.message("ribbon_cancelled", lang, action=label)
     if action.steps:
         from sop_xl.app.cycle import STEP_KEYS, run_steps
 
@@ -99,6 +108,9 @@ def perform(entry: str, book: MasterWorkbook,
             raise SopXlError(messages.message("ribbon_unavailable", lang, action=label,
                                               target=f"cycle step {missing[0]!r}"))
         report = run_steps(book, list(action.steps), progress=progress, command=entry)
+        if report.exceptions is None:
+            return messages.message("ribbon_done_no_plan", lang, action=label,
+                                    sheets=", ".join(report.sheets), seconds=report.seconds)
         return messages.message("ribbon_done", lang, action=label,
                                 sheets=", ".join(report.sheets), seconds=report.seconds,
                                 n=len(report.exceptions))
@@ -118,9 +130,8 @@ def perform(entry: str, book: MasterWorkbook,
 def _check_setup(book: MasterWorkbook) -> str:
     from sop_xl.excel.setup import check_setup_report, environment
 
-    app = getattr(getattr(book.backend, "book", None), "app", None)
-    excel = str(app.version) if app is not None else None
-    return check_setup_report(environment(excel), book, _language(book))
+    return check_setup_report(environment(book.backend.application_version), book,
+                              _language(book))
 
 
 def run_button(entry: str, caller: Any = None) -> None:
@@ -131,14 +142,19 @@ def run_button(entry: str, caller: Any = None) -> None:
         import xlwings as xw
 
         caller = xw.Book.caller()
-    backend = LiveBackend(caller, step=entry_point(entry).label_en)
+    # the workbook's language first (read through a backend of its own), so the backend that
+    # does the work is made once with the button's name and messages in that language
+    lang = _language(MasterWorkbook(LiveBackend(caller)))
+    backend = LiveBackend(caller, step=_label(entry, lang), lang=lang)
     book = MasterWorkbook(backend)
-    lang = _language(book)
-    backend.lang = lang
-    backend.step = _label(entry, lang)
     app = caller.app
+
+    def ask(question: str) -> bool:
+        return app.alert(question, title=f"{TITLE} — {backend.step}", buttons="ok_cancel",
+                         mode="info") == "ok"
+
     try:
-        text = perform(entry, book, progress=backend.status)
+        text = perform(entry, book, progress=backend.status, ask=ask)
     except SopXlError as exc:
         app.alert(exc.render(lang), title=f"{TITLE} — "
                   + messages.message("ribbon_failed", lang, action=backend.step),
@@ -174,6 +190,14 @@ def run_mrp() -> None:
 
 def capacity() -> None:
     run_button("capacity")
+
+
+def assistants_split() -> None:
+    run_button("assistants_split")
+
+
+def assistants_collect() -> None:
+    run_button("assistants_collect")
 
 
 def save_version() -> None:

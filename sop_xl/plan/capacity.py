@@ -205,11 +205,11 @@ def _level(items: pd.Index, u: np.ndarray, prod: np.ndarray, moves: list[_Move])
                 best[(int(i), m.bucket)] = m
     moved = np.zeros((n, h))
     outsource = np.zeros((n, h))
-    for (i, p), m in best.items():
-        qty = prod[i, p]
+    for (r, p), m in best.items():
+        qty = prod[r, p]
         for q, share in m.ahead.items():
-            moved[i, q] += qty * share
-            moved[i, p] -= qty * share
-        outsource[i, p] += qty * m.outsource
+            moved[r, q] += qty * share
+            moved[r, p] -= qty * share
+        outsource[r, p] += qty * m.outsource
     return Leveled(items, {"planned": prod, "moved": moved, "outsource": outsource,
                            "leveled": prod + moved - outsource})

@@ -208,7 +208,7 @@ class PlanDays:
         at = np.flatnonzero(ok)
         out[..., at] = values[..., col[at]] / total[col[at]]
         for j in np.flatnonzero(total == 0):  # a month without a working day
-            before = self.demand_day([months[j].start_time.date()])[0]
+            before = self.demand_day([months[int(j)].start_time.date()])[0]
             if before < len(self):
                 out[..., before] += values[..., j]
         return self.by_week(out)

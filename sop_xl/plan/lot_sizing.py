@@ -143,7 +143,7 @@ class Sizer:
     def __init__(self, rules: LotRules) -> None:
         self.poq = np.flatnonzero(rules.rule == POQ)
         self.minimum = rules.minimum if (rules.minimum > 0).any() else None
-        self._groups = []
+        self._groups: list[list[tuple[slice | np.ndarray, np.ndarray]]] = []
         for idx, lot in ((np.flatnonzero((rules.rule == FIXED) & (rules.fixed > 0)),
                           rules.fixed), (np.flatnonzero(rules.multiple > 0), rules.multiple)):
             runs = _runs(idx)

@@ -136,6 +136,7 @@ def plan(forecast: np.ndarray, orders: np.ndarray, on_hand: np.ndarray,
         prev = None if frozen_qty is None else frozen_qty[:, p]
         in_frozen = prev is not None and p < frozen
         if in_frozen:
+            assert prev is not None
             fq = np.nan_to_num(prev, nan=0.0)
             # an order change: customer orders alone no longer fit the frozen quantity
             short = np.maximum(0.0, orders_b[:, p] - (balance + receipts_b[:, p] + fq))
@@ -165,6 +166,7 @@ def plan(forecast: np.ndarray, orders: np.ndarray, on_hand: np.ndarray,
         suggested[:, p] = sug
         production[:, p] = prod
         if in_frozen:
+            assert prev is not None
             for i in np.flatnonzero(short > _TOL):
                 changes.append((items[i], periods[p], p, "order_change", fq[i], sug[i],
                                 kept[i]))

@@ -35,7 +35,6 @@ from scipy import sparse
 
 from sop_xl import contract
 from sop_xl.base.errors import PlanningError, Problem
-from sop_xl.base.messages import register
 from sop_xl.contract.bom import bom_cycles
 from sop_xl.plan import netting
 from sop_xl.plan.dates import PlanDays
@@ -44,11 +43,6 @@ from sop_xl.plan.orders import order_columns
 
 if TYPE_CHECKING:
     from sop_xl.plan.pegging import Links
-
-register({
-    "bom_qty_per": ("quantity per {value} cannot be planned; expected {expected}",
-                    "单位用量 {value} 无法计划；应为{expected}"),
-})
 
 _EPS = 1e-6
 ORDER_COLUMNS = ["item", "due_date", "release_date", "period", "due_bucket",
@@ -303,16 +297,12 @@ def _positions(items: pd.DataFrame, *refs: pd.Series | pd.Index) -> list[np.ndar
     return out
 
 
-def _empty(frame: pd.DataFrame | None) -> bool:
-    return frame is None or len(frame) == 0
-
-
 def _prepare(items: pd.DataFrame, bom: pd.DataFrame, mps_items: pd.Index,
              mps_production: np.ndarray, on_hand: pd.Series, receipts: pd.DataFrame | None,
              days: PlanDays, firm: pd.DataFrame | None) -> _Data:
     no_items = pd.Series([], dtype=str)
-    r_items = no_items if _empty(receipts) else receipts["item"]
-    f_items = no_items if _empty(firm) else firm["item"]
+    r_items = no_items if receipts is None or receipts.empty else receipts["item"]
+    f_items = no_items if firm is None or firm.empty else firm["item"]
     par, com, mps_pos, oh_pos, sr_pos, firm_pos = _positions(
         items, bom["parent"], bom["component"], pd.Index(mps_items), on_hand.index,
         r_items, f_items)
@@ -363,7 +353,7 @@ def _dated(pos: np.ndarray, frame: pd.DataFrame | None, days: PlanDays,
            orders: bool = False) -> dict[str, np.ndarray]:
     """item positions, qty, due_date (and order) → supply columns: pos, day (0 past due,
     ``len(days)`` after the plan), qty, date, past_due (and order)."""
-    if _empty(frame):
+    if frame is None or frame.empty:
         z = np.zeros(0, np.int64)
         out = {"pos": z, "day": z, "qty": np.zeros(0), "date": np.zeros(0, "datetime64[D]"),
                "past_due": np.zeros(0, bool)}

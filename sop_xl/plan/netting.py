@@ -164,7 +164,7 @@ def _day_by_day(g: np.ndarray, fx: np.ndarray, oh: np.ndarray, floor: np.ndarray
     m, n_days = g.shape
     sizer = Sizer(rules)
     poq = sizer.poq
-    static = None
+    static = np.empty((0, 0))   # POQ items' window needs (days × POQ items), when any
     window = None
     if len(poq):
         static = poq_windows(g[poq], fx[poq], floor[poq], rules.poq[poq], days).T.copy()

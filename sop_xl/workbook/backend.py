@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
 
 from sop_xl.contract.raw import RawSheet
 from sop_xl.layout.sheet import SheetContent
@@ -31,10 +33,27 @@ class Backend(ABC):
 
     @abstractmethod
     def write_sheets(self, contents: Sequence[SheetContent], *, remove: Sequence[str] = (),
-                     order: Sequence[str] | None = None) -> None:
-        """Replace or add these sheets and remove others, all or nothing.
+                     order: Sequence[str] | None = None,
+                     properties: Mapping[str, str] | None = None) -> None:
+        """Replace or add these sheets and remove others, all or nothing; set these custom
+        document properties in the same write.
 
         Sheets not named are left exactly as they are."""
+
+    def read_properties(self) -> dict[str, str]:
+        """The workbook's custom document properties (name → text); empty where the
+        backend cannot keep any (then ``keeps_properties`` is False and a write ignores
+        the properties it is given)."""
+        return {}
+
+    #: whether custom document properties are read and written
+    keeps_properties: bool = False
+
+    def notes_lost(self, contents: Sequence[SheetContent]) -> list[Any]:
+        """The planner's notes (comments) that writing these contents would drop because
+        their cell is no longer in the sheet (sop_xl.workbook.comments.LostNote); the
+        others follow their cells. Empty where the backend keeps no notes apart."""
+        return []
 
     def status(self, text: str) -> None:  # noqa: B027 - optional hook
         """Show progress (terminal line, Excel status bar); a no-op by default."""
@@ -45,6 +64,30 @@ class Backend(ABC):
     # a progress callback the engines can be handed without knowing the backend
     def progress(self) -> Callable[[str], None]:
         return self.status
+
+    @property
+    def application_version(self) -> str | None:
+        """The spreadsheet application the workbook is open in ("16.0" for Excel 2016+),
+        or None when no application holds it (a file, memory)."""
+        return None
+
+    @property
+    def location(self) -> Path | None:
+        """The workbook's file, for the files written beside it (transfer exports, the
+        version archive, the meeting pack); None when it has none (memory, a new book
+        never saved)."""
+        return None
+
+    def revision(self) -> Hashable | None:
+        """A token that changes whenever the stored workbook changes, so a check made on
+        one revision (the plan-version lock) is not repeated; None: no such token, check
+        every time."""
+        return None
+
+    def sheet_fingerprints(self, sheets: Sequence[str]) -> dict[str, str]:
+        """A free digest of each named sheet as stored, equal exactly when the sheet is
+        byte for byte the same; empty where the backend has none (live Excel, memory)."""
+        return {}
 
 
 class ContentError(ValueError):

@@ -17,7 +17,7 @@ import re
 import weakref
 import zipfile
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -26,14 +26,17 @@ from lxml import etree
 from python_calamine import CalamineWorkbook
 
 from sop_xl.base.errors import WorkbookError
+from sop_xl.base.messages import message
 from sop_xl.contract.cells import parse_ref
 from sop_xl.contract.raw import RawSheet
 from sop_xl.layout.sheet import SheetContent
-from sop_xl.workbook import ooxml
+from sop_xl.workbook import comments, ooxml
 from sop_xl.workbook.backend import Backend, check_contents
 from sop_xl.workbook.backups import backups_wanted, keep_backup
+from sop_xl.workbook.comments import LostNote
 from sop_xl.workbook.lock import WorkbookLock, open_elsewhere
 from sop_xl.workbook.package import Package, StrictPackageError
+from sop_xl.workbook.paths import check_may_write, folder_error, real_path
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xlam")
@@ -42,18 +45,8 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xlam")
 _SPREADSHEET_MAIN = ("spreadsheetml.sheet.main", "spreadsheetml.template.main",
                      "ms-excel.sheet.macroEnabled.main", "ms-excel.template.macroEnabled.main",
                      "ms-excel.addin.macroEnabled.main")
-# what a file given instead of a workbook turned out to be, in English and 中文
-KINDS: dict[str, tuple[str, str]] = {
-    "xls": ("Excel 97-2003 (.xls)", "Excel 97-2003 工作簿(.xls)"),
-    "csv": ("CSV text (.csv)", "CSV 文本(.csv)"),
-    "ods": ("OpenDocument (.ods)", "OpenDocument 表格(.ods)"),
-    "txt": ("text (.txt)", "文本(.txt)"),
-    "xlsb": ("Excel Binary Workbook (.xlsb)", "Excel 二进制工作簿(.xlsb)"),
-    "docx": ("a Word document (.docx)", "Word 文档(.docx)"),
-    "pptx": ("a PowerPoint presentation (.pptx)", "PowerPoint 演示文稿(.pptx)"),
-    "zip": ("a zip archive", "zip 压缩包"),
-    "office": ("an Office file", "Office 文件"),
-}
+# what a file given instead of a workbook turned out to be ("file_kind_<kind>" words)
+KINDS = ("xls", "csv", "ods", "txt", "xlsb", "docx", "pptx", "zip", "office")
 _OTHER_OOXML = {"sheet.binary.macroEnabled.main": "xlsb", "wordprocessingml": "docx",
                 "presentationml": "pptx"}
 
@@ -66,12 +59,9 @@ class NotWorkbookError(WorkbookError):
         super().__init__("file_not_workbook", str(path), lang, kind=kind)
 
     def render(self, lang: str = "en") -> str:
-        zh = lang.startswith("zh")
-        if self.kind in KINDS:
-            self.params["kind"] = KINDS[self.kind][1 if zh else 0]
-        else:
-            self.params["kind"] = (f"{self.suffix} 文件" if zh else f"a {self.suffix} file") \
-                if self.suffix else ("普通文件" if zh else "a plain file")
+        code = f"file_kind_{self.kind}" if self.kind in KINDS else \
+            "file_kind_suffix" if self.suffix else "file_kind_plain"
+        self.params["kind"] = message(code, lang, suffix=self.suffix)
         return super().render(lang)
 
 
@@ -143,7 +133,8 @@ class FileBackend(Backend):
 
     def __init__(self, path: Path | str, *, lang: str = "en", check: bool = True,
                  backups: int | None = None) -> None:
-        self.path = Path(path)
+        # resolved once: the real file is read, locked and replaced, never a link to it
+        self.path = real_path(path)
         self.name = self.path.name
         self.lang = lang
         self.backups = backups
@@ -215,6 +206,7 @@ class FileBackend(Backend):
         pkg = self._pkg()
         sheet = FileSheet(entry.name, rows, merged,
                           lambda: self._scan(pkg, entry.part, entry.name))
+        sheet.date1904 = pkg.date1904
         self._unscanned.append(weakref.ref(sheet))
         return sheet
 
@@ -233,13 +225,21 @@ class FileBackend(Backend):
         return self._pkg().read(entry.part)
 
     # -- writing -------------------------------------------------------------------------
+    keeps_properties = True
+
+    def read_properties(self) -> dict[str, str]:
+        return self._pkg().custom_properties()
+
     def write_sheets(self, contents: Sequence[SheetContent], *, remove: Sequence[str] = (),
-                     order: Sequence[str] | None = None) -> None:
+                     order: Sequence[str] | None = None,
+                     properties: Mapping[str, str] | None = None) -> None:
         check_contents(contents)  # a fault in the code, found before anything is touched
+        check_may_write(self.path, self.lang)  # before the lock: a read-only folder has none
         with WorkbookLock(self.path, command="write", lang=self.lang):
             self.check_writable()
             keep = self.backups if self.backups is not None else backups_wanted(self)
             pkg = self._pkg()
+            moves, _ = self.note_moves(contents)  # the planner's notes follow their cells
             for ref in self._unscanned:  # sheets read before: scan the version their
                 sheet = ref()            # values came from, while it still exists
                 if sheet is not None:
@@ -249,7 +249,8 @@ class FileBackend(Backend):
                 self._calamine.close()
                 self._calamine = None
             try:
-                pkg.put_sheets(contents, remove=remove, order=order)
+                pkg.put_sheets(contents, remove=remove, order=order, notes=moves)
+                pkg.set_custom_properties(properties or {})
                 self.last_backup = None
                 _save(pkg, self.path, keep, self, self.lang)
             except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
@@ -263,9 +264,32 @@ class FileBackend(Backend):
                 self._calamine = None
                 self._seen = None
 
+    def note_moves(self, contents: Sequence[SheetContent]) -> tuple[
+            dict[str, dict[str, str | None]], list[LostNote]]:
+        """Where the notes of the sheets these contents replace go (sheet → old cell →
+        new cell or None), and the notes that have no cell any more."""
+        pkg = self._pkg()
+        moves: dict[str, dict[str, str | None]] = {}
+        gone: list[LostNote] = []
+        for c in contents:
+            entry = pkg.sheet(c.name)
+            if entry is None or not comments.has_notes(pkg, entry):
+                continue
+            found = comments.read(pkg, entry)
+            if found is None:
+                continue
+            rows = self.read_sheet(entry.name).rows
+            moves[c.name] = comments.relocate(rows, c, [n.ref for n in found.notes])
+            gone += comments.lost(entry.name, found, moves[c.name])
+        return moves, gone
+
+    def notes_lost(self, contents: Sequence[SheetContent]) -> list[LostNote]:
+        return self.note_moves(contents)[1]
+
     def check_writable(self) -> None:
-        """Refuse to write when the workbook is open in Excel/LibreOffice, or was saved by
-        someone else since this backend read it."""
+        """Refuse to write when the workbook (or its folder) is read-only, is open in
+        Excel/LibreOffice, or was saved by someone else since this backend read it."""
+        check_may_write(self.path, self.lang)
         elsewhere = open_elsewhere(self.path)
         if elsewhere is not None:
             raise elsewhere.error(self.path, self.lang)
@@ -278,6 +302,39 @@ class FileBackend(Backend):
             self._package = None
         self._calamine = None
 
+    # -- what callers need besides the sheets ------------------------------------------------
+    @property
+    def location(self) -> Path:
+        return self.path
+
+    def revision(self) -> tuple[str, int, int] | None:
+        try:
+            st = self.path.stat()
+        except FileNotFoundError:
+            return None
+        return (str(self.path), st.st_mtime_ns, st.st_size)
+
+    def sheet_fingerprints(self, sheets: Sequence[str]) -> dict[str, str]:
+        """CRC-32 and size of each sheet's worksheet part, as the zip directory records
+        them: free to read, and equal exactly when the part's bytes are (a collision
+        needs intent)."""
+        if not sheets:
+            return {}
+        pkg = Package(self.path)
+        try:
+            parts = {e.name.lower(): e.part for e in pkg.sheets}
+        finally:
+            pkg.close()
+        out = {}
+        with zipfile.ZipFile(self.path) as z:
+            names = set(z.namelist())
+            for s in sheets:
+                part = parts.get(s.lower())
+                if part in names:
+                    info = z.getinfo(part)
+                    out[s] = f"{info.CRC:08x}{info.file_size:x}"
+        return out
+
     @classmethod
     def create(cls, path: Path | str, contents: Sequence[SheetContent],
                order: Sequence[str] | None = None, created: datetime | None = None, *,
@@ -288,11 +345,12 @@ class FileBackend(Backend):
         same bytes, so generated workbooks can be committed and rebuilt. A file already at
         ``path`` (the caller chose to overwrite it) is replaced atomically and kept as a
         backup, like any other save."""
-        path = Path(path)
+        path = real_path(path)
         pkg = Package(data=blank_workbook_bytes(created or datetime.now()))
         placeholder = pkg.sheet_names()
         pkg.put_sheets(contents, order=order)
         pkg.put_sheets([], remove=placeholder)
+        check_may_write(path, lang)
         with WorkbookLock(path, command="create", lang=lang):
             keep = 0
             if path.exists():
@@ -318,6 +376,10 @@ def _save(pkg: Package, path: Path, keep: int, backend: FileBackend | None,
     try:
         pkg.save(path, before_replace=backup)
     except PermissionError as exc:
+        check_may_write(path, lang)  # a read-only file or folder, said as such
+        if exc.filename is not None and Path(exc.filename).parent == path.parent \
+                and Path(exc.filename) != path and not Path(exc.filename).exists():
+            raise folder_error(path, lang) from None  # no new file could be made there
         # Windows: Excel (or a virus scanner, a sync client) holds the file open
         raise WorkbookError("file_in_use", str(path), lang,
                             detail=exc.strerror or str(exc)) from None

@@ -10,12 +10,12 @@ import pandas as pd
 import pytest
 
 from sop_xl import contract
-from sop_xl.app import cycle
 from sop_xl.app.cycle import CYCLE, STEP_KEYS, run_steps
 from sop_xl.app.master import MasterWorkbook
 from sop_xl.app.template import input_sheets, write_master
 from sop_xl.contract.demand_sheets import DEMAND_SHEETS
 from sop_xl.layout.exceptions import rendered
+from sop_xl.plan import month
 from tests.demand.fixtures import company, fake_auto_forecast, grid_values
 
 P = pd.Period
@@ -87,8 +87,11 @@ def test_whole_cycle_with_demand_sheets_and_deviation_exceptions(tmp_path, lang)
     wb = openpyxl.load_workbook(path)
     ws = wb[contract.sheet("family_plan").name(lang)]
     label = contract.sheet("family_plan").measure("change").label(lang)
-    row = next(r for r in ws.iter_rows(min_row=4) if r[2].value == label)
-    row[3].value = 10
+    header = [c.value for c in ws[3]]
+    measure = header.index("指标" if lang.startswith("zh") else "Measure")
+    first = next(j for j, h in enumerate(header) if isinstance(h, str) and h[:4].isdigit())
+    row = next(r for r in ws.iter_rows(min_row=4) if r[measure].value == label)
+    row[first].value = 10
     wb.save(path)
     run_steps(MasterWorkbook.open(path), ["demand", "mps"])
     split = grid_values(MasterWorkbook.open(path), "demand_plan", "family_change")
@@ -147,7 +150,7 @@ def test_a_stale_stored_forecast_is_fitted_again(master, monkeypatch):
         calls.append(horizon)
         return fake(history, horizon, *a, **kw)
 
-    monkeypatch.setattr(cycle, "auto_forecast", counting)
+    monkeypatch.setattr(month, "auto_forecast", counting)
     path = master()
     run_steps(MasterWorkbook.open(path), ["forecast", "demand"])
     run_steps(MasterWorkbook.open(path), ["demand"])
