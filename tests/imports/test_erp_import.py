@@ -35,7 +35,8 @@ def test_sap_exports_round_trip(exports: Path, demo_copy: Path, demo, capsys) ->
     assert main(["import", str(demo_copy), "--from", str(exports / "sap"), "--profile",
                  "sap", "--quiet"]) == 0
     out = capsys.readouterr().out
-    assert "ScheduledReceipts: 255 rows" in out
+    # every open order of the demo comes back (how many depends on the demo's dated plan)
+    assert f"ScheduledReceipts: {len(demo.frames['scheduled_receipts'])} rows" in out
     inputs = MasterWorkbook.open(demo_copy).read_inputs()
     for key in ERP_SHEETS:
         # purchase order numbers come back as document/item/schedule line (ME2N)
