@@ -144,6 +144,9 @@ _PROBLEMS: dict[str, tuple[str, str]] = {
                      "{value} 晚于计划月 {month}；历史数据必须早于计划月"),
     "delivered_gt_ordered": ("delivered {value} is more than ordered {ordered}",
                              "已交货 {value} 大于订货 {ordered}"),
+    "due_date_month": ("{value} is not in the due month {month}; expected a day of {month}, "
+                       "or blank to spread the pieces over the month",
+                       "{value} 不在交货月 {month} 内；应为 {month} 中的某一天，或留空按整月分摊"),
     "end_before_start": ("{value} is before the start {start}", "{value} 早于开始 {start}"),
     "family_required": ("is blank; a finished good needs a product family",
                         "为空；成品必须有产品族"),

@@ -293,11 +293,18 @@ CONTRACTS = SheetSpec(
           min_exclusive=True),
         C("delivered_qty", "Delivered", "已交数量", Dtype.NUMBER, "pcs", min=0, default=0.0),
         C("due_month", "Due month", "交货月", Dtype.MONTH, required=True, width=10,
-          help_en="Planned as delivered through the month: spread over its working days, "
+          help_en="Without a due date, planned as delivered through the month: spread over "
+          "its working days, "
           "each week's part needed on the week's first working day; open pieces of an "
           "earlier month are needed on the planning date.",
-          help_zh="按整月交货计划：分摊到该月各工作日，每周的部分在该周第一个工作日需要；"
+          help_zh="未填交货日期时按整月交货计划：分摊到该月各工作日，每周的部分在该周第一个工作日需要；"
           "早于计划月的未交数量在计划日期需要。"),
+        C("due_date", "Due date", "交货日期", Dtype.DATE, width=12,
+          help_en="Optional, a day of the due month: the open pieces are needed on it (a "
+          "day the factory does not work: the working day before) instead of through the "
+          "month.",
+          help_zh="可选，交货月中的某一天：未交数量在该日需要(工厂非工作日则提前到前一个工作日)，"
+          "而不是分摊到整月。"),
         C("sign_date", "Signed", "签订日期", Dtype.DATE, width=12),
     ),
 )

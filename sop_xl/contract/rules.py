@@ -210,6 +210,13 @@ def _contracts(ctx: _Ctx) -> Iterator[Problem]:
                        strict=True):
         yield ctx.problem("delivered_gt_ordered", "contracts", "delivered_qty", int(r),
                           float(v), ordered=f"{o:g}")
+    if "due_date" not in c:
+        return
+    dated = c[c["due_date"].notna() & c["due_month"].notna()]
+    for d, m, r in zip(dated["due_date"], dated["due_month"], dated[ROW], strict=True):
+        if pd.Period(pd.Timestamp(d), "M") != m:
+            yield ctx.problem("due_date_month", "contracts", "due_date", int(r), d,
+                              month=str(m))
 
 
 def _ranges(ctx: _Ctx) -> Iterator[Problem]:

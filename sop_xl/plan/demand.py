@@ -68,6 +68,11 @@ class DemandPlan:
     months: list[pd.Period] = field(default_factory=list)
     monthly: dict[str, np.ndarray] = field(default_factory=dict)
     past_due: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    #: open contract pieces with a due date of their own, needed on that day: item row,
+    #: due date (datetime64[D]), pieces; they are left out of ``monthly["orders"]``
+    dated_orders: tuple[np.ndarray, np.ndarray, np.ndarray] = field(
+        default_factory=lambda: (np.zeros(0, np.int64), np.zeros(0, "datetime64[D]"),
+                                 np.zeros(0)))
 
     def __getitem__(self, measure: str) -> np.ndarray:
         return self.rows[measure]
@@ -91,6 +96,7 @@ class DemandPlan:
         orders = days.spread_months(self.monthly["orders"], self.months)
         if len(days):
             orders[:, 0] += self.past_due
+        orders += _on_days(*self.dated_orders, days, len(self.items))
         forecast = days.spread_months(self.monthly["forecast"], self.months) + \
             days.spread_buckets(self.rows["adjustment"] + self.rows["family_change"])
         return forecast, orders
@@ -289,12 +295,21 @@ def plan(inputs: Inputs, stat_forecast: pd.DataFrame,
     months = bucket_months(inputs.buckets)
     by_month: dict[str, np.ndarray] = {}
     past_due_qty = np.zeros(len(items))
+    # a contract with a due date of its own in the plan is needed on that day, the others
+    # through their month; by month (what the forecast is netted of) both count
+    on_day = _on_a_day(c, s.planning_month)
+    days = PlanDays.build(inputs.buckets, inputs.factory_calendar, s.plan_start)
+    orders_by_month = np.zeros((len(items), len(months)))
     for kind in ("small", "large"):
         mask = (c["contract_type"] == kind).to_numpy()
         by_month[f"{kind}_contracts"], past = _by_month(c[mask], items, open_qty[mask],
                                                         c["due_month"][mask], inputs)
         past_due_qty += past
-        rows[f"{kind}_contracts"] = _to_buckets(by_month[f"{kind}_contracts"], inputs)
+        through, _ = _by_month(c[mask & ~on_day], items, open_qty[mask & ~on_day],
+                               c["due_month"][mask & ~on_day], inputs)
+        orders_by_month += through
+        rows[f"{kind}_contracts"] = _to_buckets(through, inputs) + days.by_bucket(_on_days(
+            *_day_orders(c[mask & on_day], items, open_qty[mask & on_day]), days, len(items)))
         if len(periods):
             rows[f"{kind}_contracts"][:, 0] += past
     p = inputs.projects
@@ -346,11 +361,44 @@ def plan(inputs: Inputs, stat_forecast: pd.DataFrame,
         f = rev[rev["flagged"]]
         flagged = _monthly(f, items, np.ones(len(f)), f["month"], inputs, False) > 0
     past_due = c[(c["due_month"] < s.planning_month).to_numpy() & (open_qty > 0)]
-    monthly = {"orders": by_month["small_contracts"] + by_month["large_contracts"],
+    monthly = {"orders": orders_by_month,
                "forecast": by_month["projects_weighted"] + by_month["forecast_part"]
                + by_month["events"]}
     return DemandPlan(items, periods, rows, from_sales, flagged, past_due, rev, shares,
-                      s.far_method, months, monthly, past_due_qty)
+                      s.far_method, months, monthly, past_due_qty,
+                      _day_orders(c[on_day], items, open_qty[on_day]))
+
+
+def _on_a_day(contracts: pd.DataFrame, planning_month: pd.Period) -> np.ndarray:
+    """Contract rows needed on their own due date: one is given and the due month is not
+    past (open pieces of an earlier month are needed on the planning date)."""
+    if "due_date" not in contracts or contracts.empty:
+        return np.zeros(len(contracts), bool)
+    return (contracts["due_date"].notna() & (contracts["due_month"] >= planning_month)) \
+        .to_numpy(bool)
+
+
+def _day_orders(contracts: pd.DataFrame, items: pd.Index, qty: np.ndarray,
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Contract rows with a due date → (item row, due date, open pieces) of the plan's
+    finished goods, nothing open left out."""
+    if contracts.empty:
+        return (np.zeros(0, np.int64), np.zeros(0, "datetime64[D]"), np.zeros(0))
+    rows = items.get_indexer(contracts["item"])
+    when = pd.to_datetime(contracts["due_date"]).to_numpy().astype("datetime64[D]")
+    ok = (rows >= 0) & (qty > 0)
+    return rows[ok].astype(np.int64), when[ok], np.asarray(qty, float)[ok]
+
+
+def _on_days(rows: np.ndarray, when: np.ndarray, qty: np.ndarray, days: PlanDays,
+             n_items: int) -> np.ndarray:
+    """Pieces due on dates → (items × days), each on the working day it is needed (that
+    day or the one before); after the plan left out."""
+    out = np.zeros((n_items, len(days)))
+    day = days.demand_day(when)
+    ok = day < len(days)
+    np.add.at(out, (rows[ok], day[ok]), qty[ok])
+    return out
 
 
 def _forecast_months(forecast: pd.DataFrame | None, items: pd.Index, inputs: Inputs,

@@ -326,3 +326,42 @@ def test_the_planning_date_is_set_in_settings_and_checked(tmp_path) -> None:
             MasterWorkbook.open(path).read_inputs()
         text = err.value.render()
         assert "(Planning date)" in text and "2026-10-31 … 2026-12-01" in text
+
+
+def test_a_contract_with_a_due_date_is_needed_on_that_day(tmp_path) -> None:
+    """Contracts "Due date": C1's 20 open pieces of A (due month 2026-12) are needed on
+    Wednesday 12-16, not spread over December; dated 12-20, a Sunday, on Friday 12-18. C2
+    (B, 100 pieces in January, no date) stays spread over January's weeks. A date outside
+    the due month is refused."""
+    from sop_xl.base.errors import ValidationError
+    from tests.small_company import frames
+
+    def plan(due: date, kind: str = "month", horizon: int = 6) -> PlanRun:
+        f, s = frames()
+        c = f["contracts"].assign(due_date=[due, None])
+        path = write_master(tmp_path / f"{due}{kind}.xlsx", {**f, "contracts": c},
+                            {**s, "bucket": kind, "horizon": horizon})
+        book = MasterWorkbook.open(path)
+        run = PlanRun(book, book.read_inputs(), refresh_forecast=False)
+        run.__dict__["forecast"] = fixed_forecast({"A": 100.0, "B": 40.0}, "2026-12", 6)
+        return run
+
+    for due, day in ((date(2026, 12, 16), "2026-12-16"), (date(2026, 12, 20), "2026-12-18")):
+        for kind, horizon in (("month", 6), ("week", 27)):
+            run = plan(due, kind, horizon)
+            _, orders = run.demand.dated(run.days)
+            a, b = run.demand.items.get_loc("A"), run.demand.items.get_loc("B")
+            dates = run.days.dates.astype(str)
+            assert {dates[t]: orders[a, t] for t in np.flatnonzero(orders[a])} == {day: 20}
+            jan = (dates >= "2027-01-01") & (dates <= "2027-01-31")
+            assert orders[b, jan].sum() == pytest.approx(100) and (orders[b] > 0).sum() == 4
+            # the grid's contract row sums the same days: the bucket of the day
+            row = run.demand["small_contracts"][a]
+            k = int(run.days.bucket[list(dates).index(day)])
+            assert row[k] == 20 and row.sum() == 20, kind
+    f, s = frames()
+    c = f["contracts"].assign(due_date=[date(2027, 1, 5), None])
+    path = write_master(tmp_path / "bad.xlsx", {**f, "contracts": c}, s)
+    with pytest.raises(ValidationError) as err:
+        MasterWorkbook.open(path).read_inputs()
+    assert "2027-01-05 is not in the due month 2026-12" in err.value.render()
