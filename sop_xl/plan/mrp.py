@@ -35,6 +35,7 @@ from scipy import sparse
 
 from sop_xl import contract
 from sop_xl.base.errors import PlanningError, Problem
+from sop_xl.base.messages import message
 from sop_xl.contract.bom import bom_cycles
 from sop_xl.plan import netting
 from sop_xl.plan.dates import PlanDays
@@ -192,7 +193,7 @@ def _check(index: pd.Index, bom: pd.DataFrame, par: np.ndarray, com: np.ndarray,
     rows = (bom["_row"].to_numpy(dtype=np.int64) if "_row" in bom
             else np.arange(len(bom), dtype=np.int64) + 2)
     items_name = contract.sheet("items").name(lang)
-    what = "物料" if lang.startswith("zh") else "item"
+    what = message("ref_item", lang)   # the catalogue's word, as the workbook's rules say it
     out: list[Problem] = []
     for col, pos in (("parent", par), ("component", com)):
         label = spec.column(col).label(lang)
