@@ -1,9 +1,10 @@
 """Warehouses whose stock may not be planned (quarantine, consignment, reserved stock).
 
 The small company (tests/small_company.py) with its MRP worked by hand in
-tests/foundation/test_cycle.py: R1 (min lot 100, multiple 25) needs 680 pieces in December
-with 30 on hand in RM-WH, so December's planned receipt is 650. A lot of 25 more pieces in
-quarantine must change nothing; the same lot in a nettable warehouse lowers it to 625.
+tests/foundation/test_cycle.py: R1 (min lot 100, multiple 25, 30 on hand in RM-WH) feeds
+173 pieces on 12-01, so its first order, due 12-01, is 173 − 30 = 143 rounded up to 150.
+A lot of 25 more pieces in quarantine must change nothing; the same lot in a nettable
+warehouse lowers it to 173 − 55 = 118, rounded up to 125.
 """
 
 from __future__ import annotations
@@ -48,17 +49,28 @@ def _r1(run: PlanRun, measure: str) -> list[float]:
     return r[measure][list(r.items).index("R1")].round(6).tolist()
 
 
+def _first_r1_order(run: PlanRun) -> tuple[str, float]:
+    o = run.mrp.orders
+    first = o[o["item"] == "R1"].iloc[0]
+    return str(first["due_date"].date()), float(first["qty"])
+
+
 @pytest.mark.parametrize("lang", ["en", "zh-CN"])
 def test_stock_in_quarantine_is_kept_out_of_the_plan(tmp_path, lang) -> None:
     got = {}
     for case in (None, True, False):
         f, s = _with_lot(case)
         run = _run(write_master(tmp_path / f"{case}.xlsx", f, s, lang=lang))
-        got[case] = (run.inputs.on_hand()["R1"], _r1(run, "planned_receipts"))
-    # no Warehouses sheet, or QC-WH nettable: 30 + 25 on hand, 680 − 55 = 625 in December
-    assert got[None] == got[True] == (55.0, [625, 200, 200, 100, 0, 0])
-    # QC-WH not nettable: as if the lot were not there, 680 − 30 = 650
-    assert got[False] == (30.0, [650, 200, 200, 100, 0, 0])
+        got[case] = (run.inputs.on_hand()["R1"], _first_r1_order(run),
+                     _r1(run, "planned_receipts"))
+    f, s = frames()
+    plain = _run(write_master(tmp_path / "plain.xlsx", f, s, lang=lang))
+    # no Warehouses sheet, or QC-WH nettable: 30 + 25 on hand, 173 − 55 = 118 → 125
+    assert got[None] == got[True]
+    assert got[True][:2] == (55.0, ("2026-12-01", 125.0))
+    assert got[True][2][0] == got[False][2][0] - 25
+    # QC-WH not nettable: as if the lot were not there, 173 − 30 = 143 → 150
+    assert got[False] == (30.0, ("2026-12-01", 150.0), _r1(plain, "planned_receipts"))
 
 
 def test_the_run_says_which_stock_it_left_out(tmp_path) -> None:
