@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 from meeting_support import fill
-from recalc import formula_mismatches
-from support import recalculate, soffice_available
+from recalc import formula_mismatches, recalculate, soffice_available
 
 from sop_xl.app.master import MasterWorkbook
 from sop_xl.faces.assistants import collect, split
@@ -32,7 +31,7 @@ def test_a_file_saved_by_libreoffice_is_collected(planned, tmp_path):
                   {("A", "2026-12"): 85, ("A", "2027-01"): 90, ("A", "2027-02"): 75,
                    ("A", "2027-03"): 100})
     saved = recalculate(filled, tmp_path / "in")
-    report = collect(tmp_path / "in", planned)
+    report = collect(saved.parent, planned)
     assert [r.path.name for r in report.accepted] == [saved.name], report.refused
     # the check column reads clean once LibreOffice recalculated the typed numbers
     rows = FileBackend(saved).read_sheet("Forecast").rows

@@ -18,9 +18,8 @@ import openpyxl
 import pandas as pd
 import pytest
 from meeting_support import fill, fixed_forecast, new_master, replace_inputs, run_month
-from recalc import formula_mismatches
+from recalc import formula_mismatches, recalculate, soffice_available
 from small_company import frames
-from support import recalculate, soffice_available
 
 from sop_xl.app.master import MasterWorkbook
 from sop_xl.base.errors import WorkbookError
