@@ -137,6 +137,11 @@ def _quote(sheet: str) -> str:
     return "'" + sheet.replace("'", "''") + "'"
 
 
+def _achievement_formula(shipped: str, forecast: str) -> str:
+    """Forecast achievement rate (预测达成率) = shipped ÷ forecast, as on ForecastKPI."""
+    return f'IF(OR({forecast}="",N({forecast})<=0),"",{shipped}/{forecast})'
+
+
 def check_text(qty: float, ref: float, reason: str | None, threshold: float,
                lang: str) -> str:
     """What the Check column shows (the Python twin of its formula)."""
@@ -315,24 +320,42 @@ def _history_sheet(s: _Sheet, fig: AssistantFigures, fm: _Formats, lang: str, de
         for j, m in enumerate(future):
             c = H_FIRST_MONTH + len(fig.history_months) + j
             ln = lines.loc[m]
-            s.value(r + 1, c, float(ln["gross"]), fm.qty)
             cell = at[(item, str(m))]
-            q = f"{forecast_q}!{cell['qty']}"
+            ref = f"{forecast_q}!{xl_rowcol_to_cell(cell['row'], F_REF)}"
             known = f"{forecast_q}!{xl_rowcol_to_cell(cell['row'], F_KNOWN)}"
+            q = f"{forecast_q}!{cell['qty']}"
+            # both lines add contracts and projects to the Forecast sheet's figures, so
+            # they compare with what shipped (the chart leaves a gap where nothing is typed)
+            s.formula(r + 1, c, f"{ref}+{known}", fm.qty,
+                      float(ln["reference"]) + float(ln["known"]))
             qty = float(ln["on_file"])
             s.formula(r + 2, c, f'IF({q}="",NA(),{q}+{known})', fm.qty,
                       qty + float(ln["known"]) if np.isfinite(qty) else "#N/A")
         lm = last_by.loc[item]
         f_cell = xl_rowcol_to_cell(r, c_last)
         a_cell = xl_rowcol_to_cell(r, c_last + 1)
-        s.value(r, c_last, float(lm["forecast"]), qf)
-        s.value(r, c_last + 1, float(lm["actual"]), qf)
-        ach = float(lm["achievement"])
-        s.formula(r, c_last + 2,
-                  f'IF(OR({a_cell}<=0,{f_cell}=""),"",MAX(0,1-ABS({a_cell}-{f_cell})/{a_cell}))',
-                  fm.pct, ach if np.isfinite(ach) else "")
+        f, a = float(lm["forecast"]), float(lm["actual"])
+        s.value(r, c_last, f if np.isfinite(f) else None, qf)
+        s.value(r, c_last + 1, a if np.isfinite(f) else None, qf)
+        s.formula(r, c_last + 2, _achievement_formula(a_cell, f_cell), fm.pct,
+                  a / f if np.isfinite(f) and f > 0 else "")
         r += 3
-    s.value(r + 1, 0, message("ab_achievement_note", lang), fm.subtitle)
+    # all the assistant's items: Σ shipped ÷ Σ forecast, ForecastKPI's lag-1 figure for M−1
+    s.value(r, 2, message("ab_all_items", lang), fm.text_first)
+    col_f, col_a = (xl_rowcol_to_cell(H_FIRST_ROW, c) + ":" + xl_rowcol_to_cell(r - 1, c)
+                    for c in (c_last, c_last + 1))
+    known_f = fig.last_month["forecast"].to_numpy(float)
+    has = np.isfinite(known_f)
+    tot_f = float(known_f[has].sum())
+    tot_a = float(fig.last_month["actual"].to_numpy(float)[has].sum())
+    s.formula(r, c_last, f"SUM({col_f})", fm.qty_first, tot_f)
+    s.formula(r, c_last + 1, f"SUM({col_a})", fm.qty_first, tot_a)
+    s.formula(r, c_last + 2, _achievement_formula(xl_rowcol_to_cell(r, c_last + 1),
+                                                  xl_rowcol_to_cell(r, c_last)),
+              fm.pct, tot_a / tot_f if tot_f > 0 else "")
+    r += 1
+    s.value(r + 1, 0, message("ab_achievement_note", lang, month=month_label(last)),
+            fm.subtitle)
     ws.freeze_panes(H_FIRST_ROW, 3)
     ws.protect("", {"format_columns": True, "format_rows": True})
     ws.set_landscape()
