@@ -39,7 +39,9 @@ register({
     "near_term": ("near term {n} months: sales forecast where submitted (blue)",
                   "近期 {n} 个月：已提交处采用销售预测(蓝色)"),
     "flag_legend": ("red: sales view deviates from the statistical forecast by more than "
-                    "{thr:.0%}", "红色：销售口径与统计预测偏差超过 {thr:.0%}"),
+                    "{thr:.0%} and at least {qty:,.0f} pcs and {value:,.0f} {currency}",
+                    "红色：销售口径与统计预测偏差超过 {thr:.0%}，且不少于 {qty:,.0f} 件、"
+                    "{value:,.0f} {currency}"),
     "yes": ("yes", "是"),
 })
 
@@ -64,7 +66,8 @@ def demand_sheet(inputs: Inputs, plan: DemandPlan, lang: str) -> SheetContent:
     sep = "；" if lang.startswith("zh") else "; "
     head = f"{title(inputs, 'demand_plan', lang)} — " + sep.join([
         message("near_term", lang, n=s.near_term_months), far,
-        message("flag_legend", lang, thr=s.deviation_threshold)])
+        message("flag_legend", lang, thr=s.deviation_threshold, qty=s.deviation_min_qty,
+                value=s.deviation_min_value, currency=s.currency)])
     grid = Grid(spec, plan.periods, blocks(attrs, plan.rows, measures, states=states),
                 workdays=inputs.working_days, title=head, measures=measures)
     return grid_content(grid, lang, s.currency)

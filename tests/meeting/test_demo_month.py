@@ -63,12 +63,17 @@ def test_each_assistant_gets_the_families_their_department_sells(demo):
 
 
 def test_the_planted_deviations_need_a_reason(demo):
-    _, _, report, _ = demo
+    """Under the demo's own rule: beyond 30 %, and at least 5 pcs and 10,000 CNY."""
+    company, _, report, _ = demo
+    s = company.settings
+    price = company.frames["items"].set_index("item")["price"]
     paths = {f.assistant: f.path for f in report.files}
     for assistant, item, lag, factor, _ in DEVIATIONS:
         row = next(r for r in forecast_rows(paths[assistant])
                    if r["item"] == item and r["month"] == str(M + lag))
-        assert needs_reason(row["qty"], row["reference"], 0.2), (assistant, item, factor)
+        assert needs_reason(row["qty"], row["reference"], s["deviation_threshold"],
+                            s["deviation_min_qty"], s["deviation_min_value"], price[item]), \
+            (assistant, item, factor)
         assert row["reason"]  # the demo's assistant gave one
 
 

@@ -14,8 +14,10 @@ divided among the department's assistants who forecast the item. Open contracts 
 the planning month count in month M, as the demand plan counts them.
 
 **Deviation flag.** A forecast ``q`` needs a reason when ``|q − reference| > threshold ×
-reference``, or when ``reference`` is 0 and ``q > 0``; threshold = Settings
-``deviation_threshold``.
+reference`` (or ``reference`` is 0 and ``q > 0``) and ``|q − reference|`` is at least the
+Settings minimum in pieces and in money at the item's price: threshold = Settings
+``deviation_threshold``, ``deviation_min_qty``, ``deviation_min_value`` (the rule of the
+Exceptions sheet, sop_xl.plan.demand.DeviationRule).
 
 **Forecast achievement rate (预测达成率)** of last month (M−1): ``A ÷ F`` from the
 ForecastKPI sheet's own rows (sop_xl.plan.accuracy.comparison_rows over the ForecastArchive,
@@ -37,6 +39,7 @@ import pandas as pd
 from sop_xl.contract.planning_inputs import Inputs
 from sop_xl.faces.assistants.assignment import HISTORY_WINDOW, Assignment, Assignments
 from sop_xl.plan.accuracy import achievement_rate, comparison_rows
+from sop_xl.plan.demand import DeviationRule
 
 M_PLUS = 4  # the rolling forecast covers M, M+1, M+2, M+3
 
@@ -58,11 +61,12 @@ def achievement_total(actual: np.ndarray, forecast: np.ndarray) -> float:
     return achievement_rate(actual, forecast)
 
 
-def needs_reason(qty: float, reference: float, threshold: float) -> bool:
-    """Does a forecast depart from the reference by more than the threshold?"""
-    if reference <= 0:
-        return qty > 0
-    return abs(qty - reference) > threshold * reference
+def needs_reason(qty: float, reference: float, threshold: float, min_qty: float = 0.0,
+                 min_value: float = 0.0, price: float = 0.0) -> bool:
+    """Does a forecast depart from the reference by more than the threshold, and by at
+    least ``min_qty`` pieces and ``min_value`` at ``price`` (sop_xl.plan.demand's
+    ``DeviationRule``, the rule of the Exceptions sheet)?"""
+    return bool(DeviationRule(threshold, min_qty, min_value).flags(qty, reference, price))
 
 
 def reference(share: float, stat: float, known: float) -> float:
@@ -153,13 +157,16 @@ class AssistantFigures:
     department: str | None
     planning_month: pd.Period
     threshold: float
-    items: pd.DataFrame          # item, description, family (Items order)
+    items: pd.DataFrame          # item, description, family, price (Items order)
     #: M..M+3 per item: reference, known, on_file, reason
     lines: pd.DataFrame
     history_months: list[pd.Period]
     history: pd.DataFrame        # items × history months: shipped by the department
     #: item, forecast, actual, achievement for M−1 (ForecastKPI's lag-1 rows; NaN if none)
     last_month: pd.DataFrame
+    min_qty: float = 0.0         # Settings deviation minimum (pieces)
+    min_value: float = 0.0       # Settings deviation minimum value (money)
+    currency: str = "CNY"
 
 
 def last_month_rows(inputs: Inputs, archive: pd.DataFrame) -> pd.DataFrame:
@@ -228,9 +235,11 @@ def figures_for(assignment: Assignment, inputs: Inputs, stat_forecast: pd.DataFr
         assistant=a, department=dept, planning_month=m0, threshold=s.deviation_threshold,
         items=pd.DataFrame({"item": list(assignment.items),
                             "description": items["description"].to_numpy(),
-                            "family": items["family"].to_numpy()}),
+                            "family": items["family"].to_numpy(),
+                            "price": items["price"].astype(float).fillna(0.0).to_numpy()}),
         lines=lines, history_months=hist_months, history=hist,
-        last_month=last)
+        last_month=last, min_qty=float(s.deviation_min_qty),
+        min_value=float(s.deviation_min_value), currency=s.currency)
 
 
 def submitted_deviations(inputs: Inputs, stat_forecast: pd.DataFrame,
@@ -245,6 +254,8 @@ def submitted_deviations(inputs: Inputs, stat_forecast: pd.DataFrame,
     sf = inputs.sales_forecast
     sf = sf[sf["month"].isin(months)]
     known_of: dict[str | None, pd.Series] = {}
+    price = inputs.items.set_index(inputs.items["item"].astype(str))["price"].astype(float) \
+        .fillna(0.0)
     rows = []
     for r in sf.itertuples(index=False):
         a, item = str(r.assistant), str(r.item)
@@ -258,7 +269,9 @@ def submitted_deviations(inputs: Inputs, stat_forecast: pd.DataFrame,
         rows.append({"assistant": a, "department": dept, "item": item, "month": r.month,
                      "qty": float(r.qty), "reference": ref,
                      "deviation": deviation(float(r.qty), ref),
-                     "flagged": needs_reason(float(r.qty), ref, s.deviation_threshold),
+                     "flagged": needs_reason(float(r.qty), ref, s.deviation_threshold,
+                                             s.deviation_min_qty, s.deviation_min_value,
+                                             float(price.get(item, 0.0))),
                      "reason": _text(r.reason) or None})
     out = pd.DataFrame(rows, columns=["assistant", "department", "item", "month", "qty",
                                       "reference", "deviation", "flagged", "reason"])

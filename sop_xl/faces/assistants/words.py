@@ -21,7 +21,9 @@ register({
         "the threshold, give a reason. Save and return this file; other cells are protected.",
         "请在黄色单元格填写 M 至 M+3 的预测：整数件数，不含合同和项目。与统计预测的偏差超过阈值时"
         "请填写原因。保存后交回本文件；其他单元格已保护。"),
-    "ab_threshold": ("Deviation threshold", "偏差阈值"),
+    "ab_threshold": ("A reason is needed beyond this deviation, of at least:",
+                     "偏差超过此比例且不少于以下数量和金额时需填写原因："),
+    "ab_pcs": ("pcs", "件"),
     "ab_col_item": ("Item", "物料编码"),
     "ab_col_description": ("Description", "物料名称"),
     "ab_col_family": ("Family", "产品族"),
