@@ -49,6 +49,7 @@ bench: $(BIN)/sop-xl
 	$(BIN)/python bench/forecast.py
 	$(BIN)/python bench/accuracy.py
 	$(BIN)/python bench/versions_history.py
+	$(BIN)/python bench/month.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info

@@ -545,6 +545,7 @@ def run_steps(book: MasterWorkbook, keys: Sequence[str], *, progress: Progress =
     done = []
     for step in STEPS:
         if step.key in keys:
+            progress(step.en.lower())
             contents.extend(step.build(run))
             done.append(step.key)
     progress("exceptions")

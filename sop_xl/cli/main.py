@@ -36,9 +36,13 @@ class Progress:
     def __init__(self, quiet: bool = False) -> None:
         self.t0 = time.perf_counter()
         self.quiet = quiet
+        self.last = ""
 
     def __call__(self, text: str) -> None:
-        if not self.quiet:
+        # a step and the engine it starts may announce the same thing: say it once
+        said = self.last.startswith(text)
+        self.last = text
+        if not self.quiet and not said:
             print(f"[{time.perf_counter() - self.t0:6.1f}s] {text}", file=sys.stderr,
                   flush=True)
 
