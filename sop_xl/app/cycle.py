@@ -32,6 +32,7 @@ from sop_xl.contract.planning_inputs import Inputs
 from sop_xl.layout import demand as demand_sheets
 from sop_xl.layout.forecast import forecast_months, read_stat_forecast
 from sop_xl.layout.kpi import kpi_sheet
+from sop_xl.layout.links import Wiring
 from sop_xl.layout.sheet import SheetContent
 from sop_xl.plan import accuracy as accuracy_engine
 from sop_xl.plan import alerts as supply_exceptions
@@ -63,6 +64,19 @@ class PlanRun:
         self.refresh_forecast = refresh_forecast
         self.progress = progress
         self.lang = book.language
+        #: sheet key → name of every sheet this run writes: formulas read only those
+        #: (sop_xl.layout.links); empty: every sheet holds values alone
+        self.sheet_names: dict[str, str] = {}
+
+    @property
+    def wiring(self) -> Wiring:
+        """What this run's formulas may read across sheets, and the plans behind them."""
+        names = self.sheet_names
+        return Wiring(names, self.lang, self.inputs.settings.currency,
+                      demand=self.demand if "demand_plan" in names else None,
+                      mps=self.mps if "mps" in names else None,
+                      mrp=self.mrp if "mrp" in names else None,
+                      projection=self.projection if "projection" in names else None)
 
     # -- demand side ---------------------------------------------------------------------
     def history(self, h: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -379,7 +393,7 @@ class PlanRun:
             fg["price"].fillna(0).to_numpy(float), fg["unit_cost"].fillna(0).to_numpy(float),
             r["projected"], ccost, purchases,
             component_label=inventory_engine.COMPONENTS[1 if zh else 0],
-            total_label="合计" if zh else "Total")
+            total_label="合计" if zh else "Total", shipped=self.projection["shipped"])
 
     # -- exceptions ----------------------------------------------------------------------
     @cached_property
@@ -456,6 +470,7 @@ class Step:
     en: str
     zh: str
     build: Callable[[PlanRun], list[SheetContent]]
+    sheets: tuple[str, ...] = ()  # the keys of the sheets it writes
 
 
 def _accuracy(run: PlanRun) -> list[SheetContent]:
@@ -468,36 +483,39 @@ def _forecast(run: PlanRun) -> list[SheetContent]:
 
 
 def _demand(run: PlanRun) -> list[SheetContent]:
-    i, d, lang = run.inputs, run.demand, run.lang
-    return [demand_sheets.demand_sheet(i, d, lang), demand_sheets.family_plan_sheet(i, d, lang),
+    i, d, lang, w = run.inputs, run.demand, run.lang, run.wiring
+    return [demand_sheets.demand_sheet(i, d, lang, w),
+            demand_sheets.family_plan_sheet(i, d, lang, w),
             demand_sheets.family_shares_sheet(i, d, lang),
             demand_sheets.review_sheet(i, d, lang),
             demand_sheets.archive_sheet(i, run.archive, lang)]
 
 
 def _mps(run: PlanRun) -> list[SheetContent]:
-    return [sheets.mps_sheet(run.inputs, run.mps, run.lang)]
+    return [sheets.mps_sheet(run.inputs, run.mps, run.lang, run.wiring)]
 
 
 def _mrp(run: PlanRun) -> list[SheetContent]:
-    return [sheets.mrp_sheet(run.inputs, run.mrp, run.lang),
+    return [sheets.mrp_sheet(run.inputs, run.mrp, run.lang, run.wiring),
             sheets.planned_orders_sheet(run.inputs, run.planned_orders, run.lang),
             sheets.purchase_sheet(run.inputs, run.purchase_plan, run.lang)]
 
 
 def _capacity(run: PlanRun) -> list[SheetContent]:
-    return [sheets.capacity_sheet(run.inputs, run.capacity, run.lang),
-            sheets.capacity_options_sheet(run.inputs, run.capacity, run.lang),
-            sheets.leveled_sheet(run.inputs, run.capacity, run.lang)]
+    # CapacityLoad before Capacity, whose load adds it up: a live Excel writes the sheet a
+    # formula reads first
+    i, c, lang, w = run.inputs, run.capacity, run.lang, run.wiring
+    return [sheets.capacity_load_sheet(i, c, lang, w), sheets.capacity_sheet(i, c, lang, w),
+            sheets.capacity_options_sheet(i, c, lang), sheets.leveled_sheet(i, c, lang, w)]
 
 
 def _projection(run: PlanRun) -> list[SheetContent]:
-    return [sheets.projection_sheet(run.inputs, run.projection, run.lang),
+    return [sheets.projection_sheet(run.inputs, run.projection, run.lang, run.wiring),
             *sheets.slow_excess_sheets(run.inputs, *run.slow_excess, run.lang)]
 
 
 def _finance(run: PlanRun) -> list[SheetContent]:
-    return [sheets.financial_sheet(run.inputs, run.financial, run.lang)]
+    return [sheets.financial_sheet(run.inputs, run.financial, run.lang, run.wiring)]
 
 
 def _version(run: PlanRun) -> list[SheetContent]:
@@ -507,19 +525,34 @@ def _version(run: PlanRun) -> list[SheetContent]:
 
 
 STEPS: tuple[Step, ...] = (
-    Step("accuracy", "Forecast accuracy", "预测准确率", _accuracy),
-    Step("forecast", "Statistical forecast", "统计预测", _forecast),
-    Step("demand", "Demand plan", "需求计划", _demand),
-    Step("mps", "Master production schedule", "主生产计划", _mps),
-    Step("mrp", "Material requirements and purchase plan", "物料需求与采购计划", _mrp),
-    Step("capacity", "Rough-cut capacity", "粗能力计划", _capacity),
+    Step("accuracy", "Forecast accuracy", "预测准确率", _accuracy, ("forecast_kpi",)),
+    Step("forecast", "Statistical forecast", "统计预测", _forecast, ("stat_forecast",)),
+    Step("demand", "Demand plan", "需求计划", _demand,
+         ("demand_plan", "family_plan", "family_shares", "forecast_review",
+          "forecast_archive")),
+    Step("mps", "Master production schedule", "主生产计划", _mps, ("mps",)),
+    Step("mrp", "Material requirements and purchase plan", "物料需求与采购计划", _mrp,
+         ("mrp", "planned_orders", "purchase_plan")),
+    Step("capacity", "Rough-cut capacity", "粗能力计划", _capacity,
+         ("capacity_load", "capacity", "capacity_options", "leveled_plan")),
     Step("projection", "Inventory projection, slow-moving and excess", "库存预测与呆滞冗余",
-         _projection),
-    Step("finance", "Financial projection", "财务预测", _finance),
+         _projection, ("projection", "slow_excess", "slow_excess_summary")),
+    Step("finance", "Financial projection", "财务预测", _finance, ("financial_plan",)),
     Step("version", "Save plan version", "保存计划版本", _version),
 )
 STEP_KEYS = tuple(s.key for s in STEPS)
 CYCLE = STEP_KEYS
+#: Steps whose sheets read each other's cells by formula (sop_xl.layout.links): the MPS
+#: reads the demand plan, the projection and the capacity load the MPS and the MRP, the
+#: financial plan the projection. One of them is never written without the others, so
+#: rows and columns a formula points at are always the ones written with it.
+LINKED = ("demand", "mps", "mrp", "capacity", "projection", "finance")
+
+
+def with_linked(keys: Sequence[str]) -> list[str]:
+    """The steps to run for ``keys``: with one linked step, all of them (cycle order)."""
+    want = set(keys) | (set(LINKED) if set(keys) & set(LINKED) else set())
+    return [k for k in STEP_KEYS if k in want]
 
 
 @dataclass
@@ -538,9 +571,12 @@ def run_steps(book: MasterWorkbook, keys: Sequence[str], *, progress: Progress =
     unknown = set(keys) - set(STEP_KEYS)
     if unknown:
         raise KeyError(f"unknown steps: {sorted(unknown)}")
+    keys = with_linked(keys)
     progress("reading and validating inputs")
     inputs = book.read_inputs()
     run = PlanRun(book, inputs, refresh_forecast="forecast" in keys, progress=progress)
+    run.sheet_names = {k: book.output_name(contract.sheet(k))
+                       for step in STEPS if step.key in keys for k in step.sheets}
     contents: list[SheetContent] = []
     done = []
     for step in STEPS:

@@ -207,6 +207,8 @@ def _outputs(book: MasterWorkbook, lang: str, currency: str) -> list[SheetConten
         return None
     run = PlanRun(book, inputs, refresh_forecast=False)
     run.lang = lang
+    # formulas read the sheets rewritten here, under their new names
+    run.sheet_names = {k: contract.sheet(k).name(lang) for k in present}
     out: list[SheetContent] = []
     if "stat_forecast" in present:  # without a stored forecast nothing downstream exists
         for step in STEPS:

@@ -11,11 +11,11 @@ from sop_xl import contract
 from sop_xl.base.messages import message
 from sop_xl.contract.planning_inputs import Inputs
 from sop_xl.layout.grid import GridBlock
+from sop_xl.layout.links import ON_HAND  # noqa: F401  (the stock grids' opening column)
 from sop_xl.layout.render import table_content
 from sop_xl.layout.sheet import Box, CondFormat, SheetContent
 from sop_xl.layout.styles import CELL_STYLES
 
-ON_HAND = ("On hand", "期初库存")
 
 def title(inputs: Inputs, spec_key: str, lang: str) -> str:
     spec = contract.sheet(spec_key)

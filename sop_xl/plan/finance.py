@@ -66,17 +66,19 @@ def project(buckets: Buckets, fg: pd.Index, fg_family: np.ndarray, on_hand: np.n
             supply: np.ndarray, demand: np.ndarray, production: np.ndarray,
             price: np.ndarray, cost: np.ndarray, components: np.ndarray,
             component_cost: np.ndarray, purchases: np.ndarray,
-            component_label: str = "(components)", total_label: str = "Total"
-            ) -> FinancialPlan:
+            component_label: str = "(components)", total_label: str = "Total",
+            shipped: np.ndarray | None = None) -> FinancialPlan:
     """Money per family and month.
 
     Finished goods (rows of ``fg``): on hand, supply (receipts + production), demand,
     production (pieces), price and unit cost. ``components``: projected on hand of every
     component (items × buckets) and ``component_cost``; ``purchases``: receipts of
-    purchased parts valued at cost (money, items × buckets, any item order)."""
+    purchased parts valued at cost (money, items × buckets, any item order); ``shipped``:
+    what can ship (pieces; computed from the others when None)."""
     labels, idx, last = month_map(buckets)
     m = len(labels)
-    ship = shipments(on_hand, supply, demand)
+    # what can ship, as the Projection sheet computes it (sop_xl.plan.inventory.shipped)
+    ship = shipments(on_hand, supply, demand) if shipped is None else shipped
     end_stock = on_hand[:, None] + np.cumsum(supply - ship, axis=1)
 
     def by_month(values: np.ndarray) -> np.ndarray:

@@ -262,7 +262,7 @@ def _forecast_sheet(s: _Sheet, fig: AssistantFigures, fm: _Formats, lang: str, c
             # the minimum pieces and the minimum value at the item's price
             s.formula(r, F_CHECK,
                       f'IF({h}="","{enter}",IF(AND(IF({e}<=0,{h}>0,ABS({h}-{e})>{thr}*{e}),'
-                      f'ABS({h}-{e})>={min_q},ABS({h}-{e})*{price!r}>={min_v},'
+                      f'ABS({h}-{e})>={min_q},ABS({h}-{e})*{price:.15g}>={min_v},'
                       f'TRIM({j})=""),"{why}",""))', fm.check,
                       check_text(qty, ln.reference, reason, fig.threshold, lang,
                                  fig.min_qty, fig.min_value, price))
