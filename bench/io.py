@@ -27,6 +27,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from sop_xl import contract
 from sop_xl import layout as sheets
 from sop_xl.app.cycle import STEPS, PlanRun, _run_log
 from sop_xl.app.master import MasterWorkbook
@@ -175,9 +176,12 @@ def main() -> None:
 
     t = time.perf_counter()
     contents = []
-    for step in STEPS:
-        if step.key not in ("forecast", "version"):
-            contents.extend(step.build(run))
+    built = [step for step in STEPS if step.key not in ("forecast", "version")]
+    # the sheets written together read each other's cells, as in `sop-xl run`
+    run.sheet_names = {k: book.output_name(contract.sheet(k)) for step in built
+                       for k in step.sheets}
+    for step in built:
+        contents.extend(step.build(run))
     contents.append(sheets.exceptions_sheet(inputs, run.exceptions, "en"))
     contents.append(_run_log(book, run, "bench", [], 0.0, run.exceptions))
     out_cells = sum(c.n_rows * c.n_cols for c in contents)

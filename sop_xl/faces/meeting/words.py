@@ -130,8 +130,8 @@ register({
     "mp_col_value": ("Value ({currency})", "金额({currency})"),
     # finance
     "mp_fin_title": ("Financial projection ({currency})", "财务预测({currency})"),
-    "mp_fin_revenue": ("Revenue (demand plan × price)", "收入(需求计划 × 售价)"),
-    "mp_fin_cost_of_sales": ("Cost of sales (demand plan × unit cost)", "销售成本(需求计划 × 单位成本)"),
+    "mp_fin_revenue": ("Revenue (what can ship × price)", "收入(可发货 × 售价)"),
+    "mp_fin_cost_of_sales": ("Cost of sales (what can ship × unit cost)", "销售成本(可发货 × 单位成本)"),
     "mp_fin_gross_margin": ("Gross margin", "毛利"),
     "mp_fin_margin_pct": ("Gross margin %", "毛利率"),
     "mp_fin_production_cost": ("Production at cost", "生产(按成本)"),
