@@ -36,6 +36,7 @@ libreoffice:
 lint: $(BIN)/sop-xl
 	$(BIN)/ruff check sop_xl tests bench docs
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 test: $(BIN)/sop-xl libreoffice lint
 	$(BIN)/python -m pytest -q

@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a ch
 
 from sop_xl.contract.planning_inputs import Inputs
 from sop_xl.contract.settings import Settings
-from sop_xl.layout.demand import demand_sheet, family_plan_sheet, review_sheet
+from sop_xl.layout.demand_sheets import demand_sheet, family_plan_sheet, review_sheet
 from sop_xl.layout.kpi import kpi_sheet
 from sop_xl.plan import accuracy, demand
 

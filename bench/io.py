@@ -27,9 +27,8 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sop_xl import contract
 from sop_xl import layout as sheets
-from sop_xl.app.cycle import STEPS, PlanRun, _run_log
+from sop_xl.app.cycle import STEPS, PlanRun, _run_log, build
 from sop_xl.app.master import MasterWorkbook
 from sop_xl.app.template import write_master
 from sop_xl.plan.forecast import ForecastResult
@@ -175,15 +174,9 @@ def main() -> None:
     phases["plan (read forecast sheet, demand … exceptions)"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    contents = []
-    built = [step for step in STEPS if step.key not in ("forecast", "version")]
-    # the sheets written together read each other's cells, as in `sop-xl run`
-    run.sheet_names = {k: book.output_name(contract.sheet(k)) for step in built
-                       for k in step.sheets}
-    for step in built:
-        contents.extend(step.build(run))
-    contents.append(sheets.exceptions_sheet(inputs, run.exceptions, "en"))
-    contents.append(_run_log(book, run, "bench", [], 0.0, run.exceptions))
+    built = build(run, [s.key for s in STEPS if s.key not in ("forecast", "version")])
+    contents = built.contents
+    contents.append(_run_log(book, run, "bench", built, 0.0))
     out_cells = sum(c.n_rows * c.n_cols for c in contents)
     phases["lay out sheets"] = time.perf_counter() - t
 

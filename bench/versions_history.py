@@ -37,6 +37,7 @@ from sop_xl.app import versions as pv  # noqa: E402
 from sop_xl.app.cycle import run_steps  # noqa: E402
 from sop_xl.app.master import MasterWorkbook  # noqa: E402
 from sop_xl.app.template import write_master  # noqa: E402
+from sop_xl.layout.version_sheets import plan_tab_content, register_sheet  # noqa: E402
 from sop_xl.plan import versions as v  # noqa: E402
 
 HORIZON = 18
@@ -61,11 +62,12 @@ def synthetic_snapshot(month: pd.Period, items: int, rng: np.random.Generator) -
     demand["demand"] = sum(demand[k] for k in ("forecast_part", "small_contracts",
                                                "large_contracts", "projects_weighted"))
     parts = [
-        v.section_rows("demand", keys, periods, demand, list(demand), fam, price),
-        v.section_rows("mps", keys, periods, {"production": qty(0.2)}, ["production"], fam,
-                       cost),
-        v.section_rows("projection", keys, periods, {"projected": qty()}, ["projected"], fam,
-                       cost),
+        v.section_rows("demand", keys, periods, demand, list(demand), family=fam,
+                       value_per_unit=price),
+        v.section_rows("mps", keys, periods, {"production": qty(0.2)}, ["production"],
+                       family=fam, value_per_unit=cost),
+        v.section_rows("projection", keys, periods, {"projected": qty()}, ["projected"],
+                       family=fam, value_per_unit=cost),
         v.section_rows("capacity", pd.Index([f"R{i}" for i in range(10)]), periods,
                        {"load": qty()[:10], "available": qty()[:10]}, ["load", "available"]),
     ]
@@ -97,20 +99,20 @@ def build(path: Path, items: int, months: int, per_month: int) -> pd.Period:
             n += 1
             vid = f"{n:03d}"
             snap = synthetic_snapshot(month, items, rng)
-            rec = v.new_record(vid, month, snap, author="bench")
+            rec = v.new_record(vid, month, snap, created_at="2026-12-01 08:00:00", author="bench")
             row = rec.row()
             if j == per_month - 1:
                 row.update(status="approved", approved_by="bench", approved_at=rec.created_at)
             elif per_month > 1:
                 row.update(status="superseded", approved_by="bench", approved_at=rec.created_at)
             rows.append(row)
-            tabs.append(pv.plan_tab_content(snap, vid, rec.sheet, "en"))
+            tabs.append(plan_tab_content(snap, vid, rec.sheet, "en"))
     reg = pd.DataFrame(rows)
     # written in a few batches, as months of saves would leave it
     for lo in range(0, len(tabs), 8):
         pv.write(book, tabs[lo:lo + 8])
         book = MasterWorkbook.open(path)
-    pv.write(book, [pv.register_sheet(reg, "en")])
+    pv.write(book, [register_sheet(reg, "en")])
     # the first write after that checks every locked tab in full and records fingerprints
     MasterWorkbook.open(path).write([])
     return first
@@ -134,7 +136,7 @@ def measure(path: Path, label: str, baseline: Path) -> dict[str, float]:
     b = MasterWorkbook.open(stale)
     reg = pv.read_register(b)
     reg["fingerprint"] = ""  # as after a re-save in Excel: every locked tab is re-read
-    pv.write(b, [pv.register_sheet(reg, "en")])
+    pv.write(b, [register_sheet(reg, "en")])
     slow = timed(lambda: MasterWorkbook.open(stale).read_inputs(), repeat=1)
     refresh = timed(lambda: run_steps(MasterWorkbook.open(stale), ["mps"]), repeat=1)
     after = timed(lambda: MasterWorkbook.open(stale).read_inputs(), repeat=1)

@@ -56,3 +56,10 @@ def test_the_documented_forecast_api():
 def test_pictures_exist():
     for pic in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", README):
         assert (ROOT / pic).stat().st_size > 10_000, pic
+
+
+def test_every_module_the_readme_names_exists():
+    named = set(re.findall(r"sop_xl/[\w/]+(?:\.py)?", README))
+    assert "sop_xl/plan/month.py" in named and len(named) >= 15
+    missing = [n for n in named if not (ROOT / n).exists()]
+    assert missing == []

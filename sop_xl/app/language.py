@@ -24,6 +24,7 @@ from sop_xl import layout as sheets
 from sop_xl.app.master import MasterWorkbook
 from sop_xl.base import messages
 from sop_xl.base.errors import SopXlError, ValidationError
+from sop_xl.base.messages import LANGUAGES
 from sop_xl.contract import Layout, Role, SheetSpec
 from sop_xl.contract.model import Column, normalise_header
 from sop_xl.contract.raw import RawSheet
@@ -38,19 +39,6 @@ from sop_xl.layout.render import (
 from sop_xl.layout.sheet import Box, Formula, SheetContent, TableDef
 
 __all__ = ["LanguageReport", "switch_language"]
-
-LANGUAGES = ("en", "zh-CN")
-
-messages.register({
-    "language_unknown": ("{value} is not a workbook language; expected en or zh-CN",
-                         "{value} 不是工作簿语言；应为 en 或 zh-CN"),
-    "language_done": ("The workbook is now in English: {n} sheets renamed or relabelled.",
-                      "工作簿已切换为中文：{n} 个工作表已重命名或更新标签。"),
-    "language_outputs_kept": (
-        "Output sheets keep their language because the inputs are not valid yet; switch "
-        "again once Validate passes.",
-        "由于输入数据尚未通过校验，输出表保持原语言；校验通过后请再次切换。"),
-})
 
 
 @dataclass
@@ -196,7 +184,7 @@ def _settings(spec: SheetSpec, raw: RawSheet, lang: str, currency: str) -> Sheet
 
 def _outputs(book: MasterWorkbook, lang: str, currency: str) -> list[SheetContent] | None:
     """Output and log sheets present, built again in ``lang``; None if inputs are invalid."""
-    from sop_xl.app.cycle import STEPS, PlanRun
+    from sop_xl.app.cycle import STEPS, PlanRun, build
 
     present = {s.key for s in contract.outputs() if book.sheet_name(s) is not None}
     if not present:
@@ -205,20 +193,14 @@ def _outputs(book: MasterWorkbook, lang: str, currency: str) -> list[SheetConten
         inputs = book.read_inputs()
     except ValidationError:
         return None
-    run = PlanRun(book, inputs, refresh_forecast=False)
-    run.lang = lang
+    # the cycle's own steps, in the new language, for the sheets the workbook holds
+    run = PlanRun(book, inputs, refresh_forecast=False, lang=lang)
     # formulas read the sheets rewritten here, under their new names
     run.sheet_names = {k: contract.sheet(k).name(lang) for k in present}
-    out: list[SheetContent] = []
-    if "stat_forecast" in present:  # without a stored forecast nothing downstream exists
-        for step in STEPS:
-            if step.key == "version":
-                continue
-            for c in step.build(run):
-                if c.key in present:
-                    out.append(c)
-    if "exceptions" in present:
-        out.append(sheets.exceptions_sheet(inputs, run.exceptions, lang))
+    keys = [step.key for step in STEPS if step.key != "version" and present & set(step.sheets)] \
+        if "stat_forecast" in present else []  # without a stored forecast nothing follows
+    out = [c for c in build(run, keys, exceptions="exceptions" in present).contents
+           if c.key in present]
     built = {c.key for c in out}  # some steps rebuild a log themselves (ForecastArchive)
     for spec in contract.outputs():
         if (spec.role is Role.LOG and spec.key in present and spec.key != "plan_tab"

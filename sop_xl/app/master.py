@@ -37,6 +37,9 @@ class MasterWorkbook:
 
     def __init__(self, backend: Backend) -> None:
         self.backend = backend
+        #: the plan-version lock check made on the backend's current revision:
+        #: (revision, fingerprints of the locked tabs, stale) — see app/versions.py
+        self.verified_versions: tuple | None = None
 
     @classmethod
     def open(cls, path: Path | str) -> MasterWorkbook:

@@ -1,10 +1,13 @@
 """Reading back what the planner typed into the editable rows of output sheets (demand
-adjustments, family changes, firmed cells), and the logs a run extends."""
+adjustments, family changes, firmed MPS cells, firm planned orders), what an earlier run
+left for this one (the statistical forecast, the plan passed on last month) and the logs
+a run extends. Everything here reads; ``sop_xl.plan.month`` takes what it returns."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from sop_xl import contract
@@ -12,8 +15,12 @@ from sop_xl.app.master import MasterWorkbook
 from sop_xl.base.errors import Problem, ValidationError
 from sop_xl.contract import Column, Dtype, SheetSpec, normalise_header
 from sop_xl.contract.cells import cell_ref
-from sop_xl.contract.read import Invalid, coerce, is_blank, text_cells
+from sop_xl.contract.planning_inputs import Inputs
+from sop_xl.contract.read import Invalid, coerce, is_blank, read_table, text_cells
 from sop_xl.layout.grid import FIRST_ROW, HEADER_ROW
+from sop_xl.plan import versions as versions_engine
+from sop_xl.plan.forecast import ForecastResult
+from sop_xl.plan.month import forecast_result
 
 _NUMBER = Column("value", "Value", "数值", Dtype.NUMBER)
 
@@ -92,3 +99,126 @@ def read_archive(book: MasterWorkbook) -> pd.DataFrame:
     if problems:
         raise ValidationError([p.with_workbook(book.name) for p in problems], book.language)
     return frame.drop(columns="_row", errors="ignore")
+
+
+def stored_forecast(book: MasterWorkbook, service_level: float
+                    ) -> tuple[ForecastResult | None, pd.DataFrame | None]:
+    """The StatForecast sheet as written by an earlier run → the forecast result (its
+    intervals at ``service_level``) and the ordered-quantity forecast (None where absent)."""
+    grid = book.read_output_grid("stat_forecast")
+    if grid is None or grid.empty:
+        return None, None
+    g = grid.assign(item=grid["item"].astype(str))
+
+    def rows(measure: str) -> pd.DataFrame:
+        f = g[(g["measure"] == measure) & g["value"].notna()]
+        return pd.DataFrame({"item": f["item"].to_numpy(),
+                             "period": pd.PeriodIndex(f["period"], freq="M"),
+                             "forecast": f["value"].to_numpy(float)})
+
+    out = rows("forecast")
+    if out.empty:
+        return None, None
+    key = pd.MultiIndex.from_arrays([out["item"], out["period"].astype(str)])
+    for m in ("lower", "upper"):
+        v = g[g["measure"] == m].set_index(["item", "period"])["value"]
+        out[m] = v.reindex(key).to_numpy()
+    attrs = g.drop_duplicates("item").set_index("item")
+    models = attrs["model"].fillna("").astype(str)
+    out["model"] = out["item"].map(models).fillna("")
+    cols = ["item", "demand_class", "model", "mase", "wape", "n_history", "note"]
+    summary = attrs.reset_index()[[c for c in cols if c in attrs.reset_index()]]
+    hist = g[g["measure"].isin(["history", "cleaned"])].pivot_table(
+        index=["item", "period"], columns="measure", values="value").reset_index()
+    cleaned = pd.DataFrame(columns=["item", "period", "quantity", "cleaned", "outlier"])
+    if not hist.empty and "history" in hist:
+        q = hist["history"].to_numpy(float)
+        c = hist["cleaned"].to_numpy(float) if "cleaned" in hist else q
+        cleaned = pd.DataFrame({"item": hist["item"].to_numpy(),
+                                "period": pd.PeriodIndex(hist["period"], freq="M"),
+                                "quantity": q, "cleaned": c,
+                                "outlier": np.abs(q - c) > 1e-9})
+    ordered = rows("ordered_forecast")
+    return (forecast_result(out, summary, cleaned, service_level),
+            ordered if not ordered.empty else None)
+
+
+def _grid_matrix(grid: pd.DataFrame, measure: str, items: pd.Index,
+                 periods: list[str]) -> np.ndarray:
+    out = np.full((len(items), len(periods)), np.nan)
+    g = grid[grid["measure"] == measure]
+    r = items.get_indexer(g["item"].astype(str))
+    c = pd.Index(periods).get_indexer(g["period"])
+    ok = (r >= 0) & (c >= 0)
+    out[r[ok], c[ok]] = g["value"].to_numpy(float)[ok]
+    return out
+
+
+def firm_cells(book: MasterWorkbook, inputs: Inputs, items: pd.Index) -> np.ndarray | None:
+    """Planned-production cells the planner changed on the MPS sheet: value ≠ the
+    suggestion shown (items × buckets, pieces; NaN = not changed); None without a sheet."""
+    g = book.read_output_grid("mps")
+    if g is None or g.empty:
+        return None
+    periods = inputs.buckets.labels
+    prod = _grid_matrix(g, "production", items, periods)
+    sug = _grid_matrix(g, "suggested", items, periods)
+    changed = np.isfinite(prod) & (~np.isfinite(sug) | (np.abs(prod - sug) > 1e-6))
+    return np.where(changed, prod, np.nan)
+
+
+def read_plan_tab(book: MasterWorkbook, sheet: str) -> pd.DataFrame:
+    """A plan tab as a snapshot frame, through the contract (typed, as an earlier run
+    wrote it)."""
+    snap, _ = read_table(contract.sheet("plan_tab"), book.backend.read_sheet(sheet),
+                         book.language)
+    return snap
+
+
+def frozen_production(book: MasterWorkbook, inputs: Inputs,
+                      items: pd.Index) -> np.ndarray | None:
+    """Production of the plan passed on for an earlier month, for the buckets up to the
+    frozen fence and the planning time fence: the active version 000 if it is of an
+    earlier month, else the latest approved one, else the latest saved; None when there
+    is none (nothing is frozen yet)."""
+    s = inputs.settings
+    fence = max(s.frozen_periods, s.slushy_periods)
+    if fence <= 0:
+        return None
+    reg = book.read_output_table("versions")
+    if reg.empty:
+        return None
+    present = set(book.backend.sheet_names())
+    earlier = reg[(reg["planning_month"].astype(str) < str(s.planning_month))
+                  & reg["sheet"].isin(present)]
+    if earlier.empty:
+        return None
+    active = earlier[earlier["version"].astype(str) == versions_engine.ACTIVE]
+    approved = earlier[earlier["status"] == versions_engine.Status.APPROVED]
+    pick = active if len(active) else approved if len(approved) else earlier
+    sheet = str(pick.iloc[-1]["sheet"])
+    snap = read_plan_tab(book, sheet)
+    m = snap[(snap["section"] == "mps") & (snap["measure"] == "production")]
+    out = np.full((len(items), len(inputs.buckets)), np.nan)
+    labels = pd.Index(inputs.buckets.labels)
+    r = items.get_indexer(m["key"].astype(str))
+    c = labels.get_indexer(m["period"].astype(str))
+    ok = (r >= 0) & (c >= 0) & (c < fence)
+    out[r[ok], c[ok]] = m["qty"].to_numpy(float)[ok]
+    out[:, : s.frozen_periods] = np.nan_to_num(out[:, : s.frozen_periods], nan=0.0)
+    return out
+
+
+def firm_orders(book: MasterWorkbook, inputs: Inputs) -> pd.DataFrame | None:
+    """Orders the planner marked firm on the PlannedOrders sheet (item, qty, due
+    bucket), with any quantity or due date they changed there."""
+    o = book.read_output_table("planned_orders")
+    if o.empty or "firm" not in o:
+        return None
+    o = o[o["firm"].fillna(False).astype(bool) & o["item"].notna() & o["qty"].notna()
+          & o["due_date"].notna()]
+    if o.empty:
+        return None
+    b = inputs.buckets.index_of(list(o["due_date"]))
+    return pd.DataFrame({"item": o["item"].astype(str).to_numpy(),
+                         "qty": o["qty"].to_numpy(float), "bucket": np.maximum(b, 0)})

@@ -23,8 +23,6 @@ fingerprints. The fingerprint only saves time: it can never make a changed tab p
 from __future__ import annotations
 
 import time
-import weakref
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,13 +32,18 @@ import pandas as pd
 
 from sop_xl import contract
 from sop_xl.base import messages
+from sop_xl.base.audit import now_text
+from sop_xl.base.audit import user_name as user_name_of
 from sop_xl.base.errors import ValidationError, VersionError
-from sop_xl.contract.cells import cell_ref, col_letter
-from sop_xl.contract.model import normalise_header
-from sop_xl.contract.read import find_header, is_blank, read_table
+from sop_xl.contract.read import read_table
 from sop_xl.layout.render import table_content
-from sop_xl.layout.sheet import Box, CondFormat, SheetContent
-from sop_xl.layout.styles import CELL_STYLES
+from sop_xl.layout.sheet import SheetContent
+from sop_xl.layout.version_sheets import (
+    diff_sheet,
+    plan_tab_content,
+    register_sheet,
+    status_word,
+)
 from sop_xl.plan import versions as v
 from sop_xl.workbook.backend import Backend
 
@@ -48,81 +51,7 @@ if TYPE_CHECKING:
     from sop_xl.app.master import MasterWorkbook
     from sop_xl.contract.settings import Settings
 
-# The password of protected plan tabs and logs. Not a secret (it is written here): it makes
-# unprotecting a deliberate act (Review > Unprotect Sheet) rather than a slip of the mouse.
-LOCK_PASSWORD = "sop-xl"
 ARCHIVE_SUFFIX = "_archive.xlsx"
-
-messages.register({
-    "version_tampered": (
-        "plan version {version} is approved and locked, but sheet {sheet!r} was changed by "
-        "hand: cell {cell} now holds {now}. Nothing was done; undo the change or restore the "
-        "workbook from a backup",
-        "计划版本 {version} 已批准并锁定，但工作表 {sheet!r} 被手工修改：单元格 {cell} 现为 {now}。"
-        "未执行任何操作；请撤销修改或从备份恢复工作簿"),
-    "version_tampered_row": (
-        "plan version {version} is approved and locked, but sheet {sheet!r} was changed by "
-        "hand: row {row} (from cell {cell}) was inserted, deleted or replaced. Nothing was "
-        "done; undo the change or restore the workbook from a backup",
-        "计划版本 {version} 已批准并锁定，但工作表 {sheet!r} 被手工修改："
-        "第 {row} 行(自单元格 {cell})被插入、删除或替换。"
-        "未执行任何操作；请撤销修改或从备份恢复工作簿"),
-    "version_tampered_sheet": (
-        "plan version {version} is approved and locked, but sheet {sheet!r} no longer matches "
-        "its content hash; its check column cannot place the change (rows removed after "
-        "cell {cell}, the check column rewritten, or a 1-in-65,536 tag collision). Nothing "
-        "was done; restore the workbook from a backup",
-        "计划版本 {version} 已批准并锁定，但工作表 {sheet!r} 与其内容校验不符，"
-        "校验列无法定位修改(单元格 {cell} 之后的行被删除、校验列被改写，"
-        "或六万五千分之一的校验码碰撞)。未执行任何操作；请从备份恢复工作簿"),
-    "version_changed": (
-        "plan version {version} (sheet {sheet!r}) was changed by hand at cell {cell} (now "
-        "{now}); a changed version cannot be {action}. Save a new version instead",
-        "计划版本 {version}(工作表 {sheet!r})在单元格 {cell} 被手工修改(现为 {now})；"
-        "已修改的版本不能{action}。请另存一个新版本"),
-    "version_tab_missing": (
-        "plan version {version}: its sheet {sheet!r} is missing from the workbook; an approved "
-        "version may not be deleted or renamed. Restore it from a backup",
-        "计划版本 {version}：工作表 {sheet!r} 不在工作簿中；"
-        "已批准版本不能删除或改名。请从备份恢复"),
-    "plan_tab_immutable": (
-        "sheet {sheet!r} is a saved plan version and is never rewritten; save a new version "
-        "instead", "工作表 {sheet!r} 是已保存的计划版本，不会被改写；请另存新版本"),
-    "version_unknown": (
-        "version {version} is not in the Versions register (known: {known})",
-        "版本 {version} 不在版本登记表中(已有：{known})"),
-    "version_not_draft": (
-        "version {version} is {status}; only a draft can be proposed",
-        "版本 {version} 状态为{status}；只有草稿可以提交批准"),
-    "version_approve_000": (
-        "000 is the active copy of version {source}; approve {source} itself",
-        "000 是版本 {source} 的激活副本；请批准版本 {source} 本身"),
-    "version_archived_missing": (
-        "version {version} is archived in {location}, which is not next to the workbook "
-        "({path})", "版本 {version} 已归档到 {location}，但该文件不在工作簿旁({path})"),
-    "version_archive_needs_file": (
-        "archived versions live in a workbook file next to the master; this workbook is not a "
-        "file", "归档版本保存在主工作簿旁的文件中；当前工作簿不是文件"),
-    "no_active_version": (
-        "there is no active version 000 yet; make one active first: sop-xl version activate "
-        "WORKBOOK ID", "尚无激活版本 000；请先激活一个版本：sop-xl version activate 工作簿 版本号"),
-    "version_status_draft": ("draft", "草稿"),
-    "version_status_proposed": ("proposed", "待批准"),
-    "version_status_approved": ("approved", "已批准"),
-    "version_status_superseded": ("superseded", "已被取代"),
-    "version_action_approved": ("approved", "批准"),
-    "version_action_activated": ("activated", "激活"),
-    "version_action_compared": ("compared", "对比"),
-    "version_action_archived": ("archived", "归档"),
-    "version_action_transferred": ("transferred", "传递"),
-    "diff_title": ("Version {b} ({sheet_b}) compared with version {a} ({sheet_a}): {n} changed "
-                   "rows, largest value change first; unchanged rows are left out.",
-                   "版本 {b}({sheet_b}) 与版本 {a}({sheet_a}) 对比：{n} 行有变化，"
-                   "按金额变化从大到小；未变化的行不列出。"),
-    "diff_totals": ("Value B − A: demand {demand:,.0f}, MPS {mps:,.0f}, purchases "
-                    "{purchase:,.0f}.", "金额差(B−A)：需求 {demand:,.0f}，主生产计划 {mps:,.0f}，"
-                    "采购 {purchase:,.0f}。"),
-})
 
 
 # -- reading the register and plan tabs ---------------------------------------------------------
@@ -132,149 +61,43 @@ def read_register(book: MasterWorkbook) -> pd.DataFrame:
     return v.normalise_register(book.read_output_table("versions"))
 
 
-def register_sheet(reg: pd.DataFrame, lang: str, currency: str = "CNY") -> SheetContent:
-    sheet = table_content(contract.sheet("versions"), reg, lang, currency=currency)
-    sheet.protect = True
-    sheet.protect_hash = v.excel_password_hash(LOCK_PASSWORD)
-    return sheet
-
-
-def plan_tab_content(snapshot: pd.DataFrame, version: str, sheet: str, lang: str,
-                     currency: str = "CNY") -> SheetContent:
-    """A plan tab: the snapshot as an Excel Table, protected, with the hidden check column."""
-    frame = v.normalise(snapshot)
-    frame["check"] = v.cell_tags(frame)
-    spec = contract.sheet("plan_tab")
-    tab = table_content(spec, frame, lang, currency=currency, name=sheet,
-                        table=f"tblPlan_V{version}")
-    tab.protect = True
-    tab.protect_hash = v.excel_password_hash(LOCK_PASSWORD)
-    tab.hidden_cols = (spec.keys.index("check"),)
-    return tab
-
-
-@dataclass
-class PlanTab:
-    """A plan tab read back: the snapshot, each row's check tags and where it sits."""
-
-    sheet: str
-    snapshot: pd.DataFrame
-    tags: list[Any]
-    excel_rows: list[int]
-    columns: dict[str, int]  # snapshot column → 0-based sheet column
-
-    def cell(self, row: int | None, column: str | None) -> str:
-        """The A1 reference of a data row (0-based) and column; past the end when None."""
-        c = self.columns.get(column or "section", 0)
-        if row is None:
-            r = (self.excel_rows[-1] if self.excel_rows else 1) + 1
-        else:
-            r = self.excel_rows[row]
-        return cell_ref(r - 1, c)
-
-
-def read_tab(backend: Backend, sheet: str, lang: str = "en") -> PlanTab:
-    """A plan tab's cells as a snapshot, straight from the values (no contract coercion:
-    verifying 24 months of tabs must be quick, and a cell that is not what was written
-    simply hashes differently)."""
-    raw = backend.read_sheet(sheet)
-    spec = contract.sheet("plan_tab")
-    hr = find_header(raw, spec) if raw.rows else 0
-    header = raw.rows[hr] if raw.rows else []
-    by_header = {h: col.key for col in spec.columns for h in col.accepted_headers()}
-    where: dict[str, int] = {}
-    for c, h in enumerate(header):
-        key = by_header.get(normalise_header(h)) if not is_blank(h) else None
-        if key is not None and key not in where:
-            where[key] = c
-    mapped = list(where.values())
-    data, rows = [], []
-    for r, row in enumerate(raw.rows[hr + 1:], start=hr + 2):
-        if any(c < len(row) and row[c] is not None and row[c] != "" for c in mapped):
-            data.append(row)
-            rows.append(r)
-
-    def column(key: str) -> list[Any]:
-        c = where.get(key)
-        return [None] * len(data) if c is None else \
-            [row[c] if c < len(row) else None for row in data]
-
-    frame = {k: [_cell_number(x) for x in column(k)] if k in v.NUMBER_COLUMNS else
-             [_cell_text(x) for x in column(k)] for k in v.SNAPSHOT_COLUMNS}
-    snap = pd.DataFrame(frame, columns=v.SNAPSHOT_COLUMNS)
-    return PlanTab(sheet, v.normalise(snap), [_cell_text(x) for x in column("check")], rows,
-                   where)
-
-
-def _cell_text(x: Any) -> str:
-    if type(x) is str:
-        return x.strip()
-    if is_blank(x):
-        return ""
-    if isinstance(x, float) and x.is_integer():
-        return str(int(x))  # as the contract reads item codes typed as numbers
-    return str(x).strip()
-
-
-def _cell_number(x: Any) -> float:
-    if isinstance(x, int | float) and not isinstance(x, bool):
-        return float(x)
-    return float("nan")
-
-
-def tab_fingerprints(backend: Backend, sheets: Sequence[str]) -> dict[str, str]:
-    """CRC-32 and size of each tab's worksheet part, as the zip directory records them:
-    free to read, and equal exactly when the part's bytes are (a collision needs intent).
-    Empty for backends that are not files (live Excel, memory)."""
-    path = getattr(backend, "path", None)
-    if path is None or not sheets:
-        return {}
-    from sop_xl.workbook.package import Package
-    pkg = Package(path)
-    try:
-        parts = {e.name.lower(): e.part for e in pkg.sheets}
-    finally:
-        pkg.close()
-    out = {}
-    with zipfile.ZipFile(path) as z:
-        names = set(z.namelist())
-        for s in sheets:
-            part = parts.get(s.lower())
-            if part in names:
-                info = z.getinfo(part)
-                out[s] = f"{info.CRC:08x}{info.file_size:x}"
-    return out
+def read_tab(backend: Backend, sheet: str, lang: str = "en") -> v.PlanTab:
+    """A plan tab's cells as a snapshot (see ``sop_xl.plan.versions.plan_tab``)."""
+    return v.plan_tab(backend.read_sheet(sheet), sheet)
 
 
 def tab_fingerprint(backend: Backend, sheet: str) -> str:
-    return tab_fingerprints(backend, [sheet]).get(sheet, "")
+    """The stored form's digest of one plan tab ("" where the backend keeps none)."""
+    return backend.sheet_fingerprints([sheet]).get(sheet, "")
 
 
-def _changed_error(code: str, version: str, tab: PlanTab, lang: str,
+def _changed_error(code: str, version: str, tab: v.PlanTab, lang: str,
                    **extra: Any) -> VersionError:
     ch = v.locate_change(tab.snapshot, tab.tags)
     cell = tab.cell(ch.row, ch.column)
     if ch.row is not None and ch.column is None:
         code = "version_tampered_row" if code == "version_tampered" else code
         return VersionError(code, lang, version=version, sheet=tab.sheet, cell=cell,
-                            row=tab.excel_rows[ch.row], now="(row)", **extra)
+                            row=tab.excel_rows[ch.row], now=messages.message("now_row", lang),
+                            **extra)
     if ch.row is None:
         code = "version_tampered_sheet" if code == "version_tampered" else code
         return VersionError(code, lang, version=version, sheet=tab.sheet, cell=cell,
-                            now="(rows removed)", **extra)
+                            now=messages.message("now_rows_removed", lang), **extra)
     now = ch.now
+    blank = messages.message("value_blank", lang)
     if isinstance(now, float):
-        shown = "(blank)" if now != now else str(int(now)) if now.is_integer() else \
+        shown = blank if now != now else str(int(now)) if now.is_integer() else \
             f"{now:.6f}".rstrip("0")
     else:
-        shown = repr(now) if now not in ("", None) else "(blank)"
+        shown = repr(now) if now not in ("", None) else blank
     return VersionError(code, lang, version=version, sheet=tab.sheet, cell=cell, now=shown,
                         **extra)
 
 
 def verify_version(book: MasterWorkbook, row: pd.Series | dict, *, action: str = "",
                    backend: Backend | None = None,
-                   fingerprint: str | None = None) -> tuple[PlanTab | None, str]:
+                   fingerprint: str | None = None) -> tuple[v.PlanTab | None, str]:
     """Check one version's tab against its content hash; returns the tab (None when the
     fingerprint showed it unchanged and no caller needs the values) and its fingerprint.
 
@@ -299,19 +122,6 @@ def verify_version(book: MasterWorkbook, row: pd.Series | dict, *, action: str =
     return tab, fp
 
 
-# Per book: the file state verified and the fingerprints found, so a command that reads
-# inputs and then writes checks once.
-_VERIFIED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def _state(book: MasterWorkbook) -> tuple | None:
-    path = getattr(book.backend, "path", None)
-    if path is None:
-        return None
-    st = Path(path).stat()
-    return (str(path), st.st_mtime_ns, st.st_size)
-
-
 def check_versions(book: MasterWorkbook,
                    contents: Sequence[SheetContent] = ()) -> list[SheetContent]:
     """Refuse (VersionError) if a locked plan version was changed by hand or removed, or if
@@ -328,7 +138,7 @@ def check_versions(book: MasterWorkbook,
     found, stale = _verify_locked(book)
     if not stale or any(c.key == "versions" for c in contents):
         return []
-    sheet = register_sheet(with_fingerprints(read_register(book), found), book.language)
+    sheet = register_sheet(v.with_fingerprints(read_register(book), found), book.language)
     sheet.name = book.output_name(contract.sheet("versions"))
     return [sheet]
 
@@ -339,8 +149,10 @@ def verified(book: MasterWorkbook) -> dict[str, str]:
 
 
 def _verify_locked(book: MasterWorkbook) -> tuple[dict[str, str], bool]:
-    state = _state(book)
-    cached = _VERIFIED.get(book)
+    # the book keeps what it verified for the revision of the file it holds, so a command
+    # that reads inputs and then writes checks once
+    state = book.backend.revision()
+    cached = book.verified_versions
     if state is not None and cached is not None and cached[0] == state:
         return cached[1], cached[2]
     spec = contract.sheet("versions")
@@ -349,7 +161,7 @@ def _verify_locked(book: MasterWorkbook) -> tuple[dict[str, str], bool]:
         return {}, False
     reg = read_register(book)
     locked = [row for _, row in reg.iterrows() if v.is_locked(row) and not row["location"]]
-    fps = tab_fingerprints(book.backend, [row["sheet"] for row in locked])
+    fps = book.backend.sheet_fingerprints([row["sheet"] for row in locked])
     found: dict[str, str] = {}
     stale = False
     for row in locked:
@@ -357,17 +169,8 @@ def _verify_locked(book: MasterWorkbook) -> tuple[dict[str, str], bool]:
         found[row["sheet"]] = fp
         stale |= bool(fp) and fp != row["fingerprint"]
     if state is not None:
-        _VERIFIED[book] = (state, found, stale)
+        book.verified_versions = (state, found, stale)
     return found, stale
-
-
-def with_fingerprints(reg: pd.DataFrame, found: dict[str, str]) -> pd.DataFrame:
-    """The register with the fingerprints verified in this command filled in."""
-    reg = reg.copy()
-    for i, sheet in enumerate(reg["sheet"]):
-        if found.get(sheet):
-            reg.at[i, "fingerprint"] = found[sheet]
-    return reg
 
 
 # -- saving ---------------------------------------------------------------------------------------
@@ -380,11 +183,11 @@ def version_sheets(book: MasterWorkbook, snapshot: pd.DataFrame, settings: Setti
     reg = read_register(book)
     tabs = [n for n in book.backend.sheet_names() if contract.is_plan_tab(n)]
     version = v.next_version(reg, tabs)
-    rec = v.new_record(version, settings.planning_month, snapshot,
-                       author=author or settings.author, note=note)
+    rec = v.new_record(version, settings.planning_month, snapshot, created_at=now_text(),
+                       author=user_name_of(author, settings.author), note=note)
     tab = plan_tab_content(snapshot, version, rec.sheet, lang, settings.currency)
     reg = pd.concat([reg, pd.DataFrame([rec.row()])], ignore_index=True)
-    reg = with_fingerprints(reg, found)
+    reg = v.with_fingerprints(reg, found)
     return [tab, register_sheet(reg, lang, settings.currency)], rec
 
 
@@ -400,12 +203,14 @@ def _lookup(book: MasterWorkbook, reg: pd.DataFrame, version: str) -> int:
 
 
 def user_name(book: MasterWorkbook, who: str = "") -> str:
+    """Who a command is recorded under: ``who`` if given, else Settings' author, else the
+    login (sop_xl.base.audit)."""
     if who:
-        return who
+        return user_name_of(who)
     try:
-        return book.read_settings().author or v.os_user()
+        return user_name_of(book.read_settings().author)
     except ValidationError:
-        return v.os_user()
+        return user_name_of()
 
 
 def propose(book: MasterWorkbook, version: str) -> pd.Series:
@@ -417,7 +222,7 @@ def propose(book: MasterWorkbook, version: str) -> pd.Series:
         raise VersionError("version_not_draft", book.language, version=row["version"],
                            status=status_word(row["status"], book.language))
     reg = v.propose(reg, row["version"])
-    _write_register(book, with_fingerprints(reg, found), "version propose",
+    _write_register(book, v.with_fingerprints(reg, found), "version propose",
                     f"{row['version']} proposed")
     return reg.iloc[i]
 
@@ -437,12 +242,12 @@ def approve(book: MasterWorkbook, version: str, *, by: str = "") -> tuple[pd.Ser
         return row, []
     be = archive_backend(book, row) if row["location"] else None
     _, fp = verify_version(book, row, action="approved", backend=be)
-    reg, superseded = v.approve(reg, row["version"], user_name(book, by), v.now_text())
+    reg, superseded = v.approve(reg, row["version"], user_name(book, by), now_text())
     if fp and not row["location"]:
         found = {**found, row["sheet"]: fp}
     summary = f"{row['version']} approved" + (f"; superseded {', '.join(superseded)}"
                                               if superseded else "")
-    _write_register(book, with_fingerprints(reg, found), "version approve", summary)
+    _write_register(book, v.with_fingerprints(reg, found), "version approve", summary)
     return reg.iloc[i], superseded
 
 
@@ -460,12 +265,12 @@ def activate(book: MasterWorkbook, version: str, *, by: str = "") -> pd.Series:
     sheet = v.tab_name(v.ACTIVE, row["planning_month"])
     old = reg[reg["version"] == v.ACTIVE]
     remove = [s for s in old["sheet"] if s != sheet and s in book.backend.sheet_names()]
-    reg = v.activate(reg, row["version"], user_name(book, by), v.now_text(), sheet)
+    reg = v.activate(reg, row["version"], user_name(book, by), now_text(), sheet)
     lang = book.language
     cur = _currency(book)
     tab = plan_tab_content(snap, v.ACTIVE, sheet, lang, cur)
     found = {k: f for k, f in found.items() if k not in remove and k != sheet}
-    contents = [tab, register_sheet(with_fingerprints(reg, found), lang, cur),
+    contents = [tab, register_sheet(v.with_fingerprints(reg, found), lang, cur),
                 run_log_sheet(book, "version activate", f"{row['version']} → {v.ACTIVE} "
                               f"({sheet})", time.perf_counter() - t0)]
     write(book, contents, remove=remove)
@@ -484,10 +289,10 @@ def read_version(book: MasterWorkbook, reg: pd.DataFrame, version: str,
 
 def archive_backend(book: MasterWorkbook, row: pd.Series) -> Backend:
     from sop_xl.workbook.file import FileBackend
-    path = getattr(book.backend, "path", None)
+    path = book.backend.location
     if path is None:
         raise VersionError("version_archive_needs_file", book.language)
-    side = Path(path).parent / row["location"]
+    side = path.parent / row["location"]
     if not side.exists():
         raise VersionError("version_archived_missing", book.language, version=row["version"],
                            location=row["location"], path=str(side))
@@ -511,44 +316,6 @@ def diff_versions(book: MasterWorkbook, a: str, b: str) -> pd.DataFrame:
     return d
 
 
-def diff_sheet(d: pd.DataFrame, ra: pd.Series, rb: pd.Series, lang: str,
-               currency: str = "CNY") -> SheetContent:
-    spec = contract.sheet("version_diff")
-    sheet = table_content(spec, d, lang, currency=currency)
-    totals = {s: float(d.loc[d["section"] == s, "value_diff"].sum())
-              for s in ("demand", "mps", "purchase")}
-    title = [messages.message("diff_title", lang, a=ra["version"], b=rb["version"],
-                              sheet_a=ra["sheet"], sheet_b=rb["sheet"], n=len(d)),
-             messages.message("diff_totals", lang, **totals)]
-    _put_title(sheet, title)
-    top = len(title) + 2  # first data row (0-based)
-    last = max(top, top + len(d) - 1)
-    for key in ("qty_diff", "value_diff", "diff_pct"):
-        j = spec.keys.index(key)
-        ref = f"{col_letter(j)}{top + 1}"
-        sheet.cond_formats.append(CondFormat(Box(top, j, last, j), f"{ref}<0", "bad"))
-        sheet.cond_formats.append(CondFormat(Box(top, j, last, j), f"{ref}>0", "good"))
-    return sheet
-
-
-def _put_title(sheet: SheetContent, lines: list[str]) -> None:
-    """Lines of text above a table sheet (a blank row between), everything moved down."""
-    k = len(lines) + 1
-
-    def move(b: Box) -> Box:
-        return Box(b.top + k, b.left, b.bottom + k, b.right)
-
-    sheet.rows = [[line] for line in lines] + [[]] + sheet.rows
-    sheet.styles = [type(s)(move(s.box), s.style) for s in sheet.styles]
-    for r in range(len(lines)):
-        sheet.style(r, 0, r, 0, CELL_STYLES["title" if r == 0 else "subtitle"])
-    if sheet.table is not None:
-        sheet.table = type(sheet.table)(sheet.table.name, move(sheet.table.box),
-                                        sheet.table.style)
-    if sheet.freeze is not None:
-        sheet.freeze = (sheet.freeze[0] + k, sheet.freeze[1])
-
-
 # -- archiving ------------------------------------------------------------------------------------
 
 @dataclass
@@ -565,11 +332,11 @@ def archive(book: MasterWorkbook, before: pd.Period | str,
     fails to save, the tabs are in both places, never in neither."""
     from sop_xl.workbook.file import FileBackend
     t0 = time.perf_counter()
-    path = getattr(book.backend, "path", None)
+    path = book.backend.location
     if path is None:
         raise VersionError("version_archive_needs_file", book.language)
     found = verified(book)
-    side = Path(to) if to else Path(path).with_name(Path(path).stem + ARCHIVE_SUFFIX)
+    side = Path(to) if to else path.with_name(path.stem + ARCHIVE_SUFFIX)
     before = str(pd.Period(before, "M"))
     reg = read_register(book)
     pick = reg[(reg["version"] != v.ACTIVE) & (reg["location"] == "")
@@ -596,7 +363,7 @@ def archive(book: MasterWorkbook, before: pd.Period | str,
     reg.loc[pick.index, "fingerprint"] = ""
     names = list(pick["sheet"])
     found = {k: f for k, f in found.items() if k not in names}
-    write(book, [register_sheet(with_fingerprints(reg, found), lang, cur),
+    write(book, [register_sheet(v.with_fingerprints(reg, found), lang, cur),
                  run_log_sheet(book, "version archive", f"{len(names)} plan tabs before "
                                f"{before} → {side.name}", time.perf_counter() - t0)],
           remove=names)
@@ -626,7 +393,7 @@ def run_log_sheet(book: MasterWorkbook, command: str, summary: str,
                   seconds: float) -> SheetContent:
     """The RunLog with one row appended for a version or transfer command."""
     log = book.read_output_table("run_log").drop(columns="_row", errors="ignore")
-    row = {"run_at": v.now_text(), "user": user_name(book), "command": command, "steps": "",
+    row = {"run_at": now_text(), "user": user_name(book), "command": command, "steps": "",
            "seconds": round(seconds, 2), "summary": summary}
     log = pd.concat([log, pd.DataFrame([row])], ignore_index=True)
     return table_content(contract.sheet("run_log"), log, book.language, currency=_currency(book))
@@ -649,36 +416,7 @@ def write(book: MasterWorkbook, contents: list[SheetContent],
     book.write(contents, remove=remove)
 
 
-def status_word(status: str, lang: str) -> str:
-    try:
-        return messages.message(f"version_status_{status}", lang)
-    except KeyError:
-        return status
-
-
 # -- the ribbon's buttons: no arguments, the obvious version, a sentence back -----------------
-
-messages.register({
-    "btn_saved": ("Saved version {version} as sheet {sheet} (draft).",
-                  "已保存版本 {version}(工作表 {sheet}，草稿)。"),
-    "btn_approved": ("Approved version {version} ({month}); its tab is now locked and it is "
-                     "the active version 000.{more}",
-                     "已批准版本 {version}({month})，其计划页已锁定，并已成为激活版本 000。{more}"),
-    "btn_superseded": (" Superseded: {versions}.", " 已替代：{versions}。"),
-    "btn_nothing_to_approve": ("No draft or proposed version of {month} to approve; press "
-                               "Save Version first.",
-                               "{month} 没有可批准的草稿或提议版本；请先保存版本。"),
-    "btn_compared": ("Compared version {a} with {b}: {n} changed rows on sheet {sheet}.",
-                     "已对比版本 {a} 与 {b}：{n} 行变化，见工作表 {sheet}。"),
-    "btn_nothing_to_compare": ("Compare needs two versions; save a version first.",
-                               "对比需要两个版本；请先保存版本。"),
-})
-
-
-def _latest(reg: pd.DataFrame, month: str, statuses: tuple[str, ...]) -> pd.Series | None:
-    rows = reg[(reg["version"] != v.ACTIVE) & (reg["planning_month"].astype(str) == month)
-               & reg["status"].isin(statuses)]
-    return None if rows.empty else rows.iloc[-1]
 
 
 def approve_latest(book: MasterWorkbook) -> str:
@@ -686,7 +424,7 @@ def approve_latest(book: MasterWorkbook) -> str:
     becomes the active version 000 — the approved plan is the one passed on (the ribbon
     has no separate Activate; `sop-xl version activate` does that alone)."""
     month = str(book.read_settings().planning_month)
-    row = _latest(read_register(book), month, (v.Status.PROPOSED, v.Status.DRAFT))
+    row = v.latest(read_register(book), month, (v.Status.PROPOSED, v.Status.DRAFT))
     lang = book.language
     if row is None:
         return messages.message("btn_nothing_to_approve", lang, month=month)

@@ -56,7 +56,8 @@ class Problem:
     def render(self, lang: str = "en") -> str:
         """The full sentence: where, what was found, what was expected."""
         params = dict(self.params)
-        params.setdefault("value", _show(self.value))
+        if params.get("value") is None:  # a blank shown in the reader's language
+            params["value"] = _show(self.value, lang)
         text = message(self.code, lang, **params)
         where = self.where(lang)
         return f"{where}: {text}" if where else text
@@ -66,9 +67,9 @@ class Problem:
                        self.params, name)
 
 
-def _show(value: Any) -> str:
+def _show(value: Any, lang: str = "en") -> str:
     if value is None:
-        return "(blank)"
+        return message("value_blank", lang)
     if isinstance(value, str):
         return repr(value) if len(value) <= 60 else repr(value[:57] + "...")
     return str(value)

@@ -1,19 +1,44 @@
 """The message catalogue: every sentence a planner reads, in English and 简体中文.
 
-Messages are ``str.format`` templates keyed by a code. Modules add their own with
-``register`` so that a code is defined next to the code that raises it.
+Messages are ``str.format`` templates keyed by a code: ``message(code, lang, **params)``.
+The catalogue is built here, once, from the problems below (bad files, sheets and cells)
+and the sections in ``sop_xl.base.words`` (contract, planning, versions, workbook,
+excel, assistants, meeting); a code defined twice stops the import. Engines return codes and
+numbers; ``sop_xl.layout`` and the commands render them.
 """
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
-LANGUAGES = ("en", "zh-CN")
+from sop_xl.base.words import SECTIONS
 
-_CATALOGUE: dict[str, tuple[str, str]] = {
+
+class Language(StrEnum):
+    """A workbook's language (Settings: language)."""
+
+    EN = "en"
+    ZH_CN = "zh-CN"
+
+    @classmethod
+    def of(cls, lang: str) -> Language:
+        """"zh-CN", "zh", "ZH-cn" … are 简体中文; anything else is English."""
+        return cls.ZH_CN if str(lang).lower().startswith("zh") else cls.EN
+
+
+LANGUAGES = tuple(Language)
+
+
+def in_language(lang: str, en: str, zh: str) -> str:
+    """The one of a bilingual pair (a contract label, a sheet name) in ``lang``."""
+    return zh if Language.of(lang) is Language.ZH_CN else en
+
+_PROBLEMS: dict[str, tuple[str, str]] = {
     # generic words
     "row": ("row", "第"),
     "row_n": ("row {n}", "第 {n} 行"),
+    "value_blank": ("(blank)", "(空白)"),
     "problems_found": ("{n} problem(s) found; nothing was written:",
                        "发现 {n} 个问题，未写入任何内容："),
     # workbook-level
@@ -148,18 +173,33 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
 }
 
 
-def register(entries: dict[str, tuple[str, str]]) -> None:
-    """Add messages; a code may be defined only once."""
-    clash = set(entries) & set(_CATALOGUE)
+def _build() -> dict[str, tuple[str, str]]:
+    catalogue = dict(_PROBLEMS)
+    for section in SECTIONS:
+        _add(catalogue, section)
+    return catalogue
+
+
+def _add(catalogue: dict[str, tuple[str, str]], entries: dict[str, tuple[str, str]]) -> None:
+    clash = set(entries) & set(catalogue)
     if clash:
         raise KeyError(f"message codes defined twice: {sorted(clash)}")
-    _CATALOGUE.update(entries)
+    catalogue.update(entries)
+
+
+_CATALOGUE = _build()
+
+
+def register(entries: dict[str, tuple[str, str]]) -> None:
+    """Add messages at import time. Only the supply engines (plan/mrp.py, plan/alerts.py)
+    still do, until their words move into ``sop_xl.base.words`` (issue 11); everything
+    else is in the catalogue built above."""
+    _add(_CATALOGUE, entries)
 
 
 def message(code: str, lang: str = "en", **params: Any) -> str:
     """The message for ``code`` in ``lang`` ("en" or "zh-CN"), formatted with ``params``."""
-    en, zh = _CATALOGUE[code]
-    template = zh if lang.lower().startswith("zh") else en
+    template = in_language(lang, *_CATALOGUE[code])
     try:
         return template.format(**params)
     except (KeyError, IndexError):

@@ -7,7 +7,7 @@ vectorise over whole arrays of dates.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -65,7 +65,7 @@ class Buckets:
     def __len__(self) -> int:
         return len(self.periods)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Period]:
         return iter(self.periods)
 
     def __getitem__(self, i: int) -> Period:

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from sop_xl import __version__
 from sop_xl.base.errors import SopXlError, WorkbookError
-from sop_xl.base.messages import message
+from sop_xl.base.messages import Language, message
 
 DEFAULT_DEMO = Path("workbooks/demo/sop_master.xlsx")
 
@@ -90,8 +90,8 @@ def _run(args: argparse.Namespace, keys: Sequence[str], command: str) -> int:
     book = _book(args.workbook)
     report = run_steps(book, keys, progress=progress, command=command)
     progress(f"done: {', '.join(report.steps)}")
-    print(f"{book.name}: wrote {', '.join(report.sheets)} in {report.seconds:.1f} s; "
-          f"{len(report.exceptions)} exceptions")
+    found = "" if report.exceptions is None else f"; {len(report.exceptions)} exceptions"
+    print(f"{book.name}: wrote {', '.join(report.sheets)} in {report.seconds:.1f} s{found}")
     backup = getattr(book.backend, "last_backup", None)
     if backup is not None:
         print(message("backup_kept", book.language, path=backup))
@@ -144,7 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
     for step in STEPS:
         if step.key == "version":
             continue
-        s = sub.add_parser(step.key, help=f"{step.en} ({step.zh}) only")
+        s = sub.add_parser(step.key, help=f"{step.label('en')} ({step.label('zh-CN')}) only")
         s.add_argument("workbook")
         s.add_argument("--quiet", action="store_true")
         s.set_defaults(func=_step_command(step.key))
@@ -232,7 +232,7 @@ def _fallback_lang() -> str:
                   os.environ.get("LC_MESSAGES"), os.environ.get("LANG"),
                   locale.getlocale()[0]):
         if value:
-            return "zh-CN" if value.lower().startswith("zh") else "en"
+            return Language.of(value).value
     return "en"
 
 

@@ -7,6 +7,8 @@ Registered into the contract on import (see sop_xl/contract/__init__.py).
 
 from __future__ import annotations
 
+from typing import Any
+
 from sop_xl.contract.model import Choice, Column, Dtype, Layout, Measure, Role, SheetSpec
 from sop_xl.contract.outputs import LOG_TAB, OUTPUT_TAB
 
@@ -27,7 +29,7 @@ KPI_LEVELS = (
 )
 
 
-def _family_plan_total(r) -> str:
+def _family_plan_total(r: Any) -> str:
     return f"{r.cell('items_plan')}+{r.cell('change')}"
 
 

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from sop_xl.base.messages import in_language, message
+
 
 class Dtype(StrEnum):
     TEXT = "text"
@@ -47,32 +49,24 @@ class Choice:
     zh: str
 
     def label(self, lang: str) -> str:
-        return self.zh if lang.startswith("zh") else self.en
+        return in_language(lang, self.en, self.zh)
 
 
-# Units shown in headers and used for number formats.
-UNIT_LABELS: dict[str, tuple[str, str]] = {
-    "pcs": ("pcs", "件"),
-    "days": ("days", "天"),
-    "h": ("h", "小时"),
-    "h/pc": ("h/pc", "小时/件"),
-    "money": ("{currency}", "{currency}"),
-    "money/pc": ("{currency}/pc", "{currency}/件"),
-    "%": ("%", "%"),
-    "periods": ("periods", "期"),
-    "months": ("months", "月"),
-    "shifts": ("shifts", "班"),
-}
+#: the units a column or measure may have, shown in headers ("unit_<key>" in the catalogue,
+#: sop_xl.base.words.contract) and used for number formats
+UNITS = ("pcs", "days", "h", "h/pc", "money", "money/pc", "%", "periods", "months", "shifts")
 
-_EXPECT = {
-    Dtype.TEXT: ("text", "文本"),
-    Dtype.INT: ("a whole number", "整数"),
-    Dtype.NUMBER: ("a number", "数字"),
-    Dtype.PERCENT: ("a percentage such as 5% or 0.05", "百分比(如 5% 或 0.05)"),
-    Dtype.DATE: ("a date (yyyy-mm-dd)", "日期(yyyy-mm-dd)"),
-    Dtype.MONTH: ("a month (yyyy-mm)", "月份(yyyy-mm)"),
-    Dtype.BOOL: ("yes or no", "是或否"),
-}
+
+def unit_label(unit: str, lang: str, currency: str = "CNY") -> str:
+    """A unit in the workbook's language: "days" / "天", "CNY/pc" / "CNY/件"."""
+    return message(f"unit_{unit}", lang, currency=currency)
+
+
+def with_unit(text: str, unit: str | None, lang: str, currency: str = "CNY") -> str:
+    """A header with its unit in brackets: "Lead time (days)" / "提前期(天)"."""
+    if not unit:
+        return text
+    return message("with_unit", lang, text=text, unit=unit_label(unit, lang, currency))
 
 
 @dataclass(frozen=True)
@@ -96,12 +90,7 @@ class Column:
 
     def label(self, lang: str, currency: str = "CNY") -> str:
         """Header text, with the unit in brackets: "Lead time (days)" / "提前期(天)"."""
-        zh = lang.startswith("zh")
-        text = self.zh if zh else self.en
-        if self.unit:
-            unit = UNIT_LABELS[self.unit][1 if zh else 0].format(currency=currency)
-            text = f"{text}({unit})" if zh else f"{text} ({unit})"
-        return text
+        return with_unit(in_language(lang, self.en, self.zh), self.unit, lang, currency)
 
     def accepted_headers(self) -> set[str]:
         """Every header text that names this column, normalised."""
@@ -113,11 +102,10 @@ class Column:
 
     def expected(self, lang: str, currency: str = "CNY") -> str:
         """What a valid cell looks like, in words, for error messages."""
-        zh = lang.startswith("zh")
         if self.choices:
             allowed = ", ".join(c.label(lang) for c in self.choices)
-            return (f"其中之一：{allowed}" if zh else f"one of {allowed}")
-        text = _EXPECT[self.dtype][1 if zh else 0]
+            return message("expect_one_of", lang, allowed=allowed)
+        text = message(f"expect_{self.dtype}", lang)
         bounds = []
         if self.min is not None:
             op = ">" if self.min_exclusive else "≥"
@@ -125,9 +113,9 @@ class Column:
         if self.max is not None:
             bounds.append(f"≤ {_fmt_bound(self.max, self.dtype)}")
         if bounds:
-            text += " " + (" 且 " if zh else " and ").join(bounds)
+            text += " " + message("expect_and", lang).join(bounds)
         if self.unit and self.unit != "%":
-            text += f" ({UNIT_LABELS[self.unit][1 if zh else 0].format(currency=currency)})"
+            text += f" ({unit_label(self.unit, lang, currency)})"
         return text
 
     def choice_for(self, text: str) -> Choice | None:
@@ -171,12 +159,9 @@ class Measure:
     bold: bool = False
 
     def label(self, lang: str, currency: str = "CNY") -> str:
-        zh = lang.startswith("zh")
-        text = self.zh if zh else self.en
-        if self.unit and self.unit not in ("pcs",):
-            unit = UNIT_LABELS[self.unit][1 if zh else 0].format(currency=currency)
-            text = f"{text}({unit})" if zh else f"{text} ({unit})"
-        return text
+        """Row label, with the unit in brackets unless it is pieces (the grid's default)."""
+        unit = self.unit if self.unit != "pcs" else None
+        return with_unit(in_language(lang, self.en, self.zh), unit, lang, currency)
 
 
 @dataclass(frozen=True)
@@ -200,7 +185,7 @@ class SheetSpec:
     extra: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
     def name(self, lang: str) -> str:
-        return self.zh if lang.startswith("zh") else self.en
+        return in_language(lang, self.en, self.zh)
 
     def names(self) -> tuple[str, str]:
         return (self.en, self.zh)

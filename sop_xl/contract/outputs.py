@@ -8,6 +8,7 @@ compare.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sop_xl.contract.model import Choice, Column, Dtype, Layout, Measure, Role, SheetSpec
@@ -20,14 +21,17 @@ LOG_TAB = "7F7F7F"
 # -- formula builders: each takes a GridRefs (sop_xl.layout.grid) and returns the formula
 # text without "=", or None for a value cell.
 
-def _projected(receipts: tuple[str, ...], demand: str, key: str):
+Builder = Callable[[Any], str | None]
+
+
+def _projected(receipts: tuple[str, ...], demand: str, key: str) -> Builder:
     def build(r: Any) -> str:
         plus = "+".join(r.cell(k) for k in receipts)
         return f"{r.prev(key)}+{plus}-{r.cell(demand)}"
     return build
 
 
-def _days_of_supply(stock: str, demand: str):
+def _days_of_supply(stock: str, demand: str) -> Builder:
     """Stock ÷ average demand per working day over the next three periods (days)."""
     def build(r: Any) -> str:
         dem = r.span(demand, 1, 3)
@@ -38,7 +42,7 @@ def _days_of_supply(stock: str, demand: str):
     return build
 
 
-def _atp(balance: str, supply: tuple[str, ...]):
+def _atp(balance: str, supply: tuple[str, ...]) -> Builder:
     """Discrete available-to-promise from the cumulative orders balance: in the first
     period min(balance to the end); in a later period with supply, what that supply adds
     to the lowest balance ahead, floored at 0 (sop_xl.plan.mps.available_to_promise)."""
@@ -51,7 +55,7 @@ def _atp(balance: str, supply: tuple[str, ...]):
     return build
 
 
-def _shipped(demand: str, projected: str):
+def _shipped(demand: str, projected: str) -> Builder:
     """What can ship: demand + min(0, projected) − min(0, projected before)
     (sop_xl.plan.inventory.shipped)."""
     def build(r: Any) -> str:
@@ -59,25 +63,25 @@ def _shipped(demand: str, projected: str):
     return build
 
 
-def _ratio(num: str, den: str):
+def _ratio(num: str, den: str) -> Builder:
     def build(r: Any) -> str:
         return f'IF({r.cell(den)}<=0,"",{r.cell(num)}/{r.cell(den)})'
     return build
 
 
-def _excess(load: str, avail: str):
+def _excess(load: str, avail: str) -> Builder:
     def build(r: Any) -> str:
         return f"MAX(0,{r.cell(load)}-{r.cell(avail)})"
     return build
 
 
-def _value(qty: str, cost_attr: str):
+def _value(qty: str, cost_attr: str) -> Builder:
     def build(r: Any) -> str:
         return f"{r.cell(qty)}*{r.attr(cost_attr)}"
     return build
 
 
-def _sum_of(*keys: str):
+def _sum_of(*keys: str) -> Builder:
     def build(r: Any) -> str:
         return "+".join(r.cell(k) for k in keys)
     return build

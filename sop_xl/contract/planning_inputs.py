@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
+import numpy as np
 import pandas as pd
 
 from sop_xl.base.periods import Buckets, FactoryCalendar
@@ -41,7 +42,7 @@ class Inputs:
         return FactoryCalendar.around(self.buckets, self.settings.work_week, self.calendar)
 
     @cached_property
-    def working_days(self):
+    def working_days(self) -> np.ndarray:
         """Working days in each bucket of the plan (days)."""
         return self.factory_calendar.bucket_working_days(self.buckets)
 

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from sop_xl.base.errors import Problem
-from sop_xl.base.messages import message
+from sop_xl.base.messages import in_language, message
 from sop_xl.contract.cells import cell_ref, col_letter
 from sop_xl.contract.model import Column, Dtype, SheetSpec, normalise_header
 from sop_xl.contract.raw import RawSheet
@@ -203,10 +203,11 @@ def _problem(spec_name: str, col: Column, label: str, r: int, c: int, value: Any
     return Problem(exc.code, spec_name, r + 1, label, cell_ref(r, c), value, params)
 
 
-def show_value(v: Any) -> str:
-    """A cell value as a planner would recognise it: 1200 not 1200.0, text in quotes."""
+def show_value(v: Any) -> str | None:
+    """A cell value as a planner would recognise it: 1200 not 1200.0, text in quotes;
+    None for a blank (Problem.render says "(blank)" in the reader's language)."""
     if v is None or (isinstance(v, str) and not v.strip()):
-        return "(blank)"
+        return None
     if isinstance(v, bool):
         return "TRUE" if v else "FALSE"
     if isinstance(v, float) and v.is_integer() and abs(v) < 1e16:
@@ -240,10 +241,7 @@ def read_table(spec: SheetSpec, raw: RawSheet, lang: str = "en",
         return empty_frame(spec), problems
     hr = find_header(raw, spec)
     header = raw.rows[hr]
-    by_header: dict[str, Column] = {}
-    for col in spec.columns:
-        for h in col.accepted_headers():
-            by_header[h] = col
+    by_header = {h: c for c in spec.columns for h in c.accepted_headers()}
     where: dict[str, tuple[int, str]] = {}
     for c, h in enumerate(header):
         if is_blank(h):
@@ -551,8 +549,7 @@ def _duplicates(spec: SheetSpec, frame: pd.DataFrame, sheet: str,
     first_row: dict[tuple, int] = {}
     label = where.get(spec.unique[0], (0, spec.unique[0]))[1]
     c = where.get(spec.unique[0], (0, ""))[0]
-    zh = lang.startswith("zh")
-    what = " + ".join(spec.column(u).zh if zh else spec.column(u).en.lower()
+    what = " + ".join(in_language(lang, spec.column(u).en.lower(), spec.column(u).zh)
                       for u in spec.unique)
     rows = frame[ROW].to_numpy()
     for idx in np.flatnonzero(dup):
@@ -578,10 +575,7 @@ def read_settings(spec: SheetSpec, raw: RawSheet, lang: str = "en") -> tuple[
     """The key/value Settings sheet → {setting key: value}, defaults filled in."""
     problems: list[Problem] = []
     values: dict[str, Any] = {}
-    by_name: dict[str, Column] = {}
-    for col in spec.columns:
-        for h in col.accepted_headers():
-            by_name[h] = col
+    by_name = {h: c for c in spec.columns for h in c.accepted_headers()}
     seen: dict[str, int] = {}
     for r, row in enumerate(raw.rows):
         if not row or is_blank(row[0]):
@@ -595,7 +589,7 @@ def read_settings(spec: SheetSpec, raw: RawSheet, lang: str = "en") -> tuple[
             problems.append(Problem("duplicate_key", raw.name, r + 1, str(row[0]),
                                     cell_ref(r, 0), str(row[0]),
                                     {"first": seen[col.key],
-                                     "key": "设置项" if lang.startswith("zh") else "setting"}))
+                                     "key": message("ref_setting", lang)}))
             continue
         seen[col.key] = r + 1
         if (r, 1) in raw.errors:

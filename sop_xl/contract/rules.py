@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from itertools import pairwise
+from typing import Any
 
 import pandas as pd
 
 from sop_xl.base.errors import Problem
+from sop_xl.base.messages import message
 from sop_xl.contract import sheet as spec_of
 from sop_xl.contract.bom import bom_cycles
 from sop_xl.contract.cells import cell_ref
@@ -30,7 +32,8 @@ class _Ctx:
     def name(self, key: str) -> str:
         return self.inputs.sheet_names.get(key, spec_of(key).name(self.lang))
 
-    def problem(self, code: str, key: str, col: str, row: int, value, **params) -> Problem:
+    def problem(self, code: str, key: str, col: str, row: int, value: Any,
+                **params: Any) -> Problem:
         c, label = self.columns.get(key, {}).get(
             col, (None, spec_of(key).column(col).label(self.lang)))
         cell = cell_ref(row - 1, c) if c is not None and row else None
@@ -48,17 +51,18 @@ def check(inputs: Inputs, lang: str = "en",
     return out
 
 
-def _refs(ctx: _Ctx, key: str, col: str, known: set[str], target: str, what_en: str,
-          what_zh: str) -> Iterator[Problem]:
+def _refs(ctx: _Ctx, key: str, col: str, known: set[str], target: str,
+          what: str) -> Iterator[Problem]:
+    """Values of ``key``'s column ``col`` that are not in ``known`` (the ``target`` sheet);
+    ``what``: the kind of thing referred to (a ``ref_<what>`` word of the catalogue)."""
     frame: pd.DataFrame = getattr(ctx.inputs, key)
     if frame.empty or col not in frame:
         return
     values = frame[col]
     bad = values.notna() & ~values.astype(str).isin(known)
-    what = what_zh if ctx.lang.startswith("zh") else what_en
     for v, r in zip(values[bad], frame[ROW][bad], strict=True):
         yield ctx.problem("unknown_ref", key, col, int(r), v, target=ctx.name(target),
-                          what=what)
+                          what=message(f"ref_{what}", ctx.lang))
 
 
 def _item_refs(ctx: _Ctx) -> Iterator[Problem]:
@@ -67,12 +71,12 @@ def _item_refs(ctx: _Ctx) -> Iterator[Problem]:
                      ("sales_history", "item"), ("contracts", "item"), ("projects", "item"),
                      ("sales_forecast", "item"), ("stock", "item"),
                      ("scheduled_receipts", "item")):
-        yield from _refs(ctx, key, col, items, "items", "item", "物料")
+        yield from _refs(ctx, key, col, items, "items", "item")
     an = ctx.inputs.items
     if "analog_item" in an:
-        yield from _refs(ctx, "items", "analog_item", items, "items", "item", "物料")
+        yield from _refs(ctx, "items", "analog_item", items, "items", "item")
     res = set(ctx.inputs.resources["resource"].dropna().astype(str))
-    yield from _refs(ctx, "resource_usage", "resource", res, "resources", "resource", "资源")
+    yield from _refs(ctx, "resource_usage", "resource", res, "resources", "resource")
     cal = ctx.inputs.calendar
     if not cal.empty:
         sub = cal[cal["resource"].notna() & (cal["resource"].astype(str) != "")]
@@ -80,7 +84,7 @@ def _item_refs(ctx: _Ctx) -> Iterator[Problem]:
             if str(v) not in res:
                 yield ctx.problem("unknown_ref", "calendar", "resource", int(r), v,
                                   target=ctx.name("resources"),
-                                  what="资源" if ctx.lang.startswith("zh") else "resource")
+                                  what=message("ref_resource", ctx.lang))
 
 
 def _families(ctx: _Ctx) -> Iterator[Problem]:
@@ -187,11 +191,10 @@ def _event_targets(ctx: _Ctx) -> Iterator[Problem]:
         return
     items = set(ctx.inputs.items["item"].astype(str))
     fams = set(ctx.inputs.items["family"].dropna().astype(str))
-    zh = ctx.lang.startswith("zh")
     for scope, target, r in zip(ev["scope"], ev["target"], ev[ROW], strict=True):
         known = items if scope == "item" else fams
         if str(target) not in known:
-            what = ("物料" if scope == "item" else "产品族") if zh else scope
+            what = message("ref_item" if scope == "item" else "ref_family", ctx.lang)
             yield ctx.problem("unknown_ref", "events", "target", int(r), target,
                               target=ctx.name("items"), what=what)
 

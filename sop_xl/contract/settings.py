@@ -1,17 +1,56 @@
-"""The planning parameters of one workbook (the Settings sheet), as typed values."""
+"""The planning parameters of one workbook (the Settings sheet), as typed values.
+
+Settings with a fixed set of choices are enums whose values are the codes the sheet's
+dropdowns stand for (the sheet shows and accepts the contract's labels in either
+language; sop_xl.contract.inputs). Being ``StrEnum``s they compare equal to those codes.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from enum import StrEnum
 from typing import Any
 
 import pandas as pd
 
+from sop_xl.base.messages import Language
 from sop_xl.contract.inputs import SETTINGS
+
+
+class Bucket(StrEnum):
+    """The plan's time buckets."""
+
+    MONTH = "month"
+    WEEK = "week"
+
+
+class FarMethod(StrEnum):
+    """How the far horizon's demand is forecast (sop_xl.plan.demand)."""
+
+    STATISTICAL = "statistical"
+    SHIP_RATIO = "ship_ratio"
+
+
+class WorkWeek(StrEnum):
+    """The factory's working days in an ordinary week."""
+
+    MON_FRI = "mon-fri"
+    MON_SAT = "mon-sat"
+
+
+#: the settings that are choices, and their enums
+CHOICES: dict[str, type[StrEnum]] = {"bucket": Bucket, "far_method": FarMethod,
+                                     "language": Language, "work_week": WorkWeek}
 
 
 def _default(key: str) -> Any:
     return SETTINGS.column(key).default
+
+
+_DEFAULT_BUCKET = Bucket(_default("bucket"))
+_DEFAULT_LANGUAGE = Language(_default("language"))
+_DEFAULT_FAR_METHOD = FarMethod(_default("far_method"))
+_DEFAULT_WORK_WEEK = WorkWeek(_default("work_week"))
 
 
 @dataclass(frozen=True)
@@ -20,14 +59,14 @@ class Settings:
 
     planning_month: pd.Period
     company: str = _default("company")
-    bucket: str = _default("bucket")
+    bucket: Bucket = _DEFAULT_BUCKET
     horizon: int = _default("horizon")
     frozen_periods: int = _default("frozen_periods")
     slushy_periods: int = _default("slushy_periods")
-    language: str = _default("language")
+    language: Language = _DEFAULT_LANGUAGE
     currency: str = _default("currency")
     near_term_months: int = _default("near_term_months")
-    far_method: str = _default("far_method")
+    far_method: FarMethod = _DEFAULT_FAR_METHOD
     deviation_threshold: float = _default("deviation_threshold")
     deviation_min_qty: float = _default("deviation_min_qty")
     deviation_min_value: float = _default("deviation_min_value")
@@ -38,11 +77,15 @@ class Settings:
     slow_moving_months: int = _default("slow_moving_months")
     excess_months: int = _default("excess_months")
     history_months: int = _default("history_months")
-    work_week: str = _default("work_week")
+    work_week: WorkWeek = _DEFAULT_WORK_WEEK
     author: str = _default("author")
     backups: int = _default("backups")
     reschedule_tolerance: int = _default("reschedule_tolerance")
     forecast_working_days: bool = _default("forecast_working_days")
+
+    def __post_init__(self) -> None:
+        for key, kind in CHOICES.items():  # codes given as text become their enum
+            object.__setattr__(self, key, kind(getattr(self, key)))
 
     @classmethod
     def from_values(cls, values: dict[str, Any]) -> Settings:

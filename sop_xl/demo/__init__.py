@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 from sop_xl.app.template import write_master
-from sop_xl.demo import demand, products, supply
+from sop_xl.demo import products, sales, supply
 from sop_xl.demo.calendar import calendar_frame
 from sop_xl.demo.company import AUTHOR, COMPANY
 from sop_xl.demo.sizing import nominal_load
@@ -86,11 +86,11 @@ def build_demo(planning_month: str = "2026-12", seed: int = 20261201) -> DemoCom
     def rng(part: int) -> np.random.Generator:
         return np.random.default_rng([seed, part])  # one stream per part of the data
 
-    history = demand.history_frame(rng(3), planning)
-    rr = demand.run_rates(planning, planning, HORIZON)
-    contracts = demand.contracts_frame(rng(4), planning, rr)
+    history = sales.history_frame(rng(3), planning)
+    rr = sales.run_rates(planning, planning, HORIZON)
+    contracts = sales.contracts_frame(rng(4), planning, rr)
     need = products.explode(rr[planning].to_dict())
-    calendar = calendar_frame(planning - demand.HISTORY_MONTHS, planning + HORIZON - 1,
+    calendar = calendar_frame(planning - sales.HISTORY_MONTHS, planning + HORIZON - 1,
                               planning, "TB-TEST")
     frames = {
         "items": products.items_frame(rng(1)),
@@ -100,17 +100,17 @@ def build_demo(planning_month: str = "2026-12", seed: int = 20261201) -> DemoCom
         "calendar": calendar,
         "sales_history": history,
         "contracts": contracts,
-        "projects": demand.projects_frame(planning),
-        "events": demand.events_frame(planning),
-        "sales_forecast": demand.sales_forecast_frame(rng(5), planning, rr, contracts),
+        "projects": sales.projects_frame(planning),
+        "events": sales.events_frame(planning),
+        "sales_forecast": sales.sales_forecast_frame(rng(5), planning, rr, contracts),
         "stock": supply.stock_frame(rng(6), planning, need, history),
     }
-    expected = demand.expected_demand_frame(planning, HORIZON)
+    expected = sales.expected_demand_frame(planning, HORIZON)
     frames["scheduled_receipts"] = supply.receipts_frame(
         rng(7), planning, released_orders(frames, _settings(planning), expected),
         supply.closed_days(calendar))
     return DemoCompany(frames=frames, settings=_settings(planning),
-                       previous_forecasts=demand.previous_forecasts_frame(rng(8), planning),
+                       previous_forecasts=sales.previous_forecasts_frame(rng(8), planning),
                        expected_demand=expected)
 
 
@@ -124,7 +124,7 @@ def released_orders(frames: dict[str, pd.DataFrame], settings: dict[str, Any],
     from sop_xl.app.cycle import PlanRun
     from sop_xl.app.master import MasterWorkbook
     from sop_xl.app.template import input_sheets
-    from sop_xl.layout.forecast import forecast_result
+    from sop_xl.plan.month import forecast_result
     from sop_xl.workbook.memory import MemoryBackend
 
     f = expected.rename(columns={"month": "period", "qty": "forecast"})

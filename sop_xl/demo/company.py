@@ -15,6 +15,7 @@ import pandas as pd
 
 from sop_xl import contract
 from sop_xl.contract import Dtype
+from sop_xl.contract.read import is_blank
 
 COMPANY = "Huadong Pump & Valve Co., Ltd. (华东泵阀有限公司)"
 AUTHOR = "Planner"
@@ -100,13 +101,9 @@ def typed_frame(key: str, records: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
     out: dict[str, Any] = {}
     for col in spec.columns:
         values = [r.get(col.key) for r in rows]
-        values = [col.default if _blank(v) else v for v in values]
+        values = [col.default if is_blank(v) else v for v in values]
         out[col.key] = _column(col.dtype, bool(col.choices), values)
     return pd.DataFrame(out)
-
-
-def _blank(v: Any) -> bool:
-    return v is None or (isinstance(v, float) and np.isnan(v)) or v == ""
 
 
 def _column(dtype: Dtype, choice: bool, values: list[Any]) -> Any:

@@ -29,15 +29,6 @@ __all__ = ["ACTIONS", "Action", "perform", *(ep.entry for ep in ENTRY_POINTS)]
 
 TITLE = "S&OP"
 
-messages.register({
-    "ribbon_done": ("{action}: wrote {sheets} in {seconds:.1f} s; {n} exceptions.",
-                    "{action}：已写入 {sheets}，用时 {seconds:.1f} 秒；例外信息 {n} 条。"),
-    "ribbon_unavailable": (
-        "{action} is not available in this version of sop_xl yet ({target} is missing).",
-        "此版本的 sop_xl 尚不支持“{action}”(缺少 {target})。"),
-    "ribbon_failed": ("{action} failed", "{action}失败"),
-})
-
 
 @dataclass(frozen=True)
 class Action:
@@ -75,7 +66,7 @@ ACTIONS: dict[str, Action] = {
 
 def _label(entry: str, lang: str) -> str:
     ep = entry_point(entry)
-    return ep.label_zh if lang.startswith("zh") else ep.label_en
+    return messages.in_language(lang, ep.label_en, ep.label_zh)
 
 
 def _language(book: MasterWorkbook) -> str:
@@ -99,6 +90,9 @@ def perform(entry: str, book: MasterWorkbook,
             raise SopXlError(messages.message("ribbon_unavailable", lang, action=label,
                                               target=f"cycle step {missing[0]!r}"))
         report = run_steps(book, list(action.steps), progress=progress, command=entry)
+        if report.exceptions is None:
+            return messages.message("ribbon_done_no_plan", lang, action=label,
+                                    sheets=", ".join(report.sheets), seconds=report.seconds)
         return messages.message("ribbon_done", lang, action=label,
                                 sheets=", ".join(report.sheets), seconds=report.seconds,
                                 n=len(report.exceptions))
@@ -118,9 +112,8 @@ def perform(entry: str, book: MasterWorkbook,
 def _check_setup(book: MasterWorkbook) -> str:
     from sop_xl.excel.setup import check_setup_report, environment
 
-    app = getattr(getattr(book.backend, "book", None), "app", None)
-    excel = str(app.version) if app is not None else None
-    return check_setup_report(environment(excel), book, _language(book))
+    return check_setup_report(environment(book.backend.application_version), book,
+                              _language(book))
 
 
 def run_button(entry: str, caller: Any = None) -> None:
@@ -131,11 +124,11 @@ def run_button(entry: str, caller: Any = None) -> None:
         import xlwings as xw
 
         caller = xw.Book.caller()
-    backend = LiveBackend(caller, step=entry_point(entry).label_en)
+    # the workbook's language first (read through a backend of its own), so the backend that
+    # does the work is made once with the button's name and messages in that language
+    lang = _language(MasterWorkbook(LiveBackend(caller)))
+    backend = LiveBackend(caller, step=_label(entry, lang), lang=lang)
     book = MasterWorkbook(backend)
-    lang = _language(book)
-    backend.lang = lang
-    backend.step = _label(entry, lang)
     app = caller.app
     try:
         text = perform(entry, book, progress=backend.status)

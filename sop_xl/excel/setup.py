@@ -41,33 +41,6 @@ MAC_USER_CONFIG = "Library/Containers/com.microsoft.Excel/Data/xlwings.conf"
 # own (what `xlwings runpython install` copies)
 MAC_APP_SCRIPTS = "Library/Application Scripts/com.microsoft.Excel"
 
-messages.register({
-    "install_linux": (
-        "Microsoft Excel does not run on Linux, so there is nothing to install here. Run "
-        "`sop-xl excel install` on the Windows or macOS machine where Excel is; "
-        "`sop-xl excel install --dry-run` shows what it would do there.",
-        "Linux 上没有 Microsoft Excel，无需安装。请在装有 Excel 的 Windows 或 macOS 电脑上运行 "
-        "`sop-xl excel install`；`sop-xl excel install --dry-run` 可查看将执行的操作。"),
-    "install_no_startup": (
-        "cannot find Excel's startup folder ({path}); pass --dir with the folder Excel opens "
-        "add-ins from (Excel: File > Options > Trust Center > Trusted Locations)",
-        "找不到 Excel 启动文件夹({path})；请用 --dir 指定 Excel 加载项所在文件夹"
-        "(Excel：文件 > 选项 > 信任中心 > 受信任位置)"),
-    "setup_title": ("S&OP setup check", "S&OP 设置检查"),
-    "setup_ok": ("OK", "正常"),
-    "setup_old_xlwings": ("xlwings {have} is older than {need}: upgrade it (pip install -U "
-                          "xlwings) and run `sop-xl build` and `sop-xl excel install` again",
-                          "xlwings {have} 低于 {need}：请升级(pip install -U xlwings)并重新运行 "
-                          "`sop-xl build` 和 `sop-xl excel install`"),
-    "setup_no_excel": ("not known (not called from Excel)", "未知(不是从 Excel 调用)"),
-    "setup_workbook": ("Workbook", "工作簿"),
-    "setup_language": ("language", "语言"),
-    "validate_ok": ("{book}: valid — {items} items, {bom} BOM lines, {history} history rows, "
-                    "planning month {month}",
-                    "{book}：校验通过 — {items} 个物料，{bom} 行物料清单，{history} 行销售历史，"
-                    "计划月 {month}"),
-})
-
 
 # -- the Check Setup report -------------------------------------------------------------
 

@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 import xlwings as xw
 
+from sop_xl.contract.read import is_blank as _is_blank
 from sop_xl.plan import accuracy, stock_policy
 from sop_xl.plan.forecast import forecast_series
 from sop_xl.plan.hierarchy import largest_remainder
@@ -68,11 +69,6 @@ def _cell_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 _ERROR_TEXTS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A",
                 "#GETTING_DATA", "#SPILL!", "#CALC!")
-
-
-def _is_blank(v: Any) -> bool:
-    return v is None or (isinstance(v, str) and not v.strip()) or (
-        isinstance(v, float) and math.isnan(v))
 
 
 def _number(v: Any, what: str) -> float:

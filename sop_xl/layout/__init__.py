@@ -1,9 +1,10 @@
 """Engine results → the output sheets the planner sees (the contract's write side).
 
-One module per area: forecast, demand, supply; shared pieces in common."""
+One module per area: forecast, demand_sheets, supply, kpi, version_sheets; shared pieces in
+common, grid and render."""
 
 from sop_xl.layout.common import exceptions_sheet, log_sheet
-from sop_xl.layout.demand import demand_sheet
+from sop_xl.layout.demand_sheets import demand_sheet
 from sop_xl.layout.forecast import stat_forecast_sheet
 from sop_xl.layout.render import table_content
 from sop_xl.layout.supply import (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 import numpy as np
@@ -11,19 +12,37 @@ from sop_xl import contract
 from sop_xl.base.messages import message
 from sop_xl.contract.planning_inputs import Inputs
 from sop_xl.layout.grid import GridBlock
-from sop_xl.layout.links import ON_HAND  # noqa: F401  (the stock grids' opening column)
 from sop_xl.layout.render import table_content
 from sop_xl.layout.sheet import Box, CondFormat, SheetContent
 from sop_xl.layout.styles import CELL_STYLES
+from sop_xl.plan.finance import FinancialPlan
+
+#: the opening column of the stock grids (a catalogue code)
+ON_HAND = "on_hand_opening"
 
 
 def title(inputs: Inputs, spec_key: str, lang: str) -> str:
     spec = contract.sheet(spec_key)
     s = inputs.settings
     stamp = datetime.now().strftime("%Y-%m-%d %H:%M")
-    if lang.startswith("zh"):
-        return f"{spec.zh} — {s.company} — 计划月 {s.planning_month} — 生成于 {stamp}"
-    return f"{spec.en} — {s.company} — planning month {s.planning_month} — written {stamp}"
+    return message("sheet_title", lang, sheet=spec.name(lang), company=s.company,
+                   month=str(s.planning_month), stamp=stamp)
+
+
+def named_rows(summary: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A by-family summary (``row``: family, components, total) with its components and
+    total rows named in the workbook's language (the slow-moving and excess summary)."""
+    names = {"components": message("family_components", lang),
+             "total": message("family_total", lang)}
+    return summary.assign(family=[names.get(r, f) for f, r in
+                                  zip(summary["family"], summary["row"], strict=True)])
+
+
+def named_families(plan: FinancialPlan, lang: str) -> FinancialPlan:
+    """The financial plan with one name per row: its families, then the components and
+    the total in the workbook's language."""
+    return replace(plan, families=[*plan.families, message("family_components", lang),
+                                   message("family_total", lang)])
 
 
 def item_attrs(inputs: Inputs, items: pd.Index, extra: tuple[str, ...] = (),

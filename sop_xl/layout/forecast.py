@@ -1,7 +1,7 @@
 """The StatForecast sheet: per item the shipped history (outliers marked, the cleaned
 series below it), the chosen model with its backtest error, the forecast with its
-interval over 12-18 months, and a note where history is short — and reading it back, so
-later steps reuse the forecast without refitting."""
+interval over 12-18 months, and a note where history is short. Reading it back (later
+steps reuse the forecast without refitting) is ``sop_xl.app.readback.stored_forecast``."""
 
 from __future__ import annotations
 
@@ -9,34 +9,15 @@ import numpy as np
 import pandas as pd
 
 from sop_xl import contract
+from sop_xl.base.messages import message
 from sop_xl.base.periods import month_label
 from sop_xl.contract.planning_inputs import Inputs
 from sop_xl.layout.common import item_attrs, title
 from sop_xl.layout.grid import Grid, GridBlock, grid_content
 from sop_xl.layout.sheet import SheetContent
-from sop_xl.layout.styles import CELL_STYLES, QTY
 from sop_xl.plan.forecast import ForecastResult
+from sop_xl.plan.month import forecast_months
 
-# a history cell the forecast engine replaced as an outlier (red, like an exception)
-CELL_STYLES.setdefault("cell_outlier", CELL_STYLES["cell_past"].but(
-    fill="FFC7CE", color="9C0006", bold=True, numfmt=QTY))
-
-MIN_MONTHS = 12  # the forecast shown (and fitted) covers at least a year
-
-
-def forecast_months(inputs: Inputs) -> int:
-    """Months the statistical forecast covers: the plan's horizon in months, at least 12."""
-    s = inputs.settings
-    months = s.horizon if s.bucket == "month" else int(np.ceil(s.horizon * 7 / 30.4)) + 1
-    return max(months, MIN_MONTHS)
-
-
-def forecast_result(forecast: pd.DataFrame, summary: pd.DataFrame, cleaned: pd.DataFrame,
-                    service_level: float) -> ForecastResult:
-    """A ForecastResult rebuilt from frames (a stored forecast, the demo's expected
-    demand), its intervals at ``service_level``."""
-    return ForecastResult(forecast, summary, cleaned, levels=(service_level,),
-                          service_level=service_level)
 
 def stat_forecast_sheet(inputs: Inputs, result: ForecastResult, lang: str,
                         ordered: pd.DataFrame | None = None) -> SheetContent:
@@ -87,49 +68,7 @@ def stat_forecast_sheet(inputs: Inputs, result: ForecastResult, lang: str,
         blocks.append(GridBlock(a, {m: arrays[m][i] for m in keys},
                                 states={"history": states} if outlier[i].any() else {}))
     level = getattr(result, "service_level", None) or s.service_level
-    zh = lang.startswith("zh")
-    tail = (f" — 区间 {level:.0%}" if zh else f" — interval {level:.0%}")
+    tail = message("interval", lang, level=level)
     grid = Grid(spec, [month_label(m) for m in months], blocks, first_future=len(hist_months),
                 title=title(inputs, "stat_forecast", lang) + tail, measures=tuple(keys))
     return grid_content(grid, lang, s.currency)
-
-
-def read_stat_forecast(grid: pd.DataFrame | None, service_level: float
-                       ) -> tuple[ForecastResult | None, pd.DataFrame | None]:
-    """The StatForecast sheet as written by an earlier run (``read_grid`` frame) → the
-    forecast result and the ordered-quantity forecast (None where absent)."""
-    if grid is None or grid.empty:
-        return None, None
-    g = grid.assign(item=grid["item"].astype(str))
-
-    def rows(measure: str) -> pd.DataFrame:
-        f = g[(g["measure"] == measure) & g["value"].notna()]
-        return pd.DataFrame({"item": f["item"].to_numpy(),
-                             "period": pd.PeriodIndex(f["period"], freq="M"),
-                             "forecast": f["value"].to_numpy(float)})
-
-    out = rows("forecast")
-    if out.empty:
-        return None, None
-    key = pd.MultiIndex.from_arrays([out["item"], out["period"].astype(str)])
-    for m in ("lower", "upper"):
-        v = g[g["measure"] == m].set_index(["item", "period"])["value"]
-        out[m] = v.reindex(key).to_numpy()
-    attrs = g.drop_duplicates("item").set_index("item")
-    models = attrs["model"].fillna("").astype(str)
-    out["model"] = out["item"].map(models).fillna("")
-    cols = ["item", "demand_class", "model", "mase", "wape", "n_history", "note"]
-    summary = attrs.reset_index()[[c for c in cols if c in attrs.reset_index()]]
-    hist = g[g["measure"].isin(["history", "cleaned"])].pivot_table(
-        index=["item", "period"], columns="measure", values="value").reset_index()
-    cleaned = pd.DataFrame(columns=["item", "period", "quantity", "cleaned", "outlier"])
-    if not hist.empty and "history" in hist:
-        q = hist["history"].to_numpy(float)
-        c = hist["cleaned"].to_numpy(float) if "cleaned" in hist else q
-        cleaned = pd.DataFrame({"item": hist["item"].to_numpy(),
-                                "period": pd.PeriodIndex(hist["period"], freq="M"),
-                                "quantity": q, "cleaned": c,
-                                "outlier": np.abs(q - c) > 1e-9})
-    ordered = rows("ordered_forecast")
-    return (forecast_result(out, summary, cleaned, service_level),
-            ordered if not ordered.empty else None)

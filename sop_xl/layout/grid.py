@@ -21,10 +21,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sop_xl.base.messages import in_language, message
 from sop_xl.contract.cells import cell_ref, col_letter
 from sop_xl.contract.model import Measure, SheetSpec, normalise_header
 from sop_xl.contract.raw import RawSheet
-from sop_xl.layout.render import cell_value, number_style, width_of
+from sop_xl.layout.render import cell_value, char_width, number_style, width_of
 from sop_xl.layout.sheet import Box, CondFormat, Formula, SheetContent
 from sop_xl.layout.styles import CELL_STYLES, CellStyle
 
@@ -90,7 +91,7 @@ class Grid:
     workdays: np.ndarray | None = None
     first_future: int = 0            # periods before this index are history
     frozen: int = 0                  # future periods inside the frozen fence
-    opening_label: tuple[str, str] | None = None  # (en, zh) of the opening column
+    opening_label: str | None = None  # catalogue code of the opening column's header
     title: str = ""
     measures: tuple[str, ...] | None = None
     conditions: list[GridCondition] = field(default_factory=list)
@@ -252,7 +253,6 @@ def grid_content(grid: Grid, lang: str, currency: str = "CNY") -> SheetContent:
     """Lay out a grid: values, formulas with cached values, styles, filter, conditions."""
     lay = GridMap(grid)
     spec = grid.spec
-    zh = lang.startswith("zh")
     n_p = len(grid.periods)
     ncols = lay.first_period_col + n_p
     nm = len(lay.measures)
@@ -261,16 +261,16 @@ def grid_content(grid: Grid, lang: str, currency: str = "CNY") -> SheetContent:
     title[0] = grid.title or spec.name(lang)
     rows.append(title)
     wd = [None] * ncols
-    wd[0] = (spec.description_zh if zh else spec.description_en) or None
+    wd[0] = in_language(lang, spec.description_en, spec.description_zh) or None
     if grid.workdays is not None:
-        wd[lay.measure_col] = "工作日" if zh else "Working days"
+        wd[lay.measure_col] = message("grid_working_days", lang)
         for p in range(n_p):
             wd[lay.period_col(p)] = float(grid.workdays[p])
     rows.append(wd)
     header = [c.label(lang, currency) for c in spec.block_columns]
-    header.append("指标" if zh else "Measure")
+    header.append(message("grid_measure", lang))
     if grid.opening_label:
-        header.append(grid.opening_label[1] if zh else grid.opening_label[0])
+        header.append(message(grid.opening_label, lang))
     header.extend(grid.periods)
     rows.append(header)
     sheet = SheetContent(name=grid.name or spec.name(lang), rows=rows, key=spec.key,
@@ -321,7 +321,7 @@ def grid_content(grid: Grid, lang: str, currency: str = "CNY") -> SheetContent:
     for j, c in enumerate(spec.block_columns):
         sheet.col_widths[j] = width_of(c, header[j])
     sheet.col_widths[lay.measure_col] = max(18, max((len(x) for x in labels), default=10) *
-                                            (1.8 if zh else 0.95))
+                                            char_width(lang))
     if lay.opening_col is not None:
         sheet.col_widths[lay.opening_col] = 10
     for p in range(n_p):

@@ -23,8 +23,9 @@ import numpy as np
 import pandas as pd
 
 from sop_xl import contract
-from sop_xl.base.messages import message, register
+from sop_xl.base.messages import message
 from sop_xl.contract.cells import col_letter
+from sop_xl.layout.common import ON_HAND
 from sop_xl.layout.grid import (
     FIRST_ROW,
     Banner,
@@ -40,48 +41,12 @@ from sop_xl.plan.inventory import Projection
 from sop_xl.plan.mps import MPSResult
 from sop_xl.plan.mrp import MRPResult
 
-ON_HAND = ("On hand", "期初库存")  # the opening column of the stock grids
-
 #: sheet key → its name in the workbook, for the sheets written in the same write
 SheetNames = Mapping[str, str]
 
 #: a change smaller than this (pieces, or pieces × row weight) is rounding, not an edit
 TOLERANCE = 0.01
 
-register({
-    "stale_mps": (
-        "⚠ Demand changed after this MPS was planned: suggested production, lot sizes and "
-        "the frozen-period checks are out of date. Press Run MPS (or run sop-xl mps).",
-        "⚠ 本主计划编制后需求已变化：建议生产、批量和锁定期检查已过时。请点击功能区“Run MPS”"
-        "(或运行 sop-xl mps)。"),
-    "fresh_mps": ("✓ Planned from the demand plan as it stands.", "✓ 按当前需求计划编制。"),
-    "stale_mrp": (
-        "⚠ The MPS changed after this MRP was planned: requirements, orders and purchases "
-        "are out of date. Press Run MRP (or run sop-xl mrp).",
-        "⚠ 本物料需求计划编制后主计划已变化：需求、订单和采购已过时。请点击功能区“Run MRP”"
-        "(或运行 sop-xl mrp)。"),
-    "fresh_mrp": ("✓ Planned from the MPS as it stands.", "✓ 按当前主计划编制。"),
-    "stale_capacity": (
-        "⚠ The MPS changed: the load follows it, but the overload options and the leveled "
-        "load are out of date. Press Capacity (or run sop-xl capacity).",
-        "⚠ 主计划已变化：负荷已随之更新，但超负荷方案和均衡后负荷已过时。请点击功能区“Capacity”"
-        "(或运行 sop-xl capacity)。"),
-    "fresh_capacity": ("✓ Options and leveling from the MPS as it stands.",
-                       "✓ 超负荷方案和均衡按当前主计划计算。"),
-    "stale_finance": (
-        "⚠ The MPS changed: finished goods follow it, but purchases and component stock "
-        "come from the MRP. Press Run MRP (or run sop-xl mrp).",
-        "⚠ 主计划已变化：成品金额已随之更新，但采购和物料库存来自物料需求计划。请点击功能区"
-        "“Run MRP”(或运行 sop-xl mrp)。"),
-    "fresh_finance": ("✓ Purchases and component stock from the MPS as it stands.",
-                      "✓ 采购和物料库存按当前主计划计算。"),
-    "stale_demand": (
-        "⚠ A family change on FamilyPlan is not split to the items yet. Press Demand Plan "
-        "(or run sop-xl demand).",
-        "⚠ 产品族计划中的产品族调整尚未分解到物料。请点击功能区“Demand Plan”"
-        "(或运行 sop-xl demand)。"),
-    "fresh_demand": ("✓ Family changes split to the items.", "✓ 产品族调整已分解到物料。"),
-})
 
 
 def _num(x: float) -> str:

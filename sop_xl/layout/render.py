@@ -14,9 +14,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sop_xl.contract.model import UNIT_LABELS, Column, Dtype, SheetSpec
+from sop_xl.base.messages import Language, in_language, message
+from sop_xl.contract.model import Column, Dtype, SheetSpec, unit_label
 from sop_xl.layout.sheet import Box, SheetContent, TableDef, Validation
-from sop_xl.layout.styles import CELL_STYLES, CellStyle
+from sop_xl.layout.styles import CELL_STYLES, INPUT_FILL, INPUT_FONT, CellStyle
 
 _MIN_ROWS = 1  # an Excel Table needs one row below its header
 
@@ -48,6 +49,11 @@ def number_style(col: Column) -> CellStyle:
             return CELL_STYLES["qty"]
         return base.but(numfmt="#,##0.00")
     return base
+
+
+def char_width(lang: str) -> float:
+    """Column width per character of a label: Chinese characters are about twice as wide."""
+    return 1.8 if Language.of(lang) is Language.ZH_CN else 0.95
 
 
 def width_of(col: Column, label: str) -> float:
@@ -133,10 +139,9 @@ def input_validations(cols: list[Column], lang: str, first: int, last: int,
                       currency: str = "CNY") -> list[Validation]:
     """Dropdowns and range checks for input columns, with the contract's words."""
     out: list[Validation] = []
-    zh = lang.startswith("zh")
     for j, c in enumerate(cols):
         box = Box(first, j, last, j)
-        prompt = (c.help_zh if zh else c.help_en) or ""
+        prompt = in_language(lang, c.help_en, c.help_zh) or ""
         err = c.expected(lang)
         if c.choices:
             out.append(Validation(box, "list", tuple(ch.label(lang) for ch in c.choices),
@@ -160,8 +165,7 @@ def input_validations(cols: list[Column], lang: str, first: int, last: int,
 def settings_content(spec: SheetSpec, values: dict[str, Any], lang: str,
                      currency: str = "CNY") -> SheetContent:
     """The Settings sheet: one row per setting with value, unit and a description."""
-    zh = lang.startswith("zh")
-    header = ["设置项", "值", "单位", "说明"] if zh else ["Setting", "Value", "Unit", "Description"]
+    header = [message(f"settings_{k}", lang) for k in ("setting", "value", "unit", "description")]
     rows: list[list[Any]] = [header]
     sheet = SheetContent(name=spec.name(lang), rows=rows, key=spec.key,
                          tab_color=spec.tab_color)
@@ -170,10 +174,10 @@ def settings_content(spec: SheetSpec, values: dict[str, Any], lang: str,
         v = values.get(c.key, c.default)
         if c.choices:
             v = next((ch.label(lang) for ch in c.choices if ch.value == v), v)
-        unit = UNIT_LABELS[c.unit][1 if zh else 0].format(currency=currency) if c.unit else None
-        rows.append([c.zh if zh else c.en, cell_value(v), unit,
-                     (c.help_zh if zh else c.help_en) or None])
-        st = number_style(c).but(fill="FFF2CC", color="0000FF", locked=False)
+        unit = unit_label(c.unit, lang, currency) if c.unit else None
+        rows.append([in_language(lang, c.en, c.zh), cell_value(v), unit,
+                     in_language(lang, c.help_en, c.help_zh) or None])
+        st = number_style(c).but(fill=INPUT_FILL, color=INPUT_FONT, locked=False)
         sheet.style(i, 1, i, 1, st)
         for vd in input_validations([c], lang, i, i, currency):
             validations.append(Validation(Box(i, 1, i, 1), vd.kind, vd.choices, vd.minimum,

@@ -99,6 +99,11 @@ CELL_STYLES: dict[str, CellStyle] = {
     "cell_more": BASE.but(numfmt=QTY, fill="C6EFCE", color=INPUT_FONT, locked=False,
                           bold=True),
     "cell_info": BASE.but(numfmt=QTY, italic=True, color="7F7F7F"),
+    # forecast-part cells taken from the sales assistants; sales cells flagged for pre-S&OP
+    "cell_sales": BASE.but(numfmt=QTY, fill="DDEBF7"),
+    "cell_flag": BASE.but(numfmt=QTY, fill="FFC7CE", color="9C0006", bold=True),
+    # a history cell the forecast engine replaced as an outlier (red, like an exception)
+    "cell_outlier": BASE.but(numfmt=QTY, fill="FFC7CE", color="9C0006", bold=True),
     "legend": BASE.but(size=9, italic=True, color="595959"),
 }
 

@@ -26,14 +26,17 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 __all__ = ["achievement_rate", "bias", "comparison_rows", "fva", "mape", "mase", "naive_scale",
            "scorecard", "wape"]
 
-Metric = Callable[[np.ndarray, np.ndarray], float]
+#: pieces per period: an array or anything numpy reads as one (a list, a Series)
+Series = ArrayLike
+Metric = Callable[[Series, Series], float]
 
 
-def _pairs(actual, forecast) -> tuple[np.ndarray, np.ndarray]:
+def _pairs(actual: Series, forecast: Series) -> tuple[np.ndarray, np.ndarray]:
     a = np.asarray(actual, dtype=float).ravel()
     f = np.asarray(forecast, dtype=float).ravel()
     if a.shape != f.shape:
@@ -42,21 +45,21 @@ def _pairs(actual, forecast) -> tuple[np.ndarray, np.ndarray]:
     return a[ok], f[ok]
 
 
-def achievement_rate(actual, forecast) -> float:
+def achievement_rate(actual: Series, forecast: Series) -> float:
     """Σ actual ÷ Σ forecast (fraction; 1.0 = 100 % achieved); NaN if Σ forecast is 0."""
     a, f = _pairs(actual, forecast)
     s = f.sum()
     return float(a.sum() / s) if a.size and s != 0 else float("nan")
 
 
-def wape(actual, forecast) -> float:
+def wape(actual: Series, forecast: Series) -> float:
     """Σ|actual − forecast| ÷ Σ|actual| (fraction); NaN if the actuals sum to 0."""
     a, f = _pairs(actual, forecast)
     s = np.abs(a).sum()
     return float(np.abs(a - f).sum() / s) if a.size and s > 0 else float("nan")
 
 
-def mape(actual, forecast) -> float:
+def mape(actual: Series, forecast: Series) -> float:
     """Mean |actual − forecast| ÷ |actual| over pairs with actual ≠ 0 (fraction)."""
     a, f = _pairs(actual, forecast)
     nz = a != 0
@@ -64,14 +67,14 @@ def mape(actual, forecast) -> float:
         else float("nan")
 
 
-def bias(actual, forecast) -> float:
+def bias(actual: Series, forecast: Series) -> float:
     """(Σ forecast − Σ actual) ÷ Σ actual (fraction; positive = over-forecast)."""
     a, f = _pairs(actual, forecast)
     s = a.sum()
     return float((f.sum() - s) / s) if a.size and s != 0 else float("nan")
 
 
-def naive_scale(insample, m: int = 1) -> float:
+def naive_scale(insample: Series, m: int = 1) -> float:
     """Mean |y_t − y_{t−m}| of a history (pieces): the MASE denominator. NaN if the
     history is shorter than m + 1 or the naive forecast is perfect in-sample."""
     y = np.asarray(insample, dtype=float).ravel()
@@ -82,7 +85,8 @@ def naive_scale(insample, m: int = 1) -> float:
     return float(d) if d > 0 else float("nan")
 
 
-def mase(actual, forecast, *, insample=None, m: int = 1, scale=None) -> float:
+def mase(actual: Series, forecast: Series, *, insample: Series | None = None, m: int = 1,
+         scale: float | None = None) -> float:
     """Mean absolute error ÷ the in-sample naive error.
 
     Give ``insample`` (the history before the forecast, pieces per period; ``m`` = 12 for
@@ -101,7 +105,8 @@ def mase(actual, forecast, *, insample=None, m: int = 1, scale=None) -> float:
     return float(np.mean(np.abs(a[ok] - f[ok]) / s[ok]))
 
 
-def fva(actual, forecast, reference, metric: Metric = wape) -> float:
+def fva(actual: Series, forecast: Series, reference: Series,
+        metric: Metric = wape) -> float:
     """Forecast value added: metric(reference) − metric(forecast), on the pairs where all
     three are known (points of the metric; positive = ``forecast`` is better)."""
     a = np.asarray(actual, dtype=float).ravel()
@@ -255,7 +260,7 @@ def scorecard(rows: pd.DataFrame, families: pd.Series | dict) -> pd.DataFrame:
     """KPIs per level (total, department, sales assistant, family, item), lag and forecast
     source from ``comparison_rows``. Errors are measured per row (department × item ×
     month) and then summed, so a miss on one item never cancels another's; FVA columns
-    compare WAPEs on exactly the same rows."""
+    compare WAPEs on exactly the same rows. The total's key is blank (the layout names it)."""
     if rows.empty:
         return pd.DataFrame(columns=KPI_COLUMNS)
     fam = pd.Series(families, dtype=object)
@@ -287,7 +292,7 @@ def scorecard(rows: pd.DataFrame, families: pd.Series | dict) -> pd.DataFrame:
         v["lag"] = t["lag"].astype(int)
         for level in LEVELS:
             if level == "total":
-                key = pd.Series("Total", index=t.index)
+                key = pd.Series("", index=t.index)  # one row: the level says "total"
             elif level == "assistant":
                 key = t["assistant"].where(t["assistant"] != "")
             else:

@@ -30,10 +30,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
-from sop_xl.base.messages import register
 from sop_xl.base.periods import bucket_months, month_label, month_weights
 from sop_xl.contract.planning_inputs import Inputs
+from sop_xl.contract.settings import Settings
 from sop_xl.plan.alerts import ExceptionList
 from sop_xl.plan.hierarchy import disaggregate, family_of, historical_shares, normalise_factors
 
@@ -43,24 +44,6 @@ MEASURES = ("small_contracts", "large_contracts", "projects_weighted", "projects
 #: the rows whose sum is the demand plan (the grid's "Demand plan" formula)
 PARTS = ("small_contracts", "large_contracts", "projects_weighted", "forecast_part", "events",
          "adjustment", "family_change")
-
-register({
-    "cat_negative_demand": ("Negative demand", "需求为负"),
-    "msg_forecast_deviation": (
-        "sales view {sales:,.0f} pcs (contracts + weighted projects + forecast of {who}) "
-        "differs from the statistical {stat:,.0f} by {dev:+.0%}; discuss at the pre-S&OP "
-        "meeting",
-        "销售口径 {sales:,.0f} 件(合同 + 加权项目 + {who} 的预测)与统计预测 {stat:,.0f} 件偏差 "
-        "{dev:+.0%}；请在预备会议讨论"),
-    "msg_forecast_no_stat": (
-        "sales view {sales:,.0f} pcs (contracts + weighted projects + forecast of {who}) "
-        "but the statistical forecast is 0; discuss at the pre-S&OP meeting",
-        "销售口径 {sales:,.0f} 件(合同 + 加权项目 + {who} 的预测)但统计预测为 0；请在预备会议讨论"),
-    "msg_negative_demand": (
-        "the demand plan is {qty:,.0f} pcs after the planner adjustment and family change; "
-        "check the changes typed on DemandPlan and FamilyPlan",
-        "计入计划员调整和产品族调整后需求计划为 {qty:,.0f} 件；请检查需求计划和产品族计划中的调整"),
-})
 
 
 @dataclass
@@ -299,7 +282,7 @@ def plan(inputs: Inputs, stat_forecast: pd.DataFrame,
     rows["adjustment"] = _cells(adjustments, items, periods)
     rows["family_change"] = split_family_changes(family_changes, items, shares, periods,
                                                  whole=s.whole_pieces)
-    rows["demand"] = sum(rows[k] for k in PARTS)
+    rows["demand"] = sum((rows[k] for k in PARTS), np.zeros((len(items), len(periods))))
 
     rev = review(inputs, stat_forecast)
     flagged = np.zeros_like(from_sales)
@@ -413,11 +396,12 @@ class DeviationRule:
     min_value: float = 0.0   # money
 
     @classmethod
-    def of(cls, settings) -> DeviationRule:
+    def of(cls, settings: Settings) -> DeviationRule:
         return cls(float(settings.deviation_threshold), float(settings.deviation_min_qty),
                    float(settings.deviation_min_value))
 
-    def flags(self, qty, reference, price=0.0) -> np.ndarray:
+    def flags(self, qty: ArrayLike, reference: ArrayLike,
+              price: ArrayLike = 0.0) -> np.ndarray:
         """Element-wise: does ``qty`` (pieces) need a reason against ``reference``?"""
         q, ref = np.asarray(qty, dtype=float), np.asarray(reference, dtype=float)
         diff = np.abs(q - ref)

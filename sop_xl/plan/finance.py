@@ -24,9 +24,36 @@ MEASURES = ("revenue", "cogs", "margin", "margin_pct", "production_value", "purc
 FLOWS = ("revenue", "cogs", "production_value", "purchase_value")
 
 
+@dataclass(frozen=True)
+class FinishedGoods:
+    """The MPS's finished goods as money needs them: one row per item, buckets across."""
+
+    items: pd.Index
+    family: np.ndarray      # per item ("" without a family)
+    on_hand: np.ndarray     # pieces at the start
+    supply: np.ndarray      # receipts + production (pieces, items × buckets)
+    demand: np.ndarray      # pieces, items × buckets
+    production: np.ndarray  # pieces, items × buckets
+    price: np.ndarray       # money per piece
+    cost: np.ndarray        # unit cost, money per piece
+    #: what can ship (pieces, items × buckets) as the Projection sheet computes it
+    #: (sop_xl.plan.inventory.shipped); from supply and demand when None
+    shipped: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class Components:
+    """Everything below the MPS: projected stock and the purchases, valued at cost."""
+
+    projected: np.ndarray   # projected on hand (pieces, components × buckets)
+    cost: np.ndarray        # unit cost per component
+    purchases: np.ndarray   # receipts of purchased parts at cost (money, any rows × buckets)
+
+
 @dataclass
 class FinancialPlan:
-    """Per family row (components last, total last of all) and month: money."""
+    """Money per row and month: one row per family of ``families``, then the components,
+    then the total (len(families) + 2 rows)."""
 
     families: list[str]
     months: list[str]
@@ -62,23 +89,17 @@ def month_map(buckets: Buckets) -> tuple[list[str], np.ndarray, np.ndarray]:
     return labels, idx, last
 
 
-def project(buckets: Buckets, fg: pd.Index, fg_family: np.ndarray, on_hand: np.ndarray,
-            supply: np.ndarray, demand: np.ndarray, production: np.ndarray,
-            price: np.ndarray, cost: np.ndarray, components: np.ndarray,
-            component_cost: np.ndarray, purchases: np.ndarray,
-            component_label: str = "(components)", total_label: str = "Total",
-            shipped: np.ndarray | None = None) -> FinancialPlan:
-    """Money per family and month.
-
-    Finished goods (rows of ``fg``): on hand, supply (receipts + production), demand,
-    production (pieces), price and unit cost. ``components``: projected on hand of every
-    component (items × buckets) and ``component_cost``; ``purchases``: receipts of
-    purchased parts valued at cost (money, items × buckets, any item order); ``shipped``:
-    what can ship (pieces; computed from the others when None)."""
+def project(buckets: Buckets, *, finished: FinishedGoods,
+            components: Components) -> FinancialPlan:
+    """Money per family and month, finished goods by family, then the components, then
+    the total."""
+    fg, fg_family, on_hand = finished.items, finished.family, finished.on_hand
+    supply, demand, production = finished.supply, finished.demand, finished.production
+    price, cost = finished.price, finished.cost
     labels, idx, last = month_map(buckets)
     m = len(labels)
-    # what can ship, as the Projection sheet computes it (sop_xl.plan.inventory.shipped)
-    ship = shipments(on_hand, supply, demand) if shipped is None else shipped
+    ship = shipments(on_hand, supply, demand) if finished.shipped is None \
+        else finished.shipped
     end_stock = on_hand[:, None] + np.cumsum(supply - ship, axis=1)
 
     def by_month(values: np.ndarray) -> np.ndarray:
@@ -98,9 +119,9 @@ def project(buckets: Buckets, fg: pd.Index, fg_family: np.ndarray, on_hand: np.n
     rows = {k: np.array([v[g].sum(axis=0) for g in groups]).reshape(len(groups), m)
             for k, v in per_item.items()}
     comp = {k: np.zeros((1, m)) for k in per_item}
-    comp["purchase_value"] = by_month(purchases).sum(axis=0, keepdims=True)
-    comp["inventory_value"] = (np.maximum(components, 0) * component_cost[:, None])[:, last] \
-        .sum(axis=0, keepdims=True)
+    comp["purchase_value"] = by_month(components.purchases).sum(axis=0, keepdims=True)
+    comp["inventory_value"] = (np.maximum(components.projected, 0)
+                               * components.cost[:, None])[:, last].sum(axis=0, keepdims=True)
     for k in rows:
         rows[k] = np.vstack([rows[k], comp[k]])
         rows[k] = np.vstack([rows[k], rows[k].sum(axis=0, keepdims=True)])
@@ -108,4 +129,4 @@ def project(buckets: Buckets, fg: pd.Index, fg_family: np.ndarray, on_hand: np.n
     with np.errstate(divide="ignore", invalid="ignore"):
         rows["margin_pct"] = np.where(rows["revenue"] > 0, rows["margin"] / rows["revenue"],
                                       np.nan)
-    return FinancialPlan([*fams, component_label, total_label], labels, rows)
+    return FinancialPlan(fams, labels, rows)

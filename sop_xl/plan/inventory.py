@@ -16,12 +16,11 @@ import pandas as pd
 
 from sop_xl.plan.mps import MPSResult, days_of_supply
 
-COMPONENTS = ("(components)", "(物料)")
 SLOW_COLUMNS = ["item", "description", "item_type", "family", "warehouses", "on_hand",
                 "last_movement", "months_idle", "demand_ahead", "unit_cost", "slow_qty",
                 "slow_value", "excess_qty", "excess_value", "status"]
 SUMMARY_COLUMNS = ["family", "items", "on_hand_value", "slow_qty", "slow_value",
-                   "excess_qty", "excess_value", "share"]
+                   "excess_qty", "excess_value", "share", "row"]
 
 
 @dataclass
@@ -130,17 +129,15 @@ def slow_and_excess(stock: pd.DataFrame, items: pd.DataFrame, ahead: pd.Series,
         .reset_index(drop=True)
 
 
-def slow_excess_summary(listing: pd.DataFrame, stock: pd.DataFrame, items: pd.DataFrame,
-                        lang: str = "en") -> pd.DataFrame:
-    """Slow-moving and excess by product family (components without a family together),
-    with the share of all stock value they are; last row the total."""
+def slow_excess_summary(listing: pd.DataFrame, stock: pd.DataFrame,
+                        items: pd.DataFrame) -> pd.DataFrame:
+    """Slow-moving and excess by product family, with the share of all stock value they
+    are. ``row`` says what a row is: "family"; "components", the items without a family
+    together (family blank, first); "total", the last row (family blank)."""
     it = items.set_index(items["item"].astype(str))
-    label = COMPONENTS[1] if lang.startswith("zh") else COMPONENTS[0]
-    total_label = "合计" if lang.startswith("zh") else "Total"
 
     def family_of(item_col: pd.Series) -> pd.Series:
-        f = item_col.astype(str).map(it["family"]).fillna("").astype(str)
-        return f.where(f != "", label)
+        return item_col.astype(str).map(it["family"]).fillna("").astype(str)
 
     value = stock.assign(family=family_of(stock["item"]),
                          v=stock["on_hand"].to_numpy(float) *
@@ -156,8 +153,9 @@ def slow_excess_summary(listing: pd.DataFrame, stock: pd.DataFrame, items: pd.Da
     out = agg.reindex(on_hand.index.union(agg.index)).fillna(0)
     out["on_hand_value"] = on_hand.reindex(out.index).fillna(0)
     out = out.reset_index(names="family")
-    total = out.drop(columns="family").sum()
-    out = pd.concat([out, pd.DataFrame([{"family": total_label, **total}])],
+    out["row"] = np.where(out["family"] == "", "components", "family")
+    total = out.drop(columns=["family", "row"]).sum()
+    out = pd.concat([out, pd.DataFrame([{"family": "", **total, "row": "total"}])],
                     ignore_index=True)
     with np.errstate(divide="ignore", invalid="ignore"):
         out["share"] = np.where(out["on_hand_value"] > 0,

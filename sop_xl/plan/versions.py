@@ -21,17 +21,22 @@ version, the only one that may be transferred to demand management (as in Kingde
 
 from __future__ import annotations
 
-import getpass
 import hashlib
 import re
 import zlib
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from sop_xl import contract
+from sop_xl.contract.cells import cell_ref
+from sop_xl.contract.model import normalise_header
+from sop_xl.contract.raw import RawSheet
+from sop_xl.contract.read import find_header, is_blank
 
 SNAPSHOT_COLUMNS = ["section", "key", "family", "measure", "period", "qty", "value", "text"]
 TEXT_COLUMNS = ("section", "key", "family", "measure", "period", "text")
@@ -83,7 +88,7 @@ class VersionRecord:
 # -- snapshots ----------------------------------------------------------------------------
 
 def section_rows(section: str, keys: pd.Index, periods: list[str],
-                 rows: dict[str, np.ndarray], measures: list[str],
+                 rows: dict[str, np.ndarray], measures: list[str], *,
                  family: pd.Series | None = None,
                  value_per_unit: np.ndarray | None = None) -> pd.DataFrame:
     """Flatten (items × buckets) measures into the snapshot's long form (non-zero only)."""
@@ -208,6 +213,77 @@ def locate_change(snapshot: pd.DataFrame, tags: list[Any]) -> Change:
     return Change(None, None)
 
 
+# -- a plan tab read back ----------------------------------------------------------------
+
+@dataclass
+class PlanTab:
+    """A plan tab read back: the snapshot, each row's check tags and where it sits."""
+
+    sheet: str
+    snapshot: pd.DataFrame
+    tags: list[Any]
+    excel_rows: list[int]
+    columns: dict[str, int]  # snapshot column → 0-based sheet column
+
+    def cell(self, row: int | None, column: str | None) -> str:
+        """The A1 reference of a data row (0-based) and column; past the end when None."""
+        c = self.columns.get(column or "section", 0)
+        if row is None:
+            r = (self.excel_rows[-1] if self.excel_rows else 1) + 1
+        else:
+            r = self.excel_rows[row]
+        return cell_ref(r - 1, c)
+
+
+def plan_tab(raw: RawSheet, sheet: str | None = None) -> PlanTab:
+    """A plan tab's cells as a snapshot, straight from the values (no contract coercion:
+    verifying 24 months of tabs must be quick, and a cell that is not what was written
+    simply hashes differently). ``sheet``: the name to report (the register's)."""
+    sheet = raw.name if sheet is None else sheet
+    spec = contract.sheet("plan_tab")
+    hr = find_header(raw, spec) if raw.rows else 0
+    header = raw.rows[hr] if raw.rows else []
+    by_header = {h: col.key for col in spec.columns for h in col.accepted_headers()}
+    where: dict[str, int] = {}
+    for c, h in enumerate(header):
+        key = by_header.get(normalise_header(h)) if not is_blank(h) else None
+        if key is not None and key not in where:
+            where[key] = c
+    mapped = list(where.values())
+    data, rows = [], []
+    for r, row in enumerate(raw.rows[hr + 1:], start=hr + 2):
+        if any(c < len(row) and row[c] is not None and row[c] != "" for c in mapped):
+            data.append(row)
+            rows.append(r)
+
+    def column(key: str) -> list[Any]:
+        c = where.get(key)
+        return [None] * len(data) if c is None else \
+            [row[c] if c < len(row) else None for row in data]
+
+    frame = {k: [_cell_number(x) for x in column(k)] if k in NUMBER_COLUMNS else
+             [_cell_text(x) for x in column(k)] for k in SNAPSHOT_COLUMNS}
+    snap = pd.DataFrame(frame, columns=SNAPSHOT_COLUMNS)
+    return PlanTab(sheet, normalise(snap), [_cell_text(x) for x in column("check")], rows,
+                   where)
+
+
+def _cell_text(x: Any) -> str:
+    if type(x) is str:
+        return x.strip()
+    if is_blank(x):
+        return ""
+    if isinstance(x, float) and x.is_integer():
+        return str(int(x))  # as the contract reads item codes typed as numbers
+    return str(x).strip()
+
+
+def _cell_number(x: Any) -> float:
+    if isinstance(x, int | float) and not isinstance(x, bool):
+        return float(x)
+    return float("nan")
+
+
 # -- register -------------------------------------------------------------------------------
 
 def version_number(v: Any) -> int | None:
@@ -215,7 +291,7 @@ def version_number(v: Any) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def next_version(register: pd.DataFrame, tabs: list[str] = ()) -> str:
+def next_version(register: pd.DataFrame, tabs: Sequence[str] = ()) -> str:
     """The next version number after those in the register and the plan tabs present:
     "001", "002", ... (000 is the active version, never a new one)."""
     numbers = [version_number(v) for v in register.get("version", pd.Series(dtype=str))]
@@ -228,24 +304,15 @@ def tab_name(version: str, planning_month: pd.Period | str) -> str:
     return f"V{version} {p.year:04d}-{p.month:02d}"
 
 
-def now_text() -> str:
-    return datetime.now().strftime("%Y-%m-%d %H:%M:%S")
-
-
-def new_record(version: str, planning_month: pd.Period, snapshot: pd.DataFrame,
-               author: str = "", note: str = "", status: str = Status.DRAFT) -> VersionRecord:
+def new_record(version: str, planning_month: pd.Period, snapshot: pd.DataFrame, *,
+               created_at: str, author: str, note: str = "",
+               status: str = Status.DRAFT) -> VersionRecord:
+    """A register row for a new version saved at ``created_at`` by ``author``."""
     return VersionRecord(
-        version=version, created_at=now_text(), author=author or os_user(),
+        version=version, created_at=created_at, author=author,
         planning_month=str(pd.Period(planning_month, "M")), status=str(status),
         sheet=tab_name(version, planning_month), note=note,
         content_hash=content_hash(snapshot))
-
-
-def os_user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no user name in some containers and services
-        return "unknown"
 
 
 def normalise_register(register: pd.DataFrame) -> pd.DataFrame:
@@ -338,6 +405,22 @@ def _mirror_active(reg: pd.DataFrame) -> pd.DataFrame:
         for c in ("status", "approved_by", "approved_at"):
             reg.at[a, c] = reg.at[src[0], c]
     return reg
+
+
+def with_fingerprints(reg: pd.DataFrame, found: dict[str, str]) -> pd.DataFrame:
+    """The register with the fingerprints verified in this command filled in."""
+    reg = reg.copy()
+    for i, sheet in enumerate(reg["sheet"]):
+        if found.get(sheet):
+            reg.at[i, "fingerprint"] = found[sheet]
+    return reg
+
+
+def latest(reg: pd.DataFrame, month: str, statuses: tuple[str, ...]) -> pd.Series | None:
+    """The newest row of ``month`` in one of ``statuses`` (the active 000 left out)."""
+    rows = reg[(reg["version"] != ACTIVE) & (reg["planning_month"].astype(str) == month)
+               & reg["status"].isin(statuses)]
+    return None if rows.empty else rows.iloc[-1]
 
 
 # -- comparing two versions ------------------------------------------------------------------

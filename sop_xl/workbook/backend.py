@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
+from pathlib import Path
 
 from sop_xl.contract.raw import RawSheet
 from sop_xl.layout.sheet import SheetContent
@@ -45,6 +46,30 @@ class Backend(ABC):
     # a progress callback the engines can be handed without knowing the backend
     def progress(self) -> Callable[[str], None]:
         return self.status
+
+    @property
+    def application_version(self) -> str | None:
+        """The spreadsheet application the workbook is open in ("16.0" for Excel 2016+),
+        or None when no application holds it (a file, memory)."""
+        return None
+
+    @property
+    def location(self) -> Path | None:
+        """The workbook's file, for the files written beside it (transfer exports, the
+        version archive, the meeting pack); None when it has none (memory, a new book
+        never saved)."""
+        return None
+
+    def revision(self) -> Hashable | None:
+        """A token that changes whenever the stored workbook changes, so a check made on
+        one revision (the plan-version lock) is not repeated; None: no such token, check
+        every time."""
+        return None
+
+    def sheet_fingerprints(self, sheets: Sequence[str]) -> dict[str, str]:
+        """A free digest of each named sheet as stored, equal exactly when the sheet is
+        byte for byte the same; empty where the backend has none (live Excel, memory)."""
+        return {}
 
 
 class ContentError(ValueError):

@@ -26,6 +26,7 @@ from lxml import etree
 from python_calamine import CalamineWorkbook
 
 from sop_xl.base.errors import WorkbookError
+from sop_xl.base.messages import message
 from sop_xl.contract.cells import parse_ref
 from sop_xl.contract.raw import RawSheet
 from sop_xl.layout.sheet import SheetContent
@@ -42,18 +43,8 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xlam")
 _SPREADSHEET_MAIN = ("spreadsheetml.sheet.main", "spreadsheetml.template.main",
                      "ms-excel.sheet.macroEnabled.main", "ms-excel.template.macroEnabled.main",
                      "ms-excel.addin.macroEnabled.main")
-# what a file given instead of a workbook turned out to be, in English and 中文
-KINDS: dict[str, tuple[str, str]] = {
-    "xls": ("Excel 97-2003 (.xls)", "Excel 97-2003 工作簿(.xls)"),
-    "csv": ("CSV text (.csv)", "CSV 文本(.csv)"),
-    "ods": ("OpenDocument (.ods)", "OpenDocument 表格(.ods)"),
-    "txt": ("text (.txt)", "文本(.txt)"),
-    "xlsb": ("Excel Binary Workbook (.xlsb)", "Excel 二进制工作簿(.xlsb)"),
-    "docx": ("a Word document (.docx)", "Word 文档(.docx)"),
-    "pptx": ("a PowerPoint presentation (.pptx)", "PowerPoint 演示文稿(.pptx)"),
-    "zip": ("a zip archive", "zip 压缩包"),
-    "office": ("an Office file", "Office 文件"),
-}
+# what a file given instead of a workbook turned out to be ("file_kind_<kind>" words)
+KINDS = ("xls", "csv", "ods", "txt", "xlsb", "docx", "pptx", "zip", "office")
 _OTHER_OOXML = {"sheet.binary.macroEnabled.main": "xlsb", "wordprocessingml": "docx",
                 "presentationml": "pptx"}
 
@@ -66,12 +57,9 @@ class NotWorkbookError(WorkbookError):
         super().__init__("file_not_workbook", str(path), lang, kind=kind)
 
     def render(self, lang: str = "en") -> str:
-        zh = lang.startswith("zh")
-        if self.kind in KINDS:
-            self.params["kind"] = KINDS[self.kind][1 if zh else 0]
-        else:
-            self.params["kind"] = (f"{self.suffix} 文件" if zh else f"a {self.suffix} file") \
-                if self.suffix else ("普通文件" if zh else "a plain file")
+        code = f"file_kind_{self.kind}" if self.kind in KINDS else \
+            "file_kind_suffix" if self.suffix else "file_kind_plain"
+        self.params["kind"] = message(code, lang, suffix=self.suffix)
         return super().render(lang)
 
 
@@ -277,6 +265,39 @@ class FileBackend(Backend):
             self._package.close()
             self._package = None
         self._calamine = None
+
+    # -- what callers need besides the sheets ------------------------------------------------
+    @property
+    def location(self) -> Path:
+        return self.path
+
+    def revision(self) -> tuple[str, int, int] | None:
+        try:
+            st = self.path.stat()
+        except FileNotFoundError:
+            return None
+        return (str(self.path), st.st_mtime_ns, st.st_size)
+
+    def sheet_fingerprints(self, sheets: Sequence[str]) -> dict[str, str]:
+        """CRC-32 and size of each sheet's worksheet part, as the zip directory records
+        them: free to read, and equal exactly when the part's bytes are (a collision
+        needs intent)."""
+        if not sheets:
+            return {}
+        pkg = Package(self.path)
+        try:
+            parts = {e.name.lower(): e.part for e in pkg.sheets}
+        finally:
+            pkg.close()
+        out = {}
+        with zipfile.ZipFile(self.path) as z:
+            names = set(z.namelist())
+            for s in sheets:
+                part = parts.get(s.lower())
+                if part in names:
+                    info = z.getinfo(part)
+                    out[s] = f"{info.CRC:08x}{info.file_size:x}"
+        return out
 
     @classmethod
     def create(cls, path: Path | str, contents: Sequence[SheetContent],

@@ -39,6 +39,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sop_xl.base import messages
@@ -52,18 +53,6 @@ from sop_xl.workbook.live_plan import SheetPlan, a1, plan_sheet
 
 __all__ = ["ComCalls", "LiveBackend", "LiveWriteError", "MacCalls"]
 
-messages.register({
-    "live_write_failed": (
-        "writing sheet {sheet!r} failed at {cell} ({what}): {detail}. The workbook was put "
-        "back as it was before the step",
-        "写入工作表 {sheet!r} 的 {cell}({what})时失败：{detail}。工作簿已恢复到本步骤之前的状态"),
-    "live_restore_failed": (
-        "writing sheet {sheet!r} failed at {cell} ({what}): {detail}. Putting the workbook "
-        "back was incomplete ({restore}); close it without saving to keep the last saved "
-        "version. Backups are in the hidden sheets {backups}",
-        "写入工作表 {sheet!r} 的 {cell}({what})时失败：{detail}。恢复未能全部完成({restore})；"
-        "请不保存关闭工作簿以保留上次保存的版本。备份在隐藏工作表 {backups} 中"),
-})
 
 #: cell values Excel shows for errors, as xlwings reads them with ``err_to_str``
 ERROR_TEXTS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A",
@@ -257,9 +246,21 @@ class LiveBackend(Backend):
                  lang: str = "en") -> None:
         self.book = book
         self.name = book.name
-        self.step = step
+        self.step = step  # the button's name in the status bar, in ``lang``
         self.lang = lang
         self.calls = calls or (ComCalls() if sys.platform == "win32" else MacCalls())
+
+    @property
+    def application_version(self) -> str | None:
+        return str(self.book.app.version)
+
+    @property
+    def location(self) -> Path | None:
+        """The book's file; None while it was never saved (its full name is then only a
+        name, such as "Book1")."""
+        full = str(getattr(self.book, "fullname", "") or "")
+        path = Path(full)
+        return path if full and path.is_absolute() else None
 
     @classmethod
     def caller(cls, step: str | None = None) -> LiveBackend:

@@ -19,7 +19,6 @@ it before any work is done.
 from __future__ import annotations
 
 import contextlib
-import getpass
 import json
 import os
 import socket
@@ -31,8 +30,9 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from sop_xl.base.audit import user_name
 from sop_xl.base.errors import WorkbookError
-from sop_xl.base.messages import message, register
+from sop_xl.base.messages import message
 
 LOCK_SUFFIX = ".sopxl-lock"
 DEFAULT_WAIT = 5.0       # seconds a second run waits for the first before refusing
@@ -40,23 +40,6 @@ STALE_AFTER = 600.0      # seconds without a heartbeat after which a lock is sta
 HEARTBEAT = 30.0         # seconds between touches of a held lock file
 _POLL = 0.2              # seconds between attempts while waiting
 _HALF_WRITTEN_GRACE = 2.0  # an empty/garbled lock younger than this is still being written
-
-register({
-    "lock_holder": ("{what} by {user} on {host}, pid {pid}",
-                    "{user} 在 {host} 上运行的 {what}(进程 {pid})"),
-    "lock_stale_taken": (
-        "took over a stale lock left by {holder} (since {since}): {why}",
-        "已接管遗留的锁(持有者 {holder}，开始于 {since})：{why}"),
-    "lock_why_dead": ("that process no longer runs", "该进程已不存在"),
-    "lock_why_old": ("it was not refreshed for {age}", "已 {age} 未刷新"),
-    "lock_why_garbled": ("the lock file was empty or unreadable", "锁文件为空或无法读取"),
-    "file_open_in_libreoffice": (
-        "is open in LibreOffice by {user} ({owner} found); close it there first",
-        "正在 LibreOffice 中由 {user} 打开(发现 {owner})；请先在其中关闭"),
-    "file_open_notice": (
-        "note: {name} is open in {app} by {user}; checking the copy last saved to disk",
-        "注意：{name} 正在 {app} 中由 {user} 打开；检查的是最近保存到磁盘的版本"),
-})
 
 
 def default_wait() -> float:
@@ -138,13 +121,6 @@ def pid_alive(pid: int) -> bool:
     return True
 
 
-def _user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no user name in some containers and services
-        return "unknown"
-
-
 def _age_text(seconds: float) -> str:
     if seconds < 120:
         return f"{seconds:.0f} s"
@@ -153,13 +129,48 @@ def _age_text(seconds: float) -> str:
     return f"{seconds / 3600:.1f} h"
 
 
-# Locks this process holds: resolved path → [lock, depth]. The CLI takes the lock for a
-# whole command; the file backend takes it again around each write and must not wait for
-# itself.
-_HELD: dict[str, list] = {}
-_HELD_GUARD = threading.Lock()
-if hasattr(os, "register_at_fork"):  # a forked child holds none of its parent's locks
-    os.register_at_fork(after_in_child=_HELD.clear)
+class HeldLocks:
+    """The workbook locks this process holds, and how deeply: the CLI takes the lock for a
+    whole command, the file backend takes it again around each write and must not wait
+    for itself. Its lifetime is the process's (one instance, ``HELD``); a forked child
+    starts with none."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, list] = {}  # resolved path → [outermost lock, depth]
+        self._guard = threading.Lock()
+        if hasattr(os, "register_at_fork"):
+            os.register_at_fork(after_in_child=self._locks.clear)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._locks
+
+    def enter(self, key: str) -> WorkbookLock | None:
+        """The outermost lock if this process holds ``key`` already (now one deeper)."""
+        with self._guard:
+            entry = self._locks.get(key)
+            if entry is None:
+                return None
+            entry[1] += 1
+            return entry[0]
+
+    def hold(self, key: str, lock: WorkbookLock) -> None:
+        with self._guard:
+            self._locks[key] = [lock, 1]
+
+    def leave(self, key: str) -> WorkbookLock | None:
+        """One level less; the outermost lock when this was the last, for releasing."""
+        with self._guard:
+            entry = self._locks.get(key)
+            if entry is None:
+                return None
+            entry[1] -= 1
+            if entry[1] > 0:
+                return None
+            del self._locks[key]
+            return entry[0]
+
+
+HELD = HeldLocks()
 
 
 def _key(path: Path) -> str:
@@ -168,7 +179,7 @@ def _key(path: Path) -> str:
 
 def held_here(workbook: Path | str) -> bool:
     """Whether this process holds the workbook's lock."""
-    return _key(Path(workbook)) in _HELD
+    return _key(Path(workbook)) in HELD
 
 
 class WorkbookLock:
@@ -199,14 +210,13 @@ class WorkbookLock:
     # -- taking and giving back ----------------------------------------------------------
     def acquire(self) -> WorkbookLock:
         key = _key(self.workbook)
-        with _HELD_GUARD:
-            if key in _HELD:
-                _HELD[key][1] += 1
-                self._nested = True
-                self.holder = _HELD[key][0].holder
-                return self
+        outer = HELD.enter(key)
+        if outer is not None:
+            self._nested = True
+            self.holder = outer.holder
+            return self
         deadline = time.monotonic() + self.wait
-        me = LockHolder(_user(), socket.gethostname(), os.getpid(),
+        me = LockHolder(user_name(), socket.gethostname(), os.getpid(),
                         time.strftime("%Y-%m-%d %H:%M:%S"), self.command, uuid.uuid4().hex)
         while True:
             if self._try_create(me):
@@ -221,8 +231,7 @@ class WorkbookLock:
                 raise LockedError(self.workbook, self.lang, other, self.wait, self.path)
             time.sleep(_POLL)
         self.holder = me
-        with _HELD_GUARD:
-            _HELD[key] = [self, 1]
+        HELD.hold(key, self)
         if self.heartbeat > 0:
             self._thread = threading.Thread(target=self._beat, name="sop-xl lock heartbeat",
                                             daemon=True)
@@ -230,16 +239,9 @@ class WorkbookLock:
         return self
 
     def release(self) -> None:
-        key = _key(self.workbook)
-        with _HELD_GUARD:
-            entry = _HELD.get(key)
-            if entry is None:
-                return
-            entry[1] -= 1
-            if entry[1] > 0:
-                return
-            del _HELD[key]
-            owner: WorkbookLock = entry[0]
+        owner = HELD.leave(_key(self.workbook))
+        if owner is None:
+            return
         owner._stop.set()
         if owner._thread is not None:
             owner._thread.join(timeout=5)

@@ -419,29 +419,14 @@ class Package:
         either the old file or the new one. ``before_replace(target)`` runs once the new
         file is complete, just before the rename (e.g. to keep a backup of the old file).
         The package is closed afterwards, also when the save fails."""
-        target = Path(target)
-        folder = target.parent
-        remove_stale_temporaries(folder)
-        fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(), suffix=target.suffix, dir=folder)
         try:
-            with os.fdopen(fd, "wb") as fh:
-                self.write_to(fh)
-                fh.flush()
-                os.fsync(fh.fileno())
-            _check_written(tmp, self.names())
-            if ooxml.verify_on_save():
-                ooxml.verify_package(tmp)
-            os.chmod(tmp, _mode_for(target))  # mkstemp makes 0600: keep the old file's mode
-            self.close()  # Windows cannot replace a file this process still has open
-            if before_replace is not None:
-                before_replace(target)
-            os.replace(tmp, target)
-        except BaseException:
+            with atomic_path(target, before_replace=before_replace) as tmp:
+                with open(tmp, "wb") as fh:
+                    self.write_to(fh)
+                _check_written(str(tmp), self.names())
+                self.close()  # Windows cannot replace a file this process still has open
+        finally:
             self.close()
-            with _suppress():
-                os.unlink(tmp)
-            raise
-        _fsync_dir(folder)
 
     def write_to(self, fh) -> None:
         names = self.names()
@@ -469,11 +454,14 @@ class Package:
 
 
 @contextlib.contextmanager
-def atomic_path(target: Path | str, *, backups: int = 0) -> Iterator[Path]:
-    """A temporary path beside ``target`` for writers that make a whole file themselves
-    (xlsxwriter, openpyxl): the file replaces ``target`` only when the block ends without
-    an error, after ``backups`` > 0 keeps a copy of the file it replaces; on an error, or
-    if the process dies, ``target`` is untouched. ::
+def atomic_path(target: Path | str, *, backups: int = 0,
+                before_replace: Callable[[Path], None] | None = None) -> Iterator[Path]:
+    """The one way sop_xl replaces a file: a temporary path beside ``target`` to write the
+    whole file to (Package.save, xlsxwriter, openpyxl, a CSV export); it replaces
+    ``target`` only when the block ends without an error — flushed to disk, parsed part
+    by part under SOP_XL_VERIFY_PARTS, with the old file's permissions — after
+    ``backups`` > 0 keeps a copy of the file it replaces and ``before_replace(target)``
+    ran; on an error, or if the process dies, ``target`` is untouched. ::
 
         with atomic_path(pack_path) as tmp:
             xlsxwriter.Workbook(str(tmp)).close()
@@ -495,6 +483,8 @@ def atomic_path(target: Path | str, *, backups: int = 0) -> Iterator[Path]:
         os.chmod(tmp, _mode_for(target))
         if backups > 0 and target.exists():
             keep_backup(target, backups)
+        if before_replace is not None:
+            before_replace(target)
         os.replace(tmp, target)
     except BaseException:
         with _suppress():

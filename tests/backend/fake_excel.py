@@ -170,6 +170,7 @@ class _Window:
 class FakeBook:
     def __init__(self, name: str = "Book1.xlsm", app: FakeApp | None = None) -> None:
         self.name = name
+        self.fullname = name  # as in Excel until the book is saved: then its full path
         self.app = app or FakeApp()
         self.app.books.append(self)
         self.sheets = FakeSheets(self)

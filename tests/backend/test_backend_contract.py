@@ -186,3 +186,19 @@ def test_merged_areas_are_reported(harness: Harness) -> None:
     assert b.read_sheet("M").merged == [(1, 0, 2, 1)]
     b2 = harness.make({"N": [["a"]]})
     assert b2.read_sheet("N").merged == []
+
+
+def test_what_callers_need_besides_the_sheets(harness: Harness) -> None:
+    """Where files beside the workbook go, a token that changes with every write, and a
+    digest per sheet that only a change of that sheet changes (where a backend has them)."""
+    b = harness.make({"Keep": [["x"]], "Tab": [["a", 1]]})
+    loc = b.location
+    assert loc is None or (loc.is_absolute() and loc.is_file())
+    before, prints = b.revision(), b.sheet_fingerprints(["Keep", "Tab"])
+    b.write_sheets([content("Tab", [["a", 2]])])
+    after, again = b.revision(), b.sheet_fingerprints(["Keep", "Tab"])
+    assert (before is None and after is None) or before != after
+    if prints:
+        assert again["Keep"] == prints["Keep"] and again["Tab"] != prints["Tab"]
+    else:
+        assert again == {}

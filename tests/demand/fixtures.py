@@ -12,12 +12,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sop_xl.app import cycle
 from sop_xl.app.master import MasterWorkbook
 from sop_xl.app.template import input_sheets, write_master
 from sop_xl.contract.planning_inputs import Inputs
-from sop_xl.layout.forecast import forecast_result
+from sop_xl.plan import month
 from sop_xl.plan.forecast import ForecastResult
+from sop_xl.plan.month import forecast_result
 from sop_xl.workbook.memory import MemoryBackend
 from tests.small_company import frames
 
@@ -75,7 +75,7 @@ def fake_auto_forecast(values: dict[str, float] = STAT) -> Callable[..., Forecas
 
 @pytest.fixture
 def fake_forecast(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cycle, "auto_forecast", fake_auto_forecast())
+    monkeypatch.setattr(month, "auto_forecast", fake_auto_forecast())
 
 
 @pytest.fixture

@@ -110,6 +110,6 @@ def test_kpis_share_item_forecasts_to_departments_and_assistants():
     assert d1["wape"] == pytest.approx(10 / 70) and d1["fva_stat"] == pytest.approx(0.0)
     s3 = k.loc[("assistant", "S3", "sales")]
     assert s3["wape"] == pytest.approx(0.25) and s3["fva_stat"] == pytest.approx(1.0 - 0.25)
-    t = k.loc[("total", "Total", "statistical")]
+    t = k.loc[("total", "", "statistical")]
     assert t["achievement"] == pytest.approx(0.9) and t["wape"] == pytest.approx(30 / 90)
     assert k.loc[("item", "X", "sales"), "achievement"] == pytest.approx(90 / 105)

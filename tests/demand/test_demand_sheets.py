@@ -10,11 +10,11 @@ import pandas as pd
 import pytest
 
 from sop_xl import contract
-from sop_xl.app import cycle
 from sop_xl.app.cycle import CYCLE, STEP_KEYS, run_steps
 from sop_xl.app.master import MasterWorkbook
 from sop_xl.app.template import input_sheets, write_master
 from sop_xl.contract.demand_sheets import DEMAND_SHEETS
+from sop_xl.plan import month
 from tests.demand.fixtures import company, fake_auto_forecast, grid_values
 
 P = pd.Period
@@ -146,7 +146,7 @@ def test_a_stale_stored_forecast_is_fitted_again(master, monkeypatch):
         calls.append(horizon)
         return fake(history, horizon, *a, **kw)
 
-    monkeypatch.setattr(cycle, "auto_forecast", counting)
+    monkeypatch.setattr(month, "auto_forecast", counting)
     path = master()
     run_steps(MasterWorkbook.open(path), ["forecast", "demand"])
     run_steps(MasterWorkbook.open(path), ["demand"])

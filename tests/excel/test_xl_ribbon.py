@@ -120,6 +120,15 @@ def test_an_error_is_shown_in_the_workbooks_language() -> None:
     assert "主生产计划" not in [s.name for s in book.sheets]  # nothing written
 
 
+def test_the_meeting_pack_of_a_book_never_saved_asks_to_save_it_first() -> None:
+    book = _excel_book()  # its full name is only "sop_master.xlsm": no folder to write in
+    ribbon.run_button("build_meeting_pack", caller=book)
+    (title, text), = book.app.alerts
+    assert title == "S&OP — Build Meeting Pack failed"
+    assert text == ("sop_master.xlsm: has not been saved as a file yet; the meeting pack is "
+                    "written beside the master workbook, so save it first")
+
+
 def test_a_button_whose_function_is_missing_says_so(monkeypatch) -> None:
     monkeypatch.setitem(ribbon.ACTIONS, "transfer",
                         ribbon.Action(call="sop_xl.app.transfer:no_such_function"))

@@ -109,3 +109,15 @@ def test_reader_accepts_the_other_languages_headers(tmp_path):
 def test_output_and_log_sheets_are_not_inputs():
     for spec in contract.outputs():
         assert spec.role in (Role.OUTPUT, Role.LOG)
+
+
+def test_settings_choices_are_the_enums_the_code_uses():
+    from sop_xl.contract.inputs import SETTINGS
+    from sop_xl.contract.settings import CHOICES, Settings
+
+    for key, kind in CHOICES.items():
+        assert {c.value for c in SETTINGS.column(key).choices} == {k.value for k in kind}, key
+    s = Settings.from_values({"planning_month": pd.Period("2026-12", "M"), "bucket": "week",
+                              "language": "zh-CN"})
+    assert s.bucket is CHOICES["bucket"]("week") and s.bucket == "week"
+    assert s.language == "zh-CN" and f"{s.far_method}" == "statistical"

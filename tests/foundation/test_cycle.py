@@ -140,3 +140,36 @@ def test_projection_value_is_stock_times_cost(small_master):
     p = run.projection
     a = list(p.items).index("A")
     assert np.allclose(p["value"][a], p["projected"][a] * 100.0)
+
+
+def test_the_accuracy_step_alone_plans_nothing(small_master, monkeypatch):
+    """Forecast accuracy reads the archive and the history; it needs no demand plan, MPS,
+    MRP or capacity, so none is computed and the Exceptions sheet is left as it was."""
+    from sop_xl.plan import demand, month
+
+    run_steps(MasterWorkbook.open(small_master), ["forecast", "demand"])
+    before = MasterWorkbook.open(small_master).read_output_table("exceptions")
+
+    def refuse(*_a, **_k):
+        raise AssertionError("the accuracy step planned something")
+
+    for module, name in ((demand, "plan"), (month, "mps"), (month, "mrp"),
+                         (month, "capacity")):
+        monkeypatch.setattr(module, name, refuse)
+    report = run_steps(MasterWorkbook.open(small_master), ["accuracy"], command="accuracy")
+    assert report.exceptions is None
+    assert report.sheets == ["ForecastKPI", "RunLog"]
+    book = MasterWorkbook.open(small_master)
+    assert book.read_output_table("exceptions").equals(before)
+    assert book.read_output_table("run_log")["summary"].fillna("").tolist()[-1] == ""
+
+
+def test_each_step_writes_the_sheets_it_names(small_master):
+    from sop_xl.app.cycle import STEPS, PlanRun
+
+    book = MasterWorkbook.open(small_master)
+    run = PlanRun(book, book.read_inputs(), refresh_forecast=False)
+    run.__dict__["forecast"] = _stat()
+    for step in STEPS:
+        keys = [c.key for c in step.build(run)]
+        assert sorted(keys) == sorted(step.sheets), step.key

@@ -10,6 +10,7 @@ from small_company import frames
 from sop_xl.app.cycle import PlanRun
 from sop_xl.app.master import MasterWorkbook
 from sop_xl.app.template import write_master
+from sop_xl.plan import month
 
 
 def _forecast(tmp_path, drop_last: bool) -> pd.DataFrame:
@@ -20,7 +21,7 @@ def _forecast(tmp_path, drop_last: bool) -> pd.DataFrame:
     path = write_master(tmp_path / f"m{drop_last}.xlsx", f, s)
     book = MasterWorkbook.open(path)
     run = PlanRun(book, book.read_inputs(), refresh_forecast=True)
-    hist = run.history()
+    hist = month.shipped_history(run.inputs)
     assert hist["period"].max() == s["planning_month"] - (2 if drop_last else 1)
     fc = run.forecast.forecast
     return fc[fc["item"] == "B"]

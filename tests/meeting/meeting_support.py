@@ -14,6 +14,7 @@ from support import fixed_forecast  # noqa: F401  (used by the meeting tests)
 from sop_xl.app import cycle
 from sop_xl.app.master import MasterWorkbook
 from sop_xl.app.template import input_sheets, write_master
+from sop_xl.plan import month
 from sop_xl.plan.forecast import ForecastResult
 from sop_xl.workbook.file import FileBackend
 
@@ -21,7 +22,7 @@ from sop_xl.workbook.file import FileBackend
 def run_month(master: Path, result: ForecastResult, monkeypatch,
               steps: tuple[str, ...] = cycle.CYCLE) -> None:
     """``sop-xl run`` with the statistical forecast fixed (no model fitting)."""
-    monkeypatch.setattr(cycle, "auto_forecast", lambda *a, **k: result)
+    monkeypatch.setattr(month, "auto_forecast", lambda *a, **k: result)
     cycle.run_steps(MasterWorkbook.open(master), steps)
 
 

@@ -14,9 +14,10 @@ from sop_xl.app.master import MasterWorkbook
 from sop_xl.app.template import write_master
 from sop_xl.demo import build_demo
 from sop_xl.demo.company import ASSISTANTS
-from sop_xl.demo.demand import DEVIATIONS, owned
+from sop_xl.demo.sales import DEVIATIONS, owned
 from sop_xl.faces.assistants import collect, needs_reason, split
 from sop_xl.faces.meeting import write_meeting
+from sop_xl.plan import month
 from sop_xl.plan.forecast import ForecastResult
 
 M = pd.Period("2026-12", "M")
@@ -46,7 +47,7 @@ def demo(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("demo")
     master = write_master(tmp / "sop_master.xlsx", demo_frames(company), company.settings)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(cycle, "auto_forecast", lambda *a, **k: run_rate_forecast(company))
+        mp.setattr(month, "auto_forecast", lambda *a, **k: run_rate_forecast(company))
         cycle.run_steps(MasterWorkbook.open(master), ["forecast"])
     report = split(master, tmp / "out")
     return company, master, report, tmp
@@ -104,7 +105,7 @@ def test_all_four_collected(demo):
 def test_the_meeting_pack_of_the_collected_month(demo):
     company, master, _, _ = demo
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(cycle, "auto_forecast", lambda *a, **k: run_rate_forecast(company))
+        mp.setattr(month, "auto_forecast", lambda *a, **k: run_rate_forecast(company))
         cycle.run_steps(MasterWorkbook.open(master), cycle.CYCLE)
     report = write_meeting(master)
     d = report.data

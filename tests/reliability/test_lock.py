@@ -95,8 +95,8 @@ def test_second_process_refuses_after_waiting(master: Path) -> None:
 
 
 def read_holder_user() -> str:
-    from sop_xl.workbook.lock import _user
-    return _user()
+    from sop_xl.base.audit import user_name
+    return user_name()
 
 
 def test_second_process_waits_for_the_first(master: Path) -> None:

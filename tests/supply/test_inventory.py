@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from sop_xl.base.periods import Buckets
+from sop_xl.layout.common import named_families, named_rows
 from sop_xl.plan import finance, inventory
 from sop_xl.plan.mps import MPSResult
 
@@ -64,11 +65,16 @@ def test_slow_moving_and_excess_with_quantity_value_and_family_summary() -> None
     assert (lst["slow_value"] + lst["excess_value"]).tolist() == [160, 98, 50]
     assert lst["status"].tolist() == ["slow-moving", "excess", "excess"]
     assert lst.loc[0, "warehouses"] == "W1, W2"
-    s = inventory.slow_excess_summary(lst, STOCK, ITEMS).set_index("family")
+    summary = inventory.slow_excess_summary(lst, STOCK, ITEMS)
+    assert summary["row"].tolist()[-1] == "total" and summary["family"].tolist()[-1] == ""
+    s = summary.set_index("family")
     assert s.loc["F", "on_hand_value"] == 360 and s.loc["G", "on_hand_value"] == 100
     assert s.loc["F", "share"] == pytest.approx(210 / 360)
-    assert s.loc["Total", "slow_value"] == 160 and s.loc["Total", "excess_value"] == 148
-    assert s.loc["Total", "share"] == pytest.approx(308 / 460)
+    total = summary.iloc[-1]
+    assert total["slow_value"] == 160 and total["excess_value"] == 148
+    assert total["share"] == pytest.approx(308 / 460)
+    # the layout names the components and total rows in the workbook's language
+    assert named_rows(summary, "zh-CN")["family"].tolist()[-1] == "合计"
 
 
 def test_shipments_carry_a_backlog_instead_of_negative_stock() -> None:
@@ -80,11 +86,17 @@ def test_shipments_carry_a_backlog_instead_of_negative_stock() -> None:
 def test_financial_projection_by_family_and_month() -> None:
     b = Buckets.build(pd.Period("2027-01", "M"), "month", 3)
     plan = finance.project(
-        b, pd.Index(["X"]), np.array(["F"], object), np.array([0.0]),
-        np.array([[10.0, 30, 0]]), np.array([[20.0, 10, 5]]), np.array([[10.0, 30, 0]]),
-        np.array([100.0]), np.array([60.0]), np.array([[50.0, 20, -5]]), np.array([2.0]),
-        np.array([[0.0, 100, 0]]))
-    assert plan.families == ["F", "(components)", "Total"]
+        b, finished=finance.FinishedGoods(
+            items=pd.Index(["X"]), family=np.array(["F"], object), on_hand=np.array([0.0]),
+            supply=np.array([[10.0, 30, 0]]), demand=np.array([[20.0, 10, 5]]),
+            production=np.array([[10.0, 30, 0]]), price=np.array([100.0]),
+            cost=np.array([60.0])),
+        components=finance.Components(projected=np.array([[50.0, 20, -5]]),
+                                      cost=np.array([2.0]),
+                                      purchases=np.array([[0.0, 100, 0]])))
+    assert plan.families == ["F"]  # then the components row, then the total
+    assert named_families(plan, "en").families == ["F", "(components)", "Total"]
+    assert named_families(plan, "zh-CN").families == ["F", "(物料)", "合计"]
     assert plan["revenue"].tolist() == [[1000, 2000, 500], [0, 0, 0], [1000, 2000, 500]]
     assert plan["cogs"][0].tolist() == [600, 1200, 300]
     assert plan["margin"][2].tolist() == [400, 800, 200]

@@ -8,9 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from sop_xl.app import transfer
 from sop_xl.base.periods import Buckets, FactoryCalendar
-from sop_xl.plan import versions
+from sop_xl.plan import transfer, versions
 
 
 def test_own_period_then_backward_then_forward():
@@ -62,8 +61,10 @@ def test_orders_by_bucket_shipped_and_consuming_quantities():
                       "delivered_qty": [10.0, np.nan, 40.0, 2.0],
                       "due_month": [m, m + 1, m + 2, m - 1]})
     items = pd.Index(["A", "B"])
-    shipped = transfer.orders_by_bucket(c, items, b, cal, m, "shipped")
-    orders = transfer.orders_by_bucket(c, items, b, cal, m, "orders")
+    shipped = transfer.orders_by_bucket(c, items, buckets=b, calendar=cal, planning_month=m,
+                                       what="shipped")
+    orders = transfer.orders_by_bucket(c, items, buckets=b, calendar=cal, planning_month=m,
+                                      what="orders")
     assert shipped.tolist() == [[10.0, 0.0, 0.0], [0.0, 0.0, 40.0]]
     # B's past-due contract consumes its open 5 in the first period
     assert orders.tolist() == [[30.0, 50.0, 0.0], [5.0, 0.0, 100.0]]

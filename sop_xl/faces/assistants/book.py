@@ -37,9 +37,9 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from sop_xl.base.messages import message
 from sop_xl.base.periods import month_label
-from sop_xl.faces.assistants import words  # noqa: F401  (registers the messages)
 from sop_xl.faces.assistants.figures import AssistantFigures, needs_reason
 from sop_xl.faces.assistants.manifest import write_manifest
+from sop_xl.layout.styles import INPUT_FILL, INPUT_FONT
 from sop_xl.workbook.package import atomic_path
 
 KIND = "sop_xl.assistant_forecast"
@@ -96,9 +96,10 @@ def _formats(wb: xlsxwriter.Workbook, units: tuple[str, str]) -> _Formats:
         qty=f(num_format="#,##0"),
         qty_first=f(num_format="#,##0", top=1),
         text_first=f(top=1, bold=True),
-        input_qty=f(num_format="#,##0", bg_color="FFF2CC", font_color="0000FF", bold=True,
-                    locked=False, border=1, border_color="BFBFBF"),
-        input_text=f(bg_color="FFF2CC", font_color="0000FF", locked=False, border=1,
+        input_qty=f(num_format="#,##0", bg_color=INPUT_FILL, font_color=INPUT_FONT,
+                    bold=True, locked=False, border=1, border_color="BFBFBF"),
+        input_text=f(bg_color=INPUT_FILL, font_color=INPUT_FONT, locked=False,
+                     border=1,
                      border_color="BFBFBF", text_wrap=True),
         pct=f(num_format="0.0%"),
         check=f(font_color="C00000", bold=True),

@@ -18,7 +18,6 @@ collected (same SHA-256) is skipped.
 
 from __future__ import annotations
 
-import getpass
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -28,12 +27,12 @@ import pandas as pd
 
 from sop_xl import contract
 from sop_xl.app.master import MasterWorkbook
+from sop_xl.base.audit import user_name
 from sop_xl.base.errors import Problem, ValidationError, WorkbookError
 from sop_xl.base.messages import message
 from sop_xl.contract.cells import col_letter
 from sop_xl.contract.raw import RawSheet
 from sop_xl.contract.read import ROW, find_header, is_blank
-from sop_xl.faces.assistants import words  # noqa: F401  (registers the messages)
 from sop_xl.faces.assistants.assignment import assign
 from sop_xl.faces.assistants.figures import forecast_months
 from sop_xl.faces.assistants.returned import Returned, read_returned
@@ -49,7 +48,6 @@ from sop_xl.layout.styles import CELL_STYLES
 
 REASON = "assistants collect"
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
-
 
 
 @dataclass
@@ -105,7 +103,7 @@ def collect(folder: Path | str, master: Path | str, *, replace: bool = False,
     for r in good:
         by_assistant.setdefault(r.assistant, []).append(r)
     stamp = (now or datetime.now()).strftime("%Y-%m-%d %H:%M:%S")
-    who = user or _user()
+    who = user_name(user)
     new_log = []
     for assistant, files in sorted(by_assistant.items()):
         if len(files) > 1:
@@ -261,10 +259,3 @@ def _sheet_content(name: str, rows: list[list[Any]], hr: int,
         sheet.autofilter = Box(hr, 0, last, width - 1)
     sheet.freeze = (hr + 1, 0)
     return sheet
-
-
-def _user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no user name in some containers and services
-        return "unknown"

@@ -29,7 +29,6 @@ from sop_xl.contract.cells import parse_ref
 from sop_xl.contract.model import Column, Dtype
 from sop_xl.contract.raw import RawSheet
 from sop_xl.contract.read import Invalid, coerce, is_blank
-from sop_xl.faces.assistants import words  # noqa: F401  (registers the messages)
 from sop_xl.faces.assistants.book import KIND
 from sop_xl.faces.assistants.figures import needs_reason
 from sop_xl.faces.assistants.manifest import ManifestDamaged, read_manifest
@@ -113,8 +112,8 @@ def read_returned(path: Path, *, planning_month: pd.Period, items: set[str],
             changed_to = formula or now
             expected = content
         problems.append(problem("asst_protected_changed", sheet, rc[0] + 1, None, ref,
-                                changed_to, expected=_show(expected),
-                                value=_show(changed_to)))
+                                changed_to, expected=_show(expected, lang),
+                                value=_show(changed_to, lang)))
     f_sheet = doc["sheets"]["forecast"]
     rows = []
     threshold = float(doc["threshold"])
@@ -189,9 +188,9 @@ def _same(expected: Any, now: Any) -> bool:
         return False
 
 
-def _show(v: Any) -> str:
+def _show(v: Any, lang: str = "en") -> str:
     if is_blank(v):
-        return "(blank)"
+        return message("value_blank", lang)
     if isinstance(v, float):
         return f"{v:g}"
     return repr(v) if isinstance(v, str) else str(v)

@@ -9,7 +9,6 @@ MeetingKPIs sheet, so next month's pack shows them as "last month".
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import tempfile
@@ -24,7 +23,6 @@ from sop_xl.app.master import MasterWorkbook
 from sop_xl.base.errors import WorkbookError
 from sop_xl.base.messages import message
 from sop_xl.contract.read import ROW
-from sop_xl.faces.meeting import words  # noqa: F401  (registers the messages)
 from sop_xl.faces.meeting.data import MeetingData, gather
 from sop_xl.faces.meeting.decisions import (
     FIELDS,
@@ -38,6 +36,7 @@ from sop_xl.faces.meeting.decisions import (
 )
 from sop_xl.faces.meeting.pack import write_pack
 from sop_xl.layout.render import table_content
+from sop_xl.workbook.package import atomic_path
 
 __all__ = ["MeetingReport", "default_path", "render_pdf", "write_meeting"]
 
@@ -88,9 +87,10 @@ def write_meeting(master: Path | str, out: Path | str | None = None, *,
 def build_meeting_pack(book: MasterWorkbook) -> str:
     """The ribbon's Build Meeting Pack: this month's pack beside the open master, a
     sentence back for the planner."""
-    backend = book.backend
-    path = getattr(backend, "path", None) or Path(backend.book.fullname)  # file or Excel
-    report = meeting_pack(book, Path(path))
+    path = book.backend.location
+    if path is None:
+        raise WorkbookError("mp_needs_file", book.name, book.language)
+    report = meeting_pack(book, path)
     return message("mp_built", book.language, path=str(report.path),
                    n=len(report.carried))
 
@@ -124,9 +124,8 @@ def meeting_pack(book: MasterWorkbook, master: Path, out: Path | str | None = No
              "written_at": stamp} for k in data.kpis if pd.notna(k.value)]
     kpi_log = pd.concat([kpi_log, pd.DataFrame(rows)], ignore_index=True)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    try:
+    # the pack takes its place only once the master was written (one atomic writer)
+    with atomic_path(path) as tmp:
         write_pack(tmp, data, carried=carried, proposed=proposed_topics(data),
                    written=stamp_dt)
         currency = data.currency
@@ -134,10 +133,6 @@ def meeting_pack(book: MasterWorkbook, master: Path, out: Path | str | None = No
                                   name=book.output_name(contract.sheet(key)))
                     for key, frame in (("decisions", log), ("meeting_kpis", kpi_log))]
         book.write(contents)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
     pdf_path = render_pdf(path, data.lang) if pdf else None
     return MeetingReport(path, pdf_path, data, prev, carried, added, len(rows))
 

@@ -54,14 +54,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sop_xl.app.cycle import PlanRun, contract_read_plan_tab
+from sop_xl.app.cycle import PlanRun
 from sop_xl.app.master import MasterWorkbook
-from sop_xl.app.readback import read_archive
+from sop_xl.app.readback import read_archive, read_plan_tab
 from sop_xl.base.messages import message
 from sop_xl.contract.read import ROW
 from sop_xl.faces.assistants.assignment import assign
 from sop_xl.faces.assistants.figures import last_month_rows, submitted_deviations
-from sop_xl.faces.meeting import words  # noqa: F401  (registers the messages)
 from sop_xl.plan.accuracy import scorecard
 
 NEXT = 3  # months ahead for days of supply and utilisation
@@ -168,7 +167,7 @@ def _pick(reg: pd.DataFrame, book: MasterWorkbook) -> PlanVersion | None:
     sheet = str(row["sheet"])
     if sheet not in book.backend.sheet_names():
         return None
-    snap, _ = contract_read_plan_tab(book, sheet)
+    snap = read_plan_tab(book, sheet)
     return PlanVersion(str(row["version"]), str(row["planning_month"]), str(row["status"]),
                        sheet, snap.drop(columns=ROW, errors="ignore"))
 

@@ -29,10 +29,11 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from sop_xl.base.messages import message
 from sop_xl.base.periods import month_label
 from sop_xl.contract.meeting_sheets import DECISION_STATUS
+from sop_xl.contract.read import is_blank
 from sop_xl.faces.assistants.manifest import write_manifest
-from sop_xl.faces.meeting import words  # noqa: F401  (registers the messages)
 from sop_xl.faces.meeting.data import KPI_KEYS, MeetingData
 from sop_xl.faces.meeting.decisions import FIELDS, PACK_KIND
+from sop_xl.layout.styles import INPUT_FILL, INPUT_FONT
 
 FORMAT = 1
 MAX_ROWS = 25        # rows per exception list; the rest is counted
@@ -66,7 +67,7 @@ class _Pack:
             "basis": f(text_wrap=True, indent=1, font_color="404040", valign="vcenter"),
             "dash": f(align="right", font_color="7F7F7F", valign="vcenter"),
             "kpi": f(bold=True, font_size=11, valign="vcenter"),
-            "input": f(bg_color="FFF2CC", font_color="0000FF", locked=False, border=1,
+            "input": f(bg_color=INPUT_FILL, font_color=INPUT_FONT, locked=False, border=1,
                        border_color="BFBFBF", text_wrap=True),
             "good": self.wb.add_format({"font_color": "006100", "bg_color": "C6EFCE"}),
             "bad": self.wb.add_format({"font_color": "9C0006", "bg_color": "FFC7CE"}),
@@ -507,15 +508,14 @@ def _decisions(p: _Pack, carried: pd.DataFrame, proposed: list[str]) -> dict[str
 
 
 def _plain(v: Any) -> str | None:
-    return None if v is None or (isinstance(v, float) and math.isnan(v)) or v == "" \
-        else str(v)
+    return None if is_blank(v) else str(v)
 
 
 def _inputs(p: _Pack, ws: Any, r: int, values: dict[str, Any]) -> None:
     for key, c in (("topic", 2), ("decision", 3), ("owner", 4), ("due", 5), ("status", 7),
                    ("note", 8)):
         v = values.get(key)
-        if v is None or (isinstance(v, float) and math.isnan(v)) or v == "":
+        if is_blank(v):
             ws.write_blank(r, c, None, p.f["input"])
         else:
             ws.write_string(r, c, str(v), p.f["input"])

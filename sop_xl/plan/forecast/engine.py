@@ -17,9 +17,9 @@ import pandas as pd
 from sop_xl.plan.forecast.blas import single_threaded_blas
 from sop_xl.plan.forecast.executor import Executor, ProcessExecutor
 from sop_xl.plan.forecast.item import (
+    ForecastSettings,
     ItemForecast,
     ItemInput,
-    Settings,
     forecast_chunk,
     forecast_item,
 )
@@ -108,7 +108,7 @@ def _prepare(
 
 def _run(
     inputs: list[ItemInput],
-    settings: Settings,
+    settings: ForecastSettings,
     executor: Executor | None,
     progress: Progress | None,
 ) -> list[ItemForecast]:
@@ -303,7 +303,7 @@ def auto_forecast(
     service_level = levels[-1] if service_level is None else float(service_level)
     if service_level not in levels:
         levels = tuple(sorted((*levels, service_level)))
-    settings = Settings(
+    settings = ForecastSettings(
         horizon=horizon,
         season_length=season_length,
         n_origins=n_origins,
@@ -353,7 +353,8 @@ def forecast_series(
     y = y[demand[0] :]
     if model == "auto":
         with single_threaded_blas():
-            return forecast_item(ItemInput("series", y), Settings(horizon, season_length)).forecast
+            settings = ForecastSettings(horizon, season_length)
+            return forecast_item(ItemInput("series", y), settings).forecast
     spec = ALL_MODELS.get(model)
     if spec is None:
         raise ValueError(f"unknown model {model!r}; choose one of: auto, {', '.join(ALL_MODELS)}")

@@ -27,7 +27,7 @@ from sop_xl.plan.forecast.models import (
 
 
 @dataclass(frozen=True)
-class Settings:
+class ForecastSettings:
     """How the engine forecasts; see auto_forecast for the meaning of each field."""
 
     horizon: int
@@ -80,7 +80,7 @@ def _fallback_spec(n: int, m: int) -> ModelSpec:
 
 
 def _final_forecast(
-    fitted: Fitted, y: np.ndarray, settings: Settings
+    fitted: Fitted, y: np.ndarray, settings: ForecastSettings
 ) -> tuple[np.ndarray, backtest.Spread]:
     """Forecast from the end of y, and its error spread by step; both clipped to ≥ 0."""
     origin = np.array([y.size], dtype=np.int64)
@@ -101,7 +101,7 @@ class Selection:
 
 
 def _select(
-    y: np.ndarray, specs: list[ModelSpec], benchmark: ModelSpec, settings: Settings
+    y: np.ndarray, specs: list[ModelSpec], benchmark: ModelSpec, settings: ForecastSettings
 ) -> Selection | None:
     """Backtest the candidates and the benchmark; None when the history is too short.
 
@@ -146,7 +146,7 @@ def _select(
     return Selection([t[0] for t in best], backtest.score(paths, actual, scale), benchmark_score)
 
 
-def forecast_item(item: ItemInput, settings: Settings) -> ItemForecast:
+def forecast_item(item: ItemInput, settings: ForecastSettings) -> ItemForecast:
     """Statistical forecast of one item; never raises for bad data (falls back instead)."""
     values = np.asarray(item.values, dtype=float)
     m, h = settings.season_length, settings.horizon
@@ -186,7 +186,7 @@ def forecast_item(item: ItemInput, settings: Settings) -> ItemForecast:
     return result
 
 
-def _statistical(values: np.ndarray, settings: Settings, result: ItemForecast) -> None:
+def _statistical(values: np.ndarray, settings: ForecastSettings, result: ItemForecast) -> None:
     """Clean, select and forecast a smooth/erratic/intermittent/lumpy item in place."""
     m = settings.season_length
     continuous = result.demand_class in (DemandClass.SMOOTH, DemandClass.ERRATIC)
@@ -241,7 +241,7 @@ def _statistical(values: np.ndarray, settings: Settings, result: ItemForecast) -
     result.model = final.name
 
 
-def forecast_chunk(chunk: tuple[Settings, list[ItemInput]]) -> list[ItemForecast]:
+def forecast_chunk(chunk: tuple[ForecastSettings, list[ItemInput]]) -> list[ItemForecast]:
     """Forecast a chunk of items (the unit of work an executor ships to a worker)."""
     settings, items = chunk
     with single_threaded_blas():

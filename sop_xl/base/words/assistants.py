@@ -1,14 +1,9 @@
-"""Every sentence and label of the sales-assistant round, in English and 简体中文.
-
-Registered in the message catalogue (sop_xl.base.messages) on import.
-"""
+"""Every sentence and label of the sales-assistant round."""
 
 from __future__ import annotations
 
-from sop_xl.base.messages import register
-
-# book
-register({
+MESSAGES: dict[str, tuple[str, str]] = {
+    # faces/assistants/words.py
     "ab_sheet_forecast": ("Forecast", "预测填报"),
     "ab_sheet_history": ("History", "历史与达成"),
     "ab_sheet_charts": ("Charts", "图表"),
@@ -72,10 +67,7 @@ register({
     "ab_charts_title": ("Shipped, statistical forecast and your forecast (pcs)",
                         "发货、统计预测与您的预测(件)"),
     "ab_no_department": ("all departments", "全部部门"),
-})
-
-# returned
-register({
+    # faces/assistants/words.py
     "asst_not_ours": ("is not a sales-assistant workbook from `sop-xl assistants split` (it "
                       "has no sop_xl control sheet); return the workbook you were sent",
                       "不是由 `sop-xl assistants split` 生成的销售内勤工作簿(没有 sop_xl 控制页)；"
@@ -97,10 +89,7 @@ register({
                              "请填写原因"),
     "asst_unknown_item": ("item {value} is no longer in the master's Items sheet; ask the "
                           "planner", "物料 {value} 已不在主计划的物料表中；请联系计划员"),
-})
-
-# collect
-register({
+    # faces/assistants/words.py
     "asst_duplicate": ("{assistant} already submitted for {month} ({file}, collected {when}); "
                        "pass --replace to replace that submission",
                        "{assistant} 已提交 {month} 的预测({file}，汇总于 {when})；"
@@ -114,10 +103,7 @@ register({
                        "不是文件夹；请指定交回工作簿所在的文件夹"),
     "asst_replaces": ("replaces {file} collected {when} (SHA-256 {hash})",
                       "替换 {when} 汇总的 {file}(SHA-256 {hash})"),
-})
-
-# commands
-register({
+    # faces/assistants/words.py
     "asst_cli_split": ("{n} workbook(s) for planning month {month} in {folder}:",
                        "已在 {folder} 生成计划月 {month} 的 {n} 个工作簿："),
     "asst_cli_file": ("  {file}: {assistant} ({department}), {items} items",
@@ -139,4 +125,4 @@ register({
     "asst_cli_missing": ("Not submitted yet for {month}: {names}", "{month} 尚未提交：{names}"),
     "asst_cli_all_in": ("Every sales assistant has submitted for {month}.",
                         "所有销售内勤均已提交 {month} 的预测。"),
-})
+}

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from sop_xl import contract
-from sop_xl.base.messages import message, register
+from sop_xl.base.messages import message
 from sop_xl.contract.cells import col_letter
 from sop_xl.contract.planning_inputs import Inputs
 from sop_xl.layout.common import blocks, item_attrs, title
@@ -19,32 +19,9 @@ from sop_xl.layout.grid import Grid, grid_content
 from sop_xl.layout.links import Wiring, demand_shape
 from sop_xl.layout.render import input_validations, table_content
 from sop_xl.layout.sheet import Box, CondFormat, SheetContent
-from sop_xl.layout.styles import CELL_STYLES, QTY
+from sop_xl.layout.styles import CELL_STYLES
 from sop_xl.plan.demand import DemandPlan
 from sop_xl.plan.hierarchy import NO_FAMILY
-
-# forecast-part cells taken from the sales assistants; sales cells flagged for pre-S&OP
-CELL_STYLES.setdefault("cell_sales", CELL_STYLES["cell"].but(fill="DDEBF7"))
-CELL_STYLES.setdefault("cell_flag", CELL_STYLES["cell"].but(fill="FFC7CE", color="9C0006",
-                                                            bold=True, numfmt=QTY))
-
-register({
-    "not_whole": ("{value} is not a whole number of pieces; Settings asks for family "
-                  "changes in whole pieces", "{value} 不是整件数；设置要求产品族调整取整件"),
-    "far_statistical": ("far term: statistical forecast net of contracts and projects",
-                        "远期：统计预测扣除合同和项目"),
-    "far_ship_ratio": ("far term: ordered forecast × shipped/ordered ratio over {n} months, "
-                       "net of contracts and projects (statistical where no ordered history)",
-                       "远期：订货预测 × 近 {n} 个月发货/订货比例，扣除合同和项目"
-                       "(无订货历史的用统计预测)"),
-    "near_term": ("near term {n} months: sales forecast where submitted (blue)",
-                  "近期 {n} 个月：已提交处采用销售预测(蓝色)"),
-    "flag_legend": ("red: sales view deviates from the statistical forecast by more than "
-                    "{thr:.0%} and at least {qty:,.0f} pcs and {value:,.0f} {currency}",
-                    "红色：销售口径与统计预测偏差超过 {thr:.0%}，且不少于 {qty:,.0f} 件、"
-                    "{value:,.0f} {currency}"),
-    "yes": ("yes", "是"),
-})
 
 
 def demand_sheet(inputs: Inputs, plan: DemandPlan, lang: str,
@@ -64,7 +41,7 @@ def demand_sheet(inputs: Inputs, plan: DemandPlan, lang: str,
     states = {k: v for k, v in states.items() if (v != None).any()}  # noqa: E711
     far = (message("far_ship_ratio", lang, n=s.share_months) if plan.far_method == "ship_ratio"
            else message("far_statistical", lang))
-    sep = "；" if lang.startswith("zh") else "; "
+    sep = message("legend_separator", lang)
     head = f"{title(inputs, 'demand_plan', lang)} — " + sep.join([
         message("near_term", lang, n=s.near_term_months), far,
         message("flag_legend", lang, thr=s.deviation_threshold, qty=s.deviation_min_qty,

@@ -1,0 +1,288 @@
+"""One month's plan from the validated inputs: what each engine is given, adapted from the
+contract's frames, one small function per step.
+
+The engines (forecast, demand, mps, mrp, capacity, inventory, finance, versions) take
+arrays and frames of their own shape; the functions here build those from ``Inputs`` and
+from the results of the steps before. What the planner typed into output sheets (firmed
+cells, firm orders, the frozen plan of an earlier month) is read back in
+``sop_xl.app.readback`` and passed in. The cycle (``sop_xl.app.cycle``) runs them lazily,
+step by step. Pure: no workbook, no words, no clock.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+
+from sop_xl.base.periods import FactoryCalendar
+from sop_xl.contract.planning_inputs import Inputs
+from sop_xl.plan import capacity as capacity_engine
+from sop_xl.plan import finance as finance_engine
+from sop_xl.plan import inventory as inventory_engine
+from sop_xl.plan import mps as mps_engine
+from sop_xl.plan import mrp as mrp_engine
+from sop_xl.plan import versions as versions_engine
+from sop_xl.plan.demand import DemandPlan
+from sop_xl.plan.forecast import ForecastResult, auto_forecast, working_days
+from sop_xl.plan.lot_sizing import LotRules
+from sop_xl.plan.transfer import orders_by_bucket
+
+# -- forecast ------------------------------------------------------------------------------
+
+MIN_MONTHS = 12  # the forecast shown (and fitted) covers at least a year
+
+
+def forecast_months(inputs: Inputs) -> int:
+    """Months the statistical forecast covers: the plan's horizon in months, at least 12."""
+    s = inputs.settings
+    months = s.horizon if s.bucket == "month" else int(np.ceil(s.horizon * 7 / 30.4)) + 1
+    return max(months, MIN_MONTHS)
+
+
+def forecast_result(forecast: pd.DataFrame, summary: pd.DataFrame, cleaned: pd.DataFrame,
+                    service_level: float) -> ForecastResult:
+    """A ForecastResult rebuilt from frames (a stored forecast, the demo's expected
+    demand), its intervals at ``service_level``."""
+    return ForecastResult(forecast, summary, cleaned, levels=(service_level,),
+                          service_level=service_level)
+
+
+def shipped_history(inputs: Inputs, history: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Monthly shipped quantity per finished good (item, period, quantity in pieces),
+    zero-filled to the month before the plan so every item's forecast starts in the
+    planning month; a month not closed yet (no row for any item) is left out, not read as
+    zero sales."""
+    h = inputs.sales_history if history is None else history
+    fg = set(inputs.items_of_type("FG")["item"])
+    h = h[h["item"].isin(fg)]
+    g = h.groupby(["item", "month"], as_index=False)["shipped_qty"].sum()
+    last = min(inputs.settings.planning_month - 1, g["month"].max()) \
+        if len(g) else inputs.settings.planning_month - 1
+    frames = []
+    for item, grp in g.groupby("item", sort=True):
+        idx = pd.period_range(grp["month"].min(), last, freq="M")
+        q = grp.set_index("month")["shipped_qty"].reindex(idx, fill_value=0.0)
+        frames.append(pd.DataFrame({"item": item, "period": idx, "quantity": q.to_numpy()}))
+    if not frames:
+        return pd.DataFrame({"item": pd.Series(dtype=object),
+                             "period": pd.PeriodIndex([], freq="M"),
+                             "quantity": pd.Series(dtype=float)})
+    return pd.concat(frames, ignore_index=True)
+
+
+def ordered_history(inputs: Inputs) -> pd.DataFrame:
+    """Monthly ordered quantity per finished good (history rows that give one)."""
+    h = inputs.sales_history
+    h = h[h["ordered_qty"].notna()].assign(shipped_qty=h["ordered_qty"])
+    return shipped_history(inputs, h)
+
+
+def day_factors(inputs: Inputs, history: pd.DataFrame, horizon: int) -> dict | None:
+    """Working-day factor of every month from the first history month to the end of
+    the forecast, from the factory calendar (sop_xl.plan.forecast.working_days)."""
+    if history.empty:
+        return None
+    s = inputs.settings
+    first = history["period"].min()
+    last = s.planning_month + horizon - 1
+    cal = FactoryCalendar(first.start_time.date(), last.end_time.date(), s.work_week,
+                          inputs.calendar)
+    months = pd.period_range(first, last, freq="M")
+    return working_days.day_factors(
+        {m: cal.working_days(m.start_time.date(), m.end_time.date()) for m in months})
+
+
+def fit_forecast(inputs: Inputs, history: pd.DataFrame) -> ForecastResult:
+    """The statistical forecast of ``history`` from the planning month on, per working day
+    when Settings ask for it (Spring Festival moves; the calendar says how long a month is)."""
+    s = inputs.settings
+    it = inputs.items.set_index("item")
+    analogs = {k: v for k, v in it["analog_item"].dropna().items() if v}
+    families = it["family"].dropna().to_dict()
+    horizon = forecast_months(inputs)
+    # history ending before M−1 (last month not closed): forecast across the gap too
+    gap = 0 if history.empty else max(
+        0, (s.planning_month - 1).ordinal - history["period"].max().ordinal)
+    factors = day_factors(inputs, history, horizon) if s.forecast_working_days else None
+    if factors:
+        history = working_days.to_average_month(history, factors)
+    result = auto_forecast(history, horizon + gap, 12, analogs=analogs,
+                           families=families, levels=(0.8, s.service_level))
+    f = result.forecast
+    if gap and not f.empty:
+        f = f[f["period"] >= s.planning_month].reset_index(drop=True)
+    if factors:
+        f = working_days.to_calendar_month(f, factors)
+        return dataclasses.replace(
+            result, forecast=f, cleaned=working_days.to_calendar_month(
+                result.cleaned, factors, ("quantity", "cleaned")))
+    return dataclasses.replace(result, forecast=f)
+
+
+def covers_the_plan(inputs: Inputs, forecast: pd.DataFrame) -> bool:
+    """Does a stored forecast start in the planning month and cover the plan? A forecast
+    of an earlier month, or shorter than the plan, is fitted again."""
+    if forecast.empty:
+        return False
+    first = inputs.settings.planning_month
+    last = first + forecast_months(inputs) - 1
+    p = forecast["period"]
+    return bool(p.min() == first and p.max() >= last)
+
+
+# -- supply --------------------------------------------------------------------------------
+
+def receipts(inputs: Inputs) -> pd.DataFrame:
+    """Open orders (ScheduledReceipts) as the engines take them: item, qty (pieces),
+    bucket (−1 = past due), order, due_date."""
+    r = inputs.scheduled_receipts
+    if r.empty:
+        return pd.DataFrame({"item": [], "qty": [], "bucket": [], "order": [],
+                             "due_date": []})
+    b = inputs.buckets.index_of(list(r["due_date"]))
+    return pd.DataFrame({"item": r["item"].to_numpy(), "qty": r["qty"].to_numpy(float),
+                         "bucket": b, "order": r["order"].astype(str).to_numpy(),
+                         "due_date": pd.to_datetime(r["due_date"]).to_numpy()})
+
+
+def receipts_matrix(inputs: Inputs, items: pd.Index) -> np.ndarray:
+    """Open orders per item and bucket (pieces); past due in the first bucket."""
+    out = np.zeros((len(items), len(inputs.buckets)))
+    r = receipts(inputs)
+    if r.empty:
+        return out
+    rows = items.get_indexer(r["item"])
+    b = np.clip(r["bucket"].to_numpy(), 0, None)
+    ok = (rows >= 0) & (b < out.shape[1])
+    np.add.at(out, (rows[ok], b[ok]), r["qty"].to_numpy(float)[ok])
+    return out
+
+
+def mps(inputs: Inputs, demand: DemandPlan, *, firm: np.ndarray | None,
+        frozen_qty: np.ndarray | None) -> mps_engine.MPSResult:
+    """The master production schedule of the demand plan's finished goods. ``firm``:
+    cells the planner changed on the MPS sheet; ``frozen_qty``: production of the plan
+    passed on for an earlier month (both items × buckets, NaN = none)."""
+    items = demand.items
+    it = inputs.items.set_index("item").reindex(items)
+    on_hand = inputs.on_hand().reindex(items).fillna(0).to_numpy(float)
+    orders = demand.orders
+    s = inputs.settings
+    return mps_engine.plan(
+        demand["demand"] - orders, orders, on_hand, receipts_matrix(inputs, items),
+        it["safety_stock"].fillna(0).to_numpy(float),
+        LotRules.from_items(inputs.items, items), inputs.working_days,
+        items=items, periods=demand.periods, frozen=s.frozen_periods,
+        frozen_qty=frozen_qty, firm=firm, fence=s.slushy_periods,
+        target_dos=it["target_dos"].fillna(0).to_numpy(float))
+
+
+def mrp(inputs: Inputs, plan: mps_engine.MPSResult, *, firm: pd.DataFrame | None,
+        lang: str) -> mrp_engine.MRPResult:
+    """Material requirements below the MPS; ``firm``: the planner's firm planned orders
+    (item, qty, due bucket). ``lang`` only until the MRP leaves words to the layout."""
+    return mrp_engine.plan(inputs.items, inputs.bom, plan.items, plan["production"],
+                           inputs.on_hand(), receipts(inputs), inputs.buckets,
+                           inputs.factory_calendar, firm=firm, end_demand=plan["demand"],
+                           lang=lang)
+
+
+def capacity(inputs: Inputs, plan: mps_engine.MPSResult,
+             materials: mrp_engine.MRPResult) -> capacity_engine.CapacityResult:
+    """Rough-cut capacity: load from finished-good production and the made components'
+    planned orders, and from the production orders already released (open receipts of
+    made items: they still have to be built); purchased parts have no routing, so their
+    receipts add none."""
+    items = plan.items.append(materials.items)
+    production = np.vstack([plan["production"] + plan["receipts"],
+                            materials["planned_receipts"] + materials["receipts"]])
+    return capacity_engine.plan(inputs.resources, inputs.resource_usage, items, production,
+                                inputs.buckets, inputs.factory_calendar,
+                                frozen=inputs.settings.frozen_periods)
+
+
+def slow_excess(inputs: Inputs, plan: mps_engine.MPSResult,
+                materials: mrp_engine.MRPResult) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The slow-moving and excess list and its summary by family (sop_xl.plan.inventory)."""
+    s = inputs.settings
+    b = inputs.buckets
+    until = np.datetime64((s.planning_month + s.excess_months).start_time.date(), "D")
+    ahead = pd.concat([
+        inventory_engine.demand_ahead(plan.items, plan["demand"], b.starts(), until),
+        inventory_engine.demand_ahead(materials.items, materials["gross"], b.starts(), until)])
+    listing = inventory_engine.slow_and_excess(
+        inputs.stock, inputs.items, ahead, s.planning_month.start_time, s.slow_moving_months)
+    return listing, inventory_engine.slow_excess_summary(listing, inputs.stock, inputs.items)
+
+
+def financial(inputs: Inputs, plan: mps_engine.MPSResult,
+              materials: mrp_engine.MRPResult, *,
+              shipped: np.ndarray | None = None) -> finance_engine.FinancialPlan:
+    """The plan in money: finished goods from the MPS (``shipped``: what can ship, as the
+    projection has it), components from the MRP."""
+    it = inputs.items.set_index(inputs.items["item"].astype(str))
+    fg = it.reindex(pd.Index(plan.items).astype(str))
+    comp = it.reindex(pd.Index(materials.items).astype(str))
+    ccost = comp["unit_cost"].fillna(0).to_numpy(float)
+    bought = (comp["item_type"] == "RM").to_numpy()
+    purchases = (materials["receipts"] + materials["planned_receipts"])[bought] \
+        * ccost[bought, None]
+    return finance_engine.project(
+        inputs.buckets,
+        finished=finance_engine.FinishedGoods(
+            items=plan.items, family=fg["family"].fillna("").to_numpy(object),
+            on_hand=plan.on_hand, supply=plan["receipts"] + plan["production"],
+            demand=plan["demand"], production=plan["production"],
+            price=fg["price"].fillna(0).to_numpy(float),
+            cost=fg["unit_cost"].fillna(0).to_numpy(float), shipped=shipped),
+        components=finance_engine.Components(
+            projected=materials["projected"], cost=ccost, purchases=purchases))
+
+
+# -- the plan version ------------------------------------------------------------------------
+
+def snapshot(inputs: Inputs, *, demand: DemandPlan, plan: mps_engine.MPSResult,
+             projection: inventory_engine.Projection,
+             load: capacity_engine.CapacityResult,
+             purchase_plan: pd.DataFrame) -> pd.DataFrame:
+    """The month's plan as a version snapshot (sop_xl.plan.versions): demand and its
+    parts, MPS production, projected stock, capacity, what was shipped against orders due
+    in the plan, the key settings and the purchase plan."""
+    items = inputs.items.set_index("item")
+    fam, cost, price = items["family"], items["unit_cost"], items["price"]
+    d, m, p, c = demand, plan, projection, load
+    parts = [
+        versions_engine.section_rows("demand", d.items, d.periods, d.rows,
+                                     ["demand", "forecast_part", "small_contracts",
+                                      "large_contracts", "projects_weighted"], family=fam,
+                                     value_per_unit=price.reindex(d.items).fillna(0)
+                                     .to_numpy(float)),
+        # projected on hand once, in the projection section (the MPS's is the same)
+        versions_engine.section_rows("mps", m.items, m.periods, m.rows, ["production"],
+                                     family=fam, value_per_unit=cost.reindex(m.items)
+                                     .fillna(0).to_numpy(float)),
+        versions_engine.section_rows("projection", p.items, p.periods, p.rows,
+                                     ["projected"], family=fam, value_per_unit=p.unit_cost),
+        versions_engine.section_rows("capacity", c.resources, c.periods, c.rows,
+                                     ["load", "available"]),
+    ]
+    shipped = orders_by_bucket(inputs.contracts, d.items, buckets=inputs.buckets,
+                               calendar=inputs.factory_calendar,
+                               planning_month=inputs.settings.planning_month, what="shipped")
+    # what was already shipped against orders due in the plan: the demand plan leaves it
+    # out, a transfer to demand management needs it back (sop_xl.plan.transfer)
+    parts.append(versions_engine.section_rows(
+        "demand", d.items, d.periods, {"shipped": shipped}, ["shipped"], family=fam,
+        value_per_unit=price.reindex(d.items).fillna(0).to_numpy(float)))
+    parts.append(versions_engine.settings_rows(inputs.settings.as_values()))
+    pp = purchase_plan
+    if len(pp):
+        parts.append(pd.DataFrame({
+            "section": "purchase", "key": pp["item"], "family": pp["supplier"],
+            "measure": "purchase_qty", "period": pp["release_week"],
+            "qty": pp["qty"], "value": pp["value"], "text": ""}))
+    snap = pd.concat(parts, ignore_index=True)
+    return snap.sort_values(["section", "key", "measure", "period"], kind="stable") \
+        .reset_index(drop=True)

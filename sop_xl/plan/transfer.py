@@ -1,0 +1,164 @@
+"""Transfer of a plan version to demand management (需求管理), the pure side: planned
+independent requirements (PIR) from a version's snapshot, consumed by customer orders.
+
+The workbook side (which version may go, the DemandManagement sheet, the export file and
+the TransferLog) is ``sop_xl.app.transfer``.
+
+**What is transferred.** A *sales* plan transfers the period's total planned sales: the
+demand plan (open orders + forecast + projects + events + adjustments) plus what was
+already shipped against orders due in the period (the demand plan leaves shipped
+quantities out because they need no more supply; the ERP's sales orders include them). A
+*production* plan transfers the MPS planned production as it stands.
+
+**Consumption** (deduct consumed quantities, sales plans only). Customer orders due in the
+plan — shipped or still open, from today's Contracts sheet — consume the planned sales, as
+SAP's forecast consumption does with sales orders: each order first takes from its own
+period, then from up to ``backward`` earlier periods (nearest first), then up to
+``forward`` later periods (SAP consumption mode 2, backward then forward). Orders of a
+month before the version's planning month count with their open quantity in the first
+period. The requirement transferred is what is left, never below zero, so that the ERP's
+open sales orders plus the requirement give back the plan; order quantity no plan was left
+for is reported as "orders beyond plan". Worked example: tests/versions/test_transfer.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sop_xl.base.periods import Buckets, FactoryCalendar, bucket_months, month_weights
+
+PLAN_TYPES = ("sales", "production")
+
+
+def orders_by_bucket(contracts: pd.DataFrame, items: pd.Index, *, buckets: Buckets,
+                     calendar: FactoryCalendar, planning_month: pd.Period,
+                     what: str) -> np.ndarray:
+    """Customer-order quantities per item and bucket (pieces), (items × buckets).
+
+    ``what="shipped"``: delivered quantity of contracts due in or after the planning
+    month, in their due month's buckets. ``what="orders"``: what consumes the plan — the
+    ordered quantity (shipped or open) of those contracts, plus the open quantity of
+    contracts due before the planning month, in the first bucket. Monthly quantities spread
+    over weekly buckets by working days, as the demand plan does."""
+    out = np.zeros((len(items), len(buckets)))
+    if contracts is None or contracts.empty:
+        return out
+    months = bucket_months(buckets)
+    weights = month_weights(buckets, calendar, months)
+    m_index = {m: k for k, m in enumerate(months)}
+    ordered = contracts["ordered_qty"].to_numpy(float)
+    delivered = np.nan_to_num(contracts["delivered_qty"].to_numpy(float), nan=0.0)
+    rows = items.get_indexer(contracts["item"].astype(str))
+    for r, due, o, dl in zip(rows, contracts["due_month"], ordered, delivered, strict=True):
+        if r < 0 or due is None or due is pd.NaT:
+            continue
+        if due < planning_month:
+            if what == "orders":
+                out[r, 0] += max(o - dl, 0.0)
+            continue
+        k = m_index.get(due)
+        if k is None:
+            continue
+        q = dl if what == "shipped" else o
+        out[r] += q * weights[k]
+    return out
+
+
+def consume(plan: np.ndarray, orders: np.ndarray, backward: int = 0,
+            forward: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Orders consume the plan (items × periods, pieces): each period's orders take from
+    their own period, then up to ``backward`` earlier periods, nearest first, then up to
+    ``forward`` later periods. Returns (consumed per plan cell, order quantity left
+    unconsumed per order cell)."""
+    remaining = np.clip(np.nan_to_num(plan, nan=0.0), 0.0, None)
+    start = remaining.copy()
+    left = np.zeros_like(remaining)
+    n = remaining.shape[1] if remaining.ndim == 2 else 0
+    for p in range(n):
+        q = np.clip(np.nan_to_num(orders[:, p], nan=0.0), 0.0, None).copy()
+        window = [p, *range(p - 1, max(p - backward, 0) - 1, -1),
+                  *range(p + 1, min(p + forward, n - 1) + 1)]
+        for t in window:
+            take = np.minimum(q, remaining[:, t])
+            remaining[:, t] -= take
+            q -= take
+        left[:, p] = q
+    return start - remaining, left
+
+
+def plan_matrix(snapshot: pd.DataFrame, section: str, measures: tuple[str, ...],
+                items: pd.Index, periods: list[str]) -> np.ndarray:
+    """The sum of some measures of a snapshot section as an (items × periods) array."""
+    s = snapshot[(snapshot["section"] == section) & snapshot["measure"].isin(measures)]
+    out = np.zeros((len(items), len(periods)))
+    r = items.get_indexer(s["key"])
+    c = pd.Index(periods).get_indexer(s["period"])
+    ok = (r >= 0) & (c >= 0)
+    np.add.at(out, (r[ok], c[ok]), s["qty"].to_numpy(float)[ok])
+    return out
+
+
+def unit_values(snapshot: pd.DataFrame, section: str, measure: str) -> pd.Series:
+    """Money per piece by item as the version valued it (price for demand, cost for MPS)."""
+    s = snapshot[(snapshot["section"] == section) & (snapshot["measure"] == measure)]
+    g = s.groupby("key")[["qty", "value"]].sum()
+    return (g["value"] / g["qty"].where(g["qty"] != 0)).fillna(0.0)
+
+
+def version_buckets(snapshot: pd.DataFrame, calendar: pd.DataFrame | None = None) -> tuple[
+        Buckets, FactoryCalendar]:
+    """The buckets and factory calendar of a version, from its own key settings."""
+    st = snapshot[snapshot["section"] == "settings"].set_index("key")
+    month = pd.Period(str(st.at["planning_month", "text"]), "M")
+    kind = str(st.at["bucket", "text"]) if "bucket" in st.index else "month"
+    horizon = int(st.at["horizon", "qty"])
+    week = str(st.at["work_week", "text"]) if "work_week" in st.index else "mon-fri"
+    buckets = Buckets.build(month, kind, horizon)
+    return buckets, FactoryCalendar.around(buckets, week, calendar)
+
+
+@dataclass
+class Requirements:
+    """Planned independent requirements per item and period, with their make-up."""
+
+    #: item, family, period, req_date, plan_qty, consumed_qty, requirement (pcs), value
+    frame: pd.DataFrame
+    unconsumed: float  # order quantity no plan was left for (pieces)
+
+
+def requirements(snapshot: pd.DataFrame, contracts: pd.DataFrame | None, *, periods: int,
+                 plan_type: str = "sales", deduct: bool = False, backward: int = 0,
+                 forward: int = 0, calendar: pd.DataFrame | None = None) -> Requirements:
+    """What a transfer of this version sends to demand management (see the module doc)."""
+    buckets, cal = version_buckets(snapshot, calendar)
+    labels = buckets.labels
+    measures: tuple[str, ...]
+    if plan_type == "sales":
+        sec, measures, unit_of = "demand", ("demand", "shipped"), ("demand", "demand")
+    else:
+        sec, measures, unit_of = "mps", ("production",), ("mps", "production")
+    rows = snapshot[(snapshot["section"] == sec) & snapshot["measure"].isin(measures)]
+    items = pd.Index(sorted(set(rows["key"])), name="item")
+    plan = plan_matrix(snapshot, sec, measures, items, labels)
+    consumed = np.zeros_like(plan)
+    left = np.zeros_like(plan)
+    if deduct:
+        month = pd.Period(buckets.start, "M")
+        orders = orders_by_bucket(contracts, items, buckets=buckets, calendar=cal,
+                                  planning_month=month, what="orders")
+        consumed, left = consume(plan, orders, backward, forward)
+    req = np.clip(plan, 0.0, None) - consumed
+    fam = rows.groupby("key")["family"].first().reindex(items).fillna("").to_numpy()
+    unit = unit_values(snapshot, *unit_of).reindex(items).fillna(0.0).to_numpy()
+    n = periods
+    ii, pp = np.nonzero((np.abs(plan[:, :n]) > 1e-9) | (consumed[:, :n] > 1e-9))
+    frame = pd.DataFrame({
+        "item": items[ii].astype(str), "family": fam[ii],
+        "period": np.asarray(labels)[pp],
+        "req_date": [buckets[int(p)].start for p in pp],
+        "plan_qty": plan[ii, pp], "consumed_qty": consumed[ii, pp],
+        "requirement": req[ii, pp], "value": req[ii, pp] * unit[ii]})
+    return Requirements(frame, float(left[:, :n].sum()))
