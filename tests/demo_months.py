@@ -26,6 +26,7 @@ from sop_xl.cli.main import main
 from sop_xl.demo import build_demo
 from sop_xl.faces.assistants import collect, needs_reason, split
 from sop_xl.faces.meeting import write_meeting
+from sop_xl.plan import month
 from sop_xl.plan.forecast import ForecastResult
 from sop_xl.workbook.file import FileBackend
 
@@ -112,7 +113,7 @@ def build(tmp: Path) -> DemoMonths:
                      companies={"2026-12": dec_co, "2027-01": jan_co})
     with pytest.MonkeyPatch.context() as mp:
         # December
-        mp.setattr(cycle, "auto_forecast", lambda *a, **k: run_rate_forecast(dec_co))
+        mp.setattr(month, "auto_forecast", lambda *a, **k: run_rate_forecast(dec_co))
         cycle.run_steps(MasterWorkbook.open(master), ["forecast"])
         books = split(master, tmp / "dec" / "out").files
         out.dec.books = [_keep(f.path, keep, f.path.stem) for f in books]
@@ -142,7 +143,7 @@ def build(tmp: Path) -> DemoMonths:
             ignore_index=True)
         FileBackend(master).write_sheets(input_sheets(
             frames, {**jan_co.settings, "language": "en"}, "en"))
-        mp.setattr(cycle, "auto_forecast", lambda *a, **k: run_rate_forecast(jan_co))
+        mp.setattr(month, "auto_forecast", lambda *a, **k: run_rate_forecast(jan_co))
         cycle.run_steps(MasterWorkbook.open(master), ["forecast"])
         books = split(master, tmp / "jan" / "out").files
         out.jan.books = [_keep(f.path, keep, f.path.stem) for f in books]

@@ -21,11 +21,11 @@ from recalc import compare, force_recalc_profile, recalculate, soffice_available
 from small_company import frames
 from support import fixed_forecast
 
-from sop_xl.app import cycle
 from sop_xl.app.cycle import CYCLE, run_steps
 from sop_xl.app.master import MasterWorkbook
 from sop_xl.app.template import write_master
 from sop_xl.contract.cells import cell_ref
+from sop_xl.plan import month
 from sop_xl.workbook.file import FileBackend
 
 pytestmark = [pytest.mark.libreoffice,
@@ -38,7 +38,7 @@ def _run(path: Path, steps) -> None:
     """``sop-xl run`` with the statistical forecast fixed at A 100, B 40 a month."""
     with pytest.MonkeyPatch.context() as mp:
         stat = fixed_forecast({"A": 100.0, "B": 40.0}, "2026-12", 6)
-        mp.setattr(cycle, "auto_forecast", lambda *a, **k: stat)
+        mp.setattr(month, "auto_forecast", lambda *a, **k: stat)
         run_steps(MasterWorkbook.open(path), steps)
 
 
