@@ -48,7 +48,6 @@ SheetNames = Mapping[str, str]
 TOLERANCE = 0.01
 
 
-
 def _num(x: float) -> str:
     """A number as formula text, full precision."""
     return f"{float(x):.17g}".replace("e", "E")
@@ -101,7 +100,7 @@ def banner(kind: str, watches: list[Watch], lang: str) -> Banner:
 # -- the shapes of the grids other sheets read (their layout, without the numbers) -------
 
 def demand_shape(plan: DemandPlan) -> Grid:
-    """The DemandPlan grid's layout (sop_xl.layout.demand.demand_sheet)."""
+    """The DemandPlan grid's layout (sop_xl.layout.demand_sheets.demand_sheet)."""
     spec = contract.sheet("demand_plan")
     measures = tuple(m.key for m in spec.measures
                      if m.key != "ship_ratio_forecast" or plan.far_method == "ship_ratio")
