@@ -6,7 +6,7 @@ DEMO := workbooks/demo/sop_master.xlsx
 PLANNED := out/demo/sop_master.xlsx
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test lint bench libreoffice clean
+.PHONY: demo test lint bench libreoffice postgres clean
 
 $(BIN)/sop-xl: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,15 +31,26 @@ libreoffice:
 	  echo "installing LibreOffice Calc (Debian package libreoffice-calc-nogui)"; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libreoffice-calc-nogui python3-uno \
-	    fonts-wqy-microhei poppler-utils >/dev/null; }
+	    fonts-wqy-microhei fonts-crosextra-carlito poppler-utils >/dev/null; }
+
+# PostgreSQL is the real database the import tests start and stop themselves.
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || { \
+	  echo "installing PostgreSQL (Debian package postgresql)"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql >/dev/null || \
+	  echo "*** PostgreSQL could not be installed: the PostgreSQL import tests will be SKIPPED ***"; }
 
 lint: $(BIN)/sop-xl
 	$(BIN)/ruff check sop_xl tests bench docs
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 
-test: $(BIN)/sop-xl libreoffice lint
-	$(BIN)/python -m pytest -q
+# Once PostgreSQL is installed its tests must run: SOP_XL_REQUIRE_POSTGRES turns a skip into
+# a failure.
+test: $(BIN)/sop-xl libreoffice postgres lint
+	SOP_XL_REQUIRE_POSTGRES=$$(ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && echo 1) \
+	  $(BIN)/python -m pytest -q
 
 # Speed and memory targets; each prints its figures and the ratios measured in the same run.
 bench: $(BIN)/sop-xl

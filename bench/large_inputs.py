@@ -1,4 +1,5 @@
-"""Large inputs: 20,000 items and 60 months of history, loaded and validated.
+"""Large inputs: 20,000 items and 60 months of history, loaded and validated; and the same
+company's ERP data imported with 156 weeks of history from Parquet, then planned.
 
 Target (issue "Reliability"): ``MasterWorkbook.read_inputs`` on 20,000 items (15,000
 finished goods with 60 months of history each = 900,000 history rows, near Excel's
@@ -10,11 +11,21 @@ The workbook is generated once (about a minute) and cached in ``--cache`` (defau
 own. ``--profile`` prints the top functions by cumulative time.
 
     python bench/large_inputs.py [--items 20000] [--months 60] [--profile]
+                                 [--scenario workbook|erp|both] [--weeks 156]
+
+Scenario ``erp`` (issue 18): 20,000 items (one plant) whose master data, stock and open
+orders come as SAP-style exports (MM60, CS12, MB52, ME2N, VA05 CSV files) and whose sales
+history is a Parquet file of 20,000 items × 156 weeks (3.12 million rows). In a fresh
+process: ``sop-xl import`` (every line checked, the history checked and aggregated by
+DuckDB, the Parquet file put beside the workbook), validate (``read_inputs``), and the
+month as ``sop-xl run`` does it split into forecast, plan (demand … exceptions) and write,
+each timed, with the process's peak memory. Target: peak memory ≤ 4 GB.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import resource
@@ -29,7 +40,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-FORMAT = 3  # bump when the generated workbook changes
+FORMAT = 4  # bump when the generated workbook changes
 
 
 def build_frames(n_items: int, months: int, seed: int = 7) -> tuple[dict[str, pd.DataFrame],
@@ -206,6 +217,136 @@ def _compare(book, revision: str) -> dict:
     return {"baseline": revision, "read_table_old": t_old, "read_table_new": t_new}
 
 
+# -- scenario erp: ERP exports and a Parquet history, imported and planned -----------------
+
+def erp_company(cache: Path, n_items: int, weeks: int) -> Path:
+    """The export folder (cached): SAP-style CSVs, the weekly history as Parquet, and a
+    master workbook holding what no ERP report gives (Settings, resources, sales forecast)."""
+    folder = cache / f"erp_{n_items}x{weeks}_v{FORMAT}"
+    if (folder / "done").exists():
+        return folder
+    t0 = time.perf_counter()
+    folder.mkdir(parents=True, exist_ok=True)
+    f, settings = build_frames(n_items, 60)
+    it = f["items"]
+    made = it["item_type"] != "RM"
+    sap_type = it["item_type"].map({"FG": "FERT", "SFG": "HALB", "RM": "ROH"})
+    pd.DataFrame({"Material": it["item"], "Material Description": it["description"],
+                  "Material Type": sap_type, "Material Group": it["family"],
+                  "Base Unit of Measure": "PC", "Standard price": it["unit_cost"],
+                  "In-house production": np.where(made, it["lead_time_days"], 0),
+                  "Planned Deliv. Time": np.where(made, 0, it["lead_time_days"]),
+                  "Lot size": "EX", "Safety Stock": it["safety_stock"]}
+                 ).to_csv(folder / "MM60_materials.csv", index=False)
+    b = f["bom"]
+    pd.DataFrame({"Material": b["parent"], "Component": b["component"],
+                  "Component quantity": b["qty_per"], "Base quantity": 1.0}
+                 ).to_csv(folder / "CS12_bom.csv", index=False)
+    st = f["stock"]
+    pd.DataFrame({"Material": st["item"], "Storage Location": st["warehouse"],
+                  "Unrestricted": st["on_hand"]}).to_csv(folder / "MB52_stock.csv",
+                                                         index=False)
+    r = f["scheduled_receipts"]
+    pd.DataFrame({"Purchasing Document": r["order"], "Item": 10, "Material": r["item"],
+                  "Scheduled Quantity": r["qty"], "Quantity Delivered": 0.0,
+                  "Delivery Date": pd.to_datetime(r["due_date"]).dt.strftime("%d.%m.%Y"),
+                  "Vendor": r["supplier"]}).to_csv(folder / "ME2N_purchase.csv", index=False)
+    c = f["contracts"]
+    pd.DataFrame({"Sales Document": c["contract"], "Sales Document Type": "OR",
+                  "Material": c["item"], "Order Quantity": c["ordered_qty"],
+                  "Delivered Quantity": c["delivered_qty"], "Sales Office": c["department"],
+                  "Req.dlv.date": [f"20.{m.month:02d}.{m.year}" for m in c["due_month"]]}
+                 ).to_csv(folder / "VA05_orders.csv", index=False)
+    # 156 weeks ending before the planning month, every item, in the planning's work week
+    rng = np.random.default_rng(5)
+    plan = settings["planning_month"]
+    end = pd.Timestamp(plan.start_time) - pd.Timedelta(days=6)  # whole weeks before M
+    monday = end - pd.Timedelta(days=end.day_of_week) - pd.Timedelta(weeks=weeks - 1)
+    week_starts = pd.date_range(monday, periods=weeks, freq="7D").date
+    codes = it["item"].to_numpy()
+    n = len(codes) * weeks
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    table = pa.table({
+        "item": pa.array(np.repeat(codes, weeks)),
+        "week": pa.array(np.tile(week_starts, len(codes))),
+        "department": pa.array(np.full(n, "Domestic Sales")),
+        "channel": pa.array(np.full(n, "direct")),
+        "ordered_qty": pa.array(rng.integers(0, 120, n).astype(float)),
+        "shipped_qty": pa.array(rng.integers(0, 120, n).astype(float))})
+    pq.write_table(table, folder / "VF05_sales_history.parquet", row_group_size=500_000)
+    from sop_xl.app.template import write_master
+    keep = {k: f[k] for k in ("resources", "resource_usage", "sales_forecast")}
+    write_master(folder / "master.xlsx", keep,
+                 {**settings, "history_file": "sales_history.parquet"}, force=True)
+    (folder / "done").write_text("ok")
+    print(f"generated {folder.name} in {time.perf_counter() - t0:.0f} s", flush=True)
+    return folder
+
+
+def measure_erp(folder: Path) -> dict:
+    """In this (fresh) process: import, validate, forecast, plan, write; seconds each."""
+    import shutil
+    import tempfile
+
+    from sop_xl.app.cycle import CYCLE, run_steps
+    from sop_xl.app.imports import import_sources
+    from sop_xl.app.master import MasterWorkbook
+
+    work = Path(tempfile.mkdtemp(prefix="sopxl-bench-"))
+    master = work / "master.xlsx"
+    shutil.copyfile(folder / "master.xlsx", master)
+    exports = work / "exports"
+    exports.mkdir()
+    for p in folder.iterdir():
+        if p.suffix in (".csv", ".parquet"):
+            os.symlink(p, exports / p.name)
+    out: dict = {}
+    t = time.perf_counter()
+    rep = import_sources(MasterWorkbook.open(master), exports, "sap")
+    out["import"] = time.perf_counter() - t
+    out["imported"] = rep.sheets
+    out["rss_import"] = peak_rss_mb()
+    t = time.perf_counter()
+    inputs = MasterWorkbook.open(master).read_inputs()
+    out["validate"] = time.perf_counter() - t
+    out["history_rows"] = len(inputs.sales_history)
+    out["rss_validate"] = peak_rss_mb()
+    del inputs
+    marks: list[tuple[float, str]] = []
+    t0 = time.perf_counter()
+    run_steps(MasterWorkbook.open(master), [k for k in CYCLE if k != "version"],
+              progress=lambda text: marks.append((time.perf_counter() - t0, text)))
+    total = time.perf_counter() - t0
+    marks.append((total, "end"))
+    phases = {"read + validate": 0.0, "forecast": 0.0, "plan": 0.0, "write": 0.0}
+    for (at, text), (nxt, _) in itertools.pairwise(marks):
+        phase = ("read + validate" if text.startswith("reading") else
+                 "forecast" if text.startswith("forecast") else
+                 "write" if text.startswith("writing") else "plan")
+        phases[phase] += nxt - at
+    out.update(phases)
+    out["run"] = total
+    out["peak_rss_mb"] = peak_rss_mb()
+    out["file_mb"] = master.stat().st_size / 1e6
+    shutil.rmtree(work, ignore_errors=True)
+    return out
+
+
+def report_erp(r: dict, n_items: int, weeks: int) -> None:
+    print(f"ERP import + plan: {n_items:,} items, {weeks} weeks of history from Parquet "
+          f"({n_items * weeks:,} rows → {r['history_rows']:,} item-months), one plant")
+    print(f"  import     {r['import']:7.1f} s   (SAP-style exports + Parquet checked by "
+          f"DuckDB; peak so far {r['rss_import']:,.0f} MB)")
+    print(f"  validate   {r['validate']:7.1f} s   (all input sheets + history file, rules "
+          f"across sheets; peak so far {r['rss_validate']:,.0f} MB)")
+    print(f"  sop-xl run without a version: {r['run']:.1f} s")
+    for k in ("read + validate", "forecast", "plan", "write"):
+        print(f"    {k:15s} {r[k]:7.1f} s")
+    print(f"  peak RSS   {r['peak_rss_mb']:7,.0f} MB   target ≤ 4096 MB "
+          f"({r['peak_rss_mb'] / 4096:.0%} of target); workbook {r['file_mb']:.0f} MB")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--items", type=int, default=20_000)
@@ -215,10 +356,24 @@ def main() -> None:
     ap.add_argument("--baseline", metavar="REV",
                     help="also time contract/read.py's read_table of this git revision")
     ap.add_argument("--measure", type=Path, help=argparse.SUPPRESS)  # the child process
+    ap.add_argument("--measure-erp", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--scenario", choices=["workbook", "erp", "both"], default="both")
+    ap.add_argument("--weeks", type=int, default=156)
     args = ap.parse_args()
     if args.measure:
         print(json.dumps(measure(args.measure, args.profile, args.baseline)))
         return
+    if args.measure_erp:
+        print(json.dumps(measure_erp(args.measure_erp), default=str))
+        return
+    if args.scenario in ("erp", "both"):
+        folder = erp_company(args.cache, args.items, args.weeks)
+        out = subprocess.run([sys.executable, __file__, "--measure-erp", str(folder)],
+                             check=True, capture_output=True, text=True,
+                             env={**os.environ, "PYTHONPATH": str(ROOT)})
+        report_erp(json.loads(out.stdout.strip().splitlines()[-1]), args.items, args.weeks)
+        if args.scenario == "erp":
+            return
     path = large_master(args.cache, args.items, args.months)
     cmd = [sys.executable, __file__, "--measure", str(path)] + (
         ["--profile"] if args.profile else []) + (

@@ -18,6 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from sop_xl.workbook import ooxml
 from sop_xl.workbook.package import Package
 
 
@@ -34,16 +35,15 @@ def main() -> None:
         pkg = Package(args.workbook)
         pkg.put_sheets([], remove=[n for n in pkg.sheet_names() if n != args.sheet])
         if args.area:
-            wb = pkg.text(pkg.workbook_part)
+            wb = pkg.edit(pkg.workbook_part)
             first, last = (re.sub(r"([A-Z]+)(\d+)", r"$\1$\2", x)
                            for x in args.area.split(":"))
-            ref = f"'{args.sheet}'!{first}:{last}"
-            name = f'<definedName name="_xlnm.Print_Area" localSheetId="0">{ref}</definedName>'
-            if "<definedNames>" in wb:
-                wb = wb.replace("<definedNames>", "<definedNames>" + name, 1)
-            else:
-                wb = wb.replace("</sheets>", "</sheets><definedNames>" + name + "</definedNames>")
-            pkg.write(pkg.workbook_part, wb)
+            names = ooxml.child(wb, "definedNames")
+            if names is None:
+                names = ooxml.make(wb, "definedNames", order=ooxml.WORKBOOK_ORDER)
+            area = ooxml.make(names, "definedName",
+                              {"name": "_xlnm.Print_Area", "localSheetId": "0"})
+            area.text = f"'{args.sheet}'!{first}:{last}"
         pkg.save(one)
         subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp}/profile", "--headless",
                         "--convert-to", "pdf", "--outdir", tmp, str(one)], check=True,

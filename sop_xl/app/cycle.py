@@ -17,21 +17,23 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import pandas as pd
 
 from sop_xl import contract
 from sop_xl import layout as sheets
-from sop_xl.app import readback
+from sop_xl.app import cluster, readback
 from sop_xl.app import versions as pv
 from sop_xl.app.master import MasterWorkbook
 from sop_xl.base.audit import user_name
+from sop_xl.base.errors import PlanningError, Problem
 from sop_xl.base.messages import message
 from sop_xl.contract.planning_inputs import Inputs
 from sop_xl.layout import demand_sheets
 from sop_xl.layout.common import named_families, named_rows
+from sop_xl.layout.history import history_used_sheet
 from sop_xl.layout.kpi import kpi_sheet
 from sop_xl.layout.links import Wiring
 from sop_xl.layout.sheet import SheetContent
@@ -60,7 +62,8 @@ class PlanRun:
     in ``lang`` (the workbook's language unless given)."""
 
     def __init__(self, book: MasterWorkbook, inputs: Inputs, *, refresh_forecast: bool,
-                 progress: Progress = _quiet, lang: str | None = None) -> None:
+                 progress: Progress = _quiet, lang: str | None = None,
+                 executor: str | None = None) -> None:
         self.book = book
         self.inputs = inputs
         self.refresh_forecast = refresh_forecast
@@ -69,6 +72,10 @@ class PlanRun:
         #: sheet key → name of every sheet this run writes: formulas read only those
         #: (sop_xl.layout.links); empty: every sheet holds values alone
         self.sheet_names: dict[str, str] = {}
+        #: what the planner should know about this run (printed, and kept in RunLog)
+        self.notices: list[str] = []
+        # where the forecast runs: --executor, else SOP_XL_DASK, else Settings (app.cluster)
+        self.executor = cluster.choose(executor, inputs.settings.executor)
 
     @property
     def wiring(self) -> Wiring:
@@ -79,6 +86,15 @@ class PlanRun:
                       mps=self.mps if "mps" in names else None,
                       mrp=self.mrp if "mrp" in names else None,
                       projection=self.projection if "projection" in names else None)
+
+    def _fit(self, history: pd.DataFrame) -> ForecastResult:
+        """The statistical forecast on the chosen executor, with progress per chunk."""
+        where = f" on {self.executor}" if self.executor else ""
+        with cluster.open_executor(self.executor, self.lang) as executor:
+            return month.fit_forecast(
+                self.inputs, history, executor=executor,
+                progress=lambda done, total: self.progress(
+                    f"forecast{where}: {done:,} of {total:,} items"))
 
     # -- demand side ---------------------------------------------------------------------
     @cached_property
@@ -93,7 +109,12 @@ class PlanRun:
                 month.covers_the_plan(self.inputs, stored.forecast):
             return stored
         self.progress("forecast: fitting models")
-        return month.fit_forecast(self.inputs, month.shipped_history(self.inputs))
+        history = month.shipped_history(self.inputs)
+        if history.empty:
+            # no shipments of any finished good yet: no statistical forecast, and the plan
+            # rests on contracts, projects, sales forecasts and events (said, not a traceback)
+            self.notices.append(message("no_sales_history", self.lang))
+        return self._fit(history)
 
     @cached_property
     def ordered_forecast(self) -> pd.DataFrame | None:
@@ -109,7 +130,7 @@ class PlanRun:
         if hist.empty:
             return None
         self.progress("forecast: ordered quantity (ship ratio)")
-        return month.fit_forecast(self.inputs, hist).forecast
+        return self._fit(hist).forecast
 
     @cached_property
     def demand(self) -> demand_engine.DemandPlan:
@@ -237,8 +258,11 @@ def _accuracy(run: PlanRun) -> list[SheetContent]:
 
 
 def _forecast(run: PlanRun) -> list[SheetContent]:
-    return [sheets.stat_forecast_sheet(run.inputs, run.forecast, run.lang,
-                                       run.ordered_forecast)]
+    out = [sheets.stat_forecast_sheet(run.inputs, run.forecast, run.lang,
+                                      run.ordered_forecast)]
+    if run.inputs.settings.history_file:  # history from a file: show what was read
+        out.append(history_used_sheet(run.inputs, run.lang))
+    return out
 
 
 def _demand(run: PlanRun) -> list[SheetContent]:
@@ -357,10 +381,12 @@ class RunReport:
     sheets: list[str]
     seconds: float
     exceptions: pd.DataFrame | None  # None when the run rebuilt no Exceptions sheet
+    #: what the planner should know (no sales history yet, notes whose cell is gone)
+    notices: list[str] = field(default_factory=list)
 
 
 def run_steps(book: MasterWorkbook, keys: Sequence[str], *, progress: Progress = _quiet,
-              command: str = "run") -> RunReport:
+              command: str = "run", executor: str | None = None) -> RunReport:
     """Run the named steps (in cycle order) and write their sheets, the Exceptions sheet
     (when a step of the plan ran) and a RunLog row in one write. Nothing is written if
     anything fails."""
@@ -371,29 +397,49 @@ def run_steps(book: MasterWorkbook, keys: Sequence[str], *, progress: Progress =
     keys = with_linked(keys)
     progress("reading and validating inputs")
     inputs = book.read_inputs()
-    run = PlanRun(book, inputs, refresh_forecast="forecast" in keys, progress=progress)
+    if inputs.items_of_type("FG").empty:
+        # a fresh template: said in words, never a traceback from an engine with no items
+        raise PlanningError([Problem("nothing_to_plan", book.sheet_name(
+            contract.sheet("items")) or contract.sheet("items").name(book.language),
+            workbook=book.name)], book.language)
+    run = PlanRun(book, inputs, refresh_forecast="forecast" in keys, progress=progress,
+                  executor=executor)
     built = build(run, keys)
     contents = built.contents
-    seconds = time.perf_counter() - t0
-    contents.append(_run_log(book, run, command, built, seconds))
     for c in contents:
         if c.key != "plan_tab":
             c.name = book.output_name(contract.sheet(c.key)) if c.key else c.name
+    # a planner's note follows its cell; one whose cell is gone is said, never dropped
+    # silently (sop_xl.workbook.comments)
+    for note in book.backend.notes_lost(contents):
+        run.notices.append(message("note_dropped", run.lang, sheet=note.sheet,
+                                   cell=note.ref, author=note.author or "?",
+                                   text=_short(note.text)))
+    seconds = time.perf_counter() - t0
+    log = _run_log(book, run, command, built, seconds)
+    log.name = book.output_name(contract.sheet("run_log"))
+    contents.append(log)
     progress("writing the workbook")
     book.write(contents)
     return RunReport(built.steps, [c.name for c in contents], time.perf_counter() - t0,
-                     built.exceptions)
+                     built.exceptions, run.notices)
 
 
 def _run_log(book: MasterWorkbook, run: PlanRun, command: str, built: Built,
              seconds: float) -> SheetContent:
     log = book.read_output_table("run_log").drop(columns="_row", errors="ignore")
-    summary = "" if built.exceptions is None else f"{len(built.exceptions)} exceptions"
+    found = [] if built.exceptions is None else [f"{len(built.exceptions)} exceptions"]
+    summary = "; ".join([*found, *run.notices])
     row = {"run_at": pd.Timestamp.now().strftime("%Y-%m-%d %H:%M:%S"),
            "user": user_name(), "command": command, "steps": ", ".join(built.steps),
            "seconds": round(seconds, 2), "summary": summary}
     log = pd.concat([log, pd.DataFrame([row])], ignore_index=True)
     return sheets.log_sheet(run.inputs, "run_log", log, run.lang, run.inputs.settings.currency)
+
+
+def _short(text: str, n: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[:n - 1] + "…"
 
 
 # -- Save Version alone (the CLI's `version save`, the ribbon's button) ---------------

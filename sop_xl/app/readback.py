@@ -1,28 +1,40 @@
-"""Reading back what the planner typed into the editable rows of output sheets (demand
-adjustments, family changes, firmed MPS cells, firm planned orders), what an earlier run
-left for this one (the statistical forecast, the plan passed on last month) and the logs
-a run extends. Everything here reads; ``sop_xl.plan.month`` takes what it returns."""
+"""Reading back what the planner typed into the editable (yellow) cells of output sheets
+(demand adjustments, family changes, planned production, firmed planned orders, split
+factors), what an earlier run left for this one (the statistical forecast, the plan
+passed on last month) and the logs a run extends. Everything here reads;
+``sop_xl.plan.month`` takes what it returns.
+
+Every editable cell is validated like an input cell before any command plans
+(``planner_problems``, called by ``MasterWorkbook.read_inputs``): text, a formula whose
+result is an error or that was never calculated, a value below the row's minimum, an
+implausibly large number are each reported with workbook, sheet, cell, value and what was
+expected, exit code 4, never silently replaced by the suggestion. Which cells are
+editable comes from the contract (``Measure.editable``, ``Column.editable``), so a sheet
+that gains a yellow row is validated without a change here.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from sop_xl import contract
-from sop_xl.app.master import MasterWorkbook
 from sop_xl.base.errors import Problem, ValidationError
-from sop_xl.contract import Column, Dtype, SheetSpec, normalise_header
+from sop_xl.contract import Column, Dtype, Layout, Measure, Role, SheetSpec, normalise_header
 from sop_xl.contract.cells import cell_ref
 from sop_xl.contract.planning_inputs import Inputs
-from sop_xl.contract.read import Invalid, coerce, is_blank, read_table, text_cells
-from sop_xl.layout.grid import FIRST_ROW, HEADER_ROW
+from sop_xl.contract.raw import RawSheet
+from sop_xl.contract.read import Invalid, coerce, is_blank, read_table, show_value, text_cells
+from sop_xl.layout.grid import FIRST_ROW, HEADER_ROW, grid_columns
 from sop_xl.plan import versions as versions_engine
 from sop_xl.plan.forecast import ForecastResult
 from sop_xl.plan.month import forecast_result
 
-_NUMBER = Column("value", "Value", "数值", Dtype.NUMBER)
+if TYPE_CHECKING:
+    from sop_xl.app.master import MasterWorkbook
+    from sop_xl.contract.settings import Settings
 
 
 def _period_label(v: Any) -> str | None:
@@ -32,55 +44,131 @@ def _period_label(v: Any) -> str | None:
     return t if len(t) in (7, 8) and t[:4].isdigit() and t[4] == "-" else None
 
 
+def measure_column(m: Measure, *, whole: bool = False) -> Column:
+    """What a cell of an editable grid row must hold, as a contract column: a number in
+    the row's unit, at least its minimum, whole when asked."""
+    return Column(m.key, m.en, m.zh, Dtype.INT if whole else Dtype.NUMBER,
+                  m.unit or None, min=m.min)
+
+
+def editable_sheets() -> list[SheetSpec]:
+    """The output sheets holding cells a planner may type in, in contract order."""
+    return [s for s in contract.outputs() if s.role is not Role.INPUT and (
+        any(m.editable for m in s.measures) or any(c.editable for c in s.columns))]
+
+
+def _grid_cells(spec: SheetSpec, raw: RawSheet, measure: str, *,
+                whole: bool, lang: str, currency: str,
+                ) -> tuple[list[tuple[str, str, float]], list[Problem]]:
+    """(block key, period label, value) of every filled cell of one editable grid row,
+    and a Problem for every cell that is not what the row expects."""
+    out: list[tuple[str, str, float]] = []
+    problems: list[Problem] = []
+    if len(raw.rows) <= HEADER_ROW:
+        return out, problems
+    m = spec.measure(measure)
+    col = measure_column(m, whole=whole)
+    expected = col.expected(lang, currency)
+    labels = {normalise_header(m.label(lg, cur)) for lg in ("en", "zh-CN")
+              for cur in ("CNY", "USD", "EUR")}
+    found = grid_columns(spec, raw.rows[HEADER_ROW])
+    nb = found.measure
+    key_col = found.attrs[spec.block_columns[0].key]
+    periods = [(j, p) for j, h in found.periods if (p := _period_label(h))]
+    shown = m.label(lang, currency)
+    sheet = raw.name
+    for r in range(FIRST_ROW, len(raw.rows)):
+        row = raw.rows[r]
+        if len(row) <= nb or is_blank(row[nb]) or normalise_header(row[nb]) not in labels:
+            continue
+        owner = text_cells([row[key_col]])[0] if not is_blank(row[key_col]) else ""
+        for j, p in periods:
+            v = row[j] if j < len(row) else None
+            where = (sheet, r + 1, f"{shown} {p}", cell_ref(r, j))
+            if (r, j) in raw.errors:
+                err = raw.errors[(r, j)]
+                formula = raw.formulas.get((r, j))
+                if formula:
+                    problems.append(Problem("cell_error_formula", *where, err, {
+                        "value": err, "formula": formula, "expected": expected}))
+                else:
+                    problems.append(Problem("cell_error", *where, err,
+                                            {"value": err, "expected": expected}))
+                continue
+            if is_blank(v):
+                if (r, j) in raw.uncached:
+                    f = raw.formulas.get((r, j), "=?")
+                    problems.append(Problem("formula_in_input", *where, f, {"formula": f}))
+                continue
+            try:
+                x = float(coerce(col, v))
+            except Invalid as exc:
+                problems.append(_cell_problem(where, v, exc, col, expected, whole))
+                continue
+            out.append((owner, p, x))
+    return out, problems
+
+
+def _cell_problem(where: tuple, v: Any, exc: Invalid, col: Column, expected: str,
+                  whole: bool) -> Problem:
+    if whole and exc.code == "bad_type" and isinstance(v, int | float) \
+            and not isinstance(v, bool):
+        return Problem("not_whole", *where, v)  # Settings asks for whole pieces
+    params = {"expected": expected, **exc.params, "value": show_value(v)}
+    if exc.code == "below_min":
+        params["min"] = f"{col.min:g}"
+    return Problem(exc.code, *where, v, params)
+
+
+def _table_problems(spec: SheetSpec, raw: RawSheet, lang: str,
+                    currency: str) -> list[Problem]:
+    """The problems of the editable columns of an output table."""
+    frame, problems = read_table(spec, raw, lang, currency)
+    where = frame.attrs.get("columns", {})
+    labels = {where[c.key][1] for c in spec.columns if c.editable and c.key in where}
+    return [p for p in problems if p.column in labels and p.cell]
+
+
+def planner_problems(book: MasterWorkbook, settings: Settings) -> list[Problem]:
+    """Every problem in the cells planners type into output sheets, in sheet order."""
+    lang = book.language
+    out: list[Problem] = []
+    for spec in editable_sheets():
+        name = book.sheet_name(spec)
+        if name is None:
+            continue
+        raw = book.read_raw(name)
+        if spec.layout is Layout.GRID:
+            for m in spec.measures:
+                if m.editable:
+                    whole = m.whole_pieces and settings.whole_pieces
+                    out.extend(_grid_cells(spec, raw, m.key, whole=whole, lang=lang,
+                                           currency=settings.currency)[1])
+        elif spec.layout is Layout.TABLE:
+            out.extend(_table_problems(spec, raw, lang, settings.currency))
+    return out
+
+
 def editable_cells(book: MasterWorkbook, key: str, measure: str, *,
                    whole: bool = False) -> pd.DataFrame:
     """The cells a planner may type in one editable row of a grid sheet → long frame
     (key: the block's first attribute, period label, value in pieces); blank cells are
-    left out. A cell that is not a number (or not whole when ``whole``) raises
-    ValidationError naming workbook, sheet, cell, value and expectation."""
+    left out. A cell that is not what the row expects raises ValidationError naming
+    workbook, sheet, cell, value and expectation (``planner_problems`` reports them all
+    before any step runs)."""
     spec: SheetSpec = contract.sheet(key)
     cols = ["key", "period", "value"]
     name = book.sheet_name(spec)
     if name is None:
         return pd.DataFrame(columns=cols)
-    raw = book.backend.read_sheet(name)
-    if len(raw.rows) <= HEADER_ROW:
-        return pd.DataFrame(columns=cols)
-    lang = book.language
-    m = spec.measure(measure)
-    labels = {normalise_header(m.label(lg, cur)) for lg in ("en", "zh-CN")
-              for cur in ("CNY", "USD", "EUR")}
-    nb = len(spec.block_columns)
-    header = raw.rows[HEADER_ROW]
-    periods = [(j, p) for j, h in enumerate(header) if j > nb and (p := _period_label(h))]
-    out: list[tuple[str, str, float]] = []
-    problems: list[Problem] = []
-    expected = _NUMBER.expected(lang)
-    for r in range(FIRST_ROW, len(raw.rows)):
-        row = raw.rows[r]
-        if len(row) <= nb or is_blank(row[nb]) or normalise_header(row[nb]) not in labels:
-            continue
-        owner = text_cells([row[0]])[0] if not is_blank(row[0]) else ""
-        for j, p in periods:
-            v = row[j] if j < len(row) else None
-            where = (spec.name(lang), r + 1, p, cell_ref(r, j))
-            if (r, j) in raw.errors:
-                problems.append(Problem("cell_error", *where, raw.errors[(r, j)],
-                                        {"expected": expected}))
-                continue
-            if is_blank(v):
-                continue
-            try:
-                x = float(coerce(_NUMBER, v))
-            except Invalid as exc:
-                problems.append(Problem(exc.code, *where, v, {"expected": expected}))
-                continue
-            if whole and abs(x - round(x)) > 1e-9:
-                problems.append(Problem("not_whole", *where, v))
-                continue
-            out.append((owner, p, x))
+    try:
+        currency = book.read_settings().currency
+    except ValidationError:
+        currency = "CNY"
+    out, problems = _grid_cells(spec, book.read_raw(name), measure, whole=whole,
+                                lang=book.language, currency=currency)
     if problems:
-        raise ValidationError([pr.with_workbook(book.name) for pr in problems], lang)
+        raise ValidationError([pr.with_workbook(book.name) for pr in problems], book.language)
     return pd.DataFrame(out, columns=cols)
 
 
@@ -170,8 +258,7 @@ def firm_cells(book: MasterWorkbook, inputs: Inputs, items: pd.Index) -> np.ndar
 def read_plan_tab(book: MasterWorkbook, sheet: str) -> pd.DataFrame:
     """A plan tab as a snapshot frame, through the contract (typed, as an earlier run
     wrote it)."""
-    snap, _ = read_table(contract.sheet("plan_tab"), book.backend.read_sheet(sheet),
-                         book.language)
+    snap, _ = read_table(contract.sheet("plan_tab"), book.read_raw(sheet), book.language)
     return snap
 
 

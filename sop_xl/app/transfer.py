@@ -20,11 +20,13 @@ import pandas as pd
 from sop_xl import contract
 from sop_xl.base import messages
 from sop_xl.base.audit import now_text
-from sop_xl.base.errors import VersionError
+from sop_xl.base.errors import SopXlError, VersionError
+from sop_xl.contract.export import neutralise_frame
 from sop_xl.layout.version_sheets import protected, status_word
 from sop_xl.plan import versions as v
 from sop_xl.plan.transfer import PLAN_TYPES, requirements, version_buckets
 from sop_xl.workbook.package import atomic_path
+from sop_xl.workbook.paths import beside_stem
 
 if TYPE_CHECKING:
     from sop_xl.app.master import MasterWorkbook
@@ -53,10 +55,12 @@ def next_transfer_id(log: pd.DataFrame) -> str:
 def transfer(book: MasterWorkbook, *, version: str = v.ACTIVE, periods: int | None = None,
              plan_type: str = "sales", deduct: bool = False, backward: int = 0,
              forward: int = 0, export: Path | str | None = None,
-             user: str = "") -> TransferResult:
+             export_format: str = "csv", user: str = "") -> TransferResult:
     """Transfer the active, approved version to demand management: the DemandManagement
     sheet, an export file (.csv or .xlsx) for the ERP, a TransferLog row and a RunLog row,
-    written together; the export appears only if the workbook was written."""
+    written together; the export appears only if the workbook was written. Without
+    ``export`` the file goes beside the workbook as <name>_PIR_<transfer>.<export_format>."""
+    from sop_xl.app import approvals
     from sop_xl.app import versions as pv
     t0 = time.perf_counter()
     lang = book.language
@@ -78,6 +82,7 @@ def transfer(book: MasterWorkbook, *, version: str = v.ACTIVE, periods: int | No
     if row["status"] != v.Status.APPROVED:
         raise VersionError("transfer_not_approved", lang, source=row["source"] or "?",
                            status=status_word(row["status"], lang))
+    approvals.transferable(book, row["source"])  # approved, not only marked so in a cell
     snap = pv.read_version(book, reg, v.ACTIVE, action="transferred")
     horizon = len(version_buckets(snap)[0])
     n = horizon if periods is None else int(periods)
@@ -94,9 +99,9 @@ def transfer(book: MasterWorkbook, *, version: str = v.ACTIVE, periods: int | No
     f.insert(2, "plan_type", plan_type)
     f.insert(4, "description", it["description"].reindex(f["item"]).to_numpy())
     f.insert(6, "uom", it["uom"].reindex(f["item"]).fillna("pcs").to_numpy())
-    path = book.backend.location
+    path = book.backend.location  # the file, or the workbook open in Excel
     target = Path(export) if export else (
-        path.with_name(f"{path.stem}_PIR_{tid}.csv") if path else None)
+        beside_stem(path, f"_PIR_{tid}.{export_format}") if path else None)
     labels = version_buckets(snap)[0].labels
     log_row = {
         "transfer_id": tid, "transferred_at": now_text(), "user": pv.user_name(book, user),
@@ -131,12 +136,13 @@ def transfer(book: MasterWorkbook, *, version: str = v.ACTIVE, periods: int | No
 
 
 def export_frame(f: pd.DataFrame) -> pd.DataFrame:
-    """The ERP import layout: one row per item and period, language-independent keys."""
-    return pd.DataFrame({
+    """The ERP import layout: one row per item and period, language-independent keys;
+    every text field neutralised against formula injection (sop_xl.contract.export)."""
+    return neutralise_frame(pd.DataFrame({
         "transfer_id": f["transfer_id"], "version": f["source"], "plan_type": f["plan_type"],
         "item": f["item"], "uom": f["uom"], "period": f["period"],
         "req_date": [d.isoformat() for d in f["req_date"]],
-        "quantity": f["requirement"].round(6)}, columns=EXPORT_COLUMNS)
+        "quantity": f["requirement"].round(6)}, columns=EXPORT_COLUMNS))
 
 
 def _write_export(f: pd.DataFrame, path: Path) -> None:
@@ -168,14 +174,55 @@ def read_log(book: MasterWorkbook, *, source: str | None = None, since: str | No
     return log.reset_index(drop=True)
 
 
-def transfer_button(book: MasterWorkbook) -> str:
-    """The ribbon's Transfer: the active approved version, sales plan type, consuming the
-    forecast with customer orders, exported as CSV beside the workbook."""
+def _button_options(book: MasterWorkbook) -> dict[str, Any]:
+    """The Transfer button's options, from the Settings sheet's Transfer rows."""
+    s = book.read_settings()
+    return {"periods": s.transfer_periods or None, "plan_type": s.transfer_plan_type,
+            "deduct": bool(s.transfer_deduct) and s.transfer_plan_type == "sales",
+            "backward": s.transfer_backward, "forward": s.transfer_forward,
+            "export_format": s.transfer_export}
+
+
+def _export_folder(book: MasterWorkbook) -> Path:
     path = book.backend.location
-    export = path.with_name(path.stem + "_demand_management.csv") if path else None
-    r = transfer(book, deduct=True, export=export)
+    if not path:
+        raise SopXlError(messages.message("btn_transfer_unsaved", book.language,
+                                          book=book.name))
+    return Path(path).parent
+
+
+def transfer_question(book: MasterWorkbook) -> str:
+    """What the Transfer button is about to do, for the planner to confirm."""
+    from sop_xl.app import versions as pv
+
+    lang = book.language
+    folder = _export_folder(book)
+    o = _button_options(book)
+    reg = pv.read_register(book)
+    active = reg[reg["version"] == v.ACTIVE]
+    if active.empty:
+        raise VersionError("no_active_version", lang)
+    row = active.iloc[0]
+    consume = messages.message("btn_transfer_consume", lang, backward=o["backward"],
+                               forward=o["forward"]) if o["deduct"] else \
+        messages.message("btn_transfer_no_consume", lang)
+    return messages.message(
+        "btn_transfer_confirm", lang, source=row["source"] or "?",
+        status=status_word(row["status"], lang), month=row["planning_month"],
+        plan_type=contract.sheet("settings").column("transfer_plan_type")
+        .choice_for(o["plan_type"]).label(lang),
+        periods=o["periods"] or messages.message("btn_transfer_all", lang),
+        consume=consume, fmt=o["export_format"].upper(), folder=str(folder))
+
+
+def transfer_button(book: MasterWorkbook) -> str:
+    """The ribbon's Transfer: the active approved version, with the options of the
+    Settings sheet, exported beside the workbook (csv or xlsx)."""
+    _export_folder(book)  # refuses an unsaved workbook before anything is written
+    r = transfer(book, **_button_options(book))
     row = r.log_row
     return messages.message("btn_transferred", book.language, tid=r.transfer_id,
                             source=row["source"], qty=row["transferred_qty"],
                             items=row["items"], periods=row["periods"],
-                            export=row["export"] or "-")
+                            export=str(_export_folder(book) / row["export"])
+                            if row["export"] else "-")

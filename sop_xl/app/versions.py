@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from sop_xl import contract
+from sop_xl.app import approvals
 from sop_xl.base import messages
 from sop_xl.base.audit import now_text
 from sop_xl.base.audit import user_name as user_name_of
@@ -46,6 +47,7 @@ from sop_xl.layout.version_sheets import (
 )
 from sop_xl.plan import versions as v
 from sop_xl.workbook.backend import Backend
+from sop_xl.workbook.paths import beside_stem
 
 if TYPE_CHECKING:
     from sop_xl.app.master import MasterWorkbook
@@ -157,13 +159,31 @@ def _verify_locked(book: MasterWorkbook) -> tuple[dict[str, str], bool]:
         return cached[1], cached[2]
     spec = contract.sheet("versions")
     present = {n.lower() for n in book.backend.sheet_names()}
+    ledger = approvals.recorded(book)  # what was approved, kept where no cell edit reaches
     if spec.en.lower() not in present and spec.zh.lower() not in present:
-        return {}, False
-    reg = read_register(book)
-    locked = [row for _, row in reg.iterrows() if v.is_locked(row) and not row["location"]]
-    fps = book.backend.sheet_fingerprints([row["sheet"] for row in locked])
+        cells = pd.DataFrame(columns=["_row", *v.REGISTER_COLUMNS])
+    else:
+        cells = book.read_output_table("versions")
+    reg = v.normalise_register(cells)
     found: dict[str, str] = {}
     stale = False
+    # recorded approvals first, against the recorded hash (a register row edited to match
+    # an edited tab does not help), then the register rows against the record
+    saved = {row["version"]: row for _, row in reg.iterrows() if row["version"] != v.ACTIVE}
+    fps = book.backend.sheet_fingerprints([rec.sheet for rec in ledger
+                                           if rec.sheet.lower() in present])
+    for rec in ledger:
+        row = saved.get(rec.version)
+        if rec.sheet.lower() not in present and row is not None and row["location"]:
+            continue  # archived: `version verify` checks the archive
+        _, fp = verify_version(book, approvals.expected_row(rec, row),
+                               fingerprint=fps.get(rec.sheet, ""))
+        found[rec.sheet] = fp
+        stale |= bool(fp) and row is not None and fp != row["fingerprint"]
+    approvals.check_register(book, reg, cells, ledger)
+    locked = [row for _, row in reg.iterrows() if v.is_locked(row) and not row["location"]
+              and row["sheet"] not in found]
+    fps = book.backend.sheet_fingerprints([row["sheet"] for row in locked])
     for row in locked:
         _, fp = verify_version(book, row, fingerprint=fps.get(row["sheet"], ""))
         found[row["sheet"]] = fp
@@ -239,15 +259,26 @@ def approve(book: MasterWorkbook, version: str, *, by: str = "") -> tuple[pd.Ser
     if row["version"] == v.ACTIVE:
         raise VersionError("version_approve_000", book.language, source=row["source"] or "?")
     if row["status"] == v.Status.APPROVED:
+        if not approvals.started(book) or approvals.record_has(book, row["version"]):
+            return row, []
+        # approved where the record could not be kept (Excel for Mac) or typed into the
+        # register: checked against its hash and recorded now, so it can be transferred
+        be = archive_backend(book, row) if row["location"] else None
+        verify_version(book, row, action="approved", backend=be)
+        _write_register(book, v.with_fingerprints(reg, found), "version approve",
+                        f"{row['version']} approval recorded",
+                        approvals.to_record(book, reg, approving=row))
         return row, []
     be = archive_backend(book, row) if row["location"] else None
     _, fp = verify_version(book, row, action="approved", backend=be)
+    before = reg
     reg, superseded = v.approve(reg, row["version"], user_name(book, by), now_text())
     if fp and not row["location"]:
         found = {**found, row["sheet"]: fp}
     summary = f"{row['version']} approved" + (f"; superseded {', '.join(superseded)}"
                                               if superseded else "")
-    _write_register(book, v.with_fingerprints(reg, found), "version approve", summary)
+    _write_register(book, v.with_fingerprints(reg, found), "version approve", summary,
+                    approvals.to_record(book, before, approving=reg.iloc[i]))
     return reg.iloc[i], superseded
 
 
@@ -336,7 +367,7 @@ def archive(book: MasterWorkbook, before: pd.Period | str,
     if path is None:
         raise VersionError("version_archive_needs_file", book.language)
     found = verified(book)
-    side = Path(to) if to else path.with_name(path.stem + ARCHIVE_SUFFIX)
+    side = Path(to) if to else beside_stem(path, ARCHIVE_SUFFIX, room=40)
     before = str(pd.Period(before, "M"))
     reg = read_register(book)
     pick = reg[(reg["version"] != v.ACTIVE) & (reg["location"] == "")
@@ -400,20 +431,22 @@ def run_log_sheet(book: MasterWorkbook, command: str, summary: str,
 
 
 def _write_register(book: MasterWorkbook, reg: pd.DataFrame, command: str,
-                    summary: str) -> None:
+                    summary: str, properties: dict[str, str] | None = None) -> None:
     t0 = time.perf_counter()
     lang, cur = book.language, _currency(book)
     write(book, [register_sheet(reg, lang, cur),
-                 run_log_sheet(book, command, summary, time.perf_counter() - t0)])
+                 run_log_sheet(book, command, summary, time.perf_counter() - t0)],
+          properties=properties)
 
 
 def write(book: MasterWorkbook, contents: list[SheetContent],
-          remove: Sequence[str] = ()) -> None:
-    """One atomic write; contract sheets go under the name the workbook already uses."""
+          remove: Sequence[str] = (), properties: dict[str, str] | None = None) -> None:
+    """One atomic write; contract sheets go under the name the workbook already uses;
+    ``properties``: the approval record's additions (sop_xl.app.approvals)."""
     for c in contents:
         if c.key and c.key != "plan_tab":
             c.name = book.output_name(contract.sheet(c.key))
-    book.write(contents, remove=remove)
+    book.write(contents, remove=remove, properties=properties)
 
 
 # -- the ribbon's buttons: no arguments, the obvious version, a sentence back -----------------
@@ -434,6 +467,27 @@ def approve_latest(book: MasterWorkbook) -> str:
         if superseded else ""
     return messages.message("btn_approved", lang, version=done["version"], month=month,
                             more=more)
+
+
+def approve_question(book: MasterWorkbook) -> str | None:
+    """What Approve is about to lock and replace, for the planner to confirm (None when
+    there is nothing to approve: the button then says so)."""
+    month = str(book.read_settings().planning_month)
+    reg = read_register(book)
+    row = v.latest(reg, month, (v.Status.PROPOSED, v.Status.DRAFT))
+    if row is None:
+        return None
+    lang = book.language
+    _, superseded = v.approve(reg, row["version"], "", "")
+    active = reg[reg["version"] == v.ACTIVE]
+    now = messages.message("btn_approve_active_none", lang) if active.empty else \
+        messages.message("btn_approve_active", lang, source=active.iloc[0]["source"] or "?")
+    more = messages.message("btn_approve_supersedes", lang,
+                            versions=", ".join(superseded)) if superseded else ""
+    return messages.message("btn_approve_confirm", lang, version=row["version"], month=month,
+                            status=status_word(row["status"], lang),
+                            created=row["created_at"], author=row["author"] or "-",
+                            sheet=row["sheet"], active=now, more=more)
 
 
 def compare_latest(book: MasterWorkbook) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import importlib
 
 MODULES: tuple[str, ...] = ("versions", "transfer", "assistants", "meeting", "excel",
-                           "language")
+                           "language", "imports")
 
 
 def register_all(subparsers) -> None:

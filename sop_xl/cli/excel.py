@@ -42,7 +42,7 @@ def cmd_install(args: argparse.Namespace) -> int:
 
 def register(subparsers) -> None:
     b = subparsers.add_parser("build", help="build the macro workbook and the Excel add-in "
-                              "(sop_master.xlsm, sop_xl.xlam) from macros/")
+                              "(sop_master.xlsm, sop_xl.xlam) from sop_xl/excel/macros")
     b.add_argument("--out", type=Path, default=DEFAULT_OUT,
                    help=f"folder to write them to (default: {DEFAULT_OUT})")
     b.add_argument("--lang", default="en", choices=["en", "zh-CN"],
@@ -59,5 +59,5 @@ def register(subparsers) -> None:
     i.add_argument("--dir", help="install into this folder instead of Excel's XLSTART")
     i.add_argument("--addin", help="an already built sop_xl.xlam (default: build one)")
     i.add_argument("--no-user-config", action="store_true",
-                   help="leave the user's xlwings.conf alone")
+                   help="leave the user's sop_xl.conf alone")
     i.set_defaults(func=cmd_install)

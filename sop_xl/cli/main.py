@@ -28,6 +28,9 @@ from sop_xl.base.errors import SopXlError, WorkbookError
 from sop_xl.base.messages import Language, message
 
 DEFAULT_DEMO = Path("workbooks/demo/sop_master.xlsx")
+EXECUTOR_HELP = ("where the statistical forecast runs: local (every core of this computer, the "
+                 "default), serial, or dask://HOST:PORT (a Dask scheduler); default: "
+                 "$SOP_XL_DASK, else Settings \"Forecast executor\"")
 
 
 class Progress:
@@ -70,7 +73,13 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from sop_xl.demo import write_demo
-    path = write_demo(args.path, lang=args.lang, force=True)
+    if args.erp_exports:
+        from sop_xl.demo.erp_exports import write_erp_exports
+        files = write_erp_exports(args.erp_exports)
+        print(f"wrote {len(files)} ERP exports under {args.erp_exports} (sap/, kingdee/)")
+        if args.path is None:
+            return 0
+    path = write_demo(args.path or DEFAULT_DEMO, lang=args.lang, force=True)
     print(f"wrote {path}")
     return 0
 
@@ -88,8 +97,12 @@ def _run(args: argparse.Namespace, keys: Sequence[str], command: str) -> int:
     from sop_xl.app.cycle import run_steps
     progress = Progress(args.quiet)
     book = _book(args.workbook)
-    report = run_steps(book, keys, progress=progress, command=command)
+    report = run_steps(book, keys, progress=progress, command=command,
+                       executor=getattr(args, "executor", None))
     progress(f"done: {', '.join(report.steps)}")
+    for notice in report.notices:
+        print(f"note: {notice}" if not book.language.startswith("zh") else f"注意：{notice}",
+              file=sys.stderr)
     found = "" if report.exceptions is None else f"; {len(report.exceptions)} exceptions"
     print(f"{book.name}: wrote {', '.join(report.sheets)} in {report.seconds:.1f} s{found}")
     backup = getattr(book.backend, "last_backup", None)
@@ -126,8 +139,12 @@ def build_parser() -> argparse.ArgumentParser:
     t.set_defaults(func=cmd_template)
 
     d = sub.add_parser("demo", help="write the demo company's master workbook")
-    d.add_argument("path", nargs="?", default=str(DEFAULT_DEMO))
+    d.add_argument("path", nargs="?", default=None,
+                   help=f"the master workbook to write (default: {DEFAULT_DEMO})")
     d.add_argument("--lang", default="en", choices=["en", "zh-CN"])
+    d.add_argument("--erp-exports", metavar="DIR",
+                   help="also (or, without PATH, only) write the demo's ERP data as SAP-style "
+                        "and Kingdee-style exports under DIR, for sop-xl import")
     d.set_defaults(func=cmd_demo)
 
     v = sub.add_parser("validate", help="check every input cell; exit 4 if any is wrong")
@@ -138,6 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("workbook")
     r.add_argument("--no-version", action="store_true", help="do not save a plan version")
     r.add_argument("--quiet", action="store_true")
+    r.add_argument("--executor", metavar="WHERE", help=EXECUTOR_HELP)
     r.set_defaults(func=cmd_run)
 
     from sop_xl.app.cycle import STEPS
@@ -147,6 +165,8 @@ def build_parser() -> argparse.ArgumentParser:
         s = sub.add_parser(step.key, help=f"{step.label('en')} ({step.label('zh-CN')}) only")
         s.add_argument("workbook")
         s.add_argument("--quiet", action="store_true")
+        if step.key == "forecast":
+            s.add_argument("--executor", metavar="WHERE", help=EXECUTOR_HELP)
         s.set_defaults(func=_step_command(step.key))
 
     from sop_xl.cli import register_all
@@ -157,6 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    _resolve(args)
     target = _target(args)
     before = _identity(target)
     try:
@@ -175,6 +196,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(message(code, _lang_of(args), detail=f"{type(exc).__name__}: {exc}"),
               file=sys.stderr)
         return 1
+
+
+def _resolve(args: argparse.Namespace) -> None:
+    """Resolve the workbook's path once, symlinks followed: the command, its lock and the
+    check for Excel's and LibreOffice's owner files all work on the real file, and it is
+    the real file that is replaced (a link stays a link)."""
+    from sop_xl.workbook.paths import real_path
+    for attr in ("workbook", "path"):
+        value = getattr(args, attr, None)
+        if isinstance(value, str) and value:
+            setattr(args, attr, str(real_path(value)))
 
 
 def _target(args: argparse.Namespace) -> Path | None:
@@ -198,11 +230,17 @@ def _guard(args: argparse.Namespace, target: Path | None) -> Iterator[None]:
     """Before any work: refuse a workbook open in Excel/LibreOffice (a read-only command
     only notes it), then hold the workbook's lock while a writing command runs."""
     from sop_xl.workbook.lock import WorkbookLock, lock_path, open_elsewhere
+    from sop_xl.workbook.paths import check_may_write
 
     if target is None:
         yield
         return
     writes = getattr(args, "writes", True)
+    if writes:
+        try:  # a read-only file or folder: exit 3 at once, in the workbook's language
+            check_may_write(target)
+        except WorkbookError:
+            check_may_write(target, _lang_of(args))
     elsewhere = open_elsewhere(target) if target.exists() else None
     if elsewhere is not None:
         if writes:

@@ -34,8 +34,9 @@ def cmd_log(args: argparse.Namespace) -> int:
     if log.empty:
         print("no transfers")
         return 0
-    if args.csv:
-        print(log.to_csv(index=False), end="")
+    if args.csv:  # an export like any other: text that looks like a formula stays text
+        from sop_xl.contract.export import neutralise_frame
+        print(neutralise_frame(log).to_csv(index=False), end="")
         return 0
     cols = ["transfer_id", "transferred_at", "user", "source", "planning_month", "plan_type",
             "periods", "deduct_consumed", "backward", "forward", "items", "transferred_qty",

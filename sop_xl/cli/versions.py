@@ -65,10 +65,13 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    """Every version's tab against its hash; locked ones raise, drafts are reported."""
-    from sop_xl.app.versions import archive_backend, read_register, verify_version
+    """Every version's tab against its hash; locked ones raise, drafts are reported. The
+    approval record is checked first: an approved version's register row removed or
+    changed stops here too (exit 6)."""
+    from sop_xl.app.versions import archive_backend, read_register, verified, verify_version
     from sop_xl.plan import versions as v
     book = _book(args)
+    verified(book)
     reg = read_register(book)
     bad = 0
     for _, row in reg.iterrows():

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from sop_xl.contract.demand_sheets import DEMAND_SHEETS
+from sop_xl.contract.import_sheets import IMPORT_SHEETS
 from sop_xl.contract.inputs import INPUT_SHEETS
 from sop_xl.contract.meeting_sheets import MEETING_SHEETS
 from sop_xl.contract.model import (
@@ -52,6 +53,7 @@ register(*DEMAND_SHEETS)
 register(*SUPPLY_SHEETS)
 register(*MEETING_SHEETS)
 register(*VERSION_SHEETS)
+register(*IMPORT_SHEETS)
 
 
 def sheet(key: str) -> SheetSpec:

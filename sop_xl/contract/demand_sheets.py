@@ -48,7 +48,7 @@ FAMILY_PLAN = SheetSpec(
     measures=(
         Measure("stat_forecast", "Statistical forecast", "统计预测"),
         Measure("items_plan", "Items' plan before change", "物料计划(调整前)"),
-        Measure("change", "Family change", "产品族调整", editable=True),
+        Measure("change", "Family change", "产品族调整", editable=True, whole_pieces=True),
         Measure("plan", "Family demand plan", "产品族需求计划", formula=_family_plan_total,
                 bold=True),
     ),
@@ -69,7 +69,7 @@ FAMILY_SHARES = SheetSpec(
         C("item", "Item", "物料编码", width=13),
         C("description", "Description", "物料名称", width=24),
         C("history_share", "History share", "历史份额", Dtype.PERCENT),
-        C("factor", "Factor (optional)", "指定比例(可选)", Dtype.NUMBER, min=0,
+        C("factor", "Factor (optional)", "指定比例(可选)", Dtype.NUMBER, min=0, editable=True,
           help_en="Leave blank to use the history share.", help_zh="为空则使用历史份额。"),
         C("share", "Share used", "采用比例", Dtype.PERCENT),
     ),

@@ -47,6 +47,14 @@ FAR_METHODS = (
     Choice("statistical", "Statistical forecast", "统计预测"),
     Choice("ship_ratio", "Ratio of shipments to sales", "发货/销售历史比例"),
 )
+TRANSFER_PLAN_TYPES = (
+    Choice("sales", "Sales plan", "销售计划"),
+    Choice("production", "Production plan", "生产计划"),
+)
+EXPORT_FORMATS = (
+    Choice("csv", "CSV", "CSV"),
+    Choice("xlsx", "Excel workbook", "Excel 工作簿"),
+)
 WORKWEEKS = (
     Choice("mon-fri", "Monday to Friday", "周一至周五"),
     Choice("mon-sat", "Monday to Saturday", "周一至周六"),
@@ -119,6 +127,34 @@ SETTINGS = SheetSpec(
           help_en="An open order that could move out by no more than this many periods is "
           "not reported as de-expedite.",
           help_zh="可推迟不超过此期数的在途订单不报告推迟。"),
+        C("history_file", "Sales history file", "销售历史文件", default="", width=30,
+          help_en="Blank: the SalesHistory sheet. Or a Parquet file (.parquet) or DuckDB "
+          "database (.duckdb, table sales_history) beside this workbook holding history "
+          "beyond the sheet's row limit; a run aggregates it to months (HistoryUsed).",
+          help_zh="为空：使用销售历史表。或填写本工作簿旁的 Parquet 文件(.parquet)或 DuckDB 数据库"
+          "(.duckdb，表 sales_history)，用于超出工作表行数上限的历史；运行时按月汇总(计划所用历史)。"),
+        C("executor", "Forecast executor", "预测计算资源", default="", width=24,
+          help_en="Blank: every core of this computer. serial: one process. "
+          "dask://HOST:PORT: the scheduler of a Dask cluster. The command line's --executor "
+          "and the variable SOP_XL_DASK come first.",
+          help_zh="为空：本机全部核心。serial：单进程。dask://主机:端口：Dask 集群的调度器。"
+          "命令行 --executor 和环境变量 SOP_XL_DASK 优先。"),
+        # the options of the ribbon's Transfer (the CLI takes them as arguments)
+        C("transfer_periods", "Transfer periods", "传递期数", Dtype.INT, "periods", min=0,
+          max=156, default=0, help_en="Periods of the active version passed on; 0: all.",
+          help_zh="传递激活版本的期数；0 表示全部。"),
+        C("transfer_plan_type", "Transfer plan type", "传递计划类型",
+          choices=TRANSFER_PLAN_TYPES, default="sales"),
+        C("transfer_deduct", "Deduct consumed quantities", "扣减已消耗数量", Dtype.BOOL,
+          default=True, help_en="Sales plan: customer orders consume the forecast.",
+          help_zh="销售计划：客户订单消耗预测。"),
+        C("transfer_backward", "Consumption backward", "向后消耗期数", Dtype.INT, "periods",
+          min=0, max=12, default=0),
+        C("transfer_forward", "Consumption forward", "向前消耗期数", Dtype.INT, "periods",
+          min=0, max=12, default=0),
+        C("transfer_export", "Transfer export", "传递导出格式", choices=EXPORT_FORMATS,
+          default="csv", help_en="Written beside the workbook for the ERP.",
+          help_zh="导出文件保存在工作簿旁，供 ERP 导入。"),
     ),
 )
 

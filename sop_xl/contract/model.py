@@ -87,6 +87,9 @@ class Column:
     width: float | None = None
     help_en: str = ""
     help_zh: str = ""
+    #: on an output sheet: a yellow cell a planner may type in, read back by the next run
+    #: and validated like an input cell (sop_xl.app.readback.planner_problems)
+    editable: bool = False
 
     def label(self, lang: str, currency: str = "CNY") -> str:
         """Header text, with the unit in brackets: "Lead time (days)" / "提前期(天)"."""
@@ -146,7 +149,9 @@ class Measure:
     """One row of a planning grid (the frePPLe / SAP planning-table idea).
 
     ``formula`` builds the Excel formula of a cell from a ``GridRefs`` helper; when it is
-    None the row holds values. ``editable`` rows are input-coloured and unlocked.
+    None the row holds values. ``editable`` rows are input-coloured and unlocked; what a
+    planner types there is read back and must be a number (≥ ``min`` when given; whole
+    pieces when ``whole_pieces`` and the Settings ask for them).
     """
 
     key: str
@@ -157,6 +162,8 @@ class Measure:
     formula: Callable[[Any], str | None] | None = None
     fmt: str | None = None
     bold: bool = False
+    min: float | None = None
+    whole_pieces: bool = False
 
     def label(self, lang: str, currency: str = "CNY") -> str:
         """Row label, with the unit in brackets unless it is pieces (the grid's default)."""

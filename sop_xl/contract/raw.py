@@ -12,7 +12,9 @@ class RawSheet:
 
     ``formulas`` and ``errors`` map (row, col), 0-based, to the formula text or the error
     (#N/A, #DIV/0! ...) of cells whose cached value ``rows`` cannot show faithfully;
-    ``uncached`` holds the formula cells with no calculated value at all.
+    ``uncached`` holds the formula cells with no calculated value at all. ``date1904``:
+    the workbook counts date serial numbers from 1904-01-01 (a plain number in a date
+    column is read in that system).
     """
 
     name: str
@@ -21,3 +23,4 @@ class RawSheet:
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     uncached: set[tuple[int, int]] = field(default_factory=set)
+    date1904: bool = False

@@ -37,6 +37,7 @@ _DATE_RE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2}
                       r"(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?\s*$")
 _NUM_RE = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?([eE][+-]?\d+)?$")
 _EPOCH = date(1899, 12, 30)
+DAYS_1904 = 1462  # 1904-01-01 is serial 1462 of the 1900 date system
 _TRUE = {"yes", "y", "true", "1", "是", "x", "✓"}
 _FALSE = {"no", "n", "false", "0", "否", ""}
 
@@ -243,6 +244,8 @@ def read_table(spec: SheetSpec, raw: RawSheet, lang: str = "en",
     header = raw.rows[hr]
     by_header = {h: c for c in spec.columns for h in c.accepted_headers()}
     where: dict[str, tuple[int, str]] = {}
+    doubtful: set[str] = set()               # columns missing or doubled: all in doubt
+    bad_rows: dict[str, set[int]] = {}       # column → Excel rows of its bad cells
     for c, h in enumerate(header):
         if is_blank(h):
             continue
@@ -250,6 +253,7 @@ def read_table(spec: SheetSpec, raw: RawSheet, lang: str = "en",
         if col is None:
             continue  # a planner's own column: kept in the sheet, ignored by the plan
         if col.key in where:
+            doubtful.add(col.key)
             problems.append(Problem("column_duplicate", sheet, hr + 1, str(h),
                                     params={"column": str(h),
                                             "cols": f"{col_letter(where[col.key][0])}, "
@@ -284,9 +288,14 @@ def read_table(spec: SheetSpec, raw: RawSheet, lang: str = "en",
             problems.append(Problem("merged_cells", sheet, r0 + 1, None,
                                     cell_ref(r0, c0), params={
                                         "ref": f"{cell_ref(r0, c0)}:{cell_ref(r1, c1)}"}))
+            for key, (c, _) in where.items():
+                if c0 <= c <= c1:
+                    bad_rows.setdefault(key, set()).update(range(r0 + 1, r1 + 2))
     sheet_rows = (keep + first_data).astype(np.int64)  # 0-based sheet row of each record
     out: dict[str, Any] = {ROW: sheet_rows + 1}
     everything = len(keep) == len(data)
+    # columns whose values cannot all be trusted: missing, doubled, or with a bad cell
+    doubtful |= {col.key for col in spec.columns if col.required and col.key not in where}
     for col in spec.columns:
         if col.key not in where:
             out[col.key] = _default_column(col, len(keep))
@@ -298,9 +307,17 @@ def read_table(spec: SheetSpec, raw: RawSheet, lang: str = "en",
             values = [values[i] for i in keep]
             blank = blank[keep]
         cells = _Cells(raw, sheet, c, label, lang, col)
+        found = len(problems)
         out[col.key] = _read_column(col, values, blank, sheet_rows, cells, problems)
+        if len(problems) > found:
+            bad_rows.setdefault(col.key, set()).update(
+                p.row for p in problems[found:] if p.row is not None)
     frame = pd.DataFrame(out)
     frame.attrs["columns"] = where  # key → (column index, header text), for later messages
+    # for the rules across sheets (sop_xl.contract.rules): column → the Excel rows whose
+    # cell had a problem, None when the whole column is in doubt
+    frame.attrs["doubtful"] = {**{k: frozenset(v) for k, v in bad_rows.items()},
+                               **dict.fromkeys(doubtful)}
     problems.extend(_duplicates(spec, frame, sheet, where, lang))
     return frame, problems
 
@@ -406,6 +423,8 @@ def _read_column(col: Column, values: list[Any], blank: np.ndarray, sheet_rows: 
     n = len(values)
     bad: list[int] = []          # rows needing the per-cell path, in row order
     typed: Any = None
+    if cells.raw.date1904 and col.dtype in (Dtype.DATE, Dtype.MONTH):
+        values = [_from_1904(v) for v in values]
     if col.dtype in _NUMERIC and not col.choices and set(map(type, values)) <= {float, int}:
         arr = np.array(values, dtype=float)
         ok = _within_bounds(col, arr)
@@ -472,6 +491,14 @@ def _read_column(col: Column, values: list[Any], blank: np.ndarray, sheet_rows: 
                 problems.append(_problem(cells.sheet, col, cells.label, r, cells.c, v, exc,
                                          cells.lang))
     return _typed(col, typed)
+
+
+def _from_1904(v: Any) -> Any:
+    """A serial number of the 1904 date system as the 1900 system's (what ``_to_date``
+    counts in); anything else as it is."""
+    if isinstance(v, int | float) and not isinstance(v, bool) and v == v:
+        return v + DAYS_1904
+    return v
 
 
 def _hash_safe(values: list[Any]) -> bool:
@@ -563,11 +590,15 @@ def _duplicates(spec: SheetSpec, frame: pd.DataFrame, sheet: str,
     return problems
 
 
-def empty_frame(spec: SheetSpec) -> pd.DataFrame:
+def empty_frame(spec: SheetSpec, *, missing: bool = False) -> pd.DataFrame:
+    """A table with no records; ``missing``: because its sheet is not there, so none of
+    its columns can be trusted by rules across sheets."""
     out: dict[str, Any] = {ROW: np.zeros(0, dtype=np.int64)}
     for col in spec.columns:
         out[col.key] = _typed(col, [])
-    return pd.DataFrame(out)
+    frame = pd.DataFrame(out)
+    frame.attrs["doubtful"] = dict.fromkeys(spec.keys) if missing else {}
+    return frame
 
 
 def read_settings(spec: SheetSpec, raw: RawSheet, lang: str = "en") -> tuple[
@@ -602,6 +633,8 @@ def read_settings(spec: SheetSpec, raw: RawSheet, lang: str = "en") -> tuple[
                                         cell_ref(r, 1), None,
                                         {"expected": col.expected(lang)}))
             continue
+        if raw.date1904 and col.dtype in (Dtype.DATE, Dtype.MONTH):
+            v = _from_1904(v)
         try:
             values[col.key] = coerce(col, v)
         except Invalid as exc:

@@ -2,11 +2,18 @@
 
 Each rule returns Problems naming the sheet, Excel row (from ``_row``) and column, so a
 planner finds the cell; all rules run, so every problem is reported in one pass.
+
+They run together with the checks of single cells: a workbook with bad cells *and*
+items missing from Items gets both lists at once. A bad cell reads as blank and is left
+out of the rules; a rule whose reference list cannot be trusted (a blank or bad item code
+in Items, a missing column, a missing sheet, an unreadable planning month) is skipped
+rather than reporting every reference to it: the planner fixes the cell named and the
+next check says whether references still fail.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from itertools import pairwise
 from typing import Any
 
@@ -22,12 +29,33 @@ from sop_xl.contract.read import ROW, show_value
 
 
 class _Ctx:
-    """Sheet names and column positions as they stand in this workbook."""
+    """Sheet names and column positions as they stand in this workbook, and which columns
+    and settings could not be read without problems."""
 
-    def __init__(self, inputs: Inputs, lang: str, columns: dict[str, dict[str, tuple[int, str]]]):
+    def __init__(self, inputs: Inputs, lang: str, columns: dict[str, dict[str, tuple[int, str]]],
+                 doubtful: Mapping[tuple[str, str], Collection[int] | None] | None = None,
+                 month_known: bool = True):
         self.inputs = inputs
         self.lang = lang
         self.columns = columns
+        self.doubtful = dict(doubtful or {})
+        self.month_known = month_known
+
+    def sound(self, key: str, *cols: str) -> bool:
+        """Whether every cell of these columns was read without a problem."""
+        return not any((key, c) in self.doubtful for c in cols)
+
+    def bad_rows(self, key: str, *cols: str) -> set[int] | None:
+        """The Excel rows whose cell in one of these columns had a problem; None when a
+        whole column is in doubt (missing or doubled)."""
+        out: set[int] = set()
+        for c in cols:
+            if (key, c) in self.doubtful:
+                rows = self.doubtful[(key, c)]
+                if rows is None:
+                    return None
+                out |= set(rows)
+        return out
 
     def name(self, key: str) -> str:
         return self.inputs.sheet_names.get(key, spec_of(key).name(self.lang))
@@ -42,9 +70,14 @@ class _Ctx:
 
 
 def check(inputs: Inputs, lang: str = "en",
-          columns: dict[str, dict[str, tuple[int, str]]] | None = None) -> list[Problem]:
-    """Every cross-sheet problem in ``inputs``."""
-    ctx = _Ctx(inputs, lang, columns or {})
+          columns: dict[str, dict[str, tuple[int, str]]] | None = None, *,
+          doubtful: Mapping[tuple[str, str], Collection[int] | None] | None = None,
+          month_known: bool = True) -> list[Problem]:
+    """Every cross-sheet problem in ``inputs``. ``doubtful``: (sheet key, column key) →
+    the Excel rows of its cells with a problem of their own (None: the whole column);
+    ``month_known``: False when the planning month could not be read (``inputs.settings``
+    then holds a stand-in)."""
+    ctx = _Ctx(inputs, lang, columns or {}, doubtful, month_known)
     out: list[Problem] = []
     for rule in RULES:
         out.extend(rule(ctx))
@@ -58,6 +91,8 @@ def _refs(ctx: _Ctx, key: str, col: str, known: set[str], target: str,
     frame: pd.DataFrame = getattr(ctx.inputs, key)
     if frame.empty or col not in frame:
         return
+    if not ctx.sound(target, spec_of(target).keys[0]):
+        return  # the list referred to is incomplete: its own problem is reported
     values = frame[col]
     bad = values.notna() & ~values.astype(str).isin(known)
     for v, r in zip(values[bad], frame[ROW][bad], strict=True):
@@ -78,7 +113,7 @@ def _item_refs(ctx: _Ctx) -> Iterator[Problem]:
     res = set(ctx.inputs.resources["resource"].dropna().astype(str))
     yield from _refs(ctx, "resource_usage", "resource", res, "resources", "resource")
     cal = ctx.inputs.calendar
-    if not cal.empty:
+    if not cal.empty and ctx.sound("resources", "resource"):
         sub = cal[cal["resource"].notna() & (cal["resource"].astype(str) != "")]
         for v, r in zip(sub["resource"], sub[ROW], strict=True):
             if str(v) not in res:
@@ -89,16 +124,21 @@ def _item_refs(ctx: _Ctx) -> Iterator[Problem]:
 
 def _families(ctx: _Ctx) -> Iterator[Problem]:
     items = ctx.inputs.items
+    skip = ctx.bad_rows("items", "family", "item_type")
+    if skip is None:
+        return
     fg = items[(items["item_type"] == "FG")
                & (items["family"].isna() | (items["family"].astype(str).str.strip() == ""))]
     for r in fg[ROW]:
-        yield ctx.problem("family_required", "items", "family", int(r), None)
+        if int(r) not in skip:  # a bad or merged family cell is reported as such
+            yield ctx.problem("family_required", "items", "family", int(r), None)
 
 
 def _bom_structure(ctx: _Ctx) -> Iterator[Problem]:
     bom = ctx.inputs.bom
     if bom.empty:
         return
+    bom = bom[bom["parent"].notna() & bom["component"].notna()]  # bad cells: reported
     types = dict(zip(ctx.inputs.items["item"], ctx.inputs.items["item_type"], strict=True))
     for parent, comp, r in zip(bom["parent"], bom["component"], bom[ROW], strict=True):
         if parent == comp:
@@ -112,7 +152,8 @@ def _bom_cycles(ctx: _Ctx) -> Iterator[Problem]:
     """Each cycle once, with its path and the BOM rows that close it (a line whose parent is
     its own component is reported on its own, as bom_self)."""
     bom = ctx.inputs.bom
-    bom = bom[bom["parent"] != bom["component"]]
+    bom = bom[bom["parent"].notna() & bom["component"].notna()
+              & (bom["parent"] != bom["component"])]
     for names, rows in bom_cycles(bom, bom[ROW].to_numpy()):
         yield ctx.problem("bom_cycle", "bom", "component", rows[0], names[-1],
                           path=" → ".join(names), rows=", ".join(str(x) for x in rows))
@@ -121,9 +162,9 @@ def _bom_cycles(ctx: _Ctx) -> Iterator[Problem]:
 def _history_in_past(ctx: _Ctx) -> Iterator[Problem]:
     h = ctx.inputs.sales_history
     month = ctx.inputs.settings.planning_month
-    if h.empty:
+    if h.empty or not ctx.month_known:
         return
-    bad = h["month"] >= month
+    bad = h["month"].notna() & (h["month"] >= month)
     for v, r in zip(h["month"][bad], h[ROW][bad], strict=True):
         yield ctx.problem("future_month", "sales_history", "month", int(r), v,
                           month=str(month))
@@ -141,8 +182,8 @@ def _history_complete(ctx: _Ctx) -> Iterator[Problem]:
     the start of a month its sales are often not closed yet."""
     h = ctx.inputs.sales_history
     month = ctx.inputs.settings.planning_month
-    if h.empty:
-        return
+    if h.empty or not ctx.month_known or not ctx.sound("sales_history", "month"):
+        return  # a month missing only because its cells are bad is not an export gap
     past = h[h["month"].notna() & (h["month"] < month)]
     if past.empty:
         return
@@ -187,11 +228,13 @@ def _ranges(ctx: _Ctx) -> Iterator[Problem]:
 
 def _event_targets(ctx: _Ctx) -> Iterator[Problem]:
     ev = ctx.inputs.events
-    if ev.empty:
+    if ev.empty or not ctx.sound("items", "item", "family"):
         return
     items = set(ctx.inputs.items["item"].astype(str))
     fams = set(ctx.inputs.items["family"].dropna().astype(str))
     for scope, target, r in zip(ev["scope"], ev["target"], ev[ROW], strict=True):
+        if scope is None or target is None or target != target:
+            continue  # a bad cell, reported as such
         known = items if scope == "item" else fams
         if str(target) not in known:
             what = message("ref_item" if scope == "item" else "ref_family", ctx.lang)

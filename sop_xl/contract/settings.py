@@ -38,9 +38,25 @@ class WorkWeek(StrEnum):
     MON_SAT = "mon-sat"
 
 
+class PlanType(StrEnum):
+    """What the ribbon's Transfer passes on (sop_xl.plan.transfer.PLAN_TYPES)."""
+
+    SALES = "sales"
+    PRODUCTION = "production"
+
+
+class ExportFormat(StrEnum):
+    """The file the ribbon's Transfer writes beside the workbook for the ERP."""
+
+    CSV = "csv"
+    XLSX = "xlsx"
+
+
 #: the settings that are choices, and their enums
 CHOICES: dict[str, type[StrEnum]] = {"bucket": Bucket, "far_method": FarMethod,
-                                     "language": Language, "work_week": WorkWeek}
+                                     "language": Language, "work_week": WorkWeek,
+                                     "transfer_plan_type": PlanType,
+                                     "transfer_export": ExportFormat}
 
 
 def _default(key: str) -> Any:
@@ -51,6 +67,8 @@ _DEFAULT_BUCKET = Bucket(_default("bucket"))
 _DEFAULT_LANGUAGE = Language(_default("language"))
 _DEFAULT_FAR_METHOD = FarMethod(_default("far_method"))
 _DEFAULT_WORK_WEEK = WorkWeek(_default("work_week"))
+_DEFAULT_PLAN_TYPE = PlanType(_default("transfer_plan_type"))
+_DEFAULT_EXPORT = ExportFormat(_default("transfer_export"))
 
 
 @dataclass(frozen=True)
@@ -82,6 +100,14 @@ class Settings:
     backups: int = _default("backups")
     reschedule_tolerance: int = _default("reschedule_tolerance")
     forecast_working_days: bool = _default("forecast_working_days")
+    history_file: str = _default("history_file")
+    executor: str = _default("executor")
+    transfer_periods: int = _default("transfer_periods")
+    transfer_plan_type: PlanType = _DEFAULT_PLAN_TYPE
+    transfer_deduct: bool = _default("transfer_deduct")
+    transfer_backward: int = _default("transfer_backward")
+    transfer_forward: int = _default("transfer_forward")
+    transfer_export: ExportFormat = _DEFAULT_EXPORT
 
     def __post_init__(self) -> None:
         for key, kind in CHOICES.items():  # codes given as text become their enum

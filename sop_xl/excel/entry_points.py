@@ -37,6 +37,7 @@ class EntryPoint(NamedTuple):
 
 GROUPS: tuple[Group, ...] = (
     Group("forecast", "Forecast", "预测"),
+    Group("assistants", "Sales Assistants", "销售内勤"),
     Group("plan", "Plan", "计划"),
     Group("versions", "Versions", "版本"),
     Group("meeting", "Meeting", "会议"),
@@ -46,6 +47,8 @@ GROUPS: tuple[Group, ...] = (
 ENTRY_POINTS: tuple[EntryPoint, ...] = (
     EntryPoint("refresh_forecast", "Refresh Forecast", "刷新预测", "forecast"),
     EntryPoint("accuracy", "Accuracy", "预测准确率", "forecast"),
+    EntryPoint("assistants_split", "Split to Assistants", "分发给销售内勤", "assistants"),
+    EntryPoint("assistants_collect", "Collect Forecasts", "收集预测", "assistants"),
     EntryPoint("demand_plan", "Demand Plan", "需求计划", "plan"),
     EntryPoint("run_mps", "Run MPS", "运行主生产计划", "plan"),
     EntryPoint("run_mrp", "Run MRP", "运行物料需求计划", "plan"),

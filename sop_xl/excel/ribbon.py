@@ -32,30 +32,41 @@ TITLE = "S&OP"
 
 @dataclass(frozen=True)
 class Action:
-    """What a button does: run cycle steps, or call ``module:function(book, ...)``."""
+    """What a button does: run cycle steps, or call ``module:function(book, ...)``;
+    ``confirm`` names ``module:function(book)`` giving the question the planner answers
+    first (None: nothing to ask)."""
 
     steps: tuple[str, ...] = ()
     call: str | None = None          # "package.module:function"
     args: tuple[Any, ...] = ()
+    confirm: str | None = None
 
     def function(self) -> Callable[..., Any]:
         """The function a ``call`` action names (ImportError/AttributeError if absent)."""
         assert self.call is not None
-        module, _, name = self.call.partition(":")
-        return getattr(importlib.import_module(module), name)
+        return _resolve(self.call)
+
+
+def _resolve(path: str) -> Callable[..., Any]:
+    module, _, name = path.partition(":")
+    return getattr(importlib.import_module(module), name)
 
 
 ACTIONS: dict[str, Action] = {
     "refresh_forecast": Action(steps=("forecast",)),
     "accuracy": Action(steps=("accuracy",)),
+    "assistants_split": Action(call="sop_xl.faces.assistants.buttons:split_button"),
+    "assistants_collect": Action(call="sop_xl.faces.assistants.buttons:collect_button"),
     "demand_plan": Action(steps=("demand",)),
     "run_mps": Action(steps=("mps",)),
     "run_mrp": Action(steps=("mrp",)),
     "capacity": Action(steps=("capacity",)),
     "save_version": Action(call="sop_xl.app.cycle:save_button"),
     "compare_versions": Action(call="sop_xl.app.versions:compare_latest"),
-    "approve_version": Action(call="sop_xl.app.versions:approve_latest"),
-    "transfer": Action(call="sop_xl.app.transfer:transfer_button"),
+    "approve_version": Action(call="sop_xl.app.versions:approve_latest",
+                              confirm="sop_xl.app.versions:approve_question"),
+    "transfer": Action(call="sop_xl.app.transfer:transfer_button",
+                       confirm="sop_xl.app.transfer:transfer_question"),
     "build_meeting_pack": Action(call="sop_xl.faces.meeting:build_meeting_pack"),
     "validate": Action(call="sop_xl.excel.setup:validation_summary"),
     "check_setup": Action(call="sop_xl.excel.ribbon:_check_setup"),
@@ -77,11 +88,18 @@ def _language(book: MasterWorkbook) -> str:
 
 
 def perform(entry: str, book: MasterWorkbook,
-            progress: Callable[[str], None] = lambda _: None) -> str:
-    """Do what button ``entry`` does on ``book``; the text for the planner."""
+            progress: Callable[[str], None] = lambda _: None,
+            ask: Callable[[str], bool] | None = None) -> str:
+    """Do what button ``entry`` does on ``book``; the text for the planner. A button that
+    locks or passes on a plan first puts its question to ``ask`` (OK → True); without
+    ``ask`` it goes ahead, as the CLI does."""
     action = ACTIONS[entry]
     lang = _language(book)
     label = _label(entry, lang)
+    if action.confirm and ask is not None:
+        question = _resolve(action.confirm)(book)
+        if question is not None and not ask(question):
+            return messages.message("ribbon_cancelled", lang, action=label)
     if action.steps:
         from sop_xl.app.cycle import STEP_KEYS, run_steps
 
@@ -130,8 +148,13 @@ def run_button(entry: str, caller: Any = None) -> None:
     backend = LiveBackend(caller, step=_label(entry, lang), lang=lang)
     book = MasterWorkbook(backend)
     app = caller.app
+
+    def ask(question: str) -> bool:
+        return app.alert(question, title=f"{TITLE} — {backend.step}", buttons="ok_cancel",
+                         mode="info") == "ok"
+
     try:
-        text = perform(entry, book, progress=backend.status)
+        text = perform(entry, book, progress=backend.status, ask=ask)
     except SopXlError as exc:
         app.alert(exc.render(lang), title=f"{TITLE} — "
                   + messages.message("ribbon_failed", lang, action=backend.step),
@@ -167,6 +190,14 @@ def run_mrp() -> None:
 
 def capacity() -> None:
     run_button("capacity")
+
+
+def assistants_split() -> None:
+    run_button("assistants_split")
+
+
+def assistants_collect() -> None:
+    run_button("assistants_collect")
 
 
 def save_version() -> None:

@@ -1,23 +1,32 @@
 """Setting sop_xl up for Excel users: ``sop-xl excel install`` and the Check Setup report.
 
 Install puts the add-in (sop_xl.xlam) in Excel's per-user startup folder (XLSTART), so it
-opens with Excel, and writes into its "xlwings.conf" sheet the Python to run
+opens with Excel, and writes into its "sop_xl.conf" sheet the Python to run
 (INTERPRETER_WIN on Windows, INTERPRETER_MAC on macOS) and the worksheet functions'
-module ("UDF MODULES"). It also sets the interpreter in the user's xlwings.conf (the file
-``xlwings config create`` writes), which is where the master workbook sop_master.xlsm
-looks, since a planner's workbook should not carry one machine's Python path; other
-lines of that file are kept. Excel does not run on Linux: there install refuses, and
-``--dry-run`` shows what it would do on Windows or macOS.
+module ("UDF MODULES"). It also sets the interpreter in the user's sop_xl.conf
+(``~/.sop_xl/sop_xl.conf``; the same format as xlwings' own ``~/.xlwings/xlwings.conf``,
+which stays untouched), which is where the master workbook sop_master.xlsm looks, since a
+planner's workbook should not carry one machine's Python path; other lines are kept.
+
+That file is read by xlwings' VBA (``Open … For Input`` and ``Input #``), which turns its
+bytes into text with the ANSI code page of Windows (cp936 on a Simplified Chinese system,
+cp1252 on a Western one), so it is written in that code page, CRLF, as VBA's ``Write #``
+writes it. A path the code page cannot hold (a Chinese user name on a Western system) is
+written as its 8.3 short form when Windows has one, else install refuses and says why.
+Excel does not run on Linux: there install refuses, and ``--dry-run`` shows what it would
+do on Windows or macOS.
 """
 
 from __future__ import annotations
 
+import locale
 import os
 import platform
 import re
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path, PurePath, PurePosixPath, PureWindowsPath
@@ -26,9 +35,11 @@ from sop_xl.app.master import MasterWorkbook
 from sop_xl.base import messages
 from sop_xl.base.errors import SopXlError, ValidationError
 from sop_xl.excel.addin import CONFIG_SHEET, addin_config, build_workbooks, write_config
+from sop_xl.excel.vba.xlwings_runtime import CONFIG_NAME
 
-__all__ = ["Environment", "InstallPlan", "check_setup_report", "environment", "install",
-           "plan_install", "validation_summary"]
+__all__ = ["Environment", "InstallPlan", "check_setup_report", "config_encoding",
+           "environment", "install", "path_for_config", "plan_install", "validation_summary",
+           "write_user_config"]
 
 #: xlwings APIs the live backend uses (data validation, conditional formats) came in 0.37.5
 MIN_XLWINGS = (0, 37, 5)
@@ -36,7 +47,8 @@ ADDIN_FILE = "sop_xl.xlam"
 # Office 2016+ for Mac runs sandboxed; its startup folder lives in the Office group container
 MAC_XLSTART = ("Library/Group Containers/UBF8T346G9.Office/User Content.localized/"
                "Startup.localized/Excel")
-MAC_USER_CONFIG = "Library/Containers/com.microsoft.Excel/Data/xlwings.conf"
+# where xlwings' VBA looks on macOS: GetMacDir("$HOME") is the sandbox's Data folder
+MAC_USER_CONFIG = f"Library/Containers/com.microsoft.Excel/Data/{CONFIG_NAME}.conf"
 # sandboxed Excel for Mac may run only AppleScripts from here; xlwings' RunPython needs its
 # own (what `xlwings runpython install` copies)
 MAC_APP_SCRIPTS = "Library/Application Scripts/com.microsoft.Excel"
@@ -148,8 +160,10 @@ class InstallPlan:
         lines += [f"     {k} = {v}" for k, v in self.config.items()]
         step = 3
         if self.user_config_file is not None:
+            where = ("in the Windows ANSI code page" if self.system == "windows" else "in UTF-8")
             lines += [f"{step}. set {self.interpreter_key} = {self.interpreter}",
-                      f"   in {self.user_config_file} (other lines kept)"]
+                      f"   in {self.user_config_file} ({where}, as xlwings' VBA reads it; "
+                      "other lines kept; ~/.xlwings/xlwings.conf is not touched)"]
             step += 1
         if self.applescript_dir is not None:
             lines += [f"{step}. copy xlwings' {_applescript_name()} (RunPython in sandboxed "
@@ -185,7 +199,7 @@ def plan_install(system: str | None = None, *, directory: Path | None = None,
         appdata = appdata or os.environ.get("APPDATA") or str(folder(home) / "AppData" /
                                                               "Roaming")
         startup = directory or folder(appdata) / "Microsoft" / "Excel" / "XLSTART"
-        conf = folder(home) / ".xlwings" / "xlwings.conf"
+        conf = folder(home) / f".{CONFIG_NAME}" / f"{CONFIG_NAME}.conf"
     elif system == "macos":
         native = sys.platform == "darwin"
         home = home or (Path.home() if native else PurePosixPath("/Users/you"))
@@ -204,7 +218,7 @@ def _applescript_name() -> str:
 
 
 def merge_user_config(text: str, values: dict[str, str]) -> str:
-    """xlwings.conf lines ("KEY","VALUE", as VBA's Write # makes them) with ``values``
+    """Config lines ("KEY","VALUE", as VBA's Write # makes them, CRLF) with ``values``
     set: a key's line replaced, others kept, new keys appended."""
     lines = [ln for ln in text.splitlines() if ln.strip()]
     wanted = {k.upper(): v for k, v in values.items()}
@@ -217,13 +231,65 @@ def merge_user_config(text: str, values: dict[str, str]) -> str:
         else:
             out.append(ln)
     out += [f'"{k}","{v}"' for k, v in wanted.items()]
-    return "\n".join(out) + "\n"
+    return "\r\n".join(out) + "\r\n"
+
+
+def config_encoding(system: str) -> str:
+    """The encoding xlwings' VBA reads the user's .conf file in: on Windows the ANSI code
+    page (``locale.getencoding()``, whatever Python's own UTF-8 mode says); on macOS
+    UTF-8, the encoding of Mac file names (not verified in Excel, see the README)."""
+    if system == "windows":
+        return locale.getencoding() if sys.platform == "win32" else "cp1252"
+    return "utf-8"
+
+
+def _short_path(path: str) -> str | None:
+    """Windows' 8.3 short name of an existing path (pure ASCII), or None."""
+    if sys.platform != "win32":
+        return None
+    import ctypes
+
+    size = ctypes.windll.kernel32.GetShortPathNameW(path, None, 0)
+    if not size:
+        return None
+    buffer = ctypes.create_unicode_buffer(size)
+    ctypes.windll.kernel32.GetShortPathNameW(path, buffer, size)
+    return buffer.value or None
+
+
+def path_for_config(path: str, encoding: str,
+                    short_path: Callable[[str], str | None] = _short_path) -> str:
+    """``path`` as it can be written in a config file of ``encoding``: itself, or its
+    short form; SopXlError when neither fits."""
+    try:
+        path.encode(encoding)
+        return path
+    except UnicodeEncodeError:
+        pass
+    short = short_path(path)
+    if short:
+        try:
+            short.encode(encoding)
+            return short
+        except UnicodeEncodeError:
+            pass
+    raise SopXlError(messages.message("install_code_page", path=path, encoding=encoding))
+
+
+def write_user_config(conf: Path, values: dict[str, str], encoding: str) -> None:
+    """Set ``values`` in the config file ``conf`` in ``encoding``, other lines kept byte
+    for byte (undecodable bytes ride through as surrogates)."""
+    conf.parent.mkdir(parents=True, exist_ok=True)
+    old = conf.read_bytes().decode(encoding, "surrogateescape") if conf.exists() else ""
+    conf.write_bytes(merge_user_config(old, values).encode(encoding, "surrogateescape"))
 
 
 def install(plan: InstallPlan) -> list[str]:
     """Carry out ``plan`` on this machine; returns what was done, line by line."""
     if current_system() == "linux":
         raise SopXlError(messages.message("install_linux"))
+    if plan.user_config_file is not None:  # refuse before anything is written
+        path_for_config(plan.interpreter, config_encoding(plan.system))
     target = Path(plan.addin_target)
     if not target.parent.is_dir():
         try:
@@ -242,11 +308,10 @@ def install(plan: InstallPlan) -> list[str]:
     done.append(f"installed {target}")
     if plan.user_config_file is not None:
         conf = Path(plan.user_config_file)
-        conf.parent.mkdir(parents=True, exist_ok=True)
-        old = conf.read_text(encoding="utf-8") if conf.exists() else ""
-        conf.write_text(merge_user_config(old, {plan.interpreter_key: plan.interpreter}),
-                        encoding="utf-8")
-        done.append(f"set {plan.interpreter_key} in {conf}")
+        encoding = config_encoding(plan.system)
+        interpreter = path_for_config(plan.interpreter, encoding)
+        write_user_config(conf, {plan.interpreter_key: interpreter}, encoding)
+        done.append(f"set {plan.interpreter_key} in {conf} ({encoding})")
     if plan.applescript_dir is not None:
         from sop_xl.excel.vba.xlwings_runtime import xlwings_package_dir
 

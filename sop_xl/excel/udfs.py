@@ -2,31 +2,38 @@
 
 Excel sees them as ``SOP_FORECAST``, ``SOP_SAFETYSTOCK``, ``SOP_DOS``, ``SOP_ACHIEVEMENT``,
 ``SOP_WAPE``, ``SOP_MAPE``, ``SOP_DISAGGREGATE`` and ``SOP_LOTSIZE`` in the "S&OP"
-category. The dotted names of the design (SOP.FORECAST) cannot be used: xlwings registers
-a UDF as a VBA ``Function`` of the same name (sop_xl.excel.addin writes that module), and
-a VBA name may not contain a period.
+category of Insert Function, each with a description and help for every argument. The
+dotted names of the design (SOP.FORECAST) cannot be used: xlwings registers a UDF as a VBA
+``Function`` of the same name (sop_xl.excel.addin writes that module), and a VBA name may
+not contain a period.
 
 How xlwings calls them (Windows; UDFs need the COM server): range arguments arrive as
 lists of lists (``ndim=2``) with error cells as their text ("#N/A", ``err_to_str``), so
 a bad cell is reported instead of silently read as blank; a single cell arrives as a
 scalar, a missing optional argument as its Python default. Functions that return a
 series return a list of lists that spills as a dynamic array, in the orientation of the
-range it came from (a row gives a row, a column a column).
+range it came from (a row gives a row, a column a column, a block a block).
 
-Bad arguments: a function returns the text ``"#VALUE! <what is wrong>"`` rather than
-raising. xlwings turns a raised exception into the exception's COM description in the
-cell (a traceback line), not into a real #VALUE! error; the text names the argument and
-the problem, and any formula computing with it still gives #VALUE!.
+Bad arguments give a real Excel error value, which IFERROR and ISERROR catch and SUM
+refuses: #VALUE! for a wrong kind of argument, #NUM! for a number out of range, #DIV/0!
+for a measure over a zero total, #N/A where there is no answer. xlwings can hand Python
+error cells in (``err_to_str``) but has no way to return one (xlwings issue #776), so a
+function returns the tagged text "#NUM! lead time must be ≥ 0; got -1" and the VBA
+wrapper around it turns the tag into the error value and keeps the text for
+``=SOP_WHY(cell)`` (sop_xl/excel/macros/SopErrors.bas).
 
 On Linux and macOS ``xw.func``/``xw.arg`` attach nothing and return the function, so these
-are ordinary Python functions and are tested as such.
+are ordinary Python functions and are tested as such; what xlwings would register for
+Insert Function is in ``FUNCTIONS`` (a test replays it through xlwings' own decorators).
 """
 
 from __future__ import annotations
 
 import functools
+import inspect
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -35,37 +42,100 @@ import xlwings as xw
 
 from sop_xl.contract.read import is_blank as _is_blank
 from sop_xl.plan import accuracy, stock_policy
-from sop_xl.plan.forecast import forecast_series
+from sop_xl.plan.forecast import forecast_block
 from sop_xl.plan.hierarchy import largest_remainder
 from sop_xl.plan.lot_sizing import single as lot_size
 
 __all__ = [
-    "SOP_ACHIEVEMENT", "SOP_DISAGGREGATE", "SOP_DOS", "SOP_FORECAST", "SOP_LOTSIZE",
-    "SOP_MAPE", "SOP_SAFETYSTOCK", "SOP_WAPE", "UDF_NAMES",
+    "FUNCTIONS", "SOP_ACHIEVEMENT", "SOP_DISAGGREGATE", "SOP_DOS", "SOP_FORECAST",
+    "SOP_LOTSIZE", "SOP_MAPE", "SOP_SAFETYSTOCK", "SOP_WAPE", "UDF_NAMES", "Argument",
+    "FunctionHelp",
 ]
 
 CATEGORY = "S&OP"
-ERROR_PREFIX = "#VALUE! "
+#: the error values a function can give, as their tags at the start of its text
+VALUE, NUM, DIV0, NA = "#VALUE!", "#NUM!", "#DIV/0!", "#N/A"
 
 
 class ArgumentError(ValueError):
-    """An argument a worksheet function cannot use; its text goes into the cell."""
+    """An argument a worksheet function cannot use; ``code`` is the Excel error value the
+    cell shows, the message the reason SOP_WHY gives."""
+
+    def __init__(self, message: str, code: str = VALUE) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+# -- what Insert Function shows ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Argument:
+    """One argument: its help in Insert Function (ASCII: it is written into VBA source)."""
+
+    name: str
+    help: str
+    range: bool = False  # read as a block (ndim=2), error cells as their text
+
+
+@dataclass(frozen=True)
+class FunctionHelp:
+    """What xlwings registers for a function through Application.MacroOptions."""
+
+    name: str
+    description: str
+    arguments: tuple[Argument, ...]
+    call_in_wizard: bool = True
+    category: str = CATEGORY
+
+
+#: every worksheet function's Insert Function entry, in definition order
+FUNCTIONS: dict[str, FunctionHelp] = {}
+
+
+def worksheet_function(*arguments: Argument,
+                       call_in_wizard: bool = True) -> Callable[[Callable[..., Any]],
+                                                                Callable[..., Any]]:
+    """Register a UDF with xlwings (category, description = the docstring on one line,
+    argument help, ``call_in_wizard``) and turn its ArgumentError into the tagged text."""
+
+    def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
+        names = list(inspect.signature(fn).parameters)
+        if names != [a.name for a in arguments]:
+            raise TypeError(f"{fn.__name__}: help given for {[a.name for a in arguments]}, "
+                            f"arguments are {names}")
+        doc = " ".join((fn.__doc__ or "").split())
+        if len(doc) > 255 or any(len(a.help) > 255 for a in arguments):
+            raise ValueError(f"{fn.__name__}: Insert Function takes at most 255 characters "
+                             "per description")
+        FUNCTIONS[fn.__name__] = FunctionHelp(fn.__name__, doc, arguments, call_in_wizard)
+        out = _cell_errors(fn)
+        out.__doc__ = doc  # what xlwings passes to MacroOptions as the Description
+        for a in reversed(arguments):
+            options: dict[str, Any] = {"doc": a.help}
+            if a.range:
+                options.update(ndim=2, err_to_str=True)
+            out = xw.arg(a.name, **options)(out)
+        return xw.func(category=CATEGORY, call_in_wizard=call_in_wizard)(out)
+
+    return decorate
 
 
 def _cell_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn a bad argument (ArgumentError, or an engine's ValueError) into "#VALUE! ..."."""
+    """A bad argument (ArgumentError, or an engine's ValueError) → "<error tag> <why>"."""
 
     @functools.wraps(fn)
     def guarded(*args: Any) -> Any:
         try:
             return fn(*args)
-        except (ArgumentError, ValueError) as exc:
-            return ERROR_PREFIX + str(exc)
+        except ArgumentError as exc:
+            return f"{exc.code} {exc}"
+        except ValueError as exc:
+            return f"{VALUE} {exc}"
 
     return guarded
 
 
-# -- reading cells ---------------------------------------------------------------------
+# -- reading cells -------------------------------------------------------------------------
 
 _ERROR_TEXTS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A",
                 "#GETTING_DATA", "#SPILL!", "#CALC!")
@@ -80,7 +150,9 @@ def _number(v: Any, what: str) -> float:
     if _is_blank(v):
         raise ArgumentError(f"{what} is blank; expected a number")
     if isinstance(v, str) and v.strip() in _ERROR_TEXTS:
-        raise ArgumentError(f"{what} holds the error {v.strip()}")
+        # the cell's own error goes on, as Excel's functions pass errors on
+        raise ArgumentError(f"{what} holds the error {v.strip()}", v.strip()
+                            if v.strip() in (VALUE, NUM, DIV0, NA) else VALUE)
     if isinstance(v, datetime | date):
         raise ArgumentError(f"{what} must be a number; got the date {v:%Y-%m-%d}")
     raise ArgumentError(f"{what} must be a number; got {v!r}")
@@ -89,9 +161,9 @@ def _number(v: Any, what: str) -> float:
 def _whole(v: Any, what: str, minimum: int) -> int:
     x = _number(v, what)
     if x != int(x):
-        raise ArgumentError(f"{what} must be a whole number; got {x:g}")
+        raise ArgumentError(f"{what} must be a whole number; got {x:g}", NUM)
     if x < minimum:
-        raise ArgumentError(f"{what} must be ≥ {minimum}; got {x:g}")
+        raise ArgumentError(f"{what} must be ≥ {minimum}; got {x:g}", NUM)
     return int(x)
 
 
@@ -101,6 +173,16 @@ def _text(v: Any, what: str, default: str) -> str:
     if not isinstance(v, str):
         raise ArgumentError(f"{what} must be text; got {v!r}")
     return v.strip()
+
+
+def _cells(arg: Any) -> list[list[Any]]:
+    """A range argument as rows of cells (a single cell is a 1 × 1 block)."""
+    if not isinstance(arg, list | tuple):
+        return [[arg]]
+    if arg and all(isinstance(r, list | tuple) for r in arg):
+        width = max(len(r) for r in arg)
+        return [list(r) + [None] * (width - len(r)) for r in arg]
+    return [[v] for v in arg]
 
 
 class Series:
@@ -116,17 +198,13 @@ class Series:
              min_len: int = 1) -> Series:
         """``blanks``: "error" refuses them, "nan" keeps them as NaN (skipped pairs),
         "inner_zero" trims leading and trailing blanks and reads inner ones as 0."""
-        if not isinstance(arg, list | tuple):
-            cells, row = [arg], False
-        elif arg and all(isinstance(r, list | tuple) for r in arg):
-            n_rows, n_cols = len(arg), max(len(r) for r in arg)
-            if n_rows > 1 and n_cols > 1:
-                raise ArgumentError(f"{what} must be one row or one column; got "
-                                    f"{n_rows} rows × {n_cols} columns")
-            row = n_rows == 1 and n_cols > 1
-            cells = list(arg[0]) if row else [r[0] if r else None for r in arg]
-        else:
-            cells, row = list(arg), False
+        rows = _cells(arg)
+        n_rows, n_cols = len(rows), len(rows[0]) if rows else 0
+        if n_rows > 1 and n_cols > 1:
+            raise ArgumentError(f"{what} must be one row or one column; got "
+                                f"{n_rows} rows × {n_cols} columns")
+        row = n_rows == 1 and n_cols > 1
+        cells = rows[0] if row else [r[0] for r in rows]
         if blanks == "inner_zero":
             filled = [i for i, v in enumerate(cells) if not _is_blank(v)]
             cells = cells[filled[0]:filled[-1] + 1] if filled else []
@@ -147,65 +225,110 @@ class Series:
         return [out] if self.row else [[x] for x in out]
 
 
-# -- the functions ---------------------------------------------------------------------
+def _history_block(arg: Any) -> tuple[np.ndarray, str]:
+    """The history argument as series × periods and how to give the answer back: "row"
+    (one row in), "column" (one column in) or "block" (items in rows, periods across).
+    Blank cells are periods without demand; blank periods at the start or the end of every
+    series (cells selected beyond the data) are left out."""
+    rows = _cells(arg)
+    n_rows, n_cols = len(rows), len(rows[0]) if rows else 0
+    shape = "row" if n_rows == 1 and n_cols > 1 else "column" if n_cols == 1 else "block"
+    grid = [[r[0] for r in rows]] if shape == "column" else rows
+    used = [c for c in range(len(grid[0])) if any(not _is_blank(r[c]) for r in grid)]
+    if not used:
+        raise ArgumentError("history needs at least 1 number(s); got 0")
+    values = np.zeros((len(grid), used[-1] - used[0] + 1))
+    for i, r in enumerate(grid):
+        for j, v in enumerate(r[used[0]:used[-1] + 1]):
+            where = f"history (value {j + 1})" if shape != "block" else \
+                f"history (row {i + 1}, period {j + 1})"
+            values[i, j] = 0.0 if _is_blank(v) else _number(v, where)
+    negative = np.argwhere(values < 0)
+    if negative.size:
+        i, j = negative[0]
+        where = "" if shape != "block" else f" in row {i + 1}"
+        raise ArgumentError(f"history holds a negative quantity{where} ({values[i, j]:g}); "
+                            "demand cannot be negative", NUM)
+    return values, shape
 
-@xw.func(category=CATEGORY)
-@xw.arg("history", ndim=2, err_to_str=True)
-@_cell_errors
+
+# -- the functions -------------------------------------------------------------------------
+
+@worksheet_function(
+    Argument("history", "Demand per period (pieces): one row or column for one item, or a "
+             "block with one item per row and periods across. Blank cells are no demand.",
+             range=True),
+    Argument("horizon", "How many periods to forecast, a whole number >= 1."),
+    Argument("model", "auto (default: the best of several models by backtest) or a model "
+             "name such as seasonal_naive, ses, holt_damped, theta, croston."),
+    Argument("season", "Periods in a season (default 12 for months)."),
+    call_in_wizard=False,  # model fitting: not on every keystroke in Insert Function
+)
 def SOP_FORECAST(history: Any, horizon: Any, model: Any = "auto", season: Any = 12) -> Any:
-    """Statistical forecast of a demand history (pieces per period), `horizon` periods
-    ahead, as a dynamic array. Blanks inside the history are periods with no demand."""
+    """Statistical forecast of demand (pieces per period), horizon periods ahead, for one item
+    or a block of items (one per row); spills a row, a column or a block."""
     h = _whole(horizon, "horizon", 1)
     m = _text(model, "model", "auto")
     s = _whole(season, "season length", 1)
-    y = Series.read(history, "history", blanks="inner_zero")
-    if any(v < 0 for v in y.values):
-        raise ArgumentError("history holds a negative quantity; demand cannot be negative")
+    values, shape = _history_block(history)
     try:
-        f = forecast_series(np.asarray(y.values), h, m, s)
-    except KeyError:  # the first-pass engine looks models up by name
-        raise ArgumentError(f"unknown model {m!r}") from None
-    return y.shaped(f)
+        f = forecast_block(values, h, m, s)
+    except ValueError as exc:
+        if str(exc).startswith("unknown model"):
+            raise ArgumentError(str(exc)) from None
+        raise
+    if shape == "column":
+        return [[float(x)] for x in f[0]]
+    return [[float(x) for x in row] for row in f]
 
 
-@xw.func(category=CATEGORY)
-@xw.arg("demand", ndim=2, err_to_str=True)
-@_cell_errors
+@worksheet_function(
+    Argument("demand", "The standard deviation of demand per period (one cell), or a demand "
+             "history (a range) to estimate it from.", range=True),
+    Argument("lead_time", "Lead time in the same periods as the demand, >= 0."),
+    Argument("service_level", "Cycle service level between 0 and 1, e.g. 95%."),
+)
 def SOP_SAFETYSTOCK(demand: Any, lead_time: Any, service_level: Any) -> Any:
-    """Safety stock z × σ × √(lead time), pieces. `demand` is the standard deviation of
-    demand per period (one cell) or a demand history (a range, σ estimated from it);
-    `lead_time` in the same periods; `service_level` such as 95%."""
+    """Safety stock in pieces: z(service level) x sigma of demand per period x square root of
+    the lead time."""
     lt = _number(lead_time, "lead time")
     if lt < 0:
-        raise ArgumentError(f"lead time must be ≥ 0; got {lt:g}")
+        raise ArgumentError(f"lead time must be ≥ 0; got {lt:g}", NUM)
     p = _number(service_level, "service level")
     if not 0 < p < 1:
-        raise ArgumentError(f"service level must be between 0 and 1 (e.g. 95%); got {p:g}")
+        raise ArgumentError(f"service level must be between 0 and 1 (e.g. 95%); got {p:g}",
+                            NUM)
     d = Series.read(demand, "demand", blanks="nan")
     if len(d.values) == 1:
         sigma = d.values[0]
         if sigma < 0:
-            raise ArgumentError(f"the demand standard deviation must be ≥ 0; got {sigma:g}")
+            raise ArgumentError(f"the demand standard deviation must be ≥ 0; got {sigma:g}",
+                                NUM)
     else:
         sigma = stock_policy.demand_sigma(d.values)
     return stock_policy.safety_stock(sigma, lt, p)
 
 
-@xw.func(category=CATEGORY)
-@xw.arg("demand", ndim=2, err_to_str=True)
-@xw.arg("working_days", ndim=2, err_to_str=True)
-@_cell_errors
+@worksheet_function(
+    Argument("on_hand", "Stock on hand now, pieces."),
+    Argument("demand", "Demand of the coming periods, pieces (a row or a column).",
+             range=True),
+    Argument("working_days", "Working days of each of those periods (a range as long as "
+             "demand), or one number for all.", range=True),
+)
 def SOP_DOS(on_hand: Any, demand: Any, working_days: Any) -> Any:
-    """Days of supply: on hand ÷ (Σ demand ÷ Σ working days) of the coming periods.
-    `working_days` is one number for every period or a range as long as `demand`."""
+    """Days of supply: on hand / (total demand / total working days) of the coming periods;
+    #N/A when no demand follows."""
     stock = _number(on_hand, "on hand")
     d = Series.read(demand, "demand").values
     days = Series.read(working_days, "working days").values
     if len(days) == 1:
         days = days * len(d)
+    elif len(days) != len(d):
+        raise ArgumentError(f"demand has {len(d)} periods but working days {len(days)}")
     cover = stock_policy.days_of_supply(stock, d, days)
     if math.isnan(cover):
-        return "#N/A no demand follows; the stock never runs out"
+        raise ArgumentError("no demand follows; the stock never runs out", NA)
     return cover
 
 
@@ -215,57 +338,58 @@ def _paired(actual: Any, forecast: Any) -> tuple[list[float], list[float]]:
     if len(a) != len(f):
         raise ArgumentError(f"actual has {len(a)} periods but forecast {len(f)}")
     if not any(x == x and y == y for x, y in zip(a, f, strict=True)):
-        raise ArgumentError("no period has both an actual and a forecast")
+        raise ArgumentError("no period has both an actual and a forecast", NA)
     return a, f
 
 
 def _defined(value: float, why: str) -> float:
-    """The engines answer NaN for an undefined measure; Excel gets the reason instead."""
+    """The engines answer NaN for a measure over a zero total; Excel gets #DIV/0!."""
     if math.isnan(value):
-        raise ArgumentError(why)
+        raise ArgumentError(why, DIV0)
     return value
 
 
-@xw.func(category=CATEGORY)
-@xw.arg("actual", ndim=2, err_to_str=True)
-@xw.arg("forecast", ndim=2, err_to_str=True)
-@_cell_errors
+_ACTUAL = Argument("actual", "Actual shipments per period, pieces (a row or a column).",
+                   range=True)
+_FORECAST = Argument("forecast", "The forecast of the same periods, pieces.", range=True)
+
+
+@worksheet_function(_ACTUAL, _FORECAST)
 def SOP_ACHIEVEMENT(actual: Any, forecast: Any) -> Any:
-    """Forecast achievement rate (预测达成率): Σ actual ÷ Σ forecast, periods with a blank
-    in either range left out."""
+    """Forecast achievement rate: total actual / total forecast (100% = on target); periods
+    with a blank in either range are left out."""
     return _defined(accuracy.achievement_rate(*_paired(actual, forecast)),
                     "the forecast adds up to 0; achievement is undefined")
 
 
-@xw.func(category=CATEGORY)
-@xw.arg("actual", ndim=2, err_to_str=True)
-@xw.arg("forecast", ndim=2, err_to_str=True)
-@_cell_errors
+@worksheet_function(_ACTUAL, _FORECAST)
 def SOP_WAPE(actual: Any, forecast: Any) -> Any:
-    """Weighted absolute percentage error: Σ|actual − forecast| ÷ Σ|actual|."""
+    """Weighted absolute percentage error: total |actual - forecast| / total |actual|."""
     return _defined(accuracy.wape(*_paired(actual, forecast)),
                     "actuals add up to 0; WAPE is undefined")
 
 
-@xw.func(category=CATEGORY)
-@xw.arg("actual", ndim=2, err_to_str=True)
-@xw.arg("forecast", ndim=2, err_to_str=True)
-@_cell_errors
+@worksheet_function(_ACTUAL, _FORECAST)
 def SOP_MAPE(actual: Any, forecast: Any) -> Any:
-    """Mean absolute percentage error over periods with a non-zero actual."""
+    """Mean absolute percentage error over the periods with a non-zero actual."""
     return _defined(accuracy.mape(*_paired(actual, forecast)),
                     "every actual is 0; MAPE is undefined")
 
 
-@xw.func(category=CATEGORY)
-@xw.arg("weights", ndim=2, err_to_str=True)
-@_cell_errors
+@worksheet_function(
+    Argument("total", "The quantity to split, e.g. a family's plan in pieces."),
+    Argument("weights", "Proportional factors, one per part (a row or a column).",
+             range=True),
+    Argument("decimals", "Decimal places of the parts (default 0: whole pieces)."),
+)
 def SOP_DISAGGREGATE(total: Any, weights: Any, decimals: Any = 0) -> Any:
-    """Split `total` in proportion to `weights` into whole units (or `decimals` places)
-    that add back to the total exactly (largest remainder), as a dynamic array."""
+    """Split a total in proportion to weights into whole pieces (or decimals places) that add
+    back to the total exactly (largest remainder); spills."""
     t = _number(total, "total")
     dec = _whole(decimals, "decimals", 0)
     w = Series.read(weights, "weights")
+    if not sum(w.values):
+        raise ArgumentError("the weights add up to 0; nothing to split by", DIV0)
     return w.shaped(largest_remainder(t, w.values, dec))
 
 
@@ -287,29 +411,31 @@ def _lot_rule(v: Any) -> str:
     return choice.value
 
 
-@xw.func(category=CATEGORY)
-@_cell_errors
+@worksheet_function(
+    Argument("qty", "The net requirement, pieces."),
+    Argument("rule", "L4L (default, lot for lot), FIXED, MINMULT or POQ, or the rule's label "
+             "on the Items sheet."),
+    Argument("fixed", "Fixed lot size for FIXED, pieces."),
+    Argument("minimum", "Minimum lot, pieces (0: none)."),
+    Argument("multiple", "Lot multiple the lot is rounded up to, pieces (0: none)."),
+)
 def SOP_LOTSIZE(qty: Any, rule: Any = "L4L", fixed: Any = 0, minimum: Any = 0,
                 multiple: Any = 0) -> Any:
-    """The lot ordered for a net requirement `qty` (pieces) under a lot-size rule: L4L,
-    FIXED (whole multiples of `fixed`), MINMULT or POQ, then raised to `minimum` and
-    rounded up to `multiple`."""
+    """The lot ordered for a net requirement under a lot-size rule, raised to the minimum lot
+    and rounded up to the lot multiple, pieces."""
     q = _number(qty, "quantity")
     r = _lot_rule(rule)
     sizes = {}
     for name, v in (("fixed lot", fixed), ("minimum lot", minimum), ("lot multiple", multiple)):
         x = 0.0 if _is_blank(v) else _number(v, name)
         if x < 0:
-            raise ArgumentError(f"{name} must be ≥ 0; got {x:g}")
+            raise ArgumentError(f"{name} must be ≥ 0; got {x:g}", NUM)
         sizes[name] = x
     if r == "FIXED" and sizes["fixed lot"] <= 0:
-        raise ArgumentError("rule FIXED needs a fixed lot > 0")
+        raise ArgumentError("rule FIXED needs a fixed lot > 0", NUM)
     return lot_size(q, r, fixed=sizes["fixed lot"], minimum=sizes["minimum lot"],
                     multiple=sizes["lot multiple"])
 
 
 #: the worksheet functions, in the order the add-in declares them
-UDF_NAMES: tuple[str, ...] = (
-    "SOP_FORECAST", "SOP_SAFETYSTOCK", "SOP_DOS", "SOP_ACHIEVEMENT", "SOP_WAPE", "SOP_MAPE",
-    "SOP_DISAGGREGATE", "SOP_LOTSIZE",
-)
+UDF_NAMES: tuple[str, ...] = tuple(FUNCTIONS)

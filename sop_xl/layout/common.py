@@ -12,6 +12,7 @@ from sop_xl import contract
 from sop_xl.base.messages import message
 from sop_xl.contract.planning_inputs import Inputs
 from sop_xl.layout.grid import GridBlock
+from sop_xl.layout.paper import LINE_HEIGHT, wrapped_height
 from sop_xl.layout.render import table_content
 from sop_xl.layout.sheet import Box, CondFormat, SheetContent
 from sop_xl.layout.styles import CELL_STYLES
@@ -85,6 +86,13 @@ def exceptions_sheet(inputs: Inputs, frame: pd.DataFrame, lang: str) -> SheetCon
                                              f'A2="{message("sev_warning", lang)}"', "warn"))
     m = spec.keys.index("message")
     sheet.style(1, m, max(len(frame), 1), m, CELL_STYLES["text_wrap"])
+    # the message wraps at the contract's width; its rows grow to show it whole
+    width = spec.columns[m].width or 70
+    sheet.col_widths[m] = width
+    for r, row in enumerate(sheet.rows[1:], start=1):
+        h = wrapped_height([(row[m], width)])
+        if h > LINE_HEIGHT:
+            sheet.row_heights[r] = h
     return sheet
 
 

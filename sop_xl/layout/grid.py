@@ -4,9 +4,15 @@ Layout (0-based rows)::
 
     0  title
     1  description ............................. Working days | 21 | 20 | ...
-    2  item attributes | Measure | [opening] | 2026-12 | 2027-01 | ...   ← header, filter
+    2  Item | Description | Measure | other attributes | [opening] | 2026-12 | ...  ← header
     3+ one block of measure rows per item; attributes repeated on every row so that the
        header filter and conditional formats work row by row
+
+The panes freeze the title rows and only the key, its description and the measure (the
+look of SAP's planning table): the other attributes scroll away with the periods, so a
+laptop screen shows a year of periods. Readers find the columns by their header labels
+(``grid_columns``), so a workbook laid out the earlier way (every attribute before the
+measure) reads the same.
 
 Rows whose measure has a formula hold live Excel formulas with Python's value cached.
 ``read_grid`` reads a grid sheet back into a long frame (item, measure, period, value).
@@ -21,11 +27,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sop_xl.base.messages import in_language, message
+from sop_xl.base.messages import LANGUAGES, in_language, message
 from sop_xl.contract.cells import cell_ref, col_letter
-from sop_xl.contract.model import Measure, SheetSpec, normalise_header
+from sop_xl.contract.model import Column, Measure, SheetSpec, normalise_header
 from sop_xl.contract.raw import RawSheet
-from sop_xl.layout.render import cell_value, char_width, number_style, width_of
+from sop_xl.layout.paper import column_width, print_setup
+from sop_xl.layout.render import cell_value, distinct, header_height, number_style, width_of
 from sop_xl.layout.sheet import Box, CondFormat, Formula, SheetContent
 from sop_xl.layout.styles import CELL_STYLES, CellStyle
 
@@ -185,6 +192,16 @@ class GridRefs:
         return self._l.link_cell(name, key, self.period + shift)
 
 
+def lead_columns(spec: SheetSpec) -> list[str]:
+    """The block columns kept in view left of the measure: the key (an item, a family, a
+    resource) and its description."""
+    keys = [c.key for c in spec.block_columns]
+    lead = keys[:1]
+    if "description" in keys[1:]:
+        lead.append("description")
+    return lead
+
+
 class GridMap:
     """Where a grid puts things: the columns of its attributes, measure label, opening and
     periods, and the sheet row of each block's measures (1-based, as formulas use)."""
@@ -195,10 +212,14 @@ class GridMap:
         keys = grid.measures or tuple(m.key for m in spec.measures)
         self.measures: list[Measure] = [spec.measure(k) for k in keys]
         self.offset = {m.key: i for i, m in enumerate(self.measures)}
-        self.attr_col = {c.key: j for j, c in enumerate(spec.block_columns)}
-        self.measure_col = len(spec.block_columns)
-        self.opening_col = self.measure_col + 1 if grid.opening_label else None
-        self.first_period_col = self.measure_col + (2 if grid.opening_label else 1)
+        lead = lead_columns(spec)
+        rest = [c.key for c in spec.block_columns if c.key not in lead]
+        self.measure_col = len(lead)
+        self.attr_col = {k: j for j, k in enumerate(lead)}
+        self.attr_col.update({k: self.measure_col + 1 + j for j, k in enumerate(rest)})
+        after = self.measure_col + 1 + len(rest)
+        self.opening_col = after if grid.opening_label else None
+        self.first_period_col = after + (1 if grid.opening_label else 0)
         self.period_index = {p: i for i, p in enumerate(grid.periods)}
         #: (link, measure) → its placeholder in the formula templates, after own rows
         self.slots: dict[tuple[str, str], int] = {}
@@ -241,7 +262,6 @@ def quote_sheet(name: str) -> str:
     return "'" + name.replace("'", "''") + "'"
 
 
-
 def _values(vals: np.ndarray | None, n: int) -> list[Any]:
     """A row of numbers as cell values: NaN → blank."""
     if vals is None:
@@ -263,15 +283,18 @@ def grid_content(grid: Grid, lang: str, currency: str = "CNY") -> SheetContent:
     wd = [None] * ncols
     wd[0] = in_language(lang, spec.description_en, spec.description_zh) or None
     if grid.workdays is not None:
-        wd[lay.measure_col] = message("grid_working_days", lang)
+        # right beside the periods: the sheet's description spills over the cells before
+        wd[lay.first_period_col - 1] = message("grid_working_days", lang)
         for p in range(n_p):
             wd[lay.period_col(p)] = float(grid.workdays[p])
     rows.append(wd)
-    header = [c.label(lang, currency) for c in spec.block_columns]
-    header.append(message("grid_measure", lang))
-    if grid.opening_label:
-        header.append(message(grid.opening_label, lang))
-    header.extend(grid.periods)
+    header: list[Any] = [None] * ncols
+    for c in spec.block_columns:
+        header[lay.attr_col[c.key]] = c.label(lang, currency)
+    header[lay.measure_col] = message("grid_measure", lang)
+    if lay.opening_col is not None and grid.opening_label:
+        header[lay.opening_col] = message(grid.opening_label, lang)
+    header[lay.first_period_col:] = grid.periods
     rows.append(header)
     sheet = SheetContent(name=grid.name or spec.name(lang), rows=rows, key=spec.key,
                          tab_color=spec.tab_color)
@@ -294,13 +317,15 @@ def grid_content(grid: Grid, lang: str, currency: str = "CNY") -> SheetContent:
             ["" if r is None else str(r) for r in foreign]
         # placeholders of links this block has no linked block for
         missing = [slot_marks[nm + i] for i, r in enumerate(foreign) if r is None]
-        attrs = [cell_value(block.attrs.get(c.key)) for c in spec.block_columns]
+        attrs: list[Any] = [None] * lay.first_period_col
+        for c in spec.block_columns:
+            attrs[lay.attr_col[c.key]] = cell_value(block.attrs.get(c.key))
         for i, m in enumerate(lay.measures):
             row = list(attrs)
-            row.append(labels[i])
-            if grid.opening_label:
+            row[lay.measure_col] = labels[i]
+            if lay.opening_col is not None:
                 v = block.opening.get(m.key)
-                row.append(None if v is None or v != v else float(v))
+                row[lay.opening_col] = None if v is None or v != v else float(v)
             vals = _values(block.values.get(m.key), n_p)
             tmpl = templates.get(m.key)
             own = block.formulas.get(m.key)
@@ -316,17 +341,26 @@ def grid_content(grid: Grid, lang: str, currency: str = "CNY") -> SheetContent:
     _style_grid(sheet, grid, lay, last)
     if grid.banner is not None:
         _banner(sheet, grid.banner)
-    sheet.freeze = (FIRST_ROW, lay.first_period_col)
+    sheet.freeze = (FIRST_ROW, lay.measure_col + 1)
     sheet.autofilter = Box(HEADER_ROW, 0, max(last, HEADER_ROW), ncols - 1)
-    for j, c in enumerate(spec.block_columns):
-        sheet.col_widths[j] = width_of(c, header[j])
-    sheet.col_widths[lay.measure_col] = max(18, max((len(x) for x in labels), default=10) *
-                                            char_width(lang))
+    for c in spec.block_columns:
+        j = lay.attr_col[c.key]
+        sheet.col_widths[j] = width_of(c, header[j],
+                                       distinct(cell_value(b.attrs.get(c.key))
+                                                for b in grid.blocks))
+    sheet.col_widths[lay.measure_col] = column_width([*labels, header[lay.measure_col]],
+                                                     minimum=14, maximum=40)
     if lay.opening_col is not None:
-        sheet.col_widths[lay.opening_col] = 10
+        sheet.col_widths[lay.opening_col] = max(10.0, width_of(
+            _OPENING, str(header[lay.opening_col])))
     for p in range(n_p):
         sheet.col_widths[lay.period_col(p)] = 10
+    sheet.row_heights[HEADER_ROW] = header_height(header, sheet.col_widths)
     _conditions(sheet, grid, lay, labels, last)
+    # on paper: the key, description and measure on every page, blocks never cut
+    print_setup(sheet, title_cols=lay.measure_col + 1,
+                blocks=[(FIRST_ROW + b * nm, FIRST_ROW + (b + 1) * nm - 1)
+                        for b in range(len(grid.blocks))])
     return sheet
 
 
@@ -341,6 +375,9 @@ def _banner(sheet: SheetContent, banner: Banner) -> None:
                                        stale if banner.is_stale else fresh)
     sheet.cond_formats.append(CondFormat(Box(TITLE_ROW, 0, TITLE_ROW, 0), banner.condition,
                                          "bad"))
+
+
+_OPENING = Column("opening", "", "", width=10)
 
 
 class _Palette:
@@ -362,7 +399,7 @@ def _style_grid(sheet: SheetContent, grid: Grid, lay: GridMap, last: int) -> Non
     ncols = lay.first_period_col + n_p
     sheet.style(TITLE_ROW, 0, TITLE_ROW, 0, "title")
     sheet.style(WORKDAY_ROW, 0, WORKDAY_ROW, 0, "subtitle")
-    sheet.style(WORKDAY_ROW, lay.measure_col, WORKDAY_ROW, ncols - 1, "workdays")
+    sheet.style(WORKDAY_ROW, lay.first_period_col - 1, WORKDAY_ROW, ncols - 1, "workdays")
     sheet.style(HEADER_ROW, 0, HEADER_ROW, ncols - 1, "header")
     for p in range(n_p):
         c = lay.period_col(p)
@@ -378,7 +415,8 @@ def _style_grid(sheet: SheetContent, grid: Grid, lay: GridMap, last: int) -> Non
     n_blocks = len(grid.blocks)
     first_p = lay.period_col(0)
     fut = lay.period_col(grid.first_future)
-    attr_styles = [number_style(c).but(color="595959") for c in grid.spec.block_columns]
+    attr_styles = {lay.attr_col[c.key]: number_style(c).but(color="595959")
+                   for c in grid.spec.block_columns}
     for i, m in enumerate(lay.measures):
         r = FIRST_ROW + i + nm * np.arange(n_blocks)
         for top_row in (False, True):
@@ -389,7 +427,7 @@ def _style_grid(sheet: SheetContent, grid: Grid, lay: GridMap, last: int) -> Non
             def st(style: CellStyle, top: bool = top_row) -> int:
                 return pal(style.but(border="top") if top else style)
 
-            for j, s in enumerate(attr_styles):
+            for j, s in attr_styles.items():
                 idx[rr, j] = st(s.but(bold=True) if top_row else s)
             label = "measure_input" if m.editable else ("measure_bold" if m.bold else "measure")
             idx[rr, lay.measure_col] = st(CELL_STYLES[label])
@@ -447,6 +485,42 @@ def _conditions(sheet: SheetContent, grid: Grid, lay: GridMap, labels: list[str]
 
 # -- reading a grid back ------------------------------------------------------------------
 
+_CURRENCIES = ("CNY", "USD", "EUR")
+
+
+@dataclass(frozen=True)
+class GridColumns:
+    """Where a grid sheet keeps its columns: each attribute's, the measure's, the periods'."""
+
+    attrs: dict[str, int]
+    measure: int
+    periods: list[tuple[int, str]]
+
+
+def grid_columns(spec: SheetSpec, header: Sequence[Any]) -> GridColumns:
+    """The columns of a grid sheet found by their header labels (either language), so
+    that every layout reads alike; a header without them is read by position, as grids
+    were laid out before (all attributes, then the measure)."""
+    norm = [normalise_header(h) if h not in (None, "") else "" for h in header]
+    measure = next((j for j, h in enumerate(norm)
+                    if h in {normalise_header(message("grid_measure", lg))
+                             for lg in LANGUAGES}), None)
+    attrs: dict[str, int] = {}
+    for i, c in enumerate(spec.block_columns):
+        labels = {normalise_header(c.label(lg, cur)) for lg in ("en", "zh-CN")
+                  for cur in _CURRENCIES}
+        found = next((j for j, h in enumerate(norm) if h in labels and j not in
+                      attrs.values()), None)
+        attrs[c.key] = found if found is not None and measure is not None else i
+    if measure is None:
+        measure = len(spec.block_columns)
+    last_attr = max([measure, *attrs.values()])
+    # the period columns are those after the measure, attribute and opening columns
+    periods = [(j, str(h)) for j, h in enumerate(header)
+               if j > last_attr and h not in (None, "") and _looks_like_period(str(h))]
+    return GridColumns(attrs, measure, periods)
+
+
 def read_grid(spec: SheetSpec, raw: RawSheet) -> pd.DataFrame:
     """A grid sheet → long frame: block attributes, measure (key), period (label), value.
 
@@ -455,28 +529,28 @@ def read_grid(spec: SheetSpec, raw: RawSheet) -> pd.DataFrame:
     if len(rows) <= HEADER_ROW:
         return pd.DataFrame(columns=[c.key for c in spec.block_columns] +
                             ["measure", "period", "value"])
-    header = rows[HEADER_ROW]
-    nb = len(spec.block_columns)
+    cols = grid_columns(spec, rows[HEADER_ROW])
+    mc = cols.measure
     by_label = {}
     for m in spec.measures:
         for lang in ("en", "zh-CN"):
-            for cur in ("CNY", "USD", "EUR"):
+            for cur in _CURRENCIES:
                 by_label[normalise_header(m.label(lang, cur))] = m.key
-    # the period columns are those after the measure (and opening) column with a label
-    period_cols = [(j, str(h)) for j, h in enumerate(header)
-                   if j > nb and h not in (None, "") and _looks_like_period(str(h))]
+    period_cols = cols.periods
     out: dict[str, list[Any]] = {c.key: [] for c in spec.block_columns}
     out.update(measure=[], period=[], value=[])
     for row in rows[FIRST_ROW:]:
-        if len(row) <= nb:
+        if len(row) <= mc:
             continue
-        key = by_label.get(normalise_header(row[nb])) if row[nb] not in (None, "") else None
+        key = by_label.get(normalise_header(row[mc])) if row[mc] not in (None, "") else None
         if key is None:
             continue
         for j, label in period_cols:
             v = row[j] if j < len(row) else None
-            for c_i, c in enumerate(spec.block_columns):
-                out[c.key].append(row[c_i] if row[c_i] != "" else None)
+            for c in spec.block_columns:
+                c_i = cols.attrs[c.key]
+                x = row[c_i] if c_i < len(row) else None
+                out[c.key].append(x if x != "" else None)
             out["measure"].append(key)
             out["period"].append(label)
             out["value"].append(float(v) if isinstance(v, int | float) and

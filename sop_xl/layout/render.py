@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -16,6 +17,13 @@ import pandas as pd
 
 from sop_xl.base.messages import Language, in_language, message
 from sop_xl.contract.model import Column, Dtype, SheetSpec, unit_label
+from sop_xl.layout.paper import (
+    LINE_HEIGHT,
+    column_width,
+    print_setup,
+    text_width,
+    wrapped_height,
+)
 from sop_xl.layout.sheet import Box, SheetContent, TableDef, Validation
 from sop_xl.layout.styles import CELL_STYLES, INPUT_FILL, INPUT_FONT, CellStyle
 
@@ -56,10 +64,45 @@ def char_width(lang: str) -> float:
     return 1.8 if Language.of(lang) is Language.ZH_CN else 0.95
 
 
-def width_of(col: Column, label: str) -> float:
-    if col.width:
-        return max(col.width, min(len(label) * 0.9 + 2, 30))
-    return max(10.0, min(len(label) * 1.1 + 2, 30))
+#: the widest a text column grows to fit its longest value (wider text wraps or spills)
+MAX_WIDTH = 50.0
+
+
+def width_of(col: Column, label: str, values: Iterable[Any] = ()) -> float:
+    """A column's width: the contract's at least, the header's longest word (the header
+    wraps), and the longest value shown whole up to MAX_WIDTH; Chinese counts double."""
+    words = max((text_width(w) for w in str(label).split()), default=0)
+    shown = [_shown(v) for v in values]
+    longest = max((text_width(t) for t in shown if t), default=0)
+    return float(max(col.width or 10.0, min(max(words, longest) + 2, MAX_WIDTH)))
+
+
+def _shown(v: Any) -> str:
+    """A value about as Excel shows it: thousands separated, dates as yyyy-mm-dd."""
+    if v is None or isinstance(v, bool):
+        return "" if v is None else str(v).upper()
+    if isinstance(v, int | float | np.integer | np.floating):
+        f = float(v)
+        return "" if f != f else f"{f:,.2f}" if abs(f) < 1e15 else f"{f:.3g}"
+    if isinstance(v, date | datetime | pd.Period | pd.Timestamp):
+        return "2026-12-31"
+    return str(v)
+
+
+def distinct(values: Iterable[Any] | pd.Series) -> list[Any]:
+    """The values of a column that can decide its width: the largest and smallest of
+    numbers, the different values of anything else."""
+    if isinstance(values, pd.Series):
+        v = values.dropna()
+        if v.dtype.kind in "iuf":
+            return [v.max(), v.min()] if len(v) else []
+        return list(pd.unique(v.to_numpy()))
+    return list(dict.fromkeys(values))
+
+
+def header_height(labels: Sequence[Any], widths: Mapping[int, float]) -> float:
+    """The header row's height for its wrapped labels (points)."""
+    return wrapped_height((lab, widths.get(j, 10.0)) for j, lab in enumerate(labels))
 
 
 def cell_value(v: Any) -> Any:
@@ -127,9 +170,14 @@ def table_content(spec: SheetSpec, frame: pd.DataFrame | None, lang: str, *,
         if editable:
             st = st.but(locked=False)
         sheet.style(1, j, last, j, st)
-        sheet.col_widths[j] = width_of(c, labels[j])
+        values = distinct(frame[c.key]) if n and c.key in frame else ()
+        if c.choices:
+            values = [ch.label(lang) for ch in c.choices]
+        sheet.col_widths[j] = width_of(c, labels[j], values)
+    sheet.row_heights[0] = header_height(labels, sheet.col_widths)
     sheet.table = TableDef(table or table_name(spec.key), Box(0, 0, last, ncol - 1))
     sheet.freeze = (1, 0)
+    print_setup(sheet)
     if editable:
         sheet.validations = input_validations(cols, lang, 1, max(last, 1000), currency)
     return sheet
@@ -177,17 +225,25 @@ def settings_content(spec: SheetSpec, values: dict[str, Any], lang: str,
         unit = unit_label(c.unit, lang, currency) if c.unit else None
         rows.append([in_language(lang, c.en, c.zh), cell_value(v), unit,
                      in_language(lang, c.help_en, c.help_zh) or None])
-        st = number_style(c).but(fill=INPUT_FILL, color=INPUT_FONT, locked=False)
+        st = number_style(c).but(fill=INPUT_FILL, color=INPUT_FONT, locked=False, valign="top")
         sheet.style(i, 1, i, 1, st)
         for vd in input_validations([c], lang, i, i, currency):
             validations.append(Validation(Box(i, 1, i, 1), vd.kind, vd.choices, vd.minimum,
                                           vd.maximum, vd.prompt, vd.error))
     sheet.style(0, 0, 0, 3, "header")
-    sheet.col_widths = {0: 26, 1: 18, 2: 10, 3: 60}
-    sheet.style(1, 3, len(rows) - 1, 3, "text_wrap")
+    sheet.col_widths = {0: column_width([r[0] for r in rows], minimum=20),
+                        1: column_width([r[1] for r in rows[1:]], minimum=18, maximum=30),
+                        2: column_width([r[2] for r in rows], minimum=8), 3: 60}
+    sheet.style(1, 0, len(rows) - 1, 0, "text_wrap")
+    sheet.style(1, 2, len(rows) - 1, 3, "text_wrap")  # a row reads from its top line
+    for i, row in enumerate(rows[1:], start=1):
+        h = wrapped_height([(row[0], sheet.col_widths[0]), (row[3], 60)])
+        if h > LINE_HEIGHT:
+            sheet.row_heights[i] = h
     sheet.validations = validations
     sheet.freeze = (1, 0)
     sheet.table = TableDef(table_name(spec.key), Box(0, 0, len(rows) - 1, 3))
+    print_setup(sheet)
     return sheet
 
 

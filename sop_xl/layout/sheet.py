@@ -99,6 +99,14 @@ class SheetContent:
     outline_rows: tuple[tuple[int, int], ...] = ()  # (first, last) rows grouped, level 1
     autofilter: Box | None = None
     zoom: int = 100
+    #: row heights in points where text wraps (0-based row → points); others default
+    row_heights: dict[int, float] = field(default_factory=dict)
+    #: printing: the header rows (``freeze[0]``) and this many left columns repeat on
+    #: every page; ``print_scale`` (%) fits a wide sheet to the page width (None: 1 page
+    #: wide, Excel's "fit to"); a new page starts at each row of ``row_breaks``
+    print_title_cols: int = 0
+    print_scale: int | None = None
+    row_breaks: tuple[int, ...] = ()
     #: a style per cell for large sheets: index into ``palette`` (0 = none, k = palette[k-1]);
     #: ``styles`` ranges paint over it. Grids use it instead of thousands of ranges.
     palette: list[CellStyle] = field(default_factory=list)

@@ -12,6 +12,7 @@ step by step. Pure: no workbook, no words, no clock.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -25,7 +26,7 @@ from sop_xl.plan import mps as mps_engine
 from sop_xl.plan import mrp as mrp_engine
 from sop_xl.plan import versions as versions_engine
 from sop_xl.plan.demand import DemandPlan
-from sop_xl.plan.forecast import ForecastResult, auto_forecast, working_days
+from sop_xl.plan.forecast import Executor, ForecastResult, auto_forecast, working_days
 from sop_xl.plan.lot_sizing import LotRules
 from sop_xl.plan.transfer import orders_by_bucket
 
@@ -94,10 +95,16 @@ def day_factors(inputs: Inputs, history: pd.DataFrame, horizon: int) -> dict | N
         {m: cal.working_days(m.start_time.date(), m.end_time.date()) for m in months})
 
 
-def fit_forecast(inputs: Inputs, history: pd.DataFrame) -> ForecastResult:
+def fit_forecast(inputs: Inputs, history: pd.DataFrame, *, executor: Executor | None = None,
+                 progress: Callable[[int, int], None] | None = None) -> ForecastResult:
     """The statistical forecast of ``history`` from the planning month on, per working day
-    when Settings ask for it (Spring Festival moves; the calendar says how long a month is)."""
+    when Settings ask for it (Spring Festival moves; the calendar says how long a month is);
+    outliers are looked for per working day in either mode, so the same months are cleaned
+    whether or not the forecast itself works per working day. ``executor`` / ``progress``
+    as for auto_forecast (items done, items in total)."""
     s = inputs.settings
+    if history.empty:  # no shipments of any finished good yet: no statistical forecast
+        return no_forecast((0.8, s.service_level))
     it = inputs.items.set_index("item")
     analogs = {k: v for k, v in it["analog_item"].dropna().items() if v}
     families = it["family"].dropna().to_dict()
@@ -105,20 +112,38 @@ def fit_forecast(inputs: Inputs, history: pd.DataFrame) -> ForecastResult:
     # history ending before M−1 (last month not closed): forecast across the gap too
     gap = 0 if history.empty else max(
         0, (s.planning_month - 1).ordinal - history["period"].max().ordinal)
-    factors = day_factors(inputs, history, horizon) if s.forecast_working_days else None
-    if factors:
-        history = working_days.to_average_month(history, factors)
-    result = auto_forecast(history, horizon + gap, 12, analogs=analogs,
-                           families=families, levels=(0.8, s.service_level))
+    factors = day_factors(inputs, history, horizon)
+    result = auto_forecast(history, horizon + gap, 12, executor=executor, analogs=analogs,
+                           families=families, levels=(0.8, s.service_level),
+                           progress=progress, working_days=factors,
+                           per_working_day=s.forecast_working_days)
     f = result.forecast
     if gap and not f.empty:
         f = f[f["period"] >= s.planning_month].reset_index(drop=True)
-    if factors:
-        f = working_days.to_calendar_month(f, factors)
-        return dataclasses.replace(
-            result, forecast=f, cleaned=working_days.to_calendar_month(
-                result.cleaned, factors, ("quantity", "cleaned")))
     return dataclasses.replace(result, forecast=f)
+
+
+def no_forecast(levels: tuple[float, ...]) -> ForecastResult:
+    """The statistical forecast of a workbook without any sales history: no rows, with
+    the columns and types ``auto_forecast`` gives."""
+    levels = tuple(sorted(set(levels)))
+    cols: dict[str, pd.Series] = {"item": pd.Series(dtype=object),
+                                  "period": pd.Series(pd.PeriodIndex([], freq="M"))}
+    for c in ("forecast", "lower", "upper",
+              *(f"{b}_{lv * 100:g}".replace(".", "_") for lv in levels
+                for b in ("lower", "upper"))):
+        cols[c] = pd.Series(dtype=float)
+    cols["model"] = pd.Series(dtype=object)
+    summary = pd.DataFrame({c: pd.Series(dtype=object) for c in (
+        "item", "demand_class", "model", "mase", "wape", "mase_naive", "n_history", "adi",
+        "cv2", "seasonal", "note")})
+    cleaned = pd.DataFrame({"item": pd.Series(dtype=object),
+                            "period": pd.Series(pd.PeriodIndex([], freq="M")),
+                            "quantity": pd.Series(dtype=float),
+                            "cleaned": pd.Series(dtype=float),
+                            "outlier": pd.Series(dtype=bool)})
+    return ForecastResult(pd.DataFrame(cols), summary, cleaned, levels=levels,
+                          service_level=levels[-1])
 
 
 def covers_the_plan(inputs: Inputs, forecast: pd.DataFrame) -> bool:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from sop_xl.contract.raw import RawSheet
 from sop_xl.layout.sheet import SheetContent
@@ -32,10 +33,27 @@ class Backend(ABC):
 
     @abstractmethod
     def write_sheets(self, contents: Sequence[SheetContent], *, remove: Sequence[str] = (),
-                     order: Sequence[str] | None = None) -> None:
-        """Replace or add these sheets and remove others, all or nothing.
+                     order: Sequence[str] | None = None,
+                     properties: Mapping[str, str] | None = None) -> None:
+        """Replace or add these sheets and remove others, all or nothing; set these custom
+        document properties in the same write.
 
         Sheets not named are left exactly as they are."""
+
+    def read_properties(self) -> dict[str, str]:
+        """The workbook's custom document properties (name → text); empty where the
+        backend cannot keep any (then ``keeps_properties`` is False and a write ignores
+        the properties it is given)."""
+        return {}
+
+    #: whether custom document properties are read and written
+    keeps_properties: bool = False
+
+    def notes_lost(self, contents: Sequence[SheetContent]) -> list[Any]:
+        """The planner's notes (comments) that writing these contents would drop because
+        their cell is no longer in the sheet (sop_xl.workbook.comments.LostNote); the
+        others follow their cells. Empty where the backend keeps no notes apart."""
+        return []
 
     def status(self, text: str) -> None:  # noqa: B027 - optional hook
         """Show progress (terminal line, Excel status bar); a no-op by default."""

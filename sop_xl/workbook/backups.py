@@ -18,6 +18,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sop_xl.workbook.paths import short_name
+
 if TYPE_CHECKING:
     from sop_xl.workbook.backend import Backend
 
@@ -29,8 +31,19 @@ def backup_dir(workbook: Path | str) -> Path:
     return Path(workbook).parent / BACKUP_DIR
 
 
+# what a backup's name adds to the workbook's stem: ".YYYYmmdd-HHMMSS-NN", and the
+# half-copied part's ".~" … ".HOST-PID.part" around it
+_ROOM = len(".20261206-120000-999") + len(".~") + len(".") + 40 + len("-4194304.part")
+
+
+def _stem(workbook: Path) -> str:
+    """The stem backups are named after: the workbook's, shortened with a hash when a
+    time-stamped name would not fit in a file name."""
+    return short_name(workbook.stem, "", room=_ROOM + len(workbook.suffix.encode()))
+
+
 def _pattern(workbook: Path) -> re.Pattern[str]:
-    return re.compile(re.escape(workbook.stem) + r"\.(\d{8}-\d{6})(?:-(\d+))?"
+    return re.compile(re.escape(_stem(workbook)) + r"\.(\d{8}-\d{6})(?:-(\d+))?"
                       + re.escape(workbook.suffix) + "$")
 
 
@@ -61,10 +74,11 @@ def keep_backup(workbook: Path | str, keep: int = DEFAULT_KEEP,
     folder = backup_dir(wb)
     folder.mkdir(exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(now))
-    target = folder / f"{wb.stem}.{stamp}{wb.suffix}"
+    stem = _stem(wb)
+    target = folder / f"{stem}.{stamp}{wb.suffix}"
     n = 2
     while target.exists():  # two saves within one second
-        target = folder / f"{wb.stem}.{stamp}-{n}{wb.suffix}"
+        target = folder / f"{stem}.{stamp}-{n}{wb.suffix}"
         n += 1
     remove_stale_parts(folder)
     tmp = folder / f".~{target.name}.{_maker()}.part"

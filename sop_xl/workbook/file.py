@@ -17,7 +17,7 @@ import re
 import weakref
 import zipfile
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -30,11 +30,13 @@ from sop_xl.base.messages import message
 from sop_xl.contract.cells import parse_ref
 from sop_xl.contract.raw import RawSheet
 from sop_xl.layout.sheet import SheetContent
-from sop_xl.workbook import ooxml
+from sop_xl.workbook import comments, ooxml
 from sop_xl.workbook.backend import Backend, check_contents
 from sop_xl.workbook.backups import backups_wanted, keep_backup
+from sop_xl.workbook.comments import LostNote
 from sop_xl.workbook.lock import WorkbookLock, open_elsewhere
 from sop_xl.workbook.package import Package, StrictPackageError
+from sop_xl.workbook.paths import check_may_write, folder_error, real_path
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xlam")
@@ -131,7 +133,8 @@ class FileBackend(Backend):
 
     def __init__(self, path: Path | str, *, lang: str = "en", check: bool = True,
                  backups: int | None = None) -> None:
-        self.path = Path(path)
+        # resolved once: the real file is read, locked and replaced, never a link to it
+        self.path = real_path(path)
         self.name = self.path.name
         self.lang = lang
         self.backups = backups
@@ -203,6 +206,7 @@ class FileBackend(Backend):
         pkg = self._pkg()
         sheet = FileSheet(entry.name, rows, merged,
                           lambda: self._scan(pkg, entry.part, entry.name))
+        sheet.date1904 = pkg.date1904
         self._unscanned.append(weakref.ref(sheet))
         return sheet
 
@@ -221,13 +225,21 @@ class FileBackend(Backend):
         return self._pkg().read(entry.part)
 
     # -- writing -------------------------------------------------------------------------
+    keeps_properties = True
+
+    def read_properties(self) -> dict[str, str]:
+        return self._pkg().custom_properties()
+
     def write_sheets(self, contents: Sequence[SheetContent], *, remove: Sequence[str] = (),
-                     order: Sequence[str] | None = None) -> None:
+                     order: Sequence[str] | None = None,
+                     properties: Mapping[str, str] | None = None) -> None:
         check_contents(contents)  # a fault in the code, found before anything is touched
+        check_may_write(self.path, self.lang)  # before the lock: a read-only folder has none
         with WorkbookLock(self.path, command="write", lang=self.lang):
             self.check_writable()
             keep = self.backups if self.backups is not None else backups_wanted(self)
             pkg = self._pkg()
+            moves, _ = self.note_moves(contents)  # the planner's notes follow their cells
             for ref in self._unscanned:  # sheets read before: scan the version their
                 sheet = ref()            # values came from, while it still exists
                 if sheet is not None:
@@ -237,7 +249,8 @@ class FileBackend(Backend):
                 self._calamine.close()
                 self._calamine = None
             try:
-                pkg.put_sheets(contents, remove=remove, order=order)
+                pkg.put_sheets(contents, remove=remove, order=order, notes=moves)
+                pkg.set_custom_properties(properties or {})
                 self.last_backup = None
                 _save(pkg, self.path, keep, self, self.lang)
             except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
@@ -251,9 +264,32 @@ class FileBackend(Backend):
                 self._calamine = None
                 self._seen = None
 
+    def note_moves(self, contents: Sequence[SheetContent]) -> tuple[
+            dict[str, dict[str, str | None]], list[LostNote]]:
+        """Where the notes of the sheets these contents replace go (sheet → old cell →
+        new cell or None), and the notes that have no cell any more."""
+        pkg = self._pkg()
+        moves: dict[str, dict[str, str | None]] = {}
+        gone: list[LostNote] = []
+        for c in contents:
+            entry = pkg.sheet(c.name)
+            if entry is None or not comments.has_notes(pkg, entry):
+                continue
+            found = comments.read(pkg, entry)
+            if found is None:
+                continue
+            rows = self.read_sheet(entry.name).rows
+            moves[c.name] = comments.relocate(rows, c, [n.ref for n in found.notes])
+            gone += comments.lost(entry.name, found, moves[c.name])
+        return moves, gone
+
+    def notes_lost(self, contents: Sequence[SheetContent]) -> list[LostNote]:
+        return self.note_moves(contents)[1]
+
     def check_writable(self) -> None:
-        """Refuse to write when the workbook is open in Excel/LibreOffice, or was saved by
-        someone else since this backend read it."""
+        """Refuse to write when the workbook (or its folder) is read-only, is open in
+        Excel/LibreOffice, or was saved by someone else since this backend read it."""
+        check_may_write(self.path, self.lang)
         elsewhere = open_elsewhere(self.path)
         if elsewhere is not None:
             raise elsewhere.error(self.path, self.lang)
@@ -309,11 +345,12 @@ class FileBackend(Backend):
         same bytes, so generated workbooks can be committed and rebuilt. A file already at
         ``path`` (the caller chose to overwrite it) is replaced atomically and kept as a
         backup, like any other save."""
-        path = Path(path)
+        path = real_path(path)
         pkg = Package(data=blank_workbook_bytes(created or datetime.now()))
         placeholder = pkg.sheet_names()
         pkg.put_sheets(contents, order=order)
         pkg.put_sheets([], remove=placeholder)
+        check_may_write(path, lang)
         with WorkbookLock(path, command="create", lang=lang):
             keep = 0
             if path.exists():
@@ -339,6 +376,10 @@ def _save(pkg: Package, path: Path, keep: int, backend: FileBackend | None,
     try:
         pkg.save(path, before_replace=backup)
     except PermissionError as exc:
+        check_may_write(path, lang)  # a read-only file or folder, said as such
+        if exc.filename is not None and Path(exc.filename).parent == path.parent \
+                and Path(exc.filename) != path and not Path(exc.filename).exists():
+            raise folder_error(path, lang) from None  # no new file could be made there
         # Windows: Excel (or a virus scanner, a sync client) holds the file open
         raise WorkbookError("file_in_use", str(path), lang,
                             detail=exc.strerror or str(exc)) from None

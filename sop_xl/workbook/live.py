@@ -36,7 +36,7 @@ reused is refused with a clear error.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,7 +44,7 @@ from typing import Any
 
 from sop_xl.base import messages
 from sop_xl.base.errors import SopXlError
-from sop_xl.contract.cells import cell_ref
+from sop_xl.contract.cells import cell_ref, col_letter
 from sop_xl.contract.raw import RawSheet
 from sop_xl.layout.sheet import CondFormat, SheetContent, TableDef, Validation
 from sop_xl.layout.styles import DXF_STYLES, CellStyle
@@ -155,8 +155,57 @@ class ComCalls:
     def standard_width(self, sheet: Any) -> float:
         return float(sheet.api.StandardWidth)
 
+    def page_setup(self, sheet: Any, content: SheetContent) -> None:
+        """A4 landscape, the print titles, the scale (or one page wide) and the page
+        breaks of ``content``, as the file backend writes them."""
+        app = sheet.book.app.api
+        app.PrintCommunication = False  # else every property waits for the printer
+        try:
+            ps = sheet.api.PageSetup
+            ps.Orientation = 2  # xlLandscape
+            ps.PaperSize = 9  # xlPaperA4
+            rows = content.freeze[0] if content.freeze else 0
+            ps.PrintTitleRows = f"$1:${rows}" if rows else ""
+            ps.PrintTitleColumns = f"$A:${col_letter(content.print_title_cols - 1)}" \
+                if content.print_title_cols else ""
+            if content.print_scale is not None:
+                ps.Zoom = content.print_scale
+            else:
+                ps.Zoom = False
+                ps.FitToPagesWide, ps.FitToPagesTall = 1, False
+        finally:
+            app.PrintCommunication = True
+        sheet.api.ResetAllPageBreaks()
+        for r in content.row_breaks:
+            sheet.api.HPageBreaks.Add(sheet.api.Rows(r + 1))
+
     def autofilter(self, rng: Any) -> None:
         rng.api.AutoFilter()
+
+    #: custom document properties (sop_xl's approval record) are read and written
+    keeps_properties = True
+
+    def read_properties(self, book: Any) -> dict[str, str]:
+        props = book.api.CustomDocumentProperties
+        out = {}
+        for i in range(1, int(props.Count) + 1):  # a COM collection counts from 1
+            p = props.Item(i)
+            out[str(p.Name)] = "" if p.Value is None else str(p.Value)
+        return out
+
+    def write_property(self, book: Any, name: str, value: str | None) -> None:
+        """Set (or, for None, delete) one text property."""
+        props = book.api.CustomDocumentProperties
+        found = None
+        for i in range(1, int(props.Count) + 1):
+            p = props.Item(i)
+            if str(p.Name).lower() == name.lower():
+                found = p
+                break
+        if found is not None:
+            found.Delete()
+        if value is not None:
+            props.Add(name, False, 4, value)  # msoPropertyTypeString
 
 
 class MacCalls(ComCalls):
@@ -203,7 +252,23 @@ class MacCalls(ComCalls):
     def standard_width(self, sheet: Any) -> float:
         return 8.43  # Excel's default column width in characters
 
+    def page_setup(self, sheet: Any, content: SheetContent) -> None:
+        # xlwings on macOS reaches no PageSetup; what prints there is Excel's default
+        # until the workbook is run from the command line once (see the README)
+        return None
+
     def autofilter(self, rng: Any) -> None:
+        return None
+
+    # Excel for Mac's AppleScript model gives xlwings no custom document properties: the
+    # approval record is neither read nor written there (sop_xl.app.approvals says what
+    # that leaves to the Versions register)
+    keeps_properties = False
+
+    def read_properties(self, book: Any) -> dict[str, str]:
+        return {}
+
+    def write_property(self, book: Any, name: str, value: str | None) -> None:
         return None
 
 
@@ -230,6 +295,8 @@ class _Journal:
     removed: list[str] = field(default_factory=list)
     touched: set[str] = field(default_factory=set)  # rewritten sheets, lower-case
     where: tuple[str, str, str] = ("", "", "")  # sheet, cells, what
+    properties: dict[str, str] = field(default_factory=dict)  # before the write
+    properties_set: list[str] = field(default_factory=list)
 
     @contextmanager
     def at(self, sheet: str, cells: str, what: str) -> Iterator[None]:
@@ -268,6 +335,13 @@ class LiveBackend(Backend):
         import xlwings as xw
 
         return cls(xw.Book.caller(), step=step)
+
+    @property
+    def keeps_properties(self) -> bool:  # type: ignore[override]
+        return self.calls.keeps_properties
+
+    def read_properties(self) -> dict[str, str]:
+        return self.calls.read_properties(self.book)
 
     # -- status --------------------------------------------------------------------------
     def status(self, text: str) -> None:
@@ -343,7 +417,8 @@ class LiveBackend(Backend):
 
     # -- writing -------------------------------------------------------------------------
     def write_sheets(self, contents: Sequence[SheetContent], *, remove: Sequence[str] = (),
-                     order: Sequence[str] | None = None) -> None:
+                     order: Sequence[str] | None = None,
+                     properties: Mapping[str, str] | None = None) -> None:
         check_contents(contents)
         plans = [plan_sheet(c) for c in contents]
         existing = {n.lower(): n for n in self.sheet_names()}
@@ -366,6 +441,13 @@ class LiveBackend(Backend):
             if order:
                 with journal.at("", "", "ordering the sheets"):
                     self._reorder(order)
+            if properties and self.keeps_properties:
+                # last, once every sheet is written; put back as they were if one fails
+                with journal.at("", "", "recording the document properties"):
+                    journal.properties = self.read_properties()
+                    for name, value in properties.items():
+                        journal.properties_set.append(name)
+                        self.calls.write_property(self.book, name, value)
         except Exception as exc:
             sheet, cells, what = journal.where
             problems = self._restore(journal)
@@ -473,6 +555,9 @@ class LiveBackend(Backend):
         for address, width in plan.widths:
             with journal.at(name, address, "column widths"):
                 sheet.range(address).column_width = width
+        for address, height in plan.heights:
+            with journal.at(name, address, "row heights"):
+                sheet.range(address).row_height = height
         for address in plan.hidden_rows:
             with journal.at(name, address, "hidden rows"):
                 sheet.range(address).rows.hidden = True
@@ -504,6 +589,8 @@ class LiveBackend(Backend):
                 self._cond_format(sheet, cf)
         with journal.at(name, "", "the tab colour"):
             self.calls.tab_color(sheet, plan.content.tab_color)
+        with journal.at(name, "", "the page setup"):
+            self.calls.page_setup(sheet, plan.content)
         if plan.content.protect:
             with journal.at(name, "", "protecting the sheet"):
                 self.calls.protect(sheet)
@@ -621,6 +708,11 @@ class LiveBackend(Backend):
             except Exception as exc:
                 problems.append(f"{what}: {_describe(exc)}")
 
+        for name in reversed(journal.properties_set):
+            before = next((v for k, v in journal.properties.items()
+                           if k.lower() == name.lower()), None)
+            attempt(f"the document property {name!r}", lambda n=name, b=before:
+                    self.calls.write_property(self.book, n, b))
         for name in reversed(journal.created):
             attempt(f"removing the new sheet {name!r}",
                     lambda name=name: self._sheet(name).delete())

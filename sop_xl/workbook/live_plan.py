@@ -143,6 +143,7 @@ class SheetPlan:
     table: TableDef | None
     validations: list[Validation] = field(default_factory=list)
     cond_formats: list[CondFormat] = field(default_factory=list)
+    heights: list[tuple[str, float]] = field(default_factory=list)  # ("2:4", points)
 
     @property
     def name(self) -> str:
@@ -177,10 +178,15 @@ def plan_sheet(content: SheetContent) -> SheetPlan:
         by_width.setdefault(float(w), []).append(c)
     widths = [(f"{col_letter(a)}:{col_letter(b)}", w)
               for w, cols in by_width.items() for a, b in _runs(cols)]
+    by_height: dict[float, list[int]] = {}
+    for r, h in content.row_heights.items():
+        by_height.setdefault(float(h), []).append(r)
+    heights = sorted((f"{a + 1}:{b + 1}", h) for h, rows in by_height.items()
+                     for a, b in _runs(rows))
     return SheetPlan(
         content=content, block=block, styles=areas, widths=sorted(widths),
         hidden_rows=[f"{a + 1}:{b + 1}" for a, b in _runs(content.hidden_rows)],
         hidden_cols=[f"{col_letter(a)}:{col_letter(b)}" for a, b in _runs(content.hidden_cols)],
         outline_rows=[f"{a + 1}:{b + 1}" for a, b in content.outline_rows],
         table=content.table, validations=list(content.validations),
-        cond_formats=list(content.cond_formats))
+        cond_formats=list(content.cond_formats), heights=heights)

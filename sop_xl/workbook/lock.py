@@ -19,6 +19,7 @@ it before any work is done.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import socket
@@ -33,6 +34,7 @@ from pathlib import Path
 from sop_xl.base.audit import user_name
 from sop_xl.base.errors import WorkbookError
 from sop_xl.base.messages import message
+from sop_xl.workbook.paths import beside, exists, folder_error, real_path
 
 LOCK_SUFFIX = ".sopxl-lock"
 DEFAULT_WAIT = 5.0       # seconds a second run waits for the first before refusing
@@ -40,6 +42,7 @@ STALE_AFTER = 600.0      # seconds without a heartbeat after which a lock is sta
 HEARTBEAT = 30.0         # seconds between touches of a held lock file
 _POLL = 0.2              # seconds between attempts while waiting
 _HALF_WRITTEN_GRACE = 2.0  # an empty/garbled lock younger than this is still being written
+_STALE_TAIL = ".stale-00000000"  # what a takeover appends to the lock's name
 
 
 def default_wait() -> float:
@@ -51,9 +54,10 @@ def default_wait() -> float:
 
 
 def lock_path(workbook: Path | str) -> Path:
-    """The lock file of a workbook: ``NAME.sopxl-lock`` in the same folder."""
-    p = Path(workbook)
-    return p.with_name(p.name + LOCK_SUFFIX)
+    """The lock file of a workbook: ``NAME.sopxl-lock`` beside the real file (symlinks
+    followed), its name shortened with a hash when ``NAME`` is near the 255-byte limit
+    (room is left for the ``.stale-…`` name a takeover moves it to)."""
+    return beside(real_path(workbook), LOCK_SUFFIX, room=len(_STALE_TAIL))
 
 
 @dataclass(frozen=True)
@@ -193,7 +197,7 @@ class WorkbookLock:
     def __init__(self, workbook: Path | str, *, command: str = "", wait: float | None = None,
                  stale_after: float = STALE_AFTER, heartbeat: float = HEARTBEAT,
                  lang: str = "en", notify: Callable[[str], None] | None = None) -> None:
-        self.workbook = Path(workbook)
+        self.workbook = real_path(workbook)
         self.path = lock_path(self.workbook)
         self.command = command
         self.wait = default_wait() if wait is None else wait
@@ -264,6 +268,11 @@ class WorkbookLock:
             fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
         except FileExistsError:
             return False
+        except OSError as exc:
+            if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+                # a read-only folder (or share): no lock, so no write either; in words
+                raise folder_error(self.workbook, self.lang) from None
+            raise
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(asdict(me), fh, ensure_ascii=False)
             fh.flush()
@@ -287,7 +296,7 @@ class WorkbookLock:
     def _take_over(self, judged: LockHolder | None) -> bool:
         """Move the stale lock aside; put it back if it turns out to be a fresh one that
         another run created between our look and our move."""
-        aside = self.path.with_name(f"{self.path.name}.stale-{uuid.uuid4().hex[:8]}")
+        aside = self.path.with_name(f"{self.path.name}{_STALE_TAIL[:-8]}{uuid.uuid4().hex[:8]}")
         try:
             os.replace(self.path, aside)
         except FileNotFoundError:
@@ -346,6 +355,11 @@ def excel_owner_files(workbook: Path) -> list[Path]:
     return [workbook.with_name(f"~${workbook.name}")]
 
 
+def libreoffice_owner_file(workbook: Path) -> Path:
+    """Where LibreOffice puts its lock file: ``.~lock.NAME#`` beside the workbook."""
+    return workbook.with_name(f".~lock.{workbook.name}#")
+
+
 def _excel_owner_user(data: bytes) -> str:
     """The user name in an Excel owner file: a length byte, the name in the ANSI code page
     padded with spaces to 54 bytes, then (newer versions) the length again and the name in
@@ -371,17 +385,18 @@ def _excel_owner_user(data: bytes) -> str:
 
 
 def open_elsewhere(workbook: Path | str) -> OpenElsewhere | None:
-    """Excel's or LibreOffice's owner file beside the workbook, if there is one."""
-    wb = Path(workbook)
+    """Excel's or LibreOffice's owner file beside the real workbook (symlinks followed),
+    if there is one."""
+    wb = real_path(workbook)
     for owner in excel_owner_files(wb):
-        if owner.is_file():
+        if exists(owner):
             try:
                 user = _excel_owner_user(owner.read_bytes()[:512])
             except OSError:
                 user = "?"
             return OpenElsewhere("Excel", owner, user)
-    lo = wb.with_name(f".~lock.{wb.name}#")
-    if lo.is_file():
+    lo = libreoffice_owner_file(wb)
+    if exists(lo):
         try:
             fields = lo.read_text("utf-8", "replace").split(",")
             user = (fields[0] or (fields[1] if len(fields) > 1 else "")).strip() or "?"

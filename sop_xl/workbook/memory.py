@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from sop_xl.contract.raw import RawSheet
 from sop_xl.layout.sheet import Formula, SheetContent
@@ -21,7 +21,13 @@ class MemoryBackend(Backend):
         self.sheets: dict[str, list[list]] = {}
         self.contents: dict[str, SheetContent] = {}
         self.merged: dict[str, list[tuple[int, int, int, int]]] = {}  # set by tests
+        self.properties: dict[str, str] = {}
         self.writes = 0
+
+    keeps_properties = True
+
+    def read_properties(self) -> dict[str, str]:
+        return dict(self.properties)
 
     def sheet_names(self) -> list[str]:
         return list(self.sheets)
@@ -42,7 +48,8 @@ class MemoryBackend(Backend):
         raise KeyError(name)
 
     def write_sheets(self, contents: Sequence[SheetContent], *, remove: Sequence[str] = (),
-                     order: Sequence[str] | None = None) -> None:
+                     order: Sequence[str] | None = None,
+                     properties: Mapping[str, str] | None = None) -> None:
         check_contents(contents)
         # all or nothing, as the interface promises: build new dicts, swap them at the end
         sheets, kept, merged = dict(self.sheets), dict(self.contents), dict(self.merged)
@@ -58,6 +65,7 @@ class MemoryBackend(Backend):
             rank = {n: i for i, n in enumerate(order)}
             sheets = dict(sorted(sheets.items(), key=lambda kv: rank.get(kv[0], len(rank))))
         self.sheets, self.contents, self.merged = sheets, kept, merged
+        self.properties = {**self.properties, **(properties or {})}
         self.writes += 1
 
     @staticmethod

@@ -15,6 +15,7 @@ import os
 import re
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
+from typing import IO
 
 from lxml import etree
 
@@ -168,6 +169,20 @@ def remove(elements: Iterable[etree._Element]) -> None:
         parent = el.getparent()
         if parent is not None:
             parent.remove(el)
+
+
+def first_child_attribute(stream: IO[bytes], name: str, attribute: str) -> str | None:
+    """``attribute`` of the root's first child when that child is called ``name`` (any
+    namespace), reading the part only up to it."""
+    depth = 0
+    for event, el in etree.iterparse(stream, events=("start", "end"), resolve_entities=False,
+                                     no_network=True, huge_tree=True):
+        depth += 1 if event == "start" else -1
+        if event == "start" and depth == 2:
+            return el.get(attribute) if local(el) == name else None
+        if event == "end" and depth == 0:
+            break
+    return None
 
 
 class MalformedPartError(OSError):

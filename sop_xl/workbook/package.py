@@ -23,15 +23,16 @@ import stat
 import tempfile
 import time
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from lxml import etree
 
+from sop_xl.contract.cells import col_letter
 from sop_xl.layout.sheet import SheetContent
 from sop_xl.layout.styles import DXF_STYLES, CellStyle
-from sop_xl.workbook import ooxml, xlsx
+from sop_xl.workbook import comments, ooxml, xlsx
 from sop_xl.workbook.ooxml import ContentTypes, Relationships, StrictPackageError
 from sop_xl.workbook.stylesheet import merge_styles
 
@@ -42,7 +43,22 @@ REL_TABLE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships
 REL_CALC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/calcChain"
 REL_DRAWING = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/drawing"
 NS_REL = ooxml.REL
+REL_STYLES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
+CT_STYLES = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
 CONTENT_TYPES_PART = "[Content_Types].xml"
+# The styles part made for a package that has none: one font, the two fills every
+# stylesheet starts with, one border, the Normal style (ECMA-376 §18.8.39 order).
+MINIMAL_STYLES = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
+    b'<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    b'<fonts count="1"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
+    b'</fonts><fills count="2"><fill><patternFill patternType="none"/></fill>'
+    b'<fill><patternFill patternType="gray125"/></fill></fills>'
+    b'<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border>'
+    b'</borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" '
+    b'borderId="0"/></cellStyleXfs><cellXfs count="1"><xf numFmtId="0" fontId="0" '
+    b'fillId="0" borderId="0" xfId="0"/></cellXfs><cellStyles count="1">'
+    b'<cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>')
 
 __all__ = ["Package", "SheetEntry", "StrictPackageError", "atomic_path", "merge_styles",
            "remove_stale_temporaries"]
@@ -153,6 +169,13 @@ class Package:
             self.sheets.append(SheetEntry(el.get("name", ""), int(el.get("sheetId", "0")),
                                           rid, part, el.get("state")))
 
+    @property
+    def date1904(self) -> bool:
+        """Whether the workbook counts dates in the 1904 system (``workbookPr/@date1904``,
+        an xsd:boolean: "1" or "true")."""
+        pr = ooxml.child(self.xml(self.workbook_part), "workbookPr")
+        return pr is not None and pr.get("date1904", "").strip().lower() in ("1", "true")
+
     def sheet(self, name: str) -> SheetEntry | None:
         low = name.lower()
         return next((s for s in self.sheets if s.name.lower() == low), None)
@@ -175,11 +198,14 @@ class Package:
             self._deleted.add(part)
 
     def put_sheets(self, contents: Sequence[SheetContent], remove: Iterable[str] = (),
-                   order: Sequence[str] | None = None) -> None:
+                   order: Sequence[str] | None = None,
+                   notes: Mapping[str, Mapping[str, str | None]] | None = None) -> None:
         """Replace sheets of the same name (in place) or append new ones; remove others.
 
         ``order``, when given, is the sheet order wanted for the named sheets; sheets it does
-        not name keep their relative place after them.
+        not name keep their relative place after them. ``notes``: for a replaced sheet,
+        where each of the planner's notes goes (old cell → new cell, None to drop it;
+        sop_xl.workbook.comments); a replaced sheet not named loses its notes.
         """
         styles_part = self._styles_part()
         used: set[CellStyle] = set()
@@ -202,12 +228,22 @@ class Package:
                         self.delete(part)
                 self._content_types().drop(entry.part)
                 self.sheets.remove(entry)
-        # drop the replaced sheets' own parts first, so their table names become free
+        # drop the replaced sheets' own parts first, so their table names become free;
+        # the notes to carry over are read before
         kept_of: dict[str, list[tuple[str, str, str, str]]] = {}
+        notes_of: dict[str, comments.SheetNotes] = {}
+        code_names: dict[str, str] = {}
         for content in contents:
             entry = self.sheet(content.name)
             if entry is not None:
+                if notes and content.name in notes:
+                    found = comments.read(self, entry)
+                    if found is not None:
+                        notes_of[content.name] = found
                 kept_of[content.name] = self._drop_sheet_parts(entry, keep_drawings=True)
+                code_name = self._code_name(entry.part)
+                if code_name:
+                    code_names[content.name] = code_name
         table_ids, table_names = self._tables()
         for content in contents:
             entry = self.sheet(content.name)
@@ -223,6 +259,12 @@ class Package:
                 entry.name = content.name
             rels = [(rid, typ, target) for rid, typ, target, _ in kept]
             extra = [(el, rid) for rid, _, _, el in kept]
+            if content.name in notes_of:
+                note_rels, note_els = comments.write(
+                    self, entry.part, notes_of[content.name], dict(notes[content.name]),
+                    {r[0] for r in rels})
+                rels += note_rels
+                extra += note_els
             table_rid = None
             if content.table is not None:
                 name = content.table.name
@@ -242,7 +284,9 @@ class Package:
                     table_rid = f"rId{int(table_rid[3:]) + 1}"
                 rels.append((table_rid, REL_TABLE,
                              posixpath.relpath(tpart, posixpath.dirname(entry.part))))
-            self.write(entry.part, xlsx.worksheet_xml(content, xf_of, dxf_of, table_rid, extra))
+            self.write(entry.part, xlsx.worksheet_xml(content, xf_of, dxf_of, table_rid, extra,
+                                                      date1904=self.date1904,
+                                                      code_name=code_names.get(content.name)))
             if rels:
                 self.write(_rels_part(entry.part), ooxml.relationships_xml(rels))
             else:
@@ -255,10 +299,24 @@ class Package:
 
     # -- helpers -------------------------------------------------------------------------
     def _styles_part(self) -> str:
-        for _, rtype, target, _ in self._rels(self.workbook_rels_part).items():
-            if rtype.endswith("/styles"):
-                return _resolve_target(self.workbook_dir, target)
-        raise ValueError("workbook has no styles part")
+        """The workbook's styles part; one is made when the package has none (it is
+        optional in the format, and some tools leave it out), or when the relationship
+        points at a part that is not there."""
+        rels = self._rels(self.workbook_rels_part)
+        for rid, rtype, target, _ in rels.items():
+            if rtype == REL_STYLES or rtype.endswith("/styles"):
+                part = _resolve_target(self.workbook_dir, target)
+                if self.has(part):
+                    return part
+                self._rels(self.workbook_rels_part, edit=True).remove(rid)
+        part = posixpath.join(self.workbook_dir, "styles.xml")
+        if self.has(part) or part.lower() in {n.lower() for n in self.names()}:
+            part = self._new_part_name("styles", ".xml")
+        self.write(part, MINIMAL_STYLES)
+        self._rels(self.workbook_rels_part, edit=True).add(
+            REL_STYLES, posixpath.relpath(part, self.workbook_dir))
+        self._content_types().set(part, CT_STYLES)
+        return part
 
     def _new_part_name(self, stem: str, ext: str, base_dir: str | None = None) -> str:
         base = base_dir or self.workbook_dir
@@ -276,6 +334,20 @@ class Package:
         rp = _rels_part(entry.part)
         return self._rels(rp).items() if self.has(rp) else []
 
+    def _code_name(self, part: str) -> str | None:
+        """The sheet's code name (sheetPr/@codeName): the name of its document module in
+        the VBA project, which a replaced sheet must keep (without it Excel makes a
+        second module, "Sheet11", and the first loses its sheet)."""
+        if not self.has(part):
+            return None
+        if part in self._parts or part in self._trees or part not in self._infos:
+            pr = ooxml.child(self.xml(part), "sheetPr")
+            return pr.get("codeName") if pr is not None else None
+        # sheetPr is the worksheet's first child (CT_Worksheet, Part 1 §18.3.1.99): read
+        # only that far, not a sheet of millions of cells
+        with self._zip.open(part) as stream:
+            return ooxml.first_child_attribute(stream, "sheetPr", "codeName")
+
     def _drop_sheet_parts(self, entry: SheetEntry,
                           keep_drawings: bool) -> list[tuple[str, str, str, str]]:
         """Delete the parts only this sheet uses; return drawing rels to carry over as
@@ -289,7 +361,8 @@ class Package:
             if keep_drawings and typ == REL_DRAWING:
                 kept.append((rid, typ, target, "drawing"))
                 continue
-            if typ.endswith(("/table", "/comments", "/vmlDrawing", "/printerSettings")):
+            if typ.endswith(("/table", "/comments", "/vmlDrawing", "/printerSettings",
+                             "/threadedComment")):
                 self.delete(part)
                 self._content_types().drop(part)
         return kept
@@ -373,10 +446,15 @@ class Package:
         for c in written:
             idx = str(new_index[c.name.lower()])
             qn = _quote(c.name)
+            titles = []
+            if c.print_title_cols:  # columns first, as Excel writes them
+                titles.append(f"{qn}!$A:${col_letter(c.print_title_cols - 1)}")
             if c.freeze and c.freeze[0]:
+                titles.append(f"{qn}!$1:${c.freeze[0]}")
+            if titles:
                 el = ooxml.make(block, "definedName",
                                 {"name": "_xlnm.Print_Titles", "localSheetId": idx})
-                el.text = f"{qn}!$1:${c.freeze[0]}"
+                el.text = ",".join(titles)
             box = c.autofilter if c.table is None else None
             if box is not None:
                 el = ooxml.make(block, "definedName", {
@@ -407,6 +485,29 @@ class Package:
         if stale:
             self.edit("docProps/app.xml")
             ooxml.remove(stale)
+
+    def part_type_known(self, part: str) -> bool:
+        """Whether [Content_Types].xml gives ``part`` a type (an Override, or a Default
+        for its extension)."""
+        root = self.xml(CONTENT_TYPES_PART)
+        if ContentTypes(root).get(part) is not None:
+            return True
+        ext = posixpath.splitext(part)[1].lstrip(".").lower()
+        return any(d.get("Extension", "").lower() == ext
+                   for d in ooxml.children(root, "Default"))
+
+    def set_part_type(self, part: str, ctype: str) -> None:
+        """Declare the content type of a part this package adds."""
+        self._content_types().set(part, ctype)
+
+    def custom_properties(self) -> dict[str, str]:
+        """The workbook's custom document properties (sop_xl.workbook.properties)."""
+        from sop_xl.workbook import properties
+        return properties.read(self)
+
+    def set_custom_properties(self, values: Mapping[str, str]) -> None:
+        from sop_xl.workbook import properties
+        properties.write(self, values)
 
     def set_content_type(self, ctype: str) -> None:
         """Change the workbook part's content type (e.g. to macro-enabled)."""
@@ -480,7 +581,7 @@ def atomic_path(target: Path | str, *, backups: int = 0,
             os.fsync(fh.fileno())
         if ooxml.verify_on_save() and zipfile.is_zipfile(tmp):
             ooxml.verify_package(tmp)
-        os.chmod(tmp, _mode_for(target))
+        _keep_identity(tmp, target)
         if backups > 0 and target.exists():
             keep_backup(target, backups)
         if before_replace is not None:
@@ -539,6 +640,30 @@ def _mode_for(target: Path) -> int:
         mask = os.umask(0)
         os.umask(mask)
         return 0o666 & ~mask
+
+
+def _keep_identity(tmp: Path | str, target: Path) -> None:
+    """Give the new file the old one's permission bits and, where this process may, its
+    owner and group: a planner's shared workbook keeps belonging to whoever it belonged
+    to. Changing the owner needs root (or the same user); the group, membership of it.
+    What cannot be kept is left as the new file has it (the owner becomes the runner)."""
+    os.chmod(tmp, _mode_for(target))
+    if not hasattr(os, "chown"):
+        return
+    try:
+        st = os.stat(target)
+    except FileNotFoundError:
+        return
+    mine = os.stat(tmp)
+    if (st.st_uid, st.st_gid) == (mine.st_uid, mine.st_gid):
+        return
+    try:
+        os.chown(tmp, st.st_uid, st.st_gid)
+    except PermissionError:
+        with contextlib.suppress(OSError):
+            os.chown(tmp, -1, st.st_gid)
+    # chown may clear set-id bits: put the mode back
+    os.chmod(tmp, _mode_for(target))
 
 
 def _check_written(path: str, names: list[str]) -> None:

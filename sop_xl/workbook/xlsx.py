@@ -28,6 +28,8 @@ NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _EPOCH = datetime(1899, 12, 30)
+#: days between the 1900 and the 1904 date systems' serial numbers (ECMA-376 §18.17.4.1)
+DAYS_1904 = 1462
 
 
 def xml_text(s: str) -> str:
@@ -40,12 +42,15 @@ def xml_attr(s: str) -> str:
                                         "\t": "&#9;"})
 
 
-def excel_serial(value: date | datetime) -> float:
-    """A date as an Excel serial number (1900 date system)."""
+def excel_serial(value: date | datetime, date1904: bool = False) -> float:
+    """A date as an Excel serial number: days since 1899-12-30 in the 1900 date system,
+    since 1904-01-01 in the 1904 one (``workbookPr/@date1904``, Mac Excel's default once)."""
     if isinstance(value, datetime):
         delta = value.replace(tzinfo=None) - _EPOCH
-        return delta.days + delta.seconds / 86400 + delta.microseconds / 86400e6
-    return float((value - _EPOCH.date()).days)
+        serial = delta.days + delta.seconds / 86400 + delta.microseconds / 86400e6
+    else:
+        serial = float((value - _EPOCH.date()).days)
+    return serial - DAYS_1904 if date1904 else serial
 
 
 # -- style records ---------------------------------------------------------------------
@@ -139,7 +144,10 @@ def _num(v: float) -> str:
 
 class _TextCache(dict):
     """Escaped text by string: labels and item codes repeat on every row of a grid. Text
-    with nothing to escape (most formulas and codes) skips the cache."""
+    with nothing to escape (most formulas and codes) skips the cache. It travels with
+    every cell of one part, so it also carries the part's date system."""
+
+    date1904 = False
 
     def __missing__(self, key: str) -> str:
         value = xml_text(key)
@@ -176,7 +184,7 @@ def _value_xml(ref: str, v: Any, sa: str, text: _TextCache) -> str:
             return f'<c r="{ref}"{sa}/>' if sa else ""
         return f'<c r="{ref}"{sa}><v>{_num(f)}</v></c>'
     if isinstance(v, datetime | date):
-        return f'<c r="{ref}"{sa}><v>{_num(excel_serial(v))}</v></c>'
+        return f'<c r="{ref}"{sa}><v>{_num(excel_serial(v, text.date1904))}</v></c>'
     if hasattr(v, "to_timestamp"):  # pandas Period: its first day
         return _value_xml(ref, v.to_timestamp().to_pydatetime().date(), sa, text)
     if hasattr(v, "to_pydatetime"):  # pandas Timestamp
@@ -223,9 +231,13 @@ def style_grid(content: SheetContent, xf_of: Mapping[CellStyle, int]) -> np.ndar
 
 def worksheet_xml(content: SheetContent, xf_of: Mapping[CellStyle, int],
                   dxf_of: Mapping[str, int], table_rid: str | None,
-                  extra_rels: list[tuple[str, str]] = ()) -> str:
+                  extra_rels: list[tuple[str, str]] = (), *, date1904: bool = False,
+                  code_name: str | None = None) -> str:
     """The worksheet part. ``extra_rels`` are (element, rId) pairs kept from the sheet this
-    one replaces, e.g. ("drawing", "rId3") so a planner's chart stays on the sheet."""
+    one replaces, e.g. ("drawing", "rId3") so a planner's chart stays on the sheet;
+    ``code_name`` is that sheet's code name (its VBA document module), kept too.
+    ``date1904``: the workbook counts dates in the 1904 system; every date cell and date
+    validation is written in it."""
     out: list[str] = [
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n',
         f'<worksheet xmlns="{NS_MAIN}" xmlns:r="{NS_REL}">',
@@ -235,8 +247,10 @@ def worksheet_xml(content: SheetContent, xf_of: Mapping[CellStyle, int],
         pr.append(f'<tabColor rgb="FF{content.tab_color}"/>')
     if content.outline_rows:
         pr.append('<outlinePr summaryBelow="0"/>')
-    pr.append('<pageSetUpPr fitToPage="1"/>')
-    out.append("<sheetPr>" + "".join(pr) + "</sheetPr>")
+    if content.print_scale is None:
+        pr.append('<pageSetUpPr fitToPage="1"/>')
+    code = f' codeName="{xml_attr(code_name)}"' if code_name else ""
+    out.append(f"<sheetPr{code}>" + "".join(pr) + "</sheetPr>")
     n_rows, n_cols = content.n_rows, content.n_cols
     if n_rows and n_cols:
         out.append(f'<dimension ref="A1:{cell_ref(n_rows - 1, n_cols - 1)}"/>')
@@ -247,11 +261,13 @@ def worksheet_xml(content: SheetContent, xf_of: Mapping[CellStyle, int],
     out.append("<sheetData>")
     styles = style_grid(content, xf_of)
     hidden = set(content.hidden_rows)
+    heights = content.row_heights
     outlined = _outlined(content)
     sw = styles.shape[1]
     letters = [col_letter(c) for c in range(max(sw, n_cols))]
     attr = [f' s="{k}"' if k else "" for k in range(int(styles.max(initial=0)) + 1)]
     text = _TextCache()
+    text.date1904 = date1904
     append = out.append
     for r, row in enumerate(content.rows):
         srow = styles[r].tolist() if r < styles.shape[0] else [0] * sw
@@ -288,6 +304,8 @@ def worksheet_xml(content: SheetContent, xf_of: Mapping[CellStyle, int],
             if srow[c]:
                 add(f'<c r="{letters[c]}{rn}"{attr[srow[c]]}/>')
         head = f'<row r="{rn}"'
+        if r in heights:
+            head += f' ht="{heights[r]:g}" customHeight="1"'
         if r in hidden:
             head += ' hidden="1"'
         if r in outlined:
@@ -301,11 +319,21 @@ def worksheet_xml(content: SheetContent, xf_of: Mapping[CellStyle, int],
     if content.autofilter is not None and content.table is None:
         out.append(f'<autoFilter ref="{content.autofilter.a1()}"/>')
     out.append(_cond_formats(content, dxf_of))
-    out.append(_validations(content))
+    out.append(_validations(content, date1904))
     out.append('<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.6" header="0.3" '
                'footer="0.3"/>')
-    out.append('<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" '
-               'fitToHeight="0"/>')
+    if content.print_scale is None:
+        out.append('<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" '
+                   'fitToHeight="0"/>')
+    else:
+        out.append(f'<pageSetup paperSize="9" scale="{content.print_scale}" '
+                   'orientation="landscape"/>')
+    if content.row_breaks:
+        # <brk id="n"/>: a page break after row n (1-based), i.e. before 0-based row n
+        brk = "".join(f'<brk id="{r}" max="16383" man="1"/>'
+                      for r in sorted(set(content.row_breaks)) if r > 0)
+        n = brk.count("<brk")
+        out.append(f'<rowBreaks count="{n}" manualBreakCount="{n}">{brk}</rowBreaks>')
     for element, rid in extra_rels:
         out.append(f'<{element} r:id="{rid}"/>')
     if table_rid:
@@ -367,24 +395,28 @@ def _cond_formats(content: SheetContent, dxf_of: Mapping[str, int]) -> str:
     return "".join(out)
 
 
-def _validations(content: SheetContent) -> str:
+def _validations(content: SheetContent, date1904: bool = False) -> str:
     if not content.validations:
         return ""
     out = [f'<dataValidations count="{len(content.validations)}">']
     for v in content.validations:
         attrs = [f'type="{v.kind}"']
         f1 = f2 = None
+        # date bounds are 1900-system serials; a 1904 workbook counts 1462 days fewer
+        shift = DAYS_1904 if date1904 and v.kind == "date" else 0
+        lo = None if v.minimum is None else v.minimum - shift
+        hi = None if v.maximum is None else v.maximum - shift
         if v.kind == "list":
             f1 = '"' + ",".join(c.replace('"', '""') for c in v.choices) + '"'
-        elif v.minimum is not None and v.maximum is not None:
+        elif lo is not None and hi is not None:
             attrs.append('operator="between"')
-            f1, f2 = _num(v.minimum), _num(v.maximum)
-        elif v.minimum is not None:
+            f1, f2 = _num(lo), _num(hi)
+        elif lo is not None:
             attrs.append('operator="greaterThanOrEqual"')
-            f1 = _num(v.minimum)
-        elif v.maximum is not None:
+            f1 = _num(lo)
+        elif hi is not None:
             attrs.append('operator="lessThanOrEqual"')
-            f1 = _num(v.maximum)
+            f1 = _num(hi)
         if v.allow_blank:
             attrs.append('allowBlank="1"')
         attrs.append('showInputMessage="1" showErrorMessage="1"')

@@ -116,6 +116,8 @@ class FakeApp:
         self.log: list[tuple[str, str, str]] = []
         self.fail_when: Callable[[str, str, str], bool] | None = None
         self.alerts: list[tuple[str, str]] = []
+        self.alert_buttons: list[str] = []
+        self.answers: list[str] = []  # what the planner clicks, in order; then "ok"
         self.api = _AppApi(self)
         self.books: list[FakeBook] = []
         self.version = "16.0"
@@ -137,12 +139,14 @@ class FakeApp:
     def alert(self, prompt: str, title: str = "", buttons: str = "ok", mode: str | None = None,
               callback: str = "") -> str:
         self.alerts.append((title, prompt))
-        return "ok"
+        self.alert_buttons.append(buttons)
+        return self.answers.pop(0) if self.answers else "ok"
 
 
 class _AppApi:
     def __init__(self, app: FakeApp) -> None:
         self._app = app
+        self.PrintCommunication = True
 
     @property
     def ActiveWindow(self) -> _Window:
@@ -174,6 +178,8 @@ class FakeBook:
         self.app = app or FakeApp()
         self.app.books.append(self)
         self.sheets = FakeSheets(self)
+        self.properties: dict[str, str] = {}  # Excel: custom document properties
+        self.api = _BookApi(self)
 
     # Excel: what a formula elsewhere sees when a sheet goes or is renamed
     def _rewrite_refs(self, old: str, new: str | None) -> None:
@@ -187,6 +193,50 @@ class FakeBook:
                     else:
                         quoted = new if re.fullmatch(r"\w+", new) else "'" + new + "'"
                         cell.formula = pattern.sub(quoted + "!", cell.formula)
+
+
+class _BookApi:
+    def __init__(self, book: FakeBook) -> None:
+        self.CustomDocumentProperties = _DocProps(book)
+
+
+class _DocProps:
+    """Excel: ``Workbook.CustomDocumentProperties``, a COM collection counted from 1."""
+
+    def __init__(self, book: FakeBook) -> None:
+        self._book = book
+
+    @property
+    def Count(self) -> int:
+        return len(self._book.properties)
+
+    def Item(self, key: int | str) -> _DocProp:
+        names = list(self._book.properties)
+        name = names[key - 1] if isinstance(key, int) else next(
+            n for n in names if n.lower() == key.lower())
+        return _DocProp(self._book, name)
+
+    def Add(self, Name: str, LinkToContent: bool, Type: int, Value: Any) -> _DocProp:
+        self._book.app.call("property.add", "", Name)
+        if any(n.lower() == Name.lower() for n in self._book.properties):
+            raise FakeComError(f"a property named {Name!r} already exists")
+        if Type == 4 and len(str(Value)) > 255:
+            raise FakeComError("a text property holds at most 255 characters")
+        self._book.properties[Name] = str(Value)
+        return _DocProp(self._book, Name)
+
+
+class _DocProp:
+    def __init__(self, book: FakeBook, name: str) -> None:
+        self._book, self.Name = book, name
+
+    @property
+    def Value(self) -> str:
+        return self._book.properties[self.Name]
+
+    def Delete(self) -> None:
+        self._book.app.call("property.delete", "", self.Name)
+        del self._book.properties[self.Name]
 
 
 class FakeSheets:
@@ -242,6 +292,9 @@ class FakeSheet:
         self.tables_: list[FakeTable] = []
         self.merged: list[Box] = []
         self.widths: dict[int, float] = {}
+        self.heights: dict[int, float] = {}
+        self.page: dict[str, Any] = {}  # PageSetup properties set
+        self.page_breaks: list[int] = []  # 1-based rows a page starts at
         self.hidden_rows: set[int] = set()
         self.hidden_cols: set[int] = set()
         self.outline: list[tuple[int, int]] = []
@@ -394,6 +447,39 @@ class _SheetApi:
     def Unprotect(self) -> None:
         self._s.book.app.call("sheet.unprotect", self._s.name)
         self._s.protected = False
+
+    @property
+    def PageSetup(self) -> _PageSetup:
+        return _PageSetup(self._s)
+
+    def ResetAllPageBreaks(self) -> None:
+        self._s.book.app.call("sheet.reset_page_breaks", self._s.name)
+        self._s.page_breaks = []
+
+    @property
+    def HPageBreaks(self) -> _PageBreaks:
+        return _PageBreaks(self._s)
+
+    def Rows(self, row: int) -> int:
+        return row
+
+
+class _PageSetup:
+    def __init__(self, sheet: FakeSheet) -> None:
+        object.__setattr__(self, "_s", sheet)
+
+    def __setattr__(self, key: str, value: Any) -> None:
+        self._s.book.app.call(f"page.{key}", self._s.name)
+        self._s.page[key] = value
+
+
+class _PageBreaks:
+    def __init__(self, sheet: FakeSheet) -> None:
+        self._s = sheet
+
+    def Add(self, row: int) -> None:
+        self._s.book.app.call("page.break", self._s.name)
+        self._s.page_breaks.append(row)
 
 
 class _Tab:
@@ -631,6 +717,17 @@ class FakeRange:
                     continue
                 for c in range(left, r + 1):
                     self.sheet.widths[c] = width
+
+    @property
+    def row_height(self) -> None:
+        return None
+
+    @row_height.setter
+    def row_height(self, height: float) -> None:
+        self._call("row_height")
+        for t, _left, b, _r in self.areas:
+            for r in range(t, b + 1):
+                self.sheet.heights[r] = height
 
     @property
     def rows(self) -> _Lines:

@@ -188,6 +188,37 @@ def test_merged_areas_are_reported(harness: Harness) -> None:
     assert b2.read_sheet("N").merged == []
 
 
+def test_document_properties_are_written_with_the_sheets(harness: Harness) -> None:
+    """Custom document properties (the approval record, sop_xl.plan.approvals) go in the
+    same write as the sheets and read back; others the workbook has are kept."""
+    b = harness.make({"Keep": [["x"]]})
+    if not b.keeps_properties:
+        pytest.skip("Excel for Mac gives xlwings no custom document properties")
+    assert b.read_properties() == {}
+    b.write_sheets([content("Out", [["a"], [1]])],
+                   properties={"sop_xl approval 0001": "v1|001|text 文字", "Other": "x"})
+    assert b.read_properties() == {"sop_xl approval 0001": "v1|001|text 文字", "Other": "x"}
+    b.write_sheets([content("Out", [["a"], [2]])], properties={"sop_xl approval 0002": "y"})
+    assert b.read_properties() == {"sop_xl approval 0001": "v1|001|text 文字", "Other": "x",
+                                   "sop_xl approval 0002": "y"}
+    b.write_sheets([content("Out", [["a"], [3]])])
+    assert len(b.read_properties()) == 3
+
+
+def test_no_property_is_left_when_the_write_fails_part_way(
+        harness: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    b = harness.make({"Keep": [["x"]]})
+    if not b.keeps_properties:
+        pytest.skip("Excel for Mac gives xlwings no custom document properties")
+    b.write_sheets([content("Out", [["a"], [1]])], properties={"p1": "one"})
+    harness.break_next_write(b, monkeypatch, "Fresh")
+    with pytest.raises(Exception):  # noqa: B017 - each backend fails its own way
+        b.write_sheets([content("Fresh", [["BREAK"], [4]])],
+                       properties={"p1": "changed", "p2": "two"})
+    monkeypatch.undo()
+    assert b.read_properties() == {"p1": "one"}
+
+
 def test_what_callers_need_besides_the_sheets(harness: Harness) -> None:
     """Where files beside the workbook go, a token that changes with every write, and a
     digest per sheet that only a change of that sheet changes (where a backend has them)."""

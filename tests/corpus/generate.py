@@ -39,6 +39,7 @@ if str(TESTS) not in sys.path:
     sys.path.insert(0, str(TESTS))
 
 from corpus.producers import PRODUCER_CASES  # noqa: E402
+from corpus.round_two import ROUND_TWO_CASES  # noqa: E402
 from small_company import frames as small_frames  # noqa: E402
 
 from sop_xl import contract  # noqa: E402
@@ -579,6 +580,7 @@ FILE_CASES: dict[str, Callable[[Builder], Path]] = {
     "injection_in_names": injection_in_names,
     "injection_in_comments": injection_in_comments,
     **PRODUCER_CASES,
+    **ROUND_TWO_CASES,
 }
 NEEDS_LIBREOFFICE = ("xls_by_mistake", "saved_by_libreoffice")
 

@@ -86,8 +86,11 @@ def test_whole_cycle_with_demand_sheets_and_deviation_exceptions(tmp_path, lang)
     wb = openpyxl.load_workbook(path)
     ws = wb[contract.sheet("family_plan").name(lang)]
     label = contract.sheet("family_plan").measure("change").label(lang)
-    row = next(r for r in ws.iter_rows(min_row=4) if r[2].value == label)
-    row[3].value = 10
+    header = [c.value for c in ws[3]]
+    measure = header.index("指标" if lang.startswith("zh") else "Measure")
+    first = next(j for j, h in enumerate(header) if isinstance(h, str) and h[:4].isdigit())
+    row = next(r for r in ws.iter_rows(min_row=4) if r[measure].value == label)
+    row[first].value = 10
     wb.save(path)
     run_steps(MasterWorkbook.open(path), ["demand", "mps"])
     split = grid_values(MasterWorkbook.open(path), "demand_plan", "family_change")

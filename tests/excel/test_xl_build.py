@@ -9,6 +9,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from lxml import etree
 
 from sop_xl.excel.build import (
     CT_VBA_PROJECT,
@@ -22,12 +23,15 @@ from sop_xl.excel.build import (
     main_build,
     read_macros,
 )
-from sop_xl.excel.vba.project import VbaModule
+from sop_xl.excel.ribbon_xml import master_ribbon
+from sop_xl.excel.vba.project import ModuleKind, VbaModule
 from sop_xl.excel.vba.xlwings_runtime import load_runtime
 
 CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 CHANGED = {"[Content_Types].xml", "_rels/.rels", "xl/_rels/workbook.xml.rels"}
+# parts that gain a codeName (workbookPr, sheetPr) and nothing else
+CODE_NAMED = {"xl/workbook.xml", "xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"}
 ADDED = {"xl/vbaProject.bin", "customUI/customUI14.xml"}
 ReadVba = Callable[[bytes], dict[str, tuple[int, str]]]
 
@@ -42,6 +46,18 @@ def _content_types(parts: dict[str, bytes]) -> tuple[dict[str, str], dict[str, s
     defaults = {d.get("Extension"): d.get("ContentType") for d in root.iter(f"{CT}Default")}
     overrides = {o.get("PartName"): o.get("ContentType") for o in root.iter(f"{CT}Override")}
     return defaults, overrides
+
+
+def _without_code_names(data: bytes) -> bytes:
+    """The part in canonical form with codeName attributes (and a sheetPr or workbookPr
+    left empty by their removal) taken out."""
+    root = etree.fromstring(data)
+    for el in list(root.iter()):
+        el.attrib.pop("codeName", None)
+        if etree.QName(el).localname in ("workbookPr", "sheetPr") and not len(el) \
+                and not el.attrib:
+            el.getparent().remove(el)
+    return etree.tostring(root, method="c14n")
 
 
 def _rels(parts: dict[str, bytes], name: str) -> list[tuple[str, str, str]]:
@@ -68,7 +84,11 @@ def test_content_types_and_relationships(built: tuple[Path, Path], index: int, c
     for rels in (root_rels, wb_rels):
         ids = [i for i, _t, _g in rels]
         assert len(ids) == len(set(ids)), "relationship ids must be unique"
-    assert parts["customUI/customUI14.xml"] == (MACROS_DIR / "customUI14.xml").read_bytes()
+    source = (MACROS_DIR / "customUI14.xml").read_text(encoding="utf-8")
+    # the add-in's ribbon is the source; the master's hides its groups while the add-in is
+    # open (one tab)
+    want = source if ctype == CT_XLAM else master_ribbon(source)
+    assert parts["customUI/customUI14.xml"] == want.encode("utf-8")
 
 
 def test_other_parts_copied_byte_identical(base_xlsx: Path, built: tuple[Path, Path]) -> None:
@@ -76,8 +96,10 @@ def test_other_parts_copied_byte_identical(base_xlsx: Path, built: tuple[Path, P
     out = _parts(built[0])
     assert set(out) == set(base) | ADDED
     for name, data in base.items():
-        if name not in CHANGED:
+        if name not in CHANGED | CODE_NAMED:
             assert out[name] == data, name
+    for name in CODE_NAMED:
+        assert _without_code_names(out[name]) == _without_code_names(base[name]), name
     # The changed parts keep everything the base had.
     base_ct = _content_types(base)
     out_ct = _content_types(out)
@@ -100,7 +122,10 @@ def test_olevba_reads_back_the_macros_sources(
         # The .bas text is the module stream text, byte for byte (CRLF kept).
         assert got[path.stem][1] == path.read_bytes().decode("cp1252"), path.name
     runtime = load_runtime(addin=index == 1).modules
-    assert list(got) == [m.name for m in [*own, *runtime]]
+    sheets = ["Sheet1", "Sheet2"] if index == 0 else ["Sheet1"]
+    code = [m for m in own if m.kind is not ModuleKind.DOCUMENT]
+    # the document modules first, as Excel orders them: the workbook, then each sheet
+    assert list(got) == ["ThisWorkbook", *sheets, *[m.name for m in [*code, *runtime]]]
     for m in runtime:
         assert got[m.name][1] == m.code
 
@@ -110,8 +135,8 @@ def test_runtime_flavours(built: tuple[Path, Path], read_vba: ReadVba) -> None:
     addin = read_vba(_parts(built[1])["xl/vbaProject.bin"])["xlwings"][1]
     # The add-in runs Python for the planner's workbook, the master for itself.
     assert "Set wb = ActiveWorkbook" in addin and "Set wb = ThisWorkbook" in master
-    assert 'PROJECT_NAME As String = "xlwings"' in addin
-    assert 'PROJECT_NAME As String = "xlwings"' in master
+    assert 'PROJECT_NAME As String = "sop_xl"' in addin
+    assert 'PROJECT_NAME As String = "sop_xl"' in master
 
 
 def test_build_twice_gives_identical_bytes(base_xlsx: Path, tmp_path: Path) -> None:
@@ -161,7 +186,9 @@ def test_rebuilding_a_built_workbook_replaces_vba_and_ribbon(
         built[0], tmp_path / "again.xlsm", modules=modules, ribbon_xml=ribbon, addin=False
     )
     parts = _parts(out)
-    assert list(read_vba(parts["xl/vbaProject.bin"])) == ["Only"]
+    # the code names the first build gave stay; their modules come back, empty
+    assert list(read_vba(parts["xl/vbaProject.bin"])) == ["ThisWorkbook", "Sheet1", "Sheet2",
+                                                          "Only"]
     assert (
         sum(t == REL_VBA_PROJECT for _i, t, _g in _rels(parts, "xl/_rels/workbook.xml.rels")) == 1
     )

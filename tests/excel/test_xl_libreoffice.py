@@ -17,7 +17,12 @@ from pathlib import Path
 import pytest
 
 from sop_xl.excel.build import read_macros
-from sop_xl.excel.vba.project import ModuleKind, VbaModule
+from sop_xl.excel.vba.project import (
+    WORKBOOK_BASE,
+    WORKSHEET_BASE,
+    ModuleKind,
+    VbaModule,
+)
 from sop_xl.excel.vba.xlwings_runtime import load_runtime
 
 pytestmark = [
@@ -69,12 +74,16 @@ def _body(lines: list[str], drop: re.Pattern[str]) -> str:
     return "\n".join(ln for ln in lines if not drop.match(ln)).rstrip("\n")
 
 
+_LO_KIND = {ModuleKind.STANDARD: "normal", ModuleKind.CLASS: "class",
+            ModuleKind.DOCUMENT: "document"}
+
+
 def _check(ods: Path, library: str, expected: list[VbaModule]) -> None:
     got = _basic_modules(ods, library)
     assert sorted(got) == sorted(m.name for m in expected)
     for m in expected:
         kind, text = got[m.name]
-        assert kind == ("class" if m.kind is ModuleKind.CLASS else "normal"), m.name
+        assert kind == _LO_KIND[m.kind], m.name
         ours = _body(m.code.split("\r\n"), _ATTRIBUTE)
         theirs = _body(text.replace("\r\n", "\n").split("\n"), _LO_HEADER)
         assert theirs == ours, f"{m.name}: LibreOffice imported different text"
@@ -85,7 +94,12 @@ def test_libreoffice_imports_xlsm_modules(
 ) -> None:
     ods = _to_ods(built[0], tmp_path, profile)
     own, _ = read_macros()
-    _check(ods, "SopMaster", [*own, *load_runtime(addin=False).modules])
+    # LibreOffice matches the document modules to the sheets' code names
+    documents = [VbaModule.document("ThisWorkbook", WORKBOOK_BASE, _this_workbook_body()),
+                 VbaModule.document("Sheet1", WORKSHEET_BASE),
+                 VbaModule.document("Sheet2", WORKSHEET_BASE)]
+    code = [m for m in own if m.kind is not ModuleKind.DOCUMENT]
+    _check(ods, "SopMaster", [*documents, *code, *load_runtime(addin=False).modules])
 
 
 def test_libreoffice_imports_xlam_modules(
@@ -93,4 +107,16 @@ def test_libreoffice_imports_xlam_modules(
 ) -> None:
     ods = _to_ods(built[1], tmp_path, profile, infilter=XLAM_FILTER)
     own, _ = read_macros()
-    _check(ods, "SopXL", [*own, *load_runtime(addin=True).modules])
+    documents = [VbaModule.document("ThisWorkbook", WORKBOOK_BASE, _this_workbook_body()),
+                 VbaModule.document("Sheet1", WORKSHEET_BASE)]
+    code = [m for m in own if m.kind is not ModuleKind.DOCUMENT]
+    _check(ods, "SopXL", [*documents, *code, *load_runtime(addin=True).modules])
+
+
+def _this_workbook_body() -> str:
+    own, _ = read_macros()
+    doc = next((m for m in own if m.name == "ThisWorkbook"), None)
+    if doc is None:
+        return ""
+    lines = doc.code.split("\r\n")
+    return "\r\n".join(ln for ln in lines if not ln.startswith("Attribute "))

@@ -377,3 +377,19 @@ def test_the_cycle_runs_through_the_live_backend_like_through_a_file(tmp_path) -
     # every sheet went in with one block write each
     for name in live_report.sheets:
         assert len(book.app.ops("value.set", name)) >= 1
+
+
+def test_row_heights_and_the_page_setup_reach_excel() -> None:
+    book = new_book("Plan")
+    content = SheetContent("Plan", [["Item", "Measure", "2026-12"], ["A", "Demand", 1.0],
+                                    ["A", "Supply", 2.0], ["B", "Demand", 3.0]])
+    content.freeze = (1, 2)
+    content.row_heights = {0: 30.0, 2: 30.0, 3: 45.0}
+    content.print_title_cols, content.print_scale, content.row_breaks = 2, 60, (3,)
+    LiveBackend(book, calls=ComCalls()).write_sheets([content])
+    sheet = book.sheets["Plan"]
+    assert sheet.heights == {0: 30.0, 2: 30.0, 3: 45.0}
+    assert sheet.page == {"Orientation": 2, "PaperSize": 9, "PrintTitleRows": "$1:$1",
+                          "PrintTitleColumns": "$A:$B", "Zoom": 60}
+    assert sheet.page_breaks == [4]  # Excel's rows are 1-based: the page starts at row 4
+    assert book.app.api.PrintCommunication is True  # given back after the setup

@@ -1,4 +1,4 @@
-"""The text sources in macros/ agree with each other and with ENTRY_POINTS."""
+"""The text sources in sop_xl/excel/macros agree with each other and with ENTRY_POINTS."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from sop_xl.excel.entry_points import (
     run_python_command,
     vba_sub_name,
 )
+from sop_xl.excel.ribbon_xml import MASTER_GROUP_VISIBLE, RIBBON_NAMESPACE, master_ribbon
 
 NS = "http://schemas.microsoft.com/office/2009/07/customui"
 Q = f"{{{NS}}}"
@@ -26,8 +27,8 @@ SCHEMA: dict[str, tuple[set[str], set[str]]] = {
     "customUI": ({"ribbon"}, {"onLoad", "loadImage"}),
     "ribbon": ({"tabs"}, {"startFromScratch"}),
     "tabs": ({"tab"}, set()),
-    "tab": ({"group"}, {"id", "label", "keytip", "insertAfterMso", "insertBeforeMso"}),
-    "group": ({"button"}, {"id", "label", "keytip", "imageMso"}),
+    "tab": ({"group"}, {"idQ", "label", "keytip", "insertAfterMso", "insertBeforeMso"}),
+    "group": ({"button"}, {"id", "label", "keytip", "imageMso", "getVisible"}),
     "button": (
         set(),
         {"id", "label", "imageMso", "onAction", "screentip", "supertip", "size", "keytip"},
@@ -98,6 +99,22 @@ def test_ribbon_tab_displays_s_and_op() -> None:
     assert tabs[0].get("label") == "S&&OP"
 
 
+def test_one_tab_shared_by_the_addin_and_the_master() -> None:
+    text = (MACROS_DIR / RIBBON_FILE).read_text(encoding="utf-8")
+    # the tab's qualified id is in our namespace (declared on customUI as sop)
+    assert f'xmlns:sop="{RIBBON_NAMESPACE}"' in text
+    assert _ribbon().find(f"{Q}ribbon/{Q}tabs/{Q}tab").get("idQ") == "sop:tab"
+    master = ET.fromstring(master_ribbon(text))
+    groups = list(master.iter(f"{Q}group"))
+    assert groups and all(g.get("getVisible") == MASTER_GROUP_VISIBLE for g in groups)
+    assert master.find(f"{Q}ribbon/{Q}tabs/{Q}tab").get("idQ") == "sop:tab"
+    # the callback exists with the getVisible signature ([MS-CUSTOMUI] 2.2.18 group)
+    module, _, sub = MASTER_GROUP_VISIBLE.partition(".")
+    params, _body = _subs(module)[sub]
+    assert re.fullmatch(r"control As IRibbonControl, ByRef visible", params.strip())
+    assert '"sop_xl.xlam"' in (MACROS_DIR / f"{module}.bas").read_bytes().decode("ascii")
+
+
 def test_buttons_match_entry_points() -> None:
     groups = list(_ribbon().iter(f"{Q}group"))
     assert [g.get("label") for g in groups] == [g.label_en for g in GROUPS]
@@ -127,7 +144,7 @@ def test_every_on_action_has_its_ribbon_sub() -> None:
 
 
 def test_every_ribbon_sub_is_on_the_ribbon() -> None:
-    actions = {b.get("onAction") for b in _buttons()}
+    actions = {b.get("onAction") for b in _buttons()} | {MASTER_GROUP_VISIBLE}
     for name, (params, _body) in _subs(VBA_RIBBON_MODULE).items():
         if "IRibbonControl" in params:
             assert f"{VBA_RIBBON_MODULE}.{name}" in actions, f"{name} is on no button"

@@ -149,3 +149,74 @@ def test_the_language_buttons(monkeypatch: pytest.MonkeyPatch) -> None:
     assert book.app.alerts[-1][0] == "S&OP — 中文界面"
     ribbon.language_en()
     assert [s.name for s in book.sheets][:2] == ["Settings", "Items"]
+
+
+# -- buttons that need the workbook's folder, and those that ask first ---------------------
+
+def _saved_book(tmp_path: Path, frames_and_settings=None) -> FakeBook:
+    book = _excel_book()
+    book.fullname = str(tmp_path / "sop_master.xlsm")
+    return book
+
+
+def test_the_live_workbook_knows_its_folder(tmp_path: Path) -> None:
+    book = _excel_book()
+    assert LiveBackend(book).location is None  # never saved
+    book.fullname = "https://contoso.sharepoint.com/sites/plan/sop_master.xlsm"
+    assert LiveBackend(book).location is None
+    book.fullname = str(tmp_path / "sop_master.xlsm")
+    assert LiveBackend(book).location == tmp_path / "sop_master.xlsm"
+
+
+def test_transfer_in_a_workbook_never_saved_says_to_save_it() -> None:
+    book = _excel_book()
+    ribbon.run_button("transfer", caller=book)
+    (title, text), = book.app.alerts
+    assert title == "S&OP — Transfer failed"
+    assert text == ("Save sop_master.xlsm in a folder first: Transfer writes the export for "
+                    "the ERP beside it.")
+
+
+def test_the_cycle_approve_and_transfer_in_excel(tmp_path: Path) -> None:
+    """In (fake) Excel: plan, Approve (asks; Cancel first, then OK), Transfer (asks), and
+    the export lands beside the workbook."""
+    from sop_xl.app.cycle import CYCLE, run_steps
+
+    book = _saved_book(tmp_path)
+    run_steps(MasterWorkbook(LiveBackend(book)), CYCLE)
+    book.app.answers = ["cancel"]
+    ribbon.run_button("approve_version", caller=book)
+    assert book.app.alert_buttons[-2:] == ["ok_cancel", "ok"]
+    assert book.app.alerts[-2][1].startswith("Approve version 001 of 2026-12")
+    assert book.app.alerts[-1][1] == "Approve: cancelled; nothing was changed."
+    ribbon.run_button("approve_version", caller=book)
+    assert book.app.alerts[-1][1].startswith("Approved version 001 (2026-12)")
+    ribbon.run_button("transfer", caller=book)
+    assert book.app.alerts[-2][1].startswith("Transfer the active version 000 (copy of 001")
+    export = tmp_path / "sop_master_PIR_T0001.csv"
+    assert book.app.alerts[-1][1].endswith(f"export {export}.")
+    assert export.is_file()
+    assert "DemandManagement" in [s.name for s in book.sheets]
+
+
+def test_split_and_collect_from_the_ribbon(tmp_path: Path) -> None:
+    book = _saved_book(tmp_path)
+    ribbon.run_button("assistants_collect", caller=book)
+    returned = tmp_path / "2026-12 sales assistants" / "returned"
+    assert book.app.alerts[-1][1] == (
+        f"No returned workbooks in {returned}: save the sales assistants' workbooks there, "
+        "then press Collect Forecasts again.")
+    ribbon.run_button("assistants_split", caller=book)
+    title, text = book.app.alerts[-1]
+    assert title == "S&OP — Split to Assistants"
+    sent = tmp_path / "2026-12 sales assistants" / "to send"
+    files = sorted(sent.glob("*.xlsx"))
+    assert files and text.startswith(f"{len(files)} workbook(s) for planning month 2026-12 "
+                                     f"in {sent}:")
+    assert text.endswith(f"save the returned ones in {returned}, then press Collect "
+                         "Forecasts.")
+    shutil.copy(files[0], returned / files[0].name)  # returned as sent: nothing typed
+    ribbon.run_button("assistants_collect", caller=book)
+    title, text = book.app.alerts[-1]
+    assert title == "S&OP — Collect Forecasts"
+    assert f"{files[0].name}" in text

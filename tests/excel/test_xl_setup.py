@@ -17,6 +17,7 @@ from sop_xl.excel.setup import (
     check_setup_report,
     install,
     merge_user_config,
+    path_for_config,
     plan_install,
 )
 from sop_xl.workbook.file import FileBackend
@@ -57,7 +58,7 @@ def test_install_plans_for_windows_and_macos() -> None:
                        appdata=r"C:\Users\li\AppData\Roaming", interpreter=r"C:\Py\python.exe")
     assert str(win.addin_target) == \
         r"C:\Users\li\AppData\Roaming\Microsoft\Excel\XLSTART\sop_xl.xlam"
-    assert str(win.user_config_file) == r"C:\Users\li\.xlwings\xlwings.conf"
+    assert str(win.user_config_file) == r"C:\Users\li\.sop_xl\sop_xl.conf"
     assert win.config == {"UDF MODULES": "sop_xl.excel.udfs",
                           "INTERPRETER_WIN": r"C:\Py\python.exe"}
     assert win.applescript_dir is None
@@ -92,27 +93,59 @@ def test_cli_install_refuses_on_linux_and_dry_run_shows_the_steps(
 
 
 def test_merge_user_config_keeps_other_lines() -> None:
-    old = '"CONDA PATH","C:\\conda"\n"INTERPRETER_WIN","C:\\old\\python.exe"\n'
+    old = '"CONDA PATH","C:\\conda"\r\n"INTERPRETER_WIN","C:\\old\\python.exe"\r\n'
     assert merge_user_config(old, {"INTERPRETER_WIN": r"C:\new\python.exe"}) == (
-        '"CONDA PATH","C:\\conda"\n"INTERPRETER_WIN","C:\\new\\python.exe"\n')
-    assert merge_user_config("", {"interpreter_mac": "/py"}) == '"INTERPRETER_MAC","/py"\n'
+        '"CONDA PATH","C:\\conda"\r\n"INTERPRETER_WIN","C:\\new\\python.exe"\r\n')
+    assert merge_user_config("", {"interpreter_mac": "/py"}) == '"INTERPRETER_MAC","/py"\r\n'
 
 
 def test_install_writes_the_addin_and_the_configuration(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The real install, run here with Windows' folders redirected into tmp_path."""
+    """The real install, run here with Windows' folders redirected into tmp_path, on a
+    Simplified Chinese Windows (code page 936) for a user called 张伟."""
     monkeypatch.setattr(setup, "current_system", lambda: "windows")
-    conf = tmp_path / "home" / ".xlwings" / "xlwings.conf"
+    monkeypatch.setattr(setup, "config_encoding", lambda system: "cp936")
+    xlwings_conf = tmp_path / "home" / ".xlwings" / "xlwings.conf"
+    xlwings_conf.parent.mkdir(parents=True)
+    xlwings_conf.write_bytes(b'"INTERPRETER_WIN","C:\\other\\python.exe"\r\n')
+    conf = tmp_path / "home" / ".sop_xl" / "sop_xl.conf"
     conf.parent.mkdir(parents=True)
-    conf.write_text('"LICENSE_KEY","abc"\n', encoding="utf-8")
-    plan = plan_install("windows", directory=tmp_path / "XLSTART", interpreter=r"C:\Py\py.exe")
+    conf.write_bytes('"LICENSE_KEY","密钥"\r\n'.encode("cp936"))
+    python = r"C:\Users\张伟\AppData\Local\Programs\Python\Python311\python.exe"
+    plan = plan_install("windows", directory=tmp_path / "XLSTART", interpreter=python)
     plan.user_config_file = conf
     done = install(plan)
     target = tmp_path / "XLSTART" / "sop_xl.xlam"
     assert done[0] == f"installed {target}"
     book = FileBackend(target)
-    assert book.sheet_names() == ["xlwings.conf"]
-    assert book.read_sheet("xlwings.conf").rows == [
-        ["UDF MODULES", "sop_xl.excel.udfs"], ["INTERPRETER_WIN", r"C:\Py\py.exe"]]
-    assert conf.read_text(encoding="utf-8") == (
-        '"LICENSE_KEY","abc"\n"INTERPRETER_WIN","C:\\Py\\py.exe"\n')
+    assert book.sheet_names() == ["sop_xl.conf"]
+    assert book.read_sheet("sop_xl.conf").rows == [
+        ["UDF MODULES", "sop_xl.excel.udfs"], ["INTERPRETER_WIN", python]]
+    # the bytes VBA's Input # reads on that system, CRLF as its Write # writes them
+    assert conf.read_bytes() == ('"LICENSE_KEY","密钥"\r\n'
+                                 f'"INTERPRETER_WIN","{python}"\r\n').encode("cp936")
+    assert conf.read_bytes().decode("cp936").count("张伟") == 1
+    # another xlwings tool's interpreter is not touched
+    assert xlwings_conf.read_bytes() == b'"INTERPRETER_WIN","C:\\other\\python.exe"\r\n'
+
+
+def test_a_path_the_code_page_cannot_hold_goes_short_or_is_refused() -> None:
+    python = r"C:\Users\张伟\python.exe"
+    assert path_for_config(python, "cp936") == python
+    assert path_for_config(python, "cp1252", lambda p: r"C:\Users\C9F0~1\python.exe") == \
+        r"C:\Users\C9F0~1\python.exe"
+    with pytest.raises(SopXlError, match="code page cp1252 cannot hold"):
+        path_for_config(python, "cp1252", lambda p: None)
+
+
+def test_install_refuses_before_writing_anything(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(setup, "current_system", lambda: "windows")
+    monkeypatch.setattr(setup, "config_encoding", lambda system: "cp1252")
+    monkeypatch.setattr(setup, "_short_path", lambda path: None)
+    plan = plan_install("windows", directory=tmp_path / "XLSTART",
+                        interpreter=r"C:\Users\张伟\python.exe")
+    plan.user_config_file = tmp_path / "sop_xl.conf"
+    with pytest.raises(SopXlError, match="short"):
+        install(plan)
+    assert not (tmp_path / "XLSTART").exists() and not plan.user_config_file.exists()

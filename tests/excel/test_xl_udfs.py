@@ -101,19 +101,48 @@ def test_forecast_trims_blank_ends_and_reads_inner_blanks_as_no_demand() -> None
 
 @pytest.mark.parametrize(("args", "message"), [
     (([[1.0], ["abc"]], 3.0), "#VALUE! history (value 2) must be a number; got 'abc'"),
-    (([[1.0], ["#N/A"]], 3.0), "#VALUE! history (value 2) holds the error #N/A"),
-    (([[1.0], [2.0]], 0.0), "#VALUE! horizon must be ≥ 1; got 0"),
-    (([[1.0], [2.0]], 2.5), "#VALUE! horizon must be a whole number; got 2.5"),
+    # an error cell passes its own error on, as Excel's functions do
+    (([[1.0], ["#N/A"]], 3.0), "#N/A history (value 2) holds the error #N/A"),
+    (([[1.0], ["#REF!"]], 3.0), "#VALUE! history (value 2) holds the error #REF!"),
+    (([[1.0], [2.0]], 0.0), "#NUM! horizon must be ≥ 1; got 0"),
+    (([[1.0], [2.0]], 2.5), "#NUM! horizon must be a whole number; got 2.5"),
     (([[1.0], [2.0]], None), "#VALUE! horizon is blank; expected a number"),
-    (([[1.0, 2.0], [3.0, 4.0]], 2.0), "#VALUE! history must be one row or one column; got "
-                                      "2 rows × 2 columns"),
-    (([[1.0], [-2.0]], 2.0), "#VALUE! history holds a negative quantity"),
+    (([[1.0], [-2.0]], 2.0), "#NUM! history holds a negative quantity (-2); demand cannot"),
+    (([[1.0, 2.0], [3.0, -4.0]], 2.0), "#NUM! history holds a negative quantity in row 2 "
+                                       "(-4)"),
+    (([[1.0, "x"], [3.0, 4.0]], 2.0), "#VALUE! history (row 1, period 2) must be a number"),
     (([[None], [None]], 2.0), "#VALUE! history needs at least 1 number(s); got 0"),
 ])
 def test_forecast_bad_arguments_name_the_problem(args, message) -> None:
     out = udfs.SOP_FORECAST(*args)
     assert isinstance(out, str)
     assert out.startswith(message)
+
+
+def test_forecast_of_a_block_spills_one_row_per_item() -> None:
+    # three items in rows, 24 months across; a blank column selected beyond the data
+    block = [[*SEASON, *SEASON, None],
+             [*[5.0] * 24, None],
+             [None] * 25]
+    out = udfs.SOP_FORECAST(block, 3.0, "seasonal_naive")
+    assert out == [[10.0, 20.0, 30.0], [5.0, 5.0, 5.0], [0.0, 0.0, 0.0]]
+    # each row is what the single-row call gives
+    auto = udfs.SOP_FORECAST([[*SEASON, *SEASON], [*[3.0, 9.0] * 12]], 4.0)
+    for got, row in zip(auto, ([*SEASON, *SEASON], [*[3.0, 9.0] * 12]), strict=True):
+        assert got == pytest.approx(udfs.SOP_FORECAST([row], 4.0)[0])
+
+
+def test_forecast_block_goes_through_the_engine_once(monkeypatch) -> None:
+    from sop_xl.plan.forecast import engine
+
+    calls = []
+    real = engine.forecast_chunk
+    monkeypatch.setattr(engine, "forecast_chunk", lambda chunk: calls.append(
+        len(chunk[1])) or real(chunk))
+    rows = [[float((i + k) % 7 + 1) for k in range(24)] for i in range(10)]
+    out = udfs.SOP_FORECAST(rows, 6.0)
+    assert len(out) == 10 and all(len(r) == 6 for r in out)
+    assert calls == [10]  # one batch of ten series, not ten calls
 
 
 def test_forecast_unknown_model() -> None:
@@ -130,11 +159,11 @@ def test_safety_stock_from_sigma_or_history() -> None:
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    ((10.0, -1.0, 0.95), "#VALUE! lead time must be ≥ 0; got -1"),
+    ((10.0, -1.0, 0.95), "#NUM! lead time must be ≥ 0; got -1"),
     ((10.0, "two", 0.95), "#VALUE! lead time must be a number; got 'two'"),
     ((10.0, None, 0.95), "#VALUE! lead time is blank; expected a number"),
-    ((10.0, 2.0, 95.0), "#VALUE! service level must be between 0 and 1 (e.g. 95%); got 95"),
-    ((-3.0, 2.0, 0.9), "#VALUE! the demand standard deviation must be ≥ 0; got -3"),
+    ((10.0, 2.0, 95.0), "#NUM! service level must be between 0 and 1 (e.g. 95%); got 95"),
+    ((-3.0, 2.0, 0.9), "#NUM! the demand standard deviation must be ≥ 0; got -3"),
     ((10.0, True, 0.9), "#VALUE! lead time must be a number; got True"),
     ((10.0, date(2026, 1, 1), 0.9), "#VALUE! lead time must be a number; got the date "
                                     "2026-01-01"),
@@ -147,6 +176,8 @@ def test_days_of_supply_function() -> None:
     assert udfs.SOP_DOS(120.0, [[100.0, 200.0]], 20.0) == pytest.approx(16.0)
     assert udfs.SOP_DOS(120.0, [[100.0], [200.0]], [[10.0], [30.0]]) == pytest.approx(16.0)
     assert udfs.SOP_DOS(5.0, [[0.0]], 20.0).startswith("#N/A no demand")
+    assert udfs.SOP_DOS(5.0, [[1.0], [2.0]], [[20.0], [20.0], [20.0]]) == \
+        "#VALUE! demand has 2 periods but working days 3"
     assert udfs.SOP_DOS(5.0, [[1.0], [None]], 20.0) == \
         "#VALUE! demand (value 2) is blank; expected a number"
 
@@ -159,7 +190,9 @@ def test_accuracy_functions() -> None:
     assert udfs.SOP_MAPE(a, f) == pytest.approx(0.2)
     assert udfs.SOP_WAPE([[1.0], [2.0]], [[1.0]]) == \
         "#VALUE! actual has 2 periods but forecast 1"
-    assert udfs.SOP_MAPE([[0.0]], [[3.0]]) == "#VALUE! every actual is 0; MAPE is undefined"
+    assert udfs.SOP_MAPE([[0.0]], [[3.0]]) == "#DIV/0! every actual is 0; MAPE is undefined"
+    assert udfs.SOP_ACHIEVEMENT([[1.0], [None]], [[None], [2.0]]) == \
+        "#N/A no period has both an actual and a forecast"
 
 
 def test_disaggregate_function() -> None:
@@ -177,7 +210,7 @@ def test_lot_size_function() -> None:
     assert udfs.SOP_LOTSIZE(30.0, "MINMULT", 0.0, 100.0, 25.0) == 100.0
     assert udfs.SOP_LOTSIZE(110.0, "minmult", None, 100.0, 25.0) == 125.0
     assert udfs.SOP_LOTSIZE(0.0, "L4L") == 0.0
-    assert udfs.SOP_LOTSIZE(10.0, "FIXED").startswith("#VALUE! rule FIXED needs a fixed lot")
+    assert udfs.SOP_LOTSIZE(10.0, "FIXED").startswith("#NUM! rule FIXED needs a fixed lot")
     assert udfs.SOP_LOTSIZE(10.0, "WEEKLY").startswith(
         "#VALUE! rule 'WEEKLY' is not a lot-size rule")
 

@@ -1,5 +1,7 @@
 """auto_forecast and forecast_series end to end on small seeded histories."""
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -35,7 +37,8 @@ def test_strongly_seasonal_item_gets_seasonal_models():
     row = auto_forecast(history, 12, executor=SERIAL).summary.iloc[0]
     assert row["demand_class"] == "smooth" and row["seasonal"]
     members = row["model"].removeprefix("combo(").removesuffix(")").split("+")
-    assert all(m.startswith("hw_") or m.endswith("_sa") for m in members), members
+    seasonal_member = re.compile(r"hw_.*|.*_sa|ets\(\w,\w+,[AM]\)")
+    assert all(seasonal_member.fullmatch(m) for m in members), members
     assert row["mase"] < row["mase_naive"]
 
 
@@ -86,8 +89,20 @@ def test_new_item_without_analog_says_so():
     history = long_frame({"OLD": seasonal(n=36), "NEW": np.array([4.0, 6.0, 5.0])})
     summary = auto_forecast(history, 3, executor=SERIAL).summary.set_index("item")
     assert summary.loc["NEW", "note"] == (
-        "only 3 months of history and no usable analog or family: forecast = its average"
+        "only 3 months of history and no usable analog or family: forecast = its average "
+        "of the last 3 months"
     )
+
+
+def test_new_item_ramping_up_is_forecast_at_its_recent_level():
+    old = np.full(36, 100.0)
+    ramp = np.array([5.0, 12, 20, 35, 45, 50])  # a launch: the first months say little
+    history = long_frame({"OLD": old, "NEW": ramp, "LONE": ramp})
+    result = auto_forecast(history, 4, executor=SERIAL, analogs={"NEW": "OLD"})
+    fc = result.forecast.set_index(["item", "period"])["forecast"]
+    # The analog sells 100 a month; the new item sold 130 in its last three months.
+    np.testing.assert_allclose(fc.loc["NEW"].to_numpy(), 130 / 300 * fc.loc["OLD"].to_numpy())
+    np.testing.assert_allclose(fc.loc["LONE"].to_numpy(), 130 / 3)
 
 
 def test_outlier_is_flagged_and_cleaned():

@@ -9,7 +9,7 @@ from statsmodels.tsa.holtwinters import ExponentialSmoothing
 from statsmodels.tsa.statespace.sarimax import SARIMAX
 
 from sop_xl.plan.forecast.arima import ArimaFit, fit_arima
-from sop_xl.plan.forecast.backtest import Spread, plan_backtest, step_spread
+from sop_xl.plan.forecast.backtest import Calibration, plan_backtest, step_sigma, widening
 from sop_xl.plan.forecast.models import SeasonalNaiveFit
 from sop_xl.plan.forecast.smoothing import ThetaFit, fit_holt_winters, fit_ses_alpha
 
@@ -87,10 +87,22 @@ def test_backtest_plan_caps_horizon_by_history():
     assert plan_backtest(7, 18, 3) is None
 
 
+def test_backtest_plan_leaves_seasonal_models_two_seasons():
+    # 36 months, seasonal candidates need 24 to fit on: origins from month 24 on.
+    plan = plan_backtest(36, 18, 3, min_train=24)
+    assert plan.first == 24 and plan.origins[-1] + plan.horizon == 36
+    # 30 months: one origin at 24, six months ahead.
+    plan = plan_backtest(30, 18, 3, min_train=24)
+    np.testing.assert_array_equal(plan.origins, [24])
+    assert plan.horizon == 6
+    # 26 months leave two: too little to rank on (information criteria instead).
+    assert plan_backtest(26, 18, 3, min_train=24) is None
+
+
 def test_interval_spread_grows_with_horizon():
     y = seasonal_series()
     fit = fit_holt_winters(y, 12, seasonal="add")
-    sigma = step_spread(fit, y, 18, 12).sigma
+    sigma = step_sigma(fit, y, 18, 12)
     assert sigma.shape == (18,)
     assert np.all(np.diff(sigma) >= 0)
     # One-step spread is near the noise (sd 8) of the generating process.
@@ -110,11 +122,63 @@ def test_log_models_follow_growth_and_refuse_zero_demand():
         HOLT_DAMPED_LOG.fit(np.r_[y[:20], 0.0, y[21:]], 12)
 
 
-def test_interval_multipliers_follow_heavy_tails():
-    # 100 standardised errors: 90 small, 10 at 3 sigma. The 95% quantile is 3, above the
-    # normal 1.96; the 80% quantile (0.5) is below the normal 1.28, which is kept.
-    tails = Spread(np.ones(3), np.r_[np.full(90, 0.5), np.full(10, 3.0)])
-    np.testing.assert_allclose(tails.multipliers((0.8, 0.95)), [1.2815516, 3.0], rtol=1e-6)
-    # Too few errors to judge tails: the normal quantiles.
-    few = Spread(np.ones(3), np.full(10, 5.0))
-    np.testing.assert_allclose(few.multipliers((0.95,)), [1.959964], rtol=1e-6)
+def test_calibration_takes_pooled_quantiles_by_step():
+    rng = np.random.default_rng(3)
+    # Step 0: 400 errors N(0, 1); step 1: 400 errors N(0.5, 2) (biased, wider).
+    steps = np.r_[np.zeros(400, dtype=int), np.ones(400, dtype=int)]
+    ratios = np.r_[rng.normal(0, 1, 400), rng.normal(0.5, 2, 400)]
+    cal = Calibration.from_errors(steps, ratios, (0.8, 0.95), horizon=4)
+    assert cal.lower.shape == (2, 4)
+    w = np.array([widening(0.8), widening(0.95)])
+    assert 1 <= w[0] < w[1] < 1.5  # the tails widen more than the middle
+    np.testing.assert_allclose(cal.upper[:, 0] / w, [1.28, 1.96], atol=0.2)
+    np.testing.assert_allclose(cal.upper[:, 1] / w, [0.5 + 2.56, 0.5 + 3.92], atol=0.45)
+    np.testing.assert_allclose(cal.lower[:, 1] / w, [0.5 - 2.56, 0.5 - 3.92], atol=0.45)
+    # Steps past the backtest keep the last measured step's quantiles.
+    np.testing.assert_array_equal(cal.upper[:, 3], cal.upper[:, 1])
+    assert np.all(cal.lower[0] > cal.lower[1]) and np.all(cal.upper[0] < cal.upper[1])
+
+
+def test_calibration_without_enough_errors_is_normal():
+    cal = Calibration.from_errors(np.zeros(10, dtype=int), np.full(10, 5.0), (0.95,), 2)
+    np.testing.assert_allclose(cal.upper, np.full((1, 2), 1.959964) * widening(0.95),
+                               rtol=1e-6)
+    np.testing.assert_allclose(cal.lower, -cal.upper)
+
+
+def test_optimised_theta_fits_no_worse_than_theta_two():
+    from sop_xl.plan.forecast.smoothing import ThetaFit, fit_otm, fit_theta
+
+    rng = np.random.default_rng(11)
+    y = 100 + 3 * np.arange(40) + rng.normal(0, 6, 40)
+    otm, classic = fit_otm(y), fit_theta(y)
+    origins = np.arange(1, 40)
+
+    def sse(fit: ThetaFit) -> float:
+        return float(np.sum((y[1:] - fit.paths(y, origins, 1)[:, 0]) ** 2))
+
+    assert sse(otm) <= sse(classic) + 1e-9
+    assert 0.0 <= otm.weight <= 0.9
+
+
+def test_dynamic_theta_replays_its_own_recursion():
+    # Fiorucci et al. (2016) DOTM written out period by period, against the fitted replay.
+    from sop_xl.plan.forecast.smoothing import fit_dotm
+
+    rng = np.random.default_rng(5)
+    y = 50 + 1.5 * np.arange(30) + rng.normal(0, 3, 30)
+    fit = fit_dotm(y)
+    a, w = fit.alpha, fit.weight
+    level, mean, intercept, slope = a * y[0] + (1 - a) * fit.level0, y[0], y[0], 0.0
+    one_step = []
+    for i in range(1, 30):  # i observations seen
+        one_step.append(level + w * (intercept * (1 - a) ** i
+                                     + slope * (1 - (1 - a) ** (i + 1)) / a))
+        level = a * y[i] + (1 - a) * level
+        new_mean = (i * mean + y[i]) / (i + 1)
+        slope = ((i - 1) * slope + 6 * (y[i] - mean) / (i + 1)) / (i + 2)
+        intercept = new_mean - slope * (i + 2) / 2
+        mean = new_mean
+    np.testing.assert_allclose(fit.paths(y, np.arange(1, 30), 1)[:, 0], one_step, rtol=1e-9)
+    forecast = fit.paths(y, np.array([30]), 6)[0]
+    assert np.all(np.diff(forecast) > 0)  # the trend goes on

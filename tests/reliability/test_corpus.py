@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import os
 import re
 import shutil
 import tomllib
@@ -62,12 +63,26 @@ def _cli(*args: str) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
-def _copy_case(src: Path, dst_dir: Path) -> Path:
-    """The case file and what lies beside it for it (Excel's owner file, a lock file)."""
+def _copy_case(src: Path, dst_dir: Path, setup: str = "") -> Path:
+    """The case file and what lies beside it for it (Excel's owner file, a lock file),
+    placed as the case's ``setup`` says: behind a symlink (the real file in a folder of
+    its own), read-only, or in a read-only folder."""
     for side in src.parent.iterdir():
         if side.name.startswith((src.name, "~$" + src.name)):
             shutil.copy(side, dst_dir / side.name)
-    return dst_dir / src.name
+    path = dst_dir / src.name
+    if setup == "symlink":
+        (dst_dir / "shared").mkdir()
+        real = Path(shutil.move(path, dst_dir / "shared" / src.name))
+        os.chmod(real, 0o640)
+        path.symlink_to(real)
+    elif setup == "read_only_file":
+        os.chmod(path, 0o444)
+    elif setup == "read_only_folder":
+        os.chmod(dst_dir, 0o555)
+    elif setup:
+        raise AssertionError(f"unknown setup {setup!r}")
+    return path
 
 
 def _expected_file_message(text: str, path: Path) -> re.Pattern[str]:
@@ -117,7 +132,15 @@ def test_case(lang: str, case: str, corpus, tmp_path: Path, monkeypatch) -> None
                     "installs it")
     # a file that cannot be read has no language of its own: the machine's decides
     monkeypatch.setenv("SOP_XL_LANG", lang)
-    path = _copy_case(corpus[lang][case], tmp_path)
+    path = _copy_case(corpus[lang][case], tmp_path, spec.get("setup", ""))
+    try:
+        _check_case(spec, lang, path, tmp_path, case, corpus)
+    finally:
+        os.chmod(tmp_path, 0o755)  # a read-only folder case: let pytest clean it up
+
+
+def _check_case(spec: dict, lang: str, path: Path, tmp_path: Path, case: str,
+                corpus) -> None:
     before = _sha(path)
     parts_before = _input_parts(path) if spec["decision"] == "accepted" else None
     beside = sorted(p.name for p in tmp_path.iterdir())
@@ -157,6 +180,11 @@ def test_case(lang: str, case: str, corpus, tmp_path: Path, monkeypatch) -> None
     # loads what the run wrote (every part parsed: SOP_XL_VERIFY_PARTS, tests/conftest.py)
     assert err_v.strip() == spec.get("notice", {}).get(z, "")
     assert "wrote" in out_r
+    if "run_notice" in spec:
+        assert err_r.strip() == spec["run_notice"][z]
+    if spec.get("setup") == "symlink":  # the real file planned, the link still a link
+        assert path.is_symlink() and _sha(path.resolve()) != before
+        assert oct(path.resolve().stat().st_mode & 0o777) == "0o640"
     assert verify_package(path) > 0
     openpyxl.load_workbook(path, read_only=True).close()
     assert _input_parts(path) == parts_before
@@ -172,3 +200,29 @@ def test_case(lang: str, case: str, corpus, tmp_path: Path, monkeypatch) -> None
         else:
             row = frame[frame["_row"] == check["row"]]
             assert row[check["column"]].tolist() == [check["equals"]]
+    for check in spec.get("output_check", []):  # a value the run wrote
+        frame = MasterWorkbook.open(path).read_output_table(check["sheet"])
+        row = frame[frame["_row"] == check["row"]]
+        assert [str(v) for v in row[check["column"]]] == [check["equals"]]
+    if "notes" in spec:  # the planner's notes where they belong after the run
+        ws = openpyxl.load_workbook(path)[contract.sheet(spec["notes"]["sheet"]).name(lang)]
+        got = {c.coordinate: c.comment.text for r in ws.iter_rows() for c in r if c.comment}
+        assert got == spec["notes"]["cells"]
+    for then in spec.get("then", []):  # the commands that follow in the month
+        args = [a.replace("{path}", str(path)).replace("{dir}", str(tmp_path))
+                for a in then["args"]]
+        code, _, err = _cli(*args)
+        assert code == then["exit"], err
+    if "export" in spec:
+        _check_export(tmp_path / spec["export"]["file"], spec["export"])
+
+
+def _check_export(path: Path, spec: dict) -> None:
+    """Every text field neutralised against formula injection (sop_xl.contract.export)."""
+    import csv
+
+    from sop_xl.contract.export import FORMULA_STARTS
+    rows = list(csv.reader(path.open(encoding="utf-8")))
+    assert len(rows) > 1
+    assert all(not f or f[0] not in FORMULA_STARTS for row in rows for f in row)
+    assert spec["contains"] in {f for row in rows for f in row}

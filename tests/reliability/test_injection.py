@@ -107,3 +107,97 @@ def test_libreoffice_shows_the_same_text_after_recalculating(planned: Path,
     lo_book = FileBackend(lo_path)
     for name, cells in ours.items():
         assert not set(cells) & set(lo_book.read_sheet(name).formulas), name
+
+
+# -- exports: text that leaves sop_xl for other programs -----------------------------------
+
+@pytest.fixture(scope="module")
+def transferred(planned: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The injected workbook's plan approved, made active and transferred as CSV and XLSX
+    (issue 19, item 4)."""
+    import shutil
+    d = tmp_path_factory.mktemp("exports")
+    path = Path(shutil.copy(planned, d / "injected.xlsx"))
+    assert main(["version", "approve", str(path), "001"]) == 0
+    assert main(["version", "activate", str(path), "001"]) == 0
+    out = {}
+    for ext in ("csv", "xlsx"):
+        out[ext] = d / f"pir.{ext}"
+        assert main(["transfer", "run", str(path), "--export", str(out[ext])]) == 0
+    out["master"] = path
+    return out
+
+
+def test_every_text_field_of_the_transfer_csv_is_neutralised(transferred) -> None:
+    import csv
+
+    from sop_xl.contract.export import FORMULA_STARTS
+    rows = list(csv.reader(transferred["csv"].open(encoding="utf-8")))
+    items = {r[3] for r in rows[1:]}
+    assert "'=1+1" in items  # the item code =1+1, as text
+    for row in rows:
+        for field in row:
+            assert not field or field[0] not in FORMULA_STARTS, field
+
+
+def test_the_transfer_xlsx_holds_the_same_neutralised_text(transferred) -> None:
+    from sop_xl.contract.export import FORMULA_STARTS
+    rows = CalamineWorkbook.from_path(str(transferred["xlsx"])).get_sheet_by_name(
+        "PIR").to_python()
+    assert "'=1+1" in {r[3] for r in rows[1:]}
+    for row in rows:
+        for v in row:
+            assert not (isinstance(v, str) and v and v[0] in FORMULA_STARTS), v
+    assert not FileBackend(transferred["xlsx"]).read_sheet("PIR").formulas
+
+
+def test_the_transfer_log_as_csv_is_neutralised(transferred, capsys) -> None:
+    import csv
+    import io
+
+    from sop_xl.contract.export import FORMULA_STARTS
+    capsys.readouterr()
+    assert main(["transfer", "log", str(transferred["master"]), "--csv"]) == 0
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    assert len(rows) == 3
+    for row in rows:
+        for field in row:
+            assert not field or field[0] not in FORMULA_STARTS, field
+
+
+def test_neutralise_follows_owasp() -> None:
+    import pandas as pd
+
+    from sop_xl.contract.export import neutralise, neutralise_frame
+    for bad in ("=1+1", "+CMD|' /C calc'!A0", "-2+3", "@SUM(A1)", "\t=1", "\r=1", "＝1+1"):
+        assert neutralise(bad) == "'" + bad
+    for fine in ("A-1", "1,200", "", "it's =", "2026-12"):
+        assert neutralise(fine) == fine
+    assert neutralise(-5.0) == -5.0  # numbers are numbers
+    f = neutralise_frame(pd.DataFrame({"item": ["=x", "ok"], "qty": [-1.0, 2.0]}))
+    assert f["item"].tolist() == ["'=x", "ok"] and f["qty"].tolist() == [-1.0, 2.0]
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(not soffice_available(), reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_opens_the_csv_without_a_single_formula(transferred,
+                                                           tmp_path: Path) -> None:
+    """The canary: the same CSV without neutralisation makes LibreOffice store formulas."""
+    import csv
+    import subprocess
+
+    raw = tmp_path / "raw.csv"
+    with transferred["csv"].open(encoding="utf-8") as fh, raw.open("w", encoding="utf-8",
+                                                                   newline="") as out:
+        w = csv.writer(out, lineterminator="\n")
+        for row in csv.reader(fh):
+            w.writerow([f[1:] if f.startswith("'") else f for f in row])
+    for src in (transferred["csv"], raw):
+        subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless",
+                        "--infilter=CSV:44,34,76,1,,0,false,true,false,false,false,-1",
+                        "--convert-to", "xlsx", "--outdir", str(tmp_path / src.stem),
+                        str(src)], check=True, capture_output=True, timeout=180)
+    ours = FileBackend(tmp_path / "pir" / "pir.xlsx")
+    plain = FileBackend(tmp_path / "raw" / "raw.xlsx")
+    assert not ours.read_sheet(ours.sheet_names()[0]).formulas
+    assert plain.read_sheet(plain.sheet_names()[0]).formulas  # the canary

@@ -121,7 +121,9 @@ def test_killed_saves_leave_the_old_or_the_new_file(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(TEMP_PREFIX)] == []
     assert len(list_backups(path)) == 2
     assert not list((tmp_path / ".sop_xl_backups").glob(".~*.part"))
-    assert 0.1 < seconds < 5, f"a save took {seconds:.2f} s; the kills need ~0.5 s"
+    # a save long enough for kills to land inside it; how long is a benchmark's business
+    # (bench/io.py), not this test's: on a loaded machine it takes longer, and that is fine
+    assert seconds > 0.1, f"a save took {seconds:.2f} s; the kills need time to land in it"
 
 
 def _kill_self() -> None:

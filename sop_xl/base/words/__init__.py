@@ -10,6 +10,7 @@ from sop_xl.base.words import (
     assistants,
     contract,
     excel,
+    imports,
     meeting,
     planning,
     versions,
@@ -18,5 +19,5 @@ from sop_xl.base.words import (
 
 SECTIONS: tuple[dict[str, tuple[str, str]], ...] = (
     contract.MESSAGES, planning.MESSAGES, versions.MESSAGES, workbook.MESSAGES, excel.MESSAGES,
-    assistants.MESSAGES, meeting.MESSAGES,
+    assistants.MESSAGES, meeting.MESSAGES, imports.MESSAGES,
 )

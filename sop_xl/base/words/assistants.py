@@ -125,4 +125,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "asst_cli_missing": ("Not submitted yet for {month}: {names}", "{month} 尚未提交：{names}"),
     "asst_cli_all_in": ("Every sales assistant has submitted for {month}.",
                         "所有销售内勤均已提交 {month} 的预测。"),
+    # faces/assistants/buttons.py: Split to Assistants and Collect Forecasts
+    "asst_btn_unsaved": ("Save {book} in a folder first: the sales assistants' workbooks go "
+                         "into a folder beside it.",
+                         "请先把 {book} 保存到文件夹中：销售内勤的工作簿放在它旁边的文件夹里。"),
+    "asst_btn_send": ("Send each workbook to its sales assistant; save the returned ones in "
+                      "{folder}, then press Collect Forecasts.",
+                      "请把各工作簿发给对应的销售内勤；收回的工作簿保存到 {folder}，"
+                      "然后点击“收集预测”。"),
+    "asst_btn_none": ("No returned workbooks in {folder}: save the sales assistants' "
+                      "workbooks there, then press Collect Forecasts again.",
+                      "{folder} 中没有收回的工作簿：请把销售内勤的工作簿保存到该文件夹，"
+                      "再点击“收集预测”。"),
+    "asst_folder_sent": ("to send", "待发送"),
+    "asst_folder_returned": ("returned", "已收回"),
+    "asst_folder": ("{month} sales assistants", "{month} 销售内勤"),
 }

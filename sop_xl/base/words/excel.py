@@ -12,6 +12,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{action} is not available in this version of sop_xl yet ({target} is missing).",
         "此版本的 sop_xl 尚不支持“{action}”(缺少 {target})。"),
     "ribbon_failed": ("{action} failed", "{action}失败"),
+    "ribbon_cancelled": ("{action}: cancelled; nothing was changed.",
+                         "{action}：已取消，未做任何更改。"),
     # excel/setup.py
     "install_linux": (
         "Microsoft Excel does not run on Linux, so there is nothing to install here. Run "
@@ -24,6 +26,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "add-ins from (Excel: File > Options > Trust Center > Trusted Locations)",
         "找不到 Excel 启动文件夹({path})；请用 --dir 指定 Excel 加载项所在文件夹"
         "(Excel：文件 > 选项 > 信任中心 > 受信任位置)"),
+    "install_code_page": (
+        "the Python path {path} has characters the Windows code page {encoding} cannot hold, "
+        "and Windows gives it no short (8.3) name; xlwings reads its configuration in that "
+        "code page. Install Python in a folder whose name has only such characters, or turn "
+        "on Windows' \"Use Unicode UTF-8 for worldwide language support\"",
+        "Python 路径 {path} 含有 Windows 代码页 {encoding} 无法表示的字符，且 Windows 未给出短"
+        "(8.3)路径；xlwings 按该代码页读取配置。请把 Python 安装到名称只含这些字符的文件夹，或在 "
+        "Windows 中开启“使用 Unicode UTF-8 提供全球语言支持”"),
     "setup_title": ("S&OP setup check", "S&OP 设置检查"),
     "setup_ok": ("OK", "正常"),
     "setup_old_xlwings": ("xlwings {have} is older than {need}: upgrade it (pip install -U "

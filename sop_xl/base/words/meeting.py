@@ -91,6 +91,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "mp_sec_overloads": ("Capacity overloads and the options", "产能超负荷及方案"),
     "mp_sec_changes": ("Large forecast changes against version {version}, near term, beyond {threshold}",
                        "与版本 {version} 相比的较大需求变化(近期，超过 {threshold})"),
+    "mp_sec_changes_none": ("Large forecast changes, near term, beyond {threshold}",
+                            "较大需求变化(近期，超过 {threshold})"),
     "mp_sec_deviations": ("Sales forecasts beyond the {threshold} deviation threshold", "超过 {threshold} 偏差阈值的销售预测"),
     "mp_sec_slow": ("Slow-moving and excess stock", "呆滞和冗余库存"),
     "mp_none": ("None.", "无。"),

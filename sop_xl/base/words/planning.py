@@ -126,4 +126,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "⚠ 产品族计划中的产品族调整尚未分解到物料。请点击功能区“Demand Plan”"
         "(或运行 sop-xl demand)。"),
     "fresh_demand": ("✓ Family changes split to the items.", "✓ 产品族调整已分解到物料。"),
+    # app/cycle.py: what a run says besides its sheets
+    "nothing_to_plan": (
+        "nothing to plan yet: this sheet lists no finished goods. Fill in Items, BOM and "
+        "SalesHistory (or Contracts and SalesForecast) first; `sop-xl demo FILE` writes a "
+        "filled-in example",
+        "尚无可计划的内容：此表中没有成品。请先填写物料、物料清单和销售历史(或合同和销售预测)；"
+        "`sop-xl demo 文件名` 可生成一个已填好的示例"),
+    "no_sales_history": (
+        "no sales history yet: SalesHistory has no shipments of any finished good, so there "
+        "is no statistical forecast; this plan rests on contracts, projects, sales "
+        "forecasts and events only",
+        "尚无销售历史：销售历史中没有任何成品的发货记录，因此没有统计预测；"
+        "本计划仅基于合同、项目、销售预测和事件"),
+    "note_dropped": (
+        "the note on {sheet}!{cell} by {author} (\"{text}\") was removed: its cell is no "
+        "longer in the sheet",
+        "{sheet}!{cell} 上由 {author} 添加的批注(“{text}”)已移除：该单元格已不在工作表中"),
 }

@@ -118,4 +118,61 @@ MESSAGES: dict[str, tuple[str, str]] = {
                         "export {export}.",
                         "传递 {tid}：版本 000(来自 {source})共 {items} 个物料、{periods} 期、"
                         "{qty:,.0f} 件已传递到需求管理；导出文件 {export}。"),
+    # app/approvals.py
+    "approval_record_broken": (
+        "the record of approved plan versions in this workbook's document properties was "
+        "changed ({name}), so approvals cannot be checked. Nothing was done; restore the "
+        "workbook from a backup",
+        "工作簿文档属性中的已批准计划版本记录被修改({name})，无法核对批准。"
+        "未执行任何操作；请从备份恢复工作簿"),
+    "version_row_removed": (
+        "plan version {version} was approved by {by} on {at} and is locked, but its row was "
+        "removed from the Versions register. Nothing was done; undo the change or restore "
+        "the workbook from a backup",
+        "计划版本 {version} 已由 {by} 于 {at} 批准并锁定，但其在版本登记表中的行被删除。"
+        "未执行任何操作；请撤销修改或从备份恢复工作簿"),
+    "version_row_changed": (
+        "plan version {version} was approved by {by} on {at} and is locked, but its row in "
+        "the Versions register was changed by hand: cell {cell} ({column}) now holds {now} "
+        "instead of {was}. Nothing was done; undo the change or restore the workbook from a "
+        "backup",
+        "计划版本 {version} 已由 {by} 于 {at} 批准并锁定，但其在版本登记表中的行被手工修改："
+        "单元格 {cell}({column})现为 {now}，应为 {was}。"
+        "未执行任何操作；请撤销修改或从备份恢复工作簿"),
+    "transfer_not_recorded": (
+        "the active version 000 is a copy of {source}, which the Versions register marks "
+        "approved but whose approval is not recorded in the workbook (approved in Excel for "
+        "Mac, or typed into the register by hand). Approve it with: sop-xl version approve "
+        "WORKBOOK {source}",
+        "激活版本 000 来自版本 {source}；版本登记表显示其已批准，但工作簿中没有其批准记录"
+        "(在 Mac 版 Excel 中批准，或在登记表中手工填写)。"
+        "请执行：sop-xl version approve 工作簿 {source}"),
+    "btn_transfer_unsaved": (
+        "Save {book} in a folder first: Transfer writes the export for the ERP beside it.",
+        "请先把 {book} 保存到文件夹中：传递会在其旁边写出供 ERP 导入的文件。"),
+    "btn_transfer_confirm": (
+        "Transfer the active version 000 (copy of {source}, {status}, {month}) to demand "
+        "management?\n\n{plan_type}, {periods} periods, {consume}; the export ({fmt}) goes "
+        "to {folder}.\n\nThese options are the Transfer rows of the Settings sheet.",
+        "将激活版本 000(来自 {source}，{status}，{month})传递到需求管理？\n\n{plan_type}，"
+        "{periods} 期，{consume}；导出文件({fmt})保存到 {folder}。\n\n这些选项在设置表的"
+        "“传递”各行中修改。"),
+    "btn_transfer_all": ("all", "全部"),
+    "btn_transfer_consume": ("customer orders consume the forecast ({backward} periods "
+                             "backward, {forward} forward)",
+                             "客户订单消耗预测(向后 {backward} 期，向前 {forward} 期)"),
+    "btn_transfer_no_consume": ("no consumption by customer orders", "不按客户订单消耗"),
+    # app/versions.py: what Approve asks first
+    "btn_approve_confirm": (
+        "Approve version {version} of {month} ({status}, saved {created} by {author})?\n\n"
+        "Its plan tab '{sheet}' is locked: no one can change it afterwards, and every "
+        "command checks it. It becomes the active version 000, the plan Transfer passes on "
+        "({active}).{more}",
+        "批准 {month} 的版本 {version}({status}，{author} 于 {created} 保存)？\n\n"
+        "其计划页“{sheet}”将被锁定：之后任何人不能修改，每个命令都会核对它。它将成为激活版本 "
+        "000，即“传递”所传递的计划({active})。{more}"),
+    "btn_approve_active": ("now 000 is a copy of {source}", "当前 000 来自版本 {source}"),
+    "btn_approve_active_none": ("there is no active version yet", "目前还没有激活版本"),
+    "btn_approve_supersedes": ("\n\nThe approved version {versions} of this month becomes "
+                               "superseded.", "\n\n本月已批准的版本 {versions} 将被替代。"),
 }

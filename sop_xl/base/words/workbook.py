@@ -50,4 +50,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Output sheets keep their language because the inputs are not valid yet; switch "
         "again once Validate passes.",
         "由于输入数据尚未通过校验，输出表保持原语言；校验通过后请再次切换。"),
+    # workbook/paths.py
+    "file_read_only": (
+        "is read-only ({mode}); sop-xl never replaces a read-only workbook. Make it "
+        "writable (chmod u+w, or untick Read-only in the file's properties) and try again",
+        "是只读文件({mode})；sop-xl 不会替换只读工作簿。请将其设为可写(chmod u+w，"
+        "或在文件属性中取消“只读”)后重试"),
+    "folder_read_only": (
+        "cannot be written: its folder {folder} is read-only, and sop-xl writes the new "
+        "workbook and its lock file beside the old one. Copy the workbook to a folder you "
+        "may write to, or ask for write access; the workbook was not changed",
+        "无法写入：所在文件夹 {folder} 为只读，而 sop-xl 需要在原工作簿旁写入新工作簿和锁文件。"
+        "请将工作簿复制到可写的文件夹，或申请写入权限；工作簿未被修改"),
 }

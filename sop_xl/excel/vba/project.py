@@ -5,10 +5,11 @@ which [MS-OVBA] 1.6 and 2.3.4.1 prescribe on write so that Office ignores every 
 compiles the modules from their source text when the workbook opens. Each module stream
 is then just the compressed source (MODULEOFFSET 0, 2.3.4.3).
 
-The project holds standard and class modules only, no document modules (ThisWorkbook,
-Sheet1, ...). Excel creates those itself for the workbook's own sheets, as it does for
-any .xlsx it opens; writing them here would have to match the code names in the
-workbook XML, and a mismatch gives duplicates such as "ThisWorkbook1".
+Besides standard and class modules the project holds a document module for the workbook
+(ThisWorkbook) and one per sheet, as every project Excel saves does: their names are the
+``codeName`` of ``workbookPr`` and of each sheet's ``sheetPr`` in the workbook XML
+(sop_xl.excel.build writes both sides, so they match; a module without its sheet, or a
+sheet without its module, is what makes Excel add duplicates such as "ThisWorkbook1").
 
 Everything is fixed so that the same sources give the same bytes: project GUID derived
 from the project name, a fixed encryption seed, zero CFB timestamps.
@@ -55,10 +56,30 @@ _CLASS_BASE = 'Attribute VB_Base = "0{FCFB3D2A-A0FA-1068-A738-08002B3371B5}"'
 
 
 class ModuleKind(Enum):
-    """Procedural (standard) module or class module (MODULETYPE, 2.3.4.2.3.2.8)."""
+    """Procedural (standard) module, class module or document module (MODULETYPE,
+    2.3.4.2.3.2.8: 0x21 for the first, 0x22 for the other two; the PROJECT stream tells
+    a document from a class, 2.3.1.4 and 2.3.1.5)."""
 
     STANDARD = "Module"
     CLASS = "Class"
+    DOCUMENT = "Document"
+
+
+#: VB_Base of a document module: the type library class of the Excel object behind it.
+WORKBOOK_BASE = "0{00020819-0000-0000-C000-000000000046}"
+WORKSHEET_BASE = "0{00020820-0000-0000-C000-000000000046}"
+CHARTSHEET_BASE = "0{00020821-0000-0000-C000-000000000046}"
+_DOCUMENT_BASES = (WORKBOOK_BASE, WORKSHEET_BASE, CHARTSHEET_BASE)
+# The attribute block Excel stores in front of every document module (read from
+# Excel-saved projects: xlwings' quickstart.xlsm, ThisWorkbook and Sheet1).
+_DOCUMENT_ATTRIBUTES = (
+    "Attribute VB_GlobalNameSpace = False",
+    "Attribute VB_Creatable = False",
+    "Attribute VB_PredeclaredId = True",
+    "Attribute VB_Exposed = True",
+    "Attribute VB_TemplateDerived = False",
+    "Attribute VB_Customizable = True",
+)
 
 
 @dataclass(frozen=True)
@@ -123,7 +144,19 @@ class VbaModule:
         m = _VB_NAME.match(code)
         if not m:
             raise ValueError('a .cls file must carry Attribute VB_Name = "..."')
-        return cls(m.group(1), code, ModuleKind.CLASS)
+        base = next((ln.split('"')[1] for ln in attrs if ln.startswith("Attribute VB_Base ")),
+                    "")
+        kind = ModuleKind.DOCUMENT if base in _DOCUMENT_BASES else ModuleKind.CLASS
+        return cls(m.group(1), code, kind)
+
+    @classmethod
+    def document(cls, name: str, base: str, body: str = "") -> VbaModule:
+        """A document module (ThisWorkbook, a sheet) as Excel stores it: the attribute
+        block of an Excel-saved project, then ``body`` (event handlers; may be empty)."""
+        lines = [f'Attribute VB_Name = "{name}"', f'Attribute VB_Base = "{base}"',
+                 *_DOCUMENT_ATTRIBUTES]
+        code = "\r\n".join(lines) + "\r\n" + _crlf(body)
+        return cls(name, code, ModuleKind.DOCUMENT)
 
     @classmethod
     def from_file(cls, path: Path) -> VbaModule:
@@ -290,7 +323,9 @@ def project_stream(project_name: str, modules: Sequence[VbaModule]) -> bytes:
     # ProjectVisibilityState: 0xFF means the project is visible in the VBE.
     gc = encrypt_data(pid, bytes([0xFF]))
     lines = [f'ID="{pid}"']
-    lines += [f"{m.kind.value}={m.name}" for m in modules]
+    # ProjectDocModule carries a DocTkLoaderVersion that Excel always writes as &H00000000
+    lines += [f"Document={m.name}/&H00000000" if m.kind is ModuleKind.DOCUMENT
+              else f"{m.kind.value}={m.name}" for m in modules]
     lines += [
         f'Name="{project_name}"',
         'HelpContextID="0"',

@@ -7,9 +7,11 @@ of the *installed* xlwings package into the VBA project, the way
 * sop_master.xlsm gets ``xlwings.bas``: the standalone module, which works on
   ``ThisWorkbook`` (the master itself).
 * sop_xl.xlam gets ``xlwings_custom_addin.bas``: the same runtime for custom add-ins,
-  which works on ``ActiveWorkbook`` (the planner's workbook, not the add-in). Its
-  ``PROJECT_NAME`` constant names the config file and sheet; we set it to ``xlwings`` so
-  both workbooks read the same ``~/.xlwings/xlwings.conf`` (interpreter path etc.).
+  which works on ``ActiveWorkbook`` (the planner's workbook, not the add-in).
+* In both, the ``PROJECT_NAME`` constant names the configuration the runtime reads: the
+  sheet "<name>.conf" in the workbook, "<name>.conf" beside it, then the user's
+  ``~/.<name>/<name>.conf``. We set it to our own "sop_xl", so that installing sop_xl
+  never changes what another xlwings tool (whose file is ~/.xlwings/xlwings.conf) runs.
 * Both get ``Dictionary.cls``, which xlwings uses instead of Scripting.Dictionary on
   macOS (``#If Mac``); on Windows it is compiled but unused.
 
@@ -31,11 +33,11 @@ from pathlib import Path
 
 from sop_xl.excel.vba.project import VbaModule
 
-#: Config name both workbooks use: ~/.xlwings/xlwings.conf and an "xlwings.conf" sheet.
-CONFIG_NAME = "xlwings"
+#: Config name both workbooks use: ~/.sop_xl/sop_xl.conf and a "sop_xl.conf" sheet.
+CONFIG_NAME = "sop_xl"
 
 _VERSION_LINE = re.compile(r"^'Version: (\S+)\r?$", re.MULTILINE)
-_ADDIN_PROJECT_NAME = re.compile(r'^(Public Const PROJECT_NAME As String = )"[^"]*"', re.M)
+_PROJECT_NAME = re.compile(r'^(Public Const PROJECT_NAME As String = )"[^"]*"', re.M)
 
 
 @dataclass(frozen=True)
@@ -71,10 +73,9 @@ def load_runtime(*, addin: bool, package_dir: Path | None = None) -> XlwingsRunt
         installed = metadata.version("xlwings")
         if installed != version:
             raise RuntimeError(f"{main_file} is for xlwings {version}, installed {installed}")
-    if addin:
-        text, n = _ADDIN_PROJECT_NAME.subn(rf'\1"{CONFIG_NAME}"', text)
-        if n != 1:
-            raise RuntimeError(f"expected one PROJECT_NAME constant in {main_file}, found {n}")
+    text, n = _PROJECT_NAME.subn(rf'\1"{CONFIG_NAME}"', text)
+    if n != 1:
+        raise RuntimeError(f"expected one PROJECT_NAME constant in {main_file}, found {n}")
     main = VbaModule.from_bas(text)
     dictionary = VbaModule.from_file(dictionary_file)
     return XlwingsRuntime(version, (main, dictionary))

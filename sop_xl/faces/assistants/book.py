@@ -39,6 +39,16 @@ from sop_xl.base.messages import message
 from sop_xl.base.periods import month_label
 from sop_xl.faces.assistants.figures import AssistantFigures, needs_reason
 from sop_xl.faces.assistants.manifest import write_manifest
+from sop_xl.layout.paper import (
+    A4_LANDSCAPE,
+    DEFAULT_WIDTH,
+    LINE_HEIGHT,
+    MAX_BREAKS,
+    MIN_SCALE,
+    breaks_between_blocks,
+    column_width,
+    wrapped_lines,
+)
 from sop_xl.layout.styles import INPUT_FILL, INPUT_FONT
 from sop_xl.workbook.package import atomic_path
 
@@ -221,6 +231,9 @@ def _forecast_sheet(s: _Sheet, fig: AssistantFigures, fm: _Formats, lang: str, c
         s.value(F_HEADER_ROW, c, message(f"ab_col_{key}", lang), fm.header)
     ws.set_row(F_HEADER_ROW, 30)
     widths = [13, 26, 12, 9, 12, 12, 10, 12, 9, 36, 16]
+    # item, description and family as wide as their longest value (Chinese counts two)
+    for c, key in ((F_ITEM, "item"), (F_DESC, "description"), (F_FAMILY, "family")):
+        widths[c] = column_width(fig.items[key].dropna(), minimum=widths[c], maximum=50)
     for c, w in enumerate(widths):
         ws.set_column(c, c, w)
     desc = fig.items.set_index("item")
@@ -229,8 +242,11 @@ def _forecast_sheet(s: _Sheet, fig: AssistantFigures, fm: _Formats, lang: str, c
     min_v = xl_rowcol_to_cell(*F_MIN_VALUE, row_abs=True, col_abs=True)
     inputs = []
     r = F_FIRST_ROW
+    blocks = []
+    heights: dict[int, float] = {}
     for item in fig.items["item"]:
         lines = fig.lines[fig.lines["item"] == item]
+        blocks.append((r, r + len(lines) - 1))
         for k, ln in enumerate(lines.itertuples(index=False)):
             first = k == 0
             tf, qf = (fm.text_first, fm.qty_first) if first else (fm.text, fm.qty)
@@ -250,6 +266,10 @@ def _forecast_sheet(s: _Sheet, fig: AssistantFigures, fm: _Formats, lang: str, c
                 ws.write_blank(r, F_QTY, None, fm.input_qty)
             reason = ln.reason if isinstance(ln.reason, str) and ln.reason else None
             if reason:
+                lines_needed = wrapped_lines(reason, widths[F_REASON])
+                if lines_needed > 1:  # the reason wraps: the row shows it whole
+                    heights[r] = LINE_HEIGHT * lines_needed
+                    ws.set_row(r, heights[r])
                 ws.write_string(r, F_REASON, reason, fm.input_text)
             else:
                 ws.write_blank(r, F_REASON, None, fm.input_text)
@@ -288,10 +308,8 @@ def _forecast_sheet(s: _Sheet, fig: AssistantFigures, fm: _Formats, lang: str, c
         "format": fm.bad})
     ws.freeze_panes(F_FIRST_ROW, 1)
     ws.protect("", {"format_columns": True, "format_rows": True})
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(F_HEADER_ROW)
+    _paper(ws, widths, repeat=(F_HEADER_ROW, 30.0), blocks=blocks, heights=heights,
+           above=sum(_HEIGHTS.get(r, LINE_HEIGHT) for r in range(F_HEADER_ROW)))
     return inputs
 
 
@@ -313,11 +331,14 @@ def _history_sheet(s: _Sheet, fig: AssistantFigures, fm: _Formats, lang: str, de
     for c, h in enumerate(heads):
         s.value(H_HEADER_ROW, c, h, fm.header)
     ws.set_row(H_HEADER_ROW, 30)
-    ws.set_column(0, 0, 13)
-    ws.set_column(1, 1, 24)
-    ws.set_column(2, 2, 26)
-    ws.set_column(H_FIRST_MONTH, c_last - 1, 8)
-    ws.set_column(c_last, c_last + 2, 12)
+    widths = {0: column_width(fig.items["item"], minimum=13),
+              1: column_width(fig.items["description"].dropna(), minimum=24, maximum=50),
+              2: column_width([message(f"ab_measure_{k}", lang)
+                               for k in ("shipped", "stat", "yours")], minimum=16)}
+    widths.update({c: 8 for c in range(H_FIRST_MONTH, c_last)})
+    widths.update({c: 12 for c in range(c_last, c_last + 3)})
+    for c, w in widths.items():
+        ws.set_column(c, c, w)
     desc = fig.items.set_index("item")["description"]
     last_by = fig.last_month.set_index("item")
     at = {(d["item"], d["month"]): d for d in inputs}
@@ -377,9 +398,10 @@ def _history_sheet(s: _Sheet, fig: AssistantFigures, fm: _Formats, lang: str, de
             fm.subtitle)
     ws.freeze_panes(H_FIRST_ROW, 3)
     ws.protect("", {"format_columns": True, "format_rows": True})
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
+    # an item's three rows on one page; item, description and measure on every page
+    _paper(ws, [widths[c] for c in sorted(widths)], repeat=(H_HEADER_ROW, 30.0),
+           blocks=[(r0, r0 + 2) for r0 in rows_of.values()], title_cols=3,
+           above=LINE_HEIGHT * H_HEADER_ROW + 15.0)
     return rows_of
 
 
@@ -411,8 +433,39 @@ def _charts_sheet(wb: xlsxwriter.Workbook, ws: Any, fig: AssistantFigures, fm: _
                                               "line": {"color": "D9D9D9"}}})
         chart.show_blanks_as("gap")
         chart.set_size({"width": 520, "height": 250})
-        ws.insert_chart(2 + (k // 2) * 13, (k % 2) * 9, chart, {"x_offset": 4, "y_offset": 4})
+        ws.insert_chart(2 + (k // 2) * CHART_ROWS, (k % 2) * 9, chart,
+                        {"x_offset": 4, "y_offset": 4})
     ws.protect("", {"objects": True})
+    # a row of two charts (13 rows of 15 points) never cut between pages
+    n = len(fig.items)
+    _paper(ws, [DEFAULT_WIDTH] * 18, blocks=[(2 + k * CHART_ROWS, 1 + (k + 1) * CHART_ROWS)
+                                             for k in range((n + 1) // 2)],
+           above=2 * LINE_HEIGHT)
+
+
+CHART_ROWS = 13
+#: row heights the Forecast sheet sets above its header (title, subtitle, note, threshold)
+_HEIGHTS = {2: 30.0}
+
+
+def _paper(ws: Any, widths: list[float], *, blocks: list[tuple[int, int]],
+           repeat: tuple[int, float] | None = None, title_cols: int = 0,
+           above: float = 0.0, heights: dict[int, float] | None = None) -> None:
+    """A4 landscape, one page wide at a computed scale (Excel drops manual breaks under
+    "fit to"), ``repeat`` = (header row, its height) on every page, and a page break
+    wherever a block of rows would otherwise be cut."""
     ws.set_landscape()
     ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
+    ws.set_margins(0.5, 0.5, 0.6, 0.6)
+    scale = A4_LANDSCAPE.scale(widths)
+    if title_cols:
+        scale = max(scale, MIN_SCALE)
+        ws.repeat_columns(0, title_cols - 1)
+    ws.set_print_scale(scale)
+    repeated = []
+    if repeat is not None:
+        ws.repeat_rows(repeat[0])
+        repeated = [repeat[1]]
+    room = A4_LANDSCAPE.rows_per_page(repeated, scale)
+    ws.set_h_pagebreaks(breaks_between_blocks(blocks, heights or {}, first_row=0,
+                                              room=room, above=above)[:MAX_BREAKS])

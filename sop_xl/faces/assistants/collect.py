@@ -74,10 +74,11 @@ def returned_files(folder: Path) -> list[Path]:
                   and not p.name.startswith("~$"))
 
 
-def collect(folder: Path | str, master: Path | str, *, replace: bool = False,
+def collect(folder: Path | str, master: MasterWorkbook | Path | str, *, replace: bool = False,
             user: str | None = None, now: datetime | None = None) -> CollectReport:
-    """Validate every workbook in ``folder`` and consolidate the good ones into ``master``."""
-    book = MasterWorkbook.open(master)
+    """Validate every workbook in ``folder`` and consolidate the good ones into ``master``
+    (a file, or a workbook open in Excel)."""
+    book = master if isinstance(master, MasterWorkbook) else MasterWorkbook.open(master)
     lang = book.language
     settings = book.read_settings()
     frames, problems = {}, []

@@ -44,11 +44,12 @@ def file_name(planning_month: pd.Period, assistant: str) -> str:
     return f"{planning_month} {_UNSAFE.sub('_', assistant).strip() or 'assistant'}.xlsx"
 
 
-def split(master: Path | str, out_dir: Path | str, *,
+def split(master: MasterWorkbook | Path | str, out_dir: Path | str, *,
           written: datetime | None = None) -> SplitReport:
     """Write each assistant's workbook into ``out_dir`` (files of the same name are
-    replaced: they are generated); nothing is written to the master."""
-    book = MasterWorkbook.open(master)
+    replaced: they are generated); nothing is written to the master (a file, or a
+    workbook open in Excel)."""
+    book = master if isinstance(master, MasterWorkbook) else MasterWorkbook.open(master)
     inputs = book.read_inputs()
     s = inputs.settings
     run = PlanRun(book, inputs, refresh_forecast=False)

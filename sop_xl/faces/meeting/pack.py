@@ -33,11 +33,22 @@ from sop_xl.contract.read import is_blank
 from sop_xl.faces.assistants.manifest import write_manifest
 from sop_xl.faces.meeting.data import KPI_KEYS, MeetingData
 from sop_xl.faces.meeting.decisions import FIELDS, PACK_KIND
+from sop_xl.layout.paper import (
+    DEFAULT_WIDTH,
+    LINE_HEIGHT,
+    MAX_BREAKS,
+    Page,
+    Pager,
+    text_width,
+    wrapped_height,
+)
 from sop_xl.layout.styles import INPUT_FILL, INPUT_FONT
 
 FORMAT = 1
 MAX_ROWS = 25        # rows per exception list; the rest is counted
 NEW_DECISION_ROWS = 8
+#: A4 landscape with the pack's margins (0.4 in left and right, 0.5 in top and bottom)
+PAGE = Page(842.0, 595.0, margin_x=28.8, margin_top=36.0, margin_bottom=36.0)
 NUMFMT = {"%": "0.0%", "money": "#,##0", "days": "0.0", "count": "0", "pcs": "#,##0",
           "h": "#,##0"}
 BLUE, GREY, ORANGE, GREEN = "2E75B6", "A5A5A5", "C55A11", "70AD47"
@@ -52,9 +63,15 @@ class _Pack:
         self.wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False,
                                                   "strings_to_urls": False})
         base = {"font_size": 10, "valign": "top"}
+        self.props: dict[Any, dict[str, Any]] = {}
+        self.pagers: dict[str, Pager] = {}
+        self.widths: dict[str, dict[int, float]] = {}
+        self._wrapped: dict[str, Any] = {}
 
         def f(**kw: Any) -> Any:
-            return self.wb.add_format({**base, **kw})
+            fmt = self.wb.add_format({**base, **kw})
+            self.props[id(fmt)] = {**base, **kw}
+            return fmt
 
         self.f = {
             "title": f(bold=True, font_size=18, font_color="1F4E78"),
@@ -89,10 +106,92 @@ class _Pack:
         ws.hide_gridlines(2)
         ws.set_landscape()
         ws.set_paper(9)
-        ws.fit_to_pages(1, 0)
         ws.set_margins(0.4, 0.4, 0.5, 0.5)
+        # one page wide at a computed scale, not "fit to": Excel drops manual page breaks
+        # under "fit to", and tables and charts here must not be cut between pages
+        scale = PAGE.scale([widths.get(c, DEFAULT_WIDTH) for c in range(max(widths) + 1)])
+        ws.set_print_scale(scale)
+        self.widths[ws.name] = widths
+        self.pagers[ws.name] = Pager(PAGE.rows_per_page([], scale))
         ws.set_row(0, 28)  # the title's 18-point font
+        self.pagers[ws.name].place(0, 28)
         return ws
+
+    def rows(self, ws: Any, r: int, height: float) -> None:
+        """Rows from ``r`` on, ``height`` points in all, kept on one page."""
+        self.pagers[ws.name].place(r, height)
+
+    def chart(self, ws: Any, r: int, chart: Any, height_px: float,
+              options: dict[str, Any] | None = None) -> int:
+        """Insert ``chart`` at row ``r``, on one page; the next free row."""
+        rows = math.ceil(height_px * 0.75 / LINE_HEIGHT) + 1
+        self.pagers[ws.name].place(r, rows * LINE_HEIGHT)
+        ws.insert_chart(r, 0, chart, options or {})
+        return r + rows
+
+    def finish(self, ws: Any) -> None:
+        """Set the page breaks the sheet's blocks asked for."""
+        ws.set_h_pagebreaks(self.pagers[ws.name].breaks[:MAX_BREAKS])
+
+    def wrapped(self, fmt: str) -> Any:
+        """The format ``fmt`` with text wrapping (made once)."""
+        if fmt not in self._wrapped:
+            props = {**self.props.get(id(self.f[fmt]), {}), "text_wrap": True}
+            self._wrapped[fmt] = self.wb.add_format(props)
+        return self._wrapped[fmt]
+
+    def section(self, ws: Any, r: int, title: str, heads: list[str] | None = None,
+                rows: list[list[Any]] = (), fmts: list[str] = ()) -> int:
+        """A titled table (or the title alone) from row ``r``: the title is never left
+        alone at the foot of a page, and a table continued on the next page repeats its
+        header there. Returns the next free row."""
+        widths = self.widths[ws.name]
+        pager = self.pagers[ws.name]
+        head_h = max(30.0, wrapped_height((h, widths.get(c, DEFAULT_WIDTH))
+                                          for c, h in enumerate(heads or [])))
+        heights = [self._height(row, fmts, widths) for row in rows]
+        first = head_h + (heights[0] if heights else LINE_HEIGHT) if heads else LINE_HEIGHT
+        pager.place(r, 2 * LINE_HEIGHT + first)  # title, table header and first row
+        ws.write_string(r, 0, title, self.f["h2"])
+        if not heads:
+            return r + 1
+        r += 1
+        self._header(ws, r, heads, head_h)
+        r += 1
+        pager.used -= heights[0] if heights else 0.0  # placed above; counted as it goes
+        for row, h in zip(rows, heights, strict=True):
+            if not pager.fits(h):
+                pager.new_page(r)  # the header again on top of the new page
+                pager.used = head_h
+                self._header(ws, r, heads, head_h)
+                r += 1
+            pager.used += h
+            self._row(ws, r, row, fmts, widths, h)
+            r += 1
+        return r
+
+    def _header(self, ws: Any, r: int, heads: list[str], height: float) -> None:
+        for c, h in enumerate(heads):
+            ws.write_string(r, c, h, self.f["header"])
+        ws.set_row(r, height)
+
+    def _height(self, row: list[Any], fmts: list[str], widths: dict[int, float]) -> float:
+        cells = enumerate(zip(row, fmts, strict=True))
+        return max(LINE_HEIGHT, wrapped_height(
+            (v, widths.get(c, DEFAULT_WIDTH)) for c, (v, fmt) in cells
+            if isinstance(v, str) and fmt.removesuffix("_bold") not in NUMFMT))
+
+    def _row(self, ws: Any, r: int, row: list[Any], fmts: list[str],
+             widths: dict[int, float], height: float) -> None:
+        for c, (v, fmt) in enumerate(zip(row, fmts, strict=True)):
+            if fmt.removesuffix("_bold") in NUMFMT:
+                self.num(ws, r, c, v, fmt)
+            elif v is not None and not (isinstance(v, float) and math.isnan(v)):
+                text = str(v)
+                wide = text_width(text) > widths.get(c, DEFAULT_WIDTH) - 1
+                ws.write_string(r, c, text, self.wrapped(fmt) if wide else self.f[fmt])
+        if height > LINE_HEIGHT:
+            ws.set_row(r, height)
 
     def num(self, ws: Any, r: int, c: int, v: Any, fmt: str) -> None:
         if v is None or (isinstance(v, float) and not math.isfinite(v)):
@@ -100,19 +199,6 @@ class _Pack:
         else:
             ws.write_number(r, c, float(v), self.f[fmt])
 
-    def table(self, ws: Any, r: int, heads: list[str], rows: list[list[Any]],
-              fmts: list[str]) -> int:
-        """A header and rows; returns the next free row."""
-        for c, h in enumerate(heads):
-            ws.write_string(r, c, h, self.f["header"])
-        ws.set_row(r, 30)
-        for i, row in enumerate(rows, start=1):
-            for c, (v, fmt) in enumerate(zip(row, fmts, strict=True)):
-                if fmt.removesuffix("_bold") in NUMFMT:
-                    self.num(ws, r + i, c, v, fmt)
-                elif v is not None and not (isinstance(v, float) and math.isnan(v)):
-                    ws.write_string(r + i, c, str(v), self.f[fmt])
-        return r + len(rows) + 1
 
 
 def write_pack(path: Path | str, data: MeetingData, *, carried: pd.DataFrame,
@@ -170,27 +256,29 @@ def _cover(p: _Pack, written: datetime) -> None:
                          p.f[k.unit + "_kpi"], k.value - last if both else "")
         ws.write_string(row, 4, k.basis, p.f["basis"])
         ws.set_row(row, 28)
+    p.rows(ws, 1, LINE_HEIGHT * 5 + 28 * len(KPI_KEYS))
     r += len(KPI_KEYS) + 1
     ws.write_string(r, 0, p.t("mp_last_from_log"), p.f["subtitle"])
     r += 2
     month = d.planning_month - 1
-    ws.write_string(r, 0, p.t("mp_assistants_title", month=month), p.f["h2"])
-    r += 1
     a = d.assistants
+    title = p.t("mp_assistants_title", month=month)
     if a.empty:
+        r = p.section(ws, r, title)
         ws.write_string(r, 0, p.t("mp_assistants_none", month=month), p.f["text"])
     else:
         heads = [p.t(c) for c in ("mp_col_assistant", "mp_col_forecast", "mp_col_actual",
                                   "mp_col_achievement")]
         rows = [[f"{x.assistant} ({x.department})" if x.department else x.assistant,
                  x.forecast, x.actual, x.achievement] for x in a.itertuples(index=False)]
-        r = p.table(ws, r, heads, rows, ["bold", "pcs", "pcs", "%_bold"])
+        r = p.section(ws, r, title, heads, rows, ["bold", "pcs", "pcs", "%_bold"])
         ws.write_string(r, 0, p.t("mp_assistants_note"), p.f["subtitle"])
     n = len(set(d.family_plan["month"]))
     if n:
         chart = _plan_chart(p, p.t("mp_sheet_families"), TOTAL_BLOCK, n, p.t("mp_total"))
         chart.set_size({"width": 1100, "height": 300})
-        ws.insert_chart(r + 2, 0, chart, {"x_offset": 4})
+        p.chart(ws, r + 2, chart, 300, {"x_offset": 4})
+    p.finish(ws)
     ws.protect("", {"format_columns": True, "format_rows": True, "objects": True})
 
 
@@ -207,6 +295,7 @@ def _months_header(p: _Pack, ws: Any, r: int, c0: int, months: list[pd.Period],
 FAMILY_ROWS = (("demand", "mp_row_demand", "pcs"), ("supply", "mp_row_supply", "pcs"),
                ("projected", "mp_row_projected", "pcs"), ("value", "mp_row_value", "money"))
 TOTAL_BLOCK = 2  # the Families sheet's first block (all families) starts on this row
+FAMILY_BLOCK_ROWS = 23  # title, months, four rows, a 280 px chart and a gap
 
 
 def _plan_chart(p: _Pack, sheet: str, r: int, n: int, title: str) -> Any:
@@ -246,10 +335,9 @@ def _families(p: _Pack) -> None:
         (str(f) or "—", fp[fp["family"] == f].set_index("month"))
         for f in sorted(set(fp["family"]))]
     r = TOTAL_BLOCK
-    breaks = []
-    for k, (title, g) in enumerate(blocks):
-        if k and k % 2 == 0:
-            breaks.append(r)
+    p.pagers[ws.name].room -= 28  # the title row repeats on every page
+    for title, g in blocks:
+        p.rows(ws, r, FAMILY_BLOCK_ROWS * LINE_HEIGHT)  # the table and its chart together
         g = g.reindex(months)
         ws.write_string(r, 0, title, p.f["h2"])
         _months_header(p, ws, r + 1, 1, months, p.t("mp_col_measure"))
@@ -259,8 +347,8 @@ def _families(p: _Pack) -> None:
                 p.num(ws, r + 2 + i, 1 + j, float(g.at[m, key]), unit)
         ws.insert_chart(r + 7, 0, _plan_chart(p, name, r, len(months), title),
                         {"x_offset": 4, "y_offset": 2})
-        r += 23
-    ws.set_h_pagebreaks(breaks)
+        r += FAMILY_BLOCK_ROWS
+    p.finish(ws)
     ws.repeat_rows(0)
     ws.protect("", {"format_columns": True, "format_rows": True, "objects": True})
 
@@ -287,6 +375,7 @@ def _versus(p: _Pack) -> None:
     r = 2
     total_rows = None
     for title, g in blocks:
+        p.rows(ws, r, (2 + 3 * len(measures)) * LINE_HEIGHT)  # a family's rows together
         ws.write_string(r, 0, title, p.f["h2"])
         _months_header(p, ws, r + 1, 2, months, p.t("mp_col_measure"))
         rr = r + 2
@@ -326,7 +415,8 @@ def _versus(p: _Pack) -> None:
         chart.set_legend({"position": "bottom"})
         chart.set_y_axis({"num_format": "#,##0", "min": 0})
         chart.set_size({"width": 1000, "height": 280})
-        ws.insert_chart(r + 1, 0, chart)
+        p.chart(ws, r + 1, chart, 280)
+    p.finish(ws)
     ws.freeze_panes(0, 2)
     ws.protect("", {"format_columns": True, "format_rows": True, "objects": True})
 
@@ -352,16 +442,17 @@ def _for_decision(p: _Pack) -> None:
          ["resource", "period", "load", "available", "utilisation", "overload",
           "overtime_hours", "build_ahead", "outsource_hours"],
          ["bold", "text", "h", "h", "%", "h", "h", "wrap", "h"]),
-        ("mp_sec_changes", {"version": v.version if v else "—", "threshold": thr},
+        ("mp_sec_changes", {"version": v.version if v else "", "threshold": thr},
          e.forecast_changes,
          ["mp_col_item", "mp_col_description", "mp_col_month", "mp_col_was", "mp_col_now",
           "mp_col_delta", "mp_col_delta_pct", "mp_col_delta_value"],
          ["item", "description", "month", "last", "now", "change", "change_pct", "value"],
          ["bold", "text", "text", "pcs", "pcs", "pcs", "%", "money"]),
+        # the texts in the sheet's wide columns (1 and 7), the figures between
         ("mp_sec_deviations", {"threshold": thr}, e.deviations,
-         ["mp_col_assistant", "mp_col_item", "mp_col_month", "mp_col_forecast",
-          "mp_col_statistical", "mp_col_deviation", "mp_col_description", "mp_col_reason"],
-         ["assistant", "item", "month", "qty", "reference", "deviation", "description",
+         ["mp_col_item", "mp_col_description", "mp_col_month", "mp_col_forecast",
+          "mp_col_statistical", "mp_col_deviation", "mp_col_assistant", "mp_col_reason"],
+         ["item", "description", "month", "qty", "reference", "deviation", "assistant",
           "reason"],
          ["bold", "text", "text", "pcs", "pcs", "%", "text", "wrap"]),
         ("mp_sec_slow", {}, e.slow_excess,
@@ -373,23 +464,26 @@ def _for_decision(p: _Pack) -> None:
     ]
     r = 2
     for code, params, frame, heads, keys, fmts in sections:
-        ws.write_string(r, 0, p.t(code, **params), p.f["h2"])
-        r += 1
         if code == "mp_sec_changes" and v is None:
+            # nothing to compare with: no version to name either
+            r = p.section(ws, r, p.t("mp_sec_changes_none", threshold=thr))
             ws.write_string(r, 0, p.t("mp_no_version"), p.f["text"])
             r += 2
             continue
         if frame is None or frame.empty:
+            r = p.section(ws, r, p.t(code, **params))
             ws.write_string(r, 0, p.t("mp_none"), p.f["text"])
             r += 2
             continue
         rows = [[_cell(x) for x in rec] for rec in
                 frame[keys].head(MAX_ROWS).itertuples(index=False)]
-        r = p.table(ws, r, [p.t(h) for h in heads], rows, fmts)
+        r = p.section(ws, r, p.t(code, **params), [p.t(h) for h in heads], rows, fmts)
         if len(frame) > MAX_ROWS:
+            p.rows(ws, r, LINE_HEIGHT)
             ws.write_string(r, 0, p.t("mp_more", n=len(frame) - MAX_ROWS), p.f["subtitle"])
             r += 1
         r += 1
+    p.finish(ws)
     ws.protect("", {"format_columns": True, "format_rows": True})
 
 
@@ -452,7 +546,9 @@ def _finance(p: _Pack) -> None:
     col.set_y_axis({"num_format": "#,##0", "min": 0})
     col.set_x_axis({"num_font": {"rotation": -45, "size": 8}})
     col.set_size({"width": 1000, "height": 300})
-    ws.insert_chart(3 + len(keys) + 1, 0, col)
+    p.rows(ws, 2, (1 + len(keys)) * LINE_HEIGHT)
+    p.chart(ws, 3 + len(keys) + 1, col, 300)
+    p.finish(ws)
     ws.freeze_panes(3, 1)
     ws.protect("", {"format_columns": True, "format_rows": True, "objects": True})
 

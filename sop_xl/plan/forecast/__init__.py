@@ -4,14 +4,19 @@ Public names:
 - auto_forecast(history, horizon, ...) -> ForecastResult: every item of a long history,
   with demand classification, outlier cleaning (flagged), rolling-origin model selection,
   prediction intervals and analog/family forecasts for new items.
-- forecast_series(values, horizon, model="auto", season_length=12): one series, for the
-  SOP.FORECAST worksheet function.
+- forecast_block(values, horizon, model="auto", season_length=12): a block of series (one
+  per row) in one batch, for the SOP_FORECAST worksheet function; forecast_series: one.
 - classify / DemandClass: the Syntetos-Boylan demand classes.
 - SerialExecutor, ProcessExecutor (default), DaskExecutor: where the work runs.
 """
 
 from sop_xl.plan.forecast.classify import Classification, DemandClass, classify
-from sop_xl.plan.forecast.engine import ForecastResult, auto_forecast, forecast_series
+from sop_xl.plan.forecast.engine import (
+    ForecastResult,
+    auto_forecast,
+    forecast_block,
+    forecast_series,
+)
 from sop_xl.plan.forecast.executor import (
     DaskExecutor,
     Executor,
@@ -29,5 +34,6 @@ __all__ = [
     "SerialExecutor",
     "auto_forecast",
     "classify",
+    "forecast_block",
     "forecast_series",
 ]

@@ -8,13 +8,15 @@ origin multiplies the cost and changes the ranking little.
 Selection: lowest MASE over all backtest errors; WAPE breaks ties; the equal-weight
 combination of the best few is a candidate like any other.
 
-Intervals: forecast ± multiplier × sigma_k, where sigma_k is the root mean squared
-k-step-ahead error of the final model replayed from every past origin of the history
-(empirical, by step, not a model formula; in-sample, so slightly narrow for short
-histories), and the multiplier is the normal quantile or, when larger, the same quantile
-of the item's own standardised errors (demand errors have heavier tails than normal).
-Steps with fewer than MIN_ERRORS past errors extend the last reliable one by the square
-root of the step.
+Intervals, per horizon step k: [forecast + q_lo(k) sigma_k, forecast + q_hi(k) sigma_k].
+sigma_k is the root mean squared k-step error of the final model replayed from every
+past origin of the history (in sample, so too narrow by itself; steps with fewer than
+MIN_ERRORS past errors extend the last reliable one by the square root of the step).
+q_lo(k), q_hi(k) calibrate it out of sample: they are quantiles of the backtest's k-step
+errors divided by sigma_k (signed, so skew and bias show), pooled over the items of a
+run (`Calibration`). The backtest errors are out of sample for the models that made
+them and lie inside every item's history, so nothing after the history is used; this is
+split-conformal calibration across series (Vovk et al. 2005; Stankeviciute et al. 2021).
 """
 
 from __future__ import annotations
@@ -43,22 +45,29 @@ class BacktestPlan:
         return int(self.origins[0])
 
 
-def plan_backtest(n: int, horizon: int, n_origins: int) -> BacktestPlan | None:
+MIN_BACKTEST_HORIZON = 3  # periods: a shorter backtest says too little to rank on
+
+
+def plan_backtest(n: int, horizon: int, n_origins: int, min_train: int = 0) -> BacktestPlan | None:
     """Origins spaced by horizon // n_origins, the last one `horizon` periods before the end.
 
     The backtest horizon is the planning horizon capped at a quarter of the history, so
-    that at least about half the history is left to fit on. None when the history is too
-    short to hold out anything useful (under 8 periods).
+    that at least about half the history is left to fit on, and shortened where needed so
+    that the last origin leaves `min_train` periods to fit on (seasonal models need two
+    seasons: 36 months backtest from month 24 on, 8 months ahead). Origins before
+    max(4, n // 3, min_train) are dropped. None when the history is too short to hold out
+    anything useful (under 8 periods, or a horizon under MIN_BACKTEST_HORIZON).
     """
     if n < 8 or n_origins < 1:
         return None
-    h = max(1, min(horizon, n // 4))
+    floor = max(4, n // 3, min_train)
+    h = min(horizon, n // 4, n - floor)
+    if h < min(MIN_BACKTEST_HORIZON, horizon):
+        return None
     step = max(1, h // n_origins)
     last = n - h
     origins = np.array([last - step * i for i in range(n_origins - 1, -1, -1)], dtype=np.int64)
-    origins = origins[origins >= max(4, n // 3)]
-    if origins.size == 0:
-        return None
+    origins = origins[origins >= floor]
     return BacktestPlan(origins, h)
 
 
@@ -99,38 +108,16 @@ def score(forecasts: np.ndarray, actual: np.ndarray, scale: float) -> Score:
     return Score(float(abs_err.mean()) / scale, wape)
 
 
-@dataclass(frozen=True)
-class Spread:
-    """Forecast error spread of a fitted model, measured on its own history."""
+def step_sigma(fitted: Fitted, y: np.ndarray, horizon: int, season_length: int) -> np.ndarray:
+    """RMS k-step forecast error, k = 1..horizon, replayed from every past origin (units).
 
-    sigma: np.ndarray  # RMSE of the k-step error, k = 1..horizon, units, non-decreasing
-    standardized: np.ndarray  # every past |error| / sigma of its step (unitless, pooled)
-
-    def multipliers(self, levels: tuple[float, ...]) -> np.ndarray:
-        """Half-width of each central interval in sigmas: the normal quantile, or the
-        errors' own quantile when they have heavier tails (demand errors usually do)
-        and there are at least MIN_TAIL_ERRORS of them."""
-        normal = np.array([NormalDist().inv_cdf(0.5 + level / 2) for level in levels])
-        if self.standardized.size < MIN_TAIL_ERRORS:
-            return normal
-        return np.maximum(normal, np.quantile(self.standardized, levels))
-
-
-MIN_TAIL_ERRORS = 30
-
-
-def step_spread(fitted: Fitted, y: np.ndarray, horizon: int, season_length: int) -> Spread:
-    """Spread of the k-step forecast error, k = 1..horizon, from every past origin.
-
-    sigma is non-decreasing in k: a planner reads a narrowing band as a bug, and the
-    uncertainty of a further month is never really smaller.
+    Non-decreasing in k: a planner reads a narrowing band as a bug, and the uncertainty
+    of a further month is never really smaller.
     """
     n = y.size
     first = max(2, min(season_length, n - MIN_ERRORS))
     origins = np.arange(first, n, dtype=np.int64)
     sigma = np.full(horizon, np.nan)
-    errors = np.zeros((0, horizon))
-    valid = np.zeros((0, horizon), dtype=bool)
     if origins.size:
         paths = np.clip(fitted.paths(y, origins, horizon), 0.0, None)
         targets = origins[:, None] + np.arange(horizon)[None, :]
@@ -143,14 +130,65 @@ def step_spread(fitted: Fitted, y: np.ndarray, horizon: int, season_length: int)
     if np.isnan(sigma[0]):
         # Too short to measure: spread of the history itself, growing like a random walk.
         base = float(np.std(y, ddof=1)) if n > 1 else float(abs(y[0])) if n else 0.0
-        return Spread(base * np.sqrt(np.arange(1, horizon + 1)), np.zeros(0))
-    known = np.flatnonzero(~np.isnan(sigma))
-    last = int(known[-1])
+        return base * np.sqrt(np.arange(1, horizon + 1))
+    last = int(np.flatnonzero(~np.isnan(sigma))[-1])
     steps = np.arange(horizon)
     extended = sigma[last] * np.sqrt((steps + 1) / (last + 1))
     sigma = np.where(steps > last, extended, sigma)
     sigma = np.where(np.isnan(sigma), extended, sigma)  # holes cannot occur; kept safe
-    sigma = np.maximum.accumulate(sigma)
-    use = valid & (sigma[None, :] > 0)
-    standardized = (np.abs(errors) / np.where(sigma > 0, sigma, 1.0)[None, :])[use]
-    return Spread(sigma, standardized)
+    return np.maximum.accumulate(sigma)
+
+
+MIN_POOL = 40  # standardised errors needed for a step's own quantiles
+
+# Out-of-sample tails are heavier than even the backtest shows on real data: the holdouts
+# of M1 and Tourism monthly and quarterly needed the backtest quantiles widened by 0-7 %
+# at 80 % and 9-32 % at 95 % (M1 quarterly 80 % and 136 %: no method covers it), while the
+# synthetic development series (stationary) needed none. Quantiles are widened by
+# max(1, WIDEN[0] + WIDEN[1] z), z the level's normal quantile: 1.03 at 80 %, 1.17 at
+# 95 %, the compromise that keeps both kinds of development data nearest the targets.
+WIDEN = (0.7655, 0.2064)
+
+
+def widening(level: float) -> float:
+    """Factor on a level's backtest quantiles (WIDEN)."""
+    z = NormalDist().inv_cdf(0.5 + level / 2)
+    return max(1.0, WIDEN[0] + WIDEN[1] * z)
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Interval half-widths in sigmas, by level and step: lower (≤ 0) and upper (≥ 0).
+
+    Built from signed backtest errors / sigma_k pooled over items: a step with at least
+    MIN_POOL of them gets its own quantiles; other steps take those of the nearest step
+    before them that has enough, or of all steps pooled; with fewer than MIN_POOL errors
+    in all, the normal quantiles. Then widened (widening()).
+    """
+
+    lower: np.ndarray  # (levels, horizon)
+    upper: np.ndarray
+
+    @classmethod
+    def from_errors(cls, steps: np.ndarray, ratios: np.ndarray, levels: tuple[float, ...],
+                    horizon: int) -> Calibration:
+        """steps: 0-based horizon step of each standardised error in ratios."""
+        lo_q = np.array([(1 - level) / 2 for level in levels])
+        hi_q = 1 - lo_q
+        normal = np.array([NormalDist().inv_cdf(q) for q in hi_q])
+        lower = np.tile(-normal[:, None], horizon)
+        upper = np.tile(normal[:, None], horizon)
+        ok = np.isfinite(ratios)
+        steps, ratios = steps[ok], ratios[ok]
+        widen = np.array([widening(level) for level in levels])[:, None]
+        if ratios.size < MIN_POOL:
+            return cls(lower * widen, upper * widen)
+        pooled = (np.quantile(ratios, lo_q), np.quantile(ratios, hi_q))
+        current = pooled
+        for k in range(horizon):
+            at_k = ratios[steps == k]
+            if at_k.size >= MIN_POOL:
+                current = (np.quantile(at_k, lo_q), np.quantile(at_k, hi_q))
+            lower[:, k] = np.minimum(current[0], 0.0)
+            upper[:, k] = np.maximum(current[1], 0.0)
+        return cls(lower * widen, upper * widen)

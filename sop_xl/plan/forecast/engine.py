@@ -14,18 +14,19 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sop_xl.plan.forecast.backtest import Calibration
 from sop_xl.plan.forecast.blas import single_threaded_blas
-from sop_xl.plan.forecast.executor import Executor, ProcessExecutor
+from sop_xl.plan.forecast.executor import Executor, ProcessExecutor, SerialExecutor
 from sop_xl.plan.forecast.item import (
     ForecastSettings,
+    Group,
     ItemForecast,
     ItemInput,
     forecast_chunk,
-    forecast_item,
 )
-from sop_xl.plan.forecast.models import ALL_MODELS, MEAN
+from sop_xl.plan.forecast.models import ALL_MODELS, MEAN, fit_now
 
-CHUNK_SIZE = 64  # items per unit of work: fixed, so results never depend on the executor
+CHUNK_SIZE = 128  # items per unit of work: fixed, so results never depend on the executor
 
 Progress = Callable[[int, int], None]  # (items done, items in total)
 
@@ -123,57 +124,52 @@ def _run(
     return results
 
 
-def _scaled_from(
-    result: ItemForecast,
-    sources: Sequence[ItemForecast],
-    source_firsts: Sequence[int],
-    item_first: int,
-    length: int,
-) -> float | None:
-    """Ratio of the item's demand to the sources' demand over the item's own periods."""
-    item_total = float(result.cleaned.sum())
-    source_total = 0.0
-    for source, first in zip(sources, source_firsts, strict=True):
-        lo = item_first - first  # item's first period inside the source's history
-        if lo < 0:
-            return None  # the source is younger than the item: no common months
-        source_total += float(source.cleaned[lo : lo + (length - item_first)].sum())
+# A new item is scaled to its last RECENT months: launches ramp up, and the months just
+# past say more about next month than the first ones.
+RECENT = 3
+
+
+def _scaled_from(result: ItemForecast, sources: Sequence[ItemForecast]) -> float | None:
+    """Ratio of the item's demand to the sources' over the item's last RECENT periods.
+
+    Every history ends in the same period, so the last k values line up."""
+    k = min(RECENT, result.cleaned.size)
+    item_total = float(result.cleaned[-k:].sum())
+    if any(source.cleaned.size < k for source in sources):
+        return None  # a source younger than the item's window: no common months
+    source_total = float(sum(source.cleaned[-k:].sum() for source in sources))
     if source_total <= 0 or item_total <= 0:
         return None
     return item_total / source_total
 
 
 def _resolve_new_items(
-    results: list[ItemForecast],
-    firsts: list[int],
-    length: int,
-    analogs: Mapping[str, str],
-    families: Mapping[str, str],
+    results: list[ItemForecast], analogs: Mapping[str, str], families: Mapping[str, str]
 ) -> None:
-    """Forecast new items from their analog item or their family, scaled to their months."""
-    by_item = {r.item: (r, f) for r, f in zip(results, firsts, strict=True)}
+    """Forecast new items from their analog item or their family, scaled to their level
+    of the last RECENT months; without either, at that level."""
+    by_item = {r.item: r for r in results}
 
     def established(name: str) -> bool:
         found = by_item.get(name)
-        return found is not None and found[0].demand_class.value not in ("new", "discontinued")
+        return found is not None and found.demand_class.value not in ("new", "discontinued")
 
     members: dict[str, list[str]] = {}
     for name, family in families.items():
         if established(name):
             members.setdefault(family, []).append(name)
-    for result, first in zip(results, firsts, strict=True):
+    for result in results:
         if result.demand_class.value != "new":
             continue
         n = result.classification.n_history
         months = f"only {n} month{'s' if n != 1 else ''} of history"
         analog = analogs.get(result.item)
         if analog is not None and established(analog):
-            source, source_first = by_item[analog]
-            ratio = _scaled_from(result, [source], [source_first], first, length)
+            source = by_item[analog]
+            ratio = _scaled_from(result, [source])
             if ratio is not None:
                 result.forecast = ratio * source.forecast
                 result.sigma = ratio * source.sigma
-                result.multipliers = source.multipliers
                 result.model = f"analog:{analog}"
                 result.notes.append(
                     f"{months}: forecast from analog {analog} (scaled ×{ratio:.3g})"
@@ -182,20 +178,24 @@ def _resolve_new_items(
         family = families.get(result.item)
         names = sorted(n for n in members.get(family, []) if n != result.item) if family else []
         if names:
-            sources = [by_item[n][0] for n in names]
-            ratio = _scaled_from(result, sources, [by_item[n][1] for n in names], first, length)
+            sources = [by_item[n] for n in names]
+            ratio = _scaled_from(result, sources)
             if ratio is not None:
                 total = np.sum([s.forecast for s in sources], axis=0)
                 spread = np.sqrt(np.sum([s.sigma**2 for s in sources], axis=0))
                 result.forecast, result.sigma = ratio * total, ratio * spread
-                result.multipliers = np.max([s.multipliers for s in sources], axis=0)
                 result.model = f"family:{family}"
                 result.notes.append(
                     f"{months}: forecast from family {family} profile "
                     f"({len(names)} items, scaled ×{ratio:.3g})"
                 )
                 continue
-        result.notes.append(f"{months} and no usable analog or family: forecast = its average")
+        k = min(RECENT, result.cleaned.size)
+        result.forecast = np.full(result.forecast.size, float(result.cleaned[-k:].mean()))
+        result.notes.append(
+            f"{months} and no usable analog or family: forecast = its average of the last "
+            f"{k} month{'s' if k != 1 else ''}"
+        )
 
 
 def _frames(
@@ -217,11 +217,19 @@ def _frames(
         "period": timeline.labels(np.tile(length + steps, n_items)),
         "forecast": forecast,
     }
+    calibration = {
+        group: Calibration.from_errors(
+            np.concatenate([r.calib_steps for r in results if r.group == group] or [[]]),
+            np.concatenate([r.calib_ratios for r in results if r.group == group] or [[]]),
+            levels, horizon)
+        for group in (Group.CONTINUOUS, Group.INTERMITTENT)
+    }
     bands = {}
     for i, level in enumerate(levels):
-        z = np.repeat([r.multipliers[i] for r in results], horizon)
-        lower = np.clip(forecast - z * sigma, 0.0, None)
-        bands[level] = (np.minimum(lower, forecast), forecast + z * sigma)
+        lo = np.concatenate([calibration[r.group].lower[i] for r in results] or [[]])
+        hi = np.concatenate([calibration[r.group].upper[i] for r in results] or [[]])
+        lower = np.clip(forecast + lo * sigma, 0.0, None)
+        bands[level] = (np.minimum(lower, forecast), forecast + hi * sigma)
     columns["lower"], columns["upper"] = bands[service_level]
     for level in levels:
         name = _level_name(level)
@@ -276,6 +284,8 @@ def auto_forecast(
     clean_outliers: bool = True,
     combine_best: int = 3,
     use_arima: bool = True,
+    working_days: Mapping[object, float] | None = None,
+    per_working_day: bool = True,
 ) -> ForecastResult:
     """Forecast every item of a long demand history `horizon` periods past its last period.
 
@@ -294,6 +304,10 @@ def auto_forecast(
     outlier_z: robust z-score above which a point is cleaned (flagged in `cleaned`).
     combine_best: how many of the best backtested models are averaged (1 = pick the best).
     use_arima: include the ARIMA candidates (the slowest statsmodels fits).
+    working_days: period → working days ÷ an average period's (working_days.day_factors),
+        for the history and the horizon; missing periods count 1. Outliers are then found
+        on demand per working day, and with `per_working_day` the models fit demand per
+        working day and the forecast is multiplied back by the factors of its periods.
     """
     if horizon < 1:
         raise ValueError("horizon must be at least 1 period")
@@ -314,11 +328,26 @@ def auto_forecast(
         combine_best=combine_best,
         use_arima=use_arima,
         levels=levels,
+        per_working_day=per_working_day and working_days is not None,
     )
     items, firsts, arrays, timeline, length = _prepare(history)
-    inputs = [ItemInput(item, values) for item, values in zip(items, arrays, strict=True)]
+    factors = None
+    if working_days is not None:
+        labels = timeline.labels(np.arange(length + horizon))
+        factors = np.array([float(working_days.get(p, 1.0)) for p in labels])
+        if not np.all(factors > 0):
+            raise ValueError("working-day factors must be above zero")
+    inputs = [
+        ItemInput(item, values, None if factors is None else factors[first:length])
+        for item, values, first in zip(items, arrays, firsts, strict=True)
+    ]
     results = _run(inputs, settings, executor, progress)
-    _resolve_new_items(results, firsts, length, analogs or {}, families or {})
+    _resolve_new_items(results, analogs or {}, families or {})
+    if settings.per_working_day and factors is not None:
+        future = factors[length:]
+        for result, inp in zip(results, inputs, strict=True):
+            result.forecast, result.sigma = result.forecast * future, result.sigma * future
+            result.cleaned = result.cleaned * inp.factors
     for result, inp, first in zip(results, inputs, firsts, strict=True):
         for pos in np.flatnonzero(result.outlier):
             result.notes.append(
@@ -332,38 +361,67 @@ def auto_forecast(
 def forecast_series(
     values: np.ndarray | Sequence[float], horizon: int, model: str = "auto", season_length: int = 12
 ) -> np.ndarray:
-    """Forecast one series (units per period) `horizon` periods ahead; for SOP.FORECAST.
+    """Forecast one series (units per period) `horizon` periods ahead; see forecast_block."""
+    return forecast_block(np.asarray(values, dtype=float)[None, :], horizon, model,
+                          season_length)[0]
 
-    model: "auto" (classification, backtest and selection as auto_forecast does) or one
-    model name: naive, seasonal_naive, mean, ses, holt_damped, theta, arima, hw_additive,
-    hw_multiplicative, croston, sba, tsb, or a variant of ses/holt_damped/theta/arima
-    with '_sa' (on seasonally adjusted demand), '_log' (on log demand; needs demand in
-    every period) or '_log_sa'. Empty cells (nan) are zero demand; leading zeros are
-    ignored. A named model the history is too short for falls back to the mean.
-    Returns non-negative forecasts.
+
+def forecast_block(
+    values: np.ndarray, horizon: int, model: str = "auto", season_length: int = 12,
+    executor: Executor | None = None,
+) -> np.ndarray:
+    """Forecast each row of a block (series × periods, units per period, the periods
+    aligned) `horizon` periods ahead; for the SOP_FORECAST worksheet function.
+
+    model: "auto" (classification, backtest and selection as auto_forecast does, all rows
+    in one batch through the executor; default in this process) or one model name: naive,
+    seasonal_naive, mean, ses, holt_damped, theta, arima, hw_additive, hw_multiplicative,
+    croston, sba, tsb, or a variant of ses/holt_damped/theta/arima with '_sa' (on
+    seasonally adjusted demand), '_log' (on log demand; needs demand in every period) or
+    '_log_sa'. Empty cells (nan) are zero demand; each row's leading zeros are ignored; a
+    row without demand forecasts 0. A named model a row is too short for falls back to
+    the mean. Returns non-negative forecasts, rows × horizon.
     """
-    y = np.nan_to_num(np.asarray(values, dtype=float), nan=0.0)
+    block = np.nan_to_num(np.atleast_2d(np.asarray(values, dtype=float)), nan=0.0)
     if horizon < 1:
         raise ValueError("horizon must be at least 1 period")
-    if (y < 0).any():
-        raise ValueError("demand cannot be negative")
-    demand = np.flatnonzero(y > 0)
-    if demand.size == 0:
-        return np.zeros(horizon)
-    y = y[demand[0] :]
-    if model == "auto":
-        with single_threaded_blas():
-            settings = ForecastSettings(horizon, season_length)
-            return forecast_item(ItemInput("series", y), settings).forecast
-    spec = ALL_MODELS.get(model)
+    if (block < 0).any():
+        row = int(np.flatnonzero((block < 0).any(axis=1))[0])
+        raise ValueError(f"demand cannot be negative (row {row + 1})")
+    spec = None
+    if model != "auto":
+        spec = ALL_MODELS.get(model)
+        if spec is None:
+            raise ValueError(f"unknown model {model!r}; choose one of: auto, "
+                             f"{', '.join(ALL_MODELS)}")
+    out = np.zeros((block.shape[0], horizon))
+    rows: list[int] = []
+    inputs: list[ItemInput] = []
+    for r, y in enumerate(block):
+        demand = np.flatnonzero(y > 0)
+        if demand.size:
+            rows.append(r)
+            inputs.append(ItemInput(f"row {r + 1}", y[demand[0]:]))
+    if not inputs:
+        return out
     if spec is None:
-        raise ValueError(f"unknown model {model!r}; choose one of: auto, {', '.join(ALL_MODELS)}")
-    if not spec.fits_in(y.size, season_length):
-        spec = MEAN
-    fitted = spec.fit(y, season_length)
-    origin = np.array([y.size], dtype=np.int64)
-    path = fitted.paths(y, origin, horizon)[0]
-    return np.clip(np.nan_to_num(path, nan=0.0), 0.0, None)
+        with single_threaded_blas():
+            results = _run(inputs, ForecastSettings(horizon, season_length),
+                           executor or SerialExecutor(), None)
+        for r, result in zip(rows, results, strict=True):
+            out[r] = result.forecast
+        return out
+    origin = np.array([0], dtype=np.int64)
+    for r, item in zip(rows, inputs, strict=True):
+        fit_spec = spec if spec.fits_in(item.values.size, season_length) else MEAN
+        try:
+            fitted = fit_now(fit_spec, item.values, season_length)
+        except (ValueError, ArithmeticError, np.linalg.LinAlgError):
+            fitted = fit_now(MEAN, item.values, season_length)
+        origin[0] = item.values.size
+        path = fitted.paths(item.values, origin, horizon)[0]
+        out[r] = np.clip(np.nan_to_num(path, nan=0.0), 0.0, None)
+    return out
 
 
-__all__ = ["ForecastResult", "Progress", "auto_forecast", "forecast_series"]
+__all__ = ["ForecastResult", "Progress", "auto_forecast", "forecast_block", "forecast_series"]

@@ -19,6 +19,7 @@ the mean interval (ADI) of the fitting window, which is a fitted parameter.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 
@@ -27,49 +28,55 @@ ALPHAS = (0.05, 0.1, 0.15, 0.2, 0.3)
 BETAS = (0.02, 0.05, 0.1, 0.2)
 
 
-def croston_rates(y: np.ndarray, alpha: float, interval0: float) -> np.ndarray:
+def croston_rates(y: np.ndarray, alpha: float | np.ndarray, interval0: float) -> np.ndarray:
     """Croston's demand rate (units/period) known after each period.
 
     Returns r of length len(y) + 1 where r[t] is the forecast made after observing y[:t]
-    (r[0] is nan: nothing observed yet).
+    (r[0] is nan: nothing observed yet). With an array of alphas, one column per alpha
+    (shape (len(y) + 1, len(alpha))): the grid search runs them together.
     """
+    alpha = np.asarray(alpha, dtype=float)
     n = y.size
-    rates = np.full(n + 1, np.nan)
-    size = interval = np.nan
-    last = -1
-    for t in range(n):
-        if y[t] > 0:
-            if last < 0:  # first demand initialises the size; the interval is a parameter
-                size, interval = y[t], interval0
-            else:
-                size += alpha * (y[t] - size)
-                interval += alpha * ((t - last) - interval)
-            last = t
-        if last >= 0:
-            rates[t + 1] = size / interval
+    rates = np.full((n + 1, *alpha.shape), np.nan)
+    demands = np.flatnonzero(y > 0)
+    if demands.size == 0:
+        return rates
+    size = np.full(alpha.shape, y[demands[0]])
+    interval = np.full(alpha.shape, float(interval0))
+    rates[demands[0] + 1 :] = size / interval
+    for last, t in pairwise(demands):
+        size = size + alpha * (y[t] - size)
+        interval = interval + alpha * ((t - last) - interval)
+        rates[t + 1 :] = size / interval  # held until the next demand
     return rates
 
 
-def tsb_rates(y: np.ndarray, alpha: float, beta: float, probability0: float) -> np.ndarray:
-    """TSB demand rate (units/period) known after each period; same layout as croston_rates.
+def tsb_rates(
+    y: np.ndarray, alpha: float | np.ndarray, beta: float | np.ndarray, probability0: float
+) -> np.ndarray:
+    """TSB demand rate (units/period) known after each period; same layout as croston_rates
+    (alpha and beta may be arrays of one shape: one column per pair).
 
     alpha smooths the demand size in periods with demand, beta smooths the probability of
     demand in every period.
     """
+    alpha, beta = np.broadcast_arrays(np.asarray(alpha, float), np.asarray(beta, float))
     n = y.size
-    rates = np.full(n + 1, np.nan)
-    size = probability = np.nan
-    for t in range(n):
-        if np.isnan(size):
-            if y[t] > 0:  # first demand initialises both states
-                size, probability = y[t], probability0
-        elif y[t] > 0:
-            probability += beta * (1.0 - probability)
-            size += alpha * (y[t] - size)
+    rates = np.full((n + 1, *alpha.shape), np.nan)
+    demands = np.flatnonzero(y > 0)
+    if demands.size == 0:
+        return rates
+    first = int(demands[0])  # first demand initialises both states
+    size = np.full(alpha.shape, y[first])
+    probability = np.full(alpha.shape, float(probability0))
+    rates[first + 1] = probability * size
+    for t in range(first + 1, n):
+        if y[t] > 0:
+            probability = probability + beta * (1.0 - probability)
+            size = size + alpha * (y[t] - size)
         else:
-            probability -= beta * probability
-        if not np.isnan(size):
-            rates[t + 1] = probability * size
+            probability = probability - beta * probability
+        rates[t + 1] = probability * size
     return rates
 
 
@@ -79,14 +86,16 @@ def _mean_interval(y: np.ndarray) -> float:
     return y.size / demands if demands else float(y.size)
 
 
-def _in_sample_mse(y: np.ndarray, rates: np.ndarray) -> float:
-    """Mean squared one-step error, skipping the periods before the first forecast."""
+def _in_sample_mse(y: np.ndarray, rates: np.ndarray) -> np.ndarray:
+    """Mean squared one-step error per column of rates, skipping the periods before the
+    first forecast (inf when there is none)."""
     predicted = rates[:-1]
     ok = ~np.isnan(predicted)
     ok[0] = False
-    if not ok.any():
-        return np.inf
-    return float(np.mean((y[ok] - predicted[ok]) ** 2))
+    count = ok.sum(axis=0)
+    err = np.where(ok, (y.reshape(-1, *([1] * (rates.ndim - 1))) - predicted) ** 2, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(count > 0, err.sum(axis=0) / count, np.inf)
 
 
 def _flat_paths(rates: np.ndarray, origins: np.ndarray, horizon: int) -> np.ndarray:
@@ -127,10 +136,10 @@ class TsbFit:
 def fit_croston(y: np.ndarray, season_length: int = 12, *, sba: bool = False) -> CrostonFit:
     """Choose alpha from ALPHAS by in-sample one-step MSE (season_length is unused)."""
     interval0 = _mean_interval(y)
-    best = min(
-        ALPHAS,
-        key=lambda a: _in_sample_mse(y, croston_rates(y, a, interval0) * (1 - a / 2 if sba else 1)),
-    )
+    alphas = np.array(ALPHAS)
+    debias = 1 - alphas / 2 if sba else np.ones(alphas.size)
+    mse = _in_sample_mse(y, croston_rates(y, alphas, interval0) * debias)
+    best = float(alphas[int(np.argmin(mse))])  # first of equals, as min() over ALPHAS
     return CrostonFit("sba" if sba else "croston", best, interval0, 1 - best / 2 if sba else 1.0)
 
 
@@ -142,8 +151,7 @@ def fit_sba(y: np.ndarray, season_length: int = 12) -> CrostonFit:
 def fit_tsb(y: np.ndarray, season_length: int = 12) -> TsbFit:
     """Choose (alpha, beta) from ALPHAS × BETAS by in-sample one-step MSE."""
     probability0 = 1.0 / _mean_interval(y)
-    best = min(
-        ((a, b) for a in ALPHAS for b in BETAS),
-        key=lambda ab: _in_sample_mse(y, tsb_rates(y, ab[0], ab[1], probability0)),
-    )
-    return TsbFit("tsb", best[0], best[1], probability0)
+    pairs = np.array([(a, b) for a in ALPHAS for b in BETAS])
+    mse = _in_sample_mse(y, tsb_rates(y, pairs[:, 0], pairs[:, 1], probability0))
+    a, b = pairs[int(np.argmin(mse))]
+    return TsbFit("tsb", float(a), float(b), probability0)

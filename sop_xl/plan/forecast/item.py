@@ -2,11 +2,18 @@
 
 Runs in worker processes; takes and returns plain numpy data (no pandas, no periods),
 so that it pickles cheaply and gives the same numbers whatever executor runs it.
+
+Each item's procedure is a generator: where it needs models fitted it yields the list of
+fits (some done at once, some `Deferred` to the batched ETS kernel) and receives them
+fitted. `drive` runs the items of a chunk side by side, so every deferred fit of a round
+is done in one batch (ets.py); the kernel treats each series apart, so the numbers do not
+depend on which items share a batch.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -14,15 +21,19 @@ import numpy as np
 from sop_xl.plan.forecast import backtest
 from sop_xl.plan.forecast.blas import single_threaded_blas
 from sop_xl.plan.forecast.classify import Classification, DemandClass, classify
-from sop_xl.plan.forecast.cleaning import clean_outliers, is_seasonal
+from sop_xl.plan.forecast.cleaning import Seasonality, clean_outliers, seasonality
 from sop_xl.plan.forecast.models import (
+    ETS,
+    ETS_SEASONAL,
     MEAN,
     NAIVE,
     SEASONAL_NAIVE,
+    Deferred,
     Fitted,
     ModelSpec,
     candidates,
     combination,
+    resolve,
 )
 
 
@@ -40,14 +51,35 @@ class ForecastSettings:
     combine_best: int = 3
     use_arima: bool = True
     levels: tuple[float, ...] = (0.8, 0.95)
+    per_working_day: bool = False  # models fit demand per working day (ItemInput.factors)
 
 
 @dataclass(frozen=True)
 class ItemInput:
-    """One item's demand from its first demand to the end of the data (units/period)."""
+    """One item's demand from its first demand to the end of the data (units/period).
+
+    factors: each period's working days ÷ an average period's (working_days.py), or None.
+    Outliers are found on demand per working day whenever factors are given, so the same
+    months are cleaned whether or not the models then work per working day.
+    """
 
     item: str
     values: np.ndarray
+    factors: np.ndarray | None = None
+
+    def model_values(self, settings: ForecastSettings) -> np.ndarray:
+        """Demand in the units the models work in (per average working month or per period)."""
+        values = np.asarray(self.values, dtype=float)
+        if settings.per_working_day and self.factors is not None:
+            return values / self.factors
+        return values
+
+
+class Group:
+    """Which pool of backtest errors calibrates an item's intervals."""
+
+    CONTINUOUS = "continuous"
+    INTERMITTENT = "intermittent"
 
 
 @dataclass
@@ -56,22 +88,38 @@ class ItemForecast:
 
     item: str
     forecast: np.ndarray  # units per period, horizon long, ≥ 0
-    sigma: np.ndarray  # RMS k-step error, units, horizon long
-    multipliers: np.ndarray  # interval half-width in sigmas, one per settings level
+    sigma: np.ndarray  # RMS k-step error in sample, units, horizon long
     model: str
     classification: Classification
-    cleaned: np.ndarray  # history after outlier cleaning
+    cleaned: np.ndarray  # history after outlier cleaning, in the models' units
     outlier: np.ndarray  # bool per history period
     seasonal: bool = False
     mase: float = math.nan  # chosen forecast, rolling-origin backtest
     wape: float = math.nan
     mase_naive: float = math.nan  # naive benchmark on the same backtest
     notes: list[str] = field(default_factory=list)
+    group: str = Group.CONTINUOUS
+    # backtest errors of the chosen forecast / sigma of their step, and those steps
+    calib_steps: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    calib_ratios: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
     @property
     def demand_class(self) -> DemandClass:
         """The item's demand class."""
         return self.classification.demand_class
+
+
+# A generator that yields lists of fits to make and returns an ItemForecast.
+Procedure = Generator[list[object], list[object], ItemForecast]
+_FIT_ERRORS = (ValueError, ArithmeticError, np.linalg.LinAlgError)
+
+
+def _start(spec: ModelSpec, y: np.ndarray, m: int) -> object:
+    """spec.fit, with a failure returned as the exception (the candidate drops out)."""
+    try:
+        return spec.fit(y, m)
+    except _FIT_ERRORS as exc:
+        return exc
 
 
 def _fallback_spec(n: int, m: int) -> ModelSpec:
@@ -81,14 +129,14 @@ def _fallback_spec(n: int, m: int) -> ModelSpec:
 
 def _final_forecast(
     fitted: Fitted, y: np.ndarray, settings: ForecastSettings
-) -> tuple[np.ndarray, backtest.Spread]:
+) -> tuple[np.ndarray, np.ndarray]:
     """Forecast from the end of y, and its error spread by step; both clipped to ≥ 0."""
     origin = np.array([y.size], dtype=np.int64)
     forecast = np.clip(fitted.paths(y, origin, settings.horizon)[0], 0.0, None)
-    spread = backtest.step_spread(fitted, y, settings.horizon, settings.season_length)
-    if not (np.all(np.isfinite(forecast)) and np.all(np.isfinite(spread.sigma))):
+    sigma = backtest.step_sigma(fitted, y, settings.horizon, settings.season_length)
+    if not (np.all(np.isfinite(forecast)) and np.all(np.isfinite(sigma))):
         raise FloatingPointError(f"{fitted.name} produced a non-finite forecast")
-    return forecast, spread
+    return forecast, sigma
 
 
 @dataclass(frozen=True)
@@ -98,64 +146,75 @@ class Selection:
     chosen: list[ModelSpec]  # one model, or the members of the combination
     score: backtest.Score  # of the chosen forecast (the combination's, if several)
     benchmark: backtest.Score | None  # seasonal naive (or naive) on the same backtest
+    plan: backtest.BacktestPlan
+    all_paths: np.ndarray  # the mean of every candidate's backtest paths
+
+
+def _min_train(specs: Sequence[ModelSpec], m: int) -> int:
+    """The shortest training window every candidate fits in."""
+    return max(s.min_train(m) for s in specs)
 
 
 def _select(
     y: np.ndarray, specs: list[ModelSpec], benchmark: ModelSpec, settings: ForecastSettings
-) -> Selection | None:
+) -> Generator[list[object], list[object], Selection | None]:
     """Backtest the candidates and the benchmark; None when the history is too short.
 
     The candidates are ranked by MASE (WAPE breaks ties) and the best `combine_best`
-    are averaged. Always combining the best few, rather than picking the single best
-    when it wins the backtest, is the evidence-based choice: on the M3 monthly data
-    picking the backtest winner scored sMAPE 14.5, the mean of the best three or four
-    13.6-13.8 (bench/accuracy.py); a three-origin backtest ranks models well but picks
-    a single winner noisily. The naive benchmark is reported, never combined.
+    are averaged: a three-origin backtest ranks models well but picks a single winner
+    noisily, and combinations are robust (M3, M4). The naive benchmark is reported,
+    never combined.
     """
     m = settings.season_length
-    plan = backtest.plan_backtest(y.size, settings.horizon, settings.n_origins)
+    plan = backtest.plan_backtest(y.size, settings.horizon, settings.n_origins,
+                                  _min_train(specs, m))
     if plan is None:
         return None
+    train = y[: plan.first]
+    tried = [s for s in [*specs, benchmark] if s.fits_in(plan.first, m)]
+    fitted = yield [_start(s, train, m) for s in tried]
     actual = backtest.actuals(y, plan)
     scale = backtest.mase_scale(y, m)
-    train = y[: plan.first]
-    tried: list[tuple[ModelSpec, np.ndarray, backtest.Score]] = []
+    scored: list[tuple[ModelSpec, np.ndarray, backtest.Score]] = []
     benchmark_score = None
-    for spec in [*specs, benchmark]:
-        if not spec.fits_in(plan.first, m):
-            continue
-        try:
-            paths = np.clip(spec.fit(train, m).paths(y, plan.origins, plan.horizon), 0.0, None)
-        except (ValueError, ArithmeticError, np.linalg.LinAlgError):
+    for spec, fit in zip(tried, fitted, strict=True):
+        if isinstance(fit, Exception):
             continue  # a candidate that cannot be fitted here is simply not a candidate
+        try:
+            paths = np.clip(fit.paths(y, plan.origins, plan.horizon), 0.0, None)
+        except _FIT_ERRORS:
+            continue
         if not np.all(np.isfinite(paths)):
             continue
         if spec is benchmark:
             benchmark_score = backtest.score(paths, actual, scale)
         else:
-            tried.append((spec, paths, backtest.score(paths, actual, scale)))
-    if not tried:
+            scored.append((spec, paths, backtest.score(paths, actual, scale)))
+    if not scored:
         return None
-    ranked = sorted(tried, key=lambda t: t[2].key)  # stable: ties keep candidate order
+    ranked = sorted(scored, key=lambda t: t[2].key)  # stable: ties keep candidate order
     # Of the four intermittent candidates (Croston, SBA, TSB, SES) combine at most two:
     # Croston and SBA differ only by a factor, a "best three" would be nearly all.
     intermittent = specs[0].name == "croston"
     k = min(2, settings.combine_best) if intermittent else settings.combine_best
     best = ranked[: max(1, k)]
     paths = np.mean([t[1] for t in best], axis=0)
-    return Selection([t[0] for t in best], backtest.score(paths, actual, scale), benchmark_score)
+    return Selection([t[0] for t in best], backtest.score(paths, actual, scale),
+                     benchmark_score, plan, np.mean([t[1] for t in scored], axis=0))
 
 
-def forecast_item(item: ItemInput, settings: ForecastSettings) -> ItemForecast:
-    """Statistical forecast of one item; never raises for bad data (falls back instead)."""
-    values = np.asarray(item.values, dtype=float)
+def forecast_item(item: ItemInput, settings: ForecastSettings) -> Procedure:
+    """Statistical forecast of one item; never raises for bad data (falls back instead).
+
+    Forecast, sigma and cleaned history come back in the models' units (per average
+    working month with settings.per_working_day); the engine restates them."""
+    values = item.model_values(settings)
     m, h = settings.season_length, settings.horizon
     cls = classify(
         values, min_history=settings.min_history, inactive_periods=settings.inactive_periods
     )
     no_outlier = np.zeros(values.size, dtype=bool)
-    normal = backtest.Spread(np.zeros(h), np.zeros(0)).multipliers(settings.levels)
-    result = ItemForecast(item.item, np.zeros(h), np.zeros(h), normal, "", cls, values, no_outlier)
+    result = ItemForecast(item.item, np.zeros(h), np.zeros(h), "", cls, values, no_outlier)
 
     if cls.demand_class is DemandClass.DISCONTINUED:
         result.model = "zero"
@@ -173,76 +232,132 @@ def forecast_item(item: ItemInput, settings: ForecastSettings) -> ItemForecast:
         return result
 
     try:
-        _statistical(values, settings, result)
+        yield from _statistical(values, item.factors, settings, result)
     except Exception as exc:  # one bad item must never stop the run
         spec = _fallback_spec(values.size, m)
-        fitted = spec.fit(values, m)
-        result.forecast, spread = _final_forecast(fitted, values, settings)
-        result.sigma, result.multipliers = spread.sigma, spread.multipliers(settings.levels)
+        result.forecast, result.sigma = _final_forecast(spec.fit(values, m), values, settings)
         result.model = spec.name
+        result.calib_steps, result.calib_ratios = np.zeros(0, dtype=np.int64), np.zeros(0)
         result.notes.append(
             f"model fitting failed ({type(exc).__name__}: {exc}); fallback {spec.name}"
         )
     return result
 
 
-def _statistical(values: np.ndarray, settings: ForecastSettings, result: ItemForecast) -> None:
+def _cleaned(values: np.ndarray, factors: np.ndarray | None, settings: ForecastSettings
+             ) -> tuple[np.ndarray, np.ndarray]:
+    """Outliers found on demand per working day (when factors are given), replaced in the
+    models' units: the same months and the same replacement in either mode."""
+    m = settings.season_length
+    restate = factors is not None and not settings.per_working_day  # models in calendar units
+    basis = values / factors if restate else values
+    # Seasonal indices only on clear evidence: an outlier inflates its own phase's index
+    # (two or three values a phase in a short history) and would flag the other years.
+    cleaning = clean_outliers(basis, m, seasonal=seasonality(basis, m) is Seasonality.YES,
+                              z_limit=settings.outlier_z)
+    cleaned = cleaning.values * factors if restate else cleaning.values
+    return np.where(cleaning.outlier, cleaned, values), cleaning.outlier
+
+
+def _statistical(values: np.ndarray, factors: np.ndarray | None, settings: ForecastSettings,
+                 result: ItemForecast) -> Procedure:
     """Clean, select and forecast a smooth/erratic/intermittent/lumpy item in place."""
     m = settings.season_length
     continuous = result.demand_class in (DemandClass.SMOOTH, DemandClass.ERRATIC)
+    result.group = Group.CONTINUOUS if continuous else Group.INTERMITTENT
     y = values
+    season = Seasonality.NO
     if continuous:
-        seasonal = is_seasonal(values, m)
+        season = seasonality(values, m)
         if settings.clean:
-            cleaning = clean_outliers(values, m, seasonal=seasonal, z_limit=settings.outlier_z)
-            if cleaning.outlier.any():
-                y, result.cleaned, result.outlier = (
-                    cleaning.values,
-                    cleaning.values,
-                    cleaning.outlier,
-                )
-                seasonal = is_seasonal(y, m)
+            cleaned, outlier = _cleaned(values, factors, settings)
+            if outlier.any():
+                y, result.cleaned, result.outlier = cleaned, cleaned, outlier
+                season = seasonality(y, m)
                 # One spike can make a smooth item look erratic: classify what is left.
                 result.classification = classify(
                     y,
                     min_history=settings.min_history,
                     inactive_periods=settings.inactive_periods,
                 )
-        result.seasonal = seasonal
+        result.seasonal = season is not Seasonality.NO
     specs = candidates(
         result.demand_class,
-        seasonal=result.seasonal,
+        seasonal=season,
         positive=bool(np.all(y > 0)),
         use_arima=settings.use_arima,
     )
     benchmark = SEASONAL_NAIVE if result.seasonal else NAIVE
-    selection = _select(y, specs, benchmark, settings)
+    selection = yield from _select(y, specs, benchmark, settings)
     if selection is None:
-        chosen = [_fallback_spec(y.size, m)]
-        result.notes.append(f"history too short to backtest: fallback {chosen[0].name}")
+        # Too short to backtest: the ETS member with the lowest AICc on the whole history
+        # (information criteria need no holdout), else the naive fallback.
+        spec = ETS_SEASONAL if result.seasonal and ETS_SEASONAL.fits_in(y.size, m) else ETS
+        chosen = [spec] if continuous and spec.fits_in(y.size, m) else []
+        if chosen:
+            result.notes.append(f"history too short to backtest: {spec.name} chosen by AICc")
+        else:
+            chosen = [_fallback_spec(y.size, m)]
+            result.notes.append(f"history too short to backtest: fallback {chosen[0].name}")
     else:
         chosen = selection.chosen
         result.mase, result.wape = selection.score.mase, selection.score.wape
         if selection.benchmark is not None:
             result.mase_naive = selection.benchmark.mase
-    fitted: list[Fitted] = []
-    for spec in chosen:
-        try:
-            fitted.append(spec.fit(y, m))
-        except (ValueError, ArithmeticError, np.linalg.LinAlgError):
-            continue
+    refits = yield [_start(spec, y, m) for spec in chosen]
+    fitted: list[Fitted] = [f for f in refits if not isinstance(f, Exception)]
     if not fitted:
         spec = _fallback_spec(y.size, m)
         fitted = [spec.fit(y, m)]
         result.notes.append(f"final fit of {chosen[0].name} failed: fallback {spec.name}")
     final = fitted[0] if len(fitted) == 1 else combination(fitted)
-    result.forecast, spread = _final_forecast(final, y, settings)
-    result.sigma, result.multipliers = spread.sigma, spread.multipliers(settings.levels)
+    result.forecast, result.sigma = _final_forecast(final, y, settings)
     result.model = final.name
+    if selection is not None:
+        # Calibration errors: of the mean of all candidates, not of the chosen ones, which
+        # were chosen for small errors on these very origins (selection bias: on M1 and
+        # Tourism their errors understate the holdout's by a further 10-15 %).
+        plan = selection.plan
+        errors = backtest.actuals(y, plan) - selection.all_paths
+        steps = np.broadcast_to(np.arange(plan.horizon), errors.shape)
+        ok = result.sigma[steps] > 0
+        result.calib_steps = steps[ok].astype(np.int64)
+        result.calib_ratios = errors[ok] / result.sigma[steps][ok]
+    return result
+
+
+def drive(procedures: Sequence[Procedure]) -> list[ItemForecast]:
+    """Run item procedures side by side; each round's deferred fits go in one batch."""
+    results: list[ItemForecast | None] = [None] * len(procedures)
+    waiting: dict[int, list[object]] = {}
+
+    def advance(i: int, reply: list[object] | None) -> None:
+        try:
+            waiting[i] = procedures[i].send(reply)  # type: ignore[arg-type]
+        except StopIteration as stop:
+            results[i] = stop.value
+
+    for i in range(len(procedures)):
+        advance(i, None)
+    while waiting:
+        asked, waiting = waiting, {}
+        slots = [(i, j) for i in sorted(asked) for j, r in enumerate(asked[i])
+                 if isinstance(r, Deferred)]
+        done = resolve([asked[i][j] for i, j in slots])  # type: ignore[misc]
+        for (i, j), fit in zip(slots, done, strict=True):
+            asked[i][j] = fit
+        for i in sorted(asked):
+            advance(i, asked[i])
+    return [r for r in results if r is not None]
+
+
+def forecast_one(item: ItemInput, settings: ForecastSettings) -> ItemForecast:
+    """One item on its own (the worksheet function)."""
+    return drive([forecast_item(item, settings)])[0]
 
 
 def forecast_chunk(chunk: tuple[ForecastSettings, list[ItemInput]]) -> list[ItemForecast]:
     """Forecast a chunk of items (the unit of work an executor ships to a worker)."""
     settings, items = chunk
     with single_threaded_blas():
-        return [forecast_item(item, settings) for item in items]
+        return drive([forecast_item(item, settings) for item in items])

@@ -5,19 +5,23 @@ object replays its forecasts from any origins with its parameters fixed:
 `fitted.paths(y, origins, horizon)` returns an (origins × horizon) array, row i being the
 forecast made after observing y[:origins[i]]. The backtest, the final forecast and the
 interval estimate all go through `paths`, so every model is judged the same way.
+
+The exponential smoothing models (ETS family, damped Holt, Holt-Winters) are estimated for
+many series at once (ets.py): their `fit` returns a `Deferred` request that the chunk
+driver (item.py) fits together with every other item's, then finishes (wraps) per item.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 import numpy as np
 
-from sop_xl.plan.forecast import arima, intermittent, smoothing
+from sop_xl.plan.forecast import arima, ets, intermittent, smoothing
 from sop_xl.plan.forecast.classify import DemandClass
-from sop_xl.plan.forecast.cleaning import SeasonalIndex, seasonal_index
+from sop_xl.plan.forecast.cleaning import SeasonalIndex, Seasonality, seasonal_index
 
 
 class Fitted(Protocol):
@@ -28,7 +32,69 @@ class Fitted(Protocol):
     def paths(self, y: np.ndarray, origins: np.ndarray, horizon: int) -> np.ndarray: ...
 
 
-FitFunction = Callable[[np.ndarray, int], Fitted]
+def _same(fitted: Fitted) -> Fitted:
+    return fitted
+
+
+@dataclass(frozen=True)
+class Deferred:
+    """An ETS-kernel fit to be done in a batch: the series it is fitted on (already
+    transformed), which members, and how to wrap the fitted member for this item."""
+
+    series: np.ndarray
+    season_length: int
+    seasonal: bool  # seasonal members allowed
+    only: ets.Member | None  # one member by likelihood, or None: the family by AICc
+    name: str | None = None  # the fitted model's name (default: ets.Member.name)
+    additive: bool = False  # additive members only (log scale)
+    finish: Callable[[Fitted], Fitted] = _same
+
+
+FitFunction = Callable[[np.ndarray, int], "Fitted | Deferred"]
+
+
+def then(result: Fitted | Deferred, wrap: Callable[[Fitted], Fitted]) -> Fitted | Deferred:
+    """Apply wrap to a fitted model now, or to a deferred one once it is fitted."""
+    if isinstance(result, Deferred):
+        inner = result.finish
+        return replace(result, finish=lambda fitted: wrap(inner(fitted)))
+    return wrap(result)
+
+
+def resolve(requests: Sequence[Deferred]) -> list[Fitted | Exception]:
+    """Fit deferred requests, grouped by season length and member, one batch per group.
+
+    Each series' result does not depend on the others in its batch (the kernel is
+    elementwise over series), so results are the same however items are batched.
+    """
+    out: list[Fitted | Exception] = [ValueError("not fitted")] * len(requests)
+    groups: dict[tuple[int, ets.Member | None, bool], list[int]] = {}
+    for i, r in enumerate(requests):
+        groups.setdefault((r.season_length, r.only, r.additive), []).append(i)
+    for (m, only, additive), idx in groups.items():
+        fits = ets.fit_many([requests[i].series for i in idx], m,
+                            seasonal=[requests[i].seasonal for i in idx], only=only,
+                            additive=additive)
+        for i, fit in zip(idx, fits, strict=True):
+            r = requests[i]
+            if fit is None:
+                out[i] = ValueError(f"{r.name or 'ets'}: too short or not admissible")
+                continue
+            try:
+                out[i] = r.finish(replace(fit, name=r.name) if r.name else fit)
+            except (ValueError, ArithmeticError, np.linalg.LinAlgError) as exc:
+                out[i] = exc
+    return out
+
+
+def fit_now(spec: ModelSpec, y: np.ndarray, m: int) -> Fitted:
+    """Fit one model at once (deferred ones alone); raises ValueError when it cannot."""
+    result = spec.fit(y, m)
+    if isinstance(result, Deferred):
+        result = resolve([result])[0]
+        if isinstance(result, Exception):
+            raise result
+    return result
 
 
 @dataclass(frozen=True)
@@ -125,10 +191,10 @@ def combination(members: Sequence[Fitted]) -> CombinationFit:
 def _adjusted(fit: FitFunction) -> FitFunction:
     """Wrap a non-seasonal model so it runs on the seasonally adjusted series."""
 
-    def fit_adjusted(y: np.ndarray, m: int) -> Fitted:
+    def fit_adjusted(y: np.ndarray, m: int) -> Fitted | Deferred:
         index = seasonal_index(y, m)
-        inner = fit(index.adjust(y), m)
-        return SeasonallyAdjustedFit(inner.name + "_sa", inner, index)
+        return then(fit(index.adjust(y), m),
+                    lambda inner: SeasonallyAdjustedFit(inner.name + "_sa", inner, index))
 
     return fit_adjusted
 
@@ -136,11 +202,10 @@ def _adjusted(fit: FitFunction) -> FitFunction:
 def _logged(fit: FitFunction) -> FitFunction:
     """Wrap a model so it runs on log demand (strictly positive series only)."""
 
-    def fit_logged(y: np.ndarray, m: int) -> Fitted:
+    def fit_logged(y: np.ndarray, m: int) -> Fitted | Deferred:
         if np.any(y <= 0):
             raise ValueError("log-scale models need demand above zero in every period")
-        inner = fit(np.log(y), m)
-        return LogFit(inner.name + "_log", inner)
+        return then(fit(np.log(y), m), lambda inner: LogFit(inner.name + "_log", inner))
 
     return fit_logged
 
@@ -153,10 +218,16 @@ class ModelSpec:
     fit: FitFunction
     min_seasons: float = 0.0  # training periods needed, in seasons ...
     min_periods: int = 3  # ... and at least this many periods
+    kernel_season: bool = False  # ... and what the ETS kernel's seasonal start needs
+
+    def min_train(self, m: int) -> int:
+        """Training periods needed with season length m."""
+        need = max(self.min_periods, int(np.ceil(self.min_seasons * m)))
+        return max(need, ets.min_length(m, True)) if self.kernel_season else need
 
     def fits_in(self, n: int, m: int) -> bool:
         """Whether a training window of n periods is long enough."""
-        return n >= max(self.min_periods, int(np.ceil(self.min_seasons * m)))
+        return n >= self.min_train(m)
 
 
 def _fit_naive(y: np.ndarray, m: int) -> Fitted:
@@ -171,16 +242,55 @@ def _fit_mean(y: np.ndarray, m: int) -> Fitted:
     return MeanFit()
 
 
+def _kernel(member: ets.Member | None, name: str | None, *, seasonal: bool,
+            additive: bool = False) -> FitFunction:
+    """A fit done by the batched ETS kernel: one member by likelihood, or the family."""
+
+    def fit(y: np.ndarray, m: int) -> Deferred:
+        if not np.all(np.isfinite(y)):
+            raise ValueError("non-finite demand")
+        return Deferred(np.asarray(y, dtype=float), m, seasonal, member, name, additive)
+
+    return fit
+
+
+_A, _M = "A", "M"
 NAIVE = ModelSpec("naive", _fit_naive, min_periods=1)
 SEASONAL_NAIVE = ModelSpec("seasonal_naive", _fit_seasonal_naive, min_seasons=1, min_periods=1)
 MEAN = ModelSpec("mean", _fit_mean, min_periods=1)
 SES = ModelSpec("ses", smoothing.fit_ses, min_periods=3)
-HOLT_DAMPED = ModelSpec("holt_damped", smoothing.fit_holt_damped, min_periods=10)
+# Damped Holt and Holt-Winters are ETS members fitted by least squares (A error), as
+# statsmodels' ExponentialSmoothing fits them; the kernel estimates them in batches.
+HOLT_DAMPED = ModelSpec(
+    "holt_damped", _kernel(ets.Member(_A, ets.DAMPED, ets.NONE), "holt_damped", seasonal=False),
+    min_periods=10,
+)
 THETA = ModelSpec("theta", smoothing.fit_theta, min_periods=6)
+OTM = ModelSpec("otm", smoothing.fit_otm, min_periods=6)
+DOTM = ModelSpec("dotm", smoothing.fit_dotm, min_periods=6)
 ARIMA = ModelSpec("arima", arima.fit_arima, min_periods=12)
-HW_ADDITIVE = ModelSpec("hw_additive", smoothing.fit_hw_additive, min_seasons=2, min_periods=12)
+HW_ADDITIVE = ModelSpec(
+    "hw_additive", _kernel(ets.Member(_A, ets.DAMPED, ets.ADD), "hw_additive", seasonal=True),
+    min_seasons=2, min_periods=12, kernel_season=True,
+)
 HW_MULTIPLICATIVE = ModelSpec(
-    "hw_multiplicative", smoothing.fit_hw_multiplicative, min_seasons=2, min_periods=12
+    "hw_multiplicative",
+    _kernel(ets.Member(_A, ets.DAMPED, ets.MUL), "hw_multiplicative", seasonal=True),
+    min_seasons=2, min_periods=12, kernel_season=True,
+)
+# The ETS family, member by AICc (forecast::ets): without seasonal members, and with.
+ETS = ModelSpec("ets", _kernel(None, None, seasonal=False), min_periods=10)
+ETS_SEASONAL = ModelSpec(
+    "ets_seasonal", _kernel(None, None, seasonal=True), min_seasons=2, min_periods=10,
+    kernel_season=True,
+)
+# The additive ETS family on log demand (positive series): multiplicative season, trend
+# and noise, the trend damped or none.
+ETS_LOG = ModelSpec("ets_log", _logged(_kernel(None, None, seasonal=False, additive=True)),
+                    min_periods=10)
+ETS_LOG_SEASONAL = ModelSpec(
+    "ets_log_seasonal", _logged(_kernel(None, None, seasonal=True, additive=True)),
+    min_seasons=2, min_periods=10, kernel_season=True,
 )
 CROSTON = ModelSpec("croston", intermittent.fit_croston, min_periods=4)
 SBA = ModelSpec("sba", intermittent.fit_sba, min_periods=4)
@@ -191,14 +301,16 @@ TSB = ModelSpec("tsb", intermittent.fit_tsb, min_periods=4)
 # '_sa' in a model name means 'fitted on seasonally adjusted demand'.
 SES_SA = ModelSpec("ses_sa", _adjusted(smoothing.fit_ses), min_seasons=2, min_periods=3)
 HOLT_DAMPED_SA = ModelSpec(
-    "holt_damped_sa", _adjusted(smoothing.fit_holt_damped), min_seasons=2, min_periods=10
+    "holt_damped_sa", _adjusted(HOLT_DAMPED.fit), min_seasons=2, min_periods=10
 )
 THETA_SA = ModelSpec("theta_sa", _adjusted(smoothing.fit_theta), min_seasons=2, min_periods=6)
+OTM_SA = ModelSpec("otm_sa", _adjusted(smoothing.fit_otm), min_seasons=2, min_periods=6)
+DOTM_SA = ModelSpec("dotm_sa", _adjusted(smoothing.fit_dotm), min_seasons=2, min_periods=6)
 ARIMA_SA = ModelSpec("arima_sa", _adjusted(arima.fit_arima), min_seasons=2, min_periods=12)
 
 # Log-scale variants, for items with demand in every period.
 SES_LOG = ModelSpec("ses_log", _logged(smoothing.fit_ses), min_periods=3)
-HOLT_DAMPED_LOG = ModelSpec("holt_damped_log", _logged(smoothing.fit_holt_damped), min_periods=10)
+HOLT_DAMPED_LOG = ModelSpec("holt_damped_log", _logged(HOLT_DAMPED.fit), min_periods=10)
 THETA_LOG = ModelSpec("theta_log", _logged(smoothing.fit_theta), min_periods=6)
 ARIMA_LOG = ModelSpec("arima_log", _logged(arima.fit_arima), min_periods=12)
 SES_LOG_SA = ModelSpec(
@@ -206,7 +318,7 @@ SES_LOG_SA = ModelSpec(
 )
 HOLT_DAMPED_LOG_SA = ModelSpec(
     "holt_damped_log_sa",
-    _adjusted(_logged(smoothing.fit_holt_damped)),
+    _adjusted(_logged(HOLT_DAMPED.fit)),
     min_seasons=2,
     min_periods=10,
 )
@@ -220,8 +332,9 @@ ARIMA_LOG_SA = ModelSpec(
 ALL_MODELS: dict[str, ModelSpec] = {
     spec.name: spec
     for spec in (
-        NAIVE, SEASONAL_NAIVE, MEAN, SES, HOLT_DAMPED, THETA, ARIMA,
-        HW_ADDITIVE, HW_MULTIPLICATIVE, CROSTON, SBA, TSB,
+        NAIVE, SEASONAL_NAIVE, MEAN, SES, HOLT_DAMPED, THETA, OTM, OTM_SA, DOTM, DOTM_SA, ARIMA,
+        HW_ADDITIVE, HW_MULTIPLICATIVE, ETS, ETS_SEASONAL, ETS_LOG, ETS_LOG_SEASONAL,
+        CROSTON, SBA, TSB,
         SES_SA, HOLT_DAMPED_SA, THETA_SA, ARIMA_SA,
         SES_LOG, HOLT_DAMPED_LOG, THETA_LOG, ARIMA_LOG,
         SES_LOG_SA, HOLT_DAMPED_LOG_SA, THETA_LOG_SA, ARIMA_LOG_SA,
@@ -229,32 +342,36 @@ ALL_MODELS: dict[str, ModelSpec] = {
 }  # fmt: skip
 
 
+# Candidate pools of smooth and erratic items, by (seasonal, demand > 0 in every period).
+POOLS: dict[tuple[bool, bool], tuple[ModelSpec, ...]] = {
+    (True, True): (THETA_SA, HOLT_DAMPED_SA, HW_MULTIPLICATIVE, ARIMA_SA, ETS_SEASONAL),
+    (False, True): (THETA, HOLT_DAMPED, SES, ARIMA, ETS),
+    (True, False): (THETA_SA, HOLT_DAMPED_SA, SES_SA, HW_ADDITIVE, ARIMA_SA, ETS_SEASONAL),
+    (False, False): (THETA, HOLT_DAMPED, SES, ARIMA, ETS),
+}
+INTERMITTENT_POOL = (CROSTON, SBA, TSB, SES)
+_ARIMAS = {ARIMA, ARIMA_SA, ARIMA_LOG, ARIMA_LOG_SA}
+
+
 def candidates(
-    demand_class: DemandClass, *, seasonal: bool, positive: bool, use_arima: bool = True
+    demand_class: DemandClass, *, seasonal: bool | Seasonality, positive: bool,
+    use_arima: bool = True,
 ) -> list[ModelSpec]:
     """Models tried for an item of this class (the naive benchmark is scored apart).
 
-    Smooth and erratic items get Theta, damped Holt and ARIMA, on seasonally adjusted
-    demand when the series is seasonal, plus Holt-Winters; when demand is above zero in
-    every period the first three run on log demand (multiplicative growth and noise),
-    with Theta in units beside them, and Holt-Winters is multiplicative. Otherwise SES
-    joins and everything runs in units. Intermittent and lumpy items get Croston, SBA,
-    TSB and SES. The pools were chosen on the M3 monthly data (bench/accuracy.py).
+    Smooth and erratic items: Theta, damped Holt and ARIMA (on seasonally adjusted demand
+    when the series is seasonal), Holt-Winters, and the ETS family by AICc; when demand is
+    above zero in every period, Theta, Holt and ARIMA run on log demand (multiplicative
+    growth and noise) with Theta in units beside them and Holt-Winters multiplicative;
+    otherwise SES joins and everything runs in units. Where only one seasonality test of
+    two finds a season, both pools compete. Intermittent and lumpy items: Croston, SBA,
+    TSB and SES.
     """
     if demand_class in (DemandClass.INTERMITTENT, DemandClass.LUMPY):
-        return [CROSTON, SBA, TSB, SES]
-    if positive:
-        specs = (
-            [THETA_LOG_SA, HOLT_DAMPED_LOG_SA, THETA_SA, HW_MULTIPLICATIVE]
-            if seasonal
-            else [THETA_LOG, HOLT_DAMPED_LOG, THETA]
-        )
-        if use_arima:
-            specs.append(ARIMA_LOG_SA if seasonal else ARIMA_LOG)
-        return specs
-    specs = (
-        [THETA_SA, HOLT_DAMPED_SA, SES_SA, HW_ADDITIVE] if seasonal else [THETA, HOLT_DAMPED, SES]
-    )
-    if use_arima:
-        specs.append(ARIMA_SA if seasonal else ARIMA)
-    return specs
+        return list(INTERMITTENT_POOL)
+    if seasonal is Seasonality.MAYBE:  # one test of two: the backtest decides
+        plain = [s for s in POOLS[False, positive] if s is not ETS]
+        specs = [*POOLS[True, positive], *(s for s in plain if s not in POOLS[True, positive])]
+    else:
+        specs = list(POOLS[bool(seasonal), positive])
+    return specs if use_arima else [s for s in specs if s not in _ARIMAS]

@@ -1,13 +1,12 @@
-"""Exponential smoothing and Theta: parameters from statsmodels, replay in numpy.
+"""Exponential smoothing and Theta: numpy kernels and replays.
 
-statsmodels estimates the Holt and Holt-Winters parameters once (`ExponentialSmoothing`
-with heuristic initial states and `use_brute=False`, the fast options). SES and Theta
-(ThetaModel's formula) are small enough for numpy kernels. The backtest and the interval
-estimate then need forecasts from many origins with those parameters fixed; refitting
-there adds little and costs a fit per origin, so each fit replays its own recursion in
-numpy over the series instead. The
-recursions mirror statsmodels' `holtwinters` smoothers (error-correction form), and the
-tests check the replay against statsmodels' own forecasts.
+SES and Theta (ThetaModel's formula) are estimated here by a grid in numpy. Damped Holt and
+Holt-Winters are estimated with the rest of the ETS family in batches (ets.py) and replay
+here: `HoltWintersFit` mirrors statsmodels' `holtwinters` smoothers (error-correction form),
+and `fit_holt_winters` (statsmodels' own estimate) is kept as the reference the tests check
+the replay against. The backtest and the interval estimate need forecasts from many origins
+with the parameters fixed; refitting there adds little and costs a fit per origin, so each
+fit replays its own recursion in numpy over the series instead.
 
 Units: y and forecasts are in demand units per period; smoothing constants are unitless.
 """
@@ -91,26 +90,30 @@ class HoltWintersFit:
         s[t] is the seasonal term used for y[t]; level[t], trend[t] are known after y[:t].
         """
         n, m = y.size, self.seasons0.size
-        level = np.empty(n + 1)
-        trend = np.empty(n + 1)
-        season = np.empty(n + max(m, 1))
-        level[0], trend[0] = self.level0, self.trend0
-        season[:m] = self.seasons0
+        # Python floats: a scalar loop over numpy scalars is three times slower.
+        obs_all = y.tolist()
+        level = [float(self.level0)] * (n + 1)
+        trend = [float(self.trend0)] * (n + 1)
+        season = self.seasons0.tolist() + [0.0] * (n + max(m, 1) - m)
         a, b, g, phi = self.alpha, self.beta, self.gamma, self.phi
         mul = self.seasonal == "mul"
         add = self.seasonal == "add"
+        lv, tr = level[0], trend[0]
         for i in range(1, n + 1):
-            base = level[i - 1] + phi * trend[i - 1]
-            obs = y[i - 1]
+            base = lv + phi * tr
+            obs = obs_all[i - 1]
             if mul:
-                level[i] = a * obs / season[i - 1] + (1 - a) * base
+                new = a * obs / season[i - 1] + (1 - a) * base
                 season[i + m - 1] = g * obs / base + (1 - g) * season[i - 1]
             elif add:
-                level[i] = a * (obs - season[i - 1]) + (1 - a) * base
+                new = a * (obs - season[i - 1]) + (1 - a) * base
                 season[i + m - 1] = g * (obs - base) + (1 - g) * season[i - 1]
             else:
-                level[i] = a * obs + (1 - a) * base
-            trend[i] = b * (level[i] - level[i - 1]) + (1 - b) * phi * trend[i - 1]
+                new = a * obs + (1 - a) * base
+            tr = b * (new - lv) + (1 - b) * phi * tr
+            lv = new
+            level[i], trend[i] = lv, tr
+        level, trend, season = np.array(level), np.array(trend), np.array(season)
         return level, trend, season
 
     def paths(self, y: np.ndarray, origins: np.ndarray, horizon: int) -> np.ndarray:
@@ -129,7 +132,8 @@ class HoltWintersFit:
 def fit_holt_winters(
     y: np.ndarray, season_length: int = 12, *, seasonal: str | None = None
 ) -> HoltWintersFit:
-    """Damped-trend Holt (seasonal=None) or Holt-Winters ("add"/"mul") via statsmodels."""
+    """Damped-trend Holt (seasonal=None) or Holt-Winters ("add"/"mul") estimated by
+    statsmodels (heuristic start, L-BFGS): the reference for the replay and the kernel."""
     model = ExponentialSmoothing(
         y,
         trend="add",
@@ -156,32 +160,19 @@ def fit_holt_winters(
     )
 
 
-def fit_holt_damped(y: np.ndarray, season_length: int = 12) -> HoltWintersFit:
-    """Holt's linear trend with damping (Gardner & McKenzie 1985)."""
-    return fit_holt_winters(y, season_length, seasonal=None)
-
-
-def fit_hw_additive(y: np.ndarray, season_length: int = 12) -> HoltWintersFit:
-    """Holt-Winters, damped trend, additive season."""
-    return fit_holt_winters(y, season_length, seasonal="add")
-
-
-def fit_hw_multiplicative(y: np.ndarray, season_length: int = 12) -> HoltWintersFit:
-    """Holt-Winters, damped trend, multiplicative season (needs y > 0)."""
-    return fit_holt_winters(y, season_length, seasonal="mul")
-
-
 @dataclass(frozen=True)
 class ThetaFit:
     """Theta method (Assimakopoulos & Nikolopoulos 2000) as SES with drift.
 
-    Forecast after y[:t]: SES level + b0/2 * (k - 1 + 1/alpha - (1-alpha)^t / alpha)
-    (Hyndman & Billah 2003), the form statsmodels' ThetaModel uses for theta = 2.
+    Forecast after y[:t]: SES level + w b0 (k - 1 + 1/alpha - (1-alpha)^t / alpha)
+    (Hyndman & Billah 2003), w = 1 - 1/theta: 1/2 for the classic theta = 2, the form
+    statsmodels' ThetaModel uses; other w for the optimised theta (fit_otm).
     """
 
     name: str
     alpha: float
     drift: float  # b0: slope of the linear trend, units per period
+    weight: float = 0.5  # w = 1 - 1/theta
 
     def paths(self, y: np.ndarray, origins: np.ndarray, horizon: int) -> np.ndarray:
         """Forecasts (len(origins), horizon) made after observing y[:origin]."""
@@ -189,7 +180,7 @@ class ThetaFit:
         a = self.alpha
         steps = np.arange(horizon, dtype=float)[None, :]
         ages = origins.astype(float)[:, None]
-        trend = 0.5 * self.drift * (steps + 1 / a - (1 - a) ** ages / a)
+        trend = self.weight * self.drift * (steps + 1 / a - (1 - a) ** ages / a)
         return levels[origins][:, None] + trend
 
 
@@ -203,3 +194,137 @@ def fit_theta(y: np.ndarray, season_length: int = 12) -> ThetaFit:
     """
     slope = float(np.polyfit(np.arange(y.size, dtype=float), y, 1)[0]) if y.size > 1 else 0.0
     return ThetaFit("theta", fit_ses_alpha(y), slope)
+
+
+MAX_THETA = 10.0  # the optimised theta line's theta stays in [1, MAX_THETA]
+
+
+def fit_otm(y: np.ndarray, season_length: int = 12) -> ThetaFit:
+    """Optimised Theta (Fiorucci et al. 2016, OTM): theta and the SES constant chosen
+    together by in-sample one-step squared error, theta in [1, MAX_THETA].
+
+    With the drift b0 fixed (OLS slope), the one-step forecast is linear in w = 1 - 1/theta,
+    so for each constant of the SES grid the best w is a least-squares ratio: one numpy
+    pass over time for the whole grid, as fit_ses_alpha.
+    """
+    if y.size < 3:
+        raise ValueError("the optimised theta needs three periods")
+    slope = float(np.polyfit(np.arange(y.size, dtype=float), y, 1)[0])
+    alphas = _SES_GRID
+    level = np.full(alphas.size, y[0], dtype=float)
+    sr2 = np.zeros(alphas.size)  # Σ r², Σ r c, Σ c² over t = 1..n-1 (c: trend multiplier)
+    src = np.zeros(alphas.size)
+    scc = np.zeros(alphas.size)
+    decay = np.ones(alphas.size)  # (1 - alpha)^t
+    for t in range(1, y.size):
+        level += alphas * (y[t - 1] - level) if t > 1 else 0.0
+        decay *= 1 - alphas
+        c = slope * (1 - decay) / alphas
+        r = y[t] - level
+        sr2 += r * r
+        src += r * c
+        scc += c * c
+    w_max = 1 - 1 / MAX_THETA
+    with np.errstate(invalid="ignore", divide="ignore"):
+        w = np.clip(np.where(scc > 0, src / scc, 0.0), 0.0, w_max)
+    sse = sr2 - 2 * w * src + w * w * scc
+    best = int(np.argmin(sse))
+    return ThetaFit("otm", float(alphas[best]), slope, float(w[best]))
+
+
+@dataclass(frozen=True)
+class DotmFit:
+    """Dynamic optimised Theta (Fiorucci et al. 2016, DOTM): the theta line's intercept A
+    and slope B are re-estimated by least squares on the history so far at every period,
+    and forecasts feed back into them.
+
+    One-step forecast after t observations: l_t + w (A_t (1-a)^t + B_t (1 - (1-a)^(t+1)) / a),
+    w = 1 - 1/theta; l is SES with constant a from level0. A_t, B_t are the intercept and
+    slope of y_1..y_t on time 1..t (A_1 = y_1, B_1 = 0), updated recursively.
+    """
+
+    name: str
+    alpha: float
+    weight: float  # w = 1 - 1/theta, in [0, 1)
+    level0: float
+
+    def states(self, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Level, mean, A and B after each number of observations t = 1..n (index t-1)."""
+        return _dotm_states(y, self.alpha, self.level0)
+
+    def paths(self, y: np.ndarray, origins: np.ndarray, horizon: int) -> np.ndarray:
+        """Forecasts (len(origins), horizon) made after observing y[:origin] (origin ≥ 1)."""
+        level, mean, a_, b_ = (s[origins - 1] for s in self.states(y))
+        a, w = self.alpha, self.weight
+        i = origins.astype(float)
+        out = np.empty((origins.size, horizon))
+        for k in range(horizon):
+            mu = level + w * (a_ * (1 - a) ** i + b_ * (1 - (1 - a) ** (i + 1)) / a)
+            out[:, k] = mu
+            level = a * mu + (1 - a) * level
+            new_mean = (i * mean + mu) / (i + 1)
+            b_ = ((i - 1) * b_ + 6 * (mu - mean) / (i + 1)) / (i + 2)
+            a_ = new_mean - b_ * (i + 2) / 2
+            mean = new_mean
+            i = i + 1
+        return out
+
+
+def _dotm_states(y: np.ndarray, alpha: float | np.ndarray, level0: float | np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """DOTM states after t = 1..n observations; alpha/level0 may be grid arrays (columns)."""
+    n = y.size
+    alpha = np.asarray(alpha, dtype=float)
+    shape = (n, *np.broadcast_shapes(alpha.shape, np.shape(level0)))
+    level = np.empty(shape)
+    level[0] = alpha * y[0] + (1 - alpha) * level0
+    for t in range(1, n):
+        level[t] = alpha * y[t] + (1 - alpha) * level[t - 1]
+    mean, a_, b_ = _dynamic_line(y)
+    extra = (1,) * (len(shape) - 1)
+    return level, mean.reshape(n, *extra), a_.reshape(n, *extra), b_.reshape(n, *extra)
+
+
+def _dynamic_line(y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Running mean, intercept A_t and slope B_t of y_1..y_t on 1..t (A_1 = y_1, B_1 = 0)."""
+    n = y.size
+    t = np.arange(1, n + 1, dtype=float)
+    mean = np.cumsum(y) / t
+    sum_ty = np.cumsum(t * y)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        slope = (sum_ty - t * (t + 1) / 2 * mean) / (t * (t * t - 1) / 12)
+    slope[0] = 0.0
+    intercept = mean - slope * (t + 1) / 2
+    return mean, intercept, slope
+
+
+_DOTM_ALPHAS = np.linspace(0.1, 0.99, 90)  # forecTheta's bounds on alpha
+
+
+def fit_dotm(y: np.ndarray, season_length: int = 12) -> DotmFit:
+    """DOTM by least squares of the one-step errors from the third period on (as
+    forecTheta::dotm), alpha on a grid over [0.1, 0.99]; for each alpha the forecast is
+    linear in (level0, w), so both come from a 2 × 2 least-squares solve, w clipped to
+    [0, 1 - 1/MAX_THETA] (theta in [1, MAX_THETA])."""
+    n = y.size
+    if n < 4:
+        raise ValueError("the dynamic theta model needs four periods")
+    a = _DOTM_ALPHAS
+    base, _, a_, b_ = _dotm_states(y, a, 0.0)  # levels with level0 = 0
+    t = np.arange(1, n, dtype=float)[:, None]  # observations seen before y[t]
+    decay = (1 - a) ** t  # weight of level0 in l_t
+    trend = a_[:-1] * decay + b_[:-1] * (1 - (1 - a) ** (t + 1)) / a
+    resid = y[1:, None] - base[:-1]
+    use = slice(1, None)  # errors of periods 3..n
+    d, c, r = decay[use], trend[use], resid[use]
+    sdd, sdc, scc = (d * d).sum(0), (d * c).sum(0), (c * c).sum(0)
+    srd, src = (r * d).sum(0), (r * c).sum(0)
+    det = sdd * scc - sdc * sdc
+    with np.errstate(invalid="ignore", divide="ignore"):
+        w = np.where(det > 1e-12 * np.maximum(sdd * scc, 1e-300),
+                     (sdd * src - sdc * srd) / det, src / np.where(scc > 0, scc, 1.0))
+        w = np.clip(np.nan_to_num(w), 0.0, 1 - 1 / MAX_THETA)
+        level0 = np.where(sdd > 1e-12, (srd - w * sdc) / np.where(sdd > 1e-12, sdd, 1.0), y[0])
+    sse = ((r - level0 * d - w * c) ** 2).sum(0)
+    best = int(np.nanargmin(np.where(np.isfinite(sse), sse, np.inf)))
+    return DotmFit("dotm", float(a[best]), float(w[best]), float(level0[best]))

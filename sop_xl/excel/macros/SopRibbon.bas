@@ -5,6 +5,21 @@ Attribute VB_Name = "SopRibbon"
 ' that this module, the ribbon XML and that list agree. Source of truth: macros/.
 Option Explicit
 
+' The add-in's file name: while it is open, the master's own groups hide (one tab).
+Private Const ADDIN_NAME As String = "sop_xl.xlam"
+
+' getVisible of the master workbook's groups (the add-in's groups have none).
+Public Sub SopMasterGroupVisible(control As IRibbonControl, ByRef visible)
+    visible = Not SopAddinOpen()
+End Sub
+
+Private Function SopAddinOpen() As Boolean
+    Dim wb As Workbook
+    On Error Resume Next
+    Set wb = Application.Workbooks(ADDIN_NAME)
+    SopAddinOpen = Not wb Is Nothing
+End Function
+
 ' ---- Forecast ----
 
 Public Sub SopRefreshForecast(control As IRibbonControl)
@@ -25,6 +40,28 @@ Public Sub SopAccuracy(control As IRibbonControl)
     Exit Sub
 Failed:
     SopFail "Accuracy"
+End Sub
+
+' ---- Sales Assistants ----
+
+Public Sub SopAssistantsSplit(control As IRibbonControl)
+    On Error GoTo Failed
+    SopBegin "Split to Assistants"
+    RunPython "import sop_xl.excel.ribbon as r; r.assistants_split()"
+    SopEnd
+    Exit Sub
+Failed:
+    SopFail "Split to Assistants"
+End Sub
+
+Public Sub SopAssistantsCollect(control As IRibbonControl)
+    On Error GoTo Failed
+    SopBegin "Collect Forecasts"
+    RunPython "import sop_xl.excel.ribbon as r; r.assistants_collect()"
+    SopEnd
+    Exit Sub
+Failed:
+    SopFail "Collect Forecasts"
 End Sub
 
 ' ---- Plan ----
