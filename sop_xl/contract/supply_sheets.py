@@ -82,9 +82,10 @@ CAPACITY_LOAD = SheetSpec(
     description_zh="按物料的粗能力负荷：主计划(成品)或物料需求计划(自制件)的生产数量(含已下达订单)"
     "× 单件工时(资源用量)。粗能力表按资源汇总，主计划的修改随之更新负荷。",
     block_columns=(
-        C("resource", "Resource", "资源", width=13),
+        # the item and its description stay in view (sop_xl.layout.grid.lead_columns)
         C("item", "Item", "物料编码", width=13),
         C("description", "Description", "物料名称", width=22),
+        C("resource", "Resource", "资源", width=13),
         C("hours_per_unit", "Hours per piece", "单件工时", Dtype.NUMBER, "h/pc", width=9),
     ),
     measures=(

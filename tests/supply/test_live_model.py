@@ -53,7 +53,9 @@ class Sheets:
         rows = self.rows[sheet]
         head = rows[2]
         m = head.index("Measure")
-        r = next(i for i, row in enumerate(rows) if key in row[:m] and row[m] == measure)
+        # the attributes are left of the periods, either side of the measure (by header)
+        attrs = head.index("2026-12")
+        r = next(i for i, row in enumerate(rows) if key in row[:attrs] and row[m] == measure)
         return r, head.index(period)
 
     def get(self, sheet: str, key: str, measure: str, period: str) -> float:
