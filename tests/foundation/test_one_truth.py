@@ -13,6 +13,8 @@ import pytest
 from sop_xl import contract
 from sop_xl.app.master import MasterWorkbook
 from sop_xl.contract.read import read_table
+from sop_xl.excel import udfs
+from sop_xl.layout.grid import HEADER_ROW, WORKDAY_ROW, grid_columns
 from sop_xl.workbook.file import FileBackend
 
 REL = 1e-9
@@ -222,3 +224,37 @@ def test_the_statistical_forecast_is_the_same_on_its_sheet_demand_plan_and_revie
     rev = book.read_output_table("forecast_review")
     idx = pd.MultiIndex.from_arrays([rev["item"].astype(str), rev["month"].astype(str)])
     same(rev["stat_forecast"], stat.reindex(idx))
+
+
+def test_the_worksheet_functions_give_the_figures_the_sheets_show(jan):
+    """=SOP_ACHIEVEMENT() over ForecastKPI's item rows is its total row (each source), and
+    =SOP_DOS() over an MPS row's stock, demand and working days is the MPS's days of supply
+    (the README's figure table: the same computation behind the function and the sheet)."""
+    book = jan["book"]
+    kpi = book.read_output_table("forecast_kpi")
+    for source in ("demand_plan", "statistical", "sales", "naive"):
+        items = kpi[(kpi["level"] == "item") & (kpi["source"] == source)]
+        total = kpi[(kpi["level"] == "total") & (kpi["source"] == source)]
+        same([udfs.SOP_ACHIEVEMENT(items[["actual"]].to_numpy().tolist(),
+                                   items[["forecast"]].to_numpy().tolist())],
+             total["achievement"])
+    spec = contract.sheet("mps")
+    raw = book.backend.read_sheet(book.output_name(spec))
+    periods = grid_columns(spec, raw.rows[HEADER_ROW]).periods
+    workdays = [float(raw.rows[WORKDAY_ROW][j]) for j, _ in periods]
+    labels = [p for _, p in periods]
+    mps = grid(book, "mps")
+    stock, demand, dos = (cells(mps, k).unstack().reindex(columns=labels)
+                          for k in ("projected", "demand", "dos"))
+    checked = 0
+    for item in dos.index:
+        for p in range(len(labels) - 3):
+            shown = dos.loc[item].iloc[p]
+            if shown != shown:  # no demand follows: the sheet leaves it blank, #N/A here
+                continue
+            by_udf = udfs.SOP_DOS(float(stock.loc[item].iloc[p]),
+                                  [demand.loc[item].iloc[p + 1:p + 4].tolist()],
+                                  [workdays[p + 1:p + 4]])
+            same([by_udf], [shown])
+            checked += 1
+    assert checked > 100
