@@ -257,4 +257,4 @@ def test_the_worksheet_functions_give_the_figures_the_sheets_show(jan):
                                   [workdays[p + 1:p + 4]])
             same([by_udf], [shown])
             checked += 1
-    assert checked > 100
+    assert checked > 500  # 585 on the demo
