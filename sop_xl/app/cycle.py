@@ -165,12 +165,17 @@ class PlanRun:
                          firm=readback.firm_orders(self.book, self.inputs))
 
     @cached_property
+    def pegging(self) -> pd.Series:
+        """Each order's pegging text, once for PlannedOrders and the purchase plan."""
+        return self.mrp.pegging_text()
+
+    @cached_property
     def planned_orders(self) -> pd.DataFrame:
-        return sheets.planned_orders(self.inputs, self.mrp)
+        return sheets.planned_orders(self.inputs, self.mrp, self.pegging)
 
     @cached_property
     def purchase_plan(self) -> pd.DataFrame:
-        return sheets.purchase_plan(self.inputs, self.mrp)
+        return sheets.purchase_plan(self.inputs, self.mrp, self.pegging)
 
     @cached_property
     def capacity(self) -> capacity_engine.CapacityResult:
