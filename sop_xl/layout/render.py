@@ -73,10 +73,14 @@ def width_of(col: Column, label: str, values: Iterable[Any] = ()) -> float:
     wraps), and the longest value shown whole up to MAX_WIDTH; Chinese counts double."""
     words = max((text_width(w) for w in str(label).split()), default=0)
     shown = [v if type(v) is str else _shown(v) for v in values]
-    # a text is at most twice as wide as it is long: measure only those that may be widest
-    most = max(map(len, shown), default=0)
-    longest = max((len(t) if t.isascii() else text_width(t)
-                   for t in shown if t and 2 * len(t) >= most), default=0)
+    # a text is as wide as it is long, or up to twice (Chinese): measure, longest first,
+    # only those that may be the widest, and none once the widest passes MAX_WIDTH
+    longest = max(map(len, shown), default=0)
+    if longest + 2 < MAX_WIDTH and not all(map(str.isascii, shown)):
+        for t in sorted(shown, key=len, reverse=True):
+            if 2 * len(t) <= longest:
+                break
+            longest = max(longest, text_width(t))
     return float(max(col.width or 10.0, min(max(words, longest) + 2, MAX_WIDTH)))
 
 

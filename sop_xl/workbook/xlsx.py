@@ -326,6 +326,7 @@ def _sheet_data(content: SheetContent, xf_of: Mapping[CellStyle, int],
     text.date1904 = date1904
     n_styled = styles.shape[0]
     blank = [0] * sw
+    serials: dict[date, str] = {}
     chunk: list[str] = []
     append = chunk.append
     for r, row in enumerate(content.rows):
@@ -362,6 +363,13 @@ def _sheet_data(content: SheetContent, xf_of: Mapping[CellStyle, int],
             elif t is str and v:
                 add(f'<c r="{letters[c]}{rn}"{attr[srow[c]]} t="inlineStr"><is>'
                     f'<t xml:space="preserve">{text[v]}</t></is></c>')
+            elif t is int:
+                add(f'<c r="{letters[c]}{rn}"{attr[srow[c]]}><v>{v}</v></c>')
+            elif t is date:  # dates repeat down a table: each serial is computed once
+                serial = serials.get(v)
+                if serial is None:
+                    serial = serials[v] = _num(excel_serial(v, date1904))
+                add(f'<c r="{letters[c]}{rn}"{attr[srow[c]]}><v>{serial}</v></c>')
             else:
                 add(_row_cell(f"{letters[c]}{rn}", v, attr[srow[c]], text))
         # styled cells beyond the row's values (e.g. blank input cells)
