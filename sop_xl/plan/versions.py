@@ -216,7 +216,7 @@ def _crc_bytes(state: np.ndarray, data: bytes) -> np.ndarray:
     return state
 
 
-def _crc_run(state: np.ndarray, texts: Sequence[str]) -> np.ndarray:
+def _crc_run(state: np.ndarray, texts: Sequence[str] | np.ndarray) -> np.ndarray:
     """Running CRC-32 states continued each by its own text's UTF-8 bytes."""
     encoded = [t.encode("utf-8") for t in texts]
     lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
