@@ -16,6 +16,10 @@ def _leveled(r: Any) -> str:
     return f"{r.cell('planned')}+{r.cell('moved')}-{r.cell('outsource')}"
 
 
+def _load(r: Any) -> str:
+    return f"{r.cell('production')}*{r.attr('hours_per_unit')}"
+
+
 def _margin(r: Any) -> str:
     return f"{r.cell('revenue')}-{r.cell('cogs')}"
 
@@ -66,6 +70,29 @@ CAPACITY_OPTIONS = SheetSpec(
         C("outsource_hours", "Outsource", "外协", Dtype.NUMBER, "h"),
         C("outsource_pcs", "Outsource", "外协", Dtype.NUMBER, "pcs"),
         C("outsource_items", "Outsource items", "外协物料", width=30),
+    ),
+)
+
+CAPACITY_LOAD = SheetSpec(
+    key="capacity_load", en="CapacityLoad", zh="负荷明细", role=Role.OUTPUT,
+    layout=Layout.GRID, order=25, tab_color=OUTPUT_TAB,
+    description_en="Rough-cut load item by item: the pieces worked in each period (every "
+    "production order of the MPS or the MRP, released ones included, spread over its working "
+    "days from release to due) × hours per piece (ResourceUsage). Capacity adds these up per "
+    "resource.",
+    description_zh="按物料的粗能力负荷：每期加工数量(主计划或物料需求计划的每张生产订单，含已下达订单，"
+    "按下达到完工之间的工作日分摊)× 单件工时(资源用量)。粗能力表按资源汇总。",
+    block_columns=(
+        # the item and its description stay in view (sop_xl.layout.grid.lead_columns)
+        C("item", "Item", "物料编码", width=13),
+        C("description", "Description", "物料名称", width=22),
+        C("resource", "Resource", "资源", width=13),
+        C("hours_per_unit", "Hours per piece", "单件工时", Dtype.NUMBER, "h/pc", width=9),
+    ),
+    measures=(
+        Measure("production", "Pieces worked", "加工数量"),
+        Measure("load", "Load hours", "负荷工时", unit="h", fmt="#,##0.0", formula=_load,
+                bold=True),
     ),
 )
 
@@ -149,6 +176,6 @@ FINANCIAL_PLAN = SheetSpec(
 )
 
 SUPPLY_SHEETS: tuple[SheetSpec, ...] = (
-    PLANNED_ORDERS, CAPACITY_OPTIONS, LEVELED_PLAN, SLOW_EXCESS, SLOW_EXCESS_SUMMARY,
+    PLANNED_ORDERS, CAPACITY_LOAD, CAPACITY_OPTIONS, LEVELED_PLAN, SLOW_EXCESS, SLOW_EXCESS_SUMMARY,
     FINANCIAL_PLAN,
 )
