@@ -166,7 +166,7 @@ def test_a_deviation_is_also_large_enough_in_pieces_and_money(min_qty, min_value
     _inputs, plan = _plan(edit)
     rev = plan.review.set_index(["item", "month"])
     assert rev.loc[("A", M + 1), "flagged"] == flagged
-    ex = ExceptionList("en")
+    ex = ExceptionList()
     demand.demand_exceptions(plan, ex)
     assert ("A" in set(ex.frame()["item"])) == flagged
 

@@ -124,8 +124,9 @@ def test_decembers_kpis_by_hand(months):
     # ASM load Dec–Feb, where the work is done (sop_xl.plan.capacity.work; worked by hand
     # in tests/foundation/test_cycle.py), against 184 + 160 + 160 h
     assert k["capacity_utilisation"] == pytest.approx(_load(master, 3) / 504)
-    # on dates no component is short within its lead time (tests/supply/test_dates.py)
-    assert k["overloads"] == 0 and k["shortages"] == 0
+    # R1, R2 and S1 are short within their lead time (the Exceptions sheet's criticals)
+    assert k["overloads"] == 0 and k["shortages"] == 3
+    assert dec.data.exceptions.shortages["item"].tolist() == ["R1", "R2", "S1"]
     assert "as archived in 2026-11 (lag 1)" in dec.data.kpi("forecast_achievement").basis
     assert dec.data.kpi("plan_achievement").basis.endswith("version 001 (draft) for 2026-11")
 

@@ -330,9 +330,12 @@ def shortages(run: PlanRun) -> pd.DataFrame:
             rows.append({"item": res.items[i], "source": source, "bucket": first,
                          "qty": float(-proj[i].min())})
     acts = run.mrp.actions
-    for a in acts[acts["kind"] == "shortage_lead_time"].itertuples(index=False):
-        rows.append({"item": a.item, "source": "MRP", "bucket": int(a.bucket),
-                     "qty": float(a.qty)})
+    acts = acts[acts["kind"] == "shortage_lead_time"]
+    # the bucket of the working day the component runs short (sop_xl.plan.dates)
+    buckets = run.days.bucket_of(acts["need_day"].to_numpy(np.int64)) if len(acts) else []
+    for a, b in zip(acts.itertuples(index=False), buckets, strict=True):
+        rows.append({"item": a.item, "source": "MRP",
+                     "bucket": min(int(b), len(run.inputs.buckets) - 1), "qty": float(a.qty)})
     cols = ["item", "description", "source", "first", "qty"]
     if not rows:
         return pd.DataFrame(columns=cols)
