@@ -255,6 +255,21 @@ def firm_cells(book: MasterWorkbook, inputs: Inputs, items: pd.Index) -> np.ndar
     return np.where(changed, prod, np.nan)
 
 
+def typed_family_production(book: MasterWorkbook, inputs: Inputs,
+                            families: pd.Index) -> np.ndarray | None:
+    """Production the planner typed on FamilyProductionPlan: value ≠ the suggestion shown
+    beside it (families × buckets, pieces; NaN = not typed); None without the sheet."""
+    g = book.read_output_grid("family_production")
+    if g is None or g.empty:
+        return None
+    g = g.rename(columns={"family": "item"})
+    periods = inputs.buckets.labels
+    prod = _grid_matrix(g, "production", families, periods)
+    sug = _grid_matrix(g, "suggested", families, periods)
+    changed = np.isfinite(prod) & (~np.isfinite(sug) | (np.abs(prod - sug) > 1e-6))
+    return np.where(changed, prod, np.nan)
+
+
 def read_plan_tab(book: MasterWorkbook, sheet: str) -> pd.DataFrame:
     """A plan tab as a snapshot frame, through the contract (typed, as an earlier run
     wrote it)."""

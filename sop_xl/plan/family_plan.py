@@ -152,8 +152,9 @@ def outcome(prod: np.ndarray, demand: np.ndarray, opening: np.ndarray,
     demand = np.atleast_2d(np.asarray(demand, dtype=float))
     n, h = demand.shape
     rec = np.zeros((n, h)) if receipts is None else np.asarray(receipts, dtype=float)
-    closing = np.asarray(opening, dtype=float).reshape(n)[:, None] \
-        + np.cumsum(rec + prod - demand, axis=1)
+    # rounded far below a piece: a running sum of fractional demand leaves float dust
+    closing = np.round(np.asarray(opening, dtype=float).reshape(n)[:, None]
+                       + np.cumsum(rec + prod - demand, axis=1), 9)
     cost = np.zeros(n) if unit_cost is None else np.nan_to_num(
         np.asarray(unit_cost, dtype=float))
     hpp = np.full(n, np.nan) if hours_per_piece is None else np.asarray(
@@ -215,6 +216,7 @@ class FamilyProductionPlan:
     target_stock: np.ndarray       # the closing stock the chosen strategy aims at
     target_dos: np.ndarray         # (families,) days
     hours_per_piece: np.ndarray    # (families,) on the key resource; NaN: none
+    unit_cost: np.ndarray          # (families,) money per piece
     available: np.ndarray          # hours of the key resource given to the family
     key_resource: list[str]
     strategy: str                  # one of STRATEGIES, or NONE
@@ -301,6 +303,8 @@ def plan(families: pd.Index, periods: list[str], demand: np.ndarray, opening: np
         target_stock=aim, target_dos=dos,
         hours_per_piece=np.full(n, np.nan) if hours_per_piece is None
         else np.asarray(hours_per_piece, dtype=float),
+        unit_cost=np.zeros(n) if unit_cost is None else np.nan_to_num(
+            np.asarray(unit_cost, dtype=float)),
         available=np.full((n, h), np.nan) if available is None
         else np.asarray(available, dtype=float),
         key_resource=list(key_resource) if key_resource is not None else [""] * n,

@@ -121,7 +121,10 @@ def split(production: np.ndarray, item_family: np.ndarray, families: np.ndarray,
           weights: np.ndarray, rules: LotRules) -> Split:
     """Split each family's production (families × buckets, NaN = not decided) to its items
     by ``weights`` (items × buckets; a bucket whose weights add to 0 falls back on the
-    item's weights over all buckets, then equal shares). Items of undecided cells get NaN."""
+    item's weights over all buckets, then equal shares). What lots make an item miss its
+    share in one bucket is carried to the next (its quota there is its share plus what it
+    is owed), so over the plan each item gets its share within a lot. Items of undecided
+    cells get NaN."""
     prod = np.atleast_2d(np.asarray(production, dtype=float))
     h = prod.shape[1]
     n = len(item_family)
@@ -135,12 +138,20 @@ def split(production: np.ndarray, item_family: np.ndarray, families: np.ndarray,
             continue
         wf = np.nan_to_num(w[members])
         overall = wf.sum(axis=1)
+        owed = np.zeros(len(members))  # share due so far − pieces given so far
         for p in range(h):
             t = prod[k, p]
             if not np.isfinite(t):
                 continue
             wp = wf[:, p] if wf[:, p].sum() > 0 else overall
-            q, o = split_total(t, wp, step[members], smallest[members])
+            wp = normalise_factors(wp)
+            # what each item is due: its share of this bucket plus what the lots of earlier
+            # buckets left it owed (or gave it ahead), so that an item too small for its lot
+            # in one bucket gets a lot in a later one and the shares hold over the plan
+            due = np.maximum(0.0, t * wp + owed)
+            q, o = split_total(t, due if due.sum() > 0 else wp, step[members],
+                               smallest[members])
+            owed = owed + t * wp - q
             qty[members, p] = q
             off[members, p] = o
     return Split(qty, off)

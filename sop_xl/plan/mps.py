@@ -72,13 +72,17 @@ def plan(forecast: np.ndarray, orders: np.ndarray, on_hand: np.ndarray,
          workdays: np.ndarray, *, items: pd.Index, periods: list[str],
          frozen: int = 0, frozen_qty: np.ndarray | None = None,
          firm: np.ndarray | None = None, fence: int = 0,
-         target_dos: np.ndarray | None = None) -> MPSResult:
+         target_dos: np.ndarray | None = None,
+         family_target: np.ndarray | None = None) -> MPSResult:
     """Plan production for each item (row) and bucket (column), pieces.
 
     ``frozen_qty``: the previous version's production (items × buckets, NaN = none) for at
     least the first ``max(frozen, fence)`` buckets; None when there is no previous version
     (nothing is frozen yet). ``firm``: quantities a planner fixed on the MPS sheet (NaN = not
     fixed). ``fence``: the planning time fence, in buckets from the start.
+    ``family_target``: the approved family production split to the items
+    (sop_xl.plan.family_split; NaN = none): where given it is the suggestion, so the frozen
+    fence and firm cells still win.
     """
     n, h = forecast.shape
     demand = forecast + orders
@@ -103,6 +107,11 @@ def plan(forecast: np.ndarray, orders: np.ndarray, on_hand: np.ndarray,
             window = (cum[poq, end] - cum[poq, p]) - (cum_r[poq, end] - cum_r[poq, p + 1]) \
                 + target[poq, np.maximum(end - 1, p)] - avail[poq]
         sug = sizer(net, window)
+        # -- family plan seam (issue 16): the approved family volume, split to the items
+        # by their lot rules, replaces the item-level suggestion where one is given
+        if family_target is not None:
+            sug = np.where(np.isfinite(family_target[:, p]), family_target[:, p], sug)
+        # -- end of the family plan seam
         suggested[:, p] = sug
         prod = sug.copy()
         fixed = np.zeros(n, dtype=bool)

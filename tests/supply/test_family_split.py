@@ -65,14 +65,33 @@ def test_split_per_bucket_by_demand_shares_with_fallback():
     weights = np.array([[30.0, 0.0, 1.0], [70.0, 0.0, 1.0], [1.0, 1.0, 0.0]])
     s = split(prod, fam, np.array(["F", "G"]), weights, rules)
     # F bucket 1: quotas 30 / 70, B in lots of 25 → nearest 75; the 5 too many come off
-    # A → 25 / 75. Bucket 2 has no demand: the items' weights over the plan (30 : 70) →
-    # quotas 27 / 63 → B 75 (63 is nearer 75 than 50), A 15: Σ miss² ÷ quota 7.6 against
-    # 8.9 for 40 / 50. Undecided bucket 3 stays NaN
+    # A → 25 / 75, so A is owed 5 and B 5 ahead. Bucket 2 has no demand: the items'
+    # weights over the plan (30 : 70) → 27 / 63, plus what is owed → 32 / 58 → B 50 (two
+    # lots), A the 40 left. Over both buckets A has 65 of 190 (quota 57), B 125 (133).
+    # Undecided bucket 3 stays NaN
     assert s.qty[:2, 0].tolist() == [25, 75]
-    assert s.qty[:2, 1].tolist() == [15, 75]
+    assert s.qty[:2, 1].tolist() == [40, 50]
     assert np.isnan(s.qty[:2, 2]).all()
     assert s.qty[2].tolist() == [7, 0, 5]
     assert np.nansum(s.qty[:2], axis=0)[:2].tolist() == [100, 90]
+
+
+def test_an_item_too_small_for_its_lot_catches_up_in_later_buckets():
+    # B (fixed lot 50) is due 40 a bucket of a family making 140 (shares 100 : 40).
+    # Bucket 1: 40 is too little for a lot → 0, owed 40. Bucket 2: due 80 → two lots
+    # (100), 20 ahead. Bucket 3: due 20 → 0. Bucket 4: due 60 → 50. Bucket 5: due 50 →
+    # 50. Bucket 6: due 40 → 0. A takes the rest of each 140; B never strays a lot from
+    # its 40 a bucket
+    rules = _rules(("L4L", "FIXED"), (0, 50), (0, 0), (0, 0))
+    prod = np.array([[140.0] * 6])
+    weights = np.array([[100.0] * 6, [40.0] * 6])
+    s = split(prod, np.array(["F", "F"]), np.array(["F"]), weights, rules)
+    b = s.qty[1]
+    assert (b % 50 == 0).all()
+    assert (s.qty.sum(axis=0) == 140).all()
+    due = np.cumsum([40.0] * 6)
+    assert b.tolist() == [0, 100, 0, 50, 50, 0]
+    assert (np.abs(np.cumsum(b) - due) <= 50).all()
 
 
 _lot = st.tuples(st.sampled_from([1, 1, 5, 10, 12, 50]), st.sampled_from([0, 0, 20, 60]))
