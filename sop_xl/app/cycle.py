@@ -273,7 +273,7 @@ class PlanRun:
         """The plan as a version snapshot (sop_xl.plan.month.snapshot)."""
         return month.snapshot(self.inputs, demand=self.demand, plan=self.mps,
                               projection=self.projection, load=self.capacity,
-                              purchase_plan=self.purchase_plan)
+                              purchase_plan=self.purchase_plan, family=self.family)
 
 
 # -- the steps ------------------------------------------------------------------------------

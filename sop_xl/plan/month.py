@@ -403,10 +403,13 @@ def financial(inputs: Inputs, plan: mps_engine.MPSResult,
 def snapshot(inputs: Inputs, *, demand: DemandPlan, plan: mps_engine.MPSResult,
              projection: inventory_engine.Projection,
              load: capacity_engine.CapacityResult,
-             purchase_plan: pd.DataFrame) -> pd.DataFrame:
-    """The month's plan as a version snapshot (sop_xl.plan.versions): demand and its
-    parts, MPS production, projected stock, capacity, what was shipped against orders due
-    in the plan, the key settings and the purchase plan."""
+             purchase_plan: pd.DataFrame,
+             family: family_engine.FamilyProductionPlan | None = None) -> pd.DataFrame:
+    """The month's plan as a version snapshot (sop_xl.plan.versions): the family production
+    plan when a strategy is chosen (demand, production, closing stock per family), demand
+    and its parts, MPS
+    production, projected stock, capacity, what was shipped against orders due in the
+    plan, the key settings and the purchase plan."""
     items = inputs.items.set_index("item")
     fam, cost, price = items["family"], items["unit_cost"], items["price"]
     d, m, p, c = demand, plan, projection, load
@@ -433,6 +436,15 @@ def snapshot(inputs: Inputs, *, demand: DemandPlan, plan: mps_engine.MPSResult,
     parts.append(versions_engine.section_rows(
         "demand", d.items, d.periods, {"shipped": shipped}, ["shipped"], family=fam,
         value_per_unit=price.reindex(d.items).fillna(0).to_numpy(float)))
+    # the family plan is carried once the meeting chose a strategy; without one it is
+    # only the items' MPS summed, already in the mps section
+    if family is not None and family.strategy != family_engine.NONE and len(family.families):
+        f = family.families
+        rows = {"demand": family.demand, "production": family.chosen.production,
+                "closing": family.chosen.closing}
+        parts.append(versions_engine.section_rows(
+            "family", f, family.periods, rows, ["demand", "production", "closing"],
+            family=pd.Series(f.to_numpy(), index=f), value_per_unit=family.unit_cost))
     parts.append(versions_engine.settings_rows(inputs.settings.as_values()))
     pp = purchase_plan
     if len(pp):

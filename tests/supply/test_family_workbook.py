@@ -18,6 +18,7 @@ from sop_xl.app.cycle import CYCLE, PlanRun, run_steps
 from sop_xl.app.master import MasterWorkbook
 from sop_xl.app.template import write_master
 from sop_xl.contract.cells import cell_ref
+from sop_xl.plan.versions import diff
 from sop_xl.workbook.file import FileBackend
 from sop_xl.workbook.package import Package
 from tests.small_company import frames
@@ -166,3 +167,28 @@ def test_libreoffice_recalculates_the_family_sheet_to_the_python_values(
             bad.append((i, j, a, b))
     assert checked == 30  # one family: opening, closing, days of supply, load, overtime
     assert not bad, bad[:5]
+
+
+def test_the_version_carries_the_family_plan_and_the_diff_shows_it_first(
+        level: Path, tmp_path: Path) -> None:
+    path = tmp_path / "versions.xlsx"
+    shutil.copy(level, path)
+    book = MasterWorkbook.open(path)
+    before = PlanRun(book, book.read_inputs(), refresh_forecast=False).snapshot()
+    fam = before[(before["section"] == "family") & (before["measure"] == "production")]
+    assert fam["qty"].tolist() == [152, 152, 151, 151, 151, 151]
+    rows = _rows(path)
+    r, _ = _row(rows, "Pumps", "Production")
+    wb = openpyxl.load_workbook(path)
+    wb["FamilyProductionPlan"].cell(r + 1, rows[2].index("2027-03") + 1).value = 200
+    wb.save(path)
+    run_steps(MasterWorkbook.open(path), ["family", "mps"], command="family")
+    book = MasterWorkbook.open(path)
+    after = PlanRun(book, book.read_inputs(), refresh_forecast=False).snapshot()
+    d = diff(before, after)
+    head = d[d["section"] == "family"]
+    assert d.index[: len(head)].tolist() == head.index.tolist()  # the family plan first
+    # March 151 → 200 typed; the other five buckets give up 49 pieces: 152 → 142 …
+    got = dict(zip(head["period"], head["qty_diff"], strict=True))
+    assert got == {"2026-12": -10, "2027-01": -10, "2027-02": -9, "2027-03": 49,
+                   "2027-04": -10, "2027-05": -10}
