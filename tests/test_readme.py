@@ -59,7 +59,7 @@ def test_pictures_exist():
 
 
 def test_every_module_the_readme_names_exists():
-    named = set(re.findall(r"sop_xl/[\w/]+(?:\.py)?", README))
+    named = set(re.findall(r"sop_xl/[\w/]+(?:\.(?:py|md|toml|bas|xml))?", README))
     assert "sop_xl/plan/month.py" in named and len(named) >= 15
     missing = [n for n in named if not (ROOT / n).exists()]
     assert missing == []
