@@ -33,11 +33,12 @@ from sop_xl.base.messages import message
 from sop_xl.contract.planning_inputs import Inputs
 from sop_xl.layout import demand_sheets
 from sop_xl.layout.common import named_families, named_rows
-from sop_xl.layout.family import family_options_sheet, family_production_sheet
+from sop_xl.layout.family import family_options_sheet, family_production_sheet, plan_kpi_sheet
 from sop_xl.layout.history import history_used_sheet
 from sop_xl.layout.kpi import kpi_sheet
 from sop_xl.layout.sheet import SheetContent
 from sop_xl.plan import accuracy as accuracy_engine
+from sop_xl.plan import achievement as achievement_engine
 from sop_xl.plan import alerts as supply_exceptions
 from sop_xl.plan import capacity as capacity_engine
 from sop_xl.plan import demand as demand_engine
@@ -179,6 +180,15 @@ class PlanRun:
             return None
         return month.family_split(self.inputs, self.demand, self.family)
 
+    @cached_property
+    def plan_kpis(self) -> pd.DataFrame:
+        """Plan achievement of the closed months (sop_xl.plan.achievement)."""
+        self.progress("plan achievement")
+        fam = self.inputs.items.set_index("item")["family"]
+        return achievement_engine.achievement(
+            readback.approved_frozen_plans(self.book, self.inputs),
+            self.inputs.production_actuals, fam, self.inputs.resource_usage)
+
     # -- supply side ---------------------------------------------------------------------
     @cached_property
     def mps(self) -> mps_engine.MPSResult:
@@ -293,7 +303,8 @@ class Step:
 
 
 def _accuracy(run: PlanRun) -> list[SheetContent]:
-    return [kpi_sheet(run.inputs, run.kpis, run.lang)]
+    return [kpi_sheet(run.inputs, run.kpis, run.lang),
+            plan_kpi_sheet(run.inputs, run.plan_kpis, run.lang)]
 
 
 def _forecast(run: PlanRun) -> list[SheetContent]:
@@ -354,7 +365,7 @@ def _version(run: PlanRun) -> list[SheetContent]:
 
 
 STEPS: tuple[Step, ...] = (
-    Step("accuracy", ("forecast_kpi",), _accuracy, plan=False),
+    Step("accuracy", ("forecast_kpi", "plan_kpi"), _accuracy, plan=False),
     Step("forecast", ("stat_forecast",), _forecast, plan=False),
     Step("demand", ("demand_plan", "family_plan", "family_shares", "forecast_review",
                     "forecast_archive"), _demand),

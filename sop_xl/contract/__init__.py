@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from sop_xl.contract.actuals import ACTUALS_SHEETS
 from sop_xl.contract.demand_sheets import DEMAND_SHEETS
 from sop_xl.contract.family_sheets import FAMILY_SHEETS
 from sop_xl.contract.import_sheets import IMPORT_SHEETS
@@ -52,6 +53,7 @@ def register(*specs: SheetSpec) -> None:
 register(*INPUT_SHEETS, *OUTPUT_SHEETS)
 register(*DEMAND_SHEETS)
 register(*FAMILY_SHEETS)
+register(*ACTUALS_SHEETS)
 register(*SUPPLY_SHEETS)
 register(*MEETING_SHEETS)
 register(*VERSION_SHEETS)

@@ -31,6 +31,10 @@ class Inputs:
     scheduled_receipts: pd.DataFrame
     workbook: str = "workbook"
     sheet_names: dict[str, str] = field(default_factory=dict)
+    #: what the plant made (item, month, qty, date, order), for plan achievement
+    production_actuals: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        {"item": pd.Series(dtype=object), "month": pd.PeriodIndex([], freq="M"),
+         "qty": pd.Series(dtype=float)}))
 
     @cached_property
     def buckets(self) -> Buckets:

@@ -1,15 +1,17 @@
 """The family production plan's sheets: FamilyProductionPlan (a planning grid per family,
 production yellow, closing stock, days of supply, load and overtime as live formulas,
 each strategy's production and stock below) and FamilyOptions (the strategies' figures
-side by side, the chosen one marked)."""
+side by side, the chosen one marked); and PlanKPI, how the plant kept to the plan."""
 
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from sop_xl import contract
 from sop_xl.base.messages import message
 from sop_xl.contract.cells import col_letter
+from sop_xl.contract.model import unit_label
 from sop_xl.contract.planning_inputs import Inputs
 from sop_xl.layout.common import ON_HAND, blocks, title
 from sop_xl.layout.grid import Grid, GridCondition, grid_content
@@ -61,4 +63,18 @@ def family_options_sheet(inputs: Inputs, plan: FamilyProductionPlan,
         sheet.cond_formats.append(CondFormat(
             Box(1, 0, len(t), len(spec.columns) - 1),
             f'${col_letter(j)}2="{message("yes", lang)}"', "good"))
+    return sheet
+
+
+def plan_kpi_sheet(inputs: Inputs, kpis: pd.DataFrame, lang: str) -> SheetContent:
+    """PlanKPI: plan achievement by total, family, resource and item per month; months
+    below 95 % marked."""
+    spec = contract.sheet("plan_kpi")
+    k = kpis.assign(unit=[unit_label(u, lang) for u in kpis["unit"]]) if len(kpis) else kpis
+    sheet = table_content(spec, k, lang, currency=inputs.settings.currency)
+    if len(k):
+        j = col_letter(spec.keys.index("achievement"))
+        sheet.cond_formats.append(CondFormat(
+            Box(1, 0, len(k), len(spec.columns) - 1),
+            f'AND(ISNUMBER(${j}2),${j}2<0.95)', "warn"))
     return sheet
