@@ -303,8 +303,11 @@ class Step:
 
 
 def _accuracy(run: PlanRun) -> list[SheetContent]:
-    return [kpi_sheet(run.inputs, run.kpis, run.lang),
-            plan_kpi_sheet(run.inputs, run.plan_kpis, run.lang)]
+    return [kpi_sheet(run.inputs, run.kpis, run.lang)]
+
+
+def _achievement(run: PlanRun) -> list[SheetContent]:
+    return [plan_kpi_sheet(run.inputs, run.plan_kpis, run.lang)]
 
 
 def _forecast(run: PlanRun) -> list[SheetContent]:
@@ -365,7 +368,8 @@ def _version(run: PlanRun) -> list[SheetContent]:
 
 
 STEPS: tuple[Step, ...] = (
-    Step("accuracy", ("forecast_kpi", "plan_kpi"), _accuracy, plan=False),
+    Step("accuracy", ("forecast_kpi",), _accuracy, plan=False),
+    Step("achievement", ("plan_kpi",), _achievement, plan=False),
     Step("forecast", ("stat_forecast",), _forecast, plan=False),
     Step("demand", ("demand_plan", "family_plan", "family_shares", "forecast_review",
                     "forecast_archive"), _demand),

@@ -40,7 +40,7 @@ def test_plan_achievement_of_the_approved_frozen_month(tmp_path: Path) -> None:
     for k, (item, qty) in enumerate((("A", a - 10), ("B", b + 20)), start=2):
         pa.cell(k, 1).value, pa.cell(k, 2).value, pa.cell(k, 3).value = item, "2026-11", qty
     wb.save(path)
-    run_steps(MasterWorkbook.open(path), ["accuracy"], command="accuracy")
+    run_steps(MasterWorkbook.open(path), ["achievement"], command="achievement")
     kpi = MasterWorkbook.open(path).read_output_table("plan_kpi")
     fam = kpi[(kpi["level"] == "family") & (kpi["key"] == "Pumps")].iloc[0]
     # Pumps, November: achieved min(a − 10, a) + min(b + 20, b) = a + b − 10 of a + b

@@ -98,6 +98,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "由该物料承担零头；请按批量调整产品族生产或修改物料批量规则"),
     # the steps of the cycle (sop_xl.app.cycle.STEPS)
     "step_accuracy": ("Forecast accuracy", "预测准确率"),
+    "step_achievement": ("Plan achievement", "计划达成率"),
     "step_forecast": ("Statistical forecast", "统计预测"),
     "step_demand": ("Demand plan", "需求计划"),
     "step_family": ("Family production plan", "产品族生产计划"),
