@@ -271,11 +271,15 @@ def plan(families: pd.Index, periods: list[str], demand: np.ndarray, opening: np
     stock = np.zeros(n) if target_stock is None else np.asarray(target_stock, dtype=float)
     fix = np.full((n, h), np.nan) if fixed is None else np.asarray(fixed, dtype=float)
     typ = np.full((n, h), np.nan) if typed is None else np.asarray(typed, dtype=float)
-    kw = dict(receipts=rec, target_dos=dos, target_stock=stock, whole=whole)
-    judge = dict(receipts=rec, unit_cost=unit_cost, hours_per_piece=hours_per_piece,
-                 available=available)
-    options = {s: outcome(production(s, demand, opening, workdays, fixed=fix, **kw), demand,
-                          opening, workdays, **judge) for s in STRATEGIES}
+    def make(s: str, keep: np.ndarray) -> np.ndarray:
+        return production(s, demand, opening, workdays, receipts=rec, target_dos=dos,
+                          target_stock=stock, fixed=keep, whole=whole)
+
+    def judge(prod: np.ndarray) -> Outcome:
+        return outcome(prod, demand, opening, workdays, receipts=rec, unit_cost=unit_cost,
+                       hours_per_piece=hours_per_piece, available=available)
+
+    options = {s: judge(make(s, fix)) for s in STRATEGIES}
     if strategy == NONE:
         suggested = np.zeros((n, h)) if items_plan is None else np.asarray(items_plan, float)
         aim = target_close("target_stock", demand, opening, workdays, target_stock=stock)
@@ -286,15 +290,14 @@ def plan(families: pd.Index, periods: list[str], demand: np.ndarray, opening: np
                            target_stock=stock)
         # the planner's typed cells are kept and the strategy plans the rest around them
         keep = np.where(np.isfinite(typ), typ, fix)
-        prod = production(strategy, demand, opening, workdays, fixed=keep, **kw) \
-            if np.isfinite(typ).any() else suggested
+        prod = make(strategy, keep) if np.isfinite(typ).any() else suggested
         # the suggestion beside a typed cell is the plan around it, so that only the typed
         # cells differ from it (the next run reads back exactly those)
         suggested = np.where(np.isfinite(typ), suggested, prod)
     else:
         raise ValueError(f"unknown strategy {strategy!r}; expected {NONE!r} or one of "
                          f"{STRATEGIES}")
-    chosen = outcome(prod, demand, opening, workdays, **judge)
+    chosen = judge(prod)
     table = pd.concat([summary(families, s, o, available, chosen=s == strategy)
                        for s, o in options.items()], ignore_index=True)
     table = table.sort_values(["family"], kind="stable").reset_index(drop=True)
