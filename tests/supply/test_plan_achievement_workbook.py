@@ -53,3 +53,9 @@ def test_plan_achievement_of_the_approved_frozen_month(tmp_path: Path) -> None:
     # hours: A 0.5 h, B 1 h a piece → achieved 0.5 (a − 10) + b of 0.5 a + b
     assert asm["planned"] == pytest.approx(0.5 * a + b)
     assert asm["achieved"] == pytest.approx(0.5 * (a - 10) + b)
+    # the meeting pack's cover takes it (and says from what)
+    from sop_xl.faces.meeting.data import gather
+
+    pack = gather(MasterWorkbook.open(path)).kpi("plan_achievement")
+    assert pack.value == pytest.approx((a + b - 10) / (a + b), abs=1e-4)
+    assert "ProductionActuals" in pack.basis and "version 001" in pack.basis
