@@ -67,6 +67,7 @@ def case_short_seasonal() -> None:
 def demo_runs() -> dict[bool, tuple[object, pd.DataFrame]]:
     from sop_xl.app.cycle import PlanRun
     from sop_xl.app.master import MasterWorkbook
+    from sop_xl.plan import month
 
     book = MasterWorkbook.open(ROOT / "workbooks" / "demo" / "sop_master.xlsx")
     inputs = book.read_inputs()
@@ -74,7 +75,7 @@ def demo_runs() -> dict[bool, tuple[object, pd.DataFrame]]:
     for per_day in (True, False):
         settings = dataclasses.replace(inputs.settings, forecast_working_days=per_day)
         run = PlanRun(book, dataclasses.replace(inputs, settings=settings), refresh_forecast=True)
-        runs[per_day] = (run.forecast, run.history())
+        runs[per_day] = (run.forecast, month.shipped_history(run.inputs))
     return runs
 
 
