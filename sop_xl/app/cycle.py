@@ -419,6 +419,27 @@ def build(run: PlanRun, keys: Sequence[str], *,
     return Built(done, contents, exc)
 
 
+# the steps whose figures start from the stock on hand
+SUPPLY_STEPS = frozenset({"mps", "mrp", "capacity", "projection", "finance"})
+HELD_SHOWN = 5  # items named in the notice; the rest are counted
+
+
+def _held_stock_notice(inputs: Inputs, lang: str) -> list[str]:
+    """What stock the plan leaves out (a not-nettable warehouse), item by item."""
+    held = inputs.held_stock()
+    if held.empty:
+        return []
+    per_item = held.groupby("item", sort=False)["on_hand"].sum()
+    uom = inputs.items.set_index("item")["uom"].reindex(per_item.index).fillna("pcs")
+    shown = [f"{item} {qty:,.6g} {u}" for (item, qty), u
+             in zip(per_item.items(), uom, strict=True)][:HELD_SHOWN]
+    if len(per_item) > HELD_SHOWN:
+        shown.append("…")
+    warehouses = ", ".join(dict.fromkeys(held["warehouse"].astype(str)))
+    return [message("stock_held", lang, items=len(per_item), warehouses=warehouses,
+                    detail="; ".join(shown))]
+
+
 @dataclass
 class RunReport:
     steps: list[str]
@@ -447,6 +468,8 @@ def run_steps(book: MasterWorkbook, keys: Sequence[str], *, progress: Progress =
             workbook=book.name)], book.language)
     run = PlanRun(book, inputs, refresh_forecast="forecast" in keys, progress=progress,
                   executor=executor)
+    if set(keys) & SUPPLY_STEPS:
+        run.notices.extend(_held_stock_notice(inputs, run.lang))
     built = build(run, keys)
     contents = built.contents
     for c in contents:

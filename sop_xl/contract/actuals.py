@@ -14,7 +14,7 @@ C = Column
 
 PRODUCTION_ACTUALS = SheetSpec(
     key="production_actuals", en="ProductionActuals", zh="生产实绩", role=Role.INPUT,
-    layout=Layout.TABLE, order=14, tab_color=INPUT_TAB, required=False,
+    layout=Layout.TABLE, order=15, tab_color=INPUT_TAB, required=False,
     description_en="Finished-good production reported by the plant (ERP receipts from "
     "production orders): item, month completed, quantity. Plan achievement compares them "
     "with the frozen part of the approved MPS.",

@@ -401,7 +401,29 @@ SCHEDULED_RECEIPTS = SheetSpec(
     ),
 )
 
+WAREHOUSES = SheetSpec(
+    key="warehouses", en="Warehouses", zh="仓库", role=Role.INPUT, layout=Layout.TABLE,
+    order=14, tab_color=INPUT_TAB, required=False, unique=("warehouse",),
+    description_en="The warehouses of the Stock sheet and whether their stock is available "
+    "to plan (nettable). Stock in a warehouse marked not nettable (quarantine, consignment, "
+    "stock held for another site) is kept out of every plan and reported by the run. An "
+    "empty sheet: every warehouse is nettable.",
+    description_zh="库存表中的仓库及其库存是否可用于计划(可净算)。标为不可净算的仓库(待检、寄售、"
+    "为其他工厂保留的库存)中的库存不计入任何计划，运行时会报告。本表为空：所有仓库均可净算。",
+    columns=(
+        C("warehouse", "Warehouse", "仓库", required=True, width=12),
+        C("description", "Description", "仓库名称", width=24),
+        C("plant", "Plant", "工厂", width=12,
+          help_en="The plant (inventory organisation) the warehouse belongs to.",
+          help_zh="仓库所属的工厂(库存组织)。"),
+        C("nettable", "Nettable", "可净算", Dtype.BOOL, required=True, width=10,
+          help_en="Yes: its stock is available to plan. No: kept out of the plan "
+                  "(quarantine, consignment, reserved).",
+          help_zh="是：库存可用于计划。否：不计入计划(待检、寄售、保留)。"),
+    ),
+)
+
 INPUT_SHEETS: tuple[SheetSpec, ...] = (
     SETTINGS, ITEMS, BOM, RESOURCES, RESOURCE_USAGE, CALENDAR, SALES_HISTORY, CONTRACTS,
-    PROJECTS, EVENTS, SALES_FORECAST, STOCK, SCHEDULED_RECEIPTS,
+    PROJECTS, EVENTS, SALES_FORECAST, STOCK, SCHEDULED_RECEIPTS, WAREHOUSES,
 )

@@ -31,6 +31,9 @@ class Inputs:
     scheduled_receipts: pd.DataFrame
     workbook: str = "workbook"
     sheet_names: dict[str, str] = field(default_factory=dict)
+    # optional: a workbook made before the sheet existed plans every warehouse as nettable
+    warehouses: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        {"warehouse": pd.Series(dtype=object), "nettable": pd.Series(dtype=bool)}))
     #: what the plant made (item, month, qty, date, order), for plan achievement
     production_actuals: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         {"item": pd.Series(dtype=object), "month": pd.PeriodIndex([], freq="M"),
@@ -57,8 +60,29 @@ class Inputs:
     def items_of_type(self, *types: str) -> pd.DataFrame:
         return self.items[self.items["item_type"].isin(types)]
 
+    @cached_property
+    def held_warehouses(self) -> frozenset[str]:
+        """Warehouses whose stock is not nettable (the Warehouses sheet says No)."""
+        w = self.warehouses
+        if w.empty:
+            return frozenset()
+        held = w[w["nettable"].eq(False)]
+        return frozenset(held["warehouse"].dropna().astype(str))
+
+    def _held_rows(self) -> pd.Series:
+        if self.stock.empty or not self.held_warehouses:
+            return pd.Series(False, index=self.stock.index)
+        return self.stock["warehouse"].astype("string").isin(self.held_warehouses).fillna(False)
+
     def on_hand(self) -> pd.Series:
-        """On hand per item summed over warehouses (pieces)."""
+        """Nettable on hand per item, summed over the warehouses whose stock may be
+        planned (pieces); stock of a not-nettable warehouse is left out."""
         if self.stock.empty:
             return pd.Series(dtype=float)
-        return self.stock.groupby("item")["on_hand"].sum()
+        st = self.stock[~self._held_rows().to_numpy(bool)]
+        return st.groupby("item")["on_hand"].sum()
+
+    def held_stock(self) -> pd.DataFrame:
+        """Stock kept out of the plan: item, warehouse, on_hand (pieces), in sheet order."""
+        st = self.stock[self._held_rows().to_numpy(bool)]
+        return st[["item", "warehouse", "on_hand"]].reset_index(drop=True)

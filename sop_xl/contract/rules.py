@@ -122,6 +122,16 @@ def _item_refs(ctx: _Ctx) -> Iterator[Problem]:
                                   what=message("ref_resource", ctx.lang))
 
 
+def _warehouse_refs(ctx: _Ctx) -> Iterator[Problem]:
+    """Once the Warehouses sheet lists warehouses, every stock row names one of them: a
+    misspelt warehouse would otherwise plan its stock with no nettable flag at all."""
+    wh = ctx.inputs.warehouses
+    if wh.empty:
+        return
+    known = set(wh["warehouse"].dropna().astype(str))
+    yield from _refs(ctx, "stock", "warehouse", known, "warehouses", "warehouse")
+
+
 def _families(ctx: _Ctx) -> Iterator[Problem]:
     items = ctx.inputs.items
     skip = ctx.bad_rows("items", "family", "item_type")
@@ -243,6 +253,6 @@ def _event_targets(ctx: _Ctx) -> Iterator[Problem]:
 
 
 RULES: tuple[Callable[[_Ctx], Iterator[Problem]], ...] = (
-    _item_refs, _families, _bom_structure, _history_in_past, _history_complete, _contracts,
+    _item_refs, _warehouse_refs, _families, _bom_structure, _history_in_past, _history_complete, _contracts,
     _ranges, _event_targets,
 )

@@ -103,6 +103,7 @@ def build_demo(planning_month: str = "2026-12", seed: int = 20261201) -> DemoCom
         "events": sales.events_frame(planning),
         "sales_forecast": sales.sales_forecast_frame(rng(5), planning, rr, contracts),
         "stock": supply.stock_frame(rng(6), planning, need, history),
+        "warehouses": supply.warehouses_frame(),
     }
     expected = sales.expected_demand_frame(planning, HORIZON)
     frames["scheduled_receipts"] = supply.receipts_frame(

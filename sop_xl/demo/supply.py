@@ -25,6 +25,10 @@ SLOW = (("SA-GTV-200R", 12, 9), ("MC-GTB-200R", 20, 10), ("CA-GTB-200R", 60, 11)
 EXCESS = (("FG-P130", 11.0), ("FG-V120", 8.0), ("RM-MOT-22K", 9.0), ("CA-BFB-300", 9.0),
           ("RM-IGBT-100", 12.0))
 BUILT_TO_ORDER = ("FG-C310",)  # never in stock
+# Lots held in quarantine at incoming inspection: item, quantity, days in inspection. Their
+# stock is not nettable (Warehouses), so the plan buys as if they were not there.
+QUARANTINE = (("CA-CAS-ES3", 40, 6), ("RM-MOT-22K", 8, 3))
+QC_WH = "QC-WH"
 # Purchase orders that should have arrived already: item, days before the planning month.
 PAST_DUE = (("CA-CAS-ES3", 11), ("RM-IGBT-50", 4))
 # Open production orders: item, quantity, days after the first of the planning month.
@@ -104,7 +108,23 @@ def stock_frame(rng: np.random.Generator, planning: pd.Period, need: dict[str, f
             qty = n * rng.uniform(0.5, 1.3) + part.safety_stock
         qty = round(qty, 1) if part.uom in ("kg", "m") else round(qty)
         add(code, qty, recent(), SFG_WH if part.made else RM_WH)
+    for code, qty, days in QUARANTINE:
+        add(code, qty, start - timedelta(days=days), QC_WH)
     return typed_frame("stock", rows)
+
+
+def warehouses_frame() -> pd.DataFrame:
+    """The demo's warehouses, all in its one plant; the quarantine is not nettable."""
+    rows = [
+        (FG_WH, "Finished goods warehouse", True),
+        (EXPORT_WH, "Export warehouse (packed for shipment abroad)", True),
+        (SFG_WH, "Semi-finished parts store", True),
+        (RM_WH, "Raw materials and purchased parts", True),
+        (QC_WH, "Incoming inspection (quarantine)", False),
+    ]
+    return typed_frame("warehouses", [
+        {"warehouse": w, "description": d, "plant": "HD-01", "nettable": n}
+        for w, d, n in rows])
 
 
 def _released(rng: np.random.Generator, start: date, due: date, lead_days: int) -> date:

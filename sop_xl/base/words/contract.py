@@ -32,4 +32,5 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ref_family": ("family", "产品族"),
     "ref_resource": ("resource", "资源"),
     "ref_setting": ("setting", "设置项"),
+    "ref_warehouse": ("warehouse", "仓库"),
 }

@@ -121,6 +121,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "forecasts and events only",
         "尚无销售历史：销售历史中没有任何成品的发货记录，因此没有统计预测；"
         "本计划仅基于合同、项目、销售预测和事件"),
+    "stock_held": (
+        "stock kept out of the plan (Warehouses: not nettable): {items} items in "
+        "{warehouses}: {detail}",
+        "未计入计划的库存(仓库表：不可净算)：{items} 个物料，位于 {warehouses}：{detail}"),
     "note_dropped": (
         "the note on {sheet}!{cell} by {author} (\"{text}\") was removed: its cell is no "
         "longer in the sheet",
