@@ -72,8 +72,15 @@ def width_of(col: Column, label: str, values: Iterable[Any] = ()) -> float:
     """A column's width: the contract's at least, the header's longest word (the header
     wraps), and the longest value shown whole up to MAX_WIDTH; Chinese counts double."""
     words = max((text_width(w) for w in str(label).split()), default=0)
-    shown = [_shown(v) for v in values]
-    longest = max((text_width(t) for t in shown if t), default=0)
+    shown = [v if type(v) is str else _shown(v) for v in values]
+    # a text is as wide as it is long, or up to twice (Chinese): measure, longest first,
+    # only those that may be the widest, and none once the widest passes MAX_WIDTH
+    longest = max(map(len, shown), default=0)
+    if longest + 2 < MAX_WIDTH and not all(map(str.isascii, shown)):
+        for t in sorted(shown, key=len, reverse=True):
+            if 2 * len(t) <= longest:
+                break
+            longest = max(longest, text_width(t))
     return float(max(col.width or 10.0, min(max(words, longest) + 2, MAX_WIDTH)))
 
 
@@ -126,12 +133,26 @@ def cell_value(v: Any) -> Any:
 
 
 def column_values(series: pd.Series) -> list[Any]:
-    """A frame column as cell values, converted in bulk where the dtype allows."""
+    """A frame column as cell values, converted in bulk where the dtype allows. In a
+    column of objects text is kept as it is and every other value converted once per
+    distinct value (a plan tab's periods repeat on every row)."""
     if series.dtype.kind == "f":
         return [None if v != v else v for v in series.to_numpy().tolist()]
     if series.dtype.kind in "iub":
         return series.to_numpy().tolist()
-    return [cell_value(v) for v in series.tolist()]
+    seen: dict[tuple[type, Any], Any] = {}
+
+    def convert(v: Any) -> Any:
+        key = (type(v), v)
+        try:
+            return seen[key]
+        except KeyError:
+            seen[key] = out = cell_value(v)
+            return out
+        except TypeError:  # unhashable
+            return cell_value(v)
+
+    return [v if type(v) is str else convert(v) for v in series.tolist()]
 
 
 def table_name(key: str) -> str:

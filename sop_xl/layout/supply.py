@@ -85,13 +85,17 @@ def mrp_sheet(inputs: Inputs, mrp: MRPResult, lang: str) -> SheetContent:
     return grid_content(grid, lang, inputs.settings.currency)
 
 
-def purchase_plan(inputs: Inputs, mrp: MRPResult) -> pd.DataFrame:
+def purchase_plan(inputs: Inputs, mrp: MRPResult,
+                  pegging: pd.Series | None = None) -> pd.DataFrame:
     """Orders of purchased parts as purchase-plan lines, by supplier and release week
-    (pieces rounded up, money at unit cost)."""
+    (pieces rounded up, money at unit cost). ``pegging``: ``mrp.pegging_text()`` when
+    the caller has it already (it takes seconds at plant scale)."""
     it = inputs.items.set_index(inputs.items["item"].astype(str))
     o = mrp.orders
     bought = (o["item"].map(it["item_type"]) == "RM").to_numpy()
-    pegging = mrp.pegging_text().to_numpy()[bought]
+    if pegging is None:
+        pegging = mrp.pegging_text()
+    pegging = pegging.to_numpy()[bought]
     o = o[bought]
     if o.empty:
         return pd.DataFrame(columns=contract.sheet("purchase_plan").keys)
@@ -122,8 +126,10 @@ def purchase_sheet(inputs: Inputs, frame: pd.DataFrame, lang: str) -> SheetConte
     return sheet
 
 
-def planned_orders(inputs: Inputs, mrp: MRPResult) -> pd.DataFrame:
-    """Every order below the MPS with its pegging, as the PlannedOrders sheet lists it."""
+def planned_orders(inputs: Inputs, mrp: MRPResult,
+                   pegging: pd.Series | None = None) -> pd.DataFrame:
+    """Every order below the MPS with its pegging, as the PlannedOrders sheet lists it.
+    ``pegging``: ``mrp.pegging_text()`` when the caller has it already."""
     it = inputs.items.set_index(inputs.items["item"].astype(str))
     o = mrp.orders
     if o.empty:
@@ -134,7 +140,7 @@ def planned_orders(inputs: Inputs, mrp: MRPResult) -> pd.DataFrame:
         "supplier": o["item"].map(it["supplier"]).fillna(""), "period": o["period"],
         "due_date": o["due_date"], "release_date": o["release_date"], "qty": o["qty"],
         "release_qty": o["release_qty"], "status": _status(o), "firm": o["firm"],
-        "pegging": mrp.pegging_text().to_numpy()})
+        "pegging": (mrp.pegging_text() if pegging is None else pegging).to_numpy()})
     return f.sort_values(["release_date", "item"], kind="stable").reset_index(drop=True)
 
 

@@ -10,6 +10,7 @@ and one ``searchsorted``); the proportional hand-down is a sparse matrix product
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -234,3 +235,125 @@ def describe(pegging: pd.DataFrame | None, n_orders: int, periods: list[str],
                 text += f" (+{more})"
             out[o] = text
     return pd.Series(out)
+
+
+
+def _by_level(links: Links) -> Iterator[tuple[np.ndarray, sparse.csr_matrix]]:
+    """Exact multi-level pegging of every order, a level of the order graph at a time:
+    (orders, their rows of T) with T = E + P·T, i.e. Σ_k P^k·E as ``trace`` sums it.
+    An order's parent orders are all on earlier levels, so each order's pegging is built
+    once from its parents' (one sparse product a level) instead of once per BOM path."""
+    parent, end = sparse.csr_matrix(links.parent), sparse.csr_matrix(links.end)
+    parent.sum_duplicates()
+    level = _levels(parent)
+    perm = np.argsort(level, kind="stable")
+    bounds = np.searchsorted(level[perm], np.arange(int(level.max(initial=0)) + 2))
+    p = parent[perm][:, perm]
+    done: list[sparse.csr_matrix] = []
+    for lv in range(len(bounds) - 1):
+        lo, hi = bounds[lv], bounds[lv + 1]
+        t = end[perm[lo:hi]]
+        if done:
+            above = done[0] if len(done) == 1 else sparse.vstack(done, format="csr")
+            t = sparse.csr_matrix(t + p[lo:hi, :lo] @ above)
+            del above
+        t.data[t.data <= _TOL] = 0.0
+        t.eliminate_zeros()
+        t.sort_indices()
+        done.append(t)
+        yield perm[lo:hi], t
+
+
+def full(links: Links) -> sparse.csr_matrix:
+    """Every order's exact multi-level pegging (orders × end-item demands, pieces)."""
+    n = links.parent.shape[0]
+    rows, blocks = [], []
+    for orders, t in _by_level(links):
+        rows.append(orders)
+        blocks.append(t)
+    if not blocks:
+        return sparse.csr_matrix((n, links.end.shape[1]))
+    back = np.empty(n, dtype=np.int64)
+    back[np.concatenate(rows)] = np.arange(n)
+    return sparse.vstack(blocks, format="csr")[back]
+
+
+def _levels(parent: sparse.csr_matrix) -> np.ndarray:
+    """Each order's depth in the order graph: 0 with no parent order, else one more than
+    its deepest parent."""
+    n = parent.shape[0]
+    level = np.zeros(n, dtype=np.int64)
+    has = np.flatnonzero(np.diff(parent.indptr) > 0)
+    if not len(has):
+        return level
+    starts = parent.indptr[has]
+    for _ in range(n + 1):
+        new = level.copy()
+        new[has] = np.maximum.reduceat(level[parent.indices] + 1, starts)
+        if np.array_equal(new, level):
+            return level
+        level = new
+    raise ValueError("the pegging links have a cycle")
+
+
+def full_text(links: Links, select: np.ndarray, periods: list[str],
+              most: int = 3) -> pd.Series:
+    """Exact pegging text of the orders ``select`` in ``describe``'s words (the largest
+    ``most`` end-item demands, largest first, near-ties by end item and bucket, then how
+    many more), without listing every link as a row: each level's pegging is read as it
+    is solved (``_by_level``)."""
+    n_orders = links.parent.shape[0]
+    where = np.full(n_orders, -1, dtype=np.int64)
+    where[select] = np.arange(len(select))
+    out = np.full(len(select), "", dtype=object)
+    labels = np.asarray([str(x) for x in periods], dtype=object)
+    for orders, t in _by_level(links):
+        mine = np.flatnonzero(where[orders] >= 0)
+        # a few million links at a time: the words' working arrays stay small
+        size = np.diff(t.indptr)[mine]
+        cuts = np.searchsorted(np.cumsum(size), np.arange(1, 1 + size.sum() // _CHUNK) *
+                               _CHUNK)
+        for part in np.split(mine, np.unique(cuts)):
+            if len(part):
+                out[where[orders[part]]] = _block_text(t[part], links.names, labels,
+                                                       links.buckets, most)
+    return pd.Series(out)
+
+
+#: links per piece of ``full_text``'s words
+_CHUNK = 2_000_000
+
+
+def _block_text(t: sparse.csr_matrix, names: np.ndarray, labels: np.ndarray, h: int,
+                most: int) -> np.ndarray:
+    """The pegging text of each row of ``t`` (orders × end-item demands), built a column
+    of words at a time (object arrays: no Python loop per order)."""
+    counts = np.diff(t.indptr)
+    out = np.full(t.shape[0], "", dtype=object)
+    rows = np.flatnonzero(counts)
+    if not len(rows):
+        return out
+    starts = t.indptr[rows]
+    # to 6 decimals: near-ties (float noise of the sums) rank by end item, and a
+    # quantity within noise of a half rounds as the half would
+    data = np.round(t.data, 6)
+    data_q = data.copy()
+    idx = np.arange(len(data), dtype=np.int32 if len(data) < 2**31 else np.int64)
+    for k in range(most):
+        # the first entry (lowest end item and bucket) of each row equal to its largest
+        top = np.repeat(np.maximum.reduceat(data, starts), counts[rows])
+        first = np.minimum.reduceat(np.where(data == top, idx, len(data)), starts)
+        del top
+        ok = counts[rows] > k
+        r, f = rows[ok], first[ok]
+        data[f] = -np.inf
+        col = t.indices[f]
+        qty, inv = np.unique(np.rint(data_q[f]).astype(np.int64), return_inverse=True)
+        words = (names[col // h] + " " + labels[col % h] + ": "
+                 + np.asarray([f"{q:,}" for q in qty.tolist()], dtype=object)[inv])
+        out[r] = words if k == 0 else out[r] + "; " + words
+    extra = counts - most
+    more = np.flatnonzero(extra > 0)
+    out[more] = out[more] + np.asarray([f" (+{x})" for x in extra[more].tolist()],
+                                       dtype=object)
+    return out

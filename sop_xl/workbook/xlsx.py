@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from typing import Any
 from xml.sax.saxutils import escape
@@ -229,15 +229,30 @@ def style_grid(content: SheetContent, xf_of: Mapping[CellStyle, int]) -> np.ndar
 
 # -- the worksheet part -----------------------------------------------------------------
 
+#: rows of sheetData per chunk of the worksheet part (about 1-2 MB of XML for a wide grid)
+CHUNK_ROWS = 1000
+
+
 def worksheet_xml(content: SheetContent, xf_of: Mapping[CellStyle, int],
                   dxf_of: Mapping[str, int], table_rid: str | None,
                   extra_rels: list[tuple[str, str]] = (), *, date1904: bool = False,
                   code_name: str | None = None) -> str:
-    """The worksheet part. ``extra_rels`` are (element, rId) pairs kept from the sheet this
-    one replaces, e.g. ("drawing", "rId3") so a planner's chart stays on the sheet;
-    ``code_name`` is that sheet's code name (its VBA document module), kept too.
-    ``date1904``: the workbook counts dates in the 1904 system; every date cell and date
-    validation is written in it."""
+    """The worksheet part as one string (see ``worksheet_chunks``)."""
+    return "".join(worksheet_chunks(content, xf_of, dxf_of, table_rid, extra_rels,
+                                    date1904=date1904, code_name=code_name))
+
+
+def worksheet_chunks(content: SheetContent, xf_of: Mapping[CellStyle, int],
+                     dxf_of: Mapping[str, int], table_rid: str | None,
+                     extra_rels: list[tuple[str, str]] = (), *, date1904: bool = False,
+                     code_name: str | None = None) -> Iterator[str]:
+    """The worksheet part in pieces of ``CHUNK_ROWS`` rows, to be encoded and compressed
+    as they come (a 6 M-cell sheet is ~300 MB of XML: never held as one string).
+    ``extra_rels`` are (element, rId) pairs kept from the sheet this one replaces, e.g.
+    ("drawing", "rId3") so a planner's chart stays on the sheet; ``code_name`` is that
+    sheet's code name (its VBA document module), kept too. ``date1904``: the workbook
+    counts dates in the 1904 system; every date cell and date validation is written in
+    it."""
     out: list[str] = [
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n',
         f'<worksheet xmlns="{NS_MAIN}" xmlns:r="{NS_REL}">',
@@ -259,59 +274,9 @@ def worksheet_xml(content: SheetContent, xf_of: Mapping[CellStyle, int],
     out.append(f'<sheetFormatPr defaultRowHeight="15"{lvl}/>')
     out.append(_cols(content))
     out.append("<sheetData>")
-    styles = style_grid(content, xf_of)
-    hidden = set(content.hidden_rows)
-    heights = content.row_heights
-    outlined = _outlined(content)
-    sw = styles.shape[1]
-    letters = [col_letter(c) for c in range(max(sw, n_cols))]
-    attr = [f' s="{k}"' if k else "" for k in range(int(styles.max(initial=0)) + 1)]
-    text = _TextCache()
-    text.date1904 = date1904
-    append = out.append
-    for r, row in enumerate(content.rows):
-        srow = styles[r].tolist() if r < styles.shape[0] else [0] * sw
-        rn = str(r + 1)
-        cells = []
-        add = cells.append
-        for c, v in enumerate(row):
-            sa = attr[srow[c]] if c < sw else ""
-            if v is None:
-                if sa:
-                    add(f'<c r="{letters[c]}{rn}"{sa}/>')
-                continue
-            t = type(v)
-            if t is float:
-                if v != v:
-                    if sa:
-                        add(f'<c r="{letters[c]}{rn}"{sa}/>')
-                    continue
-                add(f'<c r="{letters[c]}{rn}"{sa}><v>{_num(v)}</v></c>')
-            elif t is Formula:
-                val = v.value
-                ft = text.escape(v.text)
-                if type(val) is float and val == val:
-                    add(f'<c r="{letters[c]}{rn}"{sa}><f>{ft}</f><v>{_num(val)}</v></c>')
-                else:
-                    add(_row_cell(f"{letters[c]}{rn}", v, sa, text))
-            elif t is str and v:
-                add(f'<c r="{letters[c]}{rn}"{sa} t="inlineStr"><is><t xml:space="preserve">'
-                    f"{text[v]}</t></is></c>")
-            else:
-                add(_row_cell(f"{letters[c]}{rn}", v, sa, text))
-        # styled cells beyond the row's values (e.g. blank input cells)
-        for c in range(len(row), sw):
-            if srow[c]:
-                add(f'<c r="{letters[c]}{rn}"{attr[srow[c]]}/>')
-        head = f'<row r="{rn}"'
-        if r in heights:
-            head += f' ht="{heights[r]:g}" customHeight="1"'
-        if r in hidden:
-            head += ' hidden="1"'
-        if r in outlined:
-            head += ' outlineLevel="1"'
-        append(head + ">" + "".join(cells) + "</row>")
-    out.append("</sheetData>")
+    yield "".join(out)
+    yield from _sheet_data(content, xf_of, date1904)
+    out = ["</sheetData>"]
     if content.protect:
         pw = f' password="{content.protect_hash}"' if content.protect_hash else ""
         out.append(f'<sheetProtection{pw} sheet="1" objects="1" scenarios="1" formatCells="0" '
@@ -339,7 +304,97 @@ def worksheet_xml(content: SheetContent, xf_of: Mapping[CellStyle, int],
     if table_rid:
         out.append(f'<tableParts count="1"><tablePart r:id="{table_rid}"/></tableParts>')
     out.append("</worksheet>")
-    return "".join(out)
+    yield "".join(out)
+
+
+def _sheet_data(content: SheetContent, xf_of: Mapping[CellStyle, int],
+                date1904: bool) -> Iterator[str]:
+    """The <row> elements, ``CHUNK_ROWS`` at a time: the hot loop of every write. The
+    common cells (plain numbers, formulas with a number cached, text) are formatted
+    inline with the column letters and style attributes looked up and whole numbers
+    written without a call; every other value goes through ``_row_cell``. (Measured:
+    caching numbers' texts, and per-row templates filled by ``str.format``, were both
+    slower than this loop.)"""
+    styles = style_grid(content, xf_of)
+    hidden = set(content.hidden_rows)
+    heights = content.row_heights
+    outlined = _outlined(content)
+    sw = styles.shape[1]
+    letters = [col_letter(c) for c in range(max(sw, content.n_cols))]
+    attr = [f' s="{k}"' if k else "" for k in range(int(styles.max(initial=0)) + 1)]
+    text = _TextCache()
+    text.date1904 = date1904
+    n_styled = styles.shape[0]
+    blank = [0] * sw
+    serials: dict[date, str] = {}
+    chunk: list[str] = []
+    append = chunk.append
+    for r, row in enumerate(content.rows):
+        srow = styles[r].tolist() if r < n_styled else blank
+        rn = str(r + 1)
+        cells = []
+        add = cells.append
+        n = len(row)
+        if n > sw:  # values beyond the style grid are unstyled
+            srow = srow + [0] * (n - sw)
+        for c, v in enumerate(row):
+            t = type(v)
+            if t is float:
+                if v != v or v in _INFINITE:
+                    if srow[c]:
+                        add(f'<c r="{letters[c]}{rn}"{attr[srow[c]]}/>')
+                elif v.is_integer() and -1e15 < v < 1e15:
+                    add(f'<c r="{letters[c]}{rn}"{attr[srow[c]]}><v>{int(v)}</v></c>')
+                else:
+                    add(f'<c r="{letters[c]}{rn}"{attr[srow[c]]}><v>{v!r}</v></c>')
+            elif v is None:
+                if srow[c]:
+                    add(f'<c r="{letters[c]}{rn}"{attr[srow[c]]}/>')
+            elif t is Formula:
+                val = v.value
+                if type(val) is float and val == val:
+                    ft = v.text
+                    if "&" in ft or "<" in ft or ">" in ft or not ft.isprintable():
+                        ft = text[ft]
+                    add(f'<c r="{letters[c]}{rn}"{attr[srow[c]]}><f>{ft}</f>'
+                        f"<v>{_num(val)}</v></c>")
+                else:
+                    add(_row_cell(f"{letters[c]}{rn}", v, attr[srow[c]], text))
+            elif t is str and v:
+                add(f'<c r="{letters[c]}{rn}"{attr[srow[c]]} t="inlineStr"><is>'
+                    f'<t xml:space="preserve">{text[v]}</t></is></c>')
+            elif t is int:
+                add(f'<c r="{letters[c]}{rn}"{attr[srow[c]]}><v>{v}</v></c>')
+            elif t is date:  # dates repeat down a table: each serial is computed once
+                serial = serials.get(v)
+                if serial is None:
+                    serial = serials[v] = _num(excel_serial(v, date1904))
+                add(f'<c r="{letters[c]}{rn}"{attr[srow[c]]}><v>{serial}</v></c>')
+            else:
+                add(_row_cell(f"{letters[c]}{rn}", v, attr[srow[c]], text))
+        # styled cells beyond the row's values (e.g. blank input cells)
+        for c in range(n, sw):
+            if srow[c]:
+                add(f'<c r="{letters[c]}{rn}"{attr[srow[c]]}/>')
+        if r in heights or r in hidden or r in outlined:
+            head = f'<row r="{rn}"'
+            if r in heights:
+                head += f' ht="{heights[r]:g}" customHeight="1"'
+            if r in hidden:
+                head += ' hidden="1"'
+            if r in outlined:
+                head += ' outlineLevel="1"'
+            append(head + ">" + "".join(cells) + "</row>")
+        else:
+            append(f'<row r="{rn}">' + "".join(cells) + "</row>")
+        if len(chunk) >= CHUNK_ROWS:
+            yield "".join(chunk)
+            chunk.clear()
+    if chunk:
+        yield "".join(chunk)
+
+
+_INFINITE = (math.inf, -math.inf)
 
 
 def _outlined(content: SheetContent) -> set[int]:

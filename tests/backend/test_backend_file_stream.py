@@ -1,0 +1,102 @@
+"""The worksheet part is made while the file is written (in pieces, deflated on a second
+thread): the file holds the same bytes as a part written whole, numbers keep their text,
+and a failure while making it leaves the workbook untouched."""
+
+from __future__ import annotations
+
+import math
+import re
+import zipfile
+import zlib
+from pathlib import Path
+
+import pytest
+
+from sop_xl.layout.sheet import Formula, SheetContent
+from sop_xl.workbook import package, xlsx
+from sop_xl.workbook.file import FileBackend
+from sop_xl.workbook.package import Package
+
+
+def _big(rows: int = 9000) -> SheetContent:
+    """Over 1 MB of sheet XML: whole and fractional numbers, formulas, text."""
+    body = [[f"I{r:05d}", r * 0.02, float(r % 7), Formula(f"B{r + 1}*2", r * 0.04),
+             None, "a&b" if r % 100 == 0 else "plain"] for r in range(rows)]
+    return SheetContent("Big", body)
+
+
+def _sheet_part(path: Path) -> tuple[zipfile.ZipInfo, bytes]:
+    with zipfile.ZipFile(path) as zf:
+        info = next(i for i in zf.infolist() if i.filename.startswith("xl/worksheets/"))
+        return info, zf.read(info)
+
+
+def test_a_large_sheet_is_streamed_to_the_same_bytes_as_written_whole(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(xlsx, "CHUNK_ROWS", 500)  # many pieces
+    path = tmp_path / "big.xlsx"
+    FileBackend.create(path, [_big()]).close()
+    info, xml = _sheet_part(path)
+    assert len(xml) > 1 << 20
+    # the whole part, deflated at level 1 in one call, as writestr would
+    whole = "".join(xlsx.worksheet_chunks(_big(), {}, {}, None)).encode()
+    assert xml == whole
+    with open(path, "rb") as fh:  # the deflated bytes, after the local file header
+        fh.seek(info.header_offset + 26)
+        skip = int.from_bytes(fh.read(2), "little") + int.from_bytes(fh.read(2), "little")
+        fh.seek(info.header_offset + 30 + skip)
+        stored = fh.read(info.compress_size)
+    deflate = zlib.compressobj(1, zlib.DEFLATED, -15)
+    assert stored == deflate.compress(whole) + deflate.flush()
+    assert zlib.crc32(whole) == info.CRC
+
+
+def test_a_small_sheet_is_deflated_at_level_6(tmp_path: Path) -> None:
+    path = tmp_path / "small.xlsx"
+    content = SheetContent("Small", [["a", 1.0], ["b", 2.5]])
+    FileBackend.create(path, [content]).close()
+    info, xml = _sheet_part(path)
+    assert xml == "".join(xlsx.worksheet_chunks(content, {}, {}, None)).encode()
+    deflate = zlib.compressobj(6, zlib.DEFLATED, -15)
+    assert info.compress_size == len(deflate.compress(xml) + deflate.flush())
+
+
+def test_numbers_keep_their_text(tmp_path: Path) -> None:
+    row = [12.0, -0.0, 0.1 + 0.2, 1e15, 2.5e-7, math.nan, math.inf, -math.inf, 7, -3.0]
+    xml = "".join(xlsx.worksheet_chunks(SheetContent("N", [row]), {}, {}, None))
+    values = dict(re.findall(r'<c r="([A-Z]+)1"><v>([^<]*)</v></c>', xml))
+    assert values == {"A": "12", "B": "0", "C": "0.30000000000000004",
+                      "D": "1000000000000000.0", "E": "2.5e-07", "I": "7", "J": "-3"}
+
+
+def test_a_deferred_part_reads_back_whole() -> None:
+    pkg = Package(data=_blank())
+    pkg.put_sheets([SheetContent("S", [["x", 1.0]])])
+    part = pkg.sheet("S").part
+    assert pkg.read(part).startswith(b"<?xml") and b"<v>1</v>" in pkg.read(part)
+
+
+def test_a_failure_while_writing_the_sheet_leaves_the_file_untouched(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "keep.xlsx"
+    FileBackend.create(path, [SheetContent("Old", [["old"]])]).close()
+    before = path.read_bytes()
+    monkeypatch.setattr(package, "_FAST_DEFLATE", 10)  # stream even a small sheet
+
+    def broken(*args, **kwargs):
+        yield "<worksheet>"
+        raise RuntimeError("the sheet could not be made")
+
+    monkeypatch.setattr(xlsx, "worksheet_chunks", broken)
+    with pytest.raises(RuntimeError, match="could not be made"):
+        FileBackend(path).write_sheets([SheetContent("New", [["new"]])])
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["keep.xlsx"]
+
+
+def _blank() -> bytes:
+    from datetime import datetime
+
+    from sop_xl.workbook.file import blank_workbook_bytes
+
+    return blank_workbook_bytes(datetime(2026, 1, 1))
