@@ -28,3 +28,12 @@ def small_master(tmp_path: Path) -> Path:
 def small_master_zh(tmp_path: Path) -> Path:
     f, s = frames()
     return write_master(tmp_path / "small_zh.xlsx", f, s, lang="zh-CN")
+
+
+@pytest.fixture(scope="session")
+def demo_months(tmp_path_factory):
+    """Two months of the demo company with every workbook the product writes (see
+    tests/demo_months.py); built once per session, for the tests that read it."""
+    sys.path.insert(0, str(Path(__file__).parent / "meeting"))
+    from demo_months import build
+    return build(tmp_path_factory.mktemp("demo_months"))

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import shutil
-import subprocess
 from pathlib import Path
 
 import pandas as pd
@@ -25,22 +23,6 @@ def sheet_parts(path: Path) -> dict[str, str]:
         return {s.name: s.part for s in pkg.sheets}
     finally:
         pkg.close()
-
-
-def soffice_available() -> bool:
-    return shutil.which("soffice") is not None
-
-
-def recalculate(path: Path, out_dir: Path) -> Path:
-    """Open ``path`` in LibreOffice, recalculate every formula and save it as .xlsx."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    profile = out_dir / "lo-profile"
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless",
-                    "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out_dir),
-                    str(path)], check=True, capture_output=True, timeout=180)
-    out = out_dir / (path.stem + ".xlsx")
-    assert out.exists(), f"LibreOffice did not write {out}"
-    return out
 
 
 def fixed_forecast(levels: dict[str, float], first: str, n: int) -> ForecastResult:

@@ -37,6 +37,7 @@ from sop_xl.layout.common import named_families, named_rows
 from sop_xl.layout.family import family_options_sheet, family_production_sheet, plan_kpi_sheet
 from sop_xl.layout.history import history_used_sheet
 from sop_xl.layout.kpi import kpi_sheet
+from sop_xl.layout.links import Wiring
 from sop_xl.layout.sheet import SheetContent
 from sop_xl.plan import accuracy as accuracy_engine
 from sop_xl.plan import achievement as achievement_engine
@@ -72,10 +73,23 @@ class PlanRun:
         self.refresh_forecast = refresh_forecast
         self.progress = progress
         self.lang = lang or book.language
+        #: sheet key → name of every sheet this run writes: formulas read only those
+        #: (sop_xl.layout.links); empty: every sheet holds values alone
+        self.sheet_names: dict[str, str] = {}
         #: what the planner should know about this run (printed, and kept in RunLog)
         self.notices: list[str] = []
         # where the forecast runs: --executor, else SOP_XL_DASK, else Settings (app.cluster)
         self.executor = cluster.choose(executor, inputs.settings.executor)
+
+    @property
+    def wiring(self) -> Wiring:
+        """What this run's formulas may read across sheets, and the plans behind them."""
+        names = self.sheet_names
+        return Wiring(names, self.lang, self.inputs.settings.currency,
+                      demand=self.demand if "demand_plan" in names else None,
+                      mps=self.mps if "mps" in names else None,
+                      mrp=self.mrp if "mrp" in names else None,
+                      projection=self.projection if "projection" in names else None)
 
     def _fit(self, history: pd.DataFrame) -> ForecastResult:
         """The statistical forecast on the chosen executor, with progress per chunk."""
@@ -241,7 +255,8 @@ class PlanRun:
     @cached_property
     def financial(self) -> finance_engine.FinancialPlan:
         """The plan in money: finished goods from the MPS, components from the MRP."""
-        return month.financial(self.inputs, self.mps, self.mrp)
+        return month.financial(self.inputs, self.mps, self.mrp,
+                               shipped=self.projection["shipped"])
 
     # -- exceptions ----------------------------------------------------------------------
     @cached_property
@@ -329,8 +344,9 @@ def _forecast(run: PlanRun) -> list[SheetContent]:
 
 
 def _demand(run: PlanRun) -> list[SheetContent]:
-    i, d, lang = run.inputs, run.demand, run.lang
-    return [demand_sheets.demand_sheet(i, d, lang), demand_sheets.family_plan_sheet(i, d, lang),
+    i, d, lang, w = run.inputs, run.demand, run.lang, run.wiring
+    return [demand_sheets.demand_sheet(i, d, lang, w),
+            demand_sheets.family_plan_sheet(i, d, lang, w),
             demand_sheets.family_shares_sheet(i, d, lang),
             demand_sheets.review_sheet(i, d, lang),
             demand_sheets.archive_sheet(i, run.archive, lang)]
@@ -344,31 +360,33 @@ def _family(run: PlanRun) -> list[SheetContent]:
 
 
 def _mps(run: PlanRun) -> list[SheetContent]:
-    return [sheets.mps_sheet(run.inputs, run.mps, run.lang)]
+    return [sheets.mps_sheet(run.inputs, run.mps, run.lang, run.wiring)]
 
 
 def _mrp(run: PlanRun) -> list[SheetContent]:
-    return [sheets.mrp_sheet(run.inputs, run.mrp, run.lang),
+    return [sheets.mrp_sheet(run.inputs, run.mrp, run.lang, run.wiring),
             sheets.planned_orders_sheet(run.inputs, run.planned_orders, run.lang),
             sheets.purchase_sheet(run.inputs, run.purchase_plan, run.lang)]
 
 
 def _capacity(run: PlanRun) -> list[SheetContent]:
-    return [sheets.capacity_sheet(run.inputs, run.capacity, run.lang),
-            sheets.capacity_options_sheet(run.inputs, run.capacity, run.lang),
-            sheets.leveled_sheet(run.inputs, run.capacity, run.lang)]
+    # CapacityLoad before Capacity, whose load adds it up: a live Excel writes the sheet a
+    # formula reads first
+    i, c, lang, w = run.inputs, run.capacity, run.lang, run.wiring
+    return [sheets.capacity_load_sheet(i, c, lang, w), sheets.capacity_sheet(i, c, lang, w),
+            sheets.capacity_options_sheet(i, c, lang), sheets.leveled_sheet(i, c, lang, w)]
 
 
 def _projection(run: PlanRun) -> list[SheetContent]:
     listing, summary = run.slow_excess
-    return [sheets.projection_sheet(run.inputs, run.projection, run.lang),
+    return [sheets.projection_sheet(run.inputs, run.projection, run.lang, run.wiring),
             *sheets.slow_excess_sheets(run.inputs, listing, named_rows(summary, run.lang),
                                        run.lang)]
 
 
 def _finance(run: PlanRun) -> list[SheetContent]:
     return [sheets.financial_sheet(run.inputs, named_families(run.financial, run.lang),
-                                   run.lang)]
+                                   run.lang, run.wiring)]
 
 
 def _version(run: PlanRun) -> list[SheetContent]:
@@ -386,13 +404,25 @@ STEPS: tuple[Step, ...] = (
     Step("family", ("family_production", "family_options"), _family),
     Step("mps", ("mps",), _mps),
     Step("mrp", ("mrp", "planned_orders", "purchase_plan"), _mrp),
-    Step("capacity", ("capacity", "capacity_options", "leveled_plan"), _capacity),
+    Step("capacity", ("capacity_load", "capacity", "capacity_options", "leveled_plan"),
+         _capacity),
     Step("projection", ("projection", "slow_excess", "slow_excess_summary"), _projection),
     Step("finance", ("financial_plan",), _finance),
     Step("version", ("plan_tab", "versions"), _version),
 )
 STEP_KEYS = tuple(s.key for s in STEPS)
 CYCLE = STEP_KEYS
+#: Steps whose sheets read each other's cells by formula (sop_xl.layout.links): the MPS
+#: reads the demand plan, the projection and the capacity load the MPS and the MRP, the
+#: financial plan the projection. One of them is never written without the others, so
+#: rows and columns a formula points at are always the ones written with it.
+LINKED = ("demand", "mps", "mrp", "capacity", "projection", "finance")
+
+
+def with_linked(keys: Sequence[str]) -> list[str]:
+    """The steps to run for ``keys``: with one linked step, all of them (cycle order)."""
+    want = set(keys) | (set(LINKED) if set(keys) & set(LINKED) else set())
+    return [k for k in STEP_KEYS if k in want]
 
 
 @dataclass
@@ -412,6 +442,9 @@ def build(run: PlanRun, keys: Sequence[str], *,
     unknown = set(keys) - set(STEP_KEYS)
     if unknown:
         raise KeyError(f"unknown steps: {sorted(unknown)}")
+    if not run.sheet_names:  # formulas read the sheets written here, under their names
+        run.sheet_names = {k: run.book.output_name(contract.sheet(k))
+                           for step in STEPS if step.key in keys for k in step.sheets}
     contents: list[SheetContent] = []
     done = []
     for step in STEPS:
@@ -469,6 +502,7 @@ def run_steps(book: MasterWorkbook, keys: Sequence[str], *, progress: Progress =
     unknown = set(keys) - set(STEP_KEYS)
     if unknown:
         raise KeyError(f"unknown steps: {sorted(unknown)}")
+    keys = with_linked(keys)
     progress("reading and validating inputs")
     inputs = book.read_inputs()
     if inputs.items_of_type("FG").empty:

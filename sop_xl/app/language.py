@@ -195,6 +195,8 @@ def _outputs(book: MasterWorkbook, lang: str, currency: str) -> list[SheetConten
         return None
     # the cycle's own steps, in the new language, for the sheets the workbook holds
     run = PlanRun(book, inputs, refresh_forecast=False, lang=lang)
+    # formulas read the sheets rewritten here, under their new names
+    run.sheet_names = {k: contract.sheet(k).name(lang) for k in present}
     keys = [step.key for step in STEPS if step.key != "version" and present & set(step.sheets)] \
         if "stat_forecast" in present else []  # without a stored forecast nothing follows
     out = [c for c in build(run, keys, exceptions="exceptions" in present).contents

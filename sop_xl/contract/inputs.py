@@ -100,6 +100,15 @@ SETTINGS = SheetSpec(
           help_zh="发货/销售比例：订货数量的统计预测 × 比例计算期内的发货 ÷ 订货。"),
         C("deviation_threshold", "Forecast deviation flag", "预测偏差阈值", Dtype.PERCENT,
           min=0, max=10, default=0.2),
+        C("deviation_min_qty", "Forecast deviation minimum", "预测偏差最小数量", Dtype.NUMBER,
+          "pcs", min=0, default=5,
+          help_en="A deviation beyond the flag is reported (and needs a reason) only when it is "
+          "also at least this many pieces.",
+          help_zh="超过偏差阈值的偏差，只有同时不少于此件数时才报告(并需填写原因)。"),
+        C("deviation_min_value", "Forecast deviation minimum value", "预测偏差最小金额",
+          Dtype.NUMBER, "money", min=0, default=0,
+          help_en="… and at least this much at the item's price.",
+          help_zh="……且按售价计不少于此金额。"),
         C("share_months", "Share window", "比例计算月数", Dtype.INT, "months", min=1, max=60,
           default=12, help_en="Months of history for family shares, department shares and "
           "the shipped/ordered ratio.", help_zh="用于产品族份额、部门份额和发货/订货比例的历史月数。"),

@@ -55,6 +55,14 @@ def _atp(balance: str, supply: tuple[str, ...]) -> Builder:
     return build
 
 
+def _shipped(demand: str, projected: str) -> Builder:
+    """What can ship: demand + min(0, projected) − min(0, projected before)
+    (sop_xl.plan.inventory.shipped)."""
+    def build(r: Any) -> str:
+        return f"{r.cell(demand)}+MIN(0,{r.cell(projected)})-MIN(0,{r.prev(projected)})"
+    return build
+
+
 def _ratio(num: str, den: str) -> Builder:
     def build(r: Any) -> str:
         return f'IF({r.cell(den)}<=0,"",{r.cell(num)}/{r.cell(den)})'
@@ -256,13 +264,18 @@ PROJECTION = SheetSpec(
     key="projection", en="Projection", zh="库存预测", role=Role.OUTPUT, layout=Layout.GRID,
     order=26, tab_color=OUTPUT_TAB,
     description_en="Projected inventory per product family (totals first) and finished good "
-    "in pieces and money, against safety stock and maximum.",
-    description_zh="按产品族(合计在前)和成品的预计库存(数量和金额)，对比安全库存和最高库存。",
+    "in pieces and money, against safety stock and maximum; what can ship. Item rows read "
+    "the MPS, family rows add up the items.",
+    description_zh="按产品族(合计在前)和成品的预计库存(数量和金额)，对比安全库存和最高库存；可发货数量。"
+    "物料行取自主计划，产品族行为物料合计。",
     block_columns=(*ITEM_BLOCK,
-                   C("unit_cost", "Unit cost", "单位成本", Dtype.NUMBER, "money/pc", width=9)),
+                   C("unit_cost", "Unit cost", "单位成本", Dtype.NUMBER, "money/pc", width=9),
+                   C("price", "Price", "售价", Dtype.NUMBER, "money/pc", width=9)),
     measures=(
         Measure("demand", "Demand", "需求"),
+        Measure("shipped", "Can ship", "可发货", formula=_shipped("demand", "projected")),
         Measure("supply", "Supply", "供应"),
+        Measure("production", "Planned production", "计划生产"),
         Measure("projected", "Projected on hand", "预计库存",
                 formula=_projected(("supply",), "demand", "projected"), bold=True),
         Measure("safety_stock", "Safety stock", "安全库存"),

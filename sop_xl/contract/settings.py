@@ -108,6 +108,8 @@ class Settings:
     near_term_months: int = _default("near_term_months")
     far_method: FarMethod = _DEFAULT_FAR_METHOD
     deviation_threshold: float = _default("deviation_threshold")
+    deviation_min_qty: float = _default("deviation_min_qty")
+    deviation_min_value: float = _default("deviation_min_value")
     share_months: int = _default("share_months")
     whole_pieces: bool = _default("whole_pieces")
     kpi_months: int = _default("kpi_months")

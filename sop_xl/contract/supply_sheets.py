@@ -16,6 +16,10 @@ def _leveled(r: Any) -> str:
     return f"{r.cell('planned')}+{r.cell('moved')}-{r.cell('outsource')}"
 
 
+def _load(r: Any) -> str:
+    return f"{r.cell('production')}*{r.attr('hours_per_unit')}"
+
+
 def _margin(r: Any) -> str:
     return f"{r.cell('revenue')}-{r.cell('cogs')}"
 
@@ -66,6 +70,28 @@ CAPACITY_OPTIONS = SheetSpec(
         C("outsource_hours", "Outsource", "外协", Dtype.NUMBER, "h"),
         C("outsource_pcs", "Outsource", "外协", Dtype.NUMBER, "pcs"),
         C("outsource_items", "Outsource items", "外协物料", width=30),
+    ),
+)
+
+CAPACITY_LOAD = SheetSpec(
+    key="capacity_load", en="CapacityLoad", zh="负荷明细", role=Role.OUTPUT,
+    layout=Layout.GRID, order=25, tab_color=OUTPUT_TAB,
+    description_en="Rough-cut load item by item: the production on the MPS (finished goods) "
+    "or the MRP (made components), released orders included, × hours per piece "
+    "(ResourceUsage). Capacity adds these up per resource, so a change on the MPS moves it.",
+    description_zh="按物料的粗能力负荷：主计划(成品)或物料需求计划(自制件)的生产数量(含已下达订单)"
+    "× 单件工时(资源用量)。粗能力表按资源汇总，主计划的修改随之更新负荷。",
+    block_columns=(
+        # the item and its description stay in view (sop_xl.layout.grid.lead_columns)
+        C("item", "Item", "物料编码", width=13),
+        C("description", "Description", "物料名称", width=22),
+        C("resource", "Resource", "资源", width=13),
+        C("hours_per_unit", "Hours per piece", "单件工时", Dtype.NUMBER, "h/pc", width=9),
+    ),
+    measures=(
+        Measure("production", "Production + released orders", "计划生产+已下达订单"),
+        Measure("load", "Load hours", "负荷工时", unit="h", fmt="#,##0.0", formula=_load,
+                bold=True),
     ),
 )
 
@@ -149,6 +175,6 @@ FINANCIAL_PLAN = SheetSpec(
 )
 
 SUPPLY_SHEETS: tuple[SheetSpec, ...] = (
-    PLANNED_ORDERS, CAPACITY_OPTIONS, LEVELED_PLAN, SLOW_EXCESS, SLOW_EXCESS_SUMMARY,
+    PLANNED_ORDERS, CAPACITY_LOAD, CAPACITY_OPTIONS, LEVELED_PLAN, SLOW_EXCESS, SLOW_EXCESS_SUMMARY,
     FINANCIAL_PLAN,
 )

@@ -73,7 +73,8 @@ def _settings(planning: pd.Period) -> dict[str, Any]:
     return {"company": COMPANY, "planning_month": planning, "bucket": "month",
             "horizon": HORIZON, "frozen_periods": 1, "slushy_periods": 3, "language": "en",
             "currency": "CNY", "near_term_months": 4, "far_method": "statistical",
-            "deviation_threshold": 0.3, "service_level": 0.95, "slow_moving_months": 6,
+            "deviation_threshold": 0.3, "deviation_min_qty": 5, "deviation_min_value": 10_000,
+            "service_level": 0.95, "slow_moving_months": 6,
             "excess_months": 6, "history_months": 24, "work_week": "mon-fri",
             "author": AUTHOR, "backups": 3}
 

@@ -21,6 +21,7 @@ from sop_xl.plan.finance import FinancialPlan
 #: the opening column of the stock grids (a catalogue code)
 ON_HAND = "on_hand_opening"
 
+
 def title(inputs: Inputs, spec_key: str, lang: str) -> str:
     spec = contract.sheet(spec_key)
     s = inputs.settings

@@ -16,6 +16,7 @@ from sop_xl.contract.cells import col_letter
 from sop_xl.contract.planning_inputs import Inputs
 from sop_xl.layout.common import blocks, item_attrs, title
 from sop_xl.layout.grid import Grid, grid_content
+from sop_xl.layout.links import Wiring, demand_shape
 from sop_xl.layout.render import input_validations, table_content
 from sop_xl.layout.sheet import Box, CondFormat, SheetContent
 from sop_xl.layout.styles import CELL_STYLES
@@ -23,11 +24,11 @@ from sop_xl.plan.demand import DemandPlan
 from sop_xl.plan.hierarchy import NO_FAMILY
 
 
-def demand_sheet(inputs: Inputs, plan: DemandPlan, lang: str) -> SheetContent:
+def demand_sheet(inputs: Inputs, plan: DemandPlan, lang: str,
+                 wiring: Wiring | None = None) -> SheetContent:
     s = inputs.settings
     spec = contract.sheet("demand_plan")
-    measures = tuple(m.key for m in spec.measures
-                     if m.key != "ship_ratio_forecast" or plan.far_method == "ship_ratio")
+    measures = demand_shape(plan).measures
     attrs = item_attrs(inputs, plan.items)
     sh = plan.shares.reindex(plan.items)
     for a, share, ratio in zip(attrs, sh["share"], sh["ship_ratio"], strict=True):
@@ -43,9 +44,13 @@ def demand_sheet(inputs: Inputs, plan: DemandPlan, lang: str) -> SheetContent:
     sep = message("legend_separator", lang)
     head = f"{title(inputs, 'demand_plan', lang)} — " + sep.join([
         message("near_term", lang, n=s.near_term_months), far,
-        message("flag_legend", lang, thr=s.deviation_threshold)])
+        message("flag_legend", lang, thr=s.deviation_threshold, qty=s.deviation_min_qty,
+                value=s.deviation_min_value, currency=s.currency)])
     grid = Grid(spec, plan.periods, blocks(attrs, plan.rows, measures, states=states),
                 workdays=inputs.working_days, title=head, measures=measures)
+    if wiring is not None:
+        families, rows, _ = family_frame(plan)
+        wiring.demand_plan(grid, families, rows["change"])
     return grid_content(grid, lang, s.currency)
 
 
@@ -63,12 +68,15 @@ def family_frame(plan: DemandPlan) -> tuple[pd.Index, dict[str, np.ndarray], lis
     return families, rows, members
 
 
-def family_plan_sheet(inputs: Inputs, plan: DemandPlan, lang: str) -> SheetContent:
+def family_plan_sheet(inputs: Inputs, plan: DemandPlan, lang: str,
+                      wiring: Wiring | None = None) -> SheetContent:
     spec = contract.sheet("family_plan")
     families, rows, members = family_frame(plan)
     attrs = [{"family": f, "members": m} for f, m in zip(families, members, strict=True)]
     grid = Grid(spec, plan.periods, blocks(attrs, rows, tuple(m.key for m in spec.measures)),
                 workdays=inputs.working_days, title=title(inputs, "family_plan", lang))
+    if wiring is not None:
+        wiring.family_plan(grid, families, rows["change"])
     return grid_content(grid, lang, inputs.settings.currency)
 
 

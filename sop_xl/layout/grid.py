@@ -63,6 +63,32 @@ class GridCondition:
 
 
 @dataclass
+class GridLink:
+    """Another grid whose cells this grid's formulas read, block by block: the sheet it is
+    written to (its name in the workbook), the grid itself (only its layout is used) and,
+    for every block of this grid, the block of ``grid`` it reads (None: none, so that
+    block's cells keep Python's values). The linked sheet is always written in the same
+    write (sop_xl.app.cycle), so rows and columns cannot drift apart."""
+
+    sheet: str
+    grid: Grid
+    blocks: Sequence[int | None]
+
+
+@dataclass
+class Banner:
+    """The title of a grid says by formula whether the sheet is stale: Python computed it
+    from other sheets' numbers (netting, lot sizing) that a planner may have changed
+    since. ``condition`` (formula text) is true when it is; the title then ends with
+    ``stale`` (naming the button or command that refreshes it), in red, else ``fresh``."""
+
+    condition: str
+    stale: str
+    fresh: str
+    is_stale: bool = False  # what Python finds at write time
+
+
+@dataclass
 class Grid:
     """A planning grid ready to lay out."""
 
@@ -77,6 +103,11 @@ class Grid:
     measures: tuple[str, ...] | None = None
     conditions: list[GridCondition] = field(default_factory=list)
     name: str | None = None
+    #: formulas of this grid that replace the spec's (None: a value row), e.g. cells that
+    #: read another sheet through ``links``
+    formulas: dict[str, Any] = field(default_factory=dict)
+    links: dict[str, GridLink] = field(default_factory=dict)
+    banner: Banner | None = None
 
 
 class GridRefs:
@@ -86,9 +117,13 @@ class GridRefs:
     so one formula template per measure and period serves every block: the grid fills it
     in with ``str.format`` (formulas never contain braces)."""
 
-    def __init__(self, layout: _Layout, period: int) -> None:
+    def __init__(self, layout: GridMap, period: int) -> None:
         self._l = layout
         self.period = period
+
+    @property
+    def period_label(self) -> str:
+        return self._l.grid.periods[self.period]
 
     @property
     def is_first(self) -> bool:
@@ -147,6 +182,15 @@ class GridRefs:
         """The measure-label cell of ``key`` in this block, column fixed: "$F12"."""
         return f"${col_letter(self._l.measure_col)}" + self._row(key)
 
+    def at(self, block: int, key: str) -> str:
+        """This period's cell of measure ``key`` in another block of this grid: "H25"."""
+        return col_letter(self._l.period_col(self.period)) + str(self._l.row(block, key))
+
+    def link(self, name: str, key: str, shift: int = 0) -> str:
+        """The cell of measure ``key`` in the block of linked grid ``name`` this block
+        reads, same period (+ ``shift``): "'MPS'!K{14}"."""
+        return self._l.link_cell(name, key, self.period + shift)
+
 
 def lead_columns(spec: SheetSpec) -> list[str]:
     """The block columns kept in view left of the measure: the key (an item, a family, a
@@ -158,7 +202,10 @@ def lead_columns(spec: SheetSpec) -> list[str]:
     return lead
 
 
-class _Layout:
+class GridMap:
+    """Where a grid puts things: the columns of its attributes, measure label, opening and
+    periods, and the sheet row of each block's measures (1-based, as formulas use)."""
+
     def __init__(self, grid: Grid) -> None:
         self.grid = grid
         spec = grid.spec
@@ -173,9 +220,46 @@ class _Layout:
         after = self.measure_col + 1 + len(rest)
         self.opening_col = after if grid.opening_label else None
         self.first_period_col = after + (1 if grid.opening_label else 0)
+        self.period_index = {p: i for i, p in enumerate(grid.periods)}
+        #: (link, measure) → its placeholder in the formula templates, after own rows
+        self.slots: dict[tuple[str, str], int] = {}
+        self._linked: dict[str, GridMap] = {}
 
     def period_col(self, p: int) -> int:
         return self.first_period_col + p
+
+    def row(self, block: int, key: str) -> int:
+        """The sheet row (1-based) of measure ``key`` in block ``block``."""
+        return FIRST_ROW + block * len(self.measures) + self.offset[key] + 1
+
+    def column(self, period: str) -> str:
+        """The column letter of a period label."""
+        return col_letter(self.period_col(self.period_index[period]))
+
+    def linked(self, name: str) -> GridMap:
+        if name not in self._linked:
+            self._linked[name] = GridMap(self.grid.links[name].grid)
+        return self._linked[name]
+
+    def link_cell(self, name: str, key: str, p: int) -> str:
+        link = self.grid.links[name]
+        other = self.linked(name)
+        col = other.column(self.grid.periods[p])
+        slot = self.slots.setdefault((name, key), len(self.measures) + len(self.slots))
+        return f"{quote_sheet(link.sheet)}!{col}{{{slot}}}"
+
+    def slot_rows(self, block: int) -> list[int | None]:
+        """The rows the link placeholders stand for in ``block`` (None: no linked block)."""
+        out: list[int | None] = []
+        for (name, key) in self.slots:
+            lb = self.grid.links[name].blocks[block]
+            out.append(None if lb is None else self.linked(name).row(lb, key))
+        return out
+
+
+def quote_sheet(name: str) -> str:
+    """A sheet name as a formula writes it: 'Name' (quotes doubled inside)."""
+    return "'" + name.replace("'", "''") + "'"
 
 
 def _values(vals: np.ndarray | None, n: int) -> list[Any]:
@@ -187,7 +271,7 @@ def _values(vals: np.ndarray | None, n: int) -> list[Any]:
 
 def grid_content(grid: Grid, lang: str, currency: str = "CNY") -> SheetContent:
     """Lay out a grid: values, formulas with cached values, styles, filter, conditions."""
-    lay = _Layout(grid)
+    lay = GridMap(grid)
     spec = grid.spec
     n_p = len(grid.periods)
     ncols = lay.first_period_col + n_p
@@ -215,12 +299,24 @@ def grid_content(grid: Grid, lang: str, currency: str = "CNY") -> SheetContent:
     sheet = SheetContent(name=grid.name or spec.name(lang), rows=rows, key=spec.key,
                          tab_color=spec.tab_color)
     labels = [m.label(lang, currency) for m in lay.measures]
-    templates = {m.key: [None if p < grid.first_future else m.formula(GridRefs(lay, p))
-                         for p in range(n_p)]
-                 for m in lay.measures if m.formula is not None}
+    builders = {m.key: grid.formulas.get(m.key, m.formula) for m in lay.measures}
+    templates = {k: [None if p < grid.first_future else f(GridRefs(lay, p))
+                     for p in range(n_p)]
+                 for k, f in builders.items() if f is not None}
+    # blocks' own formulas, one template list per builder, made before any block is laid
+    # out so that every link they read has its placeholder
+    own_builders = {id(f): f for block in grid.blocks for f in block.formulas.values()
+                    if f is not None}
+    own_templates = {k: [None if p < grid.first_future else f(GridRefs(lay, p))
+                         for p in range(n_p)] for k, f in own_builders.items()}
+    slot_marks = {i + nm: "{" + str(i + nm) + "}" for i in range(len(lay.slots))}
     for b, block in enumerate(grid.blocks):
         top = FIRST_ROW + b * nm
-        numbers = [str(top + k + 1) for k in range(nm)]
+        foreign = lay.slot_rows(b) if lay.slots else []
+        numbers = [str(top + k + 1) for k in range(nm)] + \
+            ["" if r is None else str(r) for r in foreign]
+        # placeholders of links this block has no linked block for
+        missing = [slot_marks[nm + i] for i, r in enumerate(foreign) if r is None]
         attrs: list[Any] = [None] * lay.first_period_col
         for c in spec.block_columns:
             attrs[lay.attr_col[c.key]] = cell_value(block.attrs.get(c.key))
@@ -234,16 +330,17 @@ def grid_content(grid: Grid, lang: str, currency: str = "CNY") -> SheetContent:
             tmpl = templates.get(m.key)
             own = block.formulas.get(m.key)
             if own is not None:  # this block's own formula, e.g. a family total's SUMIFS
-                tmpl = [None if p < grid.first_future else own(GridRefs(lay, p))
-                        for p in range(n_p)]
+                tmpl = own_templates[id(own)]
             if tmpl is not None:
-                vals = [vals[p] if t is None else
-                        Formula(t.format(*numbers), "" if vals[p] is None else vals[p])
+                vals = [vals[p] if t is None or (missing and any(x in t for x in missing))
+                        else Formula(t.format(*numbers), "" if vals[p] is None else vals[p])
                         for p, t in enumerate(tmpl)]
             row.extend(vals)
             rows.append(row)
     last = len(rows) - 1
     _style_grid(sheet, grid, lay, last)
+    if grid.banner is not None:
+        _banner(sheet, grid.banner)
     sheet.freeze = (FIRST_ROW, lay.measure_col + 1)
     sheet.autofilter = Box(HEADER_ROW, 0, max(last, HEADER_ROW), ncols - 1)
     for c in spec.block_columns:
@@ -267,6 +364,19 @@ def grid_content(grid: Grid, lang: str, currency: str = "CNY") -> SheetContent:
     return sheet
 
 
+def _banner(sheet: SheetContent, banner: Banner) -> None:
+    """The title says whether the sheet is up to date: a formula appending the banner's
+    stale or fresh text, and red while its condition holds."""
+    def text(t: str) -> str:
+        return '"' + t.replace('"', '""') + '"'
+    head = f"{sheet.rows[TITLE_ROW][0] or ''} — "
+    stale, fresh = head + banner.stale, head + banner.fresh
+    sheet.rows[TITLE_ROW][0] = Formula(f"IF({banner.condition},{text(stale)},{text(fresh)})",
+                                       stale if banner.is_stale else fresh)
+    sheet.cond_formats.append(CondFormat(Box(TITLE_ROW, 0, TITLE_ROW, 0), banner.condition,
+                                         "bad"))
+
+
 _OPENING = Column("opening", "", "", width=10)
 
 
@@ -283,7 +393,7 @@ class _Palette:
         return k
 
 
-def _style_grid(sheet: SheetContent, grid: Grid, lay: _Layout, last: int) -> None:
+def _style_grid(sheet: SheetContent, grid: Grid, lay: GridMap, last: int) -> None:
     """Header styles as ranges; the body as a style matrix, one slice per measure."""
     n_p = len(grid.periods)
     ncols = lay.first_period_col + n_p
@@ -349,7 +459,7 @@ def _style_grid(sheet: SheetContent, grid: Grid, lay: _Layout, last: int) -> Non
     sheet.style_index = idx
 
 
-def _conditions(sheet: SheetContent, grid: Grid, lay: _Layout, labels: list[str],
+def _conditions(sheet: SheetContent, grid: Grid, lay: GridMap, labels: list[str],
                 last: int) -> None:
     if last < FIRST_ROW:
         return

@@ -20,11 +20,12 @@ from sop_xl.layout.grid import (
     GridRefs,
     grid_content,
 )
+from sop_xl.layout.links import Wiring
 from sop_xl.layout.render import table_content
 from sop_xl.layout.sheet import Box, CondFormat, SheetContent, Validation
 from sop_xl.layout.styles import CELL_STYLES, INPUT_FILL, INPUT_FONT
 from sop_xl.plan.capacity import CapacityResult
-from sop_xl.plan.finance import FinancialPlan
+from sop_xl.plan.finance import FinancialPlan, month_map
 from sop_xl.plan.inventory import Projection
 from sop_xl.plan.mps import MPSResult
 from sop_xl.plan.mrp import MRPResult
@@ -32,7 +33,8 @@ from sop_xl.plan.mrp import MRPResult
 FENCE_HEADER = CELL_STYLES["period_header"].but(fill="A6A6A6", color="1F1F1F")
 
 
-def mps_sheet(inputs: Inputs, mps: MPSResult, lang: str) -> SheetContent:
+def mps_sheet(inputs: Inputs, mps: MPSResult, lang: str,
+              wiring: Wiring | None = None) -> SheetContent:
     """The MPS grid: planned production editable, projected on hand, orders balance, ATP
     and days of supply as live formulas; cell states coloured, and the same colours as
     conditional formats so a planner's edit shows its state at once."""
@@ -52,6 +54,8 @@ def mps_sheet(inputs: Inputs, mps: MPSResult, lang: str) -> SheetContent:
                     GridCondition("production", "{cell}>{above:1}", "good"),
                     GridCondition("dos", "AND(ISNUMBER({cell}),{attr:target_dos}>0,"
                                   "{cell}<{attr:target_dos})", "warn")])
+    if wiring is not None:
+        wiring.mps_grid(grid, mps)
     sheet = grid_content(grid, lang, s.currency)
     first = len(spec.block_columns) + 2
     for p in range(s.frozen_periods, min(s.slushy_periods, len(mps.periods))):
@@ -78,10 +82,13 @@ def mrp_grid(mrp: MRPResult, items: pd.DataFrame, workdays: np.ndarray, *, froze
                 conditions=[GridCondition("projected", "{cell}<{attr:safety_stock}", "bad")])
 
 
-def mrp_sheet(inputs: Inputs, mrp: MRPResult, lang: str) -> SheetContent:
+def mrp_sheet(inputs: Inputs, mrp: MRPResult, lang: str,
+              wiring: Wiring | None = None) -> SheetContent:
     grid = mrp_grid(mrp, inputs.items, inputs.working_days,
                     frozen=inputs.settings.frozen_periods, title=title(inputs, "mrp", lang),
                     lang=lang)
+    if wiring is not None:
+        wiring.mrp_grid(grid)
     return grid_content(grid, lang, inputs.settings.currency)
 
 
@@ -165,7 +172,42 @@ def planned_orders_sheet(inputs: Inputs, frame: pd.DataFrame, lang: str) -> Shee
     return sheet
 
 
-def capacity_sheet(inputs: Inputs, cap: CapacityResult, lang: str) -> SheetContent:
+def load_lines(inputs: Inputs, cap: CapacityResult) -> pd.DataFrame:
+    """The ResourceUsage lines the rough-cut load is made of: resource, item, hours per
+    piece (lines of one resource and item added up), by resource then item as planned."""
+    u = inputs.resource_usage
+    res, items = pd.Index(cap.resources).astype(str), pd.Index(cap.leveled.items).astype(str)
+    f = pd.DataFrame({"resource": u["resource"].astype(str), "item": u["item"].astype(str),
+                      "hours": u["hours_per_unit"].astype(float)})
+    f["r"], f["i"] = res.get_indexer(f["resource"]), items.get_indexer(f["item"])
+    f = f[(f["r"] >= 0) & (f["i"] >= 0)]
+    f = f.groupby(["r", "i", "resource", "item"], as_index=False)["hours"].sum()
+    return f.sort_values(["r", "i"]).reset_index(drop=True)
+
+
+def capacity_load_sheet(inputs: Inputs, cap: CapacityResult, lang: str,
+                        wiring: Wiring | None = None) -> SheetContent:
+    """CapacityLoad: a block per resource and item, its production (read from the MPS or
+    the MRP) × hours per piece; Capacity adds the load up per resource."""
+    spec = contract.sheet("capacity_load")
+    lines = load_lines(inputs, cap)
+    desc = inputs.items.set_index(inputs.items["item"].astype(str))["description"]
+    prod = cap.leveled["planned"][lines["i"].to_numpy()]
+    hours = lines["hours"].to_numpy(float)
+    attrs = [{"resource": r, "item": i, "description": desc.get(i), "hours_per_unit": h}
+             for r, i, h in zip(lines["resource"], lines["item"], hours, strict=True)]
+    grid = Grid(spec, cap.periods, blocks(attrs, {"production": prod,
+                                                  "load": prod * hours[:, None]},
+                                          tuple(m.key for m in spec.measures)),
+                workdays=inputs.working_days, frozen=inputs.settings.frozen_periods,
+                title=title(inputs, "capacity_load", lang))
+    if wiring is not None:
+        wiring.capacity_load(grid, list(lines["item"]))
+    return grid_content(grid, lang, inputs.settings.currency)
+
+
+def capacity_sheet(inputs: Inputs, cap: CapacityResult, lang: str,
+                   wiring: Wiring | None = None) -> SheetContent:
     spec = contract.sheet("capacity")
     res = inputs.resources.set_index(inputs.resources["resource"].astype(str)) \
         .reindex(cap.resources)
@@ -177,6 +219,8 @@ def capacity_sheet(inputs: Inputs, cap: CapacityResult, lang: str) -> SheetConte
                 conditions=[GridCondition("utilisation", "{cell}>1", "bad"),
                             GridCondition("utilisation", "AND({cell}>0.9,{cell}<=1)", "warn"),
                             GridCondition("leveled_utilisation", "{cell}>1", "warn")])
+    if wiring is not None:
+        wiring.capacity(grid, cap.periods, len(load_lines(inputs, cap)))
     return grid_content(grid, lang, inputs.settings.currency)
 
 
@@ -185,7 +229,8 @@ def capacity_options_sheet(inputs: Inputs, cap: CapacityResult, lang: str) -> Sh
                          currency=inputs.settings.currency)
 
 
-def leveled_sheet(inputs: Inputs, cap: CapacityResult, lang: str) -> SheetContent:
+def leveled_sheet(inputs: Inputs, cap: CapacityResult, lang: str,
+                  wiring: Wiring | None = None) -> SheetContent:
     """Items that load a resource: planned, built ahead, outsourced, leveled (formula)."""
     spec = contract.sheet("leveled_plan")
     lev = cap.leveled
@@ -198,6 +243,8 @@ def leveled_sheet(inputs: Inputs, cap: CapacityResult, lang: str) -> SheetConten
                 title=title(inputs, "leveled_plan", lang),
                 conditions=[GridCondition("moved", "{cell}<>0", "warn"),
                             GridCondition("outsource", "{cell}>0", "bad")])
+    if wiring is not None:
+        wiring.leveled(grid, [str(i) for i in items])
     return grid_content(grid, lang, inputs.settings.currency)
 
 
@@ -219,9 +266,11 @@ def _blank(_: GridRefs) -> None:
     return None
 
 
-def projection_sheet(inputs: Inputs, proj: Projection, lang: str) -> SheetContent:
+def projection_sheet(inputs: Inputs, proj: Projection, lang: str,
+                     wiring: Wiring | None = None) -> SheetContent:
     """Family totals first (live SUMIFS over the item rows below), then each finished
-    good; pieces, value and days of supply against safety stock and maximum."""
+    good (its rows read from the MPS when it is written alongside); pieces, what can ship,
+    value and days of supply against safety stock and maximum."""
     spec = contract.sheet("projection")
     keys = tuple(m.key for m in spec.measures)
     zh = lang.startswith("zh")
@@ -235,13 +284,15 @@ def projection_sheet(inputs: Inputs, proj: Projection, lang: str) -> SheetConten
         what = ("产品族合计" if zh else "Family total") if by_family else \
             ("全部成品" if zh else "All finished goods")
         formulas = {m: _family_total(m, (first_item, last_item), by_family)
-                    for m in ("demand", "supply", "safety_stock", "value")}
+                    for m in ("demand", "shipped", "supply", "production", "projected",
+                              "safety_stock", "value")}
         formulas["max_stock"] = _blank
+        formulas["dos"] = spec.measure("dos").formula
         fam_blocks.append(GridBlock(
             {"item": label, "description": what, "family": fam or None},
             {m: proj.family_rows[m][k] for m in keys},
             {"projected": float(proj.family_on_hand[k])}, formulas=formulas))
-    attrs = item_attrs(inputs, proj.items, ("unit_cost",))
+    attrs = item_attrs(inputs, proj.items, ("unit_cost", "price"))
     grid = Grid(spec, proj.periods,
                 fam_blocks + blocks(attrs, proj.rows, keys, {"projected": proj.on_hand}),
                 workdays=inputs.working_days, opening_label=ON_HAND,
@@ -250,6 +301,8 @@ def projection_sheet(inputs: Inputs, proj: Projection, lang: str) -> SheetConten
                 conditions=[GridCondition("projected", "{cell}<{below:1}", "bad"),
                             GridCondition("projected", "AND({below:2}>0,{cell}>{below:2})",
                                           "warn")])
+    if wiring is not None:
+        wiring.projection_grid(grid, proj, n_fam)
     return grid_content(grid, lang, inputs.settings.currency)
 
 
@@ -264,11 +317,14 @@ def slow_excess_sheets(inputs: Inputs, listing: pd.DataFrame, summary: pd.DataFr
     return out
 
 
-def financial_sheet(inputs: Inputs, plan: FinancialPlan, lang: str) -> SheetContent:
+def financial_sheet(inputs: Inputs, plan: FinancialPlan, lang: str,
+                    wiring: Wiring | None = None) -> SheetContent:
     spec = contract.sheet("financial_plan")
     attrs = [{"family": f} for f in plan.families]
     grid = Grid(spec, plan.months, blocks(attrs, plan.rows, tuple(m.key for m in
                                                                   spec.measures)),
                 title=title(inputs, "financial_plan", lang),
                 conditions=[GridCondition("margin", "{cell}<0", "bad")])
+    if wiring is not None:
+        wiring.financial(grid, plan.months, plan.families, month_map(inputs.buckets)[1])
     return grid_content(grid, lang, inputs.settings.currency)

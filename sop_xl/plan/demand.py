@@ -30,9 +30,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from sop_xl.base.periods import bucket_months, month_label, month_weights
 from sop_xl.contract.planning_inputs import Inputs
+from sop_xl.contract.settings import Settings
 from sop_xl.plan.alerts import ExceptionList
 from sop_xl.plan.hierarchy import disaggregate, family_of, historical_shares, normalise_factors
 
@@ -381,14 +383,44 @@ def split_family_changes(changes: pd.DataFrame | None, items: pd.Index,
 
 # -- the sales assistants' forecasts against the statistical forecast ---------------------
 
+@dataclass(frozen=True)
+class DeviationRule:
+    """When a forecast departs from its reference enough to need a reason and a place in
+    Exceptions (Settings: deviation flag, minimum and minimum value): by more than
+    ``share`` of the reference (any quantity when the reference is 0), and by at least
+    ``min_qty`` pieces, and by at least ``min_value`` at the item's price — so 6 pieces
+    against 3 is not a meeting topic, whatever the percentage."""
+
+    share: float             # fraction of the reference
+    min_qty: float = 0.0     # pieces
+    min_value: float = 0.0   # money
+
+    @classmethod
+    def of(cls, settings: Settings) -> DeviationRule:
+        return cls(float(settings.deviation_threshold), float(settings.deviation_min_qty),
+                   float(settings.deviation_min_value))
+
+    def flags(self, qty: ArrayLike, reference: ArrayLike,
+              price: ArrayLike = 0.0) -> np.ndarray:
+        """Element-wise: does ``qty`` (pieces) need a reason against ``reference``?"""
+        q, ref = np.asarray(qty, dtype=float), np.asarray(reference, dtype=float)
+        diff = np.abs(q - ref)
+        with np.errstate(invalid="ignore"):
+            beyond = np.where(ref > 0, diff > self.share * ref, q > 0)
+        big = (diff >= self.min_qty - 1e-9) & \
+            (diff * np.nan_to_num(np.asarray(price, dtype=float)) >= self.min_value - 1e-9)
+        return beyond & big
+
+
 def review(inputs: Inputs, stat_forecast: pd.DataFrame) -> pd.DataFrame:
     """The sales assistants' forecasts consolidated per item and near-term month.
 
     Sales view = open contracts + weighted projects + the sales forecast (all departments):
     what sales expect to ship. Deviation = (sales view − statistical) ÷ statistical; a row
     is flagged when |deviation| exceeds ``deviation_threshold``, or when the statistical
-    forecast is 0 and the sales view is not. Only items and months with a submitted
-    forecast are listed."""
+    forecast is 0 and the sales view is not, and the difference is at least the minimum
+    pieces and value of Settings (``DeviationRule``). Only items and months with a
+    submitted forecast are listed."""
     s = inputs.settings
     cols = ["item", "description", "family", "month", "assistants", "departments",
             "contracts", "projects", "sales_forecast", "sales_total", "stat_forecast",
@@ -426,9 +458,9 @@ def review(inputs: Inputs, stat_forecast: pd.DataFrame) -> pd.DataFrame:
     with np.errstate(divide="ignore", invalid="ignore"):
         dev = np.where(stat > 0, (total - stat) / stat, np.nan)
     out["deviation"] = dev
-    out["flagged"] = np.where(stat > 0, np.abs(np.nan_to_num(dev)) > s.deviation_threshold,
-                              total > 0)
     it = inputs.items.set_index("item")
+    price = out["item"].map(it["price"]).astype(float).fillna(0.0).to_numpy()
+    out["flagged"] = DeviationRule.of(s).flags(total, stat, price)
     out["description"] = out["item"].map(it["description"])
     out["family"] = out["item"].map(it["family"])
     return out[cols]

@@ -36,6 +36,9 @@ class FinishedGoods:
     production: np.ndarray  # pieces, items × buckets
     price: np.ndarray       # money per piece
     cost: np.ndarray        # unit cost, money per piece
+    #: what can ship (pieces, items × buckets) as the Projection sheet computes it
+    #: (sop_xl.plan.inventory.shipped); from supply and demand when None
+    shipped: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -95,7 +98,8 @@ def project(buckets: Buckets, *, finished: FinishedGoods,
     price, cost = finished.price, finished.cost
     labels, idx, last = month_map(buckets)
     m = len(labels)
-    ship = shipments(on_hand, supply, demand)
+    ship = shipments(on_hand, supply, demand) if finished.shipped is None \
+        else finished.shipped
     end_stock = on_hand[:, None] + np.cumsum(supply - ship, axis=1)
 
     def by_month(values: np.ndarray) -> np.ndarray:

@@ -29,8 +29,8 @@ class Projection:
 
     items: pd.Index
     periods: list[str]
-    rows: dict[str, np.ndarray]  # demand, supply, projected, safety_stock, max_stock,
-    #                              value (money), dos (days)
+    rows: dict[str, np.ndarray]  # demand, shipped, supply, production, projected,
+    #                              safety_stock, max_stock, value (money), dos (days)
     on_hand: np.ndarray
     unit_cost: np.ndarray
     family: np.ndarray           # family of each item ("" if none)
@@ -42,16 +42,28 @@ class Projection:
         return self.rows[measure]
 
 
+def shipped(on_hand: np.ndarray, projected: np.ndarray, demand: np.ndarray) -> np.ndarray:
+    """What can ship per bucket (pieces): demand, less what stock and supply cannot cover
+    yet, plus the backlog they cover later. With stock never negative, cumulative
+    shipments are min(cumulative demand, on hand + cumulative supply) = cumulative demand
+    + min(0, projected on hand), so a bucket ships demand + min(0, P) − min(0, P before)
+    — the formula the Projection sheet writes."""
+    short = np.minimum(0.0, projected)
+    before = np.concatenate([np.minimum(0.0, on_hand)[:, None], short[:, :-1]], axis=1)
+    return demand + short - before
+
+
 def project(mps: MPSResult, items: pd.DataFrame, workdays: np.ndarray) -> Projection:
     """The MPS as stock: opening + supply − demand per bucket, valued at unit cost, per item
-    and summed per family and in total."""
+    and summed per family and in total; and what can ship."""
     it = items.set_index(items["item"].astype(str)).reindex(pd.Index(mps.items).astype(str))
     cost = it["unit_cost"].fillna(0).to_numpy(dtype=float)
     h = len(mps.periods)
     supply = mps["receipts"] + mps["production"]
     projected = mps.on_hand[:, None] + np.cumsum(supply - mps["demand"], axis=1)
     rows = {
-        "demand": mps["demand"], "supply": supply, "projected": projected,
+        "demand": mps["demand"], "shipped": shipped(mps.on_hand, projected, mps["demand"]),
+        "supply": supply, "production": mps["production"], "projected": projected,
         "safety_stock": np.repeat(it["safety_stock"].fillna(0).to_numpy(float)[:, None], h, 1),
         "max_stock": np.repeat(it["max_stock"].fillna(0).to_numpy(float)[:, None], h, 1),
         "value": projected * cost[:, None],
@@ -61,7 +73,8 @@ def project(mps: MPSResult, items: pd.DataFrame, workdays: np.ndarray) -> Projec
     names = sorted(set(family) - {""})
     groups = [family == f for f in names] + [np.ones(len(family), dtype=bool)]
     fam_rows: dict[str, np.ndarray] = {}
-    for key in ("demand", "supply", "projected", "safety_stock", "value"):
+    for key in ("demand", "shipped", "supply", "production", "projected", "safety_stock",
+                "value"):
         fam_rows[key] = np.array([rows[key][g].sum(axis=0) for g in groups]).reshape(-1, h)
     fam_rows["max_stock"] = np.full((len(groups), h), np.nan)
     fam_rows["dos"] = days_of_supply(fam_rows["projected"], fam_rows["demand"], workdays)

@@ -377,8 +377,10 @@ def slow_excess(inputs: Inputs, plan: mps_engine.MPSResult,
 
 
 def financial(inputs: Inputs, plan: mps_engine.MPSResult,
-              materials: mrp_engine.MRPResult) -> finance_engine.FinancialPlan:
-    """The plan in money: finished goods from the MPS, components from the MRP."""
+              materials: mrp_engine.MRPResult, *,
+              shipped: np.ndarray | None = None) -> finance_engine.FinancialPlan:
+    """The plan in money: finished goods from the MPS (``shipped``: what can ship, as the
+    projection has it), components from the MRP."""
     it = inputs.items.set_index(inputs.items["item"].astype(str))
     fg = it.reindex(pd.Index(plan.items).astype(str))
     comp = it.reindex(pd.Index(materials.items).astype(str))
@@ -393,7 +395,7 @@ def financial(inputs: Inputs, plan: mps_engine.MPSResult,
             on_hand=plan.on_hand, supply=plan["receipts"] + plan["production"],
             demand=plan["demand"], production=plan["production"],
             price=fg["price"].fillna(0).to_numpy(float),
-            cost=fg["unit_cost"].fillna(0).to_numpy(float)),
+            cost=fg["unit_cost"].fillna(0).to_numpy(float), shipped=shipped),
         components=finance_engine.Components(
             projected=materials["projected"], cost=ccost, purchases=purchases))
 

@@ -1,6 +1,8 @@
 """The stand-in Excel's calculation: the formula subset sop_xl's planning grids use
-(arithmetic, comparisons, SUM, MAX, MIN, IF evaluated lazily, references on the same or
-another sheet), with Excel's error values. Part of tests/backend/fake_excel.py."""
+(arithmetic, comparisons, SUM, MAX, MIN, ABS, IF evaluated lazily, SUMIFS with equality
+criteria, references on the same or another sheet), with Excel's error values. The
+SUMPRODUCT of the staleness banners in grid titles is not calculated (#NAME?). Part of
+tests/backend/fake_excel.py."""
 
 from __future__ import annotations
 
@@ -36,7 +38,8 @@ _CMPOPS = {ast.Lt: operator.lt, ast.LtE: operator.le, ast.Gt: operator.gt,
            ast.GtE: operator.ge, ast.Eq: operator.eq, ast.NotEq: operator.ne}
 _REF = re.compile(r"(?:('(?:[^']|'')+'|[A-Za-z_][\w.]*)!)?\$?([A-Z]{1,3})\$?(\d+)"
                   r"(?::\$?([A-Z]{1,3})\$?(\d+))?")
-_FUNCS = {"SUM": "_sum", "IF": "_if", "MAX": "_max", "MIN": "_min"}
+_FUNCS = {"SUMIFS": "_sumifs", "SUM": "_sum", "IF": "_if", "MAX": "_max", "MIN": "_min",
+          "ABS": "_abs"}
 
 
 class _CalcError(Exception):
@@ -126,6 +129,17 @@ def evaluate(sheet: FakeSheet, formula: str, depth: int = 0) -> Any:
             if fn == "_if":  # only the branch taken is calculated
                 return run(args[1]) if run(args[0]) else (run(args[2]) if len(args) > 2
                                                           else False)
+            if fn == "_sumifs":  # SUMIFS(sum range, criteria range, value, ...), "=" only
+                total = run(args[0])
+                keep = [True] * len(total)
+                for rng, crit in zip(args[1::2], args[2::2], strict=True):
+                    want = str(run(crit)).lower()
+                    keep = [k and str(v).lower() == want for k, v in zip(keep, run(rng),
+                                                                         strict=True)]
+                return float(sum(v for v, k in zip(total, keep, strict=True)
+                                 if k and isinstance(v, int | float)))
+            if fn == "_abs":
+                return abs(run(args[0]))
             values = [x for a in args for x in numbers(a)]
             if fn == "_sum":
                 return float(sum(values))

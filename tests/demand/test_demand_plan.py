@@ -155,6 +155,30 @@ def test_deviation_flags_compare_the_sales_view_with_the_statistical():
     assert "by -100%" in rows["message"][0] and "Wang Wei" in rows["message"][0]
 
 
+@pytest.mark.parametrize(("min_qty", "min_value", "flagged"), [
+    (5, 0, True), (10, 0, True), (11, 0, False), (10, 1500, True), (10, 1501, False)])
+def test_a_deviation_is_also_large_enough_in_pieces_and_money(min_qty, min_value, flagged):
+    """A Jan: 90 against 100 is −10 % beyond 5 %, and 10 pcs, 10 × 150 = 1,500 CNY."""
+    def edit(f, s):
+        s.update(deviation_threshold=0.05, deviation_min_qty=min_qty,
+                 deviation_min_value=min_value)
+    _inputs, plan = _plan(edit)
+    rev = plan.review.set_index(["item", "month"])
+    assert rev.loc[("A", M + 1), "flagged"] == flagged
+    ex = ExceptionList("en")
+    demand.demand_exceptions(plan, ex)
+    assert ("A" in set(ex.frame()["item"])) == flagged
+
+
+def test_the_deviation_rule_by_hand():
+    rule = demand.DeviationRule(0.3, min_qty=5, min_value=1000)
+    # 6 against 3 is +100 % but 3 pieces: not a topic; 9 against 3 is 6 pieces
+    assert rule.flags([6, 9, 9, 131, 125], [3, 3, 3, 100, 100],
+                      [500, 500, 100, 50, 50]).tolist() == [False, True, False, True, False]
+    # against a reference of 0 any quantity is beyond the share, still at least the minimum
+    assert rule.flags([4, 5], [0, 0], [1000, 1000]).tolist() == [False, True]
+
+
 def test_flag_where_the_statistical_forecast_is_zero():
     def edit(f, s):
         f["items"].loc[len(f["items"])] = ["N", "New pump", "FG", "Pumps", "pcs", 1.0, 2.0, 5,

@@ -57,11 +57,14 @@ def master(master_once: Path, tmp_path: Path) -> Path:
 def test_a_step_button_runs_the_cycle_step(master: Path) -> None:
     seen: list[str] = []
     text = ribbon.perform("run_mps", MasterWorkbook.open(master), progress=seen.append)
-    assert text.startswith("Run MPS: wrote MPS, Exceptions, RunLog in ")
+    # the MPS is written with every sheet its formulas read or that reads it
+    assert text.startswith("Run MPS: wrote DemandPlan, FamilyPlan, ")
+    assert ", MPS, MRP, " in text and ", FinancialPlan, Exceptions, RunLog in " in text
     assert text.endswith(" exceptions.")
     assert "master production schedule" in seen
     log = MasterWorkbook.open(master).read_output_table("run_log")
-    assert list(log["command"]) == ["run_mps"] and list(log["steps"]) == ["mps"]
+    assert list(log["command"]) == ["run_mps"]
+    assert list(log["steps"]) == ["demand, mps, mrp, capacity, projection, finance"]
 
 
 def test_validate_and_check_setup(master: Path) -> None:

@@ -4,8 +4,7 @@ to the value Python computed."""
 from __future__ import annotations
 
 import pytest
-from recalc import formula_mismatches
-from support import recalculate
+from recalc import formula_mismatches, recalculate
 
 from sop_xl.cli.main import main
 

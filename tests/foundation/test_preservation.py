@@ -17,7 +17,8 @@ import openpyxl
 import pytest
 from openpyxl.comments import Comment
 from openpyxl.workbook.defined_name import DefinedName
-from support import recalculate, sheet_parts
+from recalc import recalculate
+from support import sheet_parts
 
 from sop_xl import contract
 from sop_xl.cli.main import main

@@ -18,9 +18,8 @@ import openpyxl
 import pandas as pd
 import pytest
 from meeting_support import fill, fixed_forecast, new_master, replace_inputs, run_month
-from recalc import formula_mismatches
+from recalc import formula_mismatches, recalculate, soffice_available
 from small_company import frames
-from support import recalculate, soffice_available
 
 from sop_xl.app.master import MasterWorkbook
 from sop_xl.base.errors import WorkbookError
@@ -116,8 +115,11 @@ def test_decembers_kpis_by_hand(months):
     assert k["excess_value"] == 0
     # ASM load Dec–Feb 95 + 145 + 100 h against 184 + 160 + 160 h
     assert k["capacity_utilisation"] == pytest.approx(340 / 504)
-    assert k["overloads"] == 0 and k["shortages"] == 0
-    assert dec.data.kpi("forecast_achievement").basis.endswith("version 001 (draft)")
+    # R1, R2 and S1 are short within their lead time (the Exceptions sheet's criticals)
+    assert k["overloads"] == 0 and k["shortages"] == 3
+    assert dec.data.exceptions.shortages["item"].tolist() == ["R1", "R2", "S1"]
+    assert "as archived in 2026-11 (lag 1)" in dec.data.kpi("forecast_achievement").basis
+    assert dec.data.kpi("plan_achievement").basis.endswith("version 001 (draft) for 2026-11")
 
 
 def test_the_cover_shows_them_beside_last_month(months):
@@ -133,7 +135,28 @@ def test_the_cover_shows_them_beside_last_month(months):
     assert nov_cover["Capacity utilisation, next 3 months"][0] == pytest.approx(last)
     rows = FileBackend(dec.path).read_sheet("Cover").rows
     li = next(r for r in rows if r[0] == "Li Na (Domestic Sales)")
-    assert li[1:4] == [80, 122, pytest.approx(122 / 80)]  # shipped ÷ forecast
+    # shipped ÷ forecast, the forecast with Domestic Sales' 20 on contract (as archived)
+    assert li[1:4] == [100, 122, pytest.approx(122 / 100)]
+
+
+def test_last_months_achievement_is_forecastkpis_in_the_pack_and_the_assistant_book(
+        months, tmp_path):
+    """One computation (ForecastKPI's rows, lag 1): Li Na forecast 80 for November plus 20
+    of A on Domestic Sales' contract; 122 shipped."""
+    master, _, dec = months
+    kpi = MasterWorkbook.open(master).read_output_table("forecast_kpi")
+    row = kpi[(kpi["level"] == "assistant") & (kpi["key"] == "Li Na") & (kpi["lag"] == 1)
+              & (kpi["source"] == "sales")]
+    assert row[["forecast", "actual"]].values.tolist() == [[100, 122]]
+    pack = dec.data.assistants.set_index("assistant").loc["Li Na"]
+    assert (pack["forecast"], pack["actual"]) == (100, 122)
+    split(master, tmp_path / "out")
+    raw = FileBackend(tmp_path / "out" / "2026-12 Li Na.xlsx").read_sheet("History")
+    at = raw.rows[3].index("Achievement")
+    assert raw.rows[4][at - 2:at + 1] == [100, 122, pytest.approx(1.22)]
+    total = next(r for r in raw.rows if r[2] == "All your items")
+    assert total[at - 2:at + 1] == [100, 122, pytest.approx(1.22)]
+    assert row["achievement"].iloc[0] == pytest.approx(pack["achievement"]) == 1.22
 
 
 def test_plan_against_last_months_version(months):

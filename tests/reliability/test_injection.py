@@ -16,7 +16,7 @@ from xml.sax.saxutils import unescape
 import pytest
 from corpus.generate import Builder, base_frames, injection_in_names
 from python_calamine import CalamineWorkbook
-from support import recalculate, soffice_available
+from recalc import recalculate, soffice_available
 
 from sop_xl import contract
 from sop_xl.app.template import write_master

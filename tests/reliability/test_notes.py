@@ -19,8 +19,8 @@ import openpyxl
 import pytest
 from corpus.generate import Book
 from openpyxl.comments import Comment
+from recalc import soffice_available
 from small_company import frames
-from support import soffice_available
 
 from sop_xl.app.cycle import CYCLE, run_steps
 from sop_xl.app.master import MasterWorkbook

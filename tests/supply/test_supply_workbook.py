@@ -10,24 +10,19 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from recalc import compare, recalculate
 
 from sop_xl.app.cycle import CYCLE, PlanRun, run_steps
 from sop_xl.app.master import MasterWorkbook
 from sop_xl.app.template import write_master
 from sop_xl.workbook.file import FileBackend
 from tests.small_company import frames
-from tests.supply.recalc import compare_formulas, recalculate
 
 pytestmark = [
     pytest.mark.libreoffice,
     pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed"),
 ]
 GRIDS = ("MPS", "MRP", "Projection", "Capacity", "LeveledPlan", "FinancialPlan")
-
-
-@pytest.fixture(scope="module")
-def profile(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return tmp_path_factory.mktemp("lo_profile_supply").as_uri()
 
 
 @pytest.fixture(scope="module")
@@ -47,19 +42,15 @@ def _find(rows: list[list], item: str, label: str, period: str) -> tuple[int, in
 
 
 def test_libreoffice_recalculates_every_supply_formula_to_the_python_values(
-        planned: Path, tmp_path: Path, profile: str) -> None:
-    out = recalculate(planned, tmp_path, profile)
-    total = 0
-    for sheet in GRIDS:
-        n, bad = compare_formulas(planned, out, sheet)
-        assert n > 0, sheet
-        assert not bad, f"{sheet}: {bad[:5]}"
-        total += n
-    assert total > 250
+        planned: Path, tmp_path: Path) -> None:
+    out = recalculate(planned, tmp_path)
+    c = compare(planned, out, sheets=list(GRIDS))
+    assert all(c.by_sheet.get(sheet, 0) > 0 for sheet in GRIDS), c.by_sheet
+    assert not c.bad, c.bad[:5]
+    assert c.checked > 250
 
 
-def test_a_planners_edits_move_the_plan_and_are_kept(planned: Path, tmp_path: Path,
-                                                     profile: str) -> None:
+def test_a_planners_edits_move_the_plan_and_are_kept(planned: Path, tmp_path: Path) -> None:
     path = tmp_path / "edited.xlsx"
     shutil.copy(planned, path)
     mps = FileBackend(path).read_sheet("MPS").rows
@@ -77,7 +68,7 @@ def test_a_planners_edits_move_the_plan_and_are_kept(planned: Path, tmp_path: Pa
     wb.save(path)
 
     # live formulas: LibreOffice moves A's projected on hand down by the 30 pcs
-    out = recalculate(path, tmp_path / "lo", profile)
+    out = recalculate(path, tmp_path / "lo")
     assert FileBackend(out).read_sheet("MPS").rows[r + 1][c] == pytest.approx(
         projected_before - 30)
 
@@ -96,10 +87,9 @@ def test_a_planners_edits_move_the_plan_and_are_kept(planned: Path, tmp_path: Pa
     # anything the firm 500 does not cover is planned on top, never folded into it
     assert all(k[1:] == ("planned", "no") for k in kinds[1:])
     # and LibreOffice still agrees with every formula after the re-run
-    out = recalculate(path, tmp_path / "lo2", profile)
-    for sheet in ("MPS", "MRP", "Projection"):
-        _, bad = compare_formulas(path, out, sheet)
-        assert not bad, f"{sheet}: {bad[:5]}"
+    out = recalculate(path, tmp_path / "lo2")
+    c = compare(path, out, sheets=["MPS", "MRP", "Projection"])
+    assert not c.bad, c.bad[:5]
 
 
 def test_next_month_the_frozen_period_keeps_last_months_plan(tmp_path: Path) -> None:

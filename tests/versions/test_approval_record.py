@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from corpus.generate import Book
 from python_calamine import CalamineWorkbook
+from recalc import soffice_available
 from small_company import frames
-from support import soffice_available
 
 from sop_xl.app import approvals
 from sop_xl.app import versions as pv

@@ -16,12 +16,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the threshold, give a reason. Save and return this file; other cells are protected.",
         "请在黄色单元格填写 M 至 M+3 的预测：整数件数，不含合同和项目。与统计预测的偏差超过阈值时"
         "请填写原因。保存后交回本文件；其他单元格已保护。"),
-    "ab_threshold": ("Deviation threshold", "偏差阈值"),
+    "ab_threshold": ("A reason is needed beyond this deviation, of at least:",
+                     "偏差超过此比例且不少于以下数量和金额时需填写原因："),
+    "ab_pcs": ("pcs", "件"),
     "ab_col_item": ("Item", "物料编码"),
     "ab_col_description": ("Description", "物料名称"),
     "ab_col_family": ("Family", "产品族"),
     "ab_col_month": ("Month", "月份"),
-    "ab_col_reference": ("Statistical forecast (pcs)", "统计预测(件)"),
+    "ab_col_reference": ("Statistical reference excl. contracts/projects (pcs)",
+                         "统计参考(不含合同/项目)(件)"),
     "ab_col_known": ("On contract / projects (pcs)", "合同/项目(件)"),
     "ab_col_on_file": ("On file (pcs)", "已提交(件)"),
     "ab_col_qty": ("Your forecast (pcs)", "您的预测(件)"),
@@ -39,20 +42,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ab_hist_title": ("History and last month's achievement — {assistant}",
                       "历史与上月达成 — {assistant}"),
     "ab_hist_note": (
-        "Shipped by {department} (pcs). The statistical forecast is the department's share "
-        "before contracts and projects; your line adds them to your forecast, so all three "
-        "compare with what shipped. It follows what you type on the Forecast sheet.",
-        "{department}发货数量(件)。统计预测为本部门份额(含合同和项目)；您的预测线加上合同和项目，"
-        "三条线可与发货直接比较，并随预测填报表中的输入更新。"),
+        "Shipped by {department} (pcs). The statistical reference and your forecast are "
+        "those of the Forecast sheet plus contracts and projects, so all three lines compare "
+        "with what shipped; they follow what you type there.",
+        "{department}发货数量(件)。统计参考和您的预测取自预测填报表并加上合同和项目，三条线可与发货"
+        "直接比较，并随预测填报表中的输入更新。"),
     "ab_col_measure": ("Measure", "指标"),
     "ab_measure_shipped": ("Shipped", "发货"),
-    "ab_measure_stat": ("Statistical forecast", "统计预测"),
+    "ab_measure_stat": ("Statistical reference + contracts/projects", "统计参考+合同/项目"),
     "ab_measure_yours": ("Your forecast + contracts/projects", "您的预测+合同/项目"),
-    "ab_col_last_forecast": ("Forecast for {month} (pcs)", "{month} 预测(件)"),
+    "ab_col_last_forecast": ("Forecast for {month} incl. contracts/projects (pcs)",
+                             "{month} 预测含合同/项目(件)"),
     "ab_col_last_actual": ("Shipped in {month} (pcs)", "{month} 发货(件)"),
     "ab_col_achievement": ("Achievement", "达成率"),
-    "ab_achievement_note": ("Achievement = shipped ÷ forecast (100% = on target)",
-                            "达成率 = 发货 ÷ 预测(100% 为达成)"),
+    "ab_all_items": ("All your items", "您的全部物料"),
+    "ab_achievement_note": (
+        "Achievement = shipped ÷ forecast (100% = on target). The forecast for {month} is "
+        "what you submitted for it in that month's round plus your department's contracts "
+        "and weighted projects at the time, as the master's ForecastArchive kept it; blank "
+        "where none was archived. The same figures as the ForecastKPI sheet (lag 1).",
+        "达成率 = 发货 ÷ 预测(100% 为达成)。{month} 的预测为您在该月填报的数量加上当时本部门的"
+        "未交合同和加权项目(主计划“预测存档”所记录)；无存档时为空。与“预测指标”表(提前 1 个月)"
+        "数字一致。"),
     "ab_charts_title": ("Shipped, statistical forecast and your forecast (pcs)",
                         "发货、统计预测与您的预测(件)"),
     "ab_no_department": ("all departments", "全部部门"),

@@ -31,7 +31,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "near_term": ("near term {n} months: sales forecast where submitted (blue)",
                   "近期 {n} 个月：已提交处采用销售预测(蓝色)"),
     "flag_legend": ("red: sales view deviates from the statistical forecast by more than "
-                    "{thr:.0%}", "红色：销售口径与统计预测偏差超过 {thr:.0%}"),
+                    "{thr:.0%} and at least {qty:,.0f} pcs and {value:,.0f} {currency}",
+                    "红色：销售口径与统计预测偏差超过 {thr:.0%}，且不少于 {qty:,.0f} 件、"
+                    "{value:,.0f} {currency}"),
     "yes": ("yes", "是"),
     # layout/kpi.py
     "kpi_achievement": (
@@ -108,6 +110,39 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "step_projection": ("Inventory projection, slow-moving and excess", "库存预测与呆滞冗余"),
     "step_finance": ("Financial projection", "财务预测"),
     "step_version": ("Save plan version", "保存计划版本"),
+    # layout/links.py: the staleness banners in the titles of the live model's sheets
+    "stale_mps": (
+        "⚠ Demand changed after this MPS was planned: suggested production, lot sizes and "
+        "the frozen-period checks are out of date. Press Run MPS (or run sop-xl mps).",
+        "⚠ 本主计划编制后需求已变化：建议生产、批量和锁定期检查已过时。请点击功能区“Run MPS”"
+        "(或运行 sop-xl mps)。"),
+    "fresh_mps": ("✓ Planned from the demand plan as it stands.", "✓ 按当前需求计划编制。"),
+    "stale_mrp": (
+        "⚠ The MPS changed after this MRP was planned: requirements, orders and purchases "
+        "are out of date. Press Run MRP (or run sop-xl mrp).",
+        "⚠ 本物料需求计划编制后主计划已变化：需求、订单和采购已过时。请点击功能区“Run MRP”"
+        "(或运行 sop-xl mrp)。"),
+    "fresh_mrp": ("✓ Planned from the MPS as it stands.", "✓ 按当前主计划编制。"),
+    "stale_capacity": (
+        "⚠ The MPS changed: the load follows it, but the overload options and the leveled "
+        "load are out of date. Press Capacity (or run sop-xl capacity).",
+        "⚠ 主计划已变化：负荷已随之更新，但超负荷方案和均衡后负荷已过时。请点击功能区“Capacity”"
+        "(或运行 sop-xl capacity)。"),
+    "fresh_capacity": ("✓ Options and leveling from the MPS as it stands.",
+                       "✓ 超负荷方案和均衡按当前主计划计算。"),
+    "stale_finance": (
+        "⚠ The MPS changed: finished goods follow it, but purchases and component stock "
+        "come from the MRP. Press Run MRP (or run sop-xl mrp).",
+        "⚠ 主计划已变化：成品金额已随之更新，但采购和物料库存来自物料需求计划。请点击功能区"
+        "“Run MRP”(或运行 sop-xl mrp)。"),
+    "fresh_finance": ("✓ Purchases and component stock from the MPS as it stands.",
+                      "✓ 采购和物料库存按当前主计划计算。"),
+    "stale_demand": (
+        "⚠ A family change on FamilyPlan is not split to the items yet. Press Demand Plan "
+        "(or run sop-xl demand).",
+        "⚠ 产品族计划中的产品族调整尚未分解到物料。请点击功能区“Demand Plan”"
+        "(或运行 sop-xl demand)。"),
+    "fresh_demand": ("✓ Family changes split to the items.", "✓ 产品族调整已分解到物料。"),
     # app/cycle.py: what a run says besides its sheets
     "nothing_to_plan": (
         "nothing to plan yet: this sheet lists no finished goods. Fill in Items, BOM and "

@@ -61,6 +61,8 @@ F_ITEM, F_DESC, F_FAMILY, F_MONTH, F_REF, F_KNOWN, F_ON_FILE, F_QTY, F_DEV, F_RE
     F_CHECK = range(11)
 F_THRESHOLD_ROW, F_HEADER_ROW, F_FIRST_ROW = 3, 5, 6
 F_THRESHOLD = (F_THRESHOLD_ROW, F_REF)
+F_MIN_QTY = (F_THRESHOLD_ROW, F_KNOWN)      # the deviation minimum in pieces
+F_MIN_VALUE = (F_THRESHOLD_ROW, F_ON_FILE)  # and in money at the item's price
 # History sheet
 H_HEADER_ROW, H_FIRST_ROW, H_FIRST_MONTH = 3, 4, 3
 
@@ -82,10 +84,12 @@ class _Formats:
     check: Any
     label: Any
     threshold: Any
+    min_qty: Any
+    min_value: Any
     bad: Any
 
 
-def _formats(wb: xlsxwriter.Workbook) -> _Formats:
+def _formats(wb: xlsxwriter.Workbook, units: tuple[str, str]) -> _Formats:
     base = {"font_size": 10, "valign": "top"}
 
     def f(**kw: Any) -> Any:
@@ -111,6 +115,8 @@ def _formats(wb: xlsxwriter.Workbook) -> _Formats:
         check=f(font_color="C00000", bold=True),
         label=f(bold=True),
         threshold=f(num_format="0%", bold=True),
+        min_qty=f(num_format=f'"≥ "#,##0" {units[0]}"', bold=True),
+        min_value=f(num_format=f'"≥ "#,##0" {units[1]}"', bold=True),
         bad=wb.add_format({"font_color": "9C0006", "bg_color": "FFC7CE"}),
     )
 
@@ -148,12 +154,19 @@ def _quote(sheet: str) -> str:
     return "'" + sheet.replace("'", "''") + "'"
 
 
+def _achievement_formula(shipped: str, forecast: str) -> str:
+    """Forecast achievement rate (预测达成率) = shipped ÷ forecast, as on ForecastKPI."""
+    return f'IF(OR({forecast}="",N({forecast})<=0),"",{shipped}/{forecast})'
+
+
 def check_text(qty: float, ref: float, reason: str | None, threshold: float,
-               lang: str) -> str:
+               lang: str, min_qty: float = 0.0, min_value: float = 0.0,
+               price: float = 0.0) -> str:
     """What the Check column shows (the Python twin of its formula)."""
     if not np.isfinite(qty):
         return message("ab_check_enter", lang)
-    if needs_reason(qty, ref, threshold) and not (reason or "").strip():
+    if needs_reason(qty, ref, threshold, min_qty, min_value, price) and \
+            not (reason or "").strip():
         return message("ab_check_reason", lang)
     return ""
 
@@ -173,7 +186,7 @@ def _write_book(path: Path, fig: AssistantFigures, *, lang: str, company: str, m
                                          "strings_to_urls": False})
     wb.set_properties({"title": message("ab_title", lang, assistant=fig.assistant),
                        "author": "sop_xl", "created": written, "company": company})
-    fm = _formats(wb)
+    fm = _formats(wb, (message("ab_pcs", lang), fig.currency))
     protected: list[list[Any]] = []
     names = {k: message(f"ab_sheet_{k}", lang) for k in ("forecast", "history", "charts")}
     ws_f = wb.add_worksheet(names["forecast"])
@@ -189,7 +202,8 @@ def _write_book(path: Path, fig: AssistantFigures, *, lang: str, company: str, m
         "kind": KIND, "format": FORMAT, "assistant": fig.assistant,
         "department": fig.department, "planning_month": str(fig.planning_month),
         "master": master, "written_at": written.strftime("%Y-%m-%d %H:%M:%S"),
-        "threshold": fig.threshold, "lang": lang, "sheets": names,
+        "threshold": fig.threshold, "min_qty": fig.min_qty, "min_value": fig.min_value,
+        "lang": lang, "sheets": names,
         "inputs": inputs, "protected": protected,
     }
     write_manifest(wb, doc)
@@ -209,6 +223,8 @@ def _forecast_sheet(s: _Sheet, fig: AssistantFigures, fm: _Formats, lang: str, c
     ws.set_row(2, 30)
     s.value(F_THRESHOLD_ROW, 0, message("ab_threshold", lang), fm.label)
     s.value(F_THRESHOLD_ROW, F_REF, fig.threshold, fm.threshold)
+    s.value(*F_MIN_QTY, fig.min_qty, fm.min_qty)
+    s.value(*F_MIN_VALUE, fig.min_value, fm.min_value)
     heads = ["item", "description", "family", "month", "reference", "known", "on_file", "qty",
              "deviation", "reason", "check"]
     for c, key in enumerate(heads):
@@ -222,6 +238,8 @@ def _forecast_sheet(s: _Sheet, fig: AssistantFigures, fm: _Formats, lang: str, c
         ws.set_column(c, c, w)
     desc = fig.items.set_index("item")
     thr = xl_rowcol_to_cell(*F_THRESHOLD, row_abs=True, col_abs=True)
+    min_q = xl_rowcol_to_cell(*F_MIN_QTY, row_abs=True, col_abs=True)
+    min_v = xl_rowcol_to_cell(*F_MIN_VALUE, row_abs=True, col_abs=True)
     inputs = []
     r = F_FIRST_ROW
     blocks = []
@@ -260,14 +278,19 @@ def _forecast_sheet(s: _Sheet, fig: AssistantFigures, fm: _Formats, lang: str, c
             s.formula(r, F_DEV, f'IF(OR({h}="",{e}<=0),"",{h}/{e}-1)', fm.pct, dev)
             enter = message("ab_check_enter", lang)
             why = message("ab_check_reason", lang)
+            price = float(desc.at[item, "price"])
+            # the rule of sop_xl.plan.demand.DeviationRule: beyond the share, and at least
+            # the minimum pieces and the minimum value at the item's price
             s.formula(r, F_CHECK,
                       f'IF({h}="","{enter}",IF(AND(IF({e}<=0,{h}>0,ABS({h}-{e})>{thr}*{e}),'
+                      f'ABS({h}-{e})>={min_q},ABS({h}-{e})*{price:.15g}>={min_v},'
                       f'TRIM({j})=""),"{why}",""))', fm.check,
-                      check_text(qty, ln.reference, reason, fig.threshold, lang))
+                      check_text(qty, ln.reference, reason, fig.threshold, lang,
+                                 fig.min_qty, fig.min_value, price))
             inputs.append({"item": item, "month": str(ln.month), "row": r,
                            "qty": xl_rowcol_to_cell(r, F_QTY),
                            "reason": xl_rowcol_to_cell(r, F_REASON),
-                           "reference": ln.reference})
+                           "reference": ln.reference, "price": price})
             r += 1
     last = max(r - 1, F_FIRST_ROW)
     ws.data_validation(F_FIRST_ROW, F_QTY, last, F_QTY, {
@@ -337,24 +360,42 @@ def _history_sheet(s: _Sheet, fig: AssistantFigures, fm: _Formats, lang: str, de
         for j, m in enumerate(future):
             c = H_FIRST_MONTH + len(fig.history_months) + j
             ln = lines.loc[m]
-            s.value(r + 1, c, float(ln["gross"]), fm.qty)
             cell = at[(item, str(m))]
-            q = f"{forecast_q}!{cell['qty']}"
+            ref = f"{forecast_q}!{xl_rowcol_to_cell(cell['row'], F_REF)}"
             known = f"{forecast_q}!{xl_rowcol_to_cell(cell['row'], F_KNOWN)}"
+            q = f"{forecast_q}!{cell['qty']}"
+            # both lines add contracts and projects to the Forecast sheet's figures, so
+            # they compare with what shipped (the chart leaves a gap where nothing is typed)
+            s.formula(r + 1, c, f"{ref}+{known}", fm.qty,
+                      float(ln["reference"]) + float(ln["known"]))
             qty = float(ln["on_file"])
             s.formula(r + 2, c, f'IF({q}="",NA(),{q}+{known})', fm.qty,
                       qty + float(ln["known"]) if np.isfinite(qty) else "#N/A")
         lm = last_by.loc[item]
         f_cell = xl_rowcol_to_cell(r, c_last)
         a_cell = xl_rowcol_to_cell(r, c_last + 1)
-        s.value(r, c_last, float(lm["forecast"]), qf)
-        s.value(r, c_last + 1, float(lm["actual"]), qf)
-        ach = float(lm["achievement"])
-        s.formula(r, c_last + 2,
-                  f'IF(OR({a_cell}<=0,{f_cell}=""),"",MAX(0,1-ABS({a_cell}-{f_cell})/{a_cell}))',
-                  fm.pct, ach if np.isfinite(ach) else "")
+        f, a = float(lm["forecast"]), float(lm["actual"])
+        s.value(r, c_last, f if np.isfinite(f) else None, qf)
+        s.value(r, c_last + 1, a if np.isfinite(f) else None, qf)
+        s.formula(r, c_last + 2, _achievement_formula(a_cell, f_cell), fm.pct,
+                  a / f if np.isfinite(f) and f > 0 else "")
         r += 3
-    s.value(r + 1, 0, message("ab_achievement_note", lang), fm.subtitle)
+    # all the assistant's items: Σ shipped ÷ Σ forecast, ForecastKPI's lag-1 figure for M−1
+    s.value(r, 2, message("ab_all_items", lang), fm.text_first)
+    col_f, col_a = (xl_rowcol_to_cell(H_FIRST_ROW, c) + ":" + xl_rowcol_to_cell(r - 1, c)
+                    for c in (c_last, c_last + 1))
+    known_f = fig.last_month["forecast"].to_numpy(float)
+    has = np.isfinite(known_f)
+    tot_f = float(known_f[has].sum())
+    tot_a = float(fig.last_month["actual"].to_numpy(float)[has].sum())
+    s.formula(r, c_last, f"SUM({col_f})", fm.qty_first, tot_f)
+    s.formula(r, c_last + 1, f"SUM({col_a})", fm.qty_first, tot_a)
+    s.formula(r, c_last + 2, _achievement_formula(xl_rowcol_to_cell(r, c_last + 1),
+                                                  xl_rowcol_to_cell(r, c_last)),
+              fm.pct, tot_a / tot_f if tot_f > 0 else "")
+    r += 1
+    s.value(r + 1, 0, message("ab_achievement_note", lang, month=month_label(last)),
+            fm.subtitle)
     ws.freeze_panes(H_FIRST_ROW, 3)
     ws.protect("", {"format_columns": True, "format_rows": True})
     # an item's three rows on one page; item, description and measure on every page

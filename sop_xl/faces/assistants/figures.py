@@ -14,13 +14,19 @@ divided among the department's assistants who forecast the item. Open contracts 
 the planning month count in month M, as the demand plan counts them.
 
 **Deviation flag.** A forecast ``q`` needs a reason when ``|q − reference| > threshold ×
-reference``, or when ``reference`` is 0 and ``q > 0``; threshold = Settings
-``deviation_threshold``.
+reference`` (or ``reference`` is 0 and ``q > 0``) and ``|q − reference|`` is at least the
+Settings minimum in pieces and in money at the item's price: threshold = Settings
+``deviation_threshold``, ``deviation_min_qty``, ``deviation_min_value`` (the rule of the
+Exceptions sheet, sop_xl.plan.demand.DeviationRule).
 
-**Forecast achievement rate (预测达成率)** of a month: ``A ÷ F``, A the department's
-shipments of the item that month, F the assistant's forecast on file for it; undefined when
-nothing was forecast. Over several items: ``ΣA ÷ ΣF`` — the one definition sop_xl uses
-(sop_xl.plan.accuracy), on the KPI sheet, the meeting pack and these workbooks alike.
+**Forecast achievement rate (预测达成率)** of last month (M−1): ``A ÷ F`` from the
+ForecastKPI sheet's own rows (sop_xl.plan.accuracy.comparison_rows over the ForecastArchive,
+lag 1): F the forecast the assistant submitted for M−1 in that month's round plus their
+department's open contracts and weighted projects at the time (what the archive kept), A
+the department's shipments of the item in M−1 (shared between assistants of one department
+who forecast the item, by their forecasts). Over several items ``ΣA ÷ ΣF`` — the one
+definition and the one computation sop_xl uses, on the KPI sheet, the meeting pack and these
+workbooks alike. Undefined (blank) when the archive holds no forecast for M−1.
 """
 
 from __future__ import annotations
@@ -32,7 +38,8 @@ import pandas as pd
 
 from sop_xl.contract.planning_inputs import Inputs
 from sop_xl.faces.assistants.assignment import HISTORY_WINDOW, Assignment, Assignments
-from sop_xl.plan.accuracy import achievement_rate
+from sop_xl.plan.accuracy import achievement_rate, comparison_rows
+from sop_xl.plan.demand import DeviationRule
 
 M_PLUS = 4  # the rolling forecast covers M, M+1, M+2, M+3
 
@@ -54,11 +61,12 @@ def achievement_total(actual: np.ndarray, forecast: np.ndarray) -> float:
     return achievement_rate(actual, forecast)
 
 
-def needs_reason(qty: float, reference: float, threshold: float) -> bool:
-    """Does a forecast depart from the reference by more than the threshold?"""
-    if reference <= 0:
-        return qty > 0
-    return abs(qty - reference) > threshold * reference
+def needs_reason(qty: float, reference: float, threshold: float, min_qty: float = 0.0,
+                 min_value: float = 0.0, price: float = 0.0) -> bool:
+    """Does a forecast depart from the reference by more than the threshold, and by at
+    least ``min_qty`` pieces and ``min_value`` at ``price`` (sop_xl.plan.demand's
+    ``DeviationRule``, the rule of the Exceptions sheet)?"""
+    return bool(DeviationRule(threshold, min_qty, min_value).flags(qty, reference, price))
 
 
 def reference(share: float, stat: float, known: float) -> float:
@@ -149,16 +157,47 @@ class AssistantFigures:
     department: str | None
     planning_month: pd.Period
     threshold: float
-    items: pd.DataFrame          # item, description, family (Items order)
-    #: M..M+3 per item: reference, gross (share × statistical), known, on_file, reason
+    items: pd.DataFrame          # item, description, family, price (Items order)
+    #: M..M+3 per item: reference, known, on_file, reason
     lines: pd.DataFrame
     history_months: list[pd.Period]
     history: pd.DataFrame        # items × history months: shipped by the department
-    last_month: pd.DataFrame     # item, forecast, actual, achievement (for M−1)
+    #: item, forecast, actual, achievement for M−1 (ForecastKPI's lag-1 rows; NaN if none)
+    last_month: pd.DataFrame
+    min_qty: float = 0.0         # Settings deviation minimum (pieces)
+    min_value: float = 0.0       # Settings deviation minimum value (money)
+    currency: str = "CNY"
+
+
+def last_month_rows(inputs: Inputs, archive: pd.DataFrame) -> pd.DataFrame:
+    """ForecastKPI's comparison rows of last month (M−1) at lag 1: each archived forecast
+    for M−1 made in M−1's own round beside the shipments (sop_xl.plan.accuracy)."""
+    s = inputs.settings
+    rows = comparison_rows(archive, inputs.sales_history, planning_month=s.planning_month,
+                           months=1, share_months=s.share_months)
+    return rows[rows["lag"] == 1].reset_index(drop=True)
+
+
+def assistant_last_month(rows: pd.DataFrame, assistant: str,
+                         items: list[str]) -> pd.DataFrame:
+    """Per item of ``assistant``: forecast (incl. contracts and projects, as archived),
+    actual and achievement of M−1 from ``last_month_rows``; NaN where none was archived."""
+    mine = rows[(rows["assistant"] == assistant) & rows["sales"].notna()]
+    g = mine.groupby(mine["item"].astype(str))[["sales", "actual"]].sum()
+    f = g["sales"].reindex(items)
+    a = g["actual"].reindex(items)
+    return pd.DataFrame({"item": items, "forecast": f.to_numpy(float),
+                         "actual": a.to_numpy(float),
+                         "achievement": [achievement(x, y) for x, y in
+                                         zip(a.to_numpy(float), f.to_numpy(float),
+                                             strict=True)]})
 
 
 def figures_for(assignment: Assignment, inputs: Inputs, stat_forecast: pd.DataFrame,
-                shares: dict[tuple[str, str], float]) -> AssistantFigures:
+                shares: dict[tuple[str, str], float],
+                last_rows: pd.DataFrame | None = None) -> AssistantFigures:
+    """What one assistant's workbook shows; ``last_rows``: ``last_month_rows`` (None: no
+    forecast archived yet)."""
     s = inputs.settings
     m0 = s.planning_month
     a, dept = assignment.assistant, assignment.department
@@ -177,11 +216,10 @@ def figures_for(assignment: Assignment, inputs: Inputs, stat_forecast: pd.DataFr
                             float(known.get((item, m), 0.0)))
             q, r = on_file.get((item, m), (np.nan, None))
             rows.append({"item": item, "month": m, "reference": ref,
-                         "gross": float(round(share * float(stat.get((item, m), 0.0)))),
                          "known": float(known.get((item, m), 0.0)), "on_file": q,
                          "reason": _text(r) or None})
-    lines = pd.DataFrame(rows, columns=["item", "month", "reference", "gross", "known",
-                                        "on_file", "reason"])
+    lines = pd.DataFrame(rows, columns=["item", "month", "reference", "known", "on_file",
+                                        "reason"])
     n_hist = s.history_months or 24
     hist_months = [m0 - n_hist + k for k in range(n_hist)]
     h = inputs.sales_history
@@ -190,21 +228,18 @@ def figures_for(assignment: Assignment, inputs: Inputs, stat_forecast: pd.DataFr
     h = h[h["item"].astype(str).isin(assignment.items) & h["month"].isin(hist_months)]
     hist = h.groupby([h["item"].astype(str), "month"])["shipped_qty"].sum().unstack()
     hist = hist.reindex(index=list(assignment.items), columns=hist_months).fillna(0.0)
-    last = m0 - 1
-    last_rows = []
-    for item in assignment.items:
-        f = on_file.get((item, last), (np.nan, None))[0]
-        act = float(hist.at[item, last])
-        last_rows.append({"item": item, "forecast": f, "actual": act,
-                          "achievement": achievement(act, f)})
+    last = assistant_last_month(
+        last_rows if last_rows is not None else pd.DataFrame(
+            columns=["assistant", "item", "sales", "actual"]), a, list(assignment.items))
     return AssistantFigures(
         assistant=a, department=dept, planning_month=m0, threshold=s.deviation_threshold,
         items=pd.DataFrame({"item": list(assignment.items),
                             "description": items["description"].to_numpy(),
-                            "family": items["family"].to_numpy()}),
+                            "family": items["family"].to_numpy(),
+                            "price": items["price"].astype(float).fillna(0.0).to_numpy()}),
         lines=lines, history_months=hist_months, history=hist,
-        last_month=pd.DataFrame(last_rows, columns=["item", "forecast", "actual",
-                                                    "achievement"]))
+        last_month=last, min_qty=float(s.deviation_min_qty),
+        min_value=float(s.deviation_min_value), currency=s.currency)
 
 
 def submitted_deviations(inputs: Inputs, stat_forecast: pd.DataFrame,
@@ -219,6 +254,8 @@ def submitted_deviations(inputs: Inputs, stat_forecast: pd.DataFrame,
     sf = inputs.sales_forecast
     sf = sf[sf["month"].isin(months)]
     known_of: dict[str | None, pd.Series] = {}
+    price = inputs.items.set_index(inputs.items["item"].astype(str))["price"].astype(float) \
+        .fillna(0.0)
     rows = []
     for r in sf.itertuples(index=False):
         a, item = str(r.assistant), str(r.item)
@@ -232,7 +269,9 @@ def submitted_deviations(inputs: Inputs, stat_forecast: pd.DataFrame,
         rows.append({"assistant": a, "department": dept, "item": item, "month": r.month,
                      "qty": float(r.qty), "reference": ref,
                      "deviation": deviation(float(r.qty), ref),
-                     "flagged": needs_reason(float(r.qty), ref, s.deviation_threshold),
+                     "flagged": needs_reason(float(r.qty), ref, s.deviation_threshold,
+                                             s.deviation_min_qty, s.deviation_min_value,
+                                             float(price.get(item, 0.0))),
                      "reason": _text(r.reason) or None})
     out = pd.DataFrame(rows, columns=["assistant", "department", "item", "month", "qty",
                                       "reference", "deviation", "flagged", "reason"])

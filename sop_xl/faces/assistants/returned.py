@@ -117,6 +117,8 @@ def read_returned(path: Path, *, planning_month: pd.Period, items: set[str],
     f_sheet = doc["sheets"]["forecast"]
     rows = []
     threshold = float(doc["threshold"])
+    # files written before the minimums existed carry none: the percentage alone
+    min_qty, min_value = float(doc.get("min_qty", 0.0)), float(doc.get("min_value", 0.0))
     for line in doc["inputs"]:
         rs = raw(f_sheet)
         if rs is None:
@@ -136,7 +138,8 @@ def read_returned(path: Path, *, planning_month: pd.Period, items: set[str],
             continue
         reason = _cell(rs, why_rc)
         reason = "" if is_blank(reason) else str(reason).strip()
-        flagged = needs_reason(qty, float(line["reference"]), threshold)
+        flagged = needs_reason(qty, float(line["reference"]), threshold, min_qty, min_value,
+                               float(line.get("price", 0.0)))
         if flagged and not reason:
             problems.append(problem("asst_reason_required", f_sheet, qty_rc[0] + 1,
                                     message("ab_col_reason", lang), line["reason"], None,

@@ -15,9 +15,10 @@ import pandas as pd
 
 from sop_xl.app.cycle import PlanRun
 from sop_xl.app.master import MasterWorkbook
+from sop_xl.app.readback import read_archive
 from sop_xl.faces.assistants.assignment import assign
 from sop_xl.faces.assistants.book import write_assistant_book
-from sop_xl.faces.assistants.figures import department_shares, figures_for
+from sop_xl.faces.assistants.figures import department_shares, figures_for, last_month_rows
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
@@ -56,13 +57,14 @@ def split(master: MasterWorkbook | Path | str, out_dir: Path | str, *,
     assignments = assign(inputs.sales_forecast, inputs.sales_history, inputs.items,
                          s.planning_month)
     shares = department_shares(inputs.sales_history, s.planning_month, assignments)
+    last = last_month_rows(inputs, read_archive(book))
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     stamp = written or datetime.now().replace(microsecond=0)
     report = SplitReport(s.planning_month, unassigned=assignments.unassigned)
     for name in assignments.assistants():
         a = assignments.by_assistant[name]
-        fig = figures_for(a, inputs, stat, shares)
+        fig = figures_for(a, inputs, stat, shares, last)
         path = out / file_name(s.planning_month, name)
         write_assistant_book(path, fig, lang=book.language, company=s.company,
                              master=book.name, written=stamp)

@@ -9,10 +9,12 @@ Pieces other engineers are building replace parts of this module with small edit
 ==============================  ===============================  ==========================
 figure                          computed today by                replaced by
 ==============================  ===============================  ==========================
-forecast / plan achievement     ``_achievement``: plan tab of    ``sop_xl.plan.accuracy`` over
-                                the month vs SalesHistory        the ForecastArchive log
-assistants' achievement         ``assistant_achievement``:       ``sop_xl.plan.accuracy`` (lags
-                                SalesForecast rows of M−1        0–3, FVA)
+forecast achievement            ``_achievement``: ForecastKPI's  —
+                                rows (accuracy, lag 1, M−1)
+plan achievement                ``_achievement``: plan tab of    —
+                                the month vs SalesHistory
+assistants' achievement         ``assistant_achievement``:       —
+                                ForecastKPI's rows (lag 1, M−1)
 inventory value, slow/excess    Stock × unit cost; the           —
                                 SlowExcess list (PlanRun)
 financial projection            ``sop_xl.plan.finance`` (total row)   —
@@ -25,11 +27,14 @@ last month's figures            ``previous_kpis``: MeetingKPIs   the KPI sheet
 
 Formulas (each KPI carries its own in ``basis``):
 
-- forecast achievement rate (预测达成率) of month m = ``ΣA ÷ ΣF`` (sop_xl.plan.accuracy) over
-  finished goods, F the demand plan for m in the plan version made for m (lag 0), A the
-  quantity shipped in m (SalesHistory, all departments);
+- forecast achievement rate (预测达成率) of last month m = ``ΣA ÷ ΣF`` over finished goods, F
+  the demand plan for m as archived by m's own run (ForecastArchive, lag 1), A the quantity
+  shipped in m: the ForecastKPI sheet's total, demand-plan, lag-1 figure for that month
+  (sop_xl.plan.accuracy.scorecard over the same rows); per sales assistant the same with
+  F = their forecast + their department's contracts and weighted projects at the time;
 - plan achievement (计划达成率) of month m = ``Σ min(A, F) / ΣF``: the share of the planned
-  shipments that shipped, item by item (no credit for shipping another item instead);
+  shipments that shipped, item by item (no credit for shipping another item instead), F
+  the demand plan for m in the plan version made for m;
 - inventory value = Σ on hand × unit cost over the Stock sheet (start of M);
 - days of supply = finished-goods stock value ÷ (cost of the demand plan of the next three
   months ÷ their working days), in working days;
@@ -37,7 +42,8 @@ Formulas (each KPI carries its own in ``basis``):
   excess value = stock above the next ``excess_months`` months of need × cost (finished
   goods: demand plan; components: MRP gross requirements);
 - capacity utilisation = Σ load hours ÷ Σ available hours, all resources, next 3 months;
-- shortages = items whose projected on hand falls below zero (MPS or MRP).
+- shortages = the Exceptions sheet's shortages: items whose projected on hand falls below
+  zero (MPS or MRP) and components short within their lead time (MRP).
 """
 
 from __future__ import annotations
@@ -50,11 +56,12 @@ import pandas as pd
 
 from sop_xl.app.cycle import PlanRun
 from sop_xl.app.master import MasterWorkbook
-from sop_xl.app.readback import read_plan_tab
+from sop_xl.app.readback import read_archive, read_plan_tab
 from sop_xl.base.messages import message
 from sop_xl.contract.read import ROW
 from sop_xl.faces.assistants.assignment import assign
-from sop_xl.faces.assistants.figures import achievement_total, submitted_deviations
+from sop_xl.faces.assistants.figures import last_month_rows, submitted_deviations
+from sop_xl.plan.accuracy import scorecard
 
 NEXT = 3  # months ahead for days of supply and utilisation
 KPI_KEYS = ("forecast_achievement", "plan_achievement", "inventory_value", "days_of_supply",
@@ -210,13 +217,26 @@ def _shipped(run: PlanRun, month: pd.Period) -> pd.Series:
     return h.groupby(h["item"].astype(str))["shipped_qty"].sum()
 
 
-def _achievement(book: MasterWorkbook, run: PlanRun, lang: str) -> tuple[Kpi, Kpi]:
+def last_month_kpis(run: PlanRun, book: MasterWorkbook) -> pd.DataFrame:
+    """ForecastKPI's scorecard (sop_xl.plan.accuracy) of last month alone, lag 1: the
+    archived forecasts for M−1 made in M−1's own run, against the shipments."""
+    rows = last_month_rows(run.inputs, read_archive(book))
+    fam = run.inputs.items.set_index("item")["family"]
+    return scorecard(rows, fam)
+
+
+def _achievement(book: MasterWorkbook, run: PlanRun, card: pd.DataFrame,
+                 lang: str) -> tuple[Kpi, Kpi]:
     month = run.inputs.settings.planning_month - 1
+    total = card[(card["level"] == "total") & (card["source"] == "demand_plan")]
+    far = float(total["achievement"].iloc[0]) if len(total) else float("nan")
+    far_basis = message("mp_basis_far", lang, month=month) if len(total) else \
+        message("mp_basis_no_archive", lang, month=month)
     v = version_for(book, month)
     if v is None:
-        why = message("mp_basis_no_version", lang, month=month)
-        return (Kpi("forecast_achievement", float("nan"), why),
-                Kpi("plan_achievement", float("nan"), why))
+        return (Kpi("forecast_achievement", far, far_basis),
+                Kpi("plan_achievement", float("nan"),
+                    message("mp_basis_no_version", lang, month=month)))
     plan = _snapshot_by(v.snapshot, "demand", "demand")
     plan = plan[plan["month"] == month].groupby("key")["amount"].sum()
     shipped = _shipped(run, month)
@@ -224,7 +244,6 @@ def _achievement(book: MasterWorkbook, run: PlanRun, lang: str) -> tuple[Kpi, Kp
     keys = sorted((set(plan.index) | set(shipped.index)) & fg)
     f = plan.reindex(keys).fillna(0.0).to_numpy(float)
     a = shipped.reindex(keys).fillna(0.0).to_numpy(float)
-    far = achievement_total(a, f)
     pa = float(np.minimum(a, f).sum() / f.sum()) if f.sum() > 0 else float("nan")
     basis = dict(version=v.version, status=v.status, month=month)
     pa_kpi = Kpi("plan_achievement", pa, message("mp_basis_pa", lang, **basis))
@@ -237,8 +256,7 @@ def _achievement(book: MasterWorkbook, run: PlanRun, lang: str) -> tuple[Kpi, Kp
         r = total.iloc[0]
         pa_kpi = Kpi("plan_achievement", float(r["achievement"]), message(
             "mp_basis_pa_made", lang, version=r["version"], month=month))
-    return (Kpi("forecast_achievement", far, message("mp_basis_far", lang, **basis)),
-            pa_kpi)
+    return (Kpi("forecast_achievement", far, far_basis), pa_kpi)
 
 
 def _need_ahead(run: PlanRun) -> pd.Series:
@@ -309,24 +327,36 @@ def _capacity_kpis(run: PlanRun, lang: str) -> list[Kpi]:
 
 
 def shortages(run: PlanRun) -> pd.DataFrame:
-    """Items whose projected on hand goes below zero: where first, and the largest gap."""
+    """The shortages the Exceptions sheet lists (sop_xl.plan.alerts): items whose
+    projected on hand goes below zero (MPS, MRP) and components short within their lead
+    time (MRP); one row per item and plan, where first and the largest gap (pieces)."""
     rows = []
     it = run.inputs.items.set_index("item")
     for source, res in (("MPS", run.mps), ("MRP", run.mrp)):
         proj = res["projected"]
         for i in np.flatnonzero((proj < -1e-6).any(axis=1)):
             first = int(np.argmax(proj[i] < -1e-6))
-            item = res.items[i]
-            rows.append({"item": item, "description": it["description"].get(item),
-                         "source": source, "first": res.periods[first],
+            rows.append({"item": res.items[i], "source": source, "bucket": first,
                          "qty": float(-proj[i].min())})
-    return pd.DataFrame(rows, columns=["item", "description", "source", "first", "qty"])
+    acts = run.mrp.actions
+    for a in acts[acts["kind"] == "shortage_lead_time"].itertuples(index=False):
+        rows.append({"item": a.item, "source": "MRP", "bucket": int(a.bucket),
+                     "qty": float(a.qty)})
+    cols = ["item", "description", "source", "first", "qty"]
+    if not rows:
+        return pd.DataFrame(columns=cols)
+    f = pd.DataFrame(rows).groupby(["item", "source"], as_index=False, sort=False).agg(
+        bucket=("bucket", "min"), qty=("qty", "max"))
+    f["first"] = [run.inputs.buckets.labels[b] for b in f["bucket"]]
+    f["description"] = f["item"].map(it["description"])
+    return f.sort_values(["bucket", "item"], kind="stable")[cols].reset_index(drop=True)
 
 
 def kpis(book: MasterWorkbook, run: PlanRun, se: pd.DataFrame, short: pd.DataFrame,
-         lang: str) -> list[Kpi]:
+         lang: str, card: pd.DataFrame | None = None) -> list[Kpi]:
     """The cover's headline figures, in KPI_KEYS order (see the module docstring)."""
-    far, pa = _achievement(book, run, lang)
+    card = last_month_kpis(run, book) if card is None else card
+    far, pa = _achievement(book, run, card, lang)
     out = [far, pa, *_stock_kpis(run, se, lang), *_capacity_kpis(run, lang),
            Kpi("shortages", float(short["item"].nunique()) if len(short) else 0.0,
                message("mp_basis_shortages", lang,
@@ -446,30 +476,29 @@ def financial_projection(run: PlanRun) -> pd.DataFrame:
     return f
 
 
-def assistant_achievement(run: PlanRun) -> pd.DataFrame:
-    """Per sales assistant, last month (M−1): their forecast on file for it against their
-    department's shipments of the same items — ``ΣA ÷ ΣF``. The sales
-    forecast excludes contracts and projects, so where much was on contract the rate reads
-    low; accuracy.py over the ForecastArchive will replace this."""
-    inputs = run.inputs
-    month = inputs.settings.planning_month - 1
-    sf = inputs.sales_forecast
+def assistant_achievement(card: pd.DataFrame, run: PlanRun) -> pd.DataFrame:
+    """Per sales assistant, last month (M−1): ForecastKPI's assistant-level, sales,
+    lag-1 figures (``last_month_kpis``) — their forecast plus their department's contracts
+    and weighted projects as archived, against their share of the department's shipments:
+    ``ΣA ÷ ΣF``."""
+    cols = ["assistant", "department", "items", "forecast", "actual", "achievement"]
+    k = card[(card["level"] == "assistant") & (card["source"] == "sales")]
+    if k.empty:
+        return pd.DataFrame(columns=cols)
+    sf = run.inputs.sales_forecast
+    month = run.inputs.settings.planning_month - 1
     sf = sf[sf["month"] == month]
-    h = inputs.sales_history[inputs.sales_history["month"] == month]
-    dept = h["department"].fillna("").astype(str).str.strip()
-    rows = []
-    for a, g in sf.groupby(sf["assistant"].astype(str), sort=True):
-        named = g["department"].dropna().astype(str).str.strip()
-        d = named.iloc[0] if len(named) else ""
-        mine = h[dept == d] if d else h  # no department given: every department's sales
-        shipped = mine.groupby(mine["item"].astype(str))["shipped_qty"].sum()
-        f = g.groupby(g["item"].astype(str))["qty"].sum()
-        act = shipped.reindex(f.index).fillna(0.0).to_numpy(float)
-        rows.append({"assistant": a, "department": d or None, "items": len(f),
-                     "forecast": float(f.sum()), "actual": float(act.sum()),
-                     "achievement": achievement_total(act, f.to_numpy(float))})
-    return pd.DataFrame(rows, columns=["assistant", "department", "items", "forecast",
-                                       "actual", "achievement"])
+    dept = {str(a): (g["department"].dropna().astype(str).str.strip().iloc[0]
+                     if g["department"].notna().any() else None)
+            for a, g in sf.groupby(sf["assistant"].astype(str))}
+    n_items = sf.groupby(sf["assistant"].astype(str))["item"].nunique()
+    out = pd.DataFrame({"assistant": k["key"].astype(str).to_numpy(),
+                        "forecast": k["forecast"].to_numpy(float),
+                        "actual": k["actual"].to_numpy(float),
+                        "achievement": k["achievement"].to_numpy(float)})
+    out["department"] = out["assistant"].map(dept)
+    out["items"] = out["assistant"].map(n_items).fillna(0).astype(int)
+    return out.sort_values("assistant", kind="stable")[cols].reset_index(drop=True)
 
 
 def gather(book: MasterWorkbook) -> MeetingData:
@@ -479,6 +508,7 @@ def gather(book: MasterWorkbook) -> MeetingData:
     s = run.inputs.settings
     se = slow_excess(run)
     short = shortages(run)
+    card = last_month_kpis(run, book)
     now = run.snapshot()
     last = last_approved_plan(book, s.planning_month)
     assignments = assign(run.inputs.sales_forecast, run.inputs.sales_history,
@@ -496,12 +526,12 @@ def gather(book: MasterWorkbook) -> MeetingData:
         else reg
     return MeetingData(
         planning_month=s.planning_month, company=s.company, currency=s.currency, lang=lang,
-        master=book.name, kpis=kpis(book, run, se, short, lang),
+        master=book.name, kpis=kpis(book, run, se, short, lang, card),
         previous=previous_kpis(book, s.planning_month),
         family_plan=family_plan(run), comparison=comparison(now, last), compared_with=last,
         exceptions=Exceptions(short, overloads(run),
                               forecast_changes(run, now, last, s.deviation_threshold),
                               dev.reset_index(drop=True), se),
-        finance=financial_projection(run), assistants=assistant_achievement(run),
+        finance=financial_projection(run), assistants=assistant_achievement(card, run),
         threshold=s.deviation_threshold,
         this_version=str(mine["version"].iloc[-1]) if len(mine) else None)
