@@ -34,14 +34,17 @@ from sop_xl.base.messages import message
 from sop_xl.contract.planning_inputs import Inputs
 from sop_xl.layout import demand_sheets
 from sop_xl.layout.common import named_families, named_rows
+from sop_xl.layout.family import family_options_sheet, family_production_sheet, plan_kpi_sheet
 from sop_xl.layout.history import history_used_sheet
 from sop_xl.layout.kpi import kpi_sheet
 from sop_xl.layout.links import Wiring
 from sop_xl.layout.sheet import SheetContent
 from sop_xl.plan import accuracy as accuracy_engine
+from sop_xl.plan import achievement as achievement_engine
 from sop_xl.plan import alerts as supply_exceptions
 from sop_xl.plan import capacity as capacity_engine
 from sop_xl.plan import demand as demand_engine
+from sop_xl.plan import family_plan as family_engine
 from sop_xl.plan import finance as finance_engine
 from sop_xl.plan import inventory as inventory_engine
 from sop_xl.plan import month, pegging
@@ -165,6 +168,43 @@ class PlanRun:
         fam = self.inputs.items.set_index("item")["family"]
         return accuracy_engine.scorecard(rows, fam)
 
+    # -- the family production plan --------------------------------------------------------
+    @cached_property
+    def _frozen(self):
+        return readback.frozen_production(self.book, self.inputs, self.demand.items)
+
+    @property
+    def family_chosen(self) -> bool:
+        """Does a family strategy set the MPS's production (Settings)?"""
+        return str(self.inputs.settings.family_strategy) != family_engine.NONE
+
+    @cached_property
+    def family(self) -> family_engine.FamilyProductionPlan:
+        """The family production plan: with a strategy chosen it drives the MPS; without,
+        it shows the items' MPS production per family (and so needs the MPS first)."""
+        self.progress("family production plan")
+        _, families = month.item_families(self.inputs, self.demand.items)
+        typed = readback.typed_family_production(self.book, self.inputs, families)
+        return month.family_production(
+            self.inputs, self.demand, typed=typed, frozen_qty=self._frozen,
+            items_plan=None if self.family_chosen else self.mps["production"])
+
+    @cached_property
+    def family_split(self):
+        """The approved family production split to the items (None: no strategy chosen)."""
+        if not self.family_chosen:
+            return None
+        return month.family_split(self.inputs, self.demand, self.family)
+
+    @cached_property
+    def plan_kpis(self) -> pd.DataFrame:
+        """Plan achievement of the closed months (sop_xl.plan.achievement)."""
+        self.progress("plan achievement")
+        fam = self.inputs.items.set_index("item")["family"]
+        return achievement_engine.achievement(
+            readback.approved_frozen_plans(self.book, self.inputs),
+            self.inputs.production_actuals, fam, self.inputs.resource_usage)
+
     # -- supply side ---------------------------------------------------------------------
     @cached_property
     def days(self) -> PlanDays:
@@ -173,11 +213,13 @@ class PlanRun:
 
     @cached_property
     def mps(self) -> mps_engine.MPSResult:
-        self.progress("master production schedule")
         items = self.demand.items
+        split = self.family_split
+        self.progress("master production schedule")
         return month.mps(self.inputs, self.demand, self.days,
                          firm=readback.firm_cells(self.book, self.inputs, items),
-                         frozen_qty=readback.frozen_production(self.book, self.inputs, items))
+                         frozen_qty=self._frozen,
+                         target=None if split is None else split.qty)
 
     @cached_property
     def mrp(self) -> mrp_engine.MRPResult:
@@ -238,6 +280,7 @@ class PlanRun:
                    due=str(c.due_month))
         demand_engine.demand_exceptions(self.demand, ex)
         supply_exceptions.mps_changes(self.mps, ex)
+        self._family_exceptions(ex)
         it = self.inputs.items.set_index(self.inputs.items["item"].astype(str))
         m, r = self.mps, self.mrp
         below(m.daily["projected"], it["safety_stock"].reindex(m.items).fillna(0)
@@ -248,12 +291,33 @@ class PlanRun:
         supply_exceptions.overloads(self.capacity, ex)
         return ex.frame()
 
+    def _family_exceptions(self, ex: ExceptionList) -> None:
+        """Items' MPS drifting from the approved family production beyond the tolerance,
+        and split cells off an item's lot rule."""
+        tol = self.inputs.settings.family_tolerance
+        drift = month.family_drift(self.inputs, self.family, self.mps.items,
+                                   self.mps["production"])
+        for r in drift.itertuples(index=False):
+            dev = (r.items - r.approved) / r.approved if r.approved else 1.0
+            ex.add("warning", "family_drift", r.family, r.period, r.items - r.approved,
+                   "msg_family_drift", "family", items=r.items, approved=r.approved,
+                   dev=dev, tol=tol)
+        split = self.family_split
+        if split is None:
+            return
+        fam, _ = month.item_families(self.inputs, self.demand.items)
+        periods = self.demand.periods
+        for i, p in zip(*split.off_lot.nonzero(), strict=True):
+            ex.add("info", "family_off_lot", self.demand.items[i], periods[p],
+                   split.qty[i, p], "msg_family_off_lot", "family", qty=split.qty[i, p],
+                   family=fam[i], period=periods[p])
+
     # -- versions ------------------------------------------------------------------------
     def snapshot(self) -> pd.DataFrame:
         """The plan as a version snapshot (sop_xl.plan.month.snapshot)."""
         return month.snapshot(self.inputs, demand=self.demand, plan=self.mps,
                               projection=self.projection, load=self.capacity,
-                              purchase_plan=self.purchase_plan)
+                              purchase_plan=self.purchase_plan, family=self.family)
 
 
 # -- the steps ------------------------------------------------------------------------------
@@ -276,6 +340,10 @@ def _accuracy(run: PlanRun) -> list[SheetContent]:
     return [kpi_sheet(run.inputs, run.kpis, run.lang)]
 
 
+def _achievement(run: PlanRun) -> list[SheetContent]:
+    return [plan_kpi_sheet(run.inputs, run.plan_kpis, run.lang)]
+
+
 def _forecast(run: PlanRun) -> list[SheetContent]:
     out = [sheets.stat_forecast_sheet(run.inputs, run.forecast, run.lang,
                                       run.ordered_forecast)]
@@ -291,6 +359,13 @@ def _demand(run: PlanRun) -> list[SheetContent]:
             demand_sheets.family_shares_sheet(i, d, lang),
             demand_sheets.review_sheet(i, d, lang),
             demand_sheets.archive_sheet(i, run.archive, lang)]
+
+
+def _family(run: PlanRun) -> list[SheetContent]:
+    fam, families = month.item_families(run.inputs, run.demand.items)
+    members = [", ".join(run.demand.items[fam == f]) for f in families]
+    return [family_production_sheet(run.inputs, run.family, members, run.lang),
+            family_options_sheet(run.inputs, run.family, run.lang)]
 
 
 def _mps(run: PlanRun) -> list[SheetContent]:
@@ -331,9 +406,11 @@ def _version(run: PlanRun) -> list[SheetContent]:
 
 STEPS: tuple[Step, ...] = (
     Step("accuracy", ("forecast_kpi",), _accuracy, plan=False),
+    Step("achievement", ("plan_kpi",), _achievement, plan=False),
     Step("forecast", ("stat_forecast",), _forecast, plan=False),
     Step("demand", ("demand_plan", "family_plan", "family_shares", "forecast_review",
                     "forecast_archive"), _demand),
+    Step("family", ("family_production", "family_options"), _family),
     Step("mps", ("mps",), _mps),
     Step("mrp", ("mrp", "planned_orders", "purchase_plan"), _mrp),
     Step("capacity", ("capacity_load", "capacity", "capacity_options", "leveled_plan"),

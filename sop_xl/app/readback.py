@@ -255,6 +255,21 @@ def firm_cells(book: MasterWorkbook, inputs: Inputs, items: pd.Index) -> np.ndar
     return np.where(changed, prod, np.nan)
 
 
+def typed_family_production(book: MasterWorkbook, inputs: Inputs,
+                            families: pd.Index) -> np.ndarray | None:
+    """Production the planner typed on FamilyProductionPlan: value ≠ the suggestion shown
+    beside it (families × buckets, pieces; NaN = not typed); None without the sheet."""
+    g = book.read_output_grid("family_production")
+    if g is None or g.empty:
+        return None
+    g = g.rename(columns={"family": "item"})
+    periods = inputs.buckets.labels
+    prod = _grid_matrix(g, "production", families, periods)
+    sug = _grid_matrix(g, "suggested", families, periods)
+    changed = np.isfinite(prod) & (~np.isfinite(sug) | (np.abs(prod - sug) > 1e-6))
+    return np.where(changed, prod, np.nan)
+
+
 def read_plan_tab(book: MasterWorkbook, sheet: str) -> pd.DataFrame:
     """A plan tab as a snapshot frame, through the contract (typed, as an earlier run
     wrote it)."""
@@ -294,6 +309,48 @@ def frozen_production(book: MasterWorkbook, inputs: Inputs,
     out[r[ok], c[ok]] = m["qty"].to_numpy(float)[ok]
     out[:, : s.frozen_periods] = np.nan_to_num(out[:, : s.frozen_periods], nan=0.0)
     return out
+
+
+def approved_frozen_plans(book: MasterWorkbook, inputs: Inputs) -> pd.DataFrame:
+    """The MPS production each closed month was planned to make, from the plan passed on
+    for it (item, month, qty, version): for each month of the accuracy window before the
+    planning month, its active version 000, else its latest approved (or since superseded)
+    version — the month is that plan's first, frozen period (a plan saved with no frozen
+    periods gives none). Month buckets only: a weekly plan's periods are not months."""
+    cols = ["item", "month", "qty", "version"]
+    s = inputs.settings
+    reg = book.read_output_table("versions")
+    if reg.empty or s.bucket != "month":
+        return pd.DataFrame(columns=cols)
+    present = set(book.backend.sheet_names())
+    reg = reg[reg["sheet"].isin(present)]
+    first = s.planning_month - s.kpi_months
+    passed = (versions_engine.Status.APPROVED, versions_engine.Status.SUPERSEDED)
+    out = []
+    for label, g in reg.groupby(reg["planning_month"].astype(str), sort=True):
+        try:
+            m = pd.Period(label, "M")
+        except ValueError:
+            continue
+        if not first <= m < s.planning_month:
+            continue
+        active = g[g["version"].astype(str) == versions_engine.ACTIVE]
+        approved = g[g["status"].isin(passed) & (g["version"].astype(str)
+                                                 != versions_engine.ACTIVE)]
+        pick = active if len(active) else approved
+        if pick.empty:
+            continue
+        row = pick.iloc[-1]
+        snap = read_plan_tab(book, str(row["sheet"]))
+        frozen = snap[(snap["section"] == "settings") & (snap["key"] == "frozen_periods")]
+        if frozen.empty or not frozen["qty"].iloc[0] >= 1:
+            continue
+        mps = snap[(snap["section"] == "mps") & (snap["measure"] == "production")
+                   & (snap["period"].astype(str) == label)]
+        out.append(pd.DataFrame({"item": mps["key"].astype(str).to_numpy(), "month": m,
+                                 "qty": mps["qty"].to_numpy(float),
+                                 "version": str(row["version"])}))
+    return pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=cols)
 
 
 def firm_orders(book: MasterWorkbook) -> pd.DataFrame | None:

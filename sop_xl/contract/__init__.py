@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import re
 
+from sop_xl.contract.actuals import ACTUALS_SHEETS
 from sop_xl.contract.demand_sheets import DEMAND_SHEETS
+from sop_xl.contract.family_sheets import FAMILY_SHEETS
 from sop_xl.contract.import_sheets import IMPORT_SHEETS
 from sop_xl.contract.inputs import INPUT_SHEETS
 from sop_xl.contract.meeting_sheets import MEETING_SHEETS
@@ -50,6 +52,8 @@ def register(*specs: SheetSpec) -> None:
 
 register(*INPUT_SHEETS, *OUTPUT_SHEETS)
 register(*DEMAND_SHEETS)
+register(*FAMILY_SHEETS)
+register(*ACTUALS_SHEETS)
 register(*SUPPLY_SHEETS)
 register(*MEETING_SHEETS)
 register(*VERSION_SHEETS)

@@ -59,6 +59,18 @@ WORKWEEKS = (
     Choice("mon-fri", "Monday to Friday", "周一至周五"),
     Choice("mon-sat", "Monday to Saturday", "周一至周六"),
 )
+FAMILY_STRATEGIES = (
+    Choice("none", "None (items plan themselves)", "不指定(按物料计划)"),
+    Choice("chase", "Chase (synchronous to sales)", "同步销售"),
+    Choice("level", "Level production", "均衡生产"),
+    Choice("target_dos", "Target days of supply", "目标库存天数"),
+    Choice("target_stock", "Target stock level", "目标库存水平"),
+)
+FAMILY_SPLITS = (
+    Choice("demand", "Planned demand shares", "计划需求比例"),
+    Choice("history", "History shares", "历史份额"),
+    Choice("factors", "Factors on FamilyShares", "产品族比例表"),
+)
 
 SETTINGS = SheetSpec(
     key="settings", en="Settings", zh="设置", role=Role.INPUT, layout=Layout.SETTINGS,
@@ -166,6 +178,26 @@ SETTINGS = SheetSpec(
         C("transfer_export", "Transfer export", "传递导出格式", choices=EXPORT_FORMATS,
           default="csv", help_en="Written beside the workbook for the ERP.",
           help_zh="导出文件保存在工作簿旁，供 ERP 导入。"),
+        # the family production plan (sop_xl.plan.family_plan) and how it reaches the MPS
+        C("family_strategy", "Family strategy", "产品族策略", choices=FAMILY_STRATEGIES,
+          default="none", width=24,
+          help_en="How FamilyProductionPlan sets production. None: the items' own MPS, "
+          "nothing passed down. Any other: the family's production, split to its items by "
+          "lot rules, is the MPS's production (frozen periods and firmed cells kept).",
+          help_zh="产品族生产计划的生产方式。不指定：按物料主计划，不向下传递。其他：产品族生产"
+          "按批量规则分解到物料，作为主生产计划的生产(锁定期和已确认单元格保持不变)。"),
+        C("family_split", "Family split by", "产品族分解依据", choices=FAMILY_SPLITS,
+          default="demand", width=24,
+          help_en="Factors that split family production to items: each bucket's planned "
+          "demand shares, history shares over the share window, or the factors on "
+          "FamilyShares.",
+          help_zh="产品族生产分解到物料的比例：各期计划需求比例、比例计算期内的历史份额，"
+          "或产品族比例表中的比例。"),
+        C("family_tolerance", "Family drift tolerance", "产品族偏差容差", Dtype.PERCENT,
+          min=0, max=1, default=0.05,
+          help_en="An exception when the items' MPS production of a family differs from the "
+          "approved family production by more than this share.",
+          help_zh="产品族内物料主计划生产与批准的产品族生产相差超过此比例时报告例外。"),
     ),
 )
 

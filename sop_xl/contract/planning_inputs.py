@@ -34,6 +34,10 @@ class Inputs:
     # optional: a workbook made before the sheet existed plans every warehouse as nettable
     warehouses: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         {"warehouse": pd.Series(dtype=object), "nettable": pd.Series(dtype=bool)}))
+    #: what the plant made (item, month, qty, date, order), for plan achievement
+    production_actuals: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        {"item": pd.Series(dtype=object), "month": pd.PeriodIndex([], freq="M"),
+         "qty": pd.Series(dtype=float)}))
 
     @cached_property
     def buckets(self) -> Buckets:

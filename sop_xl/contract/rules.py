@@ -105,7 +105,7 @@ def _item_refs(ctx: _Ctx) -> Iterator[Problem]:
     for key, col in (("bom", "parent"), ("bom", "component"), ("resource_usage", "item"),
                      ("sales_history", "item"), ("contracts", "item"), ("projects", "item"),
                      ("sales_forecast", "item"), ("stock", "item"),
-                     ("scheduled_receipts", "item")):
+                     ("scheduled_receipts", "item"), ("production_actuals", "item")):
         yield from _refs(ctx, key, col, items, "items", "item")
     an = ctx.inputs.items
     if "analog_item" in an:

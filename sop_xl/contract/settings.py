@@ -46,6 +46,24 @@ class PlanType(StrEnum):
     PRODUCTION = "production"
 
 
+class FamilyStrategy(StrEnum):
+    """How the family production plan sets production (sop_xl.plan.family_plan)."""
+
+    NONE = "none"
+    CHASE = "chase"
+    LEVEL = "level"
+    TARGET_DOS = "target_dos"
+    TARGET_STOCK = "target_stock"
+
+
+class FamilySplit(StrEnum):
+    """The factors that split family production to items (sop_xl.plan.family_split)."""
+
+    DEMAND = "demand"
+    HISTORY = "history"
+    FACTORS = "factors"
+
+
 class ExportFormat(StrEnum):
     """The file the ribbon's Transfer writes beside the workbook for the ERP."""
 
@@ -57,7 +75,9 @@ class ExportFormat(StrEnum):
 CHOICES: dict[str, type[StrEnum]] = {"bucket": Bucket, "far_method": FarMethod,
                                      "language": Language, "work_week": WorkWeek,
                                      "transfer_plan_type": PlanType,
-                                     "transfer_export": ExportFormat}
+                                     "transfer_export": ExportFormat,
+                                     "family_strategy": FamilyStrategy,
+                                     "family_split": FamilySplit}
 
 
 def _default(key: str) -> Any:
@@ -70,6 +90,8 @@ _DEFAULT_FAR_METHOD = FarMethod(_default("far_method"))
 _DEFAULT_WORK_WEEK = WorkWeek(_default("work_week"))
 _DEFAULT_PLAN_TYPE = PlanType(_default("transfer_plan_type"))
 _DEFAULT_EXPORT = ExportFormat(_default("transfer_export"))
+_DEFAULT_FAMILY_STRATEGY = FamilyStrategy(_default("family_strategy"))
+_DEFAULT_FAMILY_SPLIT = FamilySplit(_default("family_split"))
 
 
 @dataclass(frozen=True)
@@ -110,6 +132,9 @@ class Settings:
     transfer_backward: int = _default("transfer_backward")
     transfer_forward: int = _default("transfer_forward")
     transfer_export: ExportFormat = _DEFAULT_EXPORT
+    family_strategy: FamilyStrategy = _DEFAULT_FAMILY_STRATEGY
+    family_split: FamilySplit = _DEFAULT_FAMILY_SPLIT
+    family_tolerance: float = _default("family_tolerance")
 
     def __post_init__(self) -> None:
         for key, kind in CHOICES.items():  # codes given as text become their enum

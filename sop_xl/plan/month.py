@@ -21,6 +21,7 @@ from sop_xl.base.errors import PlanningError
 from sop_xl.base.periods import FactoryCalendar
 from sop_xl.contract.planning_inputs import Inputs
 from sop_xl.plan import capacity as capacity_engine
+from sop_xl.plan import family_plan as family_engine
 from sop_xl.plan import finance as finance_engine
 from sop_xl.plan import inventory as inventory_engine
 from sop_xl.plan import mps as mps_engine
@@ -28,7 +29,10 @@ from sop_xl.plan import mrp as mrp_engine
 from sop_xl.plan import versions as versions_engine
 from sop_xl.plan.dates import PlanDays
 from sop_xl.plan.demand import DemandPlan
+from sop_xl.plan.family_split import Split
+from sop_xl.plan.family_split import split as split_family
 from sop_xl.plan.forecast import Executor, ForecastResult, auto_forecast, working_days
+from sop_xl.plan.hierarchy import NO_FAMILY
 from sop_xl.plan.lot_sizing import LotRules
 from sop_xl.plan.transfer import orders_by_bucket
 
@@ -193,12 +197,21 @@ def receipts_by_day(inputs: Inputs, days: PlanDays, items: pd.Index) -> np.ndarr
     return out
 
 
+def receipts_matrix(inputs: Inputs, items: pd.Index) -> np.ndarray:
+    """Open production and purchase orders of ``items`` by bucket (items × buckets,
+    pieces), each on the working day it is due."""
+    days = plan_days(inputs)
+    return days.by_bucket(receipts_by_day(inputs, days, items))
+
+
 def mps(inputs: Inputs, demand: DemandPlan, days: PlanDays, *, firm: np.ndarray | None,
-        frozen_qty: np.ndarray | None) -> mps_engine.MPSResult:
+        frozen_qty: np.ndarray | None,
+        target: np.ndarray | None = None) -> mps_engine.MPSResult:
     """The master production schedule of the demand plan's finished goods, on the plan's
     working days (the demand dated by ``DemandPlan.dated``). ``firm``: cells the planner
     changed on the MPS sheet; ``frozen_qty``: production of the plan passed on for an
-    earlier month (both items × buckets, NaN = none)."""
+    earlier month (both items × buckets, NaN = none); ``target``: the approved family
+    production split to the items (items × buckets, NaN = none)."""
     items = demand.items
     it = inputs.items.set_index("item").reindex(items)
     on_hand = inputs.on_hand().reindex(items).fillna(0).to_numpy(float)
@@ -209,7 +222,136 @@ def mps(inputs: Inputs, demand: DemandPlan, days: PlanDays, *, firm: np.ndarray 
         it["safety_stock"].fillna(0).to_numpy(float),
         LotRules.from_items(inputs.items, items), days,
         items=items, frozen=s.frozen_periods, frozen_qty=frozen_qty, firm=firm,
-        fence=s.slushy_periods, target_dos=it["target_dos"].fillna(0).to_numpy(float))
+        fence=s.slushy_periods, target_dos=it["target_dos"].fillna(0).to_numpy(float),
+        family_target=target)
+
+
+# -- the family production plan ---------------------------------------------------------------
+
+def item_families(inputs: Inputs, items: pd.Index) -> tuple[np.ndarray, pd.Index]:
+    """Each item's family (NO_FAMILY where none) and the families planned at family level
+    (every family but NO_FAMILY: items without one have nothing to be split among)."""
+    fam = inputs.items.set_index("item")["family"].reindex(items)
+    fam = fam.where(fam.notna() & (fam.astype(str).str.strip() != ""), NO_FAMILY)
+    fam = fam.astype(str).to_numpy(dtype=object)
+    return fam, pd.Index(sorted(set(fam) - {NO_FAMILY}), name="family")
+
+
+def _by_family(values: np.ndarray, fam: np.ndarray, families: pd.Index) -> np.ndarray:
+    """Item rows summed to family rows (families × …)."""
+    onehot = (fam[None, :] == families.to_numpy(dtype=object)[:, None]).astype(float)
+    return onehot @ np.nan_to_num(values)
+
+
+def family_production(inputs: Inputs, demand: DemandPlan, *,
+                      typed: np.ndarray | None = None, frozen_qty: np.ndarray | None = None,
+                      items_plan: np.ndarray | None = None
+                      ) -> family_engine.FamilyProductionPlan:
+    """The family production plan of the demand plan's finished goods: families' demand,
+    on hand and open production orders summed from their items; target days of supply
+    the demand-weighted mean of the items'; target stock level the sum of their safety
+    stocks; unit cost demand-weighted. The key resource of a family is the one its demand
+    loads most (ResourceUsage); its hours per piece the demand-weighted mean; the hours it
+    has are the resource's regular hours × the family's share of the finished goods' load
+    on it. ``typed``: production typed on the sheet (families × buckets, NaN = none);
+    ``frozen_qty``: the previous plan's item production, kept in the frozen fence;
+    ``items_plan``: the MPS's item production, the suggestion when no strategy is set."""
+    s = inputs.settings
+    items = demand.items
+    fam, families = item_families(inputs, items)
+    it = inputs.items.set_index("item").reindex(items)
+    d = demand["demand"]
+    total = d.sum(axis=1)
+    fam_total = _by_family(total[:, None], fam, families)[:, 0]
+
+    def weighted(col: str) -> np.ndarray:
+        v = it[col].fillna(0).to_numpy(float)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(fam_total > 0, _by_family((v * total)[:, None], fam,
+                                                      families)[:, 0] / fam_total, 0.0)
+
+    fixed = None
+    if frozen_qty is not None and s.frozen_periods > 0:
+        fixed = np.full((len(families), len(demand.periods)), np.nan)
+        k = min(s.frozen_periods, fixed.shape[1])
+        fixed[:, :k] = _by_family(frozen_qty[:, :k], fam, families)
+    hpp, avail, key = _key_resources(inputs, items, fam, families, d)
+    return family_engine.plan(
+        families, demand.periods, _by_family(d, fam, families),
+        _by_family(inputs.on_hand().reindex(items).fillna(0).to_numpy(float), fam, families),
+        inputs.working_days, strategy=str(s.family_strategy),
+        receipts=_by_family(receipts_matrix(inputs, items), fam, families),
+        target_dos=weighted("target_dos"),
+        target_stock=_by_family(it["safety_stock"].fillna(0).to_numpy(float), fam, families),
+        fixed=fixed, typed=typed,
+        items_plan=None if items_plan is None else _by_family(items_plan, fam, families),
+        unit_cost=weighted("unit_cost"), hours_per_piece=hpp, available=avail,
+        key_resource=key)
+
+
+def _key_resources(inputs: Inputs, items: pd.Index, fam: np.ndarray, families: pd.Index,
+                   demand: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Per family: hours per piece on its key resource (NaN: none), the hours of that
+    resource it has per bucket, and the resource's name ("" where none)."""
+    f, h = len(families), demand.shape[1]
+    hpp, avail, key = np.full(f, np.nan), np.full((f, h), np.nan), [""] * f
+    res = inputs.resources
+    if res.empty or inputs.resource_usage.empty:
+        return hpp, avail, key
+    names = pd.Index(res["resource"].astype(str))
+    usage = capacity_engine.usage_matrix(inputs.resource_usage, names, items)  # r × items
+    regular, _ = capacity_engine.available_hours(res, inputs.buckets, inputs.factory_calendar)
+    total = demand.sum(axis=1)
+    load = _by_family((usage * total[None, :]).T, fam, families)  # families × resources
+    pieces = _by_family(total[:, None], fam, families)[:, 0]
+    everyone = load.sum(axis=0)
+    for k in range(f):
+        if pieces[k] <= 0 or load[k].max() <= 0:
+            continue
+        r = int(np.argmax(load[k]))
+        key[k] = str(names[r])
+        hpp[k] = load[k, r] / pieces[k]
+        avail[k] = regular[r] * load[k, r] / everyone[r]
+    return hpp, avail, key
+
+
+def family_weights(inputs: Inputs, demand: DemandPlan) -> np.ndarray:
+    """The factors that split family production to the items (items × buckets), by
+    Settings: planned demand (each bucket's), history shares or FamilyShares' factors."""
+    how = str(inputs.settings.family_split)
+    h = len(demand.periods)
+    if how == "demand":
+        return np.asarray(demand["demand"], dtype=float)
+    col = "history_share" if how == "history" else "share"
+    sh = demand.shares[col].reindex(demand.items).fillna(0).to_numpy(float)
+    return np.repeat(sh[:, None], h, axis=1)
+
+
+def family_split(inputs: Inputs, demand: DemandPlan,
+                 plan: family_engine.FamilyProductionPlan) -> Split:
+    """The approved family production split to the items by lot rules (items × buckets,
+    NaN where no family volume is approved)."""
+    fam, families = item_families(inputs, demand.items)
+    rules = LotRules.from_items(inputs.items, demand.items)
+    return split_family(plan.approved, fam, families.to_numpy(dtype=object),
+                        family_weights(inputs, demand), rules)
+
+
+def family_drift(inputs: Inputs, plan: family_engine.FamilyProductionPlan,
+                 items: pd.Index, production: np.ndarray) -> pd.DataFrame:
+    """Family × bucket cells where the items' MPS production differs from the approved
+    family production (the chosen strategy's, or the planner's typed cells when none is
+    chosen) by more than the tolerance: family, bucket, period, approved, items (pieces)."""
+    fam, families = item_families(inputs, items)
+    got = _by_family(production, fam, families)
+    want = plan.approved if plan.strategy != family_engine.NONE else plan.typed
+    tol = inputs.settings.family_tolerance
+    with np.errstate(invalid="ignore"):
+        bad = np.isfinite(want) & (np.abs(got - want) > np.maximum(tol * np.abs(want), 0.5))
+    r, c = np.nonzero(bad)
+    return pd.DataFrame({"family": families.to_numpy()[r], "bucket": c,
+                         "period": [plan.periods[k] for k in c], "approved": want[r, c],
+                         "items": got[r, c]})
 
 
 def mrp(inputs: Inputs, plan: mps_engine.MPSResult, days: PlanDays, *,
@@ -289,10 +431,13 @@ def financial(inputs: Inputs, plan: mps_engine.MPSResult,
 def snapshot(inputs: Inputs, *, demand: DemandPlan, plan: mps_engine.MPSResult,
              projection: inventory_engine.Projection,
              load: capacity_engine.CapacityResult,
-             purchase_plan: pd.DataFrame) -> pd.DataFrame:
-    """The month's plan as a version snapshot (sop_xl.plan.versions): demand and its
-    parts, MPS production, projected stock, capacity, what was shipped against orders due
-    in the plan, the key settings and the purchase plan."""
+             purchase_plan: pd.DataFrame,
+             family: family_engine.FamilyProductionPlan | None = None) -> pd.DataFrame:
+    """The month's plan as a version snapshot (sop_xl.plan.versions): the family production
+    plan when a strategy is chosen (demand, production, closing stock per family), demand
+    and its parts, MPS
+    production, projected stock, capacity, what was shipped against orders due in the
+    plan, the key settings and the purchase plan."""
     items = inputs.items.set_index("item")
     fam, cost, price = items["family"], items["unit_cost"], items["price"]
     d, m, p, c = demand, plan, projection, load
@@ -319,6 +464,15 @@ def snapshot(inputs: Inputs, *, demand: DemandPlan, plan: mps_engine.MPSResult,
     parts.append(versions_engine.section_rows(
         "demand", d.items, d.periods, {"shipped": shipped}, ["shipped"], family=fam,
         value_per_unit=price.reindex(d.items).fillna(0).to_numpy(float)))
+    # the family plan is carried once the meeting chose a strategy; without one it is
+    # only the items' MPS summed, already in the mps section
+    if family is not None and family.strategy != family_engine.NONE and len(family.families):
+        f = family.families
+        rows = {"demand": family.demand, "production": family.chosen.production,
+                "closing": family.chosen.closing}
+        parts.append(versions_engine.section_rows(
+            "family", f, family.periods, rows, ["demand", "production", "closing"],
+            family=pd.Series(f.to_numpy(), index=f), value_per_unit=family.unit_cost))
     parts.append(versions_engine.settings_rows(inputs.settings.as_values()))
     pp = purchase_plan
     if len(pp):

@@ -92,7 +92,8 @@ def plan(forecast: np.ndarray, orders: np.ndarray, on_hand: np.ndarray,
          receipts: np.ndarray, safety_stock: np.ndarray, rules: LotRules,
          days: PlanDays, *, items: pd.Index, frozen: int = 0,
          frozen_qty: np.ndarray | None = None, firm: np.ndarray | None = None,
-         fence: int = 0, target_dos: np.ndarray | None = None) -> MPSResult:
+         fence: int = 0, target_dos: np.ndarray | None = None,
+         family_target: np.ndarray | None = None) -> MPSResult:
     """Plan production for each item (row) on the working days ``days``, pieces.
 
     ``forecast``, ``orders`` (customer orders) and ``receipts`` (open production orders)
@@ -100,7 +101,10 @@ def plan(forecast: np.ndarray, orders: np.ndarray, on_hand: np.ndarray,
     by bucket (items × buckets, NaN = none) for at least the first ``max(frozen, fence)``
     buckets; None when there is no previous version (nothing is frozen yet). ``firm``:
     quantities a planner fixed on the MPS sheet, by bucket (NaN = not fixed). ``fence``:
-    the planning time fence, in buckets from the start.
+    the planning time fence, in buckets from the start. ``family_target``: the approved
+    family production split to the items by bucket (sop_xl.plan.family_split; NaN =
+    none): where given the plan keeps it and shows it as the suggestion, so the frozen
+    fence and firm cells still win.
     """
     n, n_days = forecast.shape
     h = len(days.buckets)
@@ -133,6 +137,11 @@ def plan(forecast: np.ndarray, orders: np.ndarray, on_hand: np.ndarray,
     for p in range(h):
         lo, hi = int(days.bounds[p]), int(days.bounds[p + 1])
         quantity = np.full(n, np.nan)    # a bucket quantity the plan must keep
+        # -- family plan seam (issue 16): the approved family volume, split to the items
+        # by their lot rules, is the bucket quantity where one is given
+        if family_target is not None:
+            quantity = family_target[:, p].astype(float).copy()
+        # -- end of the family plan seam
         prev = None if frozen_qty is None else frozen_qty[:, p]
         in_frozen = prev is not None and p < frozen
         if in_frozen:
@@ -163,6 +172,8 @@ def plan(forecast: np.ndarray, orders: np.ndarray, on_hand: np.ndarray,
             prod_days[t] = q
             proj_days[t] = poh
         prod = prod_days[lo:hi].sum(axis=0) if hi > lo else np.zeros(n)
+        if family_target is not None:  # family plan seam (issue 16): its volume is the
+            sug = np.where(np.isfinite(family_target[:, p]), family_target[:, p], sug)
         suggested[:, p] = sug
         production[:, p] = prod
         if in_frozen:

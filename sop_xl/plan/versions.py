@@ -48,7 +48,8 @@ _TAG_WIDTH = 4  # hex digits of one cell's tag: 16 bits of its CRC-32 (see cell_
 
 # The settings a version keeps with its numbers: enough to read it back on its own.
 KEY_SETTINGS = ("company", "planning_month", "bucket", "horizon", "frozen_periods",
-                "near_term_months", "far_method", "currency", "service_level", "work_week")
+                "near_term_months", "far_method", "currency", "service_level", "work_week",
+                "family_strategy")
 
 
 class Status(StrEnum):
@@ -474,15 +475,17 @@ def latest(reg: pd.DataFrame, month: str, statuses: tuple[str, ...]) -> pd.Serie
 
 # -- comparing two versions ------------------------------------------------------------------
 
-DIFF_MEASURES = (("demand", "demand"), ("mps", "production"), ("purchase", "purchase_qty"))
+DIFF_MEASURES = (("family", "production"), ("demand", "demand"), ("mps", "production"),
+                 ("purchase", "purchase_qty"))
 DIFF_COLUMNS = ["section", "key", "family", "measure", "period", "qty_a", "qty_b", "qty_diff",
                 "value_a", "value_b", "value_diff", "diff_pct"]
 
 
 def diff(a: pd.DataFrame, b: pd.DataFrame,
          measures: tuple[tuple[str, str], ...] = DIFF_MEASURES) -> pd.DataFrame:
-    """Quantity and value differences B − A of demand, MPS production and purchases, by
-    item and period; changed rows only, the largest value change first (then quantity).
+    """Quantity and value differences B − A of family production, demand, MPS production
+    and purchases, by family or item and period; changed rows only, the family plan the
+    meeting decides first, then the largest value change first (then quantity).
 
     ``diff_pct`` is the quantity change relative to A (NaN where A is zero)."""
     keys = ["section", "key", "measure", "period"]
@@ -512,7 +515,8 @@ def diff(a: pd.DataFrame, b: pd.DataFrame,
     changed = (out["qty_diff"].abs() > 1e-9) | (out["value_diff"].abs() > 1e-9)
     out = out[changed]
     order = np.lexsort((out["period"].to_numpy(str), out["key"].to_numpy(str),
-                        -out["qty_diff"].abs().to_numpy(), -out["value_diff"].abs().to_numpy()))
+                        -out["qty_diff"].abs().to_numpy(), -out["value_diff"].abs().to_numpy(),
+                        (out["section"] != "family").to_numpy()))
     return out.iloc[order][DIFF_COLUMNS].reset_index(drop=True)
 
 

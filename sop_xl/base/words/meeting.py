@@ -28,7 +28,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "mp_col_change": ("Change", "变化"),
     "mp_col_basis": ("How it is computed", "计算依据"),
     "mp_kpi_forecast_achievement": ("Forecast achievement rate", "预测达成率"),
-    "mp_kpi_plan_achievement": ("Plan achievement (shipments)", "计划达成率(发货)"),
+    "mp_kpi_plan_achievement": ("Plan achievement", "计划达成率"),
     "mp_kpi_inventory_value": ("Inventory value ({currency})", "库存金额({currency})"),
     "mp_kpi_days_of_supply": ("Days of supply, finished goods (working days)", "成品库存天数(工作日)"),
     "mp_kpi_slow_moving_value": ("Slow-moving stock ({currency})", "呆滞库存({currency})"),
@@ -42,6 +42,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "mp_basis_no_archive": ("no demand plan for {month} in the master's ForecastArchive", "主计划的预测存档中没有 {month} 的需求计划"),
     "mp_basis_pa": ("Σ min(shipped, plan) ÷ Σ plan, item by item; plan = version {version} ({status}) for {month}",
                     "Σ min(发货, 计划) ÷ Σ计划(逐物料)；计划 = 版本 {version}({status})中 {month} 的计划"),
+    "mp_basis_pa_made": ("Σ min(produced, planned) ÷ Σ planned, item by item; planned = frozen MPS "
+                         "of version {version} for {month}; produced = ProductionActuals",
+                         "Σ min(完工, 计划) ÷ Σ计划(逐物料)；计划 = 版本 {version} 中 {month} 的锁定期"
+                         "主生产计划；完工 = 生产实绩"),
     "mp_basis_inventory": ("on hand × unit cost, {n} stock lines, start of the month", "现有库存 × 单位成本，{n} 条库存记录，月初"),
     "mp_basis_dos": ("finished goods at cost ÷ cost of the demand plan per working day, next {n} months",
                      "成品库存金额 ÷ 未来 {n} 个月每工作日需求成本"),

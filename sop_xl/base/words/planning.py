@@ -86,10 +86,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "settings_description": ("Description", "说明"),
     "family_components": ("(components)", "(物料)"),
     "family_total": ("Total", "合计"),
+    # the family production plan (sop_xl.plan.family_plan, family_split)
+    "cat_family_drift": ("Items drift from family plan", "物料计划偏离产品族计划"),
+    "msg_family_drift": (
+        "the items' MPS makes {items:,.0f} pcs but the approved family production is "
+        "{approved:,.0f} ({dev:+.0%}, tolerance {tol:.0%}): frozen quantities, firmed MPS "
+        "cells or customer orders moved the items away from the family plan",
+        "物料主计划生产 {items:,.0f} 件，批准的产品族生产为 {approved:,.0f} 件"
+        "({dev:+.0%}，容差 {tol:.0%})：锁定数量、已确认的主计划单元格或客户订单使物料计划偏离产品族计划"),
+    "cat_family_off_lot": ("Family split off lot rule", "产品族分解不符批量规则"),
+    "msg_family_off_lot": (
+        "{qty:,.0f} pcs of family {family} in {period} cannot be made in the items' lots: "
+        "the family total is kept and this item takes the odd pieces; round the family "
+        "production to the lots or change the item's lot rule",
+        "产品族 {family} 在 {period} 的 {qty:,.0f} 件无法按物料批量生产：保持产品族总量，"
+        "由该物料承担零头；请按批量调整产品族生产或修改物料批量规则"),
     # the steps of the cycle (sop_xl.app.cycle.STEPS)
     "step_accuracy": ("Forecast accuracy", "预测准确率"),
+    "step_achievement": ("Plan achievement", "计划达成率"),
     "step_forecast": ("Statistical forecast", "统计预测"),
     "step_demand": ("Demand plan", "需求计划"),
+    "step_family": ("Family production plan", "产品族生产计划"),
     "step_mps": ("Master production schedule", "主生产计划"),
     "step_mrp": ("Material requirements and purchase plan", "物料需求与采购计划"),
     "step_capacity": ("Rough-cut capacity", "粗能力计划"),

@@ -246,8 +246,17 @@ def _achievement(book: MasterWorkbook, run: PlanRun, card: pd.DataFrame,
     a = shipped.reindex(keys).fillna(0.0).to_numpy(float)
     pa = float(np.minimum(a, f).sum() / f.sum()) if f.sum() > 0 else float("nan")
     basis = dict(version=v.version, status=v.status, month=month)
-    return (Kpi("forecast_achievement", far, far_basis),
-            Kpi("plan_achievement", pa, message("mp_basis_pa", lang, **basis)))
+    pa_kpi = Kpi("plan_achievement", pa, message("mp_basis_pa", lang, **basis))
+    # with production reported (ProductionActuals), the seed's own plan achievement:
+    # production against the frozen part of the approved MPS (sop_xl.plan.achievement)
+    made = run.plan_kpis
+    total = made[(made["level"] == "total") & (made["month"] == month)] if len(made) \
+        else made
+    if len(total):
+        r = total.iloc[0]
+        pa_kpi = Kpi("plan_achievement", float(r["achievement"]), message(
+            "mp_basis_pa_made", lang, version=r["version"], month=month))
+    return (Kpi("forecast_achievement", far, far_basis), pa_kpi)
 
 
 def _need_ahead(run: PlanRun) -> pd.Series:
