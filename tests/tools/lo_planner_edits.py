@@ -3,42 +3,18 @@ in LibreOffice, add what a planner adds by hand — a pivot table and a chart on
 their own — and save it as .xlsx. Usage: python3 lo_planner_edits.py IN OUT PROFILE_DIR
 """
 
-import subprocess
 import sys
-import time
 
-import uno
-from com.sun.star.awt import Rectangle
-from com.sun.star.beans import PropertyValue
-from com.sun.star.sheet.DataPilotFieldOrientation import DATA, ROW
-from com.sun.star.sheet.GeneralFunction import SUM
-
-
-def prop(name, value):
-    p = PropertyValue()
-    p.Name, p.Value = name, value
-    return p
+from lo_session import opened, save_xlsx
 
 
 def main(src, dst, profile):
-    pipe = f"sopxl{int(time.time() * 1000)}"
-    proc = subprocess.Popen(["soffice", "-env:UserInstallation=file://" + profile,
-                             "--headless", "--invisible", "--norestore", "--nologo",
-                             f"--accept=pipe,name={pipe};urp;"])
-    try:
-        local = uno.getComponentContext()
-        resolver = local.ServiceManager.createInstanceWithContext(
-            "com.sun.star.bridge.UnoUrlResolver", local)
-        ctx = None
-        for _ in range(120):
-            try:
-                ctx = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
-                break
-            except Exception:
-                time.sleep(0.5)
-        desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
-        doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(src), "_blank", 0,
-                                           (prop("Hidden", True),))
+    # after lo_session imported uno, which makes com.sun.star importable
+    from com.sun.star.awt import Rectangle
+    from com.sun.star.sheet.DataPilotFieldOrientation import DATA, ROW
+    from com.sun.star.sheet.GeneralFunction import SUM
+
+    with opened(src, profile) as doc:
         sheets = doc.Sheets
         sheets.insertNewByName("MyAnalysis", sheets.Count)
         mine = sheets.getByName("MyAnalysis")
@@ -63,12 +39,7 @@ def main(src, dst, profile):
         rect = Rectangle(8000, 3000, 10000, 6000)
         data = mine.getCellRangeByName("H4:H6").RangeAddress
         mine.getCharts().addNewByName("PlannerChart", rect, (data,), False, False)
-        doc.storeToURL(uno.systemPathToFileUrl(dst),
-                       (prop("FilterName", "Calc MS Excel 2007 XML"),))
-        doc.close(True)
-    finally:
-        proc.terminate()
-        proc.wait(30)
+        save_xlsx(doc, dst)
 
 
 if __name__ == "__main__":

@@ -7,49 +7,18 @@ EDITS_JSON: [["Sheet", "B7", 123.0], ...]
 """
 
 import json
-import subprocess
 import sys
-import time
 
-import uno
-from com.sun.star.beans import PropertyValue
-
-
-def prop(name, value):
-    p = PropertyValue()
-    p.Name, p.Value = name, value
-    return p
+from lo_session import opened, save_xlsx
 
 
 def main(src, dst, profile, edits):
-    pipe = f"sopxl{int(time.time() * 1000)}"
-    proc = subprocess.Popen(["soffice", "-env:UserInstallation=file://" + profile,
-                             "--headless", "--invisible", "--norestore", "--nologo",
-                             f"--accept=pipe,name={pipe};urp;"])
-    try:
-        local = uno.getComponentContext()
-        resolver = local.ServiceManager.createInstanceWithContext(
-            "com.sun.star.bridge.UnoUrlResolver", local)
-        ctx = None
-        for _ in range(240):
-            try:
-                ctx = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
-                break
-            except Exception:
-                time.sleep(0.5)
-        desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
-        doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(src), "_blank", 0,
-                                           (prop("Hidden", True),))
+    with opened(src, profile) as doc:
         sheets = doc.Sheets
         for sheet, ref, value in json.loads(edits):
             sheets.getByName(sheet).getCellRangeByName(ref).setValue(float(value))
         doc.calculateAll()
-        doc.storeToURL(uno.systemPathToFileUrl(dst),
-                       (prop("FilterName", "Calc MS Excel 2007 XML"),))
-        doc.close(True)
-    finally:
-        proc.terminate()
-        proc.wait(30)
+        save_xlsx(doc, dst)
 
 
 if __name__ == "__main__":
