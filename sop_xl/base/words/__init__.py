@@ -14,6 +14,7 @@ from sop_xl.base.words import (
     imports,
     meeting,
     planning,
+    plants,
     versions,
     workbook,
 )
@@ -21,4 +22,5 @@ from sop_xl.base.words import (
 SECTIONS: tuple[dict[str, tuple[str, str]], ...] = (
     contract.MESSAGES, planning.MESSAGES, exceptions.MESSAGES, versions.MESSAGES,
     workbook.MESSAGES, excel.MESSAGES, assistants.MESSAGES, meeting.MESSAGES, imports.MESSAGES,
+    plants.MESSAGES,
 )

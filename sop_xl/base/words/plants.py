@@ -1,0 +1,27 @@
+"""Words of the supply network: plants, item × plant nodes and transfers between plants."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # plan/network.py: a chain of transfers that comes back to its start
+    "transfer_cycle": (
+        "item {item} is transferred in a circle: {path} (rows {rows}); expected a source "
+        "plant that makes or buys it",
+        "物料 {item} 的调拨形成循环：{path}(第 {rows} 行)；调出工厂应自制或采购该物料"),
+    # contract/rules.py: ItemPlants
+    "ref_plant": ("plant", "工厂"),
+    "transfer_source": (
+        "a transfer needs a source plant other than {plant}; found {value}",
+        "调拨需要不同于 {plant} 的调出工厂；实际为 {value}"),
+    # app/cycle.py: what a run with several plants says
+    "plants_planned": (
+        "planned per plant: {plants} plants, {nodes} item × plant nodes, {transfers} "
+        "transfer lanes",
+        "按工厂计划：{plants} 个工厂，{nodes} 个物料×工厂节点，{transfers} 条调拨路线"),
+    # layout: the Plant column and the plant's own words
+    "col_plant": ("Plant", "工厂"),
+    "procurement_transfer": ("transfer", "调拨"),
+    "msg_transfer_order": (
+        "transfer order from {source}: {qty:,.0f} pcs, ship {release}, arrive {due}",
+        "从 {source} 调拨：{qty:,.0f} 件，{release} 发运，{due} 到达"),
+}

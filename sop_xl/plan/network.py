@@ -1,0 +1,360 @@
+"""The supply network (工厂网络): items planned per plant, and transfers between plants.
+
+The planning unit of a workbook with several plants (inventory organisations, Kingdee's
+库存组织; SAP's plants) is the **node** item × plant, named ``ITEM@PLANT``. A node is made
+(its BOM lines become lines on the components' nodes in the same plant), bought, or
+transferred from a source plant: then it has one BOM line of quantity 1 on the same item's
+node in the source plant, and its lead time is the transit time in working days. So DRP
+transfer requirements are dependent demand on the source node, planned by the same dated,
+vectorised MRP as any component (``sop_xl.plan.mrp``), by low-level code over the extended
+graph (APICS CPIM, "distribution requirements planning"; SAP's special procurement type
+"stock transfer", 40).
+
+``build`` expands the Items and BOM sheets into nodes before the engines; the engines see
+node names where they saw items; ``Network`` folds results back to item and plant. A
+workbook naming fewer than two plants is not expanded at all (``Network.single``): it plans
+exactly as before.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sop_xl.base.errors import PlanningError, Problem
+
+SEP = "@"
+MAKE, BUY, TRANSFER = "make", "buy", "transfer"
+#: ItemPlants columns that override the Items sheet's where given
+OVERRIDES = ("lead_time_days", "lot_rule", "fixed_lot", "min_lot", "lot_multiple",
+             "poq_periods", "safety_stock")
+NODE_COLUMNS = ["node", "item", "plant", "procurement", "source", "share", "row"]
+
+
+def node_name(item: object, plant: object) -> str:
+    return f"{item}{SEP}{plant}"
+
+
+@dataclass
+class Network:
+    """The plants and the item × plant nodes of one workbook.
+
+    ``nodes``: node, item, plant, procurement (make / buy / transfer), source (the source
+    plant of a transfer, "" otherwise), share (the node's share of its item's independent
+    demand, 0–1), row (the ItemPlants row that declared it, 0 when implied)."""
+
+    plants: tuple[str, ...]
+    nodes: pd.DataFrame
+    items: pd.DataFrame          # the Items sheet per node ("item" = node name, + "plant")
+    bom: pd.DataFrame            # the BOM per node, transfers included
+
+    @property
+    def single(self) -> bool:
+        return len(self.plants) < 2
+
+    @property
+    def home(self) -> str:
+        """The first plant: where stock, receipts and demand without a plant belong."""
+        return self.plants[0] if self.plants else ""
+
+    @property
+    def index(self) -> pd.Index:
+        return pd.Index(self.nodes["node"], name="item")
+
+    def node_of(self, items: pd.Series | np.ndarray, plants: pd.Series | np.ndarray
+                ) -> np.ndarray:
+        """Node names of (item, plant) pairs; a blank plant is the home plant."""
+        p = pd.Series(plants, dtype=object).where(lambda s: s.notna() & (s.astype(str)
+                                                  .str.strip() != ""), self.home)
+        return np.array([node_name(i, q) for i, q in
+                         zip(pd.Series(items, dtype=object), p, strict=True)], dtype=object)
+
+    def item_of(self, nodes: pd.Index | np.ndarray | list) -> np.ndarray:
+        at = self.index.get_indexer(pd.Index(nodes))
+        return np.where(at >= 0, self.nodes["item"].to_numpy(object)[at],
+                        np.asarray(nodes, dtype=object))
+
+    def plant_of(self, nodes: pd.Index | np.ndarray | list) -> np.ndarray:
+        at = self.index.get_indexer(pd.Index(nodes))
+        return np.where(at >= 0, self.nodes["plant"].to_numpy(object)[at], self.home)
+
+    def shares(self, items: pd.Index) -> tuple[pd.Index, np.ndarray]:
+        """The demand nodes of ``items`` and the (nodes × items) matrix that splits an
+        item's demand over its nodes by their shares (each column sums to 1)."""
+        n = self.nodes[self.nodes["share"] > 0]
+        n = n[n["item"].isin(items)]
+        col = pd.Index(items).get_indexer(n["item"])
+        m = np.zeros((len(n), len(items)))
+        m[np.arange(len(n)), col] = n["share"].to_numpy(float)
+        return pd.Index(n["node"].to_numpy(object), name="item"), m
+
+    def transfers(self) -> pd.DataFrame:
+        """node, source node, transit (working days) of every transfer node."""
+        t = self.nodes[self.nodes["procurement"] == TRANSFER]
+        lead = self.items.set_index("item")["lead_time_days"]
+        return pd.DataFrame({"node": t["node"].to_numpy(object),
+                             "source": [node_name(i, s) for i, s in
+                                        zip(t["item"], t["source"], strict=True)],
+                             "transit": lead.reindex(t["node"]).fillna(0)
+                             .to_numpy(np.int64)})
+
+
+def plants_of(plants: pd.DataFrame | None, item_plants: pd.DataFrame | None,
+              warehouses: pd.DataFrame | None = None) -> tuple[str, ...]:
+    """The plants in sheet order: those on Plants, else those ItemPlants and Warehouses
+    name (the home plant first)."""
+    def listed(frame: pd.DataFrame | None, *cols: str) -> list[str]:
+        out: list[str] = []
+        if frame is None or frame.empty:
+            return out
+        for c in cols:
+            if c in frame:
+                out += [str(v).strip() for v in frame[c].dropna() if str(v).strip()]
+        return out
+
+    names = listed(plants, "plant") or (listed(warehouses, "plant")
+                                        + listed(item_plants, "plant", "source_plant"))
+    return tuple(dict.fromkeys(names))
+
+
+def build(items: pd.DataFrame, bom: pd.DataFrame, plants: tuple[str, ...],
+          item_plants: pd.DataFrame | None = None, *,
+          located: pd.DataFrame | None = None, sheet: str = "ItemPlants",
+          columns: dict[str, str] | None = None) -> Network:
+    """The nodes of ``items`` over ``plants``: every ItemPlants row; each item no row
+    names, at the home plant; every (item, plant) pair of ``located`` (stock, open orders:
+    item, plant); then, until nothing is missing, the components of a made node in its
+    plant and the source of a transferred one (made, or bought when the item is a
+    purchased part). Raises PlanningError naming the ItemPlants rows of a cycle of
+    transfers (``transfer_cycle``)."""
+    home = plants[0] if plants else ""
+    it = items.set_index(items["item"].astype(str).to_numpy(object))
+    bought = (it["item_type"].astype(str) == "RM")
+    ip = item_plants if item_plants is not None else pd.DataFrame()
+    rows = []
+    for k, r in enumerate(ip.to_dict("records")):
+        item, plant = str(r["item"]), str(r["plant"])
+        src = r.get("source_plant")
+        src = "" if src is None or (isinstance(src, float) and np.isnan(src)) else str(src)
+        how = r.get("procurement")
+        if how is None or (isinstance(how, float) and np.isnan(how)) or not str(how):
+            how = TRANSFER if src else (BUY if bought.get(item, False) else MAKE)
+        share = r.get("demand_share")
+        share = 0.0 if share is None or not np.isfinite(float(share)) else float(share)
+        rows.append((item, plant, str(how), src if how == TRANSFER else "", share,
+                     int(r.get("_row", k + 2))))
+    declared = {(i, p) for i, p, *_ in rows}
+    seeds = []
+    if located is not None and not located.empty:
+        seeds += [(str(i), str(p)) for i, p in
+                  zip(located["item"], located["plant"].fillna(home), strict=True)]
+    for i, p in dict.fromkeys(seeds):
+        if (i, p) not in declared and i in it.index:
+            declared.add((i, p))
+            rows.append((i, p, BUY if bought[i] else MAKE, "", 0.0, 0))
+    cols = ["item", "plant", "procurement", "source", "share", "row"]
+    nodes = _close(pd.DataFrame(rows, columns=cols), bom, bought)
+    # an item nothing places anywhere is planned at the home plant, as before
+    placed = set(nodes["item"])
+    rest = [(i, home, BUY if bought[i] else MAKE, "", 0.0, 0) for i in it.index
+            if i not in placed]
+    if rest:
+        nodes = _close(pd.concat([nodes, pd.DataFrame(rest, columns=cols)],
+                                 ignore_index=True), bom, bought, start=len(nodes))
+    nodes.insert(0, "node", [node_name(i, p) for i, p in
+                             zip(nodes["item"], nodes["plant"], strict=True)])
+    _refuse_cycles(nodes, sheet, columns or {})
+    _demand_shares(nodes, home)
+    return Network(plants, nodes, _node_items(it, nodes, ip), _node_bom(nodes, bom))
+
+
+def _close(nodes: pd.DataFrame, bom: pd.DataFrame, bought: pd.Series, start: int = 0
+           ) -> pd.DataFrame:
+    """Add the nodes the made and transferred nodes (from row ``start`` on) need, level
+    by level (vectorised: one merge per level)."""
+    have = set(zip(nodes["item"], nodes["plant"], strict=True))
+    b = bom[["parent", "component"]].astype(str)
+    todo = nodes.iloc[start:]
+    while len(todo):
+        made = todo[todo["procurement"] == MAKE]
+        need = made.merge(b, left_on="item", right_on="parent")[["component", "plant"]]
+        need.columns = ["item", "plant"]
+        moved = todo[todo["procurement"] == TRANSFER][["item", "source"]]
+        moved.columns = ["item", "plant"]
+        want = pd.concat([need, moved], ignore_index=True).drop_duplicates()
+        new = [(i, p) for i, p in zip(want["item"], want["plant"], strict=True)
+               if (i, p) not in have and i in bought.index]
+        if not new:
+            break
+        have.update(new)
+        todo = pd.DataFrame({"item": [i for i, _ in new], "plant": [p for _, p in new],
+                             "procurement": [BUY if bought[i] else MAKE for i, _ in new],
+                             "source": "", "share": 0.0, "row": 0})
+        nodes = pd.concat([nodes, todo], ignore_index=True)
+    return nodes.reset_index(drop=True)
+
+
+def _refuse_cycles(nodes: pd.DataFrame, sheet: str, columns: dict[str, str]) -> None:
+    """A chain of transfers that comes back to its start (A from B, B from A) can never
+    be supplied: name its rows."""
+    t = nodes[nodes["procurement"] == TRANSFER]
+    if t.empty:
+        return
+    src = {(i, p): s for i, p, s in zip(t["item"], t["plant"], t["source"], strict=True)}
+    row = dict(zip(zip(nodes["item"], nodes["plant"], strict=True), nodes["row"],
+                   strict=True))
+    seen: set[tuple[str, str]] = set()
+    problems: list[Problem] = []
+    for start in src:
+        if start in seen:
+            continue
+        path, at = [start], src[start]
+        while (start[0], at) in src and (start[0], at) not in path:
+            path.append((start[0], at))
+            at = src[(start[0], at)]
+        seen.update(path)
+        if (start[0], at) in path:
+            loop = path[path.index((start[0], at)):]
+            plants = [p for _, p in loop] + [loop[0][1]]
+            rows = sorted(int(row[n]) for n in loop)
+            problems.append(Problem(
+                "transfer_cycle", sheet, rows[0], columns.get("source_plant", "source_plant"),
+                None, loop[0][0], {"item": loop[0][0], "path": " → ".join(plants),
+                                   "rows": ", ".join(str(r) for r in rows)}))
+    if problems:
+        raise PlanningError(problems)
+
+
+def _demand_shares(nodes: pd.DataFrame, home: str) -> None:
+    """Each item's demand shares sum to 1: as given on ItemPlants (scaled), else all at
+    the home plant's node, else at the item's first node."""
+    share = nodes["share"].to_numpy(float).copy()
+    total = pd.Series(share).groupby(nodes["item"].to_numpy()).transform("sum").to_numpy()
+    given = total > 0
+    share[given] = share[given] / total[given]
+    rest = ~given
+    at_home = rest & (nodes["plant"].to_numpy(object) == home)
+    has_home = pd.Series(at_home).groupby(nodes["item"].to_numpy()).transform("any") \
+        .to_numpy(bool)
+    first = ~nodes["item"].duplicated().to_numpy()
+    share[rest] = 0.0
+    share[at_home] = 1.0
+    share[rest & ~has_home & first] = 1.0
+    nodes["share"] = share
+
+
+def _node_items(it: pd.DataFrame, nodes: pd.DataFrame, ip: pd.DataFrame) -> pd.DataFrame:
+    """The Items sheet per node: the item's row, ItemPlants' values where given; a
+    transferred node's lead time is its transit time, with no scrap."""
+    out = it.reindex(nodes["item"].to_numpy(object)).reset_index(drop=True)
+    out["item"] = nodes["node"].to_numpy(object)
+    out["plant"] = nodes["plant"].to_numpy(object)
+    out["procurement"] = nodes["procurement"].to_numpy(object)
+    if not ip.empty:
+        key = pd.Index([node_name(i, p) for i, p in zip(ip["item"], ip["plant"],
+                                                          strict=True)])
+        at = key.get_indexer(out["item"])
+        hit = at >= 0
+        for col in OVERRIDES:
+            if col not in ip:
+                continue
+            v = ip[col].to_numpy(object)[at[hit]]
+            given = pd.notna(v) & (pd.Series(v).astype(str).str.strip() != "").to_numpy()
+            rows = np.flatnonzero(hit)[given]
+            out.loc[rows, col] = v[given]
+        if "transit_days" in ip:
+            tr = pd.to_numeric(pd.Series(ip["transit_days"].to_numpy(object)[at[hit]]),
+                               errors="coerce").to_numpy(float)
+            rows = np.flatnonzero(hit)
+            moved = (out.loc[rows, "procurement"] == TRANSFER).to_numpy() & np.isfinite(tr)
+            out.loc[rows[moved], "lead_time_days"] = tr[moved]
+    moved = (out["procurement"] == TRANSFER).to_numpy()
+    if "scrap_pct" in out:
+        out.loc[moved, "scrap_pct"] = 0.0
+    for col in ("lead_time_days", "poq_periods"):
+        if col in out:
+            out[col] = pd.to_numeric(out[col], errors="coerce")
+    for col in ("fixed_lot", "min_lot", "lot_multiple", "safety_stock"):
+        if col in out:
+            out[col] = pd.to_numeric(out[col], errors="coerce").astype(float)
+    return out
+
+
+def _node_bom(nodes: pd.DataFrame, bom: pd.DataFrame) -> pd.DataFrame:
+    """BOM lines per made node (components in the same plant) and one line of quantity 1
+    per transferred node on its source."""
+    made = nodes[nodes["procurement"] == MAKE][["node", "item", "plant"]]
+    b = bom.copy()
+    b["_parent"] = b["parent"].astype(str)
+    lines = made.merge(b, left_on="item", right_on="_parent")
+    comp = [node_name(c, p) for c, p in zip(lines["component"], lines["plant"],
+                                             strict=True)]
+    keep = [c for c in bom.columns if c not in ("parent", "component")]
+    out = lines[keep].copy()
+    out.insert(0, "component", comp)
+    out.insert(0, "parent", lines["node"].to_numpy(object))
+    t = nodes[nodes["procurement"] == TRANSFER]
+    moves = pd.DataFrame({
+        "parent": t["node"].to_numpy(object),
+        "component": [node_name(i, s) for i, s in zip(t["item"], t["source"], strict=True)],
+        "qty_per": 1.0})
+    if "scrap_pct" in bom:
+        moves["scrap_pct"] = 0.0
+    if "_row" in bom:
+        moves["_row"] = t["row"].to_numpy(np.int64)
+    return pd.concat([out, moves], ignore_index=True)
+
+
+def located(frame: pd.DataFrame, plant: pd.Series | np.ndarray | None, home: str
+            ) -> pd.DataFrame:
+    """item, plant of each row of ``frame`` (a blank plant: the home plant)."""
+    p = pd.Series(plant if plant is not None else [None] * len(frame), dtype=object)
+    p = p.where(p.notna() & (p.astype(str).str.strip() != ""), home).astype(str)
+    return pd.DataFrame({"item": frame["item"].astype(str).to_numpy(object),
+                         "plant": p.to_numpy(object)})
+
+
+def split(values: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+    """Item rows (items × …) split to node rows by the share matrix (nodes × items)."""
+    v = np.asarray(values, dtype=float)
+    return (matrix @ v.reshape(v.shape[0], -1)).reshape((matrix.shape[0], *v.shape[1:]))
+
+
+def transfer_demand(nodes: pd.Index, production: np.ndarray, net: Network) -> np.ndarray:
+    """Dependent demand of transfers between the nodes ``nodes`` (nodes × days, pieces):
+    each transferred node's receipts (``production``, by due day) are needed on its
+    source node its transit time earlier (before the plan: on day 0), when the source is
+    one of ``nodes`` too. Sources that are not are planned by the MRP from the same line."""
+    out = np.zeros_like(production, dtype=float)
+    t = net.transfers()
+    if t.empty:
+        return out
+    dst = nodes.get_indexer(t["node"])
+    src = nodes.get_indexer(t["source"])
+    ok = (dst >= 0) & (src >= 0)
+    n_days = production.shape[1]
+    for d, s, lt in zip(dst[ok], src[ok], t["transit"].to_numpy()[ok], strict=True):
+        lt = int(lt)
+        if lt >= n_days:
+            out[s, 0] += production[d].sum()
+            continue
+        out[s, 0] += production[d, :lt + 1].sum()
+        out[s, 1:n_days - lt] += production[d, lt + 1:]
+    return out
+
+
+def depth(net: Network) -> int:
+    """The longest chain of transfers (0: none)."""
+    t = net.transfers()
+    if t.empty:
+        return 0
+    src = dict(zip(t["node"], t["source"], strict=True))
+    best = 0
+    for n in src:
+        k, at = 0, n
+        while at in src and k <= len(src):
+            at, k = src[at], k + 1
+        best = max(best, k)
+    return best
