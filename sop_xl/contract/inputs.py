@@ -41,6 +41,11 @@ ORDER_TYPES = (
     Choice("purchase", "Purchase order", "采购订单"),
     Choice("production", "Production order", "生产订单"),
 )
+PROCUREMENTS = (
+    Choice("make", "Make", "自制"),
+    Choice("buy", "Buy", "采购"),
+    Choice("transfer", "Transfer from plant", "工厂调拨"),
+)
 BUCKETS = (Choice("month", "Month", "月"), Choice("week", "Week", "周"))
 LANGS = (Choice("en", "English", "English"), Choice("zh-CN", "简体中文", "简体中文"))
 FAR_METHODS = (
@@ -271,6 +276,10 @@ RESOURCES = SheetSpec(
         C("efficiency", "Efficiency", "效率", Dtype.PERCENT, min=0.05, max=1.5, default=1.0),
         C("max_overtime_hours", "Overtime per day", "每日最大加班", Dtype.NUMBER, "h", min=0,
           max=12, default=0.0),
+        C("plant", "Plant", "工厂", width=12,
+          help_en="Several plants: the plant the resource stands in; it loads only with "
+          "what that plant makes. Blank: the first plant on Plants.",
+          help_zh="多工厂：资源所在工厂，只承担该工厂自制的负荷。为空表示工厂表中的第一个工厂。"),
     ),
 )
 
@@ -430,6 +439,9 @@ SCHEDULED_RECEIPTS = SheetSpec(
           min_exclusive=True),
         C("due_date", "Due date", "到货日期", Dtype.DATE, required=True, width=12),
         C("supplier", "Supplier", "供应商", width=16),
+        C("plant", "Plant", "工厂", width=12,
+          help_en="Several plants: the plant that receives the order. Blank: the first "
+          "plant on Plants.", help_zh="多工厂：接收该订单的工厂。为空表示工厂表中的第一个工厂。"),
     ),
 )
 
@@ -455,7 +467,61 @@ WAREHOUSES = SheetSpec(
     ),
 )
 
+PLANTS = SheetSpec(
+    key="plants", en="Plants", zh="工厂", role=Role.INPUT, layout=Layout.TABLE, order=14,
+    tab_color=INPUT_TAB, required=False, unique=("plant",),
+    description_en="The plants (inventory organisations) planned apart: stock in one plant "
+    "is not available to another without a transfer. The first plant is the home plant: "
+    "stock, open orders, resources and demand that name no plant belong to it. Fewer than "
+    "two plants: the workbook plans as one plant, exactly as without this sheet.",
+    description_zh="分别计划的工厂(库存组织)：一个工厂的库存须经调拨才能供另一个工厂使用。第一个工厂为"
+    "主工厂：未指定工厂的库存、在途订单、资源和需求都属于它。少于两个工厂：按单一工厂计划，与没有本表时完全相同。",
+    columns=(
+        C("plant", "Plant", "工厂", required=True, width=12),
+        C("description", "Description", "工厂名称", width=28),
+        C("city", "City", "城市", width=14),
+    ),
+)
+
+ITEM_PLANTS = SheetSpec(
+    key="item_plants", en="ItemPlants", zh="物料工厂", role=Role.INPUT, layout=Layout.TABLE,
+    order=14, tab_color=INPUT_TAB, required=False, unique=("item", "plant"),
+    description_en="Where each item is planned and how each plant gets it: made, bought, or "
+    "transferred from another plant (DRP). Values given here override the Items sheet for "
+    "that plant; blank cells keep the item's. An item with no row is planned where the "
+    "plants that use it need it, else at the home plant.",
+    description_zh="物料在哪些工厂计划以及各工厂如何获得：自制、采购或从其他工厂调拨(分销需求计划)。此处"
+    "填写的数值覆盖该工厂的物料主数据；空白单元格沿用物料表。未列出的物料在使用它的工厂计划，否则在主工厂计划。",
+    columns=(
+        C("item", "Item", "物料编码", required=True, width=14),
+        C("plant", "Plant", "工厂", required=True, width=12),
+        C("procurement", "Procurement", "获取方式", choices=PROCUREMENTS, width=18,
+          help_en="Blank: transfer when a source plant is given, else buy for a purchased "
+          "part and make for the others.",
+          help_zh="为空：填写了调出工厂时为调拨，否则外购件为采购、其他为自制。"),
+        C("source_plant", "Source plant", "调出工厂", width=12,
+          help_en="Transfer: the plant that ships it; its planned transfers are dependent "
+          "demand there.", help_zh="调拨：发货的工厂；计划调拨单成为该工厂的相关需求。"),
+        C("transit_days", "Transit", "运输天数", Dtype.INT, "days", min=0, max=120,
+          help_en="Transfer: working days from shipping to receipt (the transfer's lead "
+          "time).", help_zh="调拨：从发运到收货的工作日数(调拨提前期)。"),
+        C("lead_time_days", "Lead time", "提前期", Dtype.INT, "days", min=1, max=365,
+          help_en="Make or buy at this plant; blank: the item's.",
+          help_zh="本工厂自制或采购的提前期；为空沿用物料表。"),
+        C("lot_rule", "Lot-size rule", "批量规则", choices=LOT_RULES, width=18),
+        C("fixed_lot", "Fixed lot", "固定批量", Dtype.NUMBER, "pcs", min=0),
+        C("min_lot", "Minimum lot", "最小批量", Dtype.NUMBER, "pcs", min=0),
+        C("lot_multiple", "Lot multiple", "批量倍数", Dtype.NUMBER, "pcs", min=0),
+        C("safety_stock", "Safety stock", "安全库存", Dtype.NUMBER, "pcs", min=0),
+        C("demand_share", "Demand shipped", "发货比例", Dtype.PERCENT, min=0, max=1,
+          help_en="Share of the item's demand plan shipped from this plant. Blank on every "
+          "row of the item: all from the home plant.",
+          help_zh="该物料需求计划中由本工厂发货的比例。该物料各行均为空：全部由主工厂发货。"),
+    ),
+)
+
 INPUT_SHEETS: tuple[SheetSpec, ...] = (
     SETTINGS, ITEMS, BOM, RESOURCES, RESOURCE_USAGE, CALENDAR, SALES_HISTORY, CONTRACTS,
-    PROJECTS, EVENTS, SALES_FORECAST, STOCK, SCHEDULED_RECEIPTS, WAREHOUSES,
+    PROJECTS, EVENTS, SALES_FORECAST, STOCK, SCHEDULED_RECEIPTS, WAREHOUSES, PLANTS,
+    ITEM_PLANTS,
 )

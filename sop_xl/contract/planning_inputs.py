@@ -34,6 +34,12 @@ class Inputs:
     # optional: a workbook made before the sheet existed plans every warehouse as nettable
     warehouses: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         {"warehouse": pd.Series(dtype=object), "nettable": pd.Series(dtype=bool)}))
+    #: optional: the plants, and where each item is planned and how (issue 17); fewer
+    #: than two plants plans as one
+    plants: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        {"plant": pd.Series(dtype=object)}))
+    item_plants: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        {"item": pd.Series(dtype=object), "plant": pd.Series(dtype=object)}))
     #: what the plant made (item, month, qty, date, order), for plan achievement
     production_actuals: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         {"item": pd.Series(dtype=object), "month": pd.PeriodIndex([], freq="M"),

@@ -132,6 +132,32 @@ def _warehouse_refs(ctx: _Ctx) -> Iterator[Problem]:
     yield from _refs(ctx, "stock", "warehouse", known, "warehouses", "warehouse")
 
 
+def _plant_refs(ctx: _Ctx) -> Iterator[Problem]:
+    """ItemPlants names items of Items; once Plants lists plants, every plant named on
+    ItemPlants, Warehouses, ScheduledReceipts and Resources is one of them; a transfer has a
+    source plant other than its own."""
+    inp = ctx.inputs
+    items = set(inp.items["item"].dropna().astype(str))
+    yield from _refs(ctx, "item_plants", "item", items, "items", "item")
+    ip = inp.item_plants
+    if not ip.empty and "procurement" in ip and "source_plant" in ip:
+        moved = ip["procurement"].astype("string").eq("transfer").fillna(False) | \
+            (ip["procurement"].isna() & ip["source_plant"].notna())
+        same = ip["source_plant"].astype(str) == ip["plant"].astype(str)
+        bad = moved.to_numpy(bool) & (ip["source_plant"].isna() | same).to_numpy(bool)
+        for v, p, r in zip(ip["source_plant"][bad], ip["plant"][bad], ip[ROW][bad],
+                           strict=True):
+            yield ctx.problem("transfer_source", "item_plants", "source_plant", int(r), v,
+                              plant=p)
+    if inp.plants.empty:
+        return
+    known = set(inp.plants["plant"].dropna().astype(str))
+    for key, col in (("item_plants", "plant"), ("item_plants", "source_plant"),
+                     ("warehouses", "plant"), ("scheduled_receipts", "plant"),
+                     ("resources", "plant")):
+        yield from _refs(ctx, key, col, known, "plants", "plant")
+
+
 def _families(ctx: _Ctx) -> Iterator[Problem]:
     items = ctx.inputs.items
     skip = ctx.bad_rows("items", "family", "item_type")
@@ -273,6 +299,6 @@ def _planning_date(ctx: _Ctx) -> Iterator[Problem]:
 
 
 RULES: tuple[Callable[[_Ctx], Iterator[Problem]], ...] = (
-    _item_refs, _warehouse_refs, _families, _bom_structure, _history_in_past,
+    _item_refs, _warehouse_refs, _plant_refs, _families, _bom_structure, _history_in_past,
     _history_complete, _contracts, _ranges, _event_targets, _planning_date,
 )
