@@ -15,6 +15,7 @@ says what each engine is given; ``sop_xl.app.readback`` reads what planners type
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -47,9 +48,10 @@ from sop_xl.plan import demand as demand_engine
 from sop_xl.plan import family_plan as family_engine
 from sop_xl.plan import finance as finance_engine
 from sop_xl.plan import inventory as inventory_engine
-from sop_xl.plan import month, pegging
+from sop_xl.plan import month, network, pegging
 from sop_xl.plan import mps as mps_engine
 from sop_xl.plan import mrp as mrp_engine
+from sop_xl.plan import plants as plants_engine
 from sop_xl.plan import versions as versions_engine
 from sop_xl.plan.alerts import ExceptionList, below
 from sop_xl.plan.dates import PlanDays
@@ -88,6 +90,18 @@ class PlanRun:
         names = self.sheet_names
         return Wiring(names, self.lang, self.inputs.settings.currency,
                       demand=self.demand if "demand_plan" in names else None,
+                      mps=self.mps if "mps" in names else None,
+                      mrp=self.mrp if "mrp" in names else None,
+                      projection=self.projection if "projection" in names else None)
+
+    @property
+    def supply_wiring(self) -> Wiring:
+        """The wiring of the supply sheets: with several plants the MPS plans plants, not
+        the demand plan's items, so its forecast row is not read from DemandPlan."""
+        if self.network is None:
+            return self.wiring
+        names = self.sheet_names
+        return Wiring(names, self.lang, self.inputs.settings.currency, demand=None,
                       mps=self.mps if "mps" in names else None,
                       mrp=self.mrp if "mrp" in names else None,
                       projection=self.projection if "projection" in names else None)
@@ -187,7 +201,8 @@ class PlanRun:
         typed = readback.typed_family_production(self.book, self.inputs, families)
         return month.family_production(
             self.inputs, self.demand, typed=typed, frozen_qty=self._frozen,
-            items_plan=None if self.family_chosen else self.mps["production"])
+            items_plan=None if self.family_chosen
+            else self.per_item(self.mps.items, self.mps["production"]))
 
     @cached_property
     def family_split(self):
@@ -207,24 +222,79 @@ class PlanRun:
 
     # -- supply side ---------------------------------------------------------------------
     @cached_property
+    def network(self) -> network.Network | None:
+        """The plants and item × plant nodes (sop_xl.plan.network); None with fewer than
+        two plants: the workbook plans as one plant, exactly as before."""
+        spec = contract.sheet("item_plants")
+        name = self.inputs.sheet_names.get("item_plants", spec.name(self.lang))
+        net = plants_engine.network_of(
+            self.inputs, sheet=name,
+            columns={"source_plant": spec.column("source_plant").label(self.lang)})
+        if net is not None:
+            self.notices.append(message(
+                "plants_planned", self.lang, plants=len(net.plants), nodes=len(net.nodes),
+                transfers=int((net.nodes["procurement"] == network.TRANSFER).sum())))
+        return net
+
+    @cached_property
+    def supply_inputs(self) -> Inputs:
+        """The inputs the supply engines plan: per item × plant node with several plants."""
+        net = self.network
+        return self.inputs if net is None else plants_engine.node_inputs(self.inputs, net)
+
+    @cached_property
+    def supply_demand(self) -> demand_engine.DemandPlan:
+        """The demand plan the MPS plans: split to the shipping plants with several."""
+        net = self.network
+        return self.demand if net is None else plants_engine.node_demand(self.demand, net)
+
+    def per_item(self, nodes: pd.Index, values: np.ndarray) -> np.ndarray:
+        """Rows of ``nodes`` summed to the demand plan's items (items × …)."""
+        if self.network is None:
+            return values
+        items, v = plants_engine.folded(values, nodes, self.network)
+        at = items.get_indexer(self.demand.items)
+        out = np.zeros((len(self.demand.items), *v.shape[1:]))
+        out[at >= 0] = v[at[at >= 0]]
+        return out
+
+    @cached_property
     def days(self) -> PlanDays:
         """The plan's working days, from the planning date (sop_xl.plan.dates)."""
         return month.plan_days(self.inputs)
 
     @cached_property
     def mps(self) -> mps_engine.MPSResult:
-        items = self.demand.items
         split = self.family_split
         self.progress("master production schedule")
-        return month.mps(self.inputs, self.demand, self.days,
-                         firm=readback.firm_cells(self.book, self.inputs, items),
-                         frozen_qty=self._frozen,
-                         target=None if split is None else split.qty)
+        net = self.network
+        if net is None:
+            return month.mps(self.inputs, self.demand, self.days,
+                             firm=readback.firm_cells(self.book, self.inputs,
+                                                      self.demand.items),
+                             frozen_qty=self._frozen,
+                             target=None if split is None else split.qty)
+        demand = self.supply_demand
+        nodes = demand.items
+        _, shares = net.shares(self.demand.items)
+        target = None
+        if split is not None:
+            q = np.asarray(split.qty, dtype=float)
+            target = network.split(np.nan_to_num(q), shares)
+            target[network.split(np.isnan(q).astype(float), shares) > 0] = np.nan
+        sup = self.supply_inputs
+
+        def plan_one(d: demand_engine.DemandPlan) -> mps_engine.MPSResult:
+            return month.mps(sup, d, self.days,
+                             firm=readback.firm_cells(self.book, sup, nodes),
+                             frozen_qty=readback.frozen_production(self.book, sup, nodes),
+                             target=target)
+        return plants_engine.mps(plan_one, demand, net, self.days)
 
     @cached_property
     def mrp(self) -> mrp_engine.MRPResult:
         self.progress("material requirements")
-        return month.mrp(self.inputs, self.mps, self.days, lang=self.lang,
+        return month.mrp(self.supply_inputs, self.mps, self.days, lang=self.lang,
                          firm=readback.firm_orders(self.book))
 
     @cached_property
@@ -238,30 +308,31 @@ class PlanRun:
 
     @cached_property
     def planned_orders(self) -> pd.DataFrame:
-        return sheets.planned_orders(self.inputs, self.mrp, self.pegging)
+        return sheets.planned_orders(self.supply_inputs, self.mrp, self.pegging)
 
     @cached_property
     def purchase_plan(self) -> pd.DataFrame:
-        return sheets.purchase_plan(self.inputs, self.mrp, self.pegging)
+        return sheets.purchase_plan(self.supply_inputs, self.mrp, self.pegging)
 
     @cached_property
     def capacity(self) -> capacity_engine.CapacityResult:
         self.progress("rough-cut capacity")
-        return month.capacity(self.inputs, self.days, self.mps, self.mrp)
+        return month.capacity(self.supply_inputs, self.days, self.mps, self.mrp)
 
     @cached_property
     def projection(self) -> inventory_engine.Projection:
-        return inventory_engine.project(self.mps, self.inputs.items, self.inputs.working_days)
+        return inventory_engine.project(self.mps, self.supply_inputs.items,
+                                        self.inputs.working_days)
 
     @cached_property
     def slow_excess(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """The slow-moving and excess list and its summary by family."""
-        return month.slow_excess(self.inputs, self.mps, self.mrp)
+        return month.slow_excess(self.supply_inputs, self.mps, self.mrp)
 
     @cached_property
     def financial(self) -> finance_engine.FinancialPlan:
         """The plan in money: finished goods from the MPS, components from the MRP."""
-        return month.financial(self.inputs, self.mps, self.mrp,
+        return month.financial(self.supply_inputs, self.mps, self.mrp,
                                shipped=self.projection["shipped"])
 
     # -- exceptions ----------------------------------------------------------------------
@@ -281,7 +352,8 @@ class PlanRun:
         demand_engine.demand_exceptions(self.demand, ex)
         supply_exceptions.mps_changes(self.mps, ex)
         self._family_exceptions(ex)
-        it = self.inputs.items.set_index(self.inputs.items["item"].astype(str))
+        items = self.supply_inputs.items
+        it = items.set_index(items["item"].astype(str))
         m, r = self.mps, self.mrp
         below(m.daily["projected"], it["safety_stock"].reindex(m.items).fillna(0)
               .to_numpy(float), m.items, self.days, ex, "mps")
@@ -295,8 +367,8 @@ class PlanRun:
         """Items' MPS drifting from the approved family production beyond the tolerance,
         and split cells off an item's lot rule."""
         tol = self.inputs.settings.family_tolerance
-        drift = month.family_drift(self.inputs, self.family, self.mps.items,
-                                   self.mps["production"])
+        drift = month.family_drift(self.inputs, self.family, self.demand.items,
+                                   self.per_item(self.mps.items, self.mps["production"]))
         for r in drift.itertuples(index=False):
             dev = (r.items - r.approved) / r.approved if r.approved else 1.0
             ex.add("warning", "family_drift", r.family, r.period, r.items - r.approved,
@@ -315,7 +387,11 @@ class PlanRun:
     # -- versions ------------------------------------------------------------------------
     def snapshot(self) -> pd.DataFrame:
         """The plan as a version snapshot (sop_xl.plan.month.snapshot)."""
-        return month.snapshot(self.inputs, demand=self.demand, plan=self.mps,
+        inputs = self.inputs
+        if self.network is not None:   # items and their nodes both priced and in families
+            inputs = dataclasses.replace(self.supply_inputs, items=pd.concat(
+                [self.inputs.items, self.supply_inputs.items], ignore_index=True))
+        return month.snapshot(inputs, demand=self.demand, plan=self.mps,
                               projection=self.projection, load=self.capacity,
                               purchase_plan=self.purchase_plan, family=self.family)
 
@@ -369,33 +445,37 @@ def _family(run: PlanRun) -> list[SheetContent]:
 
 
 def _mps(run: PlanRun) -> list[SheetContent]:
-    return [sheets.mps_sheet(run.inputs, run.mps, run.lang, run.wiring)]
+    return [sheets.mps_sheet(run.supply_inputs, run.mps, run.lang, run.supply_wiring)]
 
 
 def _mrp(run: PlanRun) -> list[SheetContent]:
-    return [sheets.mrp_sheet(run.inputs, run.mrp, run.lang, run.wiring),
-            sheets.planned_orders_sheet(run.inputs, run.planned_orders, run.lang),
-            sheets.purchase_sheet(run.inputs, run.purchase_plan, run.lang)]
+    i, w = run.supply_inputs, run.supply_wiring
+    return [sheets.mrp_sheet(i, run.mrp, run.lang, w),
+            sheets.planned_orders_sheet(i, run.planned_orders, run.lang),
+            sheets.purchase_sheet(i, run.purchase_plan, run.lang)]
 
 
 def _capacity(run: PlanRun) -> list[SheetContent]:
     # CapacityLoad before Capacity, whose load adds it up: a live Excel writes the sheet a
     # formula reads first
-    i, c, lang, w = run.inputs, run.capacity, run.lang, run.wiring
+    i, c, lang, w = run.supply_inputs, run.capacity, run.lang, run.supply_wiring
     return [sheets.capacity_load_sheet(i, c, lang, w), sheets.capacity_sheet(i, c, lang, w),
             sheets.capacity_options_sheet(i, c, lang), sheets.leveled_sheet(i, c, lang, w)]
 
 
 def _projection(run: PlanRun) -> list[SheetContent]:
     listing, summary = run.slow_excess
-    return [sheets.projection_sheet(run.inputs, run.projection, run.lang, run.wiring),
-            *sheets.slow_excess_sheets(run.inputs, listing, named_rows(summary, run.lang),
+    return [sheets.projection_sheet(run.supply_inputs, run.projection, run.lang,
+                                    run.supply_wiring),
+            *sheets.slow_excess_sheets(run.supply_inputs, listing,
+                                       named_rows(summary, run.lang),
                                        run.lang)]
 
 
 def _finance(run: PlanRun) -> list[SheetContent]:
-    return [sheets.financial_sheet(run.inputs, named_families(run.financial, run.lang),
-                                   run.lang, run.wiring)]
+    return [sheets.financial_sheet(run.supply_inputs,
+                                   named_families(run.financial, run.lang),
+                                   run.lang, run.supply_wiring)]
 
 
 def _version(run: PlanRun) -> list[SheetContent]:
