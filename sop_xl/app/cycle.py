@@ -547,7 +547,8 @@ def build(run: PlanRun, keys: Sequence[str], *,
     if exceptions:
         run.progress("exceptions")
         exc = run.exceptions
-        contents.append(sheets.exceptions_sheet(run.inputs, exc, run.lang))
+        contents.append(sheets.exceptions_sheet(run.supply_inputs if run.network else
+                                                run.inputs, exc, run.lang))
     return Built(done, contents, exc)
 
 

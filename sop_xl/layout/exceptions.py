@@ -17,6 +17,7 @@ from sop_xl import contract
 from sop_xl.base.messages import message
 from sop_xl.contract.planning_inputs import Inputs
 from sop_xl.layout.paper import LINE_HEIGHT, wrapped_height
+from sop_xl.layout.plants import plant_table
 from sop_xl.layout.render import table_content
 from sop_xl.layout.sheet import Box, CondFormat, SheetContent
 from sop_xl.layout.styles import CELL_STYLES
@@ -55,8 +56,8 @@ def rendered(records: pd.DataFrame, lang: str) -> pd.DataFrame:
 def exceptions_sheet(inputs: Inputs, records: pd.DataFrame, lang: str) -> SheetContent:
     """The Exceptions table: critical rows red, warnings amber."""
     spec = contract.sheet("exceptions")
-    frame = rendered(records, lang)
-    sheet = table_content(spec, frame, lang, currency=inputs.settings.currency)
+    frame, cols = plant_table(inputs, spec, rendered(records, lang))
+    sheet = table_content(spec, frame, lang, currency=inputs.settings.currency, columns=cols)
     if len(frame):
         sheet.cond_formats.append(CondFormat(Box(1, 0, len(frame), 0),
                                              f'A2="{message("sev_critical", lang)}"', "bad"))

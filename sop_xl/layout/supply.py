@@ -21,6 +21,7 @@ from sop_xl.layout.grid import (
     grid_content,
 )
 from sop_xl.layout.links import Wiring
+from sop_xl.layout.plants import plant_grid, plant_table
 from sop_xl.layout.render import table_content
 from sop_xl.layout.sheet import Box, CondFormat, SheetContent, Validation
 from sop_xl.layout.styles import CELL_STYLES, INPUT_FILL, INPUT_FONT
@@ -59,7 +60,7 @@ def mps_sheet(inputs: Inputs, mps: MPSResult, lang: str,
                                   "{cell}<{attr:target_dos})", "warn")])
     if wiring is not None:
         wiring.mps_grid(grid, mps)
-    sheet = grid_content(grid, lang, s.currency)
+    sheet = plant_grid(grid_content(grid, lang, s.currency), grid, inputs, lang)
     first = len(spec.block_columns) + 2
     for p in range(s.frozen_periods, min(s.slushy_periods, len(mps.periods))):
         sheet.style(HEADER_ROW, first + p, HEADER_ROW, first + p, FENCE_HEADER)
@@ -112,7 +113,7 @@ def mrp_sheet(inputs: Inputs, mrp: MRPResult, lang: str,
                     lang=lang)
     if wiring is not None:
         wiring.mrp_grid(grid)
-    return grid_content(grid, lang, inputs.settings.currency)
+    return plant_grid(grid_content(grid, lang, inputs.settings.currency), grid, inputs, lang)
 
 
 def purchase_plan(inputs: Inputs, mrp: MRPResult,
@@ -123,6 +124,8 @@ def purchase_plan(inputs: Inputs, mrp: MRPResult,
     it = inputs.items.set_index(inputs.items["item"].astype(str))
     o = mrp.orders
     bought = (o["item"].map(it["item_type"]) == "RM").to_numpy()
+    if "procurement" in it:   # a transfer between plants is not a purchase
+        bought = bought & (o["item"].map(it["procurement"]) != "transfer").to_numpy()
     if pegging is None:
         pegging = mrp.pegging_text()
     pegging = pegging.to_numpy()[bought]
@@ -148,7 +151,8 @@ def _status(o: pd.DataFrame) -> np.ndarray:
 
 def purchase_sheet(inputs: Inputs, frame: pd.DataFrame, lang: str) -> SheetContent:
     spec = contract.sheet("purchase_plan")
-    sheet = table_content(spec, frame, lang, currency=inputs.settings.currency)
+    frame, cols = plant_table(inputs, spec, frame)
+    sheet = table_content(spec, frame, lang, currency=inputs.settings.currency, columns=cols)
     st = spec.keys.index("status")
     if len(frame):
         sheet.cond_formats.append(CondFormat(Box(1, st, len(frame), st),
@@ -180,7 +184,8 @@ def planned_orders_sheet(inputs: Inputs, frame: pd.DataFrame, lang: str) -> Shee
     yes_no = ("yes", "no") if not lang.startswith("zh") else ("是", "否")
     if len(frame):
         frame = frame.assign(firm=np.where(frame["firm"].astype(bool), *yes_no))
-    sheet = table_content(spec, frame, lang, currency=inputs.settings.currency)
+    frame, cols = plant_table(inputs, spec, frame, source=True)
+    sheet = table_content(spec, frame, lang, currency=inputs.settings.currency, columns=cols)
     last = max(len(frame), 1)
     for key in ("firm", "qty", "due_date"):
         j = spec.keys.index(key)
@@ -226,7 +231,7 @@ def capacity_load_sheet(inputs: Inputs, cap: CapacityResult, lang: str,
                 title=title(inputs, "capacity_load", lang))
     if wiring is not None:
         wiring.capacity_load(grid)
-    return grid_content(grid, lang, inputs.settings.currency)
+    return plant_grid(grid_content(grid, lang, inputs.settings.currency), grid, inputs, lang)
 
 
 def capacity_sheet(inputs: Inputs, cap: CapacityResult, lang: str,
@@ -244,7 +249,8 @@ def capacity_sheet(inputs: Inputs, cap: CapacityResult, lang: str,
                             GridCondition("leveled_utilisation", "{cell}>1", "warn")])
     if wiring is not None:
         wiring.capacity(grid, cap.periods, len(load_lines(inputs, cap)))
-    return grid_content(grid, lang, inputs.settings.currency)
+    return plant_grid(grid_content(grid, lang, inputs.settings.currency), grid, inputs, lang,
+                      key="resource")
 
 
 def capacity_options_sheet(inputs: Inputs, cap: CapacityResult, lang: str) -> SheetContent:
@@ -326,7 +332,7 @@ def projection_sheet(inputs: Inputs, proj: Projection, lang: str,
                                           "warn")])
     if wiring is not None:
         wiring.projection_grid(grid, proj, n_fam)
-    return grid_content(grid, lang, inputs.settings.currency)
+    return plant_grid(grid_content(grid, lang, inputs.settings.currency), grid, inputs, lang)
 
 
 def slow_excess_sheets(inputs: Inputs, listing: pd.DataFrame, summary: pd.DataFrame,

@@ -412,6 +412,8 @@ def financial(inputs: Inputs, plan: mps_engine.MPSResult,
     comp = it.reindex(pd.Index(materials.items).astype(str))
     ccost = comp["unit_cost"].fillna(0).to_numpy(float)
     bought = (comp["item_type"] == "RM").to_numpy()
+    if "procurement" in comp:   # per plant: a transfer between plants is not a purchase
+        bought = bought & (comp["procurement"] != "transfer").to_numpy()
     purchases = (materials["receipts"] + materials["planned_receipts"])[bought] \
         * ccost[bought, None]
     return finance_engine.project(

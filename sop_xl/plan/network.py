@@ -252,6 +252,7 @@ def _node_items(it: pd.DataFrame, nodes: pd.DataFrame, ip: pd.DataFrame) -> pd.D
     out["item"] = nodes["node"].to_numpy(object)
     out["plant"] = nodes["plant"].to_numpy(object)
     out["procurement"] = nodes["procurement"].to_numpy(object)
+    out["source_plant"] = nodes["source"].to_numpy(object)
     if not ip.empty:
         key = pd.Index([node_name(i, p) for i, p in zip(ip["item"], ip["plant"],
                                                           strict=True)])

@@ -1,0 +1,85 @@
+"""The Plant column of the supply sheets when a workbook plans several plants.
+
+The engines plan item × plant nodes named ``ITEM@PLANT`` (sop_xl.plan.network); the sheets
+keep that name in their Item column, so what a planner types there (a firmed MPS cell, a
+firm planned order) reads back to its node, and add a Plant column to filter on (grids
+repeat it on every row of a block, so the AutoFilter keeps whole blocks). A workbook with
+one plant gets no such column: its sheets are exactly as before.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sop_xl.contract.model import Column, SheetSpec
+from sop_xl.contract.planning_inputs import Inputs
+from sop_xl.layout.grid import FIRST_ROW, HEADER_ROW, Grid, GridMap
+from sop_xl.layout.sheet import Box, SheetContent
+
+PLANT = Column("plant", "Plant", "工厂", width=9)
+SOURCE = Column("source_plant", "Source plant", "调出工厂", width=10,
+                help_en="A transfer order: the plant that ships it.",
+                help_zh="调拨单：发货的工厂。")
+
+
+def planned_per_plant(inputs: Inputs) -> bool:
+    """Are these the inputs of a plan per plant (items are nodes)?"""
+    return "plant" in inputs.items
+
+
+def plant_of(inputs: Inputs, keys: pd.Index | np.ndarray | list) -> np.ndarray:
+    """The plant of each node in ``keys``; a resource's plant (Resources); "" otherwise."""
+    it = inputs.items
+    by_node = pd.Series(it["plant"].to_numpy(object), index=it["item"].astype(str))
+    res = inputs.resources
+    if "plant" in res and len(res):
+        by_node = pd.concat([by_node, pd.Series(
+            res["plant"].to_numpy(object), index=res["resource"].astype(str))])
+        by_node = by_node[~by_node.index.duplicated()]
+    got = pd.Index(pd.Series(keys, dtype=object).astype(str)).map(by_node)
+    return np.asarray(pd.Series(got, dtype=object).where(lambda s: s.notna(), ""),
+                      dtype=object)
+
+
+def plant_grid(sheet: SheetContent, grid: Grid, inputs: Inputs, lang: str,
+               key: str = "item") -> SheetContent:
+    """``sheet`` (laid out from ``grid``) with a Plant column after its last period, the
+    plant of each block's ``key`` on every row of the block; the AutoFilter widened to
+    it. After the periods, so no formula or read-back column moves."""
+    if not planned_per_plant(inputs):
+        return sheet
+    nm = len(GridMap(grid).measures)
+    plants = plant_of(inputs, [b.attrs.get(key) for b in grid.blocks])
+    width = max(len(r) for r in sheet.rows)
+    for r in sheet.rows:
+        r.extend([None] * (width - len(r) + 1))
+    sheet.rows[HEADER_ROW][width] = PLANT.label(lang)
+    for b, p in enumerate(plants):
+        top = FIRST_ROW + b * nm
+        for k in range(nm):
+            if top + k < len(sheet.rows):
+                sheet.rows[top + k][width] = p or None
+    sheet.style(HEADER_ROW, width, HEADER_ROW, width, "header")
+    if sheet.autofilter is not None:
+        f = sheet.autofilter
+        sheet.autofilter = Box(f.top, f.left, f.bottom, width)
+    sheet.col_widths[width] = PLANT.width or 9
+    return sheet
+
+
+def plant_table(inputs: Inputs, spec: SheetSpec, frame: pd.DataFrame, key: str = "item",
+                source: bool = False) -> tuple[pd.DataFrame, list[Column] | None]:
+    """A table's frame and columns with Plant (and Source plant of transfers) at the end,
+    so the columns a planner types in keep their places; (frame, None) with one plant."""
+    if not planned_per_plant(inputs):
+        return frame, None
+    cols = [*spec.columns, PLANT]
+    frame = frame.assign(plant=plant_of(inputs, frame[key]) if len(frame) else [])
+    if source:
+        cols.append(SOURCE)
+        it = inputs.items.set_index(inputs.items["item"].astype(str))
+        src = pd.Series(frame[key], dtype=object).astype(str).map(it["source_plant"])
+        frame = frame.assign(source_plant=src.where(src.astype(str) != "", None)
+                             .to_numpy(object) if len(frame) else [])
+    return frame, cols
