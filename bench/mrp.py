@@ -11,7 +11,8 @@ purchase orders a buyer releases in the first four weeks, the text of every orde
 the MRP sheet at a quarter, half and the full size (grid_content + the xlsx writer), to
 show how writing scales. Targets (issue 11): the whole MRP ≤ 2 s on 2 cores and ≥ 20× the
 loop.
-Run: ``python bench/mrp.py [--items N] [--rounds R] [--skip-sheet]``.
+Run: ``python bench/mrp.py [--items N] [--rounds R] [--skip-sheet]``; ``--plants``: the
+3-plant case with transfers (issue 17, bench/mrp_plants.py).
 """
 
 from __future__ import annotations
@@ -143,7 +144,13 @@ def main() -> None:
     ap.add_argument("--buckets", type=int, default=104)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--skip-sheet", action="store_true")
+    ap.add_argument("--plants", action="store_true",
+                    help="the 3-plant case with transfers instead (bench/mrp_plants.py)")
     args = ap.parse_args()
+    if args.plants:
+        from mrp_plants import run as three_plants
+        three_plants(company(args.items, args.lines, args.buckets), args.rounds)
+        return
     c = company(args.items, args.lines, args.buckets)
     days = c["days"]
     args_ = (c["items"], c["bom"], c["mps_items"], c["mps_production"], c["on_hand"],
