@@ -20,6 +20,7 @@ $(BIN)/sop-xl: pyproject.toml
 demo: $(BIN)/sop-xl
 	$(BIN)/sop-xl demo $(DEMO)
 	$(BIN)/sop-xl demo workbooks/demo/sop_master_zh-CN.xlsx --lang zh-CN
+	$(BIN)/sop-xl demo workbooks/demo/sop_master_plants.xlsx --plants
 	mkdir -p $(dir $(PLANNED)) && cp $(DEMO) $(PLANNED)
 	$(BIN)/sop-xl run $(PLANNED)
 	@echo

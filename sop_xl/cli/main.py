@@ -28,6 +28,7 @@ from sop_xl.base.errors import SopXlError, WorkbookError
 from sop_xl.base.messages import Language, message
 
 DEFAULT_DEMO = Path("workbooks/demo/sop_master.xlsx")
+DEFAULT_PLANTS_DEMO = Path("workbooks/demo/sop_master_plants.xlsx")
 EXECUTOR_HELP = ("where the statistical forecast runs: local (every core of this computer, the "
                  "default), serial, or dask://HOST:PORT (a Dask scheduler); default: "
                  "$SOP_XL_DASK, else Settings \"Forecast executor\"")
@@ -79,7 +80,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(f"wrote {len(files)} ERP exports under {args.erp_exports} (sap/, kingdee/)")
         if args.path is None:
             return 0
-    path = write_demo(args.path or DEFAULT_DEMO, lang=args.lang, force=True)
+    path = write_demo(args.path or (DEFAULT_PLANTS_DEMO if args.plants else DEFAULT_DEMO),
+                      lang=args.lang, force=True, plants=args.plants)
     print(f"wrote {path}")
     return 0
 
@@ -142,6 +144,9 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("path", nargs="?", default=None,
                    help=f"the master workbook to write (default: {DEFAULT_DEMO})")
     d.add_argument("--lang", default="en", choices=["en", "zh-CN"])
+    d.add_argument("--plants", action="store_true",
+                   help="the demo over three sites: assembly, castings and machining, a "
+                        "regional warehouse, with transfers")
     d.add_argument("--erp-exports", metavar="DIR",
                    help="also (or, without PATH, only) write the demo's ERP data as SAP-style "
                         "and Kingdee-style exports under DIR, for sop-xl import")

@@ -79,8 +79,10 @@ def _settings(planning: pd.Period) -> dict[str, Any]:
             "author": AUTHOR, "backups": 3}
 
 
-def build_demo(planning_month: str = "2026-12", seed: int = 20261201) -> DemoCompany:
-    """The demo company for ``planning_month`` (M): history up to M-1, plan from M."""
+def build_demo(planning_month: str = "2026-12", seed: int = 20261201, *,
+               plants: bool = False) -> DemoCompany:
+    """The demo company for ``planning_month`` (M): history up to M-1, plan from M.
+    ``plants``: over three sites, with transfers (sop_xl.demo.plants)."""
     planning = pd.Period(planning_month, "M")
 
     def rng(part: int) -> np.random.Generator:
@@ -106,10 +108,20 @@ def build_demo(planning_month: str = "2026-12", seed: int = 20261201) -> DemoCom
         "stock": supply.stock_frame(rng(6), planning, need, history),
         "warehouses": supply.warehouses_frame(),
     }
+    if plants:
+        from sop_xl.demo import plants as sites
+        frames.update(plants=sites.plants_frame(),
+                      item_plants=sites.item_plants_frame(frames["items"]),
+                      warehouses=sites.warehouses_frame(frames["warehouses"]),
+                      stock=sites.stock_frame(frames["stock"]),
+                      resources=sites.resources_frame(frames["resources"]))
     expected = sales.expected_demand_frame(planning, HORIZON)
     frames["scheduled_receipts"] = supply.receipts_frame(
         rng(7), planning, released_orders(frames, _settings(planning), expected),
         supply.closed_days(calendar))
+    if plants:
+        frames["scheduled_receipts"] = frames["scheduled_receipts"].assign(
+            plant=sites.receipts_plant(frames["scheduled_receipts"]["item"]))
     return DemoCompany(frames=frames, settings=_settings(planning),
                        previous_forecasts=sales.previous_forecasts_frame(rng(8), planning),
                        expected_demand=expected)
@@ -142,6 +154,11 @@ def released_orders(frames: dict[str, pd.DataFrame], settings: dict[str, Any],
     run.__dict__["forecast"] = stat
     r = run.mrp
     o = order_frame(r.order_data, r.item_names, run.days)   # every order, MPS ones too
+    net = run.network
+    if net is not None:   # per plant: open orders of each item, transfers are not on order
+        kinds = net.nodes.set_index("node")["procurement"]
+        o = o[(o["item"].map(kinds) != "transfer").to_numpy()]
+        o = o.assign(item=net.item_of(o["item"]))
     first = pd.Timestamp(run.days.planning_date)
     cutoff = (first + pd.Timedelta(days=days_ahead)).date()
     release = pd.to_datetime(o["release_date"]).dt.date
@@ -154,9 +171,11 @@ def released_orders(frames: dict[str, pd.DataFrame], settings: dict[str, Any],
 
 
 def write_demo(path: Path | str, *, lang: str = "en", force: bool = False,
-               planning_month: str = "2026-12", seed: int = 20261201) -> Path:
-    """Write the demo company as a master workbook in ``lang`` ("en" or "zh-CN")."""
-    company = build_demo(planning_month, seed)
+               planning_month: str = "2026-12", seed: int = 20261201,
+               plants: bool = False) -> Path:
+    """Write the demo company as a master workbook in ``lang`` ("en" or "zh-CN");
+    ``plants``: over three sites with transfers."""
+    company = build_demo(planning_month, seed, plants=plants)
     # stamped with the planning month, so the same demo gives the same bytes
     created = pd.Period(planning_month, "M").start_time.to_pydatetime()
     return write_master(path, company.frames, company.settings, lang=lang, force=force,

@@ -1,0 +1,92 @@
+"""The demo company over three sites (issue 17), written by ``sop-xl demo --plants``.
+
+HD-01 in Hangzhou assembles and tests pumps, valves and controllers (the assembly lines and
+the test bench); HD-02 in Taizhou buys the castings from the foundries and machines them on
+the CNC cell, shipping the machined parts to Hangzhou in 2 working days; HD-03 in Chengdu is
+a regional warehouse that ships 30 % of the end-suction and in-line pumps to customers in
+the west, supplied from Hangzhou in 4 working days. Stock lies in the plant of its
+warehouse: the castings in Taizhou's store, a third of the regional pumps' stock in Chengdu.
+
+The standard demo (``sop-xl demo``) stays one plant: it is the single-plant regression
+anchor whose plan must not move.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from sop_xl.demo.company import typed_frame
+
+ASSEMBLY, MACHINING, REGIONAL = "HD-01", "HD-02", "HD-03"
+MACHINING_TRANSIT = 2      # working days Taizhou → Hangzhou
+REGIONAL_TRANSIT = 4       # working days Hangzhou → Chengdu
+REGIONAL_SHARE = 0.3       # of the regional pumps' demand, shipped from Chengdu
+REGIONAL_PUMPS = ("FG-P1", "FG-P2")   # end-suction and in-line pumps
+CASTINGS_WH, REGIONAL_WH = "TZ-CAS", "CD-FG"
+
+
+def plants_frame() -> pd.DataFrame:
+    return typed_frame("plants", [
+        {"plant": ASSEMBLY, "description": "Assembly and test plant", "city": "Hangzhou"},
+        {"plant": MACHINING, "description": "Castings and machining plant", "city": "Taizhou"},
+        {"plant": REGIONAL, "description": "Regional warehouse West", "city": "Chengdu"},
+    ])
+
+
+def item_plants_frame(items: pd.DataFrame) -> pd.DataFrame:
+    """Machined parts (MC-*) made in Taizhou from castings bought there, transferred to
+    Hangzhou; the regional pumps shipped 70 / 30 from Hangzhou and Chengdu."""
+    codes = items["item"].astype(str)
+    rows = []
+    for c in codes[codes.str.startswith("CA-")]:
+        rows.append({"item": c, "plant": MACHINING, "procurement": "buy"})
+    for c in codes[codes.str.startswith("MC-")]:
+        rows.append({"item": c, "plant": MACHINING, "procurement": "make"})
+        rows.append({"item": c, "plant": ASSEMBLY, "procurement": "transfer",
+                     "source_plant": MACHINING, "transit_days": MACHINING_TRANSIT})
+    fg = items[(items["item_type"] == "FG") & codes.str.startswith(REGIONAL_PUMPS)]
+    for c in fg["item"]:
+        rows.append({"item": c, "plant": ASSEMBLY, "procurement": "make",
+                     "demand_share": 1 - REGIONAL_SHARE})
+        rows.append({"item": c, "plant": REGIONAL, "procurement": "transfer",
+                     "source_plant": ASSEMBLY, "transit_days": REGIONAL_TRANSIT,
+                     "demand_share": REGIONAL_SHARE})
+    return typed_frame("item_plants", rows)
+
+
+def warehouses_frame(single: pd.DataFrame) -> pd.DataFrame:
+    """The one-plant demo's warehouses in Hangzhou, Taizhou's castings store and the
+    regional warehouse."""
+    extra = typed_frame("warehouses", [
+        {"warehouse": CASTINGS_WH, "description": "Castings store, Taizhou",
+         "plant": MACHINING, "nettable": True},
+        {"warehouse": REGIONAL_WH, "description": "Regional finished goods, Chengdu",
+         "plant": REGIONAL, "nettable": True}])
+    return pd.concat([single, extra], ignore_index=True)
+
+
+def stock_frame(single: pd.DataFrame) -> pd.DataFrame:
+    """Castings in Taizhou's store (quarantine stays in Hangzhou's inspection); a third of
+    each regional pump's stock in Chengdu."""
+    st = single.copy()
+    cast = st["item"].astype(str).str.startswith("CA-") & (st["warehouse"] != "QC-WH")
+    st.loc[cast, "warehouse"] = CASTINGS_WH
+    pumps = st["item"].astype(str).str.startswith(REGIONAL_PUMPS) & (st["on_hand"] > 0)
+    moved = st[pumps].copy()
+    moved["on_hand"] = (moved["on_hand"] / 3).round()
+    st.loc[pumps, "on_hand"] = st.loc[pumps, "on_hand"] - moved["on_hand"].to_numpy()
+    moved = moved.groupby("item", as_index=False, sort=False).agg(
+        on_hand=("on_hand", "sum"), last_movement=("last_movement", "max"))
+    moved["warehouse"] = REGIONAL_WH
+    return pd.concat([st, moved[st.columns]], ignore_index=True)
+
+
+def resources_frame(single: pd.DataFrame) -> pd.DataFrame:
+    """The CNC cell stands in Taizhou, the lines and the test bench in Hangzhou."""
+    return single.assign(plant=[MACHINING if r == "MC-CNC" else ASSEMBLY
+                                for r in single["resource"]])
+
+
+def receipts_plant(items: pd.Series) -> list[str]:
+    """Open orders of castings and machined parts are Taizhou's."""
+    return [MACHINING if str(i).startswith(("CA-", "MC-")) else ASSEMBLY for i in items]

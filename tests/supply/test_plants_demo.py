@@ -1,0 +1,56 @@
+"""The demo company over three sites (sop_xl.demo.plants, ``sop-xl demo --plants``):
+castings and machining in Taizhou (HD-02) supplying assembly in Hangzhou (HD-01), and a
+regional warehouse in Chengdu (HD-03) shipping 30 % of the regional pumps."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sop_xl.app.cycle import PlanRun
+from sop_xl.app.master import MasterWorkbook
+from sop_xl.demo import write_demo
+from sop_xl.demo.plants import REGIONAL_SHARE, REGIONAL_TRANSIT
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory) -> PlanRun:
+    path = write_demo(tmp_path_factory.mktemp("plants") / "m.xlsx", plants=True)
+    book = MasterWorkbook.open(path)
+    return PlanRun(book, book.read_inputs(), refresh_forecast=False)
+
+
+def test_the_regional_warehouse_is_supplied_by_the_assembly_plant(run) -> None:
+    m, d = run.mps, run.demand
+    items = list(m.items)
+    a, b = items.index("FG-P100@HD-01"), items.index("FG-P100@HD-03")
+    k = list(d.items).index("FG-P100")
+    # Chengdu's demand is 30 % of the item's; Hangzhou's the other 70 % plus what Chengdu
+    # receives, shipped 4 working days before it arrives
+    np.testing.assert_allclose(m["demand"][b], REGIONAL_SHARE * d["demand"][k])
+    arrive = m.daily["production"][b]
+    shipped = np.zeros_like(arrive)
+    shipped[0] = arrive[:REGIONAL_TRANSIT + 1].sum()
+    shipped[1:len(arrive) - REGIONAL_TRANSIT] = arrive[REGIONAL_TRANSIT + 1:]
+    own = m.daily["demand"][a] - shipped
+    np.testing.assert_allclose(own.sum(), (1 - REGIONAL_SHARE) * d["demand"][k].sum(),
+                               rtol=1e-9)
+
+
+def test_machined_parts_are_made_in_taizhou_and_shipped_to_hangzhou(run) -> None:
+    r = run.mrp
+    names = list(r.item_names)
+    x, y = names.index("MC-CAS-ES1@HD-01"), names.index("MC-CAS-ES1@HD-02")
+    np.testing.assert_allclose(r.daily["gross"][y], r.daily["releases"][x])
+    assert r.daily["releases"][x].sum() > 0
+    # the castings are bought in Taizhou only, and the CNC cell loads only with its parts
+    assert not any(n.startswith("CA-CAS-ES1@HD-01") for n in names)
+    usage = run.supply_inputs.resource_usage
+    assert set(usage.loc[usage["resource"] == "MC-CNC", "item"].str[-5:]) == {"HD-02"}
+    assert set(usage.loc[usage["resource"] != "MC-CNC", "item"].str[-5:]) == {"HD-01"}
+
+
+def test_exceptions_name_the_plant(run) -> None:
+    ex = run.exceptions
+    nodes = ex[ex["item"].astype(str).str.contains("@")]
+    assert set(nodes["item"].str.split("@").str[1]) >= {"HD-01", "HD-02"}
