@@ -113,7 +113,7 @@ def build_demo(planning_month: str = "2026-12", seed: int = 20261201, *,
         frames.update(plants=sites.plants_frame(),
                       item_plants=sites.item_plants_frame(frames["items"]),
                       warehouses=sites.warehouses_frame(frames["warehouses"]),
-                      stock=sites.stock_frame(frames["stock"]),
+                      stock=sites.stock_frame(frames["stock"], frames["bom"]),
                       resources=sites.resources_frame(frames["resources"]))
     expected = sales.expected_demand_frame(planning, HORIZON)
     frames["scheduled_receipts"] = supply.receipts_frame(

@@ -58,19 +58,32 @@ def warehouses_frame(single: pd.DataFrame) -> pd.DataFrame:
     """The one-plant demo's warehouses in Hangzhou, Taizhou's castings store and the
     regional warehouse."""
     extra = typed_frame("warehouses", [
-        {"warehouse": CASTINGS_WH, "description": "Castings store, Taizhou",
+        {"warehouse": CASTINGS_WH, "description": "Castings and materials store, Taizhou",
          "plant": MACHINING, "nettable": True},
         {"warehouse": REGIONAL_WH, "description": "Regional finished goods, Chengdu",
          "plant": REGIONAL, "nettable": True}])
     return pd.concat([single, extra], ignore_index=True)
 
 
-def stock_frame(single: pd.DataFrame) -> pd.DataFrame:
-    """Castings in Taizhou's store (quarantine stays in Hangzhou's inspection); a third of
-    each regional pump's stock in Chengdu."""
+def stock_frame(single: pd.DataFrame, bom: pd.DataFrame) -> pd.DataFrame:
+    """Castings and the materials only Taizhou's machined parts use in Taizhou's store
+    (quarantine stays in Hangzhou's inspection); materials both plants use, half in each
+    (a shared component); a third of each regional pump's stock in Chengdu."""
     st = single.copy()
-    cast = st["item"].astype(str).str.startswith("CA-") & (st["warehouse"] != "QC-WH")
-    st.loc[cast, "warehouse"] = CASTINGS_WH
+    machined = bom["parent"].astype(str).str.startswith("MC-")
+    used_there = set(bom.loc[machined, "component"].astype(str))
+    used_here = set(bom.loc[~machined, "component"].astype(str))
+    item = st["item"].astype(str)
+    store = st["warehouse"] != "QC-WH"
+    there = store & (item.str.startswith("CA-") | (item.isin(used_there)
+                                                     & ~item.isin(used_here)))
+    st.loc[there, "warehouse"] = CASTINGS_WH
+    both = store & item.isin(used_there & used_here) & (st["on_hand"] > 0)
+    half = st[both].copy()
+    half["on_hand"] = (half["on_hand"] / 2).round()
+    st.loc[both, "on_hand"] = st.loc[both, "on_hand"] - half["on_hand"].to_numpy()
+    half["warehouse"] = CASTINGS_WH
+    st = pd.concat([st, half], ignore_index=True)
     pumps = st["item"].astype(str).str.startswith(REGIONAL_PUMPS) & (st["on_hand"] > 0)
     moved = st[pumps].copy()
     moved["on_hand"] = (moved["on_hand"] / 3).round()
