@@ -1,7 +1,9 @@
 """Pictures of the three-site demo's sheets per plant: the planned workbook's cached
 values, one sheet, the other plants' rows hidden, the first periods shown."""
-import subprocess, sys
+import subprocess
+import sys
 from pathlib import Path
+
 import openpyxl
 from openpyxl.utils import get_column_letter
 

@@ -14,6 +14,7 @@ transfers like any component.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -128,8 +129,8 @@ def node_demand(demand: DemandPlan, net: network.Network) -> NodeDemand:
         dated_orders=(nd.astype(np.int64), dates[od], qty[od] * m[nd, rows[od]]))
 
 
-def mps(plan_one, demand: NodeDemand, net: network.Network,
-        days: PlanDays) -> mps_engine.MPSResult:
+def mps(plan_one: Callable[[DemandPlan], mps_engine.MPSResult], demand: NodeDemand,
+        net: network.Network, days: PlanDays) -> mps_engine.MPSResult:
     """The MPS of the shipping nodes: ``plan_one(demand)`` plans them once
     (sop_xl.plan.month.mps with the workbook's fences and firm cells); while a shipping
     node's transfers ask more of another shipping node, plan again with that dependent

@@ -54,3 +54,17 @@ def test_exceptions_name_the_plant(run) -> None:
     ex = run.exceptions
     nodes = ex[ex["item"].astype(str).str.contains("@")]
     assert set(nodes["item"].str.split("@").str[1]) >= {"HD-01", "HD-02"}
+
+
+def test_the_meeting_pack_shows_the_total_and_each_plant(run) -> None:
+    from sop_xl.faces.meeting.data import family_plan
+    fp = family_plan(run)
+    assert set(fp["plant"]) == {"HD-01", "HD-03"}
+    first = fp[fp["month"] == fp["month"].min()]
+    # the company's demand is the demand plan's; a plant's own demand adds what it ships
+    # to another plant, and the company's supply leaves the transfers out
+    d = run.demand
+    np.testing.assert_allclose(first["demand"].sum(), d["demand"][:, 0].sum())
+    hz, cd = first[first["plant"] == "HD-01"], first[first["plant"] == "HD-03"]
+    assert hz["plant_demand"].sum() > hz["demand"].sum()
+    assert cd["plant_supply"].sum() >= cd["supply"].sum() == 0

@@ -18,10 +18,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "planned per plant: {plants} plants, {nodes} item × plant nodes, {transfers} "
         "transfer lanes",
         "按工厂计划：{plants} 个工厂，{nodes} 个物料×工厂节点，{transfers} 条调拨路线"),
-    # layout: the Plant column and the plant's own words
-    "col_plant": ("Plant", "工厂"),
-    "procurement_transfer": ("transfer", "调拨"),
-    "msg_transfer_order": (
-        "transfer order from {source}: {qty:,.0f} pcs, ship {release}, arrive {due}",
-        "从 {source} 调拨：{qty:,.0f} 件，{release} 发运，{due} 到达"),
+    # faces/meeting/pack.py: a plant's block beside the company total
+    "mp_plant_total": ("Plant {plant}", "工厂 {plant}"),
 }

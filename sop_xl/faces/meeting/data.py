@@ -331,7 +331,7 @@ def shortages(run: PlanRun) -> pd.DataFrame:
     projected on hand goes below zero (MPS, MRP) and components short within their lead
     time (MRP); one row per item and plan, where first and the largest gap (pieces)."""
     rows = []
-    it = run.inputs.items.set_index("item")
+    it = run.supply_inputs.items.set_index("item")   # per plant: the nodes' descriptions
     for source, res in (("MPS", run.mps), ("MRP", run.mrp)):
         proj = res["projected"]
         for i in np.flatnonzero((proj < -1e-6).any(axis=1)):
@@ -382,25 +382,39 @@ def previous_kpis(book: MasterWorkbook, month: pd.Period) -> dict[str, float]:
 def family_plan(run: PlanRun) -> pd.DataFrame:
     """Per family and month (pieces): demand plan, supply (receipts + production),
     projected on hand at the month's end, and its value at cost."""
-    fam = run.inputs.items.set_index("item")["family"].fillna("")
+    it = run.supply_inputs.items.set_index("item")
+    fam = it["family"].fillna("")
     m = run.mps
     months = _months(run)
-    parts = {"demand": run.demand["demand"], "supply": m["receipts"] + m["production"],
+    # per plant the nodes' independent demand (the demand plan split by plant); a transfer
+    # between plants is supply of one plant and demand of another, not the company's
+    production = m["production"]
+    if "procurement" in it:
+        moved = (it["procurement"].reindex(m.items) == "transfer").to_numpy()
+        production = np.where(moved[:, None], 0.0, production)
+    parts = {"demand": run.supply_demand["demand"], "supply": m["receipts"] + production,
              "projected": m["projected"], "value": run.projection["value"]}
+    if run.network is not None:   # a plant's own view: transfers out and in included
+        parts.update(plant_demand=m["demand"], plant_supply=m["receipts"] + m["production"])
     frames = []
     families = fam.reindex(m.items).to_numpy()
+    # several plants: by family and plant, so the pack shows each plant beside the total
+    keys = ["family", "plant"] if run.network is not None else ["family"]
     for measure, arr in parts.items():
         f = pd.DataFrame(arr, columns=range(arr.shape[1]))
         f["family"] = families
-        long = f.melt(id_vars="family", var_name="bucket", value_name="amount")
+        if run.network is not None:
+            f["plant"] = it["plant"].reindex(m.items).to_numpy()
+        long = f.melt(id_vars=keys, var_name="bucket", value_name="amount")
         long["month"] = months[long["bucket"].astype(int)]
         if measure in ("projected", "value"):  # stock at the month's last bucket
             long = long[long.groupby("month")["bucket"].transform("max") == long["bucket"]]
-        g = long.groupby(["family", "month"], as_index=False)["amount"].sum()
+        g = long.groupby([*keys, "month"], as_index=False)["amount"].sum()
         frames.append(g.assign(measure=measure))
-    out = pd.concat(frames).pivot_table(index=["family", "month"], columns="measure",
+    out = pd.concat(frames).pivot_table(index=[*keys, "month"], columns="measure",
                                         values="amount", aggfunc="sum").reset_index()
-    return out[["family", "month", "demand", "supply", "projected", "value"]]
+    extra = ["plant_demand", "plant_supply"] if run.network is not None else []
+    return out[[*keys, "month", "demand", "supply", "projected", "value", *extra]]
 
 
 COMPARED = (("demand", "demand", "demand", "qty"), ("production", "mps", "production", "qty"),

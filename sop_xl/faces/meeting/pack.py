@@ -330,10 +330,21 @@ def _families(p: _Pack) -> None:
     ws = p.sheet("mp_sheet_families", {0: 34, **{1 + j: 9 for j in range(len(months))}})
     ws.write_string(0, 0, p.t("mp_families_title"), p.f["title"])
     name = p.t("mp_sheet_families")
-    total = fp.groupby("month")[["demand", "supply", "projected", "value"]].sum()
-    blocks = [(p.t("mp_total"), total)] + [
-        (str(f) or "—", fp[fp["family"] == f].set_index("month"))
-        for f in sorted(set(fp["family"]))]
+    measures = ["demand", "supply", "projected", "value"]
+    total = fp.groupby("month")[measures].sum()
+    blocks = [(p.t("mp_total"), total)]
+    if "plant" in fp:   # several plants: each plant's total, then the families over all
+        own = {"plant_demand": "demand", "plant_supply": "supply"}
+        blocks += [(p.t("mp_plant_total", plant=pl),
+                    fp[fp["plant"] == pl].groupby("month")[
+                        ["plant_demand", "plant_supply", "projected", "value"]].sum()
+                    .rename(columns=own))
+                   for pl in sorted(set(fp["plant"].dropna()))]
+        blocks += [(str(f) or "—", fp[fp["family"] == f].groupby("month")[measures].sum())
+                   for f in sorted(set(fp["family"]))]
+    else:
+        blocks += [(str(f) or "—", fp[fp["family"] == f].set_index("month"))
+                   for f in sorted(set(fp["family"]))]
     r = TOTAL_BLOCK
     p.pagers[ws.name].room -= 28  # the title row repeats on every page
     for title, g in blocks:
