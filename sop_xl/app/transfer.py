@@ -22,8 +22,11 @@ from sop_xl.base import messages
 from sop_xl.base.audit import now_text
 from sop_xl.base.errors import SopXlError, VersionError
 from sop_xl.contract.export import neutralise_frame
+from sop_xl.contract.planning_inputs import Inputs
+from sop_xl.layout.plants import PLANT
 from sop_xl.layout.version_sheets import protected, status_word
 from sop_xl.plan import versions as v
+from sop_xl.plan.plants import network_of
 from sop_xl.plan.transfer import PLAN_TYPES, requirements, version_buckets
 from sop_xl.workbook.package import atomic_path
 from sop_xl.workbook.paths import beside_stem
@@ -93,7 +96,7 @@ def transfer(book: MasterWorkbook, *, version: str = v.ACTIVE, periods: int | No
     log = book.read_output_table("transfer_log").drop(columns="_row", errors="ignore")
     tid = next_transfer_id(log)
     it = inputs.items.set_index("item")
-    f = r.frame
+    f = _per_plant(inputs, r.frame)
     f.insert(0, "transfer_id", tid)
     f.insert(1, "source", row["source"])
     f.insert(2, "plan_type", plan_type)
@@ -118,7 +121,9 @@ def transfer(book: MasterWorkbook, *, version: str = v.ACTIVE, periods: int | No
     log = pd.concat([log, pd.DataFrame([log_row])], ignore_index=True)
     cur = inputs.settings.currency
     from sop_xl.layout.render import table_content
-    contents = [table_content(contract.sheet("demand_management"), f, lang, currency=cur),
+    spec = contract.sheet("demand_management")
+    cols = [*spec.columns, PLANT] if "plant" in f else None
+    contents = [table_content(spec, f, lang, currency=cur, columns=cols),
                 table_content(contract.sheet("transfer_log"), log, lang, currency=cur)]
     protected(contents[1])
     contents.append(pv.run_log_sheet(
@@ -135,14 +140,32 @@ def transfer(book: MasterWorkbook, *, version: str = v.ACTIVE, periods: int | No
     return TransferResult(tid, f, log_row, target)
 
 
+def _per_plant(inputs: Inputs, f: pd.DataFrame) -> pd.DataFrame:
+    """With several plants a production plan's rows are item × plant nodes
+    (sop_xl.plan.network): item and plant apart, as Kingdee transfers per inventory
+    organisation; a sales plan stays per item (the demand plan is the company's)."""
+    net = network_of(inputs)
+    if net is None or f.empty:
+        return f
+    nodes = f["item"].astype(str).to_numpy(object)
+    if not pd.Index(nodes).isin(net.index).any():
+        return f
+    return f.assign(item=net.item_of(nodes), plant=net.plant_of(nodes))
+
+
 def export_frame(f: pd.DataFrame) -> pd.DataFrame:
-    """The ERP import layout: one row per item and period, language-independent keys;
-    every text field neutralised against formula injection (sop_xl.contract.export)."""
-    return neutralise_frame(pd.DataFrame({
+    """The ERP import layout: one row per item and period, language-independent keys (and
+    the plant, with several); every text field neutralised against formula injection
+    (sop_xl.contract.export)."""
+    cols = [*EXPORT_COLUMNS, "plant"] if "plant" in f else EXPORT_COLUMNS
+    out = pd.DataFrame({
         "transfer_id": f["transfer_id"], "version": f["source"], "plan_type": f["plan_type"],
         "item": f["item"], "uom": f["uom"], "period": f["period"],
         "req_date": [d.isoformat() for d in f["req_date"]],
-        "quantity": f["requirement"].round(6)}, columns=EXPORT_COLUMNS))
+        "quantity": f["requirement"].round(6)}, columns=EXPORT_COLUMNS)
+    if "plant" in f:
+        out["plant"] = f["plant"].to_numpy()
+    return neutralise_frame(out[cols])
 
 
 def _write_export(f: pd.DataFrame, path: Path) -> None:

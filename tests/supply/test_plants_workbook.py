@@ -122,3 +122,24 @@ def test_a_transfer_without_another_source_plant_is_refused(tmp_path) -> None:
     got = [(p.sheet, p.row, p.column, p.value) for p in e.value.problems]
     assert ("ItemPlants", 2, "Source plant", "P1") in got
     assert ("ItemPlants", 4, "Plant", "P3") in got
+
+
+def test_the_production_plan_is_transferred_per_plant(tmp_path, monkeypatch) -> None:
+    from sop_xl.app import versions as pv
+    from sop_xl.app.transfer import export_frame, transfer
+    ip = pd.concat([ITEM_PLANTS, pd.DataFrame(
+        [["A", "P1", "make", None, None, 0.75], ["A", "P2", "transfer", "P1", 4, 0.25]],
+        columns=[*ITEM_PLANTS.columns, "demand_share"])], ignore_index=True)
+    f, s = two_plants(ip)
+    path = write_master(tmp_path / "m.xlsx", f, s)
+    monkeypatch.setattr(PlanRun, "forecast", property(
+        lambda self: fixed_forecast({"A": 100.0, "B": 40.0}, "2026-12", 6)))
+    run_steps(MasterWorkbook.open(path), list(CYCLE))
+    pv.approve(MasterWorkbook.open(path), "001", by="Zhao Min")
+    pv.activate(MasterWorkbook.open(path), "001", by="Zhao Min")
+    got = transfer(MasterWorkbook.open(path), plan_type="production")
+    fr = got.requirements
+    assert set(zip(fr["item"], fr["plant"], strict=True)) == {("A", "P1"), ("A", "P2"),
+                                                              ("B", "P1")}
+    assert fr.loc[fr["item"] == "A", "description"].eq("Pump A").all()
+    assert list(export_frame(fr).columns)[-1] == "plant"
