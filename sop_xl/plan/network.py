@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from sop_xl.base.errors import PlanningError, Problem
+from sop_xl.plan.mrp import low_level_codes
 
 SEP = "@"
 MAKE, BUY, TRANSFER = "make", "buy", "transfer"
@@ -63,13 +64,12 @@ class Network:
     def index(self) -> pd.Index:
         return pd.Index(self.nodes["node"], name="item")
 
-    def node_of(self, items: pd.Series | np.ndarray, plants: pd.Series | np.ndarray
-                ) -> np.ndarray:
+    def node_of(self, items: pd.Series | np.ndarray,
+                plants: pd.Series | np.ndarray | None) -> np.ndarray:
         """Node names of (item, plant) pairs; a blank plant is the home plant."""
-        p = pd.Series(plants, dtype=object).where(lambda s: s.notna() & (s.astype(str)
-                                                  .str.strip() != ""), self.home)
-        return np.array([node_name(i, q) for i, q in
-                         zip(pd.Series(items, dtype=object), p, strict=True)], dtype=object)
+        n = len(items)
+        p = _text(plants, self.home) if plants is not None else np.full(n, self.home, object)
+        return _names(_text(items), p)
 
     def item_of(self, nodes: pd.Index | np.ndarray | list) -> np.ndarray:
         at = self.index.get_indexer(pd.Index(nodes))
@@ -95,8 +95,8 @@ class Network:
         t = self.nodes[self.nodes["procurement"] == TRANSFER]
         lead = self.items.set_index("item")["lead_time_days"]
         return pd.DataFrame({"node": t["node"].to_numpy(object),
-                             "source": [node_name(i, s) for i, s in
-                                        zip(t["item"], t["source"], strict=True)],
+                             "source": _names(t["item"].to_numpy(object),
+                                              t["source"].to_numpy(object)),
                              "transit": lead.reindex(t["node"]).fillna(0)
                              .to_numpy(np.int64)})
 
@@ -119,79 +119,112 @@ def plants_of(plants: pd.DataFrame | None, item_plants: pd.DataFrame | None,
     return tuple(dict.fromkeys(names))
 
 
+def _text(values: pd.Series | np.ndarray | list, blank: str = "") -> np.ndarray:
+    """Values as stripped Python strings in an object array (NaN / None / empty:
+    ``blank``); one pass in plain Python, cheaper than pandas' Arrow strings here."""
+    arr = np.asarray(values, dtype=object)
+    missing = pd.isna(arr)
+    return np.array([blank if m else (str(x).strip() or blank)
+                     for x, m in zip(arr, missing, strict=True)], dtype=object)
+
+
+def _names(items: np.ndarray, plants: np.ndarray) -> np.ndarray:
+    """Node names ITEM@PLANT of two aligned arrays."""
+    return np.array([f"{i}{SEP}{p}" for i, p in zip(items, plants, strict=True)],
+                    dtype=object)
+
+
+def _in(values: np.ndarray, known: set[str]) -> np.ndarray:
+    return np.fromiter((v in known for v in values), dtype=bool, count=len(values))
+
+
 def build(items: pd.DataFrame, bom: pd.DataFrame, plants: tuple[str, ...],
           item_plants: pd.DataFrame | None = None, *,
           located: pd.DataFrame | None = None, sheet: str = "ItemPlants",
           columns: dict[str, str] | None = None) -> Network:
-    """The nodes of ``items`` over ``plants``: every ItemPlants row; each item no row
-    names, at the home plant; every (item, plant) pair of ``located`` (stock, open orders:
-    item, plant); then, until nothing is missing, the components of a made node in its
-    plant and the source of a transferred one (made, or bought when the item is a
-    purchased part). Raises PlanningError naming the ItemPlants rows of a cycle of
-    transfers (``transfer_cycle``)."""
+    """The nodes of ``items`` over ``plants``: every ItemPlants row; every (item, plant)
+    pair of ``located`` (stock, open orders: item, plant); then, until nothing is
+    missing, the components of a made node in its plant and the source of a transferred
+    one (made, or bought when the item is a purchased part); an item nothing places is
+    planned at the home plant. Raises PlanningError naming the ItemPlants rows of a cycle
+    of transfers (``transfer_cycle``)."""
     home = plants[0] if plants else ""
-    it = items.set_index(items["item"].astype(str).to_numpy(object))
-    bought = (it["item_type"].astype(str) == "RM")
+    names = _text(items["item"])
+    it = items.set_index(pd.Index(names, dtype=object))
+    bought = pd.Series((_text(it["item_type"]) == "RM"), index=it.index)
     ip = item_plants if item_plants is not None else pd.DataFrame()
-    rows = []
-    for k, r in enumerate(ip.to_dict("records")):
-        item, plant = str(r["item"]), str(r["plant"])
-        src = r.get("source_plant")
-        src = "" if src is None or (isinstance(src, float) and np.isnan(src)) else str(src)
-        how = r.get("procurement")
-        if how is None or (isinstance(how, float) and np.isnan(how)) or not str(how):
-            how = TRANSFER if src else (BUY if bought.get(item, False) else MAKE)
-        share = r.get("demand_share")
-        share = 0.0 if share is None or not np.isfinite(float(share)) else float(share)
-        rows.append((item, plant, str(how), src if how == TRANSFER else "", share,
-                     int(r.get("_row", k + 2))))
-    declared = {(i, p) for i, p, *_ in rows}
-    seeds = []
-    if located is not None and not located.empty:
-        seeds += [(str(i), str(p)) for i, p in
-                  zip(located["item"], located["plant"].fillna(home), strict=True)]
-    for i, p in dict.fromkeys(seeds):
-        if (i, p) not in declared and i in it.index:
-            declared.add((i, p))
-            rows.append((i, p, BUY if bought[i] else MAKE, "", 0.0, 0))
     cols = ["item", "plant", "procurement", "source", "share", "row"]
-    nodes = _close(pd.DataFrame(rows, columns=cols), bom, bought)
+    if len(ip):
+        item = _text(ip["item"])
+        src = _text(ip["source_plant"]) if "source_plant" in ip else \
+            np.full(len(ip), "", dtype=object)
+        how = _text(ip["procurement"]) if "procurement" in ip else \
+            np.full(len(ip), "", dtype=object)
+        is_bought = bought.reindex(item).fillna(False).to_numpy(bool)
+        how = np.where(how != "", how, np.where(src != "", TRANSFER,
+                                                np.where(is_bought, BUY, MAKE)))
+        share = pd.to_numeric(ip["demand_share"], errors="coerce").fillna(0.0) \
+            .to_numpy(float) if "demand_share" in ip else np.zeros(len(ip))
+        row = ip["_row"].to_numpy(np.int64) if "_row" in ip else np.arange(len(ip)) + 2
+        declared = pd.DataFrame({"item": item, "plant": _text(ip["plant"]),
+                                 "procurement": how.astype(object),
+                                 "source": np.where(how == TRANSFER, src, "").astype(object),
+                                 "share": share, "row": row})
+    else:
+        declared = pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    parts = [declared]
+    if located is not None and not located.empty:
+        loc = pd.DataFrame({"item": _text(located["item"]),
+                            "plant": _text(located["plant"], home)}).drop_duplicates()
+        loc = loc[loc["item"].isin(it.index)]
+        parts.append(_implied(loc, bought))
+    nodes = pd.concat(parts, ignore_index=True).drop_duplicates(["item", "plant"])
+    nodes = _close(nodes.reset_index(drop=True), bom, bought)
     # an item nothing places anywhere is planned at the home plant, as before
-    placed = set(nodes["item"])
-    rest = [(i, home, BUY if bought[i] else MAKE, "", 0.0, 0) for i in it.index
-            if i not in placed]
-    if rest:
-        nodes = _close(pd.concat([nodes, pd.DataFrame(rest, columns=cols)],
-                                 ignore_index=True), bom, bought, start=len(nodes))
-    nodes.insert(0, "node", [node_name(i, p) for i, p in
-                             zip(nodes["item"], nodes["plant"], strict=True)])
+    rest = it.index[~it.index.isin(nodes["item"])]
+    if len(rest):
+        more = _implied(pd.DataFrame({"item": rest.to_numpy(object), "plant": home}), bought)
+        nodes = _close(pd.concat([nodes, more], ignore_index=True), bom, bought,
+                       start=len(nodes))
+    nodes.insert(0, "node", _names(nodes["item"].to_numpy(object),
+                                   nodes["plant"].to_numpy(object)))
     _refuse_cycles(nodes, sheet, columns or {})
     _demand_shares(nodes, home)
     return Network(plants, nodes, _node_items(it, nodes, ip), _node_bom(nodes, bom))
+
+
+def _implied(pairs: pd.DataFrame, bought: pd.Series) -> pd.DataFrame:
+    """Nodes no ItemPlants row declares: bought when the item is a purchased part, else
+    made."""
+    b = bought.reindex(pairs["item"]).fillna(False).to_numpy(bool)
+    return pd.DataFrame({"item": pairs["item"].to_numpy(object),
+                         "plant": pairs["plant"].to_numpy(object),
+                         "procurement": np.where(b, BUY, MAKE).astype(object),
+                         "source": "", "share": 0.0, "row": 0})
 
 
 def _close(nodes: pd.DataFrame, bom: pd.DataFrame, bought: pd.Series, start: int = 0
            ) -> pd.DataFrame:
     """Add the nodes the made and transferred nodes (from row ``start`` on) need, level
     by level (vectorised: one merge per level)."""
-    have = set(zip(nodes["item"], nodes["plant"], strict=True))
-    b = bom[["parent", "component"]].astype(str)
+    have = set(_names(nodes["item"].to_numpy(object), nodes["plant"].to_numpy(object)))
+    b = pd.DataFrame({"parent": _text(bom["parent"]), "component": _text(bom["component"])})
+    items = set(bought.index)
     todo = nodes.iloc[start:]
     while len(todo):
-        made = todo[todo["procurement"] == MAKE]
+        made = todo[todo["procurement"] == MAKE][["item", "plant"]]
         need = made.merge(b, left_on="item", right_on="parent")[["component", "plant"]]
         need.columns = ["item", "plant"]
         moved = todo[todo["procurement"] == TRANSFER][["item", "source"]]
         moved.columns = ["item", "plant"]
         want = pd.concat([need, moved], ignore_index=True).drop_duplicates()
-        new = [(i, p) for i, p in zip(want["item"], want["plant"], strict=True)
-               if (i, p) not in have and i in bought.index]
-        if not new:
+        key = _names(want["item"].to_numpy(object), want["plant"].to_numpy(object))
+        known = _in(want["item"].to_numpy(object), items)
+        new = want[~_in(key, have) & known]
+        if new.empty:
             break
-        have.update(new)
-        todo = pd.DataFrame({"item": [i for i, _ in new], "plant": [p for _, p in new],
-                             "procurement": [BUY if bought[i] else MAKE for i, _ in new],
-                             "source": "", "share": 0.0, "row": 0})
+        have.update(_names(new["item"].to_numpy(object), new["plant"].to_numpy(object)))
+        todo = _implied(new, bought)
         nodes = pd.concat([nodes, todo], ignore_index=True)
     return nodes.reset_index(drop=True)
 
@@ -202,6 +235,15 @@ def _refuse_cycles(nodes: pd.DataFrame, sheet: str, columns: dict[str, str]) -> 
     t = nodes[nodes["procurement"] == TRANSFER]
     if t.empty:
         return
+    index = pd.Index(nodes["node"])
+    dst = index.get_indexer(t["node"])
+    at = index.get_indexer(_names(t["item"].to_numpy(object), t["source"].to_numpy(object)))
+    ok = at >= 0
+    try:   # the chains of transfers relaxed at once; only a cycle is looked for by hand
+        low_level_codes(len(index), dst[ok], at[ok])
+        return
+    except ValueError:
+        pass
     src = {(i, p): s for i, p, s in zip(t["item"], t["plant"], t["source"], strict=True)}
     row = dict(zip(zip(nodes["item"], nodes["plant"], strict=True), nodes["row"],
                    strict=True))
@@ -254,8 +296,7 @@ def _node_items(it: pd.DataFrame, nodes: pd.DataFrame, ip: pd.DataFrame) -> pd.D
     out["procurement"] = nodes["procurement"].to_numpy(object)
     out["source_plant"] = nodes["source"].to_numpy(object)
     if not ip.empty:
-        key = pd.Index([node_name(i, p) for i, p in zip(ip["item"], ip["plant"],
-                                                          strict=True)])
+        key = pd.Index(_names(_text(ip["item"]), _text(ip["plant"])))
         at = key.get_indexer(out["item"])
         hit = at >= 0
         for col in OVERRIDES:
@@ -288,10 +329,9 @@ def _node_bom(nodes: pd.DataFrame, bom: pd.DataFrame) -> pd.DataFrame:
     per transferred node on its source."""
     made = nodes[nodes["procurement"] == MAKE][["node", "item", "plant"]]
     b = bom.copy()
-    b["_parent"] = b["parent"].astype(str)
+    b["_parent"] = _text(b["parent"])
     lines = made.merge(b, left_on="item", right_on="_parent")
-    comp = [node_name(c, p) for c, p in zip(lines["component"], lines["plant"],
-                                             strict=True)]
+    comp = _names(_text(lines["component"]), lines["plant"].to_numpy(object))
     keep = [c for c in bom.columns if c not in ("parent", "component")]
     out = lines[keep].copy()
     out.insert(0, "component", comp)
@@ -299,7 +339,7 @@ def _node_bom(nodes: pd.DataFrame, bom: pd.DataFrame) -> pd.DataFrame:
     t = nodes[nodes["procurement"] == TRANSFER]
     moves = pd.DataFrame({
         "parent": t["node"].to_numpy(object),
-        "component": [node_name(i, s) for i, s in zip(t["item"], t["source"], strict=True)],
+        "component": _names(t["item"].to_numpy(object), t["source"].to_numpy(object)),
         "qty_per": 1.0})
     if "scrap_pct" in bom:
         moves["scrap_pct"] = 0.0
