@@ -246,7 +246,8 @@ class PlanRun:
     def supply_demand(self) -> demand_engine.DemandPlan:
         """The demand plan the MPS plans: split to the shipping plants with several."""
         net = self.network
-        return self.demand if net is None else plants_engine.node_demand(self.demand, net)
+        return self.demand if net is None else plants_engine.node_demand(
+            self.demand, net, self.inputs)
 
     def per_item(self, nodes: pd.Index, values: np.ndarray) -> np.ndarray:
         """Rows of ``nodes`` summed to the demand plan's items (items × …)."""

@@ -356,6 +356,10 @@ CONTRACTS = SheetSpec(
           help_zh="可选，交货月中的某一天：未交数量在该日需要(工厂非工作日则提前到前一个工作日)，"
           "而不是分摊到整月。"),
         C("sign_date", "Signed", "签订日期", Dtype.DATE, width=12),
+        C("plant", "Shipping plant", "发货工厂", width=12,
+          help_en="Several plants: the plant that ships this contract; its open pieces are "
+          "that plant's demand. Blank: shared by ItemPlants' demand shares.",
+          help_zh="多工厂：发运此合同的工厂；未交数量为该工厂的需求。为空：按物料工厂表的发货比例分配。"),
     ),
 )
 

@@ -154,7 +154,7 @@ def _plant_refs(ctx: _Ctx) -> Iterator[Problem]:
     known = set(inp.plants["plant"].dropna().astype(str))
     for key, col in (("item_plants", "plant"), ("item_plants", "source_plant"),
                      ("warehouses", "plant"), ("scheduled_receipts", "plant"),
-                     ("resources", "plant")):
+                     ("resources", "plant"), ("contracts", "plant")):
         yield from _refs(ctx, key, col, known, "plants", "plant")
 
 

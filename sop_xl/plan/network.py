@@ -68,8 +68,8 @@ class Network:
                 plants: pd.Series | np.ndarray | None) -> np.ndarray:
         """Node names of (item, plant) pairs; a blank plant is the home plant."""
         n = len(items)
-        p = _text(plants, self.home) if plants is not None else np.full(n, self.home, object)
-        return _names(_text(items), p)
+        p = text(plants, self.home) if plants is not None else np.full(n, self.home, object)
+        return _names(text(items), p)
 
     def item_of(self, nodes: pd.Index | np.ndarray | list) -> np.ndarray:
         at = self.index.get_indexer(pd.Index(nodes))
@@ -119,7 +119,7 @@ def plants_of(plants: pd.DataFrame | None, item_plants: pd.DataFrame | None,
     return tuple(dict.fromkeys(names))
 
 
-def _text(values: pd.Series | np.ndarray | list, blank: str = "") -> np.ndarray:
+def text(values: pd.Series | np.ndarray | list, blank: str = "") -> np.ndarray:
     """Values as stripped Python strings in an object array (NaN / None / empty:
     ``blank``); one pass in plain Python, cheaper than pandas' Arrow strings here."""
     arr = np.asarray(values, dtype=object)
@@ -149,16 +149,16 @@ def build(items: pd.DataFrame, bom: pd.DataFrame, plants: tuple[str, ...],
     planned at the home plant. Raises PlanningError naming the ItemPlants rows of a cycle
     of transfers (``transfer_cycle``)."""
     home = plants[0] if plants else ""
-    names = _text(items["item"])
+    names = text(items["item"])
     it = items.set_index(pd.Index(names, dtype=object))
-    bought = pd.Series((_text(it["item_type"]) == "RM"), index=it.index)
+    bought = pd.Series((text(it["item_type"]) == "RM"), index=it.index)
     ip = item_plants if item_plants is not None else pd.DataFrame()
     cols = ["item", "plant", "procurement", "source", "share", "row"]
     if len(ip):
-        item = _text(ip["item"])
-        src = _text(ip["source_plant"]) if "source_plant" in ip else \
+        item = text(ip["item"])
+        src = text(ip["source_plant"]) if "source_plant" in ip else \
             np.full(len(ip), "", dtype=object)
-        how = _text(ip["procurement"]) if "procurement" in ip else \
+        how = text(ip["procurement"]) if "procurement" in ip else \
             np.full(len(ip), "", dtype=object)
         is_bought = bought.reindex(item).fillna(False).to_numpy(bool)
         how = np.where(how != "", how, np.where(src != "", TRANSFER,
@@ -166,7 +166,7 @@ def build(items: pd.DataFrame, bom: pd.DataFrame, plants: tuple[str, ...],
         share = pd.to_numeric(ip["demand_share"], errors="coerce").fillna(0.0) \
             .to_numpy(float) if "demand_share" in ip else np.zeros(len(ip))
         row = ip["_row"].to_numpy(np.int64) if "_row" in ip else np.arange(len(ip)) + 2
-        declared = pd.DataFrame({"item": item, "plant": _text(ip["plant"]),
+        declared = pd.DataFrame({"item": item, "plant": text(ip["plant"]),
                                  "procurement": how.astype(object),
                                  "source": np.where(how == TRANSFER, src, "").astype(object),
                                  "share": share, "row": row})
@@ -174,8 +174,8 @@ def build(items: pd.DataFrame, bom: pd.DataFrame, plants: tuple[str, ...],
         declared = pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
     parts = [declared]
     if located is not None and not located.empty:
-        loc = pd.DataFrame({"item": _text(located["item"]),
-                            "plant": _text(located["plant"], home)}).drop_duplicates()
+        loc = pd.DataFrame({"item": text(located["item"]),
+                            "plant": text(located["plant"], home)}).drop_duplicates()
         loc = loc[loc["item"].isin(it.index)]
         parts.append(_implied(loc, bought))
     nodes = pd.concat(parts, ignore_index=True).drop_duplicates(["item", "plant"])
@@ -208,7 +208,7 @@ def _close(nodes: pd.DataFrame, bom: pd.DataFrame, bought: pd.Series, start: int
     """Add the nodes the made and transferred nodes (from row ``start`` on) need, level
     by level (vectorised: one merge per level)."""
     have = set(_names(nodes["item"].to_numpy(object), nodes["plant"].to_numpy(object)))
-    b = pd.DataFrame({"parent": _text(bom["parent"]), "component": _text(bom["component"])})
+    b = pd.DataFrame({"parent": text(bom["parent"]), "component": text(bom["component"])})
     items = set(bought.index)
     todo = nodes.iloc[start:]
     while len(todo):
@@ -296,7 +296,7 @@ def _node_items(it: pd.DataFrame, nodes: pd.DataFrame, ip: pd.DataFrame) -> pd.D
     out["procurement"] = nodes["procurement"].to_numpy(object)
     out["source_plant"] = nodes["source"].to_numpy(object)
     if not ip.empty:
-        key = pd.Index(_names(_text(ip["item"]), _text(ip["plant"])))
+        key = pd.Index(_names(text(ip["item"]), text(ip["plant"])))
         at = key.get_indexer(out["item"])
         hit = at >= 0
         for col in OVERRIDES:
@@ -329,9 +329,9 @@ def _node_bom(nodes: pd.DataFrame, bom: pd.DataFrame) -> pd.DataFrame:
     per transferred node on its source."""
     made = nodes[nodes["procurement"] == MAKE][["node", "item", "plant"]]
     b = bom.copy()
-    b["_parent"] = _text(b["parent"])
+    b["_parent"] = text(b["parent"])
     lines = made.merge(b, left_on="item", right_on="_parent")
-    comp = _names(_text(lines["component"]), lines["plant"].to_numpy(object))
+    comp = _names(text(lines["component"]), lines["plant"].to_numpy(object))
     keep = [c for c in bom.columns if c not in ("parent", "component")]
     out = lines[keep].copy()
     out.insert(0, "component", comp)

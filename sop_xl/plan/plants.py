@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -59,6 +60,10 @@ def _located(inputs: Inputs, home: str) -> pd.DataFrame:
         parts.append(network.located(inputs.stock, _warehouse_plant(inputs, home), home))
     if not inputs.scheduled_receipts.empty:
         parts.append(network.located(inputs.scheduled_receipts, _receipt_plant(inputs), home))
+    named = _contract_plants(inputs) != ""
+    if named.any():   # a contract shipped from a plant needs the item's node there
+        c = inputs.contracts[named]
+        parts.append(network.located(c, c["plant"], home))
     if not parts:
         return pd.DataFrame({"item": [], "plant": []})
     return pd.concat(parts, ignore_index=True)
@@ -101,10 +106,70 @@ class NodeDemand(DemandPlan):
         return forecast, orders
 
 
-def node_demand(demand: DemandPlan, net: network.Network) -> NodeDemand:
-    """The item demand plan split over the plants that ship it (ItemPlants' shares)."""
+def _contract_plants(inputs: Inputs | None) -> np.ndarray:
+    """The shipping plant of each contract row ("" where none is given)."""
+    if inputs is None or inputs.contracts.empty or "plant" not in inputs.contracts:
+        return np.full(0 if inputs is None else len(inputs.contracts), "", dtype=object)
+    return network.text(inputs.contracts["plant"])
+
+
+def contract_parts(inputs: Inputs, contracts: pd.DataFrame, items: pd.Index
+                   ) -> dict[str, Any]:
+    """What ``contracts`` add to the demand plan of ``items``, worked out exactly as
+    sop_xl.plan.demand.plan works out the contracts' parts (its own helpers): the small
+    and large contract rows (items × buckets), open pieces by month (items × months, the
+    ones without a date of their own), past-due pieces (items) and dated orders."""
+    from sop_xl.plan.demand import _by_month, _day_orders, _on_a_day, _on_days, _to_buckets
+    s = inputs.settings
+    c = contracts
+    n = len(items)
+    open_qty = (c["ordered_qty"] - c["delivered_qty"].fillna(0)).clip(lower=0).to_numpy()
+    on_day = _on_a_day(c, s.planning_month)
+    days = PlanDays.build(inputs.buckets, inputs.factory_calendar, s.plan_start)
+    out: dict[str, Any] = {}
+    past_due = np.zeros(n)
+    orders = np.zeros((n, len(demand_months(inputs))))
+    for kind in ("small", "large"):
+        mask = (c["contract_type"] == kind).to_numpy()
+        _, past = _by_month(c[mask], items, open_qty[mask], c["due_month"][mask], inputs)
+        past_due += past
+        k = mask & ~on_day
+        through, _ = _by_month(c[k], items, open_qty[k], c["due_month"][k], inputs)
+        orders += through
+        d = mask & on_day
+        row = _to_buckets(through, inputs) + days.by_bucket(_on_days(
+            *_day_orders(c[d], items, open_qty[d]), days, n))
+        if row.shape[1]:
+            row[:, 0] += past
+        out[f"{kind}_contracts"] = row
+    out["orders"] = orders
+    out["past_due"] = past_due
+    out["dated"] = _day_orders(c[on_day], items, open_qty[on_day])
+    return out
+
+
+def demand_months(inputs: Inputs) -> list[pd.Period]:
+    from sop_xl.base.periods import bucket_months
+    return bucket_months(inputs.buckets)
+
+
+def node_demand(demand: DemandPlan, net: network.Network,
+                inputs: Inputs | None = None) -> NodeDemand:
+    """The item demand plan split over the plants that ship it: a contract that names
+    its shipping plant (Contracts' Plant) goes to that plant whole; everything else by
+    ItemPlants' shares."""
     nodes, m = net.shares(demand.items)
-    of_item = m.argmax(axis=1) if m.size else np.zeros(0, np.int64)
+    plant = _contract_plants(inputs)
+    named = plant != ""
+    if named.any():
+        assert inputs is not None
+        c = inputs.contracts
+        mine = named & c["item"].astype(str).isin(demand.items).to_numpy()
+        extra = pd.Index(net.node_of(c["item"][mine], plant[mine])).unique()
+        extra = extra[~extra.isin(nodes)]
+        nodes = pd.Index([*nodes, *extra], name="item")
+        m = np.vstack([m, np.zeros((len(extra), len(demand.items)))])
+    of_item = pd.Index(demand.items).get_indexer(net.item_of(nodes))
 
     def split(values: np.ndarray) -> np.ndarray:
         v = np.asarray(values)
@@ -112,21 +177,50 @@ def node_demand(demand: DemandPlan, net: network.Network) -> NodeDemand:
             return v[of_item] if v.size else v
         return network.split(v, m)
 
-    rows, dates, qty = demand.dated_orders
-    at = m[:, rows] > 0                       # nodes × dated orders
-    nd, od = np.nonzero(at)
+    def spread(dated: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        rows, dates, qty = dated
+        nd, od = np.nonzero(m[:, rows] > 0)      # nodes × dated orders
+        return nd.astype(np.int64), dates[od], qty[od] * m[nd, rows[od]]
+
+    rows = {k: split(v) for k, v in demand.rows.items()}
+    monthly = {k: split(v) for k, v in demand.monthly.items()}
+    past_due = split(demand.past_due)
+    dated = spread(demand.dated_orders)
+    if named.any():
+        assert inputs is not None
+        c = inputs.contracts
+        # the contracts with no plant by shares, each named plant's contracts to it
+        rest = contract_parts(inputs, c[~named], demand.items)
+        parts = {k: split(rest[k]) for k in ("small_contracts", "large_contracts",
+                                              "orders", "past_due")}
+        d_rows, d_dates, d_qty = [spread(rest["dated"])[i] for i in range(3)]
+        for p in dict.fromkeys(plant[named]):
+            got = contract_parts(inputs, c[plant == p], demand.items)
+            at = nodes.get_indexer(net.node_of(pd.Series(demand.items), np.full(
+                len(demand.items), p, dtype=object)))
+            ok = at >= 0
+            for k in parts:
+                np.add.at(parts[k], at[ok], np.asarray(got[k])[ok])
+            r, dt, q = got["dated"]
+            keep = at[r] >= 0
+            d_rows = np.concatenate([d_rows, at[r][keep]])
+            d_dates = np.concatenate([d_dates, dt[keep]])
+            d_qty = np.concatenate([d_qty, q[keep]])
+        for k in ("small_contracts", "large_contracts"):
+            rows["demand"] = rows["demand"] - rows[k] + parts[k]
+            rows[k] = parts[k]
+        monthly["orders"] = parts["orders"]
+        past_due = parts["past_due"]
+        dated = (d_rows.astype(np.int64), d_dates, d_qty)
     shares = demand.shares
     if not shares.empty:
         shares = shares.reindex(net.item_of(nodes)).set_axis(nodes)
     return NodeDemand(
-        items=nodes, periods=demand.periods,
-        rows={k: split(v) for k, v in demand.rows.items()},
+        items=nodes, periods=demand.periods, rows=rows,
         from_sales=split(demand.from_sales), flagged=split(demand.flagged),
         past_due_orders=demand.past_due_orders, review=demand.review, shares=shares,
-        far_method=demand.far_method, months=demand.months,
-        monthly={k: split(v) for k, v in demand.monthly.items()},
-        past_due=split(demand.past_due),
-        dated_orders=(nd.astype(np.int64), dates[od], qty[od] * m[nd, rows[od]]))
+        far_method=demand.far_method, months=demand.months, monthly=monthly,
+        past_due=past_due, dated_orders=dated)
 
 
 def mps(plan_one: Callable[[DemandPlan], mps_engine.MPSResult], demand: NodeDemand,

@@ -143,3 +143,22 @@ def test_the_production_plan_is_transferred_per_plant(tmp_path, monkeypatch) -> 
                                                               ("B", "P1")}
     assert fr.loc[fr["item"] == "A", "description"].eq("Pump A").all()
     assert list(export_frame(fr).columns)[-1] == "plant"
+
+
+def test_a_contract_ships_from_the_plant_it_names(tmp_path) -> None:
+    ip = pd.concat([ITEM_PLANTS, pd.DataFrame(
+        [["A", "P1", "make", None, None, 0.75], ["A", "P2", "transfer", "P1", 4, 0.25]],
+        columns=[*ITEM_PLANTS.columns, "demand_share"])], ignore_index=True)
+    f, s = two_plants(ip)
+    # C1: 30 ordered, 10 delivered, due in the planning month: 20 open pieces from P2
+    f["contracts"] = f["contracts"].assign(plant=["P2", None])
+    run = _run(write_master(tmp_path / "m.xlsx", f, s))
+    d, nd = run.demand, run.supply_demand
+    a, a1, a2 = list(d.items).index("A"), list(nd.items).index("A@P1"), \
+        list(nd.items).index("A@P2")
+    assert nd["small_contracts"][a2, 0] == 20.0 and nd["small_contracts"][a1].sum() == 0
+    # the rest of A's demand by the shares, and nothing lost or made up
+    np.testing.assert_allclose(nd["demand"][a1] + nd["demand"][a2], d["demand"][a])
+    np.testing.assert_allclose(nd["forecast_part"][a2], 0.25 * d["forecast_part"][a])
+    forecast, orders = nd.dated(run.days)
+    assert orders[a2].sum() == 20.0 and orders[a1].sum() == 0.0
