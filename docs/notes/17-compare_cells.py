@@ -37,7 +37,7 @@ def main(a_path: str, b_path: str) -> int:
         if name not in b.sheetnames:
             continue
         ca, cb = cells(a[name]), cells(b[name])
-        if name == "RunLog":   # seconds the run took
+        if name in ("RunLog", "运行日志"):   # seconds the run took
             for c in (ca, cb):
                 c.pop("E2", None)
         diff = sorted(k for k in ca.keys() | cb.keys() if ca.get(k) != cb.get(k))
