@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sop_xl.base.messages import message
 from sop_xl.contract.model import Column, SheetSpec
 from sop_xl.contract.planning_inputs import Inputs
 from sop_xl.layout.grid import FIRST_ROW, HEADER_ROW, Grid, GridMap
@@ -83,3 +84,20 @@ def plant_table(inputs: Inputs, spec: SheetSpec, frame: pd.DataFrame, key: str =
         frame = frame.assign(source_plant=src.where(src.astype(str) != "", None)
                              .to_numpy(object) if len(frame) else [])
     return frame, cols
+
+
+def transfer_notes(items: pd.DataFrame, keys: pd.Index | list, lang: str) -> list[str | None]:
+    """Per node of ``keys``: "transfer from HD-01, 4 working days" for a transferred
+    node (its planned production or receipts are transfers in), else None."""
+    if "procurement" not in items:
+        return [None] * len(keys)
+    it = items.set_index(items["item"].astype(str))
+    out: list[str | None] = []
+    for k in keys:
+        k = str(k)
+        if k in it.index and it.at[k, "procurement"] == "transfer":
+            out.append(message("transfer_from", lang, source=it.at[k, "source_plant"],
+                               days=int(it.at[k, "lead_time_days"])))
+        else:
+            out.append(None)
+    return out

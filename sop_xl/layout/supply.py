@@ -21,7 +21,7 @@ from sop_xl.layout.grid import (
     grid_content,
 )
 from sop_xl.layout.links import Wiring
-from sop_xl.layout.plants import plant_grid, plant_table
+from sop_xl.layout.plants import plant_grid, plant_table, transfer_notes
 from sop_xl.layout.render import table_content
 from sop_xl.layout.sheet import Box, CondFormat, SheetContent, Validation
 from sop_xl.layout.styles import CELL_STYLES, INPUT_FILL, INPUT_FONT
@@ -43,8 +43,10 @@ def mps_sheet(inputs: Inputs, mps: MPSResult, lang: str,
     measures = tuple(m.key for m in spec.measures)
     attrs = item_attrs(inputs, mps.items, ("lot_rule", "safety_stock", "target_dos"), lang)
     it = inputs.items.set_index("item").reindex(mps.items)
-    for a, rule in zip(attrs, lot_rule_text(it, inputs.buckets.kind, lang), strict=True):
-        a["lot_rule"] = rule
+    notes = transfer_notes(inputs.items, mps.items, lang)
+    for a, rule, note in zip(attrs, lot_rule_text(it, inputs.buckets.kind, lang), notes,
+                             strict=True):
+        a["lot_rule"] = rule if note is None else f"{rule}; {note}"
     s = inputs.settings
     grid = Grid(spec, mps.periods,
                 blocks(attrs, mps.rows, measures,
@@ -78,10 +80,12 @@ def mrp_grid(mrp: MRPResult, items: pd.DataFrame, workdays: np.ndarray, *, froze
         .assign(item_type=lambda f: f["item_type"].map(lambda v: types.get(v, v))) \
         .to_dict("records")
     rules = lot_rule_text(it, mrp.days.buckets.kind, lang)
-    for a, item, llc, rule in zip(attrs, mrp.items, mrp.llc.to_numpy(), rules, strict=True):
+    notes = transfer_notes(items, mrp.items, lang)
+    for a, item, llc, rule, note in zip(attrs, mrp.items, mrp.llc.to_numpy(), rules, notes,
+                                        strict=True):
         a["item"] = item
         a["llc"] = int(llc)
-        a["lot_rule"] = rule
+        a["lot_rule"] = rule if note is None else f"{rule}; {note}"
     return Grid(spec, mrp.periods, blocks(attrs, mrp.rows, measures,
                                           {"projected": mrp.on_hand}),
                 workdays=workdays, frozen=frozen, opening_label=ON_HAND, title=title,

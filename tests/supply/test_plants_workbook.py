@@ -81,6 +81,12 @@ def test_supply_sheets_carry_the_plant(tmp_path, monkeypatch, lang, plant, sourc
         f"{openpyxl.utils.get_column_letter(len(header))}{mps.max_row}")
     rows = list(mps.iter_rows(min_row=4, values_only=True))
     assert {(r[0], r[-1]) for r in rows if r[0]} == {("A@P1", "P1"), ("B@P1", "P1")}
+    mrp = by_key["MRP" if lang == "en" else "物料需求计划"]
+    rule = [c.value for c in mrp[3]].index("Lot rule" if lang == "en" else "批量规则")
+    notes = {r[0]: r[rule] for r in mrp.iter_rows(min_row=4, values_only=True) if r[0]}
+    assert notes["S1@P1"] == ("Lot-for-lot; transfer from P2, 3 working days" if lang == "en"
+                              else "批对批; 从 P2 调拨，3 个工作日")
+    assert notes["S1@P2"] == ("Lot-for-lot" if lang == "en" else "批对批")
     orders = by_key["PlannedOrders" if lang == "en" else "计划订单"]
     head = [c.value for c in orders[1]]
     assert head[-2:] == [plant, source]

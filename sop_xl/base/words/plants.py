@@ -18,6 +18,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "planned per plant: {plants} plants, {nodes} item × plant nodes, {transfers} "
         "transfer lanes",
         "按工厂计划：{plants} 个工厂，{nodes} 个物料×工厂节点，{transfers} 条调拨路线"),
+    # layout/plants.py: the lot-rule cell of a transferred node on MPS and MRP
+    "transfer_from": ("transfer from {source}, {days} working days",
+                      "从 {source} 调拨，{days} 个工作日"),
     # faces/meeting/pack.py: a plant's block beside the company total
     "mp_plant_total": ("Plant {plant}", "工厂 {plant}"),
 }
