@@ -216,9 +216,18 @@ class PlanRun:
         """Plan achievement of the closed months (sop_xl.plan.achievement)."""
         self.progress("plan achievement")
         fam = self.inputs.items.set_index("item")["family"]
+        plans = readback.approved_frozen_plans(self.book, self.inputs)
+        if self.network is not None and len(plans):
+            # per plant the plan tab holds nodes; the plant reports made pieces per item,
+            # so the nodes' production is summed per item (transfers are not production)
+            nodes = self.network.nodes.set_index("node")["procurement"]
+            made = plans["item"].astype(str).map(nodes).ne("transfer").to_numpy()
+            plans = plans[made].assign(item=self.network.item_of(
+                plans["item"][made].astype(str).to_numpy(object)))
+            plans = plans.groupby(["item", "month", "version"], as_index=False,
+                                  sort=False)["qty"].sum()[list(plans.columns)]
         return achievement_engine.achievement(
-            readback.approved_frozen_plans(self.book, self.inputs),
-            self.inputs.production_actuals, fam, self.inputs.resource_usage)
+            plans, self.inputs.production_actuals, fam, self.inputs.resource_usage)
 
     # -- supply side ---------------------------------------------------------------------
     @cached_property

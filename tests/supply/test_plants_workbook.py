@@ -166,5 +166,21 @@ def test_a_contract_ships_from_the_plant_it_names(tmp_path) -> None:
     # the rest of A's demand by the shares, and nothing lost or made up
     np.testing.assert_allclose(nd["demand"][a1] + nd["demand"][a2], d["demand"][a])
     np.testing.assert_allclose(nd["forecast_part"][a2], 0.25 * d["forecast_part"][a])
-    forecast, orders = nd.dated(run.days)
+    _, orders = nd.dated(run.days)
     assert orders[a2].sum() == 20.0 and orders[a1].sum() == 0.0
+
+
+def test_plan_achievement_sums_the_made_nodes_per_item(tmp_path, monkeypatch) -> None:
+    from sop_xl.app import readback
+    ip = pd.concat([ITEM_PLANTS, pd.DataFrame(
+        [["A", "P1", "make", None, None, 0.75], ["A", "P2", "transfer", "P1", 4, 0.25]],
+        columns=[*ITEM_PLANTS.columns, "demand_share"])], ignore_index=True)
+    f, s = two_plants(ip)
+    run = _run(write_master(tmp_path / "m.xlsx", f, s))
+    # last month's plan tab per node: A made 70 at P1 (30 of them moved on to P2), B 40
+    tab = pd.DataFrame({"item": ["A@P1", "A@P2", "B@P1"], "qty": [70.0, 30.0, 40.0],
+                        "month": [pd.Period("2026-11", "M")] * 3, "version": "001"})
+    monkeypatch.setattr(readback, "approved_frozen_plans", lambda book, inputs: tab)
+    k = run.plan_kpis
+    items = k[k["level"] == "item"].set_index("key")["planned"]
+    assert items.to_dict() == {"A": 70.0, "B": 40.0}
