@@ -184,3 +184,34 @@ def test_plan_achievement_sums_the_made_nodes_per_item(tmp_path, monkeypatch) ->
     k = run.plan_kpis
     items = k[k["level"] == "item"].set_index("key")["planned"]
     assert items.to_dict() == {"A": 70.0, "B": 40.0}
+
+
+def test_stock_counts_only_in_its_plant_and_only_when_nettable(tmp_path) -> None:
+    def with_lot(warehouse: str) -> PlanRun:
+        f, s = two_plants()
+        f["stock"] = pd.concat([f["stock"], pd.DataFrame(
+            [["R1", warehouse, 25.0, f["stock"]["last_movement"].iloc[1]]],
+            columns=f["stock"].columns)], ignore_index=True)
+        f["warehouses"] = pd.concat([f["warehouses"], pd.DataFrame(
+            [["QC-WH2", "Inspection, castings plant", "P2", False],
+             ["RM-WH1", "Assembly plant store", "P1", True]],
+            columns=f["warehouses"].columns)], ignore_index=True)
+        return _run(write_master(tmp_path / f"{warehouse}.xlsx", f, s))
+
+    def r1(run: PlanRun) -> tuple[float, list]:
+        r = run.mrp
+        o = r.orders[r.orders["item"] == "R1@P2"]
+        return (float(r.on_hand_all[list(r.item_names).index("R1@P2")]),
+                o[["due_day", "qty"]].values.tolist())
+
+    f, s = two_plants()
+    plain = r1(_run(write_master(tmp_path / "plain.xlsx", f, s)))
+    assert plain[0] == 30.0
+    # 25 more in P2's quarantine: not nettable, as if they were not there
+    assert r1(with_lot("QC-WH2")) == plain
+    # 25 more in the assembly plant: P1's stock, not the castings plant's, which plans
+    # exactly as before; R1 gets a node in P1 holding them
+    there = with_lot("RM-WH1")
+    assert r1(there) == plain
+    r = there.mrp
+    assert r.on_hand_all[list(r.item_names).index("R1@P1")] == 25.0
