@@ -137,17 +137,15 @@ class MRPResult:
                      self.days)
 
     def pegging_text(self, most: int = 3) -> pd.Series:
-        """Per order (aligned with ``orders``): "A 2026-12: 40; B 2027-01: 20 (+2)".
-
-        Exact from ``pegging`` for a plan of up to 50,000 orders; beyond that the trace
-        keeps each order's 8 largest parent orders and end-item demands per level
-        (sop_xl.plan.pegging.trace), so the largest are named without tracing every one."""
-        from sop_xl.plan.pegging import describe, trace
-        if "pegging" in self.__dict__ or len(self.orders) <= 50_000 or self.links is None:
-            return describe(self.pegging, len(self.orders), self.periods, most)
-        peg = trace(self.links, np.flatnonzero(self.order_kept), self.order_data, self.days,
-                    widest=8)
-        return describe(peg, len(self.orders), self.periods, most, cap=8)
+        """Per order (aligned with ``orders``): "A 2026-12: 40; B 2027-01: 20 (+2)", the
+        ``most`` largest end-item demands it serves and how many more. Exact for every
+        order at any size: solved a level of the order graph at a time
+        (sop_xl.plan.pegging.full_text). Blank without pegging links (``peg=False``)."""
+        from sop_xl.plan.pegging import full_text
+        kept = np.flatnonzero(self.order_kept)
+        if self.links is None:
+            return pd.Series(np.full(len(kept), "", dtype=object))
+        return full_text(self.links, kept, self.periods, most)
 
 
 def order_frame(o: dict[str, np.ndarray], names: np.ndarray, days: PlanDays) -> pd.DataFrame:
