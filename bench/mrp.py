@@ -232,8 +232,8 @@ def main() -> None:
     print(f"  multi-level trace to end-item demand of {len(now):,} purchase orders released "
           f"in weeks 1-4: {t_trace:.2f} s [{len(traced):,} pegging rows]")
     t_text, text = _time(lambda: res_peg.pegging_text())
-    print(f"  pegging text of all {len(text):,} orders (PlannedOrders column, 8 widest per "
-          f"level): {t_text:.2f} s")
+    print(f"  pegging text of all {len(text):,} orders (PlannedOrders column, exact, "
+          f"level by level): {t_text:.2f} s")
     if args.skip_sheet:
         return
     print("  MRP sheet (6 rows per item, live projected-on-hand formulas):")
