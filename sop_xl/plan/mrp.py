@@ -224,9 +224,15 @@ def low_level_codes(n: int, parents: np.ndarray, comps: np.ndarray) -> np.ndarra
     llc = np.zeros(n, dtype=np.int64)
     if len(parents) == 0:
         return llc
+    # BOM lines grouped by component once: each pass is one reduceat, not a scattered max
+    srt = np.argsort(comps, kind="stable")
+    par_s = np.asarray(parents)[srt]
+    com_s = np.asarray(comps)[srt]
+    starts = np.flatnonzero(np.r_[True, com_s[1:] != com_s[:-1]])
+    kids = com_s[starts]
     for _ in range(n + 1):
         new = llc.copy()
-        np.maximum.at(new, comps, llc[parents] + 1)
+        new[kids] = np.maximum(llc[kids], np.maximum.reduceat(llc[par_s] + 1, starts))
         if np.array_equal(new, llc):
             return llc
         llc = new
@@ -436,7 +442,12 @@ def plan(items: pd.DataFrame, bom: pd.DataFrame, mps_items: pd.Index,
     planned = new if d.firm is None else new + d.firm
     daily = {"gross": gross, "fixed": fixed, "planned": planned, "projected": projected,
              "releases": releases}
-    bucketed = {"receipts": days.by_bucket(d.receipts[:k]), "net": net_b}
+    # only the items with a scheduled receipt have any to add up
+    receipts_b = np.zeros((k, len(days.buckets)))
+    some = np.flatnonzero(d.receipts[:k].any(axis=1))
+    if len(some):
+        receipts_b[some] = days.by_bucket(d.receipts[some])
+    bucketed = {"receipts": receipts_b, "net": net_b}
     return MRPResult(days, d.names, k, d.llc, daily, bucketed, d.on_hand, d.safety, d.lead,
                      d.yield_, d.rules.whole(), d.is_mps, orders, d.receipt_list, links)
 
@@ -499,9 +510,12 @@ def _offset_firm(level: int, d: _Data, releases: np.ndarray) -> None:
 
 def _orders(d: _Data, new: np.ndarray) -> dict[str, np.ndarray]:
     """Every order: firm orders as given, then one new order per item and due day."""
-    flat = np.flatnonzero(new.reshape(-1) > _EPS)
+    due = new > _EPS
+    flat = np.flatnonzero(due)
     qty = new.reshape(-1)[flat]
-    r, t = np.divmod(flat, new.shape[1])
+    # row and day of each: rows from the count per row (no integer division of millions)
+    r = np.repeat(np.arange(new.shape[0]), due.sum(axis=1))
+    t = flat - r * new.shape[1]
     f = d.firm_list
     inside = f["day"] < new.shape[1]
     firm = np.zeros(len(r), bool)

@@ -129,20 +129,24 @@ def _cumulative(g: np.ndarray, fx: np.ndarray, oh: np.ndarray, floor: np.ndarray
         need -= cf
     run = np.maximum.accumulate(need, axis=1)
     np.maximum(run, 0.0, out=run)
-    lots = np.flatnonzero(lot > 0)
-    if len(lots):
-        step = lot[lots, None]
-        run[lots] = np.ceil(run[lots] / step - _EPS) * step
+    _round_up(run, lot)
     new = out.new[sel] if view else np.empty_like(run)
     new[:, 0] = run[:, 0]
     np.subtract(run[:, 1:], run[:, :-1], out=new[:, 1:])
-    noise = new <= _EPS
-    noise &= new != 0.0                         # float noise, not an order
     done = run                                  # the orders add up to the running maximum
-    if noise.any():
-        new[noise] = 0.0
-        rows = np.flatnonzero(noise.any(axis=1))
-        done[rows] = np.cumsum(new[rows], axis=1)
+    # float noise, not an order (0 < new ≤ ε): only where there is no lot, as steps between
+    # whole lots are 0 or a lot
+    loose = np.flatnonzero(lot <= 1e-5)
+    if len(loose):
+        part = new[loose]
+        noise = part <= _EPS
+        noise &= part != 0.0
+        hit = noise.any(axis=1)
+        if hit.any():
+            part[noise] = 0.0
+            rows = loose[hit]
+            new[rows] = part[hit]
+            done[rows] = np.cumsum(part[hit], axis=1)
     # net requirement of the day: the cumulative need less what earlier orders brought
     need -= done
     need += new
@@ -155,6 +159,26 @@ def _cumulative(g: np.ndarray, fx: np.ndarray, oh: np.ndarray, floor: np.ndarray
         projected += cf
     if not view:
         out.new[sel], out.net[sel], out.projected[sel] = new, net, projected
+
+
+def _round_up(run: np.ndarray, lot: np.ndarray) -> None:
+    """Rows of ``run`` rounded up to whole lots (``lot`` > 0), in place: ⌈x / lot − ε⌉ ×
+    lot, a lot size at a time, on views where its rows are contiguous (most items are
+    counted in whole pieces, lot 1, and sorted together)."""
+    for step in np.unique(lot[lot > 0]):
+        rows = np.flatnonzero(lot == step)
+        cuts = np.flatnonzero(np.diff(rows) != 1) + 1
+        if len(cuts) > 8:   # scattered: one gather and one scatter
+            run[rows] = np.ceil(run[rows] / step - _EPS) * step
+            continue
+        for part in np.split(rows, cuts):
+            v = run[int(part[0]):int(part[-1]) + 1]
+            if step != 1.0:   # x / 1 and x × 1 are x: skip them
+                v /= step
+            v -= _EPS
+            np.ceil(v, out=v)
+            if step != 1.0:
+                v *= step
 
 
 def _day_by_day(g: np.ndarray, fx: np.ndarray, oh: np.ndarray, floor: np.ndarray,
