@@ -165,7 +165,8 @@ def _reschedule(mrp: MRPResult) -> list[dict[str, np.ndarray]]:
     group_start = np.maximum.accumulate(np.where(first, cs - qty, 0.0))
     before = mrp.on_hand_all[pos] + cs - qty - group_start  # on hand + receipts due earlier
     items_, at_item = np.unique(pos, return_inverse=True)
-    dem_cum = np.cumsum(mrp.daily["gross"][items_], axis=1)
+    dem_cum = mrp.daily["gross"][items_]
+    np.cumsum(dem_cum, axis=1, out=dem_cum)
     dem_cum += mrp.safety[items_, None]
     # requirements only grow, so the days covered are a count: the need date
     need = (dem_cum[at_item] <= before[:, None] + _EPS).sum(axis=1)

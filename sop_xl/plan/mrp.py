@@ -511,11 +511,17 @@ def _offset_firm(level: int, d: _Data, releases: np.ndarray) -> None:
 def _orders(d: _Data, new: np.ndarray) -> dict[str, np.ndarray]:
     """Every order: firm orders as given, then one new order per item and due day."""
     due = new > _EPS
+    count = due.sum(axis=1)
     flat = np.flatnonzero(due)
+    del due
     qty = new.reshape(-1)[flat]
-    # row and day of each: rows from the count per row (no integer division of millions)
-    r = np.repeat(np.arange(new.shape[0]), due.sum(axis=1))
-    t = flat - r * new.shape[1]
+    # row and day of each: rows from the count per row (no integer division of millions);
+    # the day in place of the flat position (a plant has millions of orders: each array
+    # less is memory the system need not hand over and clear)
+    n_rows, n_days = new.shape
+    r = np.repeat(np.arange(n_rows), count)
+    t = flat
+    t -= np.repeat(np.arange(n_rows) * n_days, count)
     f = d.firm_list
     inside = f["day"] < new.shape[1]
     firm = np.zeros(len(r), bool)

@@ -121,13 +121,18 @@ def _cumulative(g: np.ndarray, fx: np.ndarray, oh: np.ndarray, floor: np.ndarray
     need = cg - oh[:, None]                    # cumulative net requirement up to each day
     need += floor
     cf = None
-    supplied = fx.any(axis=1)                  # receipts or firm orders: few items
+    supplied = fx.any(axis=1)                  # receipts or firm orders
     if supplied.any():
         rows = np.flatnonzero(supplied)
-        cf = np.zeros_like(need)
-        cf[rows] = np.cumsum(fx[rows], axis=1)
+        if 3 * len(rows) > len(supplied):   # many items: one pass, no gather and scatter
+            cf = np.cumsum(fx, axis=1)
+        else:
+            cf = np.zeros_like(need)
+            cf[rows] = np.cumsum(fx[rows], axis=1)
         need -= cf
-    run = np.maximum.accumulate(need, axis=1)
+    # the running maximum is made where the projection goes: it becomes the projection
+    run = out.projected[sel] if view else np.empty_like(need)
+    np.maximum.accumulate(need, axis=1, out=run)
     np.maximum(run, 0.0, out=run)
     _round_up(run, lot)
     new = out.new[sel] if view else np.empty_like(run)
@@ -152,7 +157,7 @@ def _cumulative(g: np.ndarray, fx: np.ndarray, oh: np.ndarray, floor: np.ndarray
     need += new
     net = out.net[sel] if view else need
     np.maximum(need, 0.0, out=net)
-    projected = out.projected[sel] if view else done
+    projected = done
     np.subtract(done, cg, out=projected)
     projected += oh[:, None]
     if cf is not None:
@@ -211,7 +216,8 @@ def _day_by_day(g: np.ndarray, fx: np.ndarray, oh: np.ndarray, floor: np.ndarray
         poh -= gt[t]
     out.new[sel] = q_out.T
     out.projected[sel] = p_out.T
-    out.net[sel] = np.maximum(n_out, 0.0).T
+    np.maximum(n_out, 0.0, out=n_out)
+    out.net[sel] = n_out.T
 
 
 def poq_window_one(g: list[float], fx: list[float], floor: list[float], t: int, end: int,
