@@ -166,10 +166,11 @@ def _reschedule(mrp: MRPResult) -> list[dict[str, np.ndarray]]:
     before = mrp.on_hand_all[pos] + cs - qty - group_start  # on hand + receipts due earlier
     items_, at_item = np.unique(pos, return_inverse=True)
     dem_cum = mrp.daily["gross"][items_]
+    rising = not (dem_cum < 0).any()   # requirements of no day below zero: sums never fall
     np.cumsum(dem_cum, axis=1, out=dem_cum)
     dem_cum += mrp.safety[items_, None]
-    # requirements only grow, so the days covered are a count: the need date
-    need = (dem_cum[at_item] <= before[:, None] + _EPS).sum(axis=1)
+    # the days covered are a count: the need date
+    need = _covered_days(dem_cum, at_item, before + _EPS, rising)
     at = np.minimum(need, max(n_days - 1, 0))
     demand_short = (dem_cum[at_item, at] - mrp.safety[pos] > before + _EPS) if n_days else \
         np.zeros(len(pos), bool)
@@ -189,3 +190,23 @@ def _reschedule(mrp: MRPResult) -> list[dict[str, np.ndarray]]:
                     else why[sel]), past_due=past[sel],
             lead=mrp.lead[pos[sel]]))
     return out
+
+
+def _covered_days(cum: np.ndarray, row: np.ndarray, level: np.ndarray,
+                  rising: bool) -> np.ndarray:
+    """For each receipt, how many days of its item's row of ``cum`` are at most its
+    ``level``. Where the rows never fall (``rising``: cumulative requirements) this is the
+    first day above the level: found by bisection on all receipts at once (log₂ of the
+    days passes), not by comparing every receipt with every day."""
+    n_days = cum.shape[1]
+    if not rising or not n_days or not len(row):
+        return (cum[row] <= level[:, None]).sum(axis=1)
+    lo = np.zeros(len(row), np.int64)          # days before lo are at most the level
+    hi = np.full(len(row), n_days, np.int64)   # days from hi on are above it
+    while (lo < hi).any():
+        mid = (lo + hi) // 2
+        at = np.minimum(mid, n_days - 1)
+        below = (cum[row, at] <= level) & (lo < hi)
+        lo = np.where(below, mid + 1, lo)
+        hi = np.where(below | (lo >= hi), hi, mid)
+    return lo

@@ -61,10 +61,11 @@ class MRPResult:
     item_names: np.ndarray        # every planned item, plan order; the first n_kept are
     n_kept: int                   # the items below the MPS, by low-level code
     llc_all: np.ndarray
-    daily: dict[str, np.ndarray]  # (items × days): gross, fixed (receipts + firm),
-    #                               planned (all planned receipts, firm included),
-    #                               projected, releases (started pieces by release day)
-    bucketed: dict[str, np.ndarray]  # (items below the MPS × buckets): receipts, net
+    daily: dict[str, np.ndarray]  # (items × days): gross, receipts (scheduled), fixed
+    #                               (receipts + firm), planned (all planned receipts,
+    #                               firm included), projected, releases (started pieces
+    #                               by release day)
+    bucketed: dict[str, np.ndarray]  # (items below the MPS × buckets): net
     on_hand_all: np.ndarray
     safety: np.ndarray
     lead: np.ndarray              # working days
@@ -98,7 +99,7 @@ class MRPResult:
         k = self.n_kept
         by = self.days.by_bucket
         gross, planned = by(self.daily["gross"][:k]), by(self.daily["planned"][:k])
-        receipts = self.bucketed["receipts"]
+        receipts = by(self.daily["receipts"][:k])
         # the stock at each bucket's end, summed from the rows as the sheet's formula does
         projected = self.on_hand[:, None] + np.cumsum(receipts + planned - gross, axis=1)
         return {"gross": gross, "receipts": receipts, "planned_receipts": planned,
@@ -440,14 +441,10 @@ def plan(items: pd.DataFrame, bom: pd.DataFrame, mps_items: pd.Index,
             independent[d.mps_pos[ok]] = np.asarray(end_demand, dtype=float)[ok]
         links = link(d, orders, independent, days)
     planned = new if d.firm is None else new + d.firm
-    daily = {"gross": gross, "fixed": fixed, "planned": planned, "projected": projected,
-             "releases": releases}
-    # only the items with a scheduled receipt have any to add up
-    receipts_b = np.zeros((k, len(days.buckets)))
-    some = np.flatnonzero(d.receipts[:k].any(axis=1))
-    if len(some):
-        receipts_b[some] = days.by_bucket(d.receipts[some])
-    bucketed = {"receipts": receipts_b, "net": net_b}
+    daily = {"gross": gross, "receipts": d.receipts, "fixed": fixed, "planned": planned,
+             "projected": projected, "releases": releases}
+    # the grid's sums of receipts, gross and planned receipts are made when it is shown
+    bucketed = {"net": net_b}
     return MRPResult(days, d.names, k, d.llc, daily, bucketed, d.on_hand, d.safety, d.lead,
                      d.yield_, d.rules.whole(), d.is_mps, orders, d.receipt_list, links)
 
