@@ -56,14 +56,22 @@ def poq_windows(gross: np.ndarray, fixed: np.ndarray, floor: np.ndarray | float,
     cg = np.cumsum(gross, axis=1)
     cf = np.cumsum(fixed, axis=1)
     a = cg - cf + floor
-    # largest a(d) from each day to the end of its bucket, then over whole buckets after
-    suffix = np.empty_like(a)
+    # largest a(d) from each day to the end of its bucket, then over whole buckets after;
+    # within buckets by doubling: after the pass of step s each day holds the largest of
+    # its next 2s days in the bucket (3 passes for weeks, 5 for months, not one a bucket)
     bounds = days.bounds
     h = len(bounds) - 1
-    for b in range(h):
-        lo, hi = bounds[b], bounds[b + 1]
-        if hi > lo:
-            suffix[:, lo:hi] = np.maximum.accumulate(a[:, lo:hi][:, ::-1], axis=1)[:, ::-1]
+    suffix = a
+    n_days = a.shape[1]
+    if n_days:
+        end = days.last_day[days.bucket]
+        step = 1
+        while step < int(days.workdays.max(initial=0)):
+            same = (np.arange(step, n_days) <= end[:-step])[None, :]
+            before = suffix.copy()
+            np.maximum(before[:, :-step], before[:, step:], out=suffix[:, :-step],
+                       where=same)
+            step *= 2
     whole = np.full((m, h), -np.inf)
     full = np.flatnonzero(bounds[1:] > bounds[:-1])
     whole[:, full] = suffix[:, bounds[full]]
@@ -124,7 +132,7 @@ def _cumulative(g: np.ndarray, fx: np.ndarray, oh: np.ndarray, floor: np.ndarray
     supplied = fx.any(axis=1)                  # receipts or firm orders
     if supplied.any():
         rows = np.flatnonzero(supplied)
-        if 3 * len(rows) > len(supplied):   # many items: one pass, no gather and scatter
+        if 3 * len(rows) > fx.shape[0]:   # many items: one pass, no gather and scatter
             cf = np.cumsum(fx, axis=1)
         else:
             cf = np.zeros_like(need)
