@@ -186,7 +186,9 @@ def _bom_positions(index: pd.Index, bom: pd.DataFrame) -> tuple[np.ndarray, np.n
 
 
 def _check(index: pd.Index, bom: pd.DataFrame, par: np.ndarray, com: np.ndarray,
-           lang: str) -> list[Problem]:
+           lang: str, llc: list[np.ndarray] | None = None) -> list[Problem]:
+    """``check`` on positions; ``llc`` receives the low-level codes when there is no
+    cycle (the plan needs them, and they cost a pass over the BOM each time)."""
     spec = contract.sheet("bom")
     name = spec.name(lang)
     rows = (bom["_row"].to_numpy(dtype=np.int64) if "_row" in bom
@@ -196,19 +198,23 @@ def _check(index: pd.Index, bom: pd.DataFrame, par: np.ndarray, com: np.ndarray,
     out: list[Problem] = []
     for col, pos in (("parent", par), ("component", com)):
         label = spec.column(col).label(lang)
-        bad = pos < 0
-        for v, r in zip(bom[col].to_numpy(dtype=object)[bad], rows[bad], strict=True):
+        bad = np.flatnonzero(pos < 0)   # a plant's BOM: no column of names made for none
+        for v, r in zip(bom[col].to_numpy(dtype=object)[bad] if len(bad) else [],
+                        rows[bad], strict=True):
             out.append(Problem("unknown_ref", name, int(r), label, None, v,
                                {"target": items_name, "what": what}))
     qcol = spec.column("qty_per")
     qty = pd.to_numeric(bom["qty_per"], errors="coerce").to_numpy(dtype=float)
-    bad = ~(np.isfinite(qty) & (qty > 0))
-    for v, r in zip(bom["qty_per"].to_numpy(dtype=object)[bad], rows[bad], strict=True):
+    bad = np.flatnonzero(~(np.isfinite(qty) & (qty > 0)))
+    for v, r in zip(bom["qty_per"].to_numpy(dtype=object)[bad] if len(bad) else [],
+                    rows[bad], strict=True):
         out.append(Problem("bom_qty_per", name, int(r), qcol.label(lang), None, v,
                            {"expected": qcol.expected(lang)}))
     ok = (par >= 0) & (com >= 0)
     try:
-        low_level_codes(len(index), par[ok], com[ok])
+        codes = low_level_codes(len(index), par[ok], com[ok])
+        if llc is not None:
+            llc.append(codes)
     except ValueError:  # only then look for the cycles, to name their rows
         for path, cyc_rows in bom_cycles(bom, rows):
             out.append(Problem("bom_cycle", name, cyc_rows[0],
@@ -315,11 +321,12 @@ def _prepare(items: pd.DataFrame, bom: pd.DataFrame, mps_items: pd.Index,
     par[bom["parent"].isna().to_numpy()] = -1
     com[bom["component"].isna().to_numpy()] = -1
     index = _item_index(items)
-    problems = _check(index, bom, par, com, "en")
+    codes: list[np.ndarray] = []
+    problems = _check(index, bom, par, com, "en", codes)
     if problems:
         raise PlanningError(problems)
     n, n_days = len(index), len(days)
-    llc = low_level_codes(n, par, com)
+    llc = codes[0]   # every line is known without problems: the codes of the whole BOM
     on_mps = np.zeros(n, dtype=bool)
     on_mps[mps_pos[mps_pos >= 0]] = True
     # items below the MPS first, by low-level code, then the MPS items; inside a level the
