@@ -469,11 +469,9 @@ def _offset(sel: slice, receipts: np.ndarray, d: _Data, releases: np.ndarray) ->
     """Planned receipts (rows ``sel`` × days, one order per item and day) → started
     quantities on their release days, a lead time earlier; a release before the plan goes
     to day 0 (past due). Each run of rows with one lead time is shifted as a block."""
-    n_days = receipts.shape[1]
     # most items start what they deliver: no scrap, and whole pieces already (a counted
     # item's lot is a whole number of pieces); only the others are worked out, and the
     # MPS's quantities, which a planner may have typed with a fraction
-    started = receipts
     y = d.yield_[sel]
     mult = d.rules.multiple[sel]
     whole_lots = ~d.rules.whole()[sel] | ((mult >= 1) & (mult == np.floor(mult)))
@@ -481,14 +479,25 @@ def _offset(sel: slice, receipts: np.ndarray, d: _Data, releases: np.ndarray) ->
     if d.is_mps[sel].any():
         odd |= (receipts != np.floor(receipts)).any(axis=1)
     scrap = np.flatnonzero(odd)
+    lead = d.lead[sel]
+    out = releases[sel]
+    _shift(receipts, lead, out)
     if len(scrap):
-        started = receipts.copy()
+        # the few items that start more than they deliver: their rows again, from their
+        # started quantities (no copy of the whole level's receipts); an item's releases
+        # are its own rows alone, still zero before this
         block = receipts[scrap] * y[scrap, None]
         whole = d.rules.whole()[sel][scrap]
         np.ceil(block - _EPS, out=block, where=np.broadcast_to(whole[:, None], block.shape))
-        started[scrap] = block
-    lead = d.lead[sel]
-    out = releases[sel]
+        fresh = np.zeros_like(block)
+        _shift(block, lead[scrap], fresh)
+        out[scrap] = fresh
+
+
+def _shift(started: np.ndarray, lead: np.ndarray, out: np.ndarray) -> None:
+    """``out`` += ``started`` (rows × days) moved ``lead`` days earlier per row, what falls
+    before day 0 on day 0; each run of rows with one lead time as a block."""
+    n_days = started.shape[1]
     cuts = np.flatnonzero(np.diff(lead)) + 1
     for a, b in zip(np.r_[0, cuts], np.r_[cuts, len(lead)], strict=True):
         lt = int(lead[a])
