@@ -105,8 +105,9 @@ def fit_forecast(inputs: Inputs, history: pd.DataFrame, *, executor: Executor | 
                  progress: Callable[[int, int], None] | None = None) -> ForecastResult:
     """The statistical forecast of ``history`` from the planning month on, per working day
     when Settings ask for it (Spring Festival moves; the calendar says how long a month is);
-    outliers are looked for per working day in either mode, so the same months are cleaned
-    whether or not the forecast itself works per working day. ``executor`` / ``progress``
+    outliers are looked for in calendar months or per working day, whichever leaves an item
+    less noise, in either mode, so the same months are cleaned whether or not the forecast
+    itself works per working day. ``executor`` / ``progress``
     as for auto_forecast (items done, items in total)."""
     s = inputs.settings
     if history.empty:  # no shipments of any finished good yet: no statistical forecast

@@ -4,6 +4,8 @@ import warnings
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from statsmodels.tsa.forecasting.theta import ThetaModel
 from statsmodels.tsa.holtwinters import ExponentialSmoothing
 from statsmodels.tsa.statespace.sarimax import SARIMAX
@@ -182,3 +184,41 @@ def test_dynamic_theta_replays_its_own_recursion():
     np.testing.assert_allclose(fit.paths(y, np.arange(1, 30), 1)[:, 0], one_step, rtol=1e-9)
     forecast = fit.paths(y, np.array([30]), 6)[0]
     assert np.all(np.diff(forecast) > 0)  # the trend goes on
+
+
+def test_box_cox_lambda_is_log_for_proportional_noise_and_units_for_constant_noise():
+    from sop_xl.plan.forecast.models import guerrero_lambda
+
+    rng = np.random.default_rng(3)
+    t = np.arange(72)
+    season = np.sin(2 * np.pi * t / 12)
+    # level grows 4x; noise and season in proportion to it: the log makes them constant
+    proportional = np.exp(4 + 0.02 * t + 0.3 * season + rng.normal(0, 0.05, 72))
+    # the same growth with a season and noise of constant size: no transform wanted
+    constant = 50 + 3 * t + 20 * season + rng.normal(0, 4, 72)
+    assert guerrero_lambda(proportional, 12) <= 0.1
+    assert guerrero_lambda(constant, 12) >= 0.8
+    assert guerrero_lambda(constant[:12], 12) == 1.0  # one season: nothing to compare
+
+
+@settings(max_examples=50, deadline=None)
+@given(lam=st.sampled_from([0.0, 0.05, 0.35, 0.5, 1.0]),
+       y=st.lists(st.floats(0.01, 1e5), min_size=1, max_size=20))
+def test_box_cox_round_trips(lam, y):
+    from sop_xl.plan.forecast.models import box_cox, inverse_box_cox
+
+    values = np.array(y)
+    np.testing.assert_allclose(inverse_box_cox(box_cox(values, lam), lam), values, rtol=1e-9)
+
+
+def test_box_cox_ets_follows_a_multiplicative_season_and_refuses_zero_demand():
+    from sop_xl.plan.forecast.models import ETS_BC_SEASONAL, fit_now
+
+    t = np.arange(60)
+    y = np.exp(4 + 0.02 * t + 0.3 * np.sin(2 * np.pi * t / 12))  # no noise
+    fit = fit_now(ETS_BC_SEASONAL, y, 12)
+    assert fit.name.endswith("_bc") and fit.lam == 0.0
+    truth = np.exp(4 + 0.02 * np.arange(60, 72) + 0.3 * np.sin(2 * np.pi * np.arange(60, 72) / 12))
+    np.testing.assert_allclose(fit.paths(y, np.array([60]), 12)[0], truth, rtol=0.03)
+    with pytest.raises(ValueError, match="above zero"):
+        ETS_BC_SEASONAL.fit(np.r_[y[:20], 0.0, y[21:]], 12)

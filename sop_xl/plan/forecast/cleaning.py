@@ -12,13 +12,15 @@
   every length than the two tests alone).
 - Seasonal indices: classical decomposition (centred 2×m moving average).
 - Outliers: robust z-score (median / 1.4826·MAD) of the seasonally adjusted series
-  against the median of its neighbours (spikes on a log scale, dips in units). Flagged
-  points are replaced by that median (re-seasonalised); the engine reports every
+  against the median of its neighbours (spikes on a log scale, dips in units); at the
+  ends, against both a robust line through the neighbours and their median. Flagged
+  points are replaced by that level (re-seasonalised); the engine reports every
   replacement, never silently.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -190,6 +192,9 @@ class Cleaning:
 
     values: np.ndarray
     outlier: np.ndarray  # bool per period
+    # robust spread (1.4826·MAD) of log(1 + adjusted demand) around its local level: the
+    # noise that the season and the level leave unexplained, on the scale spikes are judged
+    spread: float = math.nan
 
 
 def clean_outliers(
@@ -208,24 +213,40 @@ def clean_outliers(
     index = seasonal_index(y, season_length) if seasonal else None
     adjusted = np.maximum(index.adjust(y), 0.0) if index else y
     baseline = local_level(adjusted, window)
-    spikes = _robust_z(np.log1p(adjusted), local_level(np.log1p(adjusted), window)) > z_limit
-    dips = _robust_z(adjusted, baseline) < -z_limit
-    # and far enough from the level to matter to a planner (a smooth series has a tiny
-    # spread, where a 3 % wiggle scores as high as a lost order)
-    far = np.abs(adjusted - baseline) > MIN_RELATIVE * np.maximum(baseline, 0.0)
-    outlier = (spikes | dips) & far
+    logs = np.log1p(adjusted)
+    log_level = local_level(logs, window)
+    spread = _spread(logs - log_level)
+    # At the ends the level is a line extrapolated from one side, and a month beside the
+    # end that is itself off (a spike two months before the last) tilts it: there a month
+    # is an outlier only if it is also one against the plain median of its neighbours
+    # (which is biased on a trend, the line's reason; the two agree inside the series).
+    outlier = np.ones(y.size, dtype=bool)
+    for level, log_of_level in ((baseline, log_level),
+                                (neighbour_median(adjusted, window),
+                                 neighbour_median(logs, window))):
+        spikes = _robust_z(logs, log_of_level) > z_limit
+        dips = _robust_z(adjusted, level) < -z_limit
+        # and far enough from the level to matter to a planner (a smooth series has a tiny
+        # spread, where a 3 % wiggle scores as high as a lost order)
+        far = np.abs(adjusted - level) > MIN_RELATIVE * np.maximum(level, 0.0)
+        outlier &= (spikes | dips) & far
     if not outlier.any():
-        return Cleaning(y.copy(), outlier)
+        return Cleaning(y.copy(), outlier, spread)
     replacement = index.apply(baseline, np.arange(y.size)) if index else baseline
     cleaned = np.where(outlier, np.maximum(replacement, 0.0), y)
-    return Cleaning(cleaned, outlier)
+    return Cleaning(cleaned, outlier, spread)
+
+
+def _spread(residual: np.ndarray) -> float:
+    """Robust standard deviation: 1.4826 × the median absolute deviation."""
+    return float(1.4826 * np.median(np.abs(residual - np.median(residual))))
 
 
 def _robust_z(x: np.ndarray, level: np.ndarray) -> np.ndarray:
     """Robust z-score of each point against its neighbours' level (local_level)."""
     residual = x - level
     centre = np.median(residual)
-    spread = 1.4826 * np.median(np.abs(residual - centre))
+    spread = _spread(residual)
     if spread <= 1e-9 * max(1.0, float(np.abs(x).max())):
         return np.zeros(x.size)
     return (residual - centre) / spread

@@ -21,7 +21,7 @@ import numpy as np
 from sop_xl.plan.forecast import backtest
 from sop_xl.plan.forecast.blas import single_threaded_blas
 from sop_xl.plan.forecast.classify import Classification, DemandClass, classify
-from sop_xl.plan.forecast.cleaning import Seasonality, clean_outliers, seasonality
+from sop_xl.plan.forecast.cleaning import Cleaning, Seasonality, clean_outliers, seasonality
 from sop_xl.plan.forecast.models import (
     ETS,
     ETS_SEASONAL,
@@ -59,8 +59,9 @@ class ItemInput:
     """One item's demand from its first demand to the end of the data (units/period).
 
     factors: each period's working days ÷ an average period's (working_days.py), or None.
-    Outliers are found on demand per working day whenever factors are given, so the same
-    months are cleaned whether or not the models then work per working day.
+    Outliers are found on whichever reading of the history (calendar months or per working
+    day) leaves the smaller noise (_cleaned), so the same months are cleaned whether or not
+    the models then work per working day.
     """
 
     item: str
@@ -246,17 +247,39 @@ def forecast_item(item: ItemInput, settings: ForecastSettings) -> Procedure:
 
 def _cleaned(values: np.ndarray, factors: np.ndarray | None, settings: ForecastSettings
              ) -> tuple[np.ndarray, np.ndarray]:
-    """Outliers found on demand per working day (when factors are given), replaced in the
-    models' units: the same months and the same replacement in either mode."""
+    """Outliers found on the basis that explains the item's demand better, replaced in the
+    models' units: the same months and the same replacement in either mode.
+
+    With working days given, the history is read both in calendar months and per working
+    day; the basis whose robust noise (the spread of log demand around its season and
+    local level, cleaning.Cleaning.spread) is smaller is the one the months are judged
+    on. Restating per working day helps only where demand follows working days: where it
+    does not, it adds the working-day swing to the noise and hides a spike; where it
+    does, a short month is no outlier. Neither choice depends on the mode the models
+    work in."""
+    if factors is None:
+        cleaning = _clean_on(values, settings)
+        return cleaning.values, cleaning.outlier
+    models_per_day = settings.per_working_day  # values are then already per working day
+    calendar = values * factors if models_per_day else values
+    cleaning = _clean_on(calendar, settings)
+    per_day = _clean_on(calendar / factors, settings)
+    if per_day.spread < cleaning.spread:
+        replaced = per_day.values if models_per_day else per_day.values * factors
+        outlier = per_day.outlier
+    else:
+        replaced = cleaning.values / factors if models_per_day else cleaning.values
+        outlier = cleaning.outlier
+    return np.where(outlier, replaced, values), outlier
+
+
+def _clean_on(basis: np.ndarray, settings: ForecastSettings) -> Cleaning:
+    """Outliers of one reading of the history (calendar months or per working day)."""
     m = settings.season_length
-    restate = factors is not None and not settings.per_working_day  # models in calendar units
-    basis = values / factors if restate else values
     # Seasonal indices only on clear evidence: an outlier inflates its own phase's index
     # (two or three values a phase in a short history) and would flag the other years.
-    cleaning = clean_outliers(basis, m, seasonal=seasonality(basis, m) is Seasonality.YES,
-                              z_limit=settings.outlier_z)
-    cleaned = cleaning.values * factors if restate else cleaning.values
-    return np.where(cleaning.outlier, cleaned, values), cleaning.outlier
+    return clean_outliers(basis, m, seasonal=seasonality(basis, m) is Seasonality.YES,
+                          z_limit=settings.outlier_z)
 
 
 def _statistical(values: np.ndarray, factors: np.ndarray | None, settings: ForecastSettings,

@@ -183,6 +183,63 @@ class LogFit:
 _TINY = 1e-9
 
 
+def guerrero_lambda(y: np.ndarray, m: int) -> float:
+    """Box-Cox λ in [0, 1] by Guerrero's method (1993), as forecast::BoxCox.lambda: the λ
+    that makes sd / mean^(1-λ) most nearly constant over consecutive blocks of one season
+    (two periods without a season). 0 is the log, 1 demand as it is; λ outside [0, 1]
+    (stronger than log, or a power above one) is no shape demand takes."""
+    block = m if m > 1 else 2
+    k = y.size // block
+    if k < 2:
+        return 1.0
+    blocks = y[y.size - k * block:].reshape(k, block)
+    means, sds = blocks.mean(axis=1), blocks.std(axis=1, ddof=1)
+    grid = np.linspace(0.0, 1.0, 21)
+    ratios = sds[None, :] / means[None, :] ** (1.0 - grid[:, None])
+    cv = ratios.std(axis=1, ddof=1) / np.maximum(ratios.mean(axis=1), _TINY)
+    return float(grid[int(np.argmin(cv))])
+
+
+def box_cox(y: np.ndarray, lam: float) -> np.ndarray:
+    """Box-Cox transform of positive demand (log at λ = 0)."""
+    return np.log(y) if lam == 0 else (y**lam - 1.0) / lam
+
+
+def inverse_box_cox(z: np.ndarray, lam: float) -> np.ndarray:
+    """Back to units (the median of the forecast distribution, not its mean)."""
+    if lam == 0:
+        return np.exp(np.clip(z, -700.0, 700.0))
+    return np.maximum(lam * z + 1.0, 0.0) ** (1.0 / lam)
+
+
+@dataclass(frozen=True)
+class BoxCoxFit:
+    """An inner model fitted on Box-Cox transformed demand, λ fixed at fit time."""
+
+    name: str
+    inner: Fitted
+    lam: float
+
+    def paths(self, y: np.ndarray, origins: np.ndarray, horizon: int) -> np.ndarray:
+        """Forecasts (len(origins), horizon) made after observing y[:origin]."""
+        z = self.inner.paths(box_cox(np.maximum(y, _TINY), self.lam), origins, horizon)
+        return inverse_box_cox(z, self.lam)
+
+
+def _box_cox(fit: FitFunction) -> FitFunction:
+    """Wrap a model so it runs on Box-Cox demand, λ by Guerrero on the training window
+    (strictly positive series only)."""
+
+    def fit_box_cox(y: np.ndarray, m: int) -> Fitted | Deferred:
+        if np.any(y <= 0):
+            raise ValueError("Box-Cox models need demand above zero in every period")
+        lam = guerrero_lambda(y, m)
+        return then(fit(box_cox(y, lam), m),
+                    lambda inner: BoxCoxFit(inner.name + "_bc", inner, lam))
+
+    return fit_box_cox
+
+
 def combination(members: Sequence[Fitted]) -> CombinationFit:
     """Combine fitted models; the name lists the members, e.g. 'combo(theta+hw_additive)'."""
     return CombinationFit("combo(" + "+".join(m.name for m in members) + ")", tuple(members))
@@ -292,6 +349,13 @@ ETS_LOG_SEASONAL = ModelSpec(
     "ets_log_seasonal", _logged(_kernel(None, None, seasonal=True, additive=True)),
     min_seasons=2, min_periods=10, kernel_season=True,
 )
+# The additive ETS family on Box-Cox demand, λ by Guerrero (between log and units).
+ETS_BC = ModelSpec("ets_bc", _box_cox(_kernel(None, None, seasonal=False, additive=True)),
+                   min_periods=10)
+ETS_BC_SEASONAL = ModelSpec(
+    "ets_bc_seasonal", _box_cox(_kernel(None, None, seasonal=True, additive=True)),
+    min_seasons=2, min_periods=10, kernel_season=True,
+)
 CROSTON = ModelSpec("croston", intermittent.fit_croston, min_periods=4)
 SBA = ModelSpec("sba", intermittent.fit_sba, min_periods=4)
 TSB = ModelSpec("tsb", intermittent.fit_tsb, min_periods=4)
@@ -334,7 +398,7 @@ ALL_MODELS: dict[str, ModelSpec] = {
     for spec in (
         NAIVE, SEASONAL_NAIVE, MEAN, SES, HOLT_DAMPED, THETA, OTM, OTM_SA, DOTM, DOTM_SA, ARIMA,
         HW_ADDITIVE, HW_MULTIPLICATIVE, ETS, ETS_SEASONAL, ETS_LOG, ETS_LOG_SEASONAL,
-        CROSTON, SBA, TSB,
+        ETS_BC, ETS_BC_SEASONAL, CROSTON, SBA, TSB,
         SES_SA, HOLT_DAMPED_SA, THETA_SA, ARIMA_SA,
         SES_LOG, HOLT_DAMPED_LOG, THETA_LOG, ARIMA_LOG,
         SES_LOG_SA, HOLT_DAMPED_LOG_SA, THETA_LOG_SA, ARIMA_LOG_SA,
@@ -344,7 +408,8 @@ ALL_MODELS: dict[str, ModelSpec] = {
 
 # Candidate pools of smooth and erratic items, by (seasonal, demand > 0 in every period).
 POOLS: dict[tuple[bool, bool], tuple[ModelSpec, ...]] = {
-    (True, True): (THETA_SA, HOLT_DAMPED_SA, HW_MULTIPLICATIVE, ARIMA_SA, ETS_SEASONAL),
+    (True, True): (THETA_SA, HOLT_DAMPED_SA, HW_MULTIPLICATIVE, ARIMA_SA, ETS_SEASONAL,
+                   ETS_BC_SEASONAL),
     (False, True): (THETA, HOLT_DAMPED, SES, ARIMA, ETS),
     (True, False): (THETA_SA, HOLT_DAMPED_SA, SES_SA, HW_ADDITIVE, ARIMA_SA, ETS_SEASONAL),
     (False, False): (THETA, HOLT_DAMPED, SES, ARIMA, ETS),
@@ -360,12 +425,11 @@ def candidates(
     """Models tried for an item of this class (the naive benchmark is scored apart).
 
     Smooth and erratic items: Theta, damped Holt and ARIMA (on seasonally adjusted demand
-    when the series is seasonal), Holt-Winters, and the ETS family by AICc; when demand is
-    above zero in every period, Theta, Holt and ARIMA run on log demand (multiplicative
-    growth and noise) with Theta in units beside them and Holt-Winters multiplicative;
-    otherwise SES joins and everything runs in units. Where only one seasonality test of
-    two finds a season, both pools compete. Intermittent and lumpy items: Croston, SBA,
-    TSB and SES.
+    when the series is seasonal), Holt-Winters, and the ETS family by AICc; a seasonal
+    item with demand above zero in every period also gets the additive ETS family on
+    Box-Cox demand (λ by Guerrero) and Holt-Winters multiplicative; otherwise SES joins.
+    Where only one seasonality test of two finds a season, both pools compete.
+    Intermittent and lumpy items: Croston, SBA, TSB and SES.
     """
     if demand_class in (DemandClass.INTERMITTENT, DemandClass.LUMPY):
         return list(INTERMITTENT_POOL)
