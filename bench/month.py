@@ -36,7 +36,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-FORMAT = 1  # bump when the generated company changes
+FORMAT = 2  # bump when the generated company changes
 LEVEL_SHARE = (0.30, 0.15, 0.15, 0.15, 0.25)   # items per low-level code 0..4
 
 # progress line (what `sop-xl run` prints) → the step of the month it starts
@@ -88,6 +88,12 @@ def company(n_items: int, seed: int = 11) -> tuple[dict[str, pd.DataFrame], dict
                         "scrap_pct": 0.0, "note": None})
     kinds = np.where(level == 0, "FG", np.where(level == 4, "RM", "SFG"))
     rules = rng.choice(["L4L", "FIXED", "MINMULT", "POQ"], n_items, p=[0.45, 0.15, 0.3, 0.1])
+    # On dates a lot-for-lot component is ordered on every working day one of its parents
+    # starts an order: with the same rules for every level (format 1) the month planned
+    # 1.77 M orders, more rows than an Excel sheet holds. Components are ordered per period
+    # instead, as companies of this size do (SAP's weekly / monthly lot sizes).
+    lfl_component = (rules == "L4L") & (level > 0)
+    rules = np.where(lfl_component, "POQ", rules)
     items = pd.DataFrame({
         "item": names, "description": [f"Part {x}" for x in names], "item_type": kinds,
         "family": [f"Family {i % 30:02d}" if k == "FG" else None
@@ -98,7 +104,7 @@ def company(n_items: int, seed: int = 11) -> tuple[dict[str, pd.DataFrame], dict
         "fixed_lot": np.where(rules == "FIXED", 100.0, 0.0),
         "min_lot": np.where(rules == "MINMULT", 50.0, 0.0),
         "lot_multiple": np.where(rules == "MINMULT", 10.0, 0.0),
-        "poq_periods": np.where(rules == "POQ", 2, 1),
+        "poq_periods": np.where(rules == "POQ", np.where(lfl_component, 1, 2), 1),
         "safety_stock": rng.integers(0, 50, n_items).astype(float), "target_dos": 0.0,
         "max_stock": 0.0, "scrap_pct": 0.0,
         "supplier": [f"Supplier {i % 60:02d}" if k == "RM" else None
@@ -194,9 +200,29 @@ def run_month(path: Path, work: Path) -> dict:
     if proc.returncode != 0:
         raise SystemExit(f"sop-xl run failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return {"wall": wall, "steps": steps_of(proc.stderr, wall),
+    return {"wall": wall, "steps": steps_of(proc.stderr, wall), "largest": largest(target),
             # ru_maxrss of children is the largest child so far: the run is the largest
             "peak_mb": max(peak, before) / 1024, "size_mb": target.stat().st_size / 2**20}
+
+
+def largest(path: Path, n: int = 4) -> list[tuple[str, int]]:
+    """The ``n`` sheets with most rows (from each part's dimension), name and rows: what
+    decides the file size and whether Excel can hold it (1,048,576 rows a sheet)."""
+    import zipfile
+
+    from sop_xl.workbook.package import Package
+
+    pkg = Package(path)
+    parts = {e.name: e.part for e in pkg.sheets}
+    pkg.close()
+    rows = []
+    with zipfile.ZipFile(path) as z:
+        for name, part in parts.items():
+            with z.open(part) as fh:
+                head = fh.read(4096).decode("utf-8", "replace")
+            m = re.search(r'<dimension ref="[A-Z]+\d+:[A-Z]+(\d+)"', head)
+            rows.append((name, int(m.group(1)) if m else 0))
+    return sorted(rows, key=lambda x: -x[1])[:n]
 
 
 def report(label: str, r: dict) -> None:
@@ -205,6 +231,7 @@ def report(label: str, r: dict) -> None:
     print(f"  {'step':<16}{'seconds':>9}{'share':>8}")
     for step, sec in sorted(steps.items(), key=lambda kv: -kv[1]):
         print(f"  {step:<16}{sec:>9.1f}{sec / wall:>8.0%}")
+    print("  largest sheets: " + ", ".join(f"{s} {n:,} rows" for s, n in r["largest"]))
     untimed = wall - sum(steps.values())
     print(f"  {'(start-up)':<16}{untimed:>9.1f}{untimed / wall:>8.0%}")
     no_fc = wall - steps.get("forecast", 0.0)
