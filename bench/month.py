@@ -56,7 +56,7 @@ STEP_OF = (
     ("exceptions", "exceptions"),
     ("writing the workbook", "write"),
 )
-_LINE = re.compile(r"^\[\s*([0-9.]+)s\] (.*)$")
+_LINE = re.compile(r"^\[\s*([0-9.]+)s(?: cpu\s*([0-9.]+)s)?\] (.*)$")
 
 
 def company(n_items: int, seed: int = 11) -> tuple[dict[str, pd.DataFrame], dict]:
@@ -167,23 +167,26 @@ def master(cache: Path, n_items: int, bucket: str) -> Path:
     return path
 
 
-def steps_of(stderr: str, total: float) -> dict[str, float]:
-    """Seconds per step of the month, from the progress lines' timestamps."""
-    marks: list[tuple[float, str]] = []
+def steps_of(stderr: str, total: float, total_cpu: float) -> dict[str, tuple[float, float]]:
+    """Wall and CPU seconds per step of the month, from the progress lines' timestamps
+    (CPU: the run's own and that of the workers it finished with, SOP_XL_PROGRESS_CPU)."""
+    marks: list[tuple[float, float, str]] = []
     for line in stderr.splitlines():
         m = _LINE.match(line.strip())
         if not m:
             continue
-        text = m.group(2).lower()
+        text = m.group(3).lower()
         step = next((s for key, s in STEP_OF if text.startswith(key)), None)
         if text.startswith("done"):
             step = "end"
         if step:
-            marks.append((float(m.group(1)), step))
-    out: dict[str, float] = {}
-    for (t, step), (t_next, _) in zip(marks, [*marks[1:], (total, "end")], strict=True):
+            marks.append((float(m.group(1)), float(m.group(2) or 0.0), step))
+    out: dict[str, tuple[float, float]] = {}
+    ends = [*marks[1:], (total, total_cpu, "end")]
+    for (t, c, step), (t_next, c_next, _) in zip(marks, ends, strict=True):
         if step != "end":
-            out[step] = out.get(step, 0.0) + max(t_next - t, 0.0)
+            w0, c0 = out.get(step, (0.0, 0.0))
+            out[step] = (w0 + max(t_next - t, 0.0), c0 + max(c_next - c, 0.0))
     return out
 
 
@@ -196,16 +199,17 @@ def run_month(path: Path, work: Path) -> dict:
     t0 = time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "sop_xl.cli.main", "run", str(target)],
                           capture_output=True, text=True, cwd=ROOT,
-                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+                          env={**os.environ, "PYTHONPATH": str(ROOT),
+                               "SOP_XL_PROGRESS_CPU": "1"})
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
         raise SystemExit(f"sop-xl run failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     peak, cpu = usage.ru_maxrss, usage.ru_utime + usage.ru_stime - cpu0
-    return {"wall": wall, "steps": steps_of(proc.stderr, wall), "largest": largest(target),
-            # CPU of the run and every process it started (forecast workers): on a shared
-            # machine wall time says as much about the neighbours as about the code
-            "cpu": cpu,
+    # CPU of the run and every process it started (forecast workers): on a shared
+    # machine wall time says as much about the neighbours as about the code
+    return {"wall": wall, "cpu": cpu, "steps": steps_of(proc.stderr, wall, cpu),
+            "largest": largest(target),
             # ru_maxrss of children is the largest child so far: the run is the largest
             "peak_mb": max(peak, before) / 1024, "size_mb": target.stat().st_size / 2**20}
 
@@ -231,21 +235,24 @@ def largest(path: Path, n: int = 4) -> list[tuple[str, int]]:
 
 
 def report(label: str, r: dict) -> None:
-    steps, wall = r["steps"], r["wall"]
+    steps, wall, cpu = r["steps"], r["wall"], r["cpu"]
     print(f"\n{label}")
-    print(f"  {'step':<16}{'seconds':>9}{'share':>8}")
-    for step, sec in sorted(steps.items(), key=lambda kv: -kv[1]):
-        print(f"  {step:<16}{sec:>9.1f}{sec / wall:>8.0%}")
+    print(f"  {'step':<16}{'seconds':>9}{'share':>8}{'CPU s':>9}{'share':>8}")
+    for step, (sec, c) in sorted(steps.items(), key=lambda kv: -kv[1][1]):
+        print(f"  {step:<16}{sec:>9.1f}{sec / wall:>8.0%}{c:>9.1f}{c / max(cpu, 1e-9):>8.0%}")
+    untimed = wall - sum(s for s, _ in steps.values())
+    untimed_cpu = cpu - sum(c for _, c in steps.values())
+    print(f"  {'(start-up)':<16}{untimed:>9.1f}{untimed / wall:>8.0%}{untimed_cpu:>9.1f}"
+          f"{untimed_cpu / max(cpu, 1e-9):>8.0%}")
     print("  largest sheets: " + ", ".join(f"{s} {n:,} rows" for s, n in r["largest"]))
-    untimed = wall - sum(steps.values())
-    print(f"  {'(start-up)':<16}{untimed:>9.1f}{untimed / wall:>8.0%}")
-    no_fc = wall - steps.get("forecast", 0.0)
-    slowest = max(steps, key=steps.get) if steps else "-"
+    no_fc, fc = wall - steps.get("forecast", (0.0, 0.0))[0], steps.get("forecast", (0, 0))
+    slowest = max(steps, key=lambda s: steps[s][1]) if steps else "-"
     print(f"  summary: whole month {wall:.1f} s (target 120), without the forecast "
           f"{no_fc:.1f} s (target 60), peak {r['peak_mb']:,.0f} MB (target 4,096), "
-          f"file {r['size_mb']:.1f} MB; slowest step: {slowest}")
-    print(f"  CPU time of the run (all its processes): {r['cpu']:.1f} s; load average "
-          f"{os.getloadavg()[0]:.1f} at the end")
+          f"file {r['size_mb']:.1f} MB; slowest step (CPU): {slowest}")
+    print(f"  CPU: whole month {cpu:.1f} s, without the forecast {cpu - fc[1]:.1f} s; "
+          f"load average {os.getloadavg()[0]:.1f} at the end (wall / CPU "
+          f"{wall / max(cpu, 1e-9):.2f})")
 
 
 def main() -> None:
