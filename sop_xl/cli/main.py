@@ -41,13 +41,17 @@ class Progress:
         self.t0 = time.perf_counter()
         self.quiet = quiet
         self.last = ""
+        # SOP_XL_PROGRESS_CPU=1 (bench/month.py) adds the CPU seconds of this process and
+        # of the workers it has finished with: on a shared machine they time the code
+        self.cpu = os.environ.get("SOP_XL_PROGRESS_CPU") == "1"
 
     def __call__(self, text: str) -> None:
         # a step and the engine it starts may announce the same thing: say it once
         said = self.last.startswith(text)
         self.last = text
         if not self.quiet and not said:
-            print(f"[{time.perf_counter() - self.t0:6.1f}s] {text}", file=sys.stderr,
+            cpu = f" cpu {sum(os.times()[:4]):6.1f}s" if self.cpu else ""
+            print(f"[{time.perf_counter() - self.t0:6.1f}s{cpu}] {text}", file=sys.stderr,
                   flush=True)
 
 

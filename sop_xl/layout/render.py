@@ -103,7 +103,9 @@ def distinct(values: Iterable[Any] | pd.Series) -> list[Any]:
         v = values.dropna()
         if v.dtype.kind in "iuf":
             return [v.max(), v.min()] if len(v) else []
-        return list(pd.unique(v.to_numpy()))
+        if v.dtype.kind == "M":
+            return list(pd.unique(v.to_numpy()))
+        return list(v.unique())  # a Period or string column boxes only its distinct values
     return list(dict.fromkeys(values))
 
 
@@ -140,6 +142,13 @@ def column_values(series: pd.Series) -> list[Any]:
         return [None if v != v else v for v in series.to_numpy().tolist()]
     if series.dtype.kind in "iub":
         return series.to_numpy().tolist()
+    if series.dtype.kind == "M" or isinstance(series.dtype, pd.PeriodDtype):
+        # dates repeat down a table: convert each distinct one (boxing every cell as a
+        # Timestamp or Period cost as much as writing the cell)
+        codes, uniques = pd.factorize(series)
+        shown = [cell_value(u) for u in uniques]
+        shown.append(None)  # code -1: NaT
+        return [shown[k] for k in codes.tolist()]
     seen: dict[tuple[type, Any], Any] = {}
 
     def convert(v: Any) -> Any:

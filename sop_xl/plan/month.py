@@ -67,16 +67,23 @@ def shipped_history(inputs: Inputs, history: pd.DataFrame | None = None) -> pd.D
     g = h.groupby(["item", "month"], as_index=False)["shipped_qty"].sum()
     last = min(inputs.settings.planning_month - 1, g["month"].max()) \
         if len(g) else inputs.settings.planning_month - 1
-    frames = []
-    for item, grp in g.groupby("item", sort=True):
-        idx = pd.period_range(grp["month"].min(), last, freq="M")
-        q = grp.set_index("month")["shipped_qty"].reindex(idx, fill_value=0.0)
-        frames.append(pd.DataFrame({"item": item, "period": idx, "quantity": q.to_numpy()}))
-    if not frames:
+    # every item from its first month to ``last``, built at once (a frame per item cost
+    # seconds at 3,000 finished goods)
+    first = g.groupby("item", sort=True)["month"].min()
+    first_ord = first.array.asi8
+    n = np.maximum(last.ordinal - first_ord + 1, 0)
+    if not n.sum():
         return pd.DataFrame({"item": pd.Series(dtype=object),
                              "period": pd.PeriodIndex([], freq="M"),
                              "quantity": pd.Series(dtype=float)})
-    return pd.concat(frames, ignore_index=True)
+    starts = np.repeat(np.cumsum(n) - n, n)
+    ords = np.repeat(first_ord, n) + np.arange(int(n.sum())) - starts
+    out = pd.DataFrame({"item": np.repeat(first.index.to_numpy(), n),
+                        "period": pd.PeriodIndex.from_ordinals(ords, freq="M")})
+    q = g.rename(columns={"month": "period", "shipped_qty": "quantity"})
+    out = out.merge(q, on=["item", "period"], how="left", sort=False)
+    out["quantity"] = out["quantity"].fillna(0.0).astype(float)
+    return out
 
 
 def ordered_history(inputs: Inputs) -> pd.DataFrame:

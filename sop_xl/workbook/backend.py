@@ -13,6 +13,8 @@ from collections.abc import Callable, Hashable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from sop_xl.base.errors import WorkbookError
+from sop_xl.base.messages import message
 from sop_xl.contract.raw import RawSheet
 from sop_xl.layout.sheet import SheetContent
 
@@ -98,6 +100,30 @@ class ContentError(ValueError):
 _BAD_SHEET_CHARS = set("[]:*?/\\")
 _TABLE_NAME = re.compile(r"^[A-Za-z_\\][A-Za-z0-9_.\\]*$")
 _CELL_LIKE = re.compile(r"^(?:[A-Za-z]{1,3}[0-9]+|[Rr][0-9]*[Cc][0-9]*|[RrCc])$")
+
+
+#: what one Excel worksheet holds (Excel 2007 and later, "Excel specifications and limits")
+EXCEL_MAX_ROWS = 1_048_576
+EXCEL_MAX_COLS = 16_384
+#: sheets whose rows are mostly planned orders: their size follows the items' lot rules
+_ORDER_SHEETS = frozenset({"planned_orders", "purchase_plan", "plan_tab"})
+
+
+def check_fits_excel(contents: Sequence[SheetContent], workbook: str,
+                     lang: str = "en") -> None:
+    """Refuse, before anything is written, a sheet larger than any Excel can open: Excel
+    reports such a file as damaged and drops the rows beyond its limit, so the planner
+    would lose orders without knowing. Unlike ``check_contents`` this follows from the
+    data (e.g. lot-for-lot items ordered every working day), so it is the planner's error,
+    with what to change."""
+    for c in contents:
+        rows, cols = c.n_rows, c.n_cols
+        if rows > EXCEL_MAX_ROWS or cols > EXCEL_MAX_COLS:
+            advice = (message("sheet_too_large_orders", lang) if c.key in _ORDER_SHEETS
+                      else "")
+            raise WorkbookError("sheet_too_large", workbook, lang, sheet=c.name, rows=rows,
+                                cols=cols, max_rows=EXCEL_MAX_ROWS, max_cols=EXCEL_MAX_COLS,
+                                advice=advice)
 
 
 def check_contents(contents: Sequence[SheetContent]) -> None:

@@ -31,7 +31,7 @@ from sop_xl.contract.cells import parse_ref
 from sop_xl.contract.raw import RawSheet
 from sop_xl.layout.sheet import SheetContent
 from sop_xl.workbook import comments, ooxml
-from sop_xl.workbook.backend import Backend, check_contents
+from sop_xl.workbook.backend import Backend, check_contents, check_fits_excel
 from sop_xl.workbook.backups import backups_wanted, keep_backup
 from sop_xl.workbook.comments import LostNote
 from sop_xl.workbook.lock import WorkbookLock, open_elsewhere
@@ -234,6 +234,7 @@ class FileBackend(Backend):
                      order: Sequence[str] | None = None,
                      properties: Mapping[str, str] | None = None) -> None:
         check_contents(contents)  # a fault in the code, found before anything is touched
+        check_fits_excel(contents, str(self.path), self.lang)
         check_may_write(self.path, self.lang)  # before the lock: a read-only folder has none
         with WorkbookLock(self.path, command="write", lang=self.lang):
             self.check_writable()
@@ -346,6 +347,8 @@ class FileBackend(Backend):
         ``path`` (the caller chose to overwrite it) is replaced atomically and kept as a
         backup, like any other save."""
         path = real_path(path)
+        check_contents(contents)
+        check_fits_excel(contents, str(path), lang)
         pkg = Package(data=blank_workbook_bytes(created or datetime.now()))
         placeholder = pkg.sheet_names()
         pkg.put_sheets(contents, order=order)

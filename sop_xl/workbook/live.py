@@ -48,7 +48,7 @@ from sop_xl.contract.cells import cell_ref, col_letter
 from sop_xl.contract.raw import RawSheet
 from sop_xl.layout.sheet import CondFormat, SheetContent, TableDef, Validation
 from sop_xl.layout.styles import DXF_STYLES, CellStyle
-from sop_xl.workbook.backend import Backend, check_contents
+from sop_xl.workbook.backend import Backend, check_contents, check_fits_excel
 from sop_xl.workbook.live_plan import SheetPlan, a1, plan_sheet
 
 __all__ = ["ComCalls", "LiveBackend", "LiveWriteError", "MacCalls"]
@@ -420,6 +420,7 @@ class LiveBackend(Backend):
                      order: Sequence[str] | None = None,
                      properties: Mapping[str, str] | None = None) -> None:
         check_contents(contents)
+        check_fits_excel(contents, self.name, self.lang)
         plans = [plan_sheet(c) for c in contents]
         existing = {n.lower(): n for n in self.sheet_names()}
         remove = [existing[r.lower()] for r in remove

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 
 from sop_xl.contract.raw import RawSheet
 from sop_xl.layout.sheet import Formula, SheetContent
-from sop_xl.workbook.backend import Backend, check_contents
+from sop_xl.workbook.backend import Backend, check_contents, check_fits_excel
 
 # what a formula cell holds when its computed value is one of Excel's errors
 _ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"})
@@ -51,6 +51,7 @@ class MemoryBackend(Backend):
                      order: Sequence[str] | None = None,
                      properties: Mapping[str, str] | None = None) -> None:
         check_contents(contents)
+        check_fits_excel(contents, self.name)
         # all or nothing, as the interface promises: build new dicts, swap them at the end
         sheets, kept, merged = dict(self.sheets), dict(self.contents), dict(self.merged)
         for name in remove:

@@ -150,8 +150,13 @@ class _TextCache(dict):
     date1904 = False
 
     def __missing__(self, key: str) -> str:
-        value = xml_text(key)
-        if len(self) < 200_000:
+        # most text has nothing to escape: the checks are cheaper than the escaping; text
+        # that is never repeated (pegging, notes) must not fill the cache first
+        if "&" in key or "<" in key or ">" in key or not key.isprintable():
+            value = xml_text(key)
+        else:
+            value = key
+        if len(self) < 200_000 and len(key) <= 64:
             self[key] = value
         return value
 
@@ -365,8 +370,8 @@ def _sheet_data(content: SheetContent, xf_of: Mapping[CellStyle, int],
                     f'<t xml:space="preserve">{text[v]}</t></is></c>')
             elif t is int:
                 add(f'<c r="{letters[c]}{rn}"{attr[srow[c]]}><v>{v}</v></c>')
-            elif t is date:  # dates repeat down a table: each serial is computed once
-                serial = serials.get(v)
+            elif t is date or (t is datetime and v.tzinfo is None):
+                serial = serials.get(v)  # dates repeat down a table: each serial once
                 if serial is None:
                     serial = serials[v] = _num(excel_serial(v, date1904))
                 add(f'<c r="{letters[c]}{rn}"{attr[srow[c]]}><v>{serial}</v></c>')

@@ -9,8 +9,14 @@ from typing import Any
 
 import pytest
 
+from sop_xl.base.errors import WorkbookError
 from sop_xl.layout.sheet import Box, Formula, SheetContent, TableDef, Validation
-from sop_xl.workbook.backend import ContentError
+from sop_xl.workbook.backend import (
+    EXCEL_MAX_COLS,
+    EXCEL_MAX_ROWS,
+    ContentError,
+    check_fits_excel,
+)
 from tests.backend.harnesses import Harness
 
 
@@ -233,3 +239,33 @@ def test_what_callers_need_besides_the_sheets(harness: Harness) -> None:
         assert again["Keep"] == prints["Keep"] and again["Tab"] != prints["Tab"]
     else:
         assert again == {}
+
+
+def test_a_sheet_larger_than_excel_is_refused_before_anything_is_written(
+        harness: Harness) -> None:
+    b = harness.make({"Out": [["old"], [1]]})
+    before = (b.sheet_names(), _state(b))
+    good = content("Out", [["new"], [2]])
+    tall = SheetContent("Orders", [[1]] * (EXCEL_MAX_ROWS + 1), key="planned_orders")
+    with pytest.raises(WorkbookError) as caught:
+        b.write_sheets([good, tall])
+    text = str(caught.value)
+    assert "sheet 'Orders' would be 1,048,577 rows × 1 columns" in text
+    assert "at most 1,048,576 rows × 16,384 columns, so nothing was written" in text
+    assert "lot-for-lot items get an order for every working day" in text
+    wide = SheetContent("Wide", [list(range(EXCEL_MAX_COLS + 1))])
+    with pytest.raises(WorkbookError, match="'Wide' would be 1 rows × 16,385 columns"
+                       r"[^.]*\. $"):  # no advice on orders for a sheet of other things
+        b.write_sheets([wide])
+    assert (b.sheet_names(), _state(b)) == before
+
+
+def test_a_sheet_exactly_as_large_as_excel_allows_passes_the_check() -> None:
+    full = SheetContent("Full", [[1]] * EXCEL_MAX_ROWS, key="planned_orders")
+    check_fits_excel([full, SheetContent("W", [list(range(EXCEL_MAX_COLS))])], "book.xlsx")
+    with pytest.raises(WorkbookError) as caught:
+        check_fits_excel([SheetContent("计划订单", [[1]] * (EXCEL_MAX_ROWS + 1),
+                                       key="planned_orders")], "book.xlsx", "zh-CN")
+    assert str(caught.value).startswith(
+        "book.xlsx: 工作表 '计划订单' 将有 1,048,577 行 × 1 列；Excel 工作表最多 1,048,576 行")
+    assert "按需订货(逐批)的物料在每个有需求的工作日都会生成一张订单" in str(caught.value)

@@ -33,3 +33,32 @@ def test_an_open_last_month_is_not_zero_sales(tmp_path):
     assert b["period"].min() == pd.Period("2026-12", "M")
     assert len(b) >= 6
     assert b["forecast"].iloc[0] == pytest.approx(40, rel=0.05)
+
+
+class _Inputs:
+    """What shipped_history reads: the history, the finished goods, the planning month."""
+
+    def __init__(self, history: pd.DataFrame) -> None:
+        self.sales_history = history
+        self.settings = type("S", (), {"planning_month": pd.Period("2026-12", "M")})
+
+    def items_of_type(self, kind: str) -> pd.DataFrame:
+        return pd.DataFrame({"item": ["A", "B", "C"]})
+
+
+def test_the_monthly_history_is_zero_filled_from_each_items_first_month():
+    p = pd.Period
+    h = pd.DataFrame({
+        "item": ["B", "A", "A", "A", "B", "C", "X"],
+        "month": [p("2026-10", "M"), p("2026-08", "M"), p("2026-08", "M"),
+                  p("2026-11", "M"), p("2026-12", "M"), p("2026-12", "M"),
+                  p("2026-09", "M")],
+        "shipped_qty": [5.0, 3.0, 4.0, 6.0, 99.0, 7.0, 1.0]})
+    got = month.shipped_history(_Inputs(h))
+    # A: Aug 3 + 4, Sep and Oct nothing sold (zero), Nov 6; B: Oct 5, Nov zero, its
+    # December row is the planning month (not history yet); C has only December: no
+    # history; X is not a finished good
+    assert got["item"].tolist() == ["A", "A", "A", "A", "B", "B"]
+    assert got["period"].astype(str).tolist() == ["2026-08", "2026-09", "2026-10",
+                                                  "2026-11", "2026-10", "2026-11"]
+    assert got["quantity"].tolist() == [7.0, 0.0, 0.0, 6.0, 5.0, 0.0]

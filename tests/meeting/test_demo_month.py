@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from demo_months import demo_frames, run_rate_forecast
 from meeting_support import fill, forecast_rows
 
 from sop_xl.app import cycle
@@ -18,27 +19,8 @@ from sop_xl.demo.sales import DEVIATIONS, owned
 from sop_xl.faces.assistants import collect, needs_reason, split
 from sop_xl.faces.meeting import write_meeting
 from sop_xl.plan import month
-from sop_xl.plan.forecast import ForecastResult
 
 M = pd.Period("2026-12", "M")
-
-
-def demo_frames(company) -> dict[str, pd.DataFrame]:
-    """The demo's inputs with the last twelve months' submissions still in SalesForecast
-    (each month's own, lag-0 forecast), as a year of ``collect`` leaves them."""
-    frames = dict(company.frames)
-    prev = company.previous_forecasts
-    lag0 = prev[prev["made_month"] == prev["month"]].drop(columns="made_month")
-    frames["sales_forecast"] = pd.concat([lag0.assign(reason=None),
-                                          frames["sales_forecast"]], ignore_index=True)
-    return frames
-
-
-def run_rate_forecast(company) -> ForecastResult:
-    e = company.expected_demand
-    f = pd.DataFrame({"item": e["item"], "period": e["month"], "forecast": e["qty"]})
-    f["lower"], f["upper"], f["model"] = f["forecast"] * 0.8, f["forecast"] * 1.2, "run-rate"
-    return ForecastResult(f, pd.DataFrame(), pd.DataFrame())
 
 
 @pytest.fixture(scope="module")

@@ -62,4 +62,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "may write to, or ask for write access; the workbook was not changed",
         "无法写入：所在文件夹 {folder} 为只读，而 sop-xl 需要在原工作簿旁写入新工作簿和锁文件。"
         "请将工作簿复制到可写的文件夹，或申请写入权限；工作簿未被修改"),
+    # workbook/backend.py: what no version of Excel can hold
+    "sheet_too_large": (
+        "sheet {sheet!r} would be {rows:,} rows × {cols:,} columns; an Excel sheet holds at "
+        "most {max_rows:,} rows × {max_cols:,} columns, so nothing was written. "
+        "{advice}",
+        "工作表 {sheet!r} 将有 {rows:,} 行 × {cols:,} 列；Excel 工作表最多 {max_rows:,} 行 × "
+        "{max_cols:,} 列，因此没有写入任何内容。{advice}"),
+    "sheet_too_large_orders": (
+        "Most rows are planned orders: lot-for-lot items get an order for every working day "
+        "with a requirement. Give the items with most orders a period lot rule (periods of "
+        "supply) or a minimum lot in Items, or shorten the horizon in Settings",
+        "大部分行是计划订单：按需订货(逐批)的物料在每个有需求的工作日都会生成一张订单。"
+        "请在物料表中为订单最多的物料设置周期批量(供应期数)或最小批量，或在设置中缩短计划展望期"),
 }
