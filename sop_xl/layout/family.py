@@ -78,3 +78,16 @@ def plan_kpi_sheet(inputs: Inputs, kpis: pd.DataFrame, lang: str) -> SheetConten
             Box(1, 0, len(k), len(spec.columns) - 1),
             f'AND(ISNUMBER(${j}2),${j}2<0.95)', "warn"))
     return sheet
+
+
+def delivery_kpi_sheet(inputs: Inputs, kpis: pd.DataFrame, lang: str) -> SheetContent:
+    """DeliveryKPI: supplier on-time-in-full and schedule adherence by month; rates below
+    95 % marked."""
+    spec = contract.sheet("delivery_kpi")
+    sheet = table_content(spec, kpis, lang, currency=inputs.settings.currency)
+    if len(kpis):
+        j = col_letter(spec.keys.index("rate"))
+        sheet.cond_formats.append(CondFormat(
+            Box(1, 0, len(kpis), len(spec.columns) - 1),
+            f'AND(ISNUMBER(${j}2),${j}2<0.95)', "warn"))
+    return sheet
