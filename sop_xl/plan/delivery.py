@@ -112,7 +112,8 @@ def production_lines(actual: pd.DataFrame, tol: float) -> pd.DataFrame:
         return pd.DataFrame(columns=cols)
     head["month"] = pd.PeriodIndex([pd.Period(pd.Timestamp(d), "M") for d in head["due"]],
                                    freq="M")
-    a = a.merge(head[["order", "item", "month"]], on=["order", "item"])
+    a = a[["order", "item", "done", "qty"]].merge(
+        head[["order", "item", "month"]], on=["order", "item"])
     inside = a[a["done"] == a["month"]].groupby(["order", "item"])["qty"].sum()
     head["in_month"] = [float(inside.get((o, i), 0.0))
                         for o, i in zip(head["order"], head["item"], strict=True)]

@@ -29,6 +29,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "mp_col_basis": ("How it is computed", "计算依据"),
     "mp_kpi_forecast_achievement": ("Forecast achievement rate", "预测达成率"),
     "mp_kpi_plan_achievement": ("Plan achievement", "计划达成率"),
+    "mp_kpi_schedule_adherence": ("Schedule adherence", "生产计划执行率"),
+    "mp_kpi_supplier_otif": ("Supplier on time in full", "供应商准时足量交付率"),
+    "mp_basis_schedule_adherence": (
+        "{met} of {lines} production orders due in {month} completed in {month} within "
+        "±{tol:.0%} of their quantity; ProductionActuals",
+        "{month} 到期的 {lines} 张生产订单中 {met} 张在 {month} 内完工且数量偏差不超过 ±{tol:.0%}；"
+        "生产实绩"),
+    "mp_basis_schedule_adherence_none": (
+        "no production order due in {month} in ProductionActuals (Order due, Order quantity)",
+        "生产实绩中没有 {month} 到期的生产订单(订单计划完工日期、订单数量)"),
+    "mp_basis_supplier_otif": (
+        "{met} of {lines} purchase order lines promised in {month} received in full within "
+        "±{days} working days (quantity −{tol:.0%}); ReceiptsActuals",
+        "{month} 承诺交货的 {lines} 个采购订单行中 {met} 行在 ±{days} 个工作日内足量到货"
+        "(数量容差 −{tol:.0%})；采购到货实绩"),
+    "mp_basis_supplier_otif_none": ("no purchase order line promised in {month} in ReceiptsActuals",
+                                    "采购到货实绩中没有 {month} 承诺交货的采购订单行"),
     "mp_kpi_inventory_value": ("Inventory value ({currency})", "库存金额({currency})"),
     "mp_kpi_days_of_supply": ("Days of supply, finished goods (working days)", "成品库存天数(工作日)"),
     "mp_kpi_slow_moving_value": ("Slow-moving stock ({currency})", "呆滞库存({currency})"),

@@ -35,6 +35,10 @@ Formulas (each KPI carries its own in ``basis``):
 - plan achievement (计划达成率) of month m = ``Σ min(A, F) / ΣF``: the share of the planned
   shipments that shipped, item by item (no credit for shipping another item instead), F
   the demand plan for m in the plan version made for m;
+- schedule adherence of month m = production orders due in m completed in m within ±
+  the quantity tolerance ÷ orders due in m; supplier on-time-in-full = purchase order lines
+  promised in m received in full within the tolerance in working days ÷ lines promised
+  (sop_xl.plan.delivery, DeliveryKPI's total rows);
 - inventory value = Σ on hand × unit cost over the Stock sheet (start of M);
 - days of supply = finished-goods stock value ÷ (cost of the demand plan of the next three
   months ÷ their working days), in working days;
@@ -64,10 +68,11 @@ from sop_xl.faces.assistants.figures import last_month_rows, submitted_deviation
 from sop_xl.plan.accuracy import scorecard
 
 NEXT = 3  # months ahead for days of supply and utilisation
-KPI_KEYS = ("forecast_achievement", "plan_achievement", "inventory_value", "days_of_supply",
-            "slow_moving_value", "excess_value", "capacity_utilisation", "overloads",
-            "shortages")
-KPI_UNITS = {"forecast_achievement": "%", "plan_achievement": "%", "inventory_value": "money",
+KPI_KEYS = ("forecast_achievement", "plan_achievement", "schedule_adherence", "supplier_otif",
+            "inventory_value", "days_of_supply", "slow_moving_value", "excess_value",
+            "capacity_utilisation", "overloads", "shortages")
+KPI_UNITS = {"forecast_achievement": "%", "plan_achievement": "%", "schedule_adherence": "%",
+             "supplier_otif": "%", "inventory_value": "money",
              "days_of_supply": "days", "slow_moving_value": "money", "excess_value": "money",
              "capacity_utilisation": "%", "overloads": "count", "shortages": "count"}
 
@@ -259,6 +264,27 @@ def _achievement(book: MasterWorkbook, run: PlanRun, card: pd.DataFrame,
     return (Kpi("forecast_achievement", far, far_basis), pa_kpi)
 
 
+def _delivery(run: PlanRun, lang: str) -> tuple[Kpi, Kpi]:
+    """Schedule adherence and supplier on-time-in-full of last month, all orders
+    (DeliveryKPI's total rows; sop_xl.plan.delivery)."""
+    s = run.inputs.settings
+    month = s.planning_month - 1
+    d = run.delivery_kpis
+    out = []
+    for kpi in ("schedule_adherence", "supplier_otif"):
+        t = d[(d["kpi"] == kpi) & (d["level"] == "total") & (d["month"] == month)] \
+            if len(d) else d
+        if t.empty:
+            out.append(Kpi(kpi, float("nan"), message(f"mp_basis_{kpi}_none", lang,
+                                                      month=month)))
+            continue
+        r = t.iloc[0]
+        out.append(Kpi(kpi, float(r["rate"]), message(
+            f"mp_basis_{kpi}", lang, month=month, met=int(r["met"]), lines=int(r["lines"]),
+            days=s.delivery_days, tol=s.in_full_tolerance)))
+    return out[0], out[1]
+
+
 def _need_ahead(run: PlanRun) -> pd.Series:
     """Need per item over the next ``excess_months`` months: demand plan for finished
     goods, gross requirements for components (pieces)."""
@@ -360,7 +386,7 @@ def kpis(book: MasterWorkbook, run: PlanRun, se: pd.DataFrame, short: pd.DataFra
     """The cover's headline figures, in KPI_KEYS order (see the module docstring)."""
     card = last_month_kpis(run, book) if card is None else card
     far, pa = _achievement(book, run, card, lang)
-    out = [far, pa, *_stock_kpis(run, se, lang), *_capacity_kpis(run, lang),
+    out = [far, pa, *_delivery(run, lang), *_stock_kpis(run, se, lang), *_capacity_kpis(run, lang),
            Kpi("shortages", float(short["item"].nunique()) if len(short) else 0.0,
                message("mp_basis_shortages", lang,
                        qty=float(short["qty"].sum()) if len(short) else 0.0))]
