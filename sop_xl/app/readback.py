@@ -307,8 +307,13 @@ def frozen_production(book: MasterWorkbook, inputs: Inputs,
     c = labels.get_indexer(m["period"].astype(str))
     ok = (r >= 0) & (c >= 0) & (c < fence)
     out[r[ok], c[ok]] = m["qty"].to_numpy(float)[ok]
-    out[:, : s.frozen_periods] = np.nan_to_num(out[:, : s.frozen_periods], nan=0.0)
-    return out
+    # a bucket the earlier plan planned is frozen (items it left out: 0); one it did not
+    # reach (a plan kept for its own frozen month only, as the demo's) freezes nothing
+    reached = np.zeros(len(labels), dtype=bool)
+    reached[c[c >= 0]] = True
+    k = s.frozen_periods
+    out[:, :k] = np.where(reached[:k], np.nan_to_num(out[:, :k], nan=0.0), np.nan)
+    return out if np.isfinite(out).any() else None
 
 
 def approved_frozen_plans(book: MasterWorkbook, inputs: Inputs) -> pd.DataFrame:
