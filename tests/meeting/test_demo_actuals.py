@@ -106,5 +106,5 @@ def test_the_first_pack_shows_production_based_plan_achievement(master, tmp_path
     rows = [r for r in wb["Family review"].iter_rows(values_only=True) if any(r)]
     prod = next(r for r in rows if str(r[0]).startswith("Production (pcs)"))
     assert prod[1:3] == (676, 581)
-    assert [r[1] for r in rows if str(r[0]).startswith("Plan achievement")][0] == \
+    assert next(r[1] for r in rows if str(r[0]).startswith("Plan achievement")) == \
         pytest.approx(581 / 676)
