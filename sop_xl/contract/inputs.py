@@ -73,8 +73,8 @@ FAMILY_SPLITS = (
 )
 
 TRANSFER_LEVELS = (
-    Choice("item", "Items", "物料"),
-    Choice("family", "Families (product groups)", "产品族(产品组)"),
+    Choice("item", "Item level", "物料层级"),
+    Choice("family", "Family level (product groups)", "产品族层级(产品组)"),
 )
 
 SETTINGS = SheetSpec(
