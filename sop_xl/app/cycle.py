@@ -191,8 +191,10 @@ class PlanRun:
         self.progress("family production plan")
         _, families = month.item_families(self.inputs, self.demand.items)
         typed = readback.typed_family_production(self.book, self.inputs, families)
+        stock, days = readback.typed_family_targets(self.book, self.inputs, families)
         return month.family_production(
             self.inputs, self.demand, typed=typed, frozen_qty=self._frozen,
+            typed_stock=stock, typed_days=days,
             items_plan=None if self.family_chosen else self.mps["production"])
 
     @cached_property

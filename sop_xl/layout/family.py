@@ -27,10 +27,10 @@ def family_production_sheet(inputs: Inputs, plan: FamilyProductionPlan, members:
     spec = contract.sheet("family_production")
     attrs = [{"family": f, "members": m, "key_resource": k or None,
               "hours_per_piece": None if not np.isfinite(h) else float(h),
-              "unit_cost": float(c), "target_dos": float(d)}
-             for f, m, k, h, c, d in zip(plan.families, members, plan.key_resource,
-                                         plan.hours_per_piece, plan.unit_cost,
-                                         plan.target_dos, strict=True)]
+              "unit_cost": float(c), "target_dos": float(d), "safety_stock": float(t)}
+             for f, m, k, h, c, d, t in zip(plan.families, members, plan.key_resource,
+                                            plan.hours_per_piece, plan.unit_cost,
+                                            plan.target_dos, plan.own_stock, strict=True)]
     rows = plan.rows()
     typed = np.isfinite(plan.typed)
     prod = plan.chosen.production
