@@ -31,8 +31,9 @@ from sop_xl.workbook.paths import beside_stem
 if TYPE_CHECKING:
     from sop_xl.app.master import MasterWorkbook
 
-EXPORT_COLUMNS = ["transfer_id", "version", "plan_type", "level", "item", "uom", "period",
-                  "req_date", "quantity"]
+# "level" last: an ERP import reading the columns by position keeps working
+EXPORT_COLUMNS = ["transfer_id", "version", "plan_type", "item", "uom", "period", "req_date",
+                  "quantity", "level"]
 LEVELS = ("item", "family")
 
 
@@ -150,9 +151,9 @@ def export_frame(f: pd.DataFrame) -> pd.DataFrame:
     every text field neutralised against formula injection (sop_xl.contract.export)."""
     return neutralise_frame(pd.DataFrame({
         "transfer_id": f["transfer_id"], "version": f["source"], "plan_type": f["plan_type"],
-        "level": f["level"], "item": f["item"], "uom": f["uom"], "period": f["period"],
+        "item": f["item"], "uom": f["uom"], "period": f["period"],
         "req_date": [d.isoformat() for d in f["req_date"]],
-        "quantity": f["requirement"].round(6)}, columns=EXPORT_COLUMNS))
+        "quantity": f["requirement"].round(6), "level": f["level"]}, columns=EXPORT_COLUMNS))
 
 
 def _write_export(f: pd.DataFrame, path: Path) -> None:
