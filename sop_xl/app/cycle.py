@@ -20,7 +20,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-import numpy as np
 import pandas as pd
 
 from sop_xl import contract
@@ -53,7 +52,7 @@ from sop_xl.plan import demand as demand_engine
 from sop_xl.plan import family_plan as family_engine
 from sop_xl.plan import finance as finance_engine
 from sop_xl.plan import inventory as inventory_engine
-from sop_xl.plan import month, pegging
+from sop_xl.plan import month
 from sop_xl.plan import mps as mps_engine
 from sop_xl.plan import mrp as mrp_engine
 from sop_xl.plan import versions as versions_engine
@@ -252,10 +251,7 @@ class PlanRun:
     def pegging(self) -> pd.Series:
         """Each order's pegging text, once for PlannedOrders and the purchase plan: exact
         for every order (sop_xl.plan.pegging.full_text), at plant scale too."""
-        r = self.mrp
-        if r.links is None:
-            return r.pegging_text()
-        return pegging.full_text(r.links, np.flatnonzero(r.order_kept), r.periods)
+        return self.mrp.pegging_text()
 
     @cached_property
     def planned_orders(self) -> pd.DataFrame:

@@ -345,7 +345,7 @@ SALES_HISTORY = SheetSpec(
 
 CONTRACTS = SheetSpec(
     key="contracts", en="Contracts", zh="合同", role=Role.INPUT, layout=Layout.TABLE,
-    order=8, tab_color=INPUT_TAB, unique=("contract", "item", "due_month"),
+    order=8, tab_color=INPUT_TAB, unique=("contract", "item", "due_month", "due_date"),
     description_en="Signed customer contracts with what is still to deliver.",
     description_zh="已签客户合同及剩余未交数量。",
     columns=(

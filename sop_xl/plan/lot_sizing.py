@@ -143,41 +143,47 @@ class Sizer:
     def __init__(self, rules: LotRules) -> None:
         self.poq = np.flatnonzero(rules.rule == POQ)
         self.minimum = rules.minimum if (rules.minimum > 0).any() else None
-        self._groups: list[list[tuple[slice | np.ndarray, np.ndarray]]] = []
+        self._groups: list[list[tuple[slice | np.ndarray, np.ndarray | None]]] = []
         for idx, lot in ((np.flatnonzero((rules.rule == FIXED) & (rules.fixed > 0)),
                           rules.fixed), (np.flatnonzero(rules.multiple > 0), rules.multiple)):
             runs = _runs(idx)
             if isinstance(runs, np.ndarray):
                 self._groups.append([(runs, lot[runs])])
             else:
-                self._groups.append([(r, lot[r]) for r in runs])
+                # a run of lot 1 (pieces without a multiple) only needs rounding up
+                self._groups.append([(r, None if (lot[r] == 1.0).all() else lot[r])
+                                     for r in runs])
         runs = _runs(self.poq)
         self._poq = runs if isinstance(runs, np.ndarray) or len(runs) != 1 else runs[0]
 
     def __call__(self, net: np.ndarray, window_need: np.ndarray | None,
                  out: np.ndarray | None = None) -> np.ndarray:
         """``window_need`` holds the POQ items' values only (in ``self.poq`` order)."""
-        if out is None:
-            q = net.copy()
+        minimum = self.minimum
+        fused = minimum is not None and not self._groups[0]
+        q = np.empty_like(net) if out is None else out
+        if minimum is not None and fused:   # no fixed lot between: max(net, window,
+            np.maximum(net, minimum, out=q)    # minimum) in any order is exact
         else:
-            q = out
             np.copyto(q, net)
         if len(self.poq) and window_need is not None:
             if isinstance(self._poq, slice):
                 view = q[self._poq]
                 np.maximum(view, window_need, out=view)
             else:
-                q[self.poq] = np.maximum(net[self.poq], window_need)
+                q[self.poq] = np.maximum(q[self.poq], window_need)
         for k, group in enumerate(self._groups):
-            if k == 1 and self.minimum is not None:
+            if k == 1 and self.minimum is not None and not fused:
                 np.maximum(q, self.minimum, out=q)
             for where, lot in group:
                 if isinstance(where, slice):
                     v = q[where]
-                    v /= lot
+                    if lot is not None:
+                        v /= lot
                     v -= _EPS
                     np.ceil(v, out=v)
-                    v *= lot
+                    if lot is not None:
+                        v *= lot
                 else:
                     q[where] = np.ceil(q[where] / lot - _EPS) * lot
         q *= net > _EPS

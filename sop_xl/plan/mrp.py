@@ -61,10 +61,11 @@ class MRPResult:
     item_names: np.ndarray        # every planned item, plan order; the first n_kept are
     n_kept: int                   # the items below the MPS, by low-level code
     llc_all: np.ndarray
-    daily: dict[str, np.ndarray]  # (items × days): gross, fixed (receipts + firm),
-    #                               planned (all planned receipts, firm included),
-    #                               projected, releases (started pieces by release day)
-    bucketed: dict[str, np.ndarray]  # (items below the MPS × buckets): receipts, net
+    daily: dict[str, np.ndarray]  # (items × days): gross, receipts (scheduled), fixed
+    #                               (receipts + firm), planned (all planned receipts,
+    #                               firm included), projected, releases (started pieces
+    #                               by release day)
+    bucketed: dict[str, np.ndarray]  # (items below the MPS × buckets): net
     on_hand_all: np.ndarray
     safety: np.ndarray
     lead: np.ndarray              # working days
@@ -98,7 +99,7 @@ class MRPResult:
         k = self.n_kept
         by = self.days.by_bucket
         gross, planned = by(self.daily["gross"][:k]), by(self.daily["planned"][:k])
-        receipts = self.bucketed["receipts"]
+        receipts = by(self.daily["receipts"][:k])
         # the stock at each bucket's end, summed from the rows as the sheet's formula does
         projected = self.on_hand[:, None] + np.cumsum(receipts + planned - gross, axis=1)
         return {"gross": gross, "receipts": receipts, "planned_receipts": planned,
@@ -137,17 +138,15 @@ class MRPResult:
                      self.days)
 
     def pegging_text(self, most: int = 3) -> pd.Series:
-        """Per order (aligned with ``orders``): "A 2026-12: 40; B 2027-01: 20 (+2)".
-
-        Exact from ``pegging`` for a plan of up to 50,000 orders; beyond that the trace
-        keeps each order's 8 largest parent orders and end-item demands per level
-        (sop_xl.plan.pegging.trace), so the largest are named without tracing every one."""
-        from sop_xl.plan.pegging import describe, trace
-        if "pegging" in self.__dict__ or len(self.orders) <= 50_000 or self.links is None:
-            return describe(self.pegging, len(self.orders), self.periods, most)
-        peg = trace(self.links, np.flatnonzero(self.order_kept), self.order_data, self.days,
-                    widest=8)
-        return describe(peg, len(self.orders), self.periods, most, cap=8)
+        """Per order (aligned with ``orders``): "A 2026-12: 40; B 2027-01: 20 (+2)", the
+        ``most`` largest end-item demands it serves and how many more. Exact for every
+        order at any size: solved a level of the order graph at a time
+        (sop_xl.plan.pegging.full_text). Blank without pegging links (``peg=False``)."""
+        from sop_xl.plan.pegging import full_text
+        kept = np.flatnonzero(self.order_kept)
+        if self.links is None:
+            return pd.Series(np.full(len(kept), "", dtype=object))
+        return full_text(self.links, kept, self.periods, most)
 
 
 def order_frame(o: dict[str, np.ndarray], names: np.ndarray, days: PlanDays) -> pd.DataFrame:
@@ -187,7 +186,9 @@ def _bom_positions(index: pd.Index, bom: pd.DataFrame) -> tuple[np.ndarray, np.n
 
 
 def _check(index: pd.Index, bom: pd.DataFrame, par: np.ndarray, com: np.ndarray,
-           lang: str) -> list[Problem]:
+           lang: str, llc: list[np.ndarray] | None = None) -> list[Problem]:
+    """``check`` on positions; ``llc`` receives the low-level codes when there is no
+    cycle (the plan needs them, and they cost a pass over the BOM each time)."""
     spec = contract.sheet("bom")
     name = spec.name(lang)
     rows = (bom["_row"].to_numpy(dtype=np.int64) if "_row" in bom
@@ -197,19 +198,23 @@ def _check(index: pd.Index, bom: pd.DataFrame, par: np.ndarray, com: np.ndarray,
     out: list[Problem] = []
     for col, pos in (("parent", par), ("component", com)):
         label = spec.column(col).label(lang)
-        bad = pos < 0
-        for v, r in zip(bom[col].to_numpy(dtype=object)[bad], rows[bad], strict=True):
+        bad = np.flatnonzero(pos < 0)   # a plant's BOM: no column of names made for none
+        for v, r in zip(bom[col].to_numpy(dtype=object)[bad] if len(bad) else [],
+                        rows[bad], strict=True):
             out.append(Problem("unknown_ref", name, int(r), label, None, v,
                                {"target": items_name, "what": what}))
     qcol = spec.column("qty_per")
     qty = pd.to_numeric(bom["qty_per"], errors="coerce").to_numpy(dtype=float)
-    bad = ~(np.isfinite(qty) & (qty > 0))
-    for v, r in zip(bom["qty_per"].to_numpy(dtype=object)[bad], rows[bad], strict=True):
+    bad = np.flatnonzero(~(np.isfinite(qty) & (qty > 0)))
+    for v, r in zip(bom["qty_per"].to_numpy(dtype=object)[bad] if len(bad) else [],
+                    rows[bad], strict=True):
         out.append(Problem("bom_qty_per", name, int(r), qcol.label(lang), None, v,
                            {"expected": qcol.expected(lang)}))
     ok = (par >= 0) & (com >= 0)
     try:
-        low_level_codes(len(index), par[ok], com[ok])
+        codes = low_level_codes(len(index), par[ok], com[ok])
+        if llc is not None:
+            llc.append(codes)
     except ValueError:  # only then look for the cycles, to name their rows
         for path, cyc_rows in bom_cycles(bom, rows):
             out.append(Problem("bom_cycle", name, cyc_rows[0],
@@ -226,9 +231,15 @@ def low_level_codes(n: int, parents: np.ndarray, comps: np.ndarray) -> np.ndarra
     llc = np.zeros(n, dtype=np.int64)
     if len(parents) == 0:
         return llc
+    # BOM lines grouped by component once: each pass is one reduceat, not a scattered max
+    srt = np.argsort(comps, kind="stable")
+    par_s = np.asarray(parents)[srt]
+    com_s = np.asarray(comps)[srt]
+    starts = np.flatnonzero(np.r_[True, com_s[1:] != com_s[:-1]])
+    kids = com_s[starts]
     for _ in range(n + 1):
         new = llc.copy()
-        np.maximum.at(new, comps, llc[parents] + 1)
+        new[kids] = np.maximum(llc[kids], np.maximum.reduceat(llc[par_s] + 1, starts))
         if np.array_equal(new, llc):
             return llc
         llc = new
@@ -310,11 +321,12 @@ def _prepare(items: pd.DataFrame, bom: pd.DataFrame, mps_items: pd.Index,
     par[bom["parent"].isna().to_numpy()] = -1
     com[bom["component"].isna().to_numpy()] = -1
     index = _item_index(items)
-    problems = _check(index, bom, par, com, "en")
+    codes: list[np.ndarray] = []
+    problems = _check(index, bom, par, com, "en", codes)
     if problems:
         raise PlanningError(problems)
     n, n_days = len(index), len(days)
-    llc = low_level_codes(n, par, com)
+    llc = codes[0]   # every line is known without problems: the codes of the whole BOM
     on_mps = np.zeros(n, dtype=bool)
     on_mps[mps_pos[mps_pos >= 0]] = True
     # items below the MPS first, by low-level code, then the MPS items; inside a level the
@@ -436,9 +448,10 @@ def plan(items: pd.DataFrame, bom: pd.DataFrame, mps_items: pd.Index,
             independent[d.mps_pos[ok]] = np.asarray(end_demand, dtype=float)[ok]
         links = link(d, orders, independent, days)
     planned = new if d.firm is None else new + d.firm
-    daily = {"gross": gross, "fixed": fixed, "planned": planned, "projected": projected,
-             "releases": releases}
-    bucketed = {"receipts": days.by_bucket(d.receipts[:k]), "net": net_b}
+    daily = {"gross": gross, "receipts": d.receipts, "fixed": fixed, "planned": planned,
+             "projected": projected, "releases": releases}
+    # the grid's sums of receipts, gross and planned receipts are made when it is shown
+    bucketed = {"net": net_b}
     return MRPResult(days, d.names, k, d.llc, daily, bucketed, d.on_hand, d.safety, d.lead,
                      d.yield_, d.rules.whole(), d.is_mps, orders, d.receipt_list, links)
 
@@ -456,11 +469,9 @@ def _offset(sel: slice, receipts: np.ndarray, d: _Data, releases: np.ndarray) ->
     """Planned receipts (rows ``sel`` × days, one order per item and day) → started
     quantities on their release days, a lead time earlier; a release before the plan goes
     to day 0 (past due). Each run of rows with one lead time is shifted as a block."""
-    n_days = receipts.shape[1]
     # most items start what they deliver: no scrap, and whole pieces already (a counted
     # item's lot is a whole number of pieces); only the others are worked out, and the
     # MPS's quantities, which a planner may have typed with a fraction
-    started = receipts
     y = d.yield_[sel]
     mult = d.rules.multiple[sel]
     whole_lots = ~d.rules.whole()[sel] | ((mult >= 1) & (mult == np.floor(mult)))
@@ -468,14 +479,25 @@ def _offset(sel: slice, receipts: np.ndarray, d: _Data, releases: np.ndarray) ->
     if d.is_mps[sel].any():
         odd |= (receipts != np.floor(receipts)).any(axis=1)
     scrap = np.flatnonzero(odd)
+    lead = d.lead[sel]
+    out = releases[sel]
+    _shift(receipts, lead, out)
     if len(scrap):
-        started = receipts.copy()
+        # the few items that start more than they deliver: their rows again, from their
+        # started quantities (no copy of the whole level's receipts); an item's releases
+        # are its own rows alone, still zero before this
         block = receipts[scrap] * y[scrap, None]
         whole = d.rules.whole()[sel][scrap]
         np.ceil(block - _EPS, out=block, where=np.broadcast_to(whole[:, None], block.shape))
-        started[scrap] = block
-    lead = d.lead[sel]
-    out = releases[sel]
+        fresh = np.zeros_like(block)
+        _shift(block, lead[scrap], fresh)
+        out[scrap] = fresh
+
+
+def _shift(started: np.ndarray, lead: np.ndarray, out: np.ndarray) -> None:
+    """``out`` += ``started`` (rows × days) moved ``lead`` days earlier per row, what falls
+    before day 0 on day 0; each run of rows with one lead time as a block."""
+    n_days = started.shape[1]
     cuts = np.flatnonzero(np.diff(lead)) + 1
     for a, b in zip(np.r_[0, cuts], np.r_[cuts, len(lead)], strict=True):
         lt = int(lead[a])
@@ -501,9 +523,18 @@ def _offset_firm(level: int, d: _Data, releases: np.ndarray) -> None:
 
 def _orders(d: _Data, new: np.ndarray) -> dict[str, np.ndarray]:
     """Every order: firm orders as given, then one new order per item and due day."""
-    flat = np.flatnonzero(new.reshape(-1) > _EPS)
+    due = new > _EPS
+    count = due.sum(axis=1)
+    flat = np.flatnonzero(due)
+    del due
     qty = new.reshape(-1)[flat]
-    r, t = np.divmod(flat, new.shape[1])
+    # row and day of each: rows from the count per row (no integer division of millions);
+    # the day in place of the flat position (a plant has millions of orders: each array
+    # less is memory the system need not hand over and clear)
+    n_rows, n_days = new.shape
+    r = np.repeat(np.arange(n_rows), count)
+    t = flat
+    t -= np.repeat(np.arange(n_rows) * n_days, count)
     f = d.firm_list
     inside = f["day"] < new.shape[1]
     firm = np.zeros(len(r), bool)

@@ -56,14 +56,22 @@ def poq_windows(gross: np.ndarray, fixed: np.ndarray, floor: np.ndarray | float,
     cg = np.cumsum(gross, axis=1)
     cf = np.cumsum(fixed, axis=1)
     a = cg - cf + floor
-    # largest a(d) from each day to the end of its bucket, then over whole buckets after
-    suffix = np.empty_like(a)
+    # largest a(d) from each day to the end of its bucket, then over whole buckets after;
+    # within buckets by doubling: after the pass of step s each day holds the largest of
+    # its next 2s days in the bucket (3 passes for weeks, 5 for months, not one a bucket)
     bounds = days.bounds
     h = len(bounds) - 1
-    for b in range(h):
-        lo, hi = bounds[b], bounds[b + 1]
-        if hi > lo:
-            suffix[:, lo:hi] = np.maximum.accumulate(a[:, lo:hi][:, ::-1], axis=1)[:, ::-1]
+    suffix = a
+    n_days = a.shape[1]
+    if n_days:
+        end = days.last_day[days.bucket]
+        step = 1
+        while step < int(days.workdays.max(initial=0)):
+            same = (np.arange(step, n_days) <= end[:-step])[None, :]
+            before = suffix.copy()
+            np.maximum(before[:, :-step], before[:, step:], out=suffix[:, :-step],
+                       where=same)
+            step *= 2
     whole = np.full((m, h), -np.inf)
     full = np.flatnonzero(bounds[1:] > bounds[:-1])
     whole[:, full] = suffix[:, bounds[full]]
@@ -121,40 +129,69 @@ def _cumulative(g: np.ndarray, fx: np.ndarray, oh: np.ndarray, floor: np.ndarray
     need = cg - oh[:, None]                    # cumulative net requirement up to each day
     need += floor
     cf = None
-    supplied = fx.any(axis=1)                  # receipts or firm orders: few items
+    supplied = fx.any(axis=1)                  # receipts or firm orders
     if supplied.any():
         rows = np.flatnonzero(supplied)
-        cf = np.zeros_like(need)
-        cf[rows] = np.cumsum(fx[rows], axis=1)
+        if 3 * len(rows) > fx.shape[0]:   # many items: one pass, no gather and scatter
+            cf = np.cumsum(fx, axis=1)
+        else:
+            cf = np.zeros_like(need)
+            cf[rows] = np.cumsum(fx[rows], axis=1)
         need -= cf
-    run = np.maximum.accumulate(need, axis=1)
+    # the running maximum is made where the projection goes: it becomes the projection
+    run = out.projected[sel] if view else np.empty_like(need)
+    np.maximum.accumulate(need, axis=1, out=run)
     np.maximum(run, 0.0, out=run)
-    lots = np.flatnonzero(lot > 0)
-    if len(lots):
-        step = lot[lots, None]
-        run[lots] = np.ceil(run[lots] / step - _EPS) * step
+    _round_up(run, lot)
     new = out.new[sel] if view else np.empty_like(run)
     new[:, 0] = run[:, 0]
     np.subtract(run[:, 1:], run[:, :-1], out=new[:, 1:])
-    noise = new <= _EPS
-    noise &= new != 0.0                         # float noise, not an order
     done = run                                  # the orders add up to the running maximum
-    if noise.any():
-        new[noise] = 0.0
-        rows = np.flatnonzero(noise.any(axis=1))
-        done[rows] = np.cumsum(new[rows], axis=1)
+    # float noise, not an order (0 < new ≤ ε): only where there is no lot, as steps between
+    # whole lots are 0 or a lot
+    loose = np.flatnonzero(lot <= 1e-5)
+    if len(loose):
+        part = new[loose]
+        noise = part <= _EPS
+        noise &= part != 0.0
+        hit = noise.any(axis=1)
+        if hit.any():
+            part[noise] = 0.0
+            rows = loose[hit]
+            new[rows] = part[hit]
+            done[rows] = np.cumsum(part[hit], axis=1)
     # net requirement of the day: the cumulative need less what earlier orders brought
     need -= done
     need += new
     net = out.net[sel] if view else need
     np.maximum(need, 0.0, out=net)
-    projected = out.projected[sel] if view else done
+    projected = done
     np.subtract(done, cg, out=projected)
     projected += oh[:, None]
     if cf is not None:
         projected += cf
     if not view:
         out.new[sel], out.net[sel], out.projected[sel] = new, net, projected
+
+
+def _round_up(run: np.ndarray, lot: np.ndarray) -> None:
+    """Rows of ``run`` rounded up to whole lots (``lot`` > 0), in place: ⌈x / lot − ε⌉ ×
+    lot, a lot size at a time, on views where its rows are contiguous (most items are
+    counted in whole pieces, lot 1, and sorted together)."""
+    for step in np.unique(lot[lot > 0]):
+        rows = np.flatnonzero(lot == step)
+        cuts = np.flatnonzero(np.diff(rows) != 1) + 1
+        if len(cuts) > 8:   # scattered: one gather and one scatter
+            run[rows] = np.ceil(run[rows] / step - _EPS) * step
+            continue
+        for part in np.split(rows, cuts):
+            v = run[int(part[0]):int(part[-1]) + 1]
+            if step != 1.0:   # x / 1 and x × 1 are x: skip them
+                v /= step
+            v -= _EPS
+            np.ceil(v, out=v)
+            if step != 1.0:
+                v *= step
 
 
 def _day_by_day(g: np.ndarray, fx: np.ndarray, oh: np.ndarray, floor: np.ndarray,
@@ -187,7 +224,8 @@ def _day_by_day(g: np.ndarray, fx: np.ndarray, oh: np.ndarray, floor: np.ndarray
         poh -= gt[t]
     out.new[sel] = q_out.T
     out.projected[sel] = p_out.T
-    out.net[sel] = np.maximum(n_out, 0.0).T
+    np.maximum(n_out, 0.0, out=n_out)
+    out.net[sel] = n_out.T
 
 
 def poq_window_one(g: list[float], fx: list[float], floor: list[float], t: int, end: int,

@@ -35,5 +35,7 @@ def order_columns(pos: np.ndarray, due: np.ndarray, qty: np.ndarray, firm: np.nd
         if len(odd):
             p = pos[odd]
             started[odd] = started_quantity(qty[odd], yields[p], whole[p])
+    release = lead[pos]
+    np.subtract(due, release, out=release)
     return {"pos": pos, "due": due, "qty": qty, "firm": np.asarray(firm, dtype=bool),
-            "release": due - lead[pos], "release_qty": started}
+            "release": release, "release_qty": started}

@@ -158,42 +158,19 @@ def link(d: _Data, orders: dict[str, np.ndarray], independent: np.ndarray | None
                  d.index.to_numpy(dtype=object), h)
 
 
-def _top_per_row(m: sparse.csr_matrix, k: int) -> sparse.csr_matrix:
-    """``m`` with only the ``k`` largest entries of each row."""
-    m = sparse.csr_matrix(m)
-    m.sum_duplicates()
-    counts = np.diff(m.indptr)
-    if counts.max(initial=0) <= k:
-        return m
-    row = np.repeat(np.arange(m.shape[0]), counts)
-    order = np.lexsort((-m.data, row))
-    rank = np.arange(len(order)) - m.indptr[row[order]]
-    keep = order[rank < k]
-    return sparse.csr_matrix((m.data[keep], (row[keep], m.indices[keep])), shape=m.shape)
-
-
 def trace(links: Links, select: np.ndarray, orders: dict[str, np.ndarray], days: PlanDays,
-          *, widest: int | None = None) -> pd.DataFrame:
+          ) -> pd.DataFrame:
     """Multi-level pegging of the orders ``select`` (order rows) to end-item demand:
     Σ_k S·P^k·E over the BOM levels, S the selection, P the parent links, E the end links.
-    ``order`` in the result is the position in ``select``.
-
-    ``widest``: keep only that many of the largest parent orders and end-item demands per
-    order at each level — bounded work for a plant-wide plan whose commodity parts serve
-    thousands of end-item demands (the largest are kept; the rest is left out)."""
+    ``order`` in the result is the position in ``select``."""
     k = len(select)
     parent, end = links.parent, links.end
-    if widest is not None:
-        parent, end = _top_per_row(parent, widest), _top_per_row(end, widest)
     reach = sparse.csr_matrix((np.ones(k), (np.arange(k), select)), shape=(k, parent.shape[0]))
     total = sparse.csr_matrix((k, end.shape[1]))
     while reach.nnz:
         total = total + reach @ end
         reach = reach @ parent
         reach.eliminate_zeros()
-        if widest is not None:
-            reach = _top_per_row(reach, widest)
-            total = _top_per_row(total, widest)
     coo = total.tocoo()
     keep = coo.data > _TOL
     row, col, val = coo.row[keep], coo.col[keep], coo.data[keep]
@@ -209,10 +186,10 @@ def trace(links: Links, select: np.ndarray, orders: dict[str, np.ndarray], days:
 
 
 def describe(pegging: pd.DataFrame | None, n_orders: int, periods: list[str],
-             most: int = 3, cap: int | None = None) -> pd.Series:
+             most: int = 3) -> pd.Series:
     """Pegging as text per order: the largest ``most`` end-item demands it serves, and how
-    many more there are: "A 2027-01: 90; B 2027-01: 40 (+2)"; "(+5 or more)" where a trace
-    cut at ``cap`` entries per order may have left some out."""
+    many more there are: "A 2027-01: 90; B 2027-01: 40 (+2)" (``full_text`` writes the
+    same words level by level, without the trace's rows)."""
     out = np.full(n_orders, "", dtype=object)
     if pegging is None or pegging.empty:
         return pd.Series(out)
@@ -235,8 +212,7 @@ def describe(pegging: pd.DataFrame | None, n_orders: int, periods: list[str],
             text = "; ".join(t for t in texts if t)
             extra = count[o] - most
             if extra > 0:
-                more = f"{extra}…" if cap is not None and count[o] >= cap else str(extra)
-                text += f" (+{more})"
+                text += f" (+{extra})"
             out[o] = text
     return pd.Series(out)
 

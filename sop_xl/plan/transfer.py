@@ -13,8 +13,9 @@ quantities out because they need no more supply; the ERP's sales orders include 
 **Consumption** (deduct consumed quantities, sales plans only). Customer orders due in the
 plan — shipped or still open, from today's Contracts sheet — consume the planned sales, as
 SAP's forecast consumption does with sales orders: each order first takes from its own
-period, then from up to ``backward`` earlier periods (nearest first), then up to
-``forward`` later periods (SAP consumption mode 2, backward then forward). Orders of a
+period (the bucket of its Due date; one given only by month is spread over its month),
+then from up to ``backward`` earlier periods (nearest first), then up to ``forward``
+later periods (SAP consumption mode 2, backward then forward). Orders of a
 month before the version's planning month count with their open quantity in the first
 period. The requirement transferred is what is left, never below zero, so that the ERP's
 open sales orders plus the requirement give back the plan; order quantity no plan was left
@@ -29,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from sop_xl.base.periods import Buckets, FactoryCalendar, bucket_months, month_weights
+from sop_xl.plan.dates import PlanDays
 
 PLAN_TYPES = ("sales", "production")
 
@@ -39,10 +41,13 @@ def orders_by_bucket(contracts: pd.DataFrame, items: pd.Index, *, buckets: Bucke
     """Customer-order quantities per item and bucket (pieces), (items × buckets).
 
     ``what="shipped"``: delivered quantity of contracts due in or after the planning
-    month, in their due month's buckets. ``what="orders"``: what consumes the plan — the
-    ordered quantity (shipped or open) of those contracts, plus the open quantity of
-    contracts due before the planning month, in the first bucket. Monthly quantities spread
-    over weekly buckets by working days, as the demand plan does."""
+    month. ``what="orders"``: what consumes the plan — the ordered quantity (shipped or
+    open) of those contracts, plus the open quantity of contracts due before the planning
+    month, in the first bucket. Dated as the demand plan dates them
+    (``DemandPlan.dated``): a contract with a Due date in the bucket of the working day it
+    is needed (that day or the one before; after the plan: left out), one given only by
+    month spread over its month's buckets by working days. (The planning date is never
+    after the planning month's first day, so no dated contract of the plan is before it.)"""
     out = np.zeros((len(items), len(buckets)))
     if contracts is None or contracts.empty:
         return out
@@ -52,17 +57,29 @@ def orders_by_bucket(contracts: pd.DataFrame, items: pd.Index, *, buckets: Bucke
     ordered = contracts["ordered_qty"].to_numpy(float)
     delivered = np.nan_to_num(contracts["delivered_qty"].to_numpy(float), nan=0.0)
     rows = items.get_indexer(contracts["item"].astype(str))
-    for r, due, o, dl in zip(rows, contracts["due_month"], ordered, delivered, strict=True):
+    dated = contracts["due_date"].notna().to_numpy(bool) if "due_date" in contracts else \
+        np.zeros(len(contracts), bool)
+    bucket = np.full(len(contracts), -1, dtype=np.int64)
+    if dated.any():
+        days = PlanDays.build(buckets, calendar)
+        day = days.demand_day(contracts["due_date"][dated])
+        bucket[dated] = days.bucket_of(day)
+    for r, due, o, dl, b in zip(rows, contracts["due_month"], ordered, delivered, bucket,
+                                strict=True):
         if r < 0 or due is None or due is pd.NaT:
             continue
         if due < planning_month:
             if what == "orders":
                 out[r, 0] += max(o - dl, 0.0)
             continue
+        q = dl if what == "shipped" else o
+        if b >= 0:
+            if b < len(buckets):
+                out[r, b] += q
+            continue
         k = m_index.get(due)
         if k is None:
             continue
-        q = dl if what == "shipped" else o
         out[r] += q * weights[k]
     return out
 

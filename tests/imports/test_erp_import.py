@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -39,9 +40,11 @@ def test_sap_exports_round_trip(exports: Path, demo_copy: Path, demo, capsys) ->
     assert f"ScheduledReceipts: {len(demo.frames['scheduled_receipts'])} rows" in out
     inputs = MasterWorkbook.open(demo_copy).read_inputs()
     for key in ERP_SHEETS:
-        # purchase order numbers come back as document/item/schedule line (ME2N)
-        skip = ("order",) if key == "scheduled_receipts" else ()
+        # purchase order numbers come back as document/item/schedule line (ME2N); the
+        # demo's contracts give only a month, the export a day of it (below)
+        skip = {"scheduled_receipts": ("order",), "contracts": ("due_date",)}.get(key, ())
         assert differing(getattr(inputs, key), demo.frames[key], key, skip) == [], key
+    _dated_as_exported(inputs.contracts)
     po = inputs.scheduled_receipts
     assert po.loc[po["order_type"] == "purchase", "order"].str.fullmatch(
         r"PO-\d{4}-\d{3}/10/1").all()
@@ -78,8 +81,10 @@ def test_kingdee_exports_into_the_chinese_workbook(exports: Path, tmp_path: Path
     book = MasterWorkbook.open(master)
     inputs = book.read_inputs()
     for key in ("items", "bom", "stock", "contracts", "scheduled_receipts"):
-        skip = ("order",) if key == "scheduled_receipts" else ()  # 单据编号/行号
+        # 单据编号/行号; 要货日期 is a day of the demo's due month
+        skip = {"scheduled_receipts": ("order",), "contracts": ("due_date",)}.get(key, ())
         assert differing(getattr(inputs, key), demo.frames[key], key, skip) == [], key
+    _dated_as_exported(inputs.contracts)
     # 销售出库单 has no channel: shipments come back summed over channels, per department
     got = inputs.sales_history.groupby(["item", "month", "department"])["shipped_qty"].sum()
     want = demo.frames["sales_history"].groupby(["item", "month", "department"])[
@@ -87,6 +92,61 @@ def test_kingdee_exports_into_the_chinese_workbook(exports: Path, tmp_path: Path
     pd.testing.assert_series_equal(got.sort_index(), want[want > 0].sort_index(),
                                    check_names=False)
     assert "导入日志" in book.backend.sheet_names()
+
+
+def _dated_as_exported(contracts: pd.DataFrame) -> None:
+    """The requested delivery date comes in as the Due date too: the exports write the
+    20th of each due month (erp_exports), so each contract is needed on that day."""
+    want = [date(m.year, m.month, 20) for m in contracts["due_month"]]
+    assert contracts["due_date"].tolist() == want
+
+
+def test_schedule_lines_add_up_per_day_and_keep_it(exports: Path, demo_copy: Path,
+                                                    tmp_path: Path) -> None:
+    """VA05 schedule lines of one contract item (VBEP): those due on one day add up, two
+    days of one month stay two Contracts rows, each with its Due date."""
+    sap = _bad_exports(exports, tmp_path)
+    va = pd.read_excel(sap / "VA05_sales_orders.xlsx", engine="calamine")
+    first = va.iloc[0]   # DS-2607-L05, FG-P500: 16 ordered, 6 delivered, due 2026-12-20
+    assert (first["Sales Document"], first["Material"], first["Order Quantity"],
+            first["Delivered Quantity"], first["Req.dlv.date"]) == (
+        "DS-2607-L05", "FG-P500", 16, 6, pd.Timestamp("2026-12-20"))
+    more = pd.DataFrame([first, first])
+    more["Order Quantity"] = [12.0, 8.0]
+    more["Delivered Quantity"] = [0.0, 3.0]
+    more["Req.dlv.date"] = [pd.Timestamp("2026-12-09"), pd.Timestamp("2026-12-20")]
+    pd.concat([va.iloc[:1], more, va.iloc[1:]]).to_excel(sap / "VA05_sales_orders.xlsx",
+                                                        index=False)
+    assert main(["import", str(demo_copy), "--from", str(sap), "--profile", "sap",
+                 "--quiet"]) == 0
+    c = MasterWorkbook.open(demo_copy).read_inputs().contracts
+    # the 2 lines added are one more record (12-09); the one on 12-20 joins the first
+    assert len(c) == int((va["Overall Status"] != "C").sum()) + 1
+    got = c[(c["contract"] == "DS-2607-L05") & (c["item"] == "FG-P500")
+            & (c["due_month"] == pd.Period("2026-12", "M"))]
+    # 12-20: 16 + 8 = 24 ordered, 6 + 3 = 9 delivered; 12-09: 12 ordered, none delivered
+    assert sorted(zip(got["due_date"], got["ordered_qty"], got["delivered_qty"],
+                      strict=True)) == [(date(2026, 12, 9), 12.0, 0.0),
+                                        (date(2026, 12, 20), 24.0, 9.0)]
+
+
+def test_a_bad_delivery_date_is_named_once(exports: Path, demo_copy: Path, tmp_path: Path,
+                                           capsys) -> None:
+    """Req.dlv.date fills Due month and Due date: a bad value is one problem, as a date."""
+    sap = _bad_exports(exports, tmp_path)
+    va = pd.read_excel(sap / "VA05_sales_orders.xlsx", engine="calamine")
+    va["Req.dlv.date"] = va["Req.dlv.date"].astype(object)
+    va.loc[2, "Req.dlv.date"] = "2027-13-01"
+    va.to_excel(sap / "VA05_sales_orders.xlsx", index=False)
+    before = demo_copy.read_bytes()
+    assert main(["import", str(demo_copy), "--from", str(sap), "--profile", "sap",
+                 "--quiet"]) == 4
+    err = capsys.readouterr().err
+    # row 4 of the sheet, column I = Req.dlv.date
+    assert "1 problem(s) found" in err
+    assert "[VA05_sales_orders.xlsx] Sheet1!I4 (Req.dlv.date): '2027-13-01' is not a date" \
+        in err
+    assert demo_copy.read_bytes() == before
 
 
 def _edit(path: Path, old: str, new: str, encoding: str = "utf-8-sig") -> None:

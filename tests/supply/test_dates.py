@@ -365,3 +365,30 @@ def test_a_contract_with_a_due_date_is_needed_on_that_day(tmp_path) -> None:
     with pytest.raises(ValidationError) as err:
         MasterWorkbook.open(path).read_inputs()
     assert "2027-01-05 is not in the due month 2026-12" in err.value.render()
+
+
+def test_a_contract_item_may_be_due_on_two_days_of_a_month(tmp_path) -> None:
+    """The Contracts key is contract + item + due month + due date (an ERP's two schedule
+    lines of one month): C1's A due 12-09 and 12-16 are two rows, each needed on its day
+    (10 + 20 open pieces); the same day twice is a duplicate, named by row."""
+    from sop_xl.base.errors import ValidationError
+    from tests.small_company import frames
+    f, s = frames()
+    c = f["contracts"]
+    c1 = c.iloc[[0]].assign(ordered_qty=10.0, delivered_qty=0.0, due_date=date(2026, 12, 9))
+    two = pd.concat([c1, c.assign(due_date=[date(2026, 12, 16), None])], ignore_index=True)
+    path = write_master(tmp_path / "two.xlsx", {**f, "contracts": two}, s)
+    book = MasterWorkbook.open(path)
+    run = PlanRun(book, book.read_inputs(), refresh_forecast=False)
+    run.__dict__["forecast"] = fixed_forecast({"A": 100.0, "B": 40.0}, "2026-12", 6)
+    _, orders = run.demand.dated(run.days)
+    a = run.demand.items.get_loc("A")
+    dates = run.days.dates.astype(str)
+    assert {dates[t]: orders[a, t] for t in np.flatnonzero(orders[a])} == {
+        "2026-12-09": 10, "2026-12-16": 20}
+    same = pd.concat([c1, c1.assign(ordered_qty=5.0), c.iloc[[1]]], ignore_index=True)
+    path = write_master(tmp_path / "same.xlsx", {**f, "contracts": same}, s)
+    with pytest.raises(ValidationError) as err:
+        MasterWorkbook.open(path).read_inputs()
+    assert "Contracts!A3 (Contract): 'C1 / A / 2026-12 / 2026-12-09' is a duplicate of row " \
+        "2; each contract + item + due month + due date may appear once" in err.value.render()

@@ -329,3 +329,20 @@ def test_release_dates_count_working_days_over_a_holiday() -> None:
     assert str(days.date_of(5 - 5)) == "2027-03-08"
     # due 2027-03-08 (day 0): the week before is a holiday, so release 2027-02-22
     assert str(days.date_of(0 - 5)) == "2027-02-22"
+
+
+@given(st.lists(st.lists(st.sampled_from([0.0, 0.0, 0.1, 1.0, 2.5, 7.0]), min_size=9,
+                         max_size=9), min_size=1, max_size=4), st.data())
+@settings(max_examples=80, deadline=None)
+def test_need_date_by_bisection_is_the_count_of_days_covered(rows, data) -> None:
+    """Rescheduling's need date (days whose cumulative requirement a receipt covers) found
+    by bisection equals counting those days one by one, including levels below the
+    first day, between days and beyond the last."""
+    from sop_xl.plan.action_messages import _covered_days
+    cum = np.cumsum(np.array(rows), axis=1) + 3.0
+    row = np.array(data.draw(st.lists(st.integers(0, len(rows) - 1), min_size=1,
+                                      max_size=12)))
+    level = np.array(data.draw(st.lists(st.sampled_from([0.0, 3.0, 3.1, 5.5, 9.9, 40.0, 99.0]),
+                                        min_size=len(row), max_size=len(row))))
+    want = (cum[row] <= level[:, None]).sum(axis=1)
+    assert _covered_days(cum, row, level, rising=True).tolist() == want.tolist()

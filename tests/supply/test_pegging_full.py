@@ -42,13 +42,14 @@ def test_exact_text_names_the_demands_worked_by_hand() -> None:
     # R's 200 due w3: 170 for A in w5 (through S), 30 for B in w6; R's 100 due w4: A's 30
     assert text[r_w3] == f"A {labels[5]}: 170; B {labels[6]}: 30"
     assert text[r_w4] == f"A {labels[5]}: 30"
+    # the sheets' text is this exact one, and the same words as the trace's rows give
     assert text.tolist() == r.pegging_text().tolist()
+    assert text.tolist() == pegging.describe(r.pegging, len(text), r.periods).tolist()
 
 
 def test_more_than_three_demands_are_counted() -> None:
     r = _three_levels()
-    sel = np.flatnonzero(r.order_kept)
-    text = pegging.full_text(r.links, sel, r.periods, most=1)
+    text = r.pegging_text(most=1)
     peg = r.pegging
     for o, t in enumerate(text):
         n = int((peg["order"] == o).sum())
@@ -74,7 +75,8 @@ def test_level_by_level_equals_the_trace_of_every_path(plant, data) -> None:
     # and the words agree wherever no two demands tie and no quantity shown is a half
     # (there the float noise of the two sums decides)
     text = pegging.full_text(r.links, sel, r.periods)
-    old = r.pegging_text()
+    old = pegging.describe(peg, len(sel), r.periods)
+    assert r.pegging_text().tolist() == text.tolist()
     for o in range(len(sel)):
         vals = np.sort(np.round(want[o][want[o] > 1e-7], 6))[::-1]
         halves = np.abs(np.mod(vals[:3], 1) - 0.5) < 1e-6

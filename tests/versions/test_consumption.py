@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 import pandas as pd
 from hypothesis import given, settings
@@ -68,6 +70,57 @@ def test_orders_by_bucket_shipped_and_consuming_quantities():
     assert shipped.tolist() == [[10.0, 0.0, 0.0], [0.0, 0.0, 40.0]]
     # B's past-due contract consumes its open 5 in the first period
     assert orders.tolist() == [[30.0, 50.0, 0.0], [5.0, 0.0, 100.0]]
+
+
+def test_orders_by_bucket_in_weeks_take_the_due_date():
+    """Week buckets (W49 = 11-30..12-06 … W01 = 01-04..01-10; Monday to Friday, December
+    has 23 working days: 4 in W49, 5 in W50, W51, W52, 4 in W53). A dated contract is in
+    the week of its working day, as the demand plan needs it (``DemandPlan.dated``); one
+    given only by month is spread over the month's weeks by working days."""
+    m = pd.Period("2026-12", "M")
+    b = Buckets.build(m, "week", 6)
+    cal = FactoryCalendar.around(b)
+    c = pd.DataFrame({
+        "item": ["A", "A", "B", "B", "B"],
+        "ordered_qty": [46.0, 9.0, 46.0, 7.0, 10.0],
+        "delivered_qty": [23.0, 0.0, 0.0, 0.0, 4.0],
+        "due_month": [m, m, m, m + 1, m - 1],
+        # Wednesday 12-16 (W51); Saturday 12-05, needed Friday 12-04 (W49); none (spread);
+        # Tuesday 2027-01-05 (W01); past due (its open 6 on the planning date, W49)
+        "due_date": [date(2026, 12, 16), date(2026, 12, 5), None, date(2027, 1, 5),
+                     date(2026, 11, 20)]})
+    items = pd.Index(["A", "B"])
+    shipped = transfer.orders_by_bucket(c, items, buckets=b, calendar=cal, planning_month=m,
+                                        what="shipped")
+    orders = transfer.orders_by_bucket(c, items, buckets=b, calendar=cal, planning_month=m,
+                                       what="orders")
+    # A: the 23 shipped of the 12-16 contract in W51, not 4/23 … 4/23 of them per week
+    assert shipped.tolist() == [[0.0, 0.0, 23.0, 0.0, 0.0, 0.0], [0.0] * 6]
+    # A: 9 on 12-04 (W49), 46 on 12-16 (W51); B: 46 × 4/23, 5/23, 5/23, 5/23, 4/23 =
+    # 8, 10, 10, 10, 8, the open 6 past due in W49, and 7 on 01-05 (W01)
+    np.testing.assert_allclose(orders, [[9.0, 0.0, 46.0, 0.0, 0.0, 0.0],
+                                        [14.0, 10.0, 10.0, 10.0, 8.0, 7.0]])
+
+
+def test_a_week_transfer_consumes_in_the_week_of_the_due_date():
+    """A sales version in weeks plans A at 10 a week in December; a contract for 23 due
+    12-16 consumes W51's 10 and, one week back, W50's 10; 3 are beyond the plan. Spread
+    over the month it would have taken 4, 5, 5, 5, 4 from each week instead."""
+    labels = ["2026-W49", "2026-W50", "2026-W51", "2026-W52", "2026-W53", "2027-W01"]
+    rows = [("demand", "A", "Pumps", "demand", p, 10.0, 1500.0, "") for p in labels[:5]]
+    snap = pd.concat([pd.DataFrame(rows, columns=versions.SNAPSHOT_COLUMNS),
+                      versions.settings_rows({"planning_month": "2026-12", "bucket": "week",
+                                              "horizon": 6})], ignore_index=True)
+    m = pd.Period("2026-12", "M")
+    c = pd.DataFrame({"item": ["A"], "ordered_qty": [23.0], "delivered_qty": [0.0],
+                      "due_month": [m], "due_date": [date(2026, 12, 16)]})
+    r = transfer.requirements(snap, c, periods=6, deduct=True, backward=1)
+    assert r.frame["consumed_qty"].tolist() == [0.0, 10.0, 10.0, 0.0, 0.0]
+    assert r.frame["requirement"].tolist() == [10.0, 0.0, 0.0, 10.0, 10.0]
+    assert r.unconsumed == 3.0
+    undated = transfer.requirements(snap, c.assign(due_date=None), periods=6, deduct=True,
+                                    backward=1)
+    np.testing.assert_allclose(undated.frame["consumed_qty"], [4.0, 5.0, 5.0, 5.0, 4.0])
 
 
 def _version(demand_a, shipped_a, production_a=()) -> pd.DataFrame:

@@ -290,7 +290,7 @@ def _sheet(spec: SheetSpec, group: list[Read], prof: Profile, lang: str,
             continue
         raw = RawSheet(f"\x00{r.report.name}", [list(m.keys), *m.rows])
         frame, found = read_table(reading, raw, lang, values.get("currency") or "CNY")
-        problems.extend(_locate_cell(p, r) for p in found)
+        problems.extend(_locate_cell(p, r) for p in _once_per_cell(found, m, spec))
         frames.append(frame.drop(columns=ROW))
         prov.extend((r, line) for line in m.lines)
     if not frames:
@@ -359,6 +359,27 @@ def _duplicates(spec: SheetSpec, frame: pd.DataFrame, prov, lang: str) -> list[P
 
 
 # -- problems moved to the file and line they came from ----------------------------------
+
+def _once_per_cell(found: list[Problem], m: Mapped, spec: SheetSpec) -> list[Problem]:
+    """One problem per cell of the export: a column that fills two of the sheet's (SAP's
+    requested delivery date is the contract's due month and due date) is reported once,
+    as the column that reads all of it (the date, not its month)."""
+    best: dict[tuple[int | None, int], int] = {}
+    out: list[Problem] = []
+    for p in found:
+        pos = m.positions.get(p.column or "")
+        if pos is None or p.row is None:
+            out.append(p)
+            continue
+        at = best.get((p.row, pos))
+        if at is None:
+            best[(p.row, pos)] = len(out)
+            out.append(p)
+        elif spec.column(p.column or "").dtype is Dtype.DATE:
+            out[at] = p
+    return out
+
+
 
 def _locate_cell(p: Problem, r: Read) -> Problem:
     """A problem of the reader's sheet of one report's lines → that report's file/line."""
