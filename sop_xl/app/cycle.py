@@ -35,7 +35,12 @@ from sop_xl.base.messages import message
 from sop_xl.contract.planning_inputs import Inputs
 from sop_xl.layout import demand_sheets
 from sop_xl.layout.common import named_families, named_rows
-from sop_xl.layout.family import family_options_sheet, family_production_sheet, plan_kpi_sheet
+from sop_xl.layout.family import (
+    delivery_kpi_sheet,
+    family_options_sheet,
+    family_production_sheet,
+    plan_kpi_sheet,
+)
 from sop_xl.layout.history import history_used_sheet
 from sop_xl.layout.kpi import kpi_sheet
 from sop_xl.layout.links import Wiring
@@ -44,6 +49,7 @@ from sop_xl.plan import accuracy as accuracy_engine
 from sop_xl.plan import achievement as achievement_engine
 from sop_xl.plan import alerts as supply_exceptions
 from sop_xl.plan import capacity as capacity_engine
+from sop_xl.plan import delivery as delivery_engine
 from sop_xl.plan import demand as demand_engine
 from sop_xl.plan import family_plan as family_engine
 from sop_xl.plan import finance as finance_engine
@@ -199,8 +205,10 @@ class PlanRun:
         self.progress("family production plan")
         _, families = month.item_families(self.inputs, self.demand.items)
         typed = readback.typed_family_production(self.book, self.inputs, families)
+        stock, days = readback.typed_family_targets(self.book, self.inputs, families)
         return month.family_production(
             self.inputs, self.demand, typed=typed, frozen_qty=self._frozen,
+            typed_stock=stock, typed_days=days,
             items_plan=None if self.family_chosen
             else self.per_item(self.mps.items, self.mps["production"]))
 
@@ -216,18 +224,30 @@ class PlanRun:
         """Plan achievement of the closed months (sop_xl.plan.achievement)."""
         self.progress("plan achievement")
         fam = self.inputs.items.set_index("item")["family"]
+        made = self.inputs.production_actuals
+        made = made.assign(month=delivery_engine.completion_months(made))
         plans = readback.approved_frozen_plans(self.book, self.inputs)
         if self.network is not None and len(plans):
             # per plant the plan tab holds nodes; the plant reports made pieces per item,
             # so the nodes' production is summed per item (transfers are not production)
             nodes = self.network.nodes.set_index("node")["procurement"]
-            made = plans["item"].astype(str).map(nodes).ne("transfer").to_numpy()
-            plans = plans[made].assign(item=self.network.item_of(
-                plans["item"][made].astype(str).to_numpy(object)))
+            made_here = plans["item"].astype(str).map(nodes).ne("transfer").to_numpy()
+            plans = plans[made_here].assign(item=self.network.item_of(
+                plans["item"][made_here].astype(str).to_numpy(object)))
             plans = plans.groupby(["item", "month", "version"], as_index=False,
                                   sort=False)["qty"].sum()[list(plans.columns)]
-        return achievement_engine.achievement(
-            plans, self.inputs.production_actuals, fam, self.inputs.resource_usage)
+        return achievement_engine.achievement(plans, made, fam, self.inputs.resource_usage)
+
+    @cached_property
+    def delivery_kpis(self) -> pd.DataFrame:
+        """Supplier on-time-in-full and schedule adherence of the closed months
+        (sop_xl.plan.delivery)."""
+        i = self.inputs
+        s = i.settings
+        return delivery_engine.delivery_kpis(
+            i.receipts_actuals, i.production_actuals, i.factory_calendar,
+            days=s.delivery_days, tol=s.in_full_tolerance, before=s.planning_month,
+            families=i.items.set_index("item")["family"], usage=i.resource_usage)
 
     # -- supply side ---------------------------------------------------------------------
     @cached_property
@@ -424,7 +444,8 @@ def _accuracy(run: PlanRun) -> list[SheetContent]:
 
 
 def _achievement(run: PlanRun) -> list[SheetContent]:
-    return [plan_kpi_sheet(run.inputs, run.plan_kpis, run.lang)]
+    return [plan_kpi_sheet(run.inputs, run.plan_kpis, run.lang),
+            delivery_kpi_sheet(run.inputs, run.delivery_kpis, run.lang)]
 
 
 def _forecast(run: PlanRun) -> list[SheetContent]:
@@ -493,7 +514,7 @@ def _version(run: PlanRun) -> list[SheetContent]:
 
 STEPS: tuple[Step, ...] = (
     Step("accuracy", ("forecast_kpi",), _accuracy, plan=False),
-    Step("achievement", ("plan_kpi",), _achievement, plan=False),
+    Step("achievement", ("plan_kpi", "delivery_kpi"), _achievement, plan=False),
     Step("forecast", ("stat_forecast",), _forecast, plan=False),
     Step("demand", ("demand_plan", "family_plan", "family_shares", "forecast_review",
                     "forecast_archive"), _demand),

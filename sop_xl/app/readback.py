@@ -270,6 +270,26 @@ def typed_family_production(book: MasterWorkbook, inputs: Inputs,
     return np.where(changed, prod, np.nan)
 
 
+def typed_family_targets(book: MasterWorkbook, inputs: Inputs, families: pd.Index
+                         ) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Target stock level and target days of supply typed on FamilyProductionPlan: a
+    target row's value ≠ the family's own shown beside it (Safety stocks, Target DOS)
+    (families × buckets; NaN = not typed); None, None without the sheet."""
+    g = book.read_output_grid("family_production")
+    if g is None or g.empty or "safety_stock" not in g:
+        return None, None
+    g = g.rename(columns={"family": "item"})
+    periods = inputs.buckets.labels
+    out = []
+    for measure, own in (("target_stock", "safety_stock"), ("target_days", "target_dos")):
+        shown = _grid_matrix(g, measure, families, periods)
+        base = _grid_matrix(g.assign(value=pd.to_numeric(g[own], errors="coerce")),
+                            measure, families, periods)
+        changed = np.isfinite(shown) & (~np.isfinite(base) | (np.abs(shown - base) > 1e-6))
+        out.append(np.where(changed, shown, np.nan))
+    return out[0], out[1]
+
+
 def read_plan_tab(book: MasterWorkbook, sheet: str) -> pd.DataFrame:
     """A plan tab as a snapshot frame, through the contract (typed, as an earlier run
     wrote it)."""
@@ -307,8 +327,13 @@ def frozen_production(book: MasterWorkbook, inputs: Inputs,
     c = labels.get_indexer(m["period"].astype(str))
     ok = (r >= 0) & (c >= 0) & (c < fence)
     out[r[ok], c[ok]] = m["qty"].to_numpy(float)[ok]
-    out[:, : s.frozen_periods] = np.nan_to_num(out[:, : s.frozen_periods], nan=0.0)
-    return out
+    # a bucket the earlier plan planned is frozen (items it left out: 0); one it did not
+    # reach (a plan kept for its own frozen month only, as the demo's) freezes nothing
+    reached = np.zeros(len(labels), dtype=bool)
+    reached[c[c >= 0]] = True
+    k = s.frozen_periods
+    out[:, :k] = np.where(reached[:k], np.nan_to_num(out[:, :k], nan=0.0), np.nan)
+    return out if np.isfinite(out).any() else None
 
 
 def approved_frozen_plans(book: MasterWorkbook, inputs: Inputs) -> pd.DataFrame:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -33,14 +33,16 @@ def input_sheets(frames: Mapping[str, pd.DataFrame], settings: Mapping[str, Any]
 
 def write_master(path: Path | str, frames: Mapping[str, pd.DataFrame],
                  settings: Mapping[str, Any], *, lang: str = "en",
-                 force: bool = False, created: datetime | None = None) -> Path:
-    """Create a master workbook holding these inputs (and no outputs yet)."""
+                 force: bool = False, created: datetime | None = None,
+                 outputs: Sequence[SheetContent] = ()) -> Path:
+    """Create a master workbook holding these inputs, and ``outputs`` after them (the
+    demo's plan version of last month; none for a new company)."""
     path = Path(path)
     if path.exists() and not force:
         raise WorkbookError("file_exists", str(path), lang)
     path.parent.mkdir(parents=True, exist_ok=True)
     values = {**dict(settings), "language": lang}
-    contents = input_sheets(frames, values, lang)
+    contents = [*input_sheets(frames, values, lang), *outputs]
     FileBackend.create(path, contents, order=[c.name for c in contents], created=created)
     return path
 

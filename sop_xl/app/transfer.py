@@ -34,8 +34,10 @@ from sop_xl.workbook.paths import beside_stem
 if TYPE_CHECKING:
     from sop_xl.app.master import MasterWorkbook
 
+# "level" last: an ERP import reading the columns by position keeps working
 EXPORT_COLUMNS = ["transfer_id", "version", "plan_type", "item", "uom", "period", "req_date",
-                  "quantity"]
+                  "quantity", "level"]
+LEVELS = ("item", "family")
 
 
 # -- the transfer in a workbook -------------------------------------------------------------------
@@ -58,11 +60,12 @@ def next_transfer_id(log: pd.DataFrame) -> str:
 def transfer(book: MasterWorkbook, *, version: str = v.ACTIVE, periods: int | None = None,
              plan_type: str = "sales", deduct: bool = False, backward: int = 0,
              forward: int = 0, export: Path | str | None = None,
-             export_format: str = "csv", user: str = "") -> TransferResult:
+             export_format: str = "csv", user: str = "", level: str = "item") -> TransferResult:
     """Transfer the active, approved version to demand management: the DemandManagement
     sheet, an export file (.csv or .xlsx) for the ERP, a TransferLog row and a RunLog row,
     written together; the export appears only if the workbook was written. Without
-    ``export`` the file goes beside the workbook as <name>_PIR_<transfer>.<export_format>."""
+    ``export`` the file goes beside the workbook as <name>_PIR_<transfer>.<export_format>.
+    ``level="family"``: one requirement per product family instead of per item."""
     from sop_xl.app import approvals
     from sop_xl.app import versions as pv
     t0 = time.perf_counter()
@@ -73,6 +76,8 @@ def transfer(book: MasterWorkbook, *, version: str = v.ACTIVE, periods: int | No
         raise VersionError("transfer_plan_type", lang, value=plan_type)
     if deduct and plan_type != "sales":
         raise VersionError("transfer_deduct_production", lang)
+    if level not in LEVELS:
+        raise VersionError("transfer_level", lang, value=level)
     for w in (backward, forward):
         if int(w) != w or w < 0:
             raise VersionError("transfer_window", lang, value=w)
@@ -92,7 +97,8 @@ def transfer(book: MasterWorkbook, *, version: str = v.ACTIVE, periods: int | No
     if not 1 <= n <= horizon:
         raise VersionError("transfer_periods", lang, value=periods, max=horizon)
     r = requirements(snap, inputs.contracts, periods=n, plan_type=plan_type, deduct=deduct,
-                     backward=int(backward), forward=int(forward), calendar=inputs.calendar)
+                     backward=int(backward), forward=int(forward), calendar=inputs.calendar,
+                     level=level)
     log = book.read_output_table("transfer_log").drop(columns="_row", errors="ignore")
     tid = next_transfer_id(log)
     it = inputs.items.set_index("item")
@@ -100,8 +106,13 @@ def transfer(book: MasterWorkbook, *, version: str = v.ACTIVE, periods: int | No
     f.insert(0, "transfer_id", tid)
     f.insert(1, "source", row["source"])
     f.insert(2, "plan_type", plan_type)
-    f.insert(4, "description", it["description"].reindex(f["item"]).to_numpy())
-    f.insert(6, "uom", it["uom"].reindex(f["item"]).fillna("pcs").to_numpy())
+    f.insert(3, "level", level)
+    desc = it["description"].reindex(f["item"])
+    if level == "family":  # a family's rows: named as a product group
+        desc = desc.fillna(pd.Series([messages.message("transfer_family_row", lang, family=x)
+                                      for x in f["item"]], index=desc.index))
+    f.insert(5, "description", desc.to_numpy())
+    f.insert(7, "uom", it["uom"].reindex(f["item"]).fillna("pcs").to_numpy())
     path = book.backend.location  # the file, or the workbook open in Excel
     target = Path(export) if export else (
         beside_stem(path, f"_PIR_{tid}.{export_format}") if path else None)
@@ -109,7 +120,7 @@ def transfer(book: MasterWorkbook, *, version: str = v.ACTIVE, periods: int | No
     log_row = {
         "transfer_id": tid, "transferred_at": now_text(), "user": pv.user_name(book, user),
         "version": v.ACTIVE, "source": row["source"], "planning_month": row["planning_month"],
-        "plan_type": plan_type, "periods": n, "first_period": labels[0],
+        "plan_type": plan_type, "level": level, "periods": n, "first_period": labels[0],
         "last_period": labels[n - 1], "deduct_consumed": bool(deduct),
         "backward": int(backward), "forward": int(forward), "items": int(f["item"].nunique()),
         "plan_qty": round(float(f["plan_qty"].sum()), 6),
@@ -162,7 +173,7 @@ def export_frame(f: pd.DataFrame) -> pd.DataFrame:
         "transfer_id": f["transfer_id"], "version": f["source"], "plan_type": f["plan_type"],
         "item": f["item"], "uom": f["uom"], "period": f["period"],
         "req_date": [d.isoformat() for d in f["req_date"]],
-        "quantity": f["requirement"].round(6)}, columns=EXPORT_COLUMNS)
+        "quantity": f["requirement"].round(6), "level": f["level"]}, columns=EXPORT_COLUMNS)
     if "plant" in f:
         out["plant"] = f["plant"].to_numpy()
     return neutralise_frame(out[cols])
@@ -201,6 +212,7 @@ def _button_options(book: MasterWorkbook) -> dict[str, Any]:
     """The Transfer button's options, from the Settings sheet's Transfer rows."""
     s = book.read_settings()
     return {"periods": s.transfer_periods or None, "plan_type": s.transfer_plan_type,
+            "level": str(s.transfer_level),
             "deduct": bool(s.transfer_deduct) and s.transfer_plan_type == "sales",
             "backward": s.transfer_backward, "forward": s.transfer_forward,
             "export_format": s.transfer_export}
@@ -234,6 +246,8 @@ def transfer_question(book: MasterWorkbook) -> str:
         status=status_word(row["status"], lang), month=row["planning_month"],
         plan_type=contract.sheet("settings").column("transfer_plan_type")
         .choice_for(o["plan_type"]).label(lang),
+        level=contract.sheet("settings").column("transfer_level").choice_for(o["level"])
+        .label(lang),
         periods=o["periods"] or messages.message("btn_transfer_all", lang),
         consume=consume, fmt=o["export_format"].upper(), folder=str(folder))
 

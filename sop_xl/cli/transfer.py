@@ -12,13 +12,15 @@ from sop_xl.app.master import MasterWorkbook
 def cmd_run(args: argparse.Namespace) -> int:
     from sop_xl.app.transfer import transfer
     book = MasterWorkbook.open(args.workbook)
+    level = args.level or str(book.read_settings().transfer_level)
     r = transfer(book, version=args.version, periods=args.periods, plan_type=args.plan_type,
                  deduct=args.deduct, backward=args.backward, forward=args.forward,
-                 export=args.export, user=args.by or "")
+                 export=args.export, user=args.by or "", level=level)
     row = r.log_row
     print(f"{book.name}: transfer {r.transfer_id} of version 000 (copy of {row['source']}), "
           f"{row['plan_type']} plan, {row['periods']} periods {row['first_period']}.."
-          f"{row['last_period']}: {row['items']} items, {row['transferred_qty']:g} pcs "
+          f"{row['last_period']}: {row['items']} {'families' if level == 'family' else 'items'}, "
+          f"{row['transferred_qty']:g} pcs "
           f"(plan {row['plan_qty']:g}, consumed {row['consumed_qty']:g}); "
           f"export {r.export}")
     if row["unconsumed_qty"]:
@@ -55,6 +57,9 @@ def register(subparsers) -> None:
     r.add_argument("--version", default="000", help="only 000, the active version, may go")
     r.add_argument("--periods", type=int, help="number of periods (default: the horizon)")
     r.add_argument("--plan-type", default="sales", choices=["sales", "production"])
+    r.add_argument("--level", choices=["item", "family"],
+                   help="send each item's plan or each family's (product group; default: "
+                   "Settings \"Transfer level\")")
     r.add_argument("--deduct", action="store_true",
                    help="deduct quantities consumed by customer orders (sales plans)")
     r.add_argument("--backward", type=int, default=0, help="backward consumption periods")

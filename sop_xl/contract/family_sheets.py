@@ -3,7 +3,8 @@
 FamilyProductionPlan is a planning grid per product family: demand plan, open production
 orders, opening stock, production (yellow: the planner's typed cells are kept by the next
 run and the strategy plans around them), closing stock and days of supply as live
-formulas, the target the strategy aims at, load on the family's key resource against
+formulas, the target stock level and target days of supply the strategies aim at (yellow
+too: typed over the family's own, shown beside it), load on the family's key resource against
 the hours it has; below, each strategy's production and closing stock as an option.
 FamilyOptions sums each option up per family so the meeting chooses with figures
 (sop_xl.plan.family_plan).
@@ -77,7 +78,16 @@ FAMILY_PRODUCTION = SheetSpec(
         C("key_resource", "Key resource", "关键资源", width=12),
         C("hours_per_piece", "Hours per piece", "单件工时", Dtype.NUMBER, "h/pc", width=8),
         C("unit_cost", "Unit cost", "单位成本", Dtype.NUMBER, "money/pc", width=9),
-        C("target_dos", "Target DOS", "目标库存天数", Dtype.NUMBER, "days", width=8),
+        C("target_dos", "Target DOS", "目标库存天数", Dtype.NUMBER, "days", width=8,
+          help_en="The family's own target days of supply (its items', demand-weighted); "
+          "a different number typed in the row Target days of supply wins in that period.",
+          help_zh="产品族自身的目标库存天数(各物料按需求加权)；在“目标库存天数”行输入不同的数字时，"
+          "该期以输入为准。"),
+        C("safety_stock", "Safety stocks", "安全库存合计", Dtype.NUMBER, "pcs", width=9,
+          help_en="The family's own target stock level (its items' safety stocks); a "
+          "different number typed in the row Target stock level wins in that period.",
+          help_zh="产品族自身的目标库存水平(各物料安全库存之和)；在“目标库存水平”行输入不同的"
+          "数字时，该期以输入为准。"),
     ),
     measures=(
         Measure("demand", "Demand plan", "需求计划", bold=True),
@@ -86,7 +96,9 @@ FAMILY_PRODUCTION = SheetSpec(
         Measure("suggested", "Suggested by strategy", "策略建议生产"),
         Measure("production", "Production", "生产", editable=True, bold=True, min=0),
         Measure("closing", "Closing stock", "期末库存", formula=_closing, bold=True),
-        Measure("target_stock", "Target stock", "目标库存"),
+        Measure("target_stock", "Target stock level", "目标库存水平", editable=True, min=0),
+        Measure("target_days", "Target days of supply", "目标库存天数", unit="days",
+                fmt="0.0", editable=True, min=0),
         Measure("dos", "Days of supply", "库存天数", unit="days", fmt="0.0",
                 formula=_days_of_supply),
         Measure("load", "Load on key resource", "关键资源负荷", unit="h", fmt="#,##0.0",

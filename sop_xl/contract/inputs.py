@@ -77,6 +77,11 @@ FAMILY_SPLITS = (
     Choice("factors", "Factors on FamilyShares", "产品族比例表"),
 )
 
+TRANSFER_LEVELS = (
+    Choice("item", "Item level", "物料层级"),
+    Choice("family", "Family level (product groups)", "产品族层级(产品组)"),
+)
+
 SETTINGS = SheetSpec(
     key="settings", en="Settings", zh="设置", role=Role.INPUT, layout=Layout.SETTINGS,
     order=1, tab_color=INPUT_TAB,
@@ -203,6 +208,25 @@ SETTINGS = SheetSpec(
           help_en="An exception when the items' MPS production of a family differs from the "
           "approved family production by more than this share.",
           help_zh="产品族内物料主计划生产与批准的产品族生产相差超过此比例时报告例外。"),
+        C("transfer_level", "Transfer level", "传递层级", choices=TRANSFER_LEVELS,
+          default="item", width=24,
+          help_en="Items: the transfer sends each item's sales and production plan. "
+          "Families: it sends each family's (the product group plan, as SAP's transfer of "
+          "a product group), from the version's family plan.",
+          help_zh="物料：传递各物料的销售和生产计划。产品族：传递各产品族的计划(如 SAP 的产品组"
+          "计划传递)，取自版本中的产品族计划。"),
+        C("delivery_days", "Delivery tolerance", "交付容差", Dtype.INT, "days", min=0,
+          max=30, default=2,
+          help_en="Working days. A purchase order line is on time when received no more "
+          "than this many working days before or after the promised day.",
+          help_zh="工作日。到货日期在承诺交期前后此天数以内的采购订单行为准时。"),
+        C("in_full_tolerance", "Quantity tolerance", "数量容差", Dtype.PERCENT, min=0,
+          max=1, default=0.05,
+          help_en="A purchase order line is in full when at least (1 − this) of the ordered "
+          "quantity arrived on time; a production order adheres when its quantity completed "
+          "in its due month is within ± this of the order.",
+          help_zh="准时到货数量不少于订货数量的(1 − 此比例)时为足量；生产订单在计划完工月份内完工"
+          "数量与订单相差不超过此比例时为按计划执行。"),
     ),
 )
 

@@ -44,6 +44,11 @@ class Inputs:
     production_actuals: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         {"item": pd.Series(dtype=object), "month": pd.PeriodIndex([], freq="M"),
          "qty": pd.Series(dtype=float)}))
+    #: goods received against purchase orders, for supplier on-time-in-full
+    receipts_actuals: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        {c: pd.Series(dtype=object) for c in ("supplier", "order", "item", "due_date",
+                                              "received_date")}
+        | {"order_qty": pd.Series(dtype=float), "qty": pd.Series(dtype=float)}))
 
     @cached_property
     def buckets(self) -> Buckets:

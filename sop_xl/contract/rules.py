@@ -255,6 +255,21 @@ def _contracts(ctx: _Ctx) -> Iterator[Problem]:
                               month=str(m))
 
 
+def _production_months(ctx: _Ctx) -> Iterator[Problem]:
+    """ProductionActuals: each row needs its month or its completion day (the month is
+    then the day's); both given must agree."""
+    a = ctx.inputs.production_actuals
+    if a.empty or "date" not in a:
+        return
+    for m, d, r in zip(a["month"], a["date"], a[ROW], strict=True):
+        no_month, no_date = pd.isna(m), d is None or pd.isna(d)
+        if no_month and no_date:
+            yield ctx.problem("month_or_date", "production_actuals", "month", int(r), None)
+        elif not no_month and not no_date and pd.Period(pd.Timestamp(d), "M") != m:
+            yield ctx.problem("date_not_in_month", "production_actuals", "date", int(r), d,
+                              month=str(m))
+
+
 def _ranges(ctx: _Ctx) -> Iterator[Problem]:
     for key, lo, hi in (("events", "start_month", "end_month"),
                         ("calendar", "start_date", "end_date")):
@@ -300,5 +315,6 @@ def _planning_date(ctx: _Ctx) -> Iterator[Problem]:
 
 RULES: tuple[Callable[[_Ctx], Iterator[Problem]], ...] = (
     _item_refs, _warehouse_refs, _plant_refs, _families, _bom_structure, _history_in_past,
-    _history_complete, _contracts, _ranges, _event_targets, _planning_date,
+    _history_complete, _contracts, _production_months, _ranges, _event_targets,
+    _planning_date,
 )

@@ -64,6 +64,13 @@ class FamilySplit(StrEnum):
     FACTORS = "factors"
 
 
+class TransferLevel(StrEnum):
+    """What the transfer sends: the items' plans, or the families' (SAP's product group)."""
+
+    ITEM = "item"
+    FAMILY = "family"
+
+
 class ExportFormat(StrEnum):
     """The file the ribbon's Transfer writes beside the workbook for the ERP."""
 
@@ -77,7 +84,8 @@ CHOICES: dict[str, type[StrEnum]] = {"bucket": Bucket, "far_method": FarMethod,
                                      "transfer_plan_type": PlanType,
                                      "transfer_export": ExportFormat,
                                      "family_strategy": FamilyStrategy,
-                                     "family_split": FamilySplit}
+                                     "family_split": FamilySplit,
+                                     "transfer_level": TransferLevel}
 
 
 def _default(key: str) -> Any:
@@ -92,6 +100,7 @@ _DEFAULT_PLAN_TYPE = PlanType(_default("transfer_plan_type"))
 _DEFAULT_EXPORT = ExportFormat(_default("transfer_export"))
 _DEFAULT_FAMILY_STRATEGY = FamilyStrategy(_default("family_strategy"))
 _DEFAULT_FAMILY_SPLIT = FamilySplit(_default("family_split"))
+_DEFAULT_TRANSFER_LEVEL = TransferLevel(_default("transfer_level"))
 
 
 @dataclass(frozen=True)
@@ -135,6 +144,9 @@ class Settings:
     family_strategy: FamilyStrategy = _DEFAULT_FAMILY_STRATEGY
     family_split: FamilySplit = _DEFAULT_FAMILY_SPLIT
     family_tolerance: float = _default("family_tolerance")
+    transfer_level: TransferLevel = _DEFAULT_TRANSFER_LEVEL
+    delivery_days: int = _default("delivery_days")
+    in_full_tolerance: float = _default("in_full_tolerance")
 
     def __post_init__(self) -> None:
         for key, kind in CHOICES.items():  # codes given as text become their enum

@@ -5,6 +5,12 @@
 from __future__ import annotations
 
 from sop_xl.contract.model import Choice, Column, Dtype, Layout, Role, SheetSpec
+from sop_xl.contract.settings import TransferLevel
+
+TRANSFER_LEVELS = (
+    Choice(TransferLevel.ITEM.value, "Items", "物料"),
+    Choice(TransferLevel.FAMILY.value, "Families", "产品族"),
+)
 
 C = Column
 LOG_TAB = "7F7F7F"
@@ -46,7 +52,10 @@ DEMAND_MANAGEMENT = SheetSpec(
         C("transfer_id", "Transfer", "传递号", width=9),
         C("source", "Version", "版本", width=8),
         C("plan_type", "Plan type", "计划类型", choices=PLAN_TYPES, width=12),
-        C("item", "Item", "物料编码", width=13),
+        C("level", "Level", "层级", choices=TRANSFER_LEVELS, width=10),
+        C("item", "Item", "物料编码", width=13,
+          help_en="The item, or at family level the family (product group).",
+          help_zh="物料；产品族层级时为产品族(产品组)。"),
         C("description", "Description", "物料名称", width=22),
         C("family", "Family", "产品族", width=11),
         C("uom", "UoM", "单位", width=6),
@@ -84,6 +93,7 @@ TRANSFER_LOG = SheetSpec(
         C("transferred_qty", "Transferred qty", "传递数量", Dtype.NUMBER, "pcs"),
         C("transferred_value", "Transferred value", "传递金额", Dtype.NUMBER, "money"),
         C("unconsumed_qty", "Orders beyond plan", "超计划订单", Dtype.NUMBER, "pcs"),
+        C("level", "Level", "层级", choices=TRANSFER_LEVELS, width=10),
         C("export", "Export file", "导出文件", width=30),
         C("content_hash", "Content hash", "内容校验", width=20),
     ),

@@ -23,7 +23,10 @@ What is in it, and what the monthly cycle should find:
   Festival, and May, with the valves promotion after Labour Day); a factory calendar with
   the Chinese public holidays, make-up working days, a Spring Festival maintenance
   shutdown and a test-bench shutdown;
-- slow-moving and excess stock, and open purchase and production orders, some past due.
+- slow-moving and excess stock, and open purchase and production orders, some past due;
+- last month's approved plan (its frozen month, ``previous_plan``) and what the plant made
+  and the suppliers delivered against it (``ProductionActuals``, ``ReceiptsActuals``):
+  Controllers clearly under plan, their electronics supplier late and short.
 
 Everything derives from ``numpy.random.default_rng`` seeded with ``seed``: the same seed
 gives the same frames.
@@ -39,10 +42,11 @@ import numpy as np
 import pandas as pd
 
 from sop_xl.app.template import write_master
-from sop_xl.demo import products, sales, supply
+from sop_xl.demo import actuals, products, sales, supply
 from sop_xl.demo.calendar import calendar_frame
 from sop_xl.demo.company import AUTHOR, COMPANY
 from sop_xl.demo.sizing import nominal_load
+from sop_xl.layout.version_sheets import plan_tab_content, register_sheet
 
 __all__ = ["DemoCompany", "build_demo", "nominal_load", "write_demo"]
 
@@ -58,6 +62,7 @@ class DemoCompany:
     settings: dict[str, Any]
     previous_forecasts: pd.DataFrame
     expected_demand: pd.DataFrame  # run-rate per item and month of the horizon (truth)
+    previous_plan: pd.DataFrame | None = None  # snapshot of M−1's approved plan
 
     @property
     def planning_month(self) -> pd.Period:
@@ -122,9 +127,14 @@ def build_demo(planning_month: str = "2026-12", seed: int = 20261201, *,
     if plants:
         frames["scheduled_receipts"] = frames["scheduled_receipts"].assign(
             plant=sites.receipts_plant(frames["scheduled_receipts"]["item"]))
+    closed = supply.closed_days(calendar)
+    frames["production_actuals"] = actuals.production_actuals_frame(rng(9), planning, closed)
+    frames["receipts_actuals"] = actuals.receipts_actuals_frame(rng(10), planning, closed)
+    previous = actuals.previous_plan(planning, _settings(planning), frames["stock"], history,
+                                     frames["production_actuals"])
     return DemoCompany(frames=frames, settings=_settings(planning),
                        previous_forecasts=sales.previous_forecasts_frame(rng(8), planning),
-                       expected_demand=expected)
+                       expected_demand=expected, previous_plan=previous)
 
 
 def released_orders(frames: dict[str, pd.DataFrame], settings: dict[str, Any],
@@ -178,5 +188,10 @@ def write_demo(path: Path | str, *, lang: str = "en", force: bool = False,
     company = build_demo(planning_month, seed, plants=plants)
     # stamped with the planning month, so the same demo gives the same bytes
     created = pd.Period(planning_month, "M").start_time.to_pydatetime()
+    previous = company.previous_plan
+    record = actuals.previous_record(company.planning_month, previous)
+    currency = company.settings["currency"]
+    outputs = [plan_tab_content(previous, record["version"], record["sheet"], lang, currency),
+               register_sheet(pd.DataFrame([record]), lang, currency)]
     return write_master(path, company.frames, company.settings, lang=lang, force=force,
-                        created=created)
+                        created=created, outputs=outputs)

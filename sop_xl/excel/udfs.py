@@ -1,7 +1,8 @@
 """Worksheet functions (UDFs) for planners: thin wrappers over the engines.
 
 Excel sees them as ``SOP_FORECAST``, ``SOP_SAFETYSTOCK``, ``SOP_DOS``, ``SOP_ACHIEVEMENT``,
-``SOP_WAPE``, ``SOP_MAPE``, ``SOP_DISAGGREGATE`` and ``SOP_LOTSIZE`` in the "S&OP"
+``SOP_PLANACHIEVEMENT``, ``SOP_WAPE``, ``SOP_MAPE``, ``SOP_DISAGGREGATE`` and
+``SOP_LOTSIZE`` in the "S&OP"
 category of Insert Function, each with a description and help for every argument. The
 dotted names of the design (SOP.FORECAST) cannot be used: xlwings registers a UDF as a VBA
 ``Function`` of the same name (sop_xl.excel.addin writes that module), and a VBA name may
@@ -41,15 +42,15 @@ import numpy as np
 import xlwings as xw
 
 from sop_xl.contract.read import is_blank as _is_blank
-from sop_xl.plan import accuracy, stock_policy
+from sop_xl.plan import accuracy, achievement, stock_policy
 from sop_xl.plan.forecast import forecast_block
 from sop_xl.plan.hierarchy import largest_remainder
 from sop_xl.plan.lot_sizing import single as lot_size
 
 __all__ = [
     "FUNCTIONS", "SOP_ACHIEVEMENT", "SOP_DISAGGREGATE", "SOP_DOS", "SOP_FORECAST",
-    "SOP_LOTSIZE", "SOP_MAPE", "SOP_SAFETYSTOCK", "SOP_WAPE", "UDF_NAMES", "Argument",
-    "FunctionHelp",
+    "SOP_LOTSIZE", "SOP_MAPE", "SOP_PLANACHIEVEMENT", "SOP_SAFETYSTOCK", "SOP_WAPE",
+    "UDF_NAMES", "Argument", "FunctionHelp",
 ]
 
 CATEGORY = "S&OP"
@@ -360,6 +361,26 @@ def SOP_ACHIEVEMENT(actual: Any, forecast: Any) -> Any:
     with a blank in either range are left out."""
     return _defined(accuracy.achievement_rate(*_paired(actual, forecast)),
                     "the forecast adds up to 0; achievement is undefined")
+
+
+@worksheet_function(
+    Argument("planned", "Planned production per item (the frozen MPS), pieces or hours; a "
+             "row or a column.", range=True),
+    Argument("produced", "Production reported for the same items and month, same unit.",
+             range=True),
+)
+def SOP_PLANACHIEVEMENT(planned: Any, produced: Any) -> Any:
+    """Plan achievement: sum over the items of min(produced, planned) / total planned, so
+    one item made beyond plan does not make up another's shortfall; blank = 0."""
+    p = Series.read(planned, "planned", blanks="nan").values
+    a = Series.read(produced, "produced", blanks="nan").values
+    if len(p) != len(a):
+        raise ArgumentError(f"planned has {len(p)} items but produced {len(a)}")
+    p, a = np.nan_to_num(p, nan=0.0), np.nan_to_num(a, nan=0.0)
+    for name, v in (("planned", p), ("produced", a)):
+        if (v < 0).any():
+            raise ArgumentError(f"{name} must be ≥ 0; got {float(v.min()):g}", NUM)
+    return _defined(achievement.rate(p, a), "nothing is planned; achievement is undefined")
 
 
 @worksheet_function(_ACTUAL, _FORECAST)

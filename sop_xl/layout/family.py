@@ -27,10 +27,10 @@ def family_production_sheet(inputs: Inputs, plan: FamilyProductionPlan, members:
     spec = contract.sheet("family_production")
     attrs = [{"family": f, "members": m, "key_resource": k or None,
               "hours_per_piece": None if not np.isfinite(h) else float(h),
-              "unit_cost": float(c), "target_dos": float(d)}
-             for f, m, k, h, c, d in zip(plan.families, members, plan.key_resource,
-                                         plan.hours_per_piece, plan.unit_cost,
-                                         plan.target_dos, strict=True)]
+              "unit_cost": float(c), "target_dos": float(d), "safety_stock": float(t)}
+             for f, m, k, h, c, d, t in zip(plan.families, members, plan.key_resource,
+                                            plan.hours_per_piece, plan.unit_cost,
+                                            plan.target_dos, plan.own_stock, strict=True)]
     rows = plan.rows()
     typed = np.isfinite(plan.typed)
     prod = plan.chosen.production
@@ -76,5 +76,18 @@ def plan_kpi_sheet(inputs: Inputs, kpis: pd.DataFrame, lang: str) -> SheetConten
         j = col_letter(spec.keys.index("achievement"))
         sheet.cond_formats.append(CondFormat(
             Box(1, 0, len(k), len(spec.columns) - 1),
+            f'AND(ISNUMBER(${j}2),${j}2<0.95)', "warn"))
+    return sheet
+
+
+def delivery_kpi_sheet(inputs: Inputs, kpis: pd.DataFrame, lang: str) -> SheetContent:
+    """DeliveryKPI: supplier on-time-in-full and schedule adherence by month; rates below
+    95 % marked."""
+    spec = contract.sheet("delivery_kpi")
+    sheet = table_content(spec, kpis, lang, currency=inputs.settings.currency)
+    if len(kpis):
+        j = col_letter(spec.keys.index("rate"))
+        sheet.cond_formats.append(CondFormat(
+            Box(1, 0, len(kpis), len(spec.columns) - 1),
             f'AND(ISNUMBER(${j}2),${j}2<0.95)', "warn"))
     return sheet

@@ -24,6 +24,15 @@ COLUMNS = ["level", "key", "month", "version", "planned", "actual", "achieved",
 LEVELS = ("total", "family", "resource", "item")
 
 
+def rate(planned: np.ndarray | list[float], produced: np.ndarray | list[float]) -> float:
+    """Plan achievement of paired items: Σ min(produced_i, planned_i) ÷ Σ planned_i
+    (pieces or hours); NaN when nothing was planned."""
+    p = np.asarray(planned, dtype=float)
+    a = np.asarray(produced, dtype=float)
+    total = p.sum()
+    return float(np.minimum(a, p).sum() / total) if total > 0 else float("nan")
+
+
 def item_rows(planned: pd.DataFrame, actual: pd.DataFrame) -> pd.DataFrame:
     """Per item and planned month: planned, produced and achieved pieces. ``planned``:
     item, month, qty, version; ``actual``: item, month, qty. Months without a plan are

@@ -74,7 +74,7 @@ def target_close(strategy: str, demand: np.ndarray, opening: np.ndarray, workday
         return np.repeat(np.asarray(opening, dtype=float)[:, None], h, axis=1)
     if strategy == "target_dos":
         dos = np.zeros(n) if target_dos is None else np.asarray(target_dos, dtype=float)
-        return dos[:, None] * demand_per_day(demand, workdays)
+        return (dos[:, None] if dos.ndim == 1 else dos) * demand_per_day(demand, workdays)
     if strategy in ("target_stock", "level"):
         if target_stock is None:
             return np.zeros((n, h))
@@ -214,7 +214,7 @@ class FamilyProductionPlan:
     receipts: np.ndarray
     opening: np.ndarray            # (families,) pieces on hand at the start
     target_stock: np.ndarray       # the closing stock the chosen strategy aims at
-    target_dos: np.ndarray         # (families,) days
+    target_dos: np.ndarray         # (families,) days, from the items
     hours_per_piece: np.ndarray    # (families,) on the key resource; NaN: none
     unit_cost: np.ndarray          # (families,) money per piece
     available: np.ndarray          # hours of the key resource given to the family
@@ -227,6 +227,13 @@ class FamilyProductionPlan:
     typed: np.ndarray
     chosen: Outcome
     options_table: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: the target stock level and target days of supply per bucket the strategies use:
+    #: the families' own (items' safety stocks, items' target days) or what the planner
+    #: typed over them on the sheet
+    stock_level: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    target_days: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    #: (families,) the families' own target stock level (the items' safety stocks)
+    own_stock: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
     @property
     def approved(self) -> np.ndarray:
@@ -242,12 +249,22 @@ class FamilyProductionPlan:
         opening = np.concatenate([self.opening[:, None], c.closing[:, :-1]], axis=1)
         rows = {"demand": self.demand, "opening": opening, "receipts": self.receipts,
                 "suggested": self.suggested, "production": c.production,
-                "closing": c.closing, "target_stock": self.target_stock, "dos": c.dos,
+                "closing": c.closing, "target_stock": self.stock_level,
+                "target_days": self.target_days, "dos": c.dos,
                 "load": c.load, "available": self.available, "overtime": c.overtime}
         for s, o in self.options.items():
             rows[f"{s}_production"] = o.production
             rows[f"{s}_closing"] = o.closing
         return rows
+
+
+def _over(own: np.ndarray, typed: np.ndarray | None, n: int, h: int) -> np.ndarray:
+    """A family target per bucket: its own (families,) value, or what was typed over it."""
+    base = np.broadcast_to((own[:, None] if own.ndim == 1 else own), (n, h)).astype(float)
+    if typed is None:
+        return base.copy()
+    t = np.asarray(typed, dtype=float)
+    return np.where(np.isfinite(t), t, base)
 
 
 def plan(families: pd.Index, periods: list[str], demand: np.ndarray, opening: np.ndarray,
@@ -256,8 +273,13 @@ def plan(families: pd.Index, periods: list[str], demand: np.ndarray, opening: np
          fixed: np.ndarray | None = None, typed: np.ndarray | None = None,
          items_plan: np.ndarray | None = None, unit_cost: np.ndarray | None = None,
          hours_per_piece: np.ndarray | None = None, available: np.ndarray | None = None,
-         key_resource: list[str] | None = None, whole: bool = True) -> FamilyProductionPlan:
+         key_resource: list[str] | None = None, whole: bool = True,
+         typed_stock: np.ndarray | None = None,
+         typed_days: np.ndarray | None = None) -> FamilyProductionPlan:
     """Every strategy as an option, and the chosen one with the planner's typed cells.
+    ``target_dos`` (families,) days and ``target_stock`` (families,) pieces are the
+    families' own; ``typed_stock`` / ``typed_days`` (families × buckets, NaN = none)
+    what the planner typed over them in the target rows, which every strategy then aims at.
 
     ``fixed``: production that cannot change (the frozen fence), kept by every option;
     ``typed``: production the planner typed on the sheet, kept and planned around;
@@ -267,8 +289,10 @@ def plan(families: pd.Index, periods: list[str], demand: np.ndarray, opening: np
     n, h = demand.shape
     rec = np.zeros((n, h)) if receipts is None else np.asarray(receipts, dtype=float)
     opening = np.asarray(opening, dtype=float).reshape(n)
-    dos = np.zeros(n) if target_dos is None else np.asarray(target_dos, dtype=float)
-    stock = np.zeros(n) if target_stock is None else np.asarray(target_stock, dtype=float)
+    own_dos = np.zeros(n) if target_dos is None else np.asarray(target_dos, dtype=float)
+    own_stock = np.zeros(n) if target_stock is None else np.asarray(target_stock, dtype=float)
+    dos = _over(own_dos, typed_days, n, h)
+    stock = _over(own_stock, typed_stock, n, h)
     fix = np.full((n, h), np.nan) if fixed is None else np.asarray(fixed, dtype=float)
     typ = np.full((n, h), np.nan) if typed is None else np.asarray(typed, dtype=float)
     def make(s: str, keep: np.ndarray) -> np.ndarray:
@@ -303,7 +327,8 @@ def plan(families: pd.Index, periods: list[str], demand: np.ndarray, opening: np
     table = table.sort_values(["family"], kind="stable").reset_index(drop=True)
     return FamilyProductionPlan(
         families=families, periods=periods, demand=demand, receipts=rec, opening=opening,
-        target_stock=aim, target_dos=dos,
+        target_stock=aim, target_dos=own_dos, stock_level=stock, target_days=dos,
+        own_stock=own_stock,
         hours_per_piece=np.full(n, np.nan) if hours_per_piece is None
         else np.asarray(hours_per_piece, dtype=float),
         unit_cost=np.zeros(n) if unit_cost is None else np.nan_to_num(

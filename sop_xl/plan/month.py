@@ -253,7 +253,9 @@ def _by_family(values: np.ndarray, fam: np.ndarray, families: pd.Index) -> np.nd
 
 def family_production(inputs: Inputs, demand: DemandPlan, *,
                       typed: np.ndarray | None = None, frozen_qty: np.ndarray | None = None,
-                      items_plan: np.ndarray | None = None
+                      items_plan: np.ndarray | None = None,
+                      typed_stock: np.ndarray | None = None,
+                      typed_days: np.ndarray | None = None
                       ) -> family_engine.FamilyProductionPlan:
     """The family production plan of the demand plan's finished goods: families' demand,
     on hand and open production orders summed from their items; target days of supply
@@ -263,7 +265,9 @@ def family_production(inputs: Inputs, demand: DemandPlan, *,
     has are the resource's regular hours × the family's share of the finished goods' load
     on it. ``typed``: production typed on the sheet (families × buckets, NaN = none);
     ``frozen_qty``: the previous plan's item production, kept in the frozen fence;
-    ``items_plan``: the MPS's item production, the suggestion when no strategy is set."""
+    ``items_plan``: the MPS's item production, the suggestion when no strategy is set;
+    ``typed_stock`` / ``typed_days``: target stock level and days of supply the planner
+    typed over the families' own (families × buckets, NaN = none)."""
     s = inputs.settings
     items = demand.items
     fam, families = item_families(inputs, items)
@@ -294,7 +298,7 @@ def family_production(inputs: Inputs, demand: DemandPlan, *,
         fixed=fixed, typed=typed,
         items_plan=None if items_plan is None else _by_family(items_plan, fam, families),
         unit_cost=weighted("unit_cost"), hours_per_piece=hpp, available=avail,
-        key_resource=key)
+        key_resource=key, typed_stock=typed_stock, typed_days=typed_days)
 
 
 def _key_resources(inputs: Inputs, items: pd.Index, fam: np.ndarray, families: pd.Index,

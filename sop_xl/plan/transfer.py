@@ -146,10 +146,41 @@ class Requirements:
     unconsumed: float  # order quantity no plan was left for (pieces)
 
 
+def by_family(snapshot: pd.DataFrame, plan_type: str, items: pd.Index, plan: np.ndarray,
+              unit: pd.Series, family_of: pd.Series, labels: list[str]) -> tuple[
+                  pd.Index, np.ndarray, pd.Series]:
+    """The items' plan summed per family (an item without a family stays itself), valued
+    at the families' mean money per piece. A production plan sends the family production
+    the version decided (its section ``family``, there when a strategy was chosen) in
+    place of the sum of its items' MPS, as SAP transfers a product group's plan."""
+    fam = family_of.reindex(items).fillna("").astype(str).to_numpy()
+    fam = np.where(fam == "", items.astype(str), fam)
+    families = pd.Index(sorted(set(fam)), name="item")
+    g = families.get_indexer(fam)
+    out = np.zeros((len(families), plan.shape[1]))
+    np.add.at(out, g, plan)
+    value = np.zeros(len(families))
+    np.add.at(value, g, np.clip(plan, 0.0, None).sum(axis=1) * unit.reindex(items)
+              .fillna(0.0).to_numpy())
+    qty = np.clip(out, 0.0, None).sum(axis=1)
+    per_piece = pd.Series(np.divide(value, qty, out=np.zeros_like(value), where=qty > 0),
+                          index=families)
+    if plan_type == "production":
+        decided = snapshot[(snapshot["section"] == "family")
+                           & (snapshot["measure"] == "production")]
+        has = families.isin(set(decided["key"].astype(str)))
+        if has.any():
+            out[has] = plan_matrix(snapshot, "family", ("production",), families, labels)[has]
+    return families, out, per_piece
+
+
 def requirements(snapshot: pd.DataFrame, contracts: pd.DataFrame | None, *, periods: int,
                  plan_type: str = "sales", deduct: bool = False, backward: int = 0,
-                 forward: int = 0, calendar: pd.DataFrame | None = None) -> Requirements:
-    """What a transfer of this version sends to demand management (see the module doc)."""
+                 forward: int = 0, calendar: pd.DataFrame | None = None,
+                 level: str = "item") -> Requirements:
+    """What a transfer of this version sends to demand management (see the module doc).
+    ``level="family"``: one requirement per family (product group) and period
+    (``by_family``); customer orders of its items consume the family's plan."""
     buckets, cal = version_buckets(snapshot, calendar)
     labels = buckets.labels
     measures: tuple[str, ...]
@@ -160,6 +191,16 @@ def requirements(snapshot: pd.DataFrame, contracts: pd.DataFrame | None, *, peri
     rows = snapshot[(snapshot["section"] == sec) & snapshot["measure"].isin(measures)]
     items = pd.Index(sorted(set(rows["key"])), name="item")
     plan = plan_matrix(snapshot, sec, measures, items, labels)
+    family_of = rows.groupby("key")["family"].first()
+    unit_s = unit_values(snapshot, *unit_of).reindex(items).fillna(0.0)
+    if level == "family":
+        items, plan, unit_s = by_family(snapshot, plan_type, items, plan, unit_s, family_of,
+                                        labels)
+        if contracts is not None and len(contracts):
+            to = family_of[family_of.fillna("").astype(str) != ""].astype(str)
+            item = contracts["item"].astype(str)
+            contracts = contracts.assign(item=item.map(to).fillna(item))
+        family_of = pd.Series(items.astype(str), index=items)
     consumed = np.zeros_like(plan)
     left = np.zeros_like(plan)
     if deduct:
@@ -168,8 +209,8 @@ def requirements(snapshot: pd.DataFrame, contracts: pd.DataFrame | None, *, peri
                                   planning_month=month, what="orders")
         consumed, left = consume(plan, orders, backward, forward)
     req = np.clip(plan, 0.0, None) - consumed
-    fam = rows.groupby("key")["family"].first().reindex(items).fillna("").to_numpy()
-    unit = unit_values(snapshot, *unit_of).reindex(items).fillna(0.0).to_numpy()
+    fam = family_of.reindex(items).fillna("").to_numpy()
+    unit = unit_s.reindex(items).fillna(0.0).to_numpy()
     n = periods
     ii, pp = np.nonzero((np.abs(plan[:, :n]) > 1e-9) | (consumed[:, :n] > 1e-9))
     frame = pd.DataFrame({

@@ -221,3 +221,21 @@ def test_every_udf_is_listed_and_named_for_excel() -> None:
     for name in udfs.UDF_NAMES:
         assert name.isidentifier() and name.isupper()  # a legal VBA Function name
         assert callable(getattr(udfs, name))
+
+
+def test_plan_achievement_function_by_hand() -> None:
+    # the Controllers of the demo's November, item by item (tests/meeting/test_demo_actuals):
+    # planned 151, 70, 160, 20; made 146, 70, 104, 16 → 336 of 401
+    planned = [[151.0], [70.0], [160.0], [20.0]]
+    assert udfs.SOP_PLANACHIEVEMENT(planned, [[146.0], [70.0], [104.0], [16.0]]) == \
+        pytest.approx(336 / 401)
+    # 30 over on one item does not make up another's 30 short; a blank made is nothing
+    assert udfs.SOP_PLANACHIEVEMENT([[100.0, 50.0, 10.0]], [[70.0, 80.0, None]]) == \
+        pytest.approx(120 / 160)
+    # an unplanned item adds nothing; it is the same as the engine's
+    from sop_xl.plan.achievement import rate
+    assert udfs.SOP_PLANACHIEVEMENT([[None], [40.0]], [[5.0], [40.0]]) == rate([0, 40], [5, 40])
+    assert udfs.SOP_PLANACHIEVEMENT([[0.0]], [[3.0]]).startswith("#DIV/0! nothing is planned")
+    assert udfs.SOP_PLANACHIEVEMENT([[1.0], [2.0]], [[1.0]]) == \
+        "#VALUE! planned has 2 items but produced 1"
+    assert udfs.SOP_PLANACHIEVEMENT([[-1.0]], [[1.0]]).startswith("#NUM! planned must be ≥ 0")

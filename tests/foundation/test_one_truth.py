@@ -43,7 +43,8 @@ def cells(g: pd.DataFrame, measure: str, by: str = "item") -> pd.Series:
 
 
 def cover(rows: list[list]) -> dict[str, object]:
-    return {r[0]: r[1] for r in rows[6:15]}
+    from sop_xl.faces.meeting.data import KPI_KEYS
+    return {r[0]: r[1] for r in rows[6:6 + len(KPI_KEYS)]}
 
 
 def same(a, b) -> None:

@@ -26,6 +26,7 @@ from sop_xl.base.errors import WorkbookError
 from sop_xl.cli import main as cli
 from sop_xl.faces.assistants import collect, split
 from sop_xl.faces.meeting import write_meeting
+from sop_xl.faces.meeting.data import KPI_KEYS
 from sop_xl.workbook.file import FileBackend
 
 NOV, DEC = pd.Period("2026-11", "M"), pd.Period("2026-12", "M")
@@ -86,7 +87,7 @@ def months(tmp_path_factory):
 
 def _cover(pack: Path) -> dict[str, list]:
     rows = FileBackend(pack).read_sheet("Cover").rows
-    return {r[0]: r[1:4] for r in rows[6:15]}
+    return {r[0]: r[1:4] for r in rows[6:6 + len(KPI_KEYS)]}
 
 
 def test_novembers_pack_logged_its_figures_and_was_found(months):
@@ -238,9 +239,9 @@ def test_rewriting_the_pack_keeps_typed_decisions_safe(months, tmp_path):
 def test_libreoffice_opens_the_pack_and_the_cli_renders_a_pdf(months, tmp_path):
     master, _, dec = months
     checked, bad = formula_mismatches(dec.path, recalculate(dec.path, tmp_path / "lo"))
-    # cover: 9 changes; versus: 5 common months × 3 measures × (all + Pumps);
-    # finance: 6 months × (margin, margin %)
-    assert checked == 9 + 5 * 3 * 2 + 6 * 2 and bad == []
+    # cover: 11 changes; family review: Pumps' 3 rows × (difference, ratio); versus: 5
+    # common months × 3 measures × (all + Pumps); finance: 6 months × (margin, margin %)
+    assert checked == len(KPI_KEYS) + 3 * 2 + 5 * 3 * 2 + 6 * 2 and bad == []
     copy = tmp_path / "sop_master.xlsx"
     shutil.copy(master, copy)
     shutil.copy(months[1].path, tmp_path / months[1].path.name)
@@ -259,10 +260,11 @@ def test_a_chinese_master_gives_a_chinese_pack(tmp_path, monkeypatch):
     run_month(master, fixed_forecast({"A": 100.0, "B": 40.0}, "2026-12", 6), monkeypatch)
     report = write_meeting(master)
     names = FileBackend(report.path).sheet_names()
-    assert names[:6] == ["封面与指标", "产品族计划", "与上月计划对比", "待决策事项", "财务预测",
-                         "会议决议"]
+    assert names[:7] == ["封面与指标", "产品族计划", "产品族回顾", "与上月计划对比", "待决策事项",
+                         "财务预测", "会议决议"]
     rows = FileBackend(report.path).read_sheet("封面与指标").rows
     assert rows[0][0] == "S&OP 会议 — 2026-12"
     assert rows[6][0] == "预测达成率" and rows[6][1] == "—"
-    assert math.isclose(rows[8][1], 2300)
+    assert rows[8][0] == "生产计划执行率" and rows[9][0] == "供应商准时足量交付率"
+    assert math.isclose(rows[10][1], 2300)
     assert "会议指标" in MasterWorkbook.open(master).backend.sheet_names()

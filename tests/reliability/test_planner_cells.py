@@ -102,7 +102,9 @@ EVERYWHERE = {
     ("demand_plan", "G12"): "ten",                 # Planner adjustment of A, 2026-12
     ("family_plan", "D6"): 2.5,                    # Family change of Pumps, 2026-12
     ("family_shares", "E2"): -1.0,                 # Factor of A
-    ("family_production", "I8"): "many",           # Production of Pumps, 2026-12
+    ("family_production", "J8"): "many",           # Production of Pumps, 2026-12
+    ("family_production", "J10"): -5.0,            # Target stock level of Pumps, 2026-12
+    ("family_production", "K11"): "long",          # Target days of supply, 2027-01
     ("mps", "J10"): Error("#DIV/0!", "1/0"),       # Planned production of A, 2027-01
     ("planned_orders", "H3"): "lots",              # Quantity of an order
     ("planned_orders", "F4"): "soon",              # Due of an order
@@ -115,7 +117,11 @@ LINES = {
         "FamilyPlan!D6 (Family change 2026-12): 2.5 is not a whole number of pieces; "
         "Settings asks for family changes in whole pieces",
         "FamilyShares!E2 (Factor (optional)): -1 is below the minimum 0; expected a number ≥ 0",
-        "FamilyProductionPlan!I8 (Production 2026-12): 'many' is not a number ≥ 0 (pcs)",
+        "FamilyProductionPlan!J8 (Production 2026-12): 'many' is not a number ≥ 0 (pcs)",
+        "FamilyProductionPlan!J10 (Target stock level 2026-12): -5 is below the minimum 0; "
+        "expected a number ≥ 0 (pcs)",
+        "FamilyProductionPlan!K11 (Target days of supply (days) 2027-01): 'long' is not a "
+        "number ≥ 0 (days)",
         "MPS!J10 (Planned production 2027-01): holds the error #DIV/0! from its formula =1/0; "
         "expected a number ≥ 0 (pcs). Fix the formula or paste the right values",
         "PlannedOrders!F4 (Due): 'soon' is not a date (yyyy-mm-dd)",
@@ -127,7 +133,9 @@ LINES = {
         "需求计划!G12 (计划员调整 2026-12): 'ten' 不是数字 (件)",
         "产品族计划!D6 (产品族调整 2026-12): 2.5 不是整件数；设置要求产品族调整取整件",
         "产品族比例!E2 (指定比例(可选)): -1 小于最小值 0；应为数字 ≥ 0",
-        "产品族生产计划!I8 (生产 2026-12): 'many' 不是数字 ≥ 0 (件)",
+        "产品族生产计划!J8 (生产 2026-12): 'many' 不是数字 ≥ 0 (件)",
+        "产品族生产计划!J10 (目标库存水平 2026-12): -5 小于最小值 0；应为数字 ≥ 0 (件)",
+        "产品族生产计划!K11 (目标库存天数(天) 2027-01): 'long' 不是数字 ≥ 0 (天)",
         "主生产计划!J10 (计划生产 2027-01): 其公式 =1/0 的结果为错误值 #DIV/0!；应为数字 ≥ 0 (件)。"
         "请修正公式或粘贴正确的数值",
         "计划订单!F4 (到货日期): 'soon' 不是日期(yyyy-mm-dd)",
@@ -153,6 +161,8 @@ def test_every_editable_cell_kind_is_covered_by_these_tests() -> None:
         found |= {(spec.key, c.key) for c in spec.columns if c.editable}
     assert found == {("demand_plan", "adjustment"), ("family_plan", "change"),
                      ("family_shares", "factor"), ("family_production", "production"),
+                     ("family_production", "target_stock"),
+                     ("family_production", "target_days"),
                      ("mps", "production"),
                      ("planned_orders", "firm"), ("planned_orders", "qty"),
                      ("planned_orders", "due_date")}

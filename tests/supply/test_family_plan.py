@@ -165,3 +165,24 @@ def test_stock_balance_and_no_negative_production(demand, strategy, opening, dos
         assert (out.closing[:, -1] >= aim[:, -1] - 1e-6).all()
     else:  # every bucket ends at least at its aim
         assert (out.closing >= aim - 1e-6).all()
+
+
+def test_targets_typed_over_the_familys_own_win_in_their_buckets():
+    """The planner types 20 days in bucket 2 and a stock level of 250 in bucket 3 over the
+    family's own 10 days and 150 pieces."""
+    days = np.array([[np.nan, 20.0, np.nan, np.nan]])
+    stock = np.array([[np.nan, np.nan, 250.0, np.nan]])
+    p = fp.plan(pd.Index(["F"]), ["1", "2", "3", "4"], D, ON_HAND, W, strategy="target_dos",
+                target_dos=DOS, target_stock=STOCK, typed_days=days, typed_stock=stock)
+    # target days: aims 116.67, 20 × 500/40 = 250, 100, 100 → 117; 200 + 250 − 117 = 333;
+    # 300 + 100 − 250 = 150; 200 + 100 − 100 = 200
+    assert p.chosen.production[0].tolist() == [117, 333, 150, 200]
+    assert p.target_days[0].tolist() == [10, 20, 10, 10]
+    assert p.stock_level[0].tolist() == [150, 150, 250, 150]
+    # the target stock option aims 150, 150, 250, 150: 150, 200, 400, 100
+    o = p.options["target_stock"]
+    assert o.production[0].tolist() == [150, 200, 400, 100]
+    assert o.closing[0].tolist() == [150, 150, 250, 150]
+    # the sheet's rows show them; the family's own stay as its attributes
+    assert p.rows()["target_stock"][0].tolist() == [150, 150, 250, 150]
+    assert (p.target_dos.tolist(), p.own_stock.tolist()) == ([10.0], [150.0])

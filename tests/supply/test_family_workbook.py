@@ -192,3 +192,25 @@ def test_the_version_carries_the_family_plan_and_the_diff_shows_it_first(
     got = dict(zip(head["period"], head["qty_diff"], strict=True))
     assert got == {"2026-12": -10, "2027-01": -10, "2027-02": -9, "2027-03": 49,
                    "2027-04": -10, "2027-05": -10}
+
+
+def test_typed_target_stock_level_is_kept_and_level_aims_at_it(level: Path,
+                                                                tmp_path: Path) -> None:
+    path = tmp_path / "target.xlsx"
+    shutil.copy(level, path)
+    rows = _rows(path)
+    r, own = _row(rows, "Pumps", "Target stock level")
+    assert own == [10] * 6    # A's safety stock, the family's own (Safety stocks: 10)
+    wb = openpyxl.load_workbook(path)
+    wb["FamilyProductionPlan"].cell(r + 1, rows[2].index("2027-05") + 1).value = 100
+    wb.save(path)
+    for _ in range(2):  # typed once, kept by every run after
+        run_steps(MasterWorkbook.open(path), ["family", "mps"], command="family")
+        rows = _rows(path)
+        _, prod = _row(rows, "Pumps", "Production")
+        # level reaches 100 at the end: (918 + 100 − 20) = 998 over 6 = 166.33 → the two
+        # odd pieces first: 167, 167, 166, 166, 166, 166
+        assert prod == [167, 167, 166, 166, 166, 166]
+        assert _row(rows, "Pumps", "Target stock level")[1] == [10, 10, 10, 10, 10, 100]
+        _, closing = _row(rows, "Pumps", "Closing stock")
+        assert closing[-1] == pytest.approx(100)

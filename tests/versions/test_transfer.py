@@ -66,7 +66,7 @@ def test_transfer_without_deduction_sends_planned_sales(master: Path):
         rows = list(csv.DictReader(fh))
     assert list(rows[0]) == tr.EXPORT_COLUMNS
     assert rows[0] == {"transfer_id": "T0001", "version": "001", "plan_type": "sales",
-                       "item": "A", "uom": "pcs", "period": "2026-12",
+                       "level": "item", "item": "A", "uom": "pcs", "period": "2026-12",
                        "req_date": "2026-12-01", "quantity": "110.0"}
     assert len(rows) == 12
     dm = book(master).read_output_table("demand_management")
@@ -173,3 +173,73 @@ def test_chinese_workbook_round_trip(tmp_path: Path):
     assert reg["status"].tolist() == ["approved", "approved"]  # stored as codes, shown 已批准
     with pytest.raises(VersionError, match="只有激活版本 000"):
         tr.transfer(book(path), version="001")
+
+
+def test_family_level_transfer_worked_by_hand(master: Path):
+    """Settings "Transfer level" = Families: one requirement per family (product group)
+    and period; the orders of its items consume the family's plan."""
+    _ready(master)
+    f, _ = company()
+    c3 = pd.DataFrame([["C3", "large", "New Co", "Domestic Sales", "A", 120.0, 0.0,
+                        pd.Period("2027-01", "M"), None]], columns=f["contracts"].columns)
+    write_input(master, "contracts", pd.concat([f["contracts"], c3], ignore_index=True))
+    settings = book(master).read_settings()
+    assert settings.transfer_level == "item"
+    # Pumps = A + B: planned sales 110 + 40, 90 + 100, 110 + 40 = 150, 190, 150.
+    # Orders of Pumps: 2026-12 C1 30; 2027-01 C2 100 + C3 120 = 220.
+    #   2026-12: 150 − 30 = 120. 2027-01: 190 − 190 = 0, 30 left, one back: 120 − 30 = 90.
+    # (item by item A's C3 could not take B's plan: A 50, 0, 110 and B 40, 0, 40 = 90, 0, 150
+    # here too, but B's 100 of 2027-01 now also serves A's order)
+    r = tr.transfer(book(master), periods=3, deduct=True, backward=1, level="family")
+    g = r.requirements
+    assert g["item"].unique().tolist() == ["Pumps"] and g["level"].unique().tolist() == \
+        ["family"]
+    assert g["plan_qty"].tolist() == [150.0, 190.0, 150.0]
+    assert g["consumed_qty"].tolist() == [60.0, 190.0, 0.0]
+    assert g["requirement"].tolist() == [90.0, 0.0, 150.0]
+    # valued at the family's price per piece over the version: A 610 × 150, B 300 × 280
+    assert r.log_row["transferred_value"] == pytest.approx(240 * (610 * 150 + 300 * 280) / 910,
+                                                           abs=0.01)
+    assert (r.log_row["level"], r.log_row["items"]) == ("family", 1)
+    with r.export.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [(x["level"], x["item"], x["period"], x["quantity"]) for x in rows] == [
+        ("family", "Pumps", "2026-12", "90.0"), ("family", "Pumps", "2027-01", "0.0"),
+        ("family", "Pumps", "2027-02", "150.0")]
+    dm = book(master).read_output_table("demand_management")
+    assert dm["description"].tolist() == ["Product family Pumps"] * 3
+    # production at family level: the MPS of A and B summed per period
+    snap = pv.read_tab(book(master).backend, "V000 2026-12").snapshot
+    mps = snap[(snap["section"] == "mps") & (snap["measure"] == "production")]
+    p = tr.transfer(book(master), plan_type="production", level="family").requirements
+    assert p.set_index("period")["requirement"].to_dict() == \
+        mps.groupby("period")["qty"].sum()[lambda x: x != 0].to_dict()
+    with pytest.raises(VersionError, match="level group is not one of item, family"):
+        tr.transfer(book(master), level="group")
+    # the CLI takes Settings' level when --level is not given
+    assert cli.main(["transfer", "run", str(master), "--level", "family",
+                     "--periods", "1"]) == 0
+
+
+def test_family_production_sent_is_the_decided_family_volume():
+    """With a family strategy the version keeps the family production decided; the
+    transfer at family level sends it, not the items' MPS (which frozen cells may move)."""
+    from sop_xl.plan.transfer import requirements
+    from sop_xl.plan.versions import settings_rows
+
+    rows = [settings_rows({"planning_month": "2026-12", "bucket": "month", "horizon": 2})]
+    rows.append(pd.DataFrame({
+        "section": ["mps", "mps", "mps", "mps", "family", "family"],
+        "key": ["A", "B", "A", "B", "Pumps", "Pumps"],
+        "family": ["Pumps"] * 4 + ["", ""],
+        "measure": ["production"] * 6,
+        "period": ["2026-12", "2026-12", "2027-01", "2027-01", "2026-12", "2027-01"],
+        "qty": [100.0, 50.0, 90.0, 60.0, 152.0, 150.0],
+        "value": [10_000.0, 10_000.0, 9_000.0, 12_000.0, None, None], "text": ""}))
+    snap = pd.concat(rows, ignore_index=True)
+    r = requirements(snap, None, periods=2, plan_type="production", level="family")
+    assert r.frame["requirement"].tolist() == [152.0, 150.0]   # not 150, 150
+    # valued at the items' cost per piece: 41,000 for 300 pieces
+    assert r.frame["value"].tolist() == pytest.approx([152 * 41_000 / 300, 150 * 41_000 / 300])
+    items = requirements(snap, None, periods=2, plan_type="production")
+    assert items.frame["requirement"].tolist() == [100.0, 90.0, 50.0, 60.0]

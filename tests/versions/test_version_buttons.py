@@ -69,7 +69,8 @@ def test_transfer_takes_its_options_from_settings_and_asks(master: Path):
     text = perform("transfer", _book(master), ask=lambda q: asked.append(q) or True)
     assert asked[0].startswith("Transfer the active version 000 (copy of 001, approved, "
                                "2026-12) to demand management?")
-    assert "Sales plan, 3 periods, no consumption by customer orders; the export (XLSX) " \
+    assert "Sales plan, Item level, 3 periods, no consumption by customer orders; the " \
+           "export (XLSX) " \
            f"goes to {master.parent}." in asked[0]
     export = master.with_name("master_PIR_T0001.xlsx")
     assert export.exists() and text.endswith(f"export {export}.")

@@ -11,6 +11,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "mp_sheet_families": ("Families", "产品族计划"),
     "mp_sheet_versus": ("Versus last plan", "与上月计划对比"),
     "mp_sheet_exceptions": ("For decision", "待决策事项"),
+    "mp_sheet_family_review": ("Family review", "产品族回顾"),
+    "mp_fr_title": ("{family}: {month} as planned and as it went", "{family}：{month} 计划与实际"),
+    "mp_fr_col_plan": ("Plan (version {version})", "计划(版本 {version})"),
+    "mp_fr_col_plan_none": ("Plan (no version)", "计划(无版本)"),
+    "mp_fr_col_actual": ("Actual", "实际"),
+    "mp_fr_col_diff": ("Actual − plan", "实际 − 计划"),
+    "mp_fr_col_ratio": ("Actual ÷ plan", "实际 ÷ 计划"),
+    "mp_fr_sales": ("Sales (pcs): demand plan · shipped", "销售(件)：需求计划 · 发货"),
+    "mp_fr_production": ("Production (pcs): frozen MPS · produced", "生产(件)：锁定期主计划 · 完工"),
+    "mp_fr_stock": ("Stock at the month's end (pcs): planned · on hand", "月末库存(件)：计划 · 现有"),
+    "mp_fr_achievement": ("Plan achievement, {month}", "{month} 计划达成率"),
+    "mp_fr_adherence": ("Schedule adherence, {month}", "{month} 生产计划执行率"),
+    "mp_fr_options": ("The family production plan's options from {month}",
+                      "{month} 起的产品族生产计划方案"),
+    "mp_fr_strategy": ("Family strategy in Settings: {strategy}", "设置中的产品族策略：{strategy}"),
     "mp_sheet_finance": ("Finance", "财务预测"),
     "mp_sheet_decisions": ("Decisions", "会议决议"),
     # cover
@@ -29,6 +44,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "mp_col_basis": ("How it is computed", "计算依据"),
     "mp_kpi_forecast_achievement": ("Forecast achievement rate", "预测达成率"),
     "mp_kpi_plan_achievement": ("Plan achievement", "计划达成率"),
+    "mp_versus_no_common": ("Version {version} of {month} plans none of this plan's months "
+                            "(it keeps its frozen month only): nothing to compare.",
+                            "{month} 的版本 {version} 不包含本计划的任何月份(仅保留其锁定月)：无可比较。"),
+    "mp_kpi_schedule_adherence": ("Schedule adherence", "生产计划执行率"),
+    "mp_kpi_supplier_otif": ("Supplier on time in full", "供应商准时足量交付率"),
+    "mp_basis_schedule_adherence": (
+        "{met} of {lines} production orders due in {month} completed in {month} within "
+        "±{tol:.0%} of their quantity; ProductionActuals",
+        "{month} 到期的 {lines} 张生产订单中 {met} 张在 {month} 内完工且数量偏差不超过 ±{tol:.0%}；"
+        "生产实绩"),
+    "mp_basis_schedule_adherence_none": (
+        "no production order due in {month} in ProductionActuals (Order due, Order quantity)",
+        "生产实绩中没有 {month} 到期的生产订单(订单计划完工日期、订单数量)"),
+    "mp_basis_supplier_otif": (
+        "{met} of {lines} purchase order lines promised in {month} received in full within "
+        "±{days} working days (quantity −{tol:.0%}); ReceiptsActuals",
+        "{month} 承诺交货的 {lines} 个采购订单行中 {met} 行在 ±{days} 个工作日内足量到货"
+        "(数量容差 −{tol:.0%})；采购到货实绩"),
+    "mp_basis_supplier_otif_none": ("no purchase order line promised in {month} in ReceiptsActuals",
+                                    "采购到货实绩中没有 {month} 承诺交货的采购订单行"),
     "mp_kpi_inventory_value": ("Inventory value ({currency})", "库存金额({currency})"),
     "mp_kpi_days_of_supply": ("Days of supply, finished goods (working days)", "成品库存天数(工作日)"),
     "mp_kpi_slow_moving_value": ("Slow-moving stock ({currency})", "呆滞库存({currency})"),

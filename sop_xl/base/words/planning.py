@@ -167,4 +167,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the note on {sheet}!{cell} by {author} (\"{text}\") was removed: its cell is no "
         "longer in the sheet",
         "{sheet}!{cell} 上由 {author} 添加的批注(“{text}”)已移除：该单元格已不在工作表中"),
+    # contract/rules.py: ProductionActuals rows (issue 16)
+    "month_or_date": ("is blank and so is the completion day; expected the month completed "
+                      "or the day", "为空且完工日期也为空；应填写完工月份或完工日期"),
+    "date_not_in_month": ("{value} is not in the month {month}; expected a day of {month}, "
+                          "or the month left blank",
+                          "{value} 不在月份 {month} 内；应为 {month} 中的某一天，或月份留空"),
 }

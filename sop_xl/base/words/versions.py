@@ -112,6 +112,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "消耗期 {value} 必须是 ≥ 0 的整数期数"),
     "transfer_plan_type": ("plan type {value} is not one of sales, production",
                            "计划类型 {value} 不是 sales(销售) 或 production(生产)"),
+    "transfer_level": ("level {value} is not one of item, family",
+                       "层级 {value} 不是 item(物料) 或 family(产品族)"),
+    "transfer_family_row": ("Product family {family}", "产品族 {family}"),
     # app/transfer.py
     "btn_transferred": ("Transfer {tid}: version 000 (from {source}) sent {qty:,.0f} pcs of "
                         "{items} items over {periods} periods to demand management; "
@@ -152,9 +155,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "请先把 {book} 保存到文件夹中：传递会在其旁边写出供 ERP 导入的文件。"),
     "btn_transfer_confirm": (
         "Transfer the active version 000 (copy of {source}, {status}, {month}) to demand "
-        "management?\n\n{plan_type}, {periods} periods, {consume}; the export ({fmt}) goes "
+        "management?\n\n{plan_type}, {level}, {periods} periods, {consume}; the export ({fmt}) goes "
         "to {folder}.\n\nThese options are the Transfer rows of the Settings sheet.",
-        "将激活版本 000(来自 {source}，{status}，{month})传递到需求管理？\n\n{plan_type}，"
+        "将激活版本 000(来自 {source}，{status}，{month})传递到需求管理？\n\n{plan_type}，{level}，"
         "{periods} 期，{consume}；导出文件({fmt})保存到 {folder}。\n\n这些选项在设置表的"
         "“传递”各行中修改。"),
     "btn_transfer_all": ("all", "全部"),

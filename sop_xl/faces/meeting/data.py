@@ -35,6 +35,10 @@ Formulas (each KPI carries its own in ``basis``):
 - plan achievement (计划达成率) of month m = ``Σ min(A, F) / ΣF``: the share of the planned
   shipments that shipped, item by item (no credit for shipping another item instead), F
   the demand plan for m in the plan version made for m;
+- schedule adherence of month m = production orders due in m completed in m within ±
+  the quantity tolerance ÷ orders due in m; supplier on-time-in-full = purchase order lines
+  promised in m received in full within the tolerance in working days ÷ lines promised
+  (sop_xl.plan.delivery, DeliveryKPI's total rows);
 - inventory value = Σ on hand × unit cost over the Stock sheet (start of M);
 - days of supply = finished-goods stock value ÷ (cost of the demand plan of the next three
   months ÷ their working days), in working days;
@@ -62,12 +66,14 @@ from sop_xl.contract.read import ROW
 from sop_xl.faces.assistants.assignment import assign
 from sop_xl.faces.assistants.figures import last_month_rows, submitted_deviations
 from sop_xl.plan.accuracy import scorecard
+from sop_xl.plan.delivery import completion_months
 
 NEXT = 3  # months ahead for days of supply and utilisation
-KPI_KEYS = ("forecast_achievement", "plan_achievement", "inventory_value", "days_of_supply",
-            "slow_moving_value", "excess_value", "capacity_utilisation", "overloads",
-            "shortages")
-KPI_UNITS = {"forecast_achievement": "%", "plan_achievement": "%", "inventory_value": "money",
+KPI_KEYS = ("forecast_achievement", "plan_achievement", "schedule_adherence", "supplier_otif",
+            "inventory_value", "days_of_supply", "slow_moving_value", "excess_value",
+            "capacity_utilisation", "overloads", "shortages")
+KPI_UNITS = {"forecast_achievement": "%", "plan_achievement": "%", "schedule_adherence": "%",
+             "supplier_otif": "%", "inventory_value": "money",
              "days_of_supply": "days", "slow_moving_value": "money", "excess_value": "money",
              "capacity_utilisation": "%", "overloads": "count", "shortages": "count"}
 
@@ -118,6 +124,13 @@ class MeetingData:
     assistants: pd.DataFrame       # assistant, department, items, forecast, actual, ...
     threshold: float
     this_version: str | None = None
+    #: family, measure (sales / production / stock), plan, actual — last month (M−1)
+    family_review: pd.DataFrame | None = None
+    #: FamilyOptions: family, strategy, chosen, production, end_stock, ... (this plan)
+    family_options: pd.DataFrame | None = None
+    #: family → (plan achievement, schedule adherence) of M−1 (NaN when not measured)
+    family_rates: dict[str, tuple[float, float]] | None = None
+    family_strategy: str = "none"
 
     def kpi(self, key: str) -> Kpi:
         return next(k for k in self.kpis if k.key == key)
@@ -259,6 +272,27 @@ def _achievement(book: MasterWorkbook, run: PlanRun, card: pd.DataFrame,
     return (Kpi("forecast_achievement", far, far_basis), pa_kpi)
 
 
+def _delivery(run: PlanRun, lang: str) -> tuple[Kpi, Kpi]:
+    """Schedule adherence and supplier on-time-in-full of last month, all orders
+    (DeliveryKPI's total rows; sop_xl.plan.delivery)."""
+    s = run.inputs.settings
+    month = s.planning_month - 1
+    d = run.delivery_kpis
+    out = []
+    for kpi in ("schedule_adherence", "supplier_otif"):
+        t = d[(d["kpi"] == kpi) & (d["level"] == "total") & (d["month"] == month)] \
+            if len(d) else d
+        if t.empty:
+            out.append(Kpi(kpi, float("nan"), message(f"mp_basis_{kpi}_none", lang,
+                                                      month=month)))
+            continue
+        r = t.iloc[0]
+        out.append(Kpi(kpi, float(r["rate"]), message(
+            f"mp_basis_{kpi}", lang, month=month, met=int(r["met"]), lines=int(r["lines"]),
+            days=s.delivery_days, tol=s.in_full_tolerance)))
+    return out[0], out[1]
+
+
 def _need_ahead(run: PlanRun) -> pd.Series:
     """Need per item over the next ``excess_months`` months: demand plan for finished
     goods, gross requirements for components (pieces)."""
@@ -360,7 +394,7 @@ def kpis(book: MasterWorkbook, run: PlanRun, se: pd.DataFrame, short: pd.DataFra
     """The cover's headline figures, in KPI_KEYS order (see the module docstring)."""
     card = last_month_kpis(run, book) if card is None else card
     far, pa = _achievement(book, run, card, lang)
-    out = [far, pa, *_stock_kpis(run, se, lang), *_capacity_kpis(run, lang),
+    out = [far, pa, *_delivery(run, lang), *_stock_kpis(run, se, lang), *_capacity_kpis(run, lang),
            Kpi("shortages", float(short["item"].nunique()) if len(short) else 0.0,
                message("mp_basis_shortages", lang,
                        qty=float(short["qty"].sum()) if len(short) else 0.0))]
@@ -417,6 +451,72 @@ def family_plan(run: PlanRun) -> pd.DataFrame:
     return out[[*keys, "month", "demand", "supply", "projected", "value", *extra]]
 
 
+REVIEWED = ("sales", "production", "stock")
+
+
+def family_review(run: PlanRun, last: PlanVersion | None) -> pd.DataFrame:
+    """Per family, last month (M−1) as planned and as it went (pieces): sales (the
+    demand plan against shipments, SalesHistory), production (the frozen MPS against
+    ProductionActuals) and stock at the month's end (the plan's closing stock against
+    today's on hand, finished goods). Plan figures from the version of M−1 compared
+    (its family section, else its items summed); NaN where it has none."""
+    cols = ["family", "measure", "plan", "actual"]
+    i = run.inputs
+    month = i.settings.planning_month - 1
+    fg = i.items_of_type("FG").set_index("item")["family"].dropna().astype(str)
+    if fg.empty:
+        return pd.DataFrame(columns=cols)
+    shipped = _shipped(run, month).groupby(lambda k: fg.get(k, "")).sum()
+    made = i.production_actuals
+    done = completion_months(made) if len(made) else made.get("month")
+    produced = made[done == month].groupby("item")["qty"].sum() if len(made) \
+        else pd.Series(dtype=float)
+    produced = produced.groupby(lambda k: fg.get(k, "")).sum()
+    stock = i.on_hand().reindex(fg.index).fillna(0.0).groupby(fg).sum()
+    plan: dict[str, pd.Series] = {}
+    if last is not None:
+        snap = last.snapshot
+        for measure, section, name in (("sales", "demand", "demand"),
+                                       ("production", "mps", "production"),
+                                       ("stock", "family", "closing")):
+            fam = _snapshot_by(snap, "family", "closing" if measure == "stock" else
+                               "demand" if measure == "sales" else "production")
+            fam = fam[fam["month"] == month]
+            if len(fam):
+                plan[measure] = fam.groupby("key")["amount"].sum()
+                continue
+            items = _snapshot_by(snap, section, name)
+            items = items[(items["month"] == month) & items["key"].isin(fg.index)]
+            if len(items) and measure != "stock":
+                plan[measure] = items.groupby(items["key"].map(fg))["amount"].sum()
+    rows = []
+    for f in sorted(set(fg)):
+        for measure, actual in (("sales", shipped), ("production", produced),
+                                ("stock", stock)):
+            p = plan.get(measure)
+            rows.append({"family": f, "measure": measure,
+                         "plan": float(p.get(f, 0.0)) if p is not None else float("nan"),
+                         "actual": float(actual.get(f, 0.0))})
+    return pd.DataFrame(rows, columns=cols)
+
+
+def family_rates(run: PlanRun) -> dict[str, tuple[float, float]]:
+    """Family → (plan achievement, schedule adherence) of M−1, from PlanKPI and
+    DeliveryKPI's family rows."""
+    month = run.inputs.settings.planning_month - 1
+    k, d = run.plan_kpis, run.delivery_kpis
+    out: dict[str, tuple[float, float]] = {}
+    fams = sorted(set(run.inputs.items["family"].dropna().astype(str)))
+    for f in fams:
+        a = k[(k["level"] == "family") & (k["key"] == f) & (k["month"] == month)] \
+            if len(k) else k
+        b = d[(d["kpi"] == "schedule_adherence") & (d["level"] == "family")
+              & (d["key"] == f) & (d["month"] == month)] if len(d) else d
+        out[f] = (float(a["achievement"].iloc[0]) if len(a) else float("nan"),
+                  float(b["rate"].iloc[0]) if len(b) else float("nan"))
+    return out
+
+
 COMPARED = (("demand", "demand", "demand", "qty"), ("production", "mps", "production", "qty"),
             ("inventory_value", "projection", "projected", "value"))
 
@@ -454,6 +554,9 @@ def forecast_changes(run: PlanRun, now: pd.DataFrame, last: PlanVersion | None,
     a = _snapshot_by(now, "demand", "demand").groupby(["key", "month"])["amount"].sum()
     b = _snapshot_by(last.snapshot, "demand", "demand").groupby(["key", "month"])[
         "amount"].sum()
+    # a month the version compared did not plan is no change (it may keep only its
+    # frozen month)
+    near &= set(b.index.get_level_values(1)) if len(b) else set()
     idx = sorted(k for k in set(a.index) | set(b.index) if k[1] in near)
     f = pd.DataFrame({"now": a.reindex(idx).fillna(0.0).to_numpy(),
                       "last": b.reindex(idx).fillna(0.0).to_numpy()},
@@ -551,4 +654,6 @@ def gather(book: MasterWorkbook) -> MeetingData:
                               dev.reset_index(drop=True), se),
         finance=financial_projection(run), assistants=assistant_achievement(card, run),
         threshold=s.deviation_threshold,
-        this_version=str(mine["version"].iloc[-1]) if len(mine) else None)
+        this_version=str(mine["version"].iloc[-1]) if len(mine) else None,
+        family_review=family_review(run, last), family_options=run.family.options_table,
+        family_rates=family_rates(run), family_strategy=str(s.family_strategy))

@@ -33,6 +33,7 @@ from sop_xl.contract.read import is_blank
 from sop_xl.faces.assistants.manifest import write_manifest
 from sop_xl.faces.meeting.data import KPI_KEYS, MeetingData
 from sop_xl.faces.meeting.decisions import FIELDS, PACK_KIND
+from sop_xl.faces.meeting.family_pages import family_pages
 from sop_xl.layout.paper import (
     DEFAULT_WIDTH,
     LINE_HEIGHT,
@@ -209,6 +210,7 @@ def write_pack(path: Path | str, data: MeetingData, *, carried: pd.DataFrame,
                          "company": data.company, "author": "sop_xl", "created": written})
     _cover(p, written)
     _families(p)
+    family_pages(p)
     _versus(p)
     _for_decision(p)
     _finance(p)
@@ -378,6 +380,11 @@ def _versus(p: _Pack) -> None:
     name = p.t("mp_sheet_versus")
     ws.write_string(0, 0, p.t("mp_versus_title", version=v.version, month=v.planning_month,
                               status=v.status), p.f["title"])
+    if not months:  # a version kept for its frozen month only plans none of these months
+        ws.write_string(2, 0, p.t("mp_versus_no_common", version=v.version,
+                                  month=v.planning_month), p.f["text"])
+        ws.protect()
+        return
     total = cmp.groupby(["measure", "month"], as_index=False)[["now", "last"]].sum()
     blocks = [(p.t("mp_total"), total)] + [
         (str(f) or "—", cmp[cmp["family"] == f]) for f in sorted(set(cmp["family"]))]
