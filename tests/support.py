@@ -32,3 +32,15 @@ def fixed_forecast(levels: dict[str, float], first: str, n: int) -> ForecastResu
     f = pd.DataFrame(rows, columns=["item", "period", "forecast"])
     f["lower"], f["upper"], f["model"] = f["forecast"] * 0.8, f["forecast"] * 1.2, "fixed"
     return ForecastResult(f, pd.DataFrame(), pd.DataFrame())
+
+
+def small_company_run(path: Path):
+    """A PlanRun of the small company's master (tests/small_company.py) with its flat
+    forecast fixed (A 100, B 40 pieces a month from December, six months)."""
+    from sop_xl.app.cycle import PlanRun
+    from sop_xl.app.master import MasterWorkbook
+
+    book = MasterWorkbook.open(path)
+    run = PlanRun(book, book.read_inputs(), refresh_forecast=False)
+    run.__dict__["forecast"] = fixed_forecast({"A": 100.0, "B": 40.0}, "2026-12", 6)
+    return run

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from small_company import frames
 from support import fixed_forecast
+from support import small_company_run as _run
 
 from sop_xl.app.cycle import CYCLE, PlanRun, run_steps
 from sop_xl.app.master import MasterWorkbook
@@ -34,13 +35,6 @@ def two_plants(item_plants: pd.DataFrame = ITEM_PLANTS) -> tuple[dict, dict]:
                                     ["RM-WH2", "Castings plant", "P2", True]],
                                    columns=["warehouse", "description", "plant", "nettable"])
     return f, s
-
-
-def _run(path) -> PlanRun:
-    book = MasterWorkbook.open(path)
-    run = PlanRun(book, book.read_inputs(), refresh_forecast=False)
-    run.__dict__["forecast"] = fixed_forecast({"A": 100.0, "B": 40.0}, "2026-12", 6)
-    return run
 
 
 def test_transfers_are_dependent_demand_on_the_source_plant(tmp_path) -> None:

@@ -14,7 +14,7 @@ from datetime import date
 import pandas as pd
 import pytest
 from small_company import frames
-from support import fixed_forecast
+from support import small_company_run as _run
 
 from sop_xl.app.cycle import PlanRun, _held_stock_notice
 from sop_xl.app.master import MasterWorkbook
@@ -35,13 +35,6 @@ def _with_lot(nettable: bool | None) -> tuple[dict[str, pd.DataFrame], dict]:
              ["QC-WH", "Incoming inspection", "P1", nettable]],
             columns=["warehouse", "description", "plant", "nettable"])
     return f, s
-
-
-def _run(path) -> PlanRun:
-    book = MasterWorkbook.open(path)
-    run = PlanRun(book, book.read_inputs(), refresh_forecast=False)
-    run.__dict__["forecast"] = fixed_forecast({"A": 100.0, "B": 40.0}, "2026-12", 6)
-    return run
 
 
 def _r1(run: PlanRun, measure: str) -> list[float]:
