@@ -7,12 +7,11 @@ numbers Python cached."""
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 
-import numpy as np
 import openpyxl
 import pytest
+from recalc import compare, recalculate, soffice_available
 
 from sop_xl.app.cycle import CYCLE, PlanRun, run_steps
 from sop_xl.app.master import MasterWorkbook
@@ -25,20 +24,6 @@ from tests.small_company import frames
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 PERIODS = ["2026-12", "2027-01", "2027-02", "2027-03", "2027-04", "2027-05"]
-
-# LibreOffice keeps an .xlsx's cached values unless told to recalculate on load
-# (FACTS.md, 2026-12 correction): "always" for OOXML and ODF files
-_RECALC = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry"
- xmlns:xs="http://www.w3.org/2001/XMLSchema"
- xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode"
- oor:op="fuse"><value>0</value></prop></item>
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode"
- oor:op="fuse"><value>0</value></prop></item>
-</oor:items>
-"""
-
 
 def _planned(path: Path, strategy: str) -> Path:
     f, s = frames()
@@ -129,13 +114,11 @@ def test_no_strategy_shows_the_items_plan_and_reports_drift(tmp_path: Path) -> N
 
 
 @pytest.mark.libreoffice
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+@pytest.mark.skipif(not soffice_available(), reason="LibreOffice not installed")
 def test_libreoffice_recalculates_the_family_sheet_to_the_python_values(
         level: Path, tmp_path: Path) -> None:
-    profile = tmp_path / "lo"
-    (profile / "user").mkdir(parents=True)
-    (profile / "user" / "registrymodifications.xcu").write_text(_RECALC, encoding="utf-8")
-    # the canary: a wrong cached closing stock planted in a copy must come back right
+    # beside tests/recalc.py's own canaries: a wrong cached closing stock planted in a
+    # copy must come back right
     planted = tmp_path / "planted.xlsx"
     rows = _rows(level)
     r, closing = _row(rows, "Pumps", "Closing stock")
@@ -149,24 +132,13 @@ def test_libreoffice_recalculates_the_family_sheet_to_the_python_values(
     cell.find(f"{{{_MAIN}}}v").text = "999"
     pkg.save(planted)
     assert FileBackend(planted).read_sheet("FamilyProductionPlan").rows[r][c] == 999
-    subprocess.run(["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless",
-                    "--norestore", "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir",
-                    str(tmp_path / "out"), str(planted)], check=True, capture_output=True,
-                   timeout=240)
-    theirs = FileBackend(tmp_path / "out" / "planted.xlsx").read_sheet("FamilyProductionPlan")
-    mine = FileBackend(level).read_sheet("FamilyProductionPlan")
+    out = recalculate(planted, tmp_path / "out")
+    theirs = FileBackend(out).read_sheet("FamilyProductionPlan")
     assert theirs.rows[r][c] == pytest.approx(closing[1]) == -6
-    checked, bad = 0, []
-    for (i, j) in mine.formulas:
-        a, b = mine.rows[i][j], theirs.rows[i][j] if j < len(theirs.rows[i]) else None
-        checked += 1
-        same = (a in (None, "") and b in (None, "")) or (
-            isinstance(a, float | int) and isinstance(b, float | int)
-            and np.isclose(a, b, rtol=1e-9, atol=1e-9))
-        if not same:
-            bad.append((i, j, a, b))
-    assert checked == 30  # one family: opening, closing, days of supply, load, overtime
-    assert not bad, bad[:5]
+    checked = compare(level, out, sheets=["FamilyProductionPlan"])
+    # one family: opening, closing, days of supply, load, overtime
+    assert checked.checked == 30
+    assert not checked.bad, checked.bad[:5]
 
 
 def test_the_version_carries_the_family_plan_and_the_diff_shows_it_first(
