@@ -103,6 +103,20 @@ def _keep(path: Path, folder: Path, stem: str) -> Path:
     return Path(shutil.copy(path, folder / f"{stem}{path.suffix}"))
 
 
+def _month(mp: pytest.MonkeyPatch, master: Path, company, folder: Path,
+           keep: Path) -> list[Path]:
+    """One month's round: the forecast (fixed at the run-rate), the assistants' workbooks
+    split, filled and collected, then the whole cycle; the assistants' workbooks kept."""
+    mp.setattr(month, "auto_forecast", lambda *a, **k: run_rate_forecast(company))
+    cycle.run_steps(MasterWorkbook.open(master), ["forecast"])
+    books = split(master, folder / "out").files
+    kept = [_keep(f.path, keep, f.path.stem) for f in books]
+    prices = company.frames["items"].set_index("item")["price"]
+    _collect_all(master, [f.path for f in books], folder / "in", company.settings, prices)
+    cycle.run_steps(MasterWorkbook.open(master), cycle.CYCLE)
+    return kept
+
+
 def build(tmp: Path) -> DemoMonths:
     keep = tmp / "kept"
     template = tmp / "template.xlsx"
@@ -113,14 +127,7 @@ def build(tmp: Path) -> DemoMonths:
                      companies={"2026-12": dec_co, "2027-01": jan_co})
     with pytest.MonkeyPatch.context() as mp:
         # December
-        mp.setattr(month, "auto_forecast", lambda *a, **k: run_rate_forecast(dec_co))
-        cycle.run_steps(MasterWorkbook.open(master), ["forecast"])
-        books = split(master, tmp / "dec" / "out").files
-        out.dec.books = [_keep(f.path, keep, f.path.stem) for f in books]
-        prices = dec_co.frames["items"].set_index("item")["price"]
-        _collect_all(master, [f.path for f in books], tmp / "dec" / "in", dec_co.settings,
-                     prices)
-        cycle.run_steps(MasterWorkbook.open(master), cycle.CYCLE)
+        out.dec.books = _month(mp, master, dec_co, tmp / "dec", keep)
         out.states["run"] = _keep(master, keep, "master 2026-12 run")
         assert main(["version", "save", str(master), "--note", "pre-S&OP"]) == 0
         out.states["save"] = _keep(master, keep, "master 2026-12 saved")
@@ -143,14 +150,7 @@ def build(tmp: Path) -> DemoMonths:
             ignore_index=True)
         FileBackend(master).write_sheets(input_sheets(
             frames, {**jan_co.settings, "language": "en"}, "en"))
-        mp.setattr(month, "auto_forecast", lambda *a, **k: run_rate_forecast(jan_co))
-        cycle.run_steps(MasterWorkbook.open(master), ["forecast"])
-        books = split(master, tmp / "jan" / "out").files
-        out.jan.books = [_keep(f.path, keep, f.path.stem) for f in books]
-        prices = jan_co.frames["items"].set_index("item")["price"]
-        _collect_all(master, [f.path for f in books], tmp / "jan" / "in", jan_co.settings,
-                     prices)
-        cycle.run_steps(MasterWorkbook.open(master), cycle.CYCLE)
+        out.jan.books = _month(mp, master, jan_co, tmp / "jan", keep)
         out.jan.pack = _keep(write_meeting(master).path, keep, "meeting 2027-01")
         # after the pack, which logs the figures it showed in the master's MeetingKPIs
         out.jan.master = _keep(master, keep, "master 2027-01")
