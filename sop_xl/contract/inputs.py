@@ -389,7 +389,7 @@ CONTRACTS = SheetSpec(
 
 PROJECTS = SheetSpec(
     key="projects", en="Projects", zh="项目", role=Role.INPUT, layout=Layout.TABLE,
-    order=9, tab_color=INPUT_TAB, unique=("project", "item", "month"),
+    order=9, tab_color=INPUT_TAB, unique=("project", "item", "month", "plant"),
     description_en="Major projects about to be signed, with the chance they will be.",
     description_zh="即将签订的重大项目及签约概率。",
     columns=(
@@ -402,6 +402,11 @@ PROJECTS = SheetSpec(
         C("month", "Month", "需求月", Dtype.MONTH, required=True, width=10),
         C("probability", "Probability", "概率", Dtype.PERCENT, required=True, min=0, max=1),
         C("note", "Note", "备注", width=24),
+        C("plant", "Shipping plant", "发货工厂", width=12,
+          help_en="Several plants: the plant that would ship the project; its weighted "
+          "pieces are that plant's demand and consume that plant's forecast. Blank: shared "
+          "by ItemPlants' demand shares.",
+          help_zh="多工厂：将发运该项目的工厂；加权数量为该工厂的需求并冲减该工厂的预测。为空：按物料工厂表的发货比例分配。"),
     ),
 )
 
@@ -427,7 +432,7 @@ EVENTS = SheetSpec(
 SALES_FORECAST = SheetSpec(
     key="sales_forecast", en="SalesForecast", zh="销售预测", role=Role.INPUT,
     layout=Layout.TABLE, order=11, tab_color=INPUT_TAB,
-    unique=("assistant", "item", "month"),
+    unique=("assistant", "item", "month", "plant"),
     description_en="Rolling M+3 forecast by sales assistant and item, excluding projects.",
     description_zh="销售内勤按物料提交的滚动 M+3 预测(不含项目)。",
     columns=(
@@ -437,6 +442,10 @@ SALES_FORECAST = SheetSpec(
         C("month", "Month", "月份", Dtype.MONTH, required=True, width=10),
         C("qty", "Forecast", "预测数量", Dtype.NUMBER, "pcs", required=True, min=0),
         C("reason", "Reason", "原因说明", width=30),
+        C("plant", "Shipping plant", "发货工厂", width=12,
+          help_en="Several plants: the plant that ships the forecast pieces; they are that "
+          "plant's demand. Blank: shared by ItemPlants' demand shares.",
+          help_zh="多工厂：发运该预测数量的工厂，为该工厂的需求。为空：按物料工厂表的发货比例分配。"),
     ),
 )
 

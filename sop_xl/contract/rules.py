@@ -154,8 +154,37 @@ def _plant_refs(ctx: _Ctx) -> Iterator[Problem]:
     known = set(inp.plants["plant"].dropna().astype(str))
     for key, col in (("item_plants", "plant"), ("item_plants", "source_plant"),
                      ("warehouses", "plant"), ("scheduled_receipts", "plant"),
-                     ("resources", "plant"), ("contracts", "plant")):
+                     ("resources", "plant"), ("contracts", "plant"), ("projects", "plant"),
+                     ("sales_forecast", "plant")):
         yield from _refs(ctx, key, col, known, "plants", "plant")
+    yield from _shipping_plants(ctx, known)
+
+
+def _shipping_plants(ctx: _Ctx, known: set[str]) -> Iterator[Problem]:
+    """A contract, project or sales forecast line shipped from a plant where its item is
+    not planned (no ItemPlants row for the item and plant; an item with no row at all is
+    planned at the home plant, the first on Plants) would be demand nobody supplies."""
+    inp = ctx.inputs
+    ip = inp.item_plants
+    if not ctx.sound("item_plants", "item", "plant") or not ctx.sound("plants", "plant"):
+        return
+    planned = set() if ip.empty else set(zip(ip["item"].astype(str),
+                                              ip["plant"].astype(str), strict=True))
+    with_rows = {i for i, _ in planned}
+    home = str(inp.plants["plant"].dropna().astype(str).iloc[0])
+    for key in ("contracts", "projects", "sales_forecast"):
+        frame: pd.DataFrame = getattr(inp, key)
+        if frame.empty or "plant" not in frame:
+            continue
+        given = frame["plant"].notna() & frame["item"].notna()
+        for i, p, r in zip(frame["item"][given].astype(str), frame["plant"][given],
+                           frame[ROW][given], strict=True):
+            plant = str(p).strip()
+            if not plant or plant not in known or (i, plant) in planned \
+                    or (i not in with_rows and plant == home):
+                continue
+            yield ctx.problem("plant_not_planned", key, "plant", int(r), p, item=i,
+                              target=ctx.name("item_plants"))
 
 
 def _families(ctx: _Ctx) -> Iterator[Problem]:

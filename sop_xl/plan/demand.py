@@ -65,8 +65,9 @@ class DemandPlan:
     shares: pd.DataFrame = field(default_factory=pd.DataFrame)
     far_method: str = "statistical"
     #: the months the plan touches and, per item and month, what is known by month:
-    #: "orders" (open contracts due that month) and "forecast" (weighted projects, the
-    #: forecast part and events); ``past_due`` open contract pieces due before the plan
+    #: "orders" (open contracts due that month), "forecast" (weighted projects, the
+    #: forecast part and events) and "basis" (the statistical or ship-ratio forecast the
+    #: forecast part is netted from); ``past_due`` open contract pieces due before the plan
     months: list[pd.Period] = field(default_factory=list)
     monthly: dict[str, np.ndarray] = field(default_factory=dict)
     past_due: np.ndarray = field(default_factory=lambda: np.zeros(0))
@@ -365,7 +366,9 @@ def plan(inputs: Inputs, stat_forecast: pd.DataFrame,
     past_due = c[(c["due_month"] < s.planning_month).to_numpy() & (open_qty > 0)]
     monthly = {"orders": orders_by_month,
                "forecast": by_month["projects_weighted"] + by_month["forecast_part"]
-               + by_month["events"]}
+               + by_month["events"],
+               # what the forecast part is netted of, kept for netting per plant
+               "basis": basis}
     return DemandPlan(items, periods, rows, from_sales, flagged, past_due, rev, shares,
                       s.far_method, months, monthly, past_due_qty,
                       _day_orders(c[on_day], items, open_qty[on_day]))

@@ -106,11 +106,21 @@ class NodeDemand(DemandPlan):
         return forecast, orders
 
 
+def _line_plants(inputs: Inputs | None, key: str) -> np.ndarray:
+    """The shipping plant of each row of a demand sheet (contracts, projects,
+    sales_forecast; "" where none is given)."""
+    frame = None if inputs is None else getattr(inputs, key)
+    if frame is None or frame.empty or "plant" not in frame:
+        return np.full(0 if frame is None else len(frame), "", dtype=object)
+    return network.text(frame["plant"])
+
+
 def _contract_plants(inputs: Inputs | None) -> np.ndarray:
-    """The shipping plant of each contract row ("" where none is given)."""
-    if inputs is None or inputs.contracts.empty or "plant" not in inputs.contracts:
-        return np.full(0 if inputs is None else len(inputs.contracts), "", dtype=object)
-    return network.text(inputs.contracts["plant"])
+    return _line_plants(inputs, "contracts")
+
+
+#: the demand sheets whose rows may name their shipping plant
+DEMAND_LINES = ("contracts", "projects", "sales_forecast")
 
 
 def contract_parts(inputs: Inputs, contracts: pd.DataFrame, items: pd.Index
@@ -118,7 +128,8 @@ def contract_parts(inputs: Inputs, contracts: pd.DataFrame, items: pd.Index
     """What ``contracts`` add to the demand plan of ``items``, worked out exactly as
     sop_xl.plan.demand.plan works out the contracts' parts (its own helpers): the small
     and large contract rows (items × buckets), open pieces by month (items × months, the
-    ones without a date of their own), past-due pieces (items) and dated orders."""
+    ones without a date of their own), all open pieces by month (``known``: what the
+    forecast is netted of), past-due pieces (items) and dated orders."""
     from sop_xl.plan.demand import _by_month, _day_orders, _on_a_day, _on_days, _to_buckets
     s = inputs.settings
     c = contracts
@@ -129,9 +140,11 @@ def contract_parts(inputs: Inputs, contracts: pd.DataFrame, items: pd.Index
     out: dict[str, Any] = {}
     past_due = np.zeros(n)
     orders = np.zeros((n, len(demand_months(inputs))))
+    known = np.zeros_like(orders)
     for kind in ("small", "large"):
         mask = (c["contract_type"] == kind).to_numpy()
-        _, past = _by_month(c[mask], items, open_qty[mask], c["due_month"][mask], inputs)
+        every, past = _by_month(c[mask], items, open_qty[mask], c["due_month"][mask], inputs)
+        known += every
         past_due += past
         k = mask & ~on_day
         through, _ = _by_month(c[k], items, open_qty[k], c["due_month"][k], inputs)
@@ -143,6 +156,7 @@ def contract_parts(inputs: Inputs, contracts: pd.DataFrame, items: pd.Index
             row[:, 0] += past
         out[f"{kind}_contracts"] = row
     out["orders"] = orders
+    out["known"] = known
     out["past_due"] = past_due
     out["dated"] = _day_orders(c[on_day], items, open_qty[on_day])
     return out
@@ -155,17 +169,25 @@ def demand_months(inputs: Inputs) -> list[pd.Period]:
 
 def node_demand(demand: DemandPlan, net: network.Network,
                 inputs: Inputs | None = None) -> NodeDemand:
-    """The item demand plan split over the plants that ship it: a contract that names
-    its shipping plant (Contracts' Plant) goes to that plant whole; everything else by
-    ItemPlants' shares."""
+    """The item demand plan split over the plants that ship it. A contract, project or
+    sales forecast line that names its shipping plant goes to that plant whole; lines
+    without one, the statistical forecast, events and the planner's changes by ItemPlants'
+    shares. Once a line names a plant, the forecast is consumed per plant (SAP's
+    consumption per plant): each plant's share of the statistical forecast is netted of
+    that plant's contracts and weighted projects only, and a plant's forecast part comes
+    from the sales assistants where a line was submitted for it (a line without a plant
+    is submitted for every plant that ships the item)."""
     nodes, m = net.shares(demand.items)
-    plant = _contract_plants(inputs)
-    named = plant != ""
-    if named.any():
-        assert inputs is not None
-        c = inputs.contracts
-        mine = named & c["item"].astype(str).isin(demand.items).to_numpy()
-        extra = pd.Index(net.node_of(c["item"][mine], plant[mine])).unique()
+    plants = {k: _line_plants(inputs, k) for k in DEMAND_LINES}
+    named = {k: v != "" for k, v in plants.items()}
+    if inputs is not None and any(v.any() for v in named.values()):
+        extra = pd.Index([], dtype=object)
+        for k in DEMAND_LINES:
+            f = getattr(inputs, k)
+            mine = named[k] & f["item"].astype(str).isin(demand.items).to_numpy() \
+                if len(f) else named[k]
+            extra = extra.append(pd.Index(net.node_of(f["item"][mine], plants[k][mine])))
+        extra = extra.unique()
         extra = extra[~extra.isin(nodes)]
         nodes = pd.Index([*nodes, *extra], name="item")
         m = np.vstack([m, np.zeros((len(extra), len(demand.items)))])
@@ -186,41 +208,96 @@ def node_demand(demand: DemandPlan, net: network.Network,
     monthly = {k: split(v) for k, v in demand.monthly.items()}
     past_due = split(demand.past_due)
     dated = spread(demand.dated_orders)
-    if named.any():
-        assert inputs is not None
-        c = inputs.contracts
-        # the contracts with no plant by shares, each named plant's contracts to it
-        rest = contract_parts(inputs, c[~named], demand.items)
-        parts = {k: split(rest[k]) for k in ("small_contracts", "large_contracts",
-                                              "orders", "past_due")}
-        d_rows, d_dates, d_qty = [spread(rest["dated"])[i] for i in range(3)]
-        for p in dict.fromkeys(plant[named]):
-            got = contract_parts(inputs, c[plant == p], demand.items)
-            at = nodes.get_indexer(net.node_of(pd.Series(demand.items), np.full(
-                len(demand.items), p, dtype=object)))
-            ok = at >= 0
-            for k in parts:
-                np.add.at(parts[k], at[ok], np.asarray(got[k])[ok])
-            r, dt, q = got["dated"]
-            keep = at[r] >= 0
-            d_rows = np.concatenate([d_rows, at[r][keep]])
-            d_dates = np.concatenate([d_dates, dt[keep]])
-            d_qty = np.concatenate([d_qty, q[keep]])
-        for k in ("small_contracts", "large_contracts"):
-            rows["demand"] = rows["demand"] - rows[k] + parts[k]
-            rows[k] = parts[k]
-        monthly["orders"] = parts["orders"]
-        past_due = parts["past_due"]
-        dated = (d_rows.astype(np.int64), d_dates, d_qty)
+    from_sales = split(demand.from_sales)
+    if inputs is not None and any(v.any() for v in named.values()):
+        plan = _per_plant(demand, inputs, net, nodes, split, spread, plants)
+        rows.update(plan["rows"])
+        monthly.update(plan["monthly"])
+        past_due, dated, from_sales = plan["past_due"], plan["dated"], plan["from_sales"]
     shares = demand.shares
     if not shares.empty:
         shares = shares.reindex(net.item_of(nodes)).set_axis(nodes)
     return NodeDemand(
         items=nodes, periods=demand.periods, rows=rows,
-        from_sales=split(demand.from_sales), flagged=split(demand.flagged),
+        from_sales=from_sales, flagged=split(demand.flagged),
         past_due_orders=demand.past_due_orders, review=demand.review, shares=shares,
         far_method=demand.far_method, months=demand.months, monthly=monthly,
         past_due=past_due, dated_orders=dated)
+
+
+def _per_plant(demand: DemandPlan, inputs: Inputs, net: network.Network, nodes: pd.Index,
+               split: Callable[[np.ndarray], np.ndarray], spread: Callable[[tuple], tuple],
+               plants: dict[str, np.ndarray]) -> dict[str, Any]:
+    """The parts of the demand plan that depend on where each line ships, per node
+    (``node_demand``): contracts, projects, the sales forecast, the forecast part netted
+    per plant, and the events on it."""
+    from sop_xl.plan.demand import PARTS, _by_month, _events, _to_buckets, near_term_months
+    items = pd.Index(demand.items)
+
+    def placed(key: str, work: Callable[[pd.DataFrame], dict[str, Any]]
+               ) -> dict[str, Any]:
+        """``work`` on the lines without a plant, split by the shares, plus ``work`` on
+        each named plant's lines, whole on that plant's nodes."""
+        frame: pd.DataFrame = getattr(inputs, key)
+        p = plants[key]
+        rest = work(frame[p == ""])
+        out = {k: spread(v) if k == "dated" else split(v) for k, v in rest.items()}
+        for plant in dict.fromkeys(p[p != ""]):
+            got = work(frame[p == plant])
+            at = nodes.get_indexer(net.node_of(pd.Series(items), np.full(
+                len(items), plant, dtype=object)))
+            ok = at >= 0
+            for k, v in got.items():
+                if k == "dated":
+                    r, dt, q = v
+                    keep = at[r] >= 0
+                    out[k] = tuple(np.concatenate([a, b]) for a, b in zip(
+                        out[k], (at[r][keep].astype(np.int64), dt[keep], q[keep]),
+                        strict=True))
+                else:
+                    np.add.at(out[k], at[ok], np.asarray(v)[ok])
+        return out
+
+    def months_of(qty: Callable[[pd.DataFrame], np.ndarray]
+                  ) -> Callable[[pd.DataFrame], dict[str, Any]]:
+        def work(f: pd.DataFrame) -> dict[str, Any]:
+            return {"by_month": _by_month(f, items, qty(f), f["month"], inputs)[0]}
+        return work
+
+    c = placed("contracts", lambda f: contract_parts(inputs, f, items))
+    pw = placed("projects", months_of(
+        lambda f: (f["qty"] * f["probability"]).to_numpy(float)))["by_month"]
+    pu = placed("projects", months_of(lambda f: f["qty"].to_numpy(float)))["by_month"]
+    sf = placed("sales_forecast", months_of(lambda f: f["qty"].to_numpy(float)))["by_month"]
+    submitted = placed("sales_forecast", months_of(
+        lambda f: np.ones(len(f))))["by_month"] > 0
+    known = c["known"] + pw
+    if known.shape[1]:
+        known[:, 0] += c["past_due"]   # overdue contracts ship in the first month
+    basis = split(demand.monthly["basis"])
+    near = np.isin(np.array(demand.months, dtype=object), near_term_months(inputs))
+    from_sales_m = submitted & near[None, :]
+    part = np.where(from_sales_m, sf, np.maximum(basis - known, 0.0))
+    # events: the multiply factors scale each plant's own forecast part, added pieces
+    # are shared like the rest
+    share = demand.shares["share"] if not demand.shares.empty else pd.Series(dtype=float)
+    zero = np.zeros((len(items), len(demand.months)))
+    added = _events(inputs, items, zero, share, demand.months)
+    factor = _events(inputs, items, zero + 1.0, share, demand.months) - added
+    events = part * factor[items.get_indexer(net.item_of(nodes))] + split(added)
+    rows = {"small_contracts": c["small_contracts"], "large_contracts": c["large_contracts"],
+            "projects_weighted": _to_buckets(pw, inputs),
+            "projects_unweighted": _to_buckets(pu, inputs),
+            "sales_forecast": _to_buckets(sf, inputs),
+            "forecast_part": _to_buckets(part, inputs), "events": _to_buckets(events, inputs)}
+    rest = {k: split(demand.rows[k]) for k in PARTS if k not in rows}
+    rows["demand"] = sum((rows.get(k, rest.get(k)) for k in PARTS),
+                         np.zeros((len(nodes), len(demand.periods))))
+    return {"rows": rows,
+            "monthly": {"orders": c["orders"], "forecast": pw + part + events,
+                        "basis": basis},
+            "past_due": c["past_due"], "dated": c["dated"],
+            "from_sales": _to_buckets(from_sales_m.astype(float), inputs) > 0}
 
 
 def mps(plan_one: Callable[[DemandPlan], mps_engine.MPSResult], demand: NodeDemand,

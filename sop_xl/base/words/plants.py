@@ -13,6 +13,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "transfer_source": (
         "a transfer needs a source plant other than {plant}; found {value}",
         "调拨需要不同于 {plant} 的调出工厂；实际为 {value}"),
+    # contract/rules.py: a demand line shipped from a plant where its item is not planned
+    "plant_not_planned": (
+        "item {item} is not planned at plant {value}; expected a plant where {target} plans "
+        "it (or blank: shared by the demand shares)",
+        "物料 {item} 未在工厂 {value} 计划；应为{target}中计划该物料的工厂(或为空：按发货比例分配)"),
     # app/cycle.py: what a run with several plants says
     "plants_planned": (
         "planned per plant: {plants} plants, {nodes} item × plant nodes, {transfers} "

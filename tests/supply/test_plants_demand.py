@@ -1,0 +1,114 @@
+"""Demand lines that name their shipping plant (issue 17, inputs): SalesForecast, Projects
+and Contracts with a plant go to that plant's node whole, lines without one by ItemPlants'
+demand shares, and the forecast is consumed per plant. The small company
+(tests/small_company.py) with pump A shipped 70 / 30 from P1 (assembly) and P2 (supplied
+from P1 in 4 working days); flat statistical forecast A 100, B 40 a month; month buckets
+from December 2026, the first four months near term."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from support import small_company_run as _run
+from test_plants_workbook import ITEM_PLANTS, two_plants
+
+from sop_xl.app.master import MasterWorkbook
+from sop_xl.app.template import write_master
+from sop_xl.base.errors import ValidationError
+
+P = pd.Period
+SHARED = pd.concat([ITEM_PLANTS, pd.DataFrame(
+    [["A", "P1", "make", None, None, 0.7], ["A", "P2", "transfer", "P1", 4, 0.3]],
+    columns=[*ITEM_PLANTS.columns, "demand_share"])], ignore_index=True)
+
+
+def shared_pump_a() -> tuple[dict, dict]:
+    f, s = two_plants(SHARED)
+    # December: 100 forecast, 70 by Li Na for no plant in particular, 30 by Wang Fang
+    # for P2; January 90 for no plant
+    f["sales_forecast"] = pd.DataFrame(
+        [["Li Na", "Domestic Sales", "A", P("2026-12", "M"), 70.0, None, None],
+         ["Wang Fang", "Domestic Sales", "A", P("2026-12", "M"), 30.0, None, "P2"],
+         ["Li Na", "Domestic Sales", "A", P("2027-01", "M"), 90.0, None, None]],
+        columns=["assistant", "department", "item", "month", "qty", "reason", "plant"])
+    return f, s
+
+
+def test_a_forecast_line_with_a_plant_goes_there_the_rest_by_the_shares(tmp_path) -> None:
+    f, s = shared_pump_a()
+    run = _run(write_master(tmp_path / "m.xlsx", f, s))
+    d, nd = run.demand, run.supply_demand
+    a, a1, a2 = (list(d.items).index("A"), list(nd.items).index("A@P1"),
+                 list(nd.items).index("A@P2"))
+    sf = nd["sales_forecast"]
+    # December: P2 30 + 0.3 × 70 = 51, P1 0.7 × 70 = 49; January 90 by the shares
+    assert sf[a2, :2].tolist() == pytest.approx([51.0, 27.0])
+    assert sf[a1, :2].tolist() == pytest.approx([49.0, 63.0])
+    assert d["sales_forecast"][a, :2].tolist() == [100.0, 90.0]
+    # near-term months with a submitted forecast: the forecast part is the assistants'
+    np.testing.assert_allclose(nd["forecast_part"][[a1, a2], :2], [[49, 63], [51, 27]])
+    assert nd.from_sales[a2, :2].all() and nd.from_sales[a1, :2].all()
+    # the dated plan the MPS nets carries the same pieces through December
+    forecast, _ = nd.dated(run.days)
+    dec = run.days.by_bucket(forecast)[:, 0]
+    assert dec[a2] == pytest.approx(51.0) and dec[a1] == pytest.approx(49.0)
+
+
+def test_the_forecast_is_consumed_per_plant(tmp_path) -> None:
+    f, s = shared_pump_a()
+    # project "Dam": 100 pieces in February at 50 %, shipped from P2 → 50 weighted there
+    f["projects"] = f["projects"].assign(qty=100.0, plant="P2")
+    run = _run(write_master(tmp_path / "m.xlsx", f, s))
+    d, nd = run.demand, run.supply_demand
+    a, a1, a2 = (list(d.items).index("A"), list(nd.items).index("A@P1"),
+                 list(nd.items).index("A@P2"))
+    feb = 2
+    # for the company, 100 − 50 = 50 forecast beside the project's 50
+    assert d["forecast_part"][a, feb] == 50.0 and d["demand"][a, feb] == 100.0
+    # per plant: P1's 70 is not consumed by a project P2 ships; P2's 30 is, to nothing
+    assert nd["projects_weighted"][[a1, a2], feb].tolist() == [0.0, 50.0]
+    assert nd["projects_unweighted"][[a1, a2], feb].tolist() == [0.0, 100.0]
+    assert nd["forecast_part"][[a1, a2], feb].tolist() == pytest.approx([70.0, 0.0])
+    assert nd["demand"][[a1, a2], feb].tolist() == pytest.approx([70.0, 50.0])
+    # March, with nothing known: the statistical forecast 70 / 30
+    assert nd["demand"][[a1, a2], 3].tolist() == pytest.approx([70.0, 30.0])
+    assert not nd.from_sales[[a1, a2], feb].any()
+
+
+def test_lines_without_a_plant_plan_as_before(tmp_path) -> None:
+    f, s = two_plants(SHARED)
+    run = _run(write_master(tmp_path / "m.xlsx", f, s))
+    d, nd = run.demand, run.supply_demand
+    a, a1, a2 = (list(d.items).index("A"), list(nd.items).index("A@P1"),
+                 list(nd.items).index("A@P2"))
+    for k in ("forecast_part", "projects_weighted", "sales_forecast", "demand"):
+        np.testing.assert_allclose(nd[k][a1], 0.7 * d[k][a], err_msg=k)
+        np.testing.assert_allclose(nd[k][a2], 0.3 * d[k][a], err_msg=k)
+
+
+@pytest.mark.parametrize(("lang", "sheets", "column"), [
+    ("en", ("SalesForecast", "Projects"), "Shipping plant"),
+    ("zh-CN", ("销售预测", "项目"), "发货工厂")])
+def test_a_plant_that_does_not_plan_the_item_is_refused(tmp_path, lang, sheets,
+                                                         column) -> None:
+    f, s = shared_pump_a()
+    # B has no ItemPlants row: it is planned at the home plant P1 only
+    f["sales_forecast"].loc[len(f["sales_forecast"])] = [
+        "Li Na", "Domestic Sales", "B", P("2026-12", "M"), 10.0, None, "P2"]
+    f["sales_forecast"].loc[len(f["sales_forecast"])] = [
+        "Li Na", "Domestic Sales", "B", P("2027-01", "M"), 10.0, None, "P1"]
+    f["projects"] = f["projects"].assign(plant="HZ")
+    path = write_master(tmp_path / "bad.xlsx", f, s, lang=lang)
+    with pytest.raises(ValidationError) as e:
+        MasterWorkbook.open(path).read_inputs()
+    got = [(p.sheet, p.row, p.column, p.cell, p.value) for p in e.value.problems]
+    assert got == [(sheets[1], 2, column, "I2", "HZ"), (sheets[0], 5, column, "G5", "P2")]
+    text = str(e.value)
+    if lang == "en":
+        assert "SalesForecast!G5 (Shipping plant): item B is not planned at plant 'P2'; " \
+            "expected a plant where ItemPlants plans it (or blank: shared by the demand " \
+            "shares)" in text
+        assert "Projects!I2 (Shipping plant): 'HZ' is not in Plants" in text
+    else:
+        assert "物料 B 未在工厂 'P2' 计划" in text
