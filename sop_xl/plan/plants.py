@@ -255,7 +255,7 @@ def _per_plant(demand: DemandPlan, inputs: Inputs, net: network.Network, nodes: 
                         out[k], (at[r][keep].astype(np.int64), dt[keep], q[keep]),
                         strict=True))
                 else:
-                    np.add.at(out[k], at[ok], np.asarray(v)[ok])
+                    np.add.at(np.asarray(out[k]), at[ok], np.asarray(v)[ok])
         return out
 
     def months_of(qty: Callable[[pd.DataFrame], np.ndarray]
@@ -290,9 +290,8 @@ def _per_plant(demand: DemandPlan, inputs: Inputs, net: network.Network, nodes: 
             "projects_unweighted": _to_buckets(pu, inputs),
             "sales_forecast": _to_buckets(sf, inputs),
             "forecast_part": _to_buckets(part, inputs), "events": _to_buckets(events, inputs)}
-    rest = {k: split(demand.rows[k]) for k in PARTS if k not in rows}
-    rows["demand"] = sum((rows.get(k, rest.get(k)) for k in PARTS),
-                         np.zeros((len(nodes), len(demand.periods))))
+    rows |= {k: split(demand.rows[k]) for k in PARTS if k not in rows}
+    rows["demand"] = sum((rows[k] for k in PARTS), np.zeros((len(nodes), len(demand.periods))))
     return {"rows": rows,
             "monthly": {"orders": c["orders"], "forecast": pw + part + events,
                         "basis": basis},
