@@ -269,7 +269,9 @@ class PlanRun:
     def supply_inputs(self) -> Inputs:
         """The inputs the supply engines plan: per item × plant node with several plants."""
         net = self.network
-        return self.inputs if net is None else plants_engine.node_inputs(self.inputs, net)
+        if net is None:
+            return plants_engine.one_plant(self.inputs)
+        return plants_engine.node_inputs(self.inputs, net)
 
     @cached_property
     def supply_demand(self) -> demand_engine.DemandPlan:

@@ -45,3 +45,39 @@ def bom_cycles(bom: pd.DataFrame, rows: np.ndarray) -> Iterator[tuple[list[str],
                 state[comp] = 1
                 path.append((comp, row))
                 stack.append(iter(edges.get(comp, [])))
+
+
+def _plant_column(bom: pd.DataFrame) -> pd.Series:
+    """Each BOM line's plant as stripped text ("" for a line of every plant)."""
+    if "plant" not in bom:
+        return pd.Series("", index=bom.index, dtype=object)
+    p = bom["plant"]
+    return p.where(p.notna(), "").astype(str).str.strip()
+
+
+def has_plant_lines(bom: pd.DataFrame) -> bool:
+    """Whether any BOM line names a plant."""
+    return bool((_plant_column(bom) != "").any())
+
+
+def bom_at(bom: pd.DataFrame, plant: str) -> pd.DataFrame:
+    """The BOM lines ``plant`` builds with: a parent's lines for that plant where it has
+    any, else its lines without a plant (a plant-specific BOM replaces the generic one,
+    as SAP's plant BOM does; usage 1 per plant)."""
+    p = _plant_column(bom)
+    own = p == plant
+    parent = bom["parent"].astype(str)
+    replaced = parent.isin(set(parent[own])) if plant else pd.Series(False, index=bom.index)
+    return bom[(own & (p != "")) | ((p == "") & ~replaced)]
+
+
+def plant_boms(bom: pd.DataFrame, plants: tuple[str, ...] | list[str]) -> pd.DataFrame:
+    """The BOM of every plant, one after the other, with its ``plant`` column filled:
+    ``bom_at`` of each plant."""
+    if not has_plant_lines(bom):   # one BOM for every plant: one copy per plant, at once
+        n = len(bom)
+        out = bom.iloc[np.tile(np.arange(n), len(plants))].reset_index(drop=True)
+        out["plant"] = np.repeat(np.asarray(plants, dtype=object), n)
+        return out
+    parts = [bom_at(bom, p).assign(plant=p) for p in plants]
+    return pd.concat(parts, ignore_index=True) if parts else bom.assign(plant="").iloc[:0]

@@ -271,7 +271,7 @@ ITEMS = SheetSpec(
 
 BOM = SheetSpec(
     key="bom", en="BOM", zh="物料清单", role=Role.INPUT, layout=Layout.TABLE, order=3,
-    tab_color=INPUT_TAB, unique=("parent", "component"),
+    tab_color=INPUT_TAB, unique=("parent", "component", "plant"),
     description_en="Bill of materials: one line per parent and component.",
     description_zh="物料清单：每个父项与子项一行。",
     columns=(
@@ -282,6 +282,10 @@ BOM = SheetSpec(
         C("scrap_pct", "Component scrap", "子项损耗率", Dtype.PERCENT, min=0, max=0.9,
           default=0.0),
         C("note", "Note", "备注", width=24),
+        C("plant", "Plant", "工厂", width=12,
+          help_en="Several plants: a BOM for this plant only; a parent's lines for a plant "
+          "replace its lines without a plant there. Blank: every plant.",
+          help_zh="多工厂：仅用于该工厂的物料清单；父项在某工厂的行替代其在该工厂的通用行。为空：所有工厂。"),
     ),
 )
 

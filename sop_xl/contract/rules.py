@@ -22,7 +22,7 @@ import pandas as pd
 from sop_xl.base.errors import Problem
 from sop_xl.base.messages import message
 from sop_xl.contract import sheet as spec_of
-from sop_xl.contract.bom import bom_cycles
+from sop_xl.contract.bom import bom_at, bom_cycles
 from sop_xl.contract.cells import cell_ref
 from sop_xl.contract.planning_inputs import Inputs
 from sop_xl.contract.read import ROW, show_value
@@ -149,6 +149,7 @@ def _plant_refs(ctx: _Ctx) -> Iterator[Problem]:
                            strict=True):
             yield ctx.problem("transfer_source", "item_plants", "source_plant", int(r), v,
                               plant=p)
+    yield from _bom_plants(ctx)
     if inp.plants.empty:
         return
     known = set(inp.plants["plant"].dropna().astype(str))
@@ -158,6 +159,36 @@ def _plant_refs(ctx: _Ctx) -> Iterator[Problem]:
                      ("sales_forecast", "plant")):
         yield from _refs(ctx, key, col, known, "plants", "plant")
     yield from _shipping_plants(ctx, known)
+
+
+def _bom_plants(ctx: _Ctx) -> Iterator[Problem]:
+    """A BOM line for one plant names a plant on Plants (a workbook without plants has
+    none to name: the line would never be used), where ItemPlants does not buy or
+    transfer its parent (a plant that does not make it never builds with it)."""
+    inp = ctx.inputs
+    bom = inp.bom
+    if bom.empty or "plant" not in bom or not ctx.sound("plants", "plant"):
+        return
+    yield from _refs(ctx, "bom", "plant", set(inp.plants["plant"].dropna().astype(str)),
+                     "plants", "plant")
+    ip = inp.item_plants
+    if ip.empty or "procurement" not in ip:
+        return
+    how = {(str(i), str(p)): str(h) for i, p, h in zip(ip["item"], ip["plant"],
+                                                       ip["procurement"], strict=True)
+           if pd.notna(h)}
+    if "source_plant" in ip:   # a blank procurement with a source plant is a transfer
+        how |= {(str(i), str(p)): "transfer" for i, p, h, src in zip(
+            ip["item"], ip["plant"], ip["procurement"], ip["source_plant"], strict=True)
+            if pd.isna(h) and pd.notna(src)}
+    given = bom["plant"].notna() & bom["parent"].notna()
+    for parent, plant, r in zip(bom["parent"][given].astype(str), bom["plant"][given],
+                                bom[ROW][given], strict=True):
+        got = how.get((parent, str(plant).strip()), "make")
+        if got != "make":
+            yield ctx.problem("bom_plant_not_made", "bom", "plant", int(r), plant,
+                              item=parent, how=message(f"procurement_{got}", ctx.lang),
+                              target=ctx.name("item_plants"))
 
 
 def _shipping_plants(ctx: _Ctx, known: set[str]) -> Iterator[Problem]:
@@ -219,9 +250,19 @@ def _bom_cycles(ctx: _Ctx) -> Iterator[Problem]:
     bom = ctx.inputs.bom
     bom = bom[bom["parent"].notna() & bom["component"].notna()
               & (bom["parent"] != bom["component"])]
-    for names, rows in bom_cycles(bom, bom[ROW].to_numpy()):
-        yield ctx.problem("bom_cycle", "bom", "component", rows[0], names[-1],
-                          path=" → ".join(names), rows=", ".join(str(x) for x in rows))
+    # each plant builds with its own BOM (contract.bom.bom_at): a cycle in any of them
+    plants = [""]
+    if "plant" in bom:
+        plants += sorted({str(p).strip() for p in bom["plant"].dropna()} - {""})
+    seen: set[frozenset[str]] = set()
+    for plant in plants:
+        at = bom_at(bom, plant) if len(plants) > 1 else bom
+        for names, rows in bom_cycles(at, at[ROW].to_numpy()):
+            if frozenset(names) in seen:
+                continue
+            seen.add(frozenset(names))
+            yield ctx.problem("bom_cycle", "bom", "component", rows[0], names[-1],
+                              path=" → ".join(names), rows=", ".join(str(x) for x in rows))
 
 
 def _history_in_past(ctx: _Ctx) -> Iterator[Problem]:

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from sop_xl.base.errors import PlanningError, Problem
+from sop_xl.contract.bom import plant_boms
 from sop_xl.plan.mrp import low_level_codes
 
 SEP = "@"
@@ -149,6 +150,7 @@ def build(items: pd.DataFrame, bom: pd.DataFrame, plants: tuple[str, ...],
     planned at the home plant. Raises PlanningError naming the ItemPlants rows of a cycle
     of transfers (``transfer_cycle``)."""
     home = plants[0] if plants else ""
+    bom = plant_boms(bom, plants)     # each plant's own BOM (plant-specific lines replace)
     names = text(items["item"])
     it = items.set_index(pd.Index(names, dtype=object))
     bought = pd.Series((text(it["item_type"]) == "RM"), index=it.index)
@@ -208,12 +210,14 @@ def _close(nodes: pd.DataFrame, bom: pd.DataFrame, bought: pd.Series, start: int
     """Add the nodes the made and transferred nodes (from row ``start`` on) need, level
     by level (vectorised: one merge per level)."""
     have = set(_names(nodes["item"].to_numpy(object), nodes["plant"].to_numpy(object)))
-    b = pd.DataFrame({"parent": text(bom["parent"]), "component": text(bom["component"])})
+    b = pd.DataFrame({"parent": text(bom["parent"]), "component": text(bom["component"]),
+                      "plant": bom["plant"].to_numpy(object)})
     items = set(bought.index)
     todo = nodes.iloc[start:]
     while len(todo):
         made = todo[todo["procurement"] == MAKE][["item", "plant"]]
-        need = made.merge(b, left_on="item", right_on="parent")[["component", "plant"]]
+        need = made.merge(b, left_on=["item", "plant"], right_on=["parent", "plant"])[
+            ["component", "plant"]]
         need.columns = ["item", "plant"]
         moved = todo[todo["procurement"] == TRANSFER][["item", "source"]]
         moved.columns = ["item", "plant"]
@@ -330,9 +334,9 @@ def _node_bom(nodes: pd.DataFrame, bom: pd.DataFrame) -> pd.DataFrame:
     made = nodes[nodes["procurement"] == MAKE][["node", "item", "plant"]]
     b = bom.copy()
     b["_parent"] = text(b["parent"])
-    lines = made.merge(b, left_on="item", right_on="_parent")
+    lines = made.merge(b, left_on=["item", "plant"], right_on=["_parent", "plant"])
     comp = _names(text(lines["component"]), lines["plant"].to_numpy(object))
-    keep = [c for c in bom.columns if c not in ("parent", "component")]
+    keep = [c for c in bom.columns if c not in ("parent", "component", "plant")]
     out = lines[keep].copy()
     out.insert(0, "component", comp)
     out.insert(0, "parent", lines["node"].to_numpy(object))

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sop_xl.contract.bom import bom_at, has_plant_lines
 from sop_xl.contract.planning_inputs import Inputs
 from sop_xl.plan import mps as mps_engine
 from sop_xl.plan import network
@@ -37,6 +38,15 @@ def network_of(inputs: Inputs, *, sheet: str = "ItemPlants",
         return None
     return network.build(inputs.items, inputs.bom, plants, inputs.item_plants,
                          located=_located(inputs, plants[0]), sheet=sheet, columns=columns)
+
+
+def one_plant(inputs: Inputs) -> Inputs:
+    """``inputs`` of a workbook planned as one plant, with the BOM that plant builds
+    with (its own BOM lines replace a parent's lines without a plant)."""
+    if not has_plant_lines(inputs.bom):
+        return inputs
+    plants = network.plants_of(inputs.plants, inputs.item_plants, inputs.warehouses)
+    return dataclasses.replace(inputs, bom=bom_at(inputs.bom, plants[0] if plants else ""))
 
 
 def _warehouse_plant(inputs: Inputs, home: str) -> pd.Series:

@@ -18,6 +18,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "item {item} is not planned at plant {value}; expected a plant where {target} plans "
         "it (or blank: shared by the demand shares)",
         "物料 {item} 未在工厂 {value} 计划；应为{target}中计划该物料的工厂(或为空：按发货比例分配)"),
+    # contract/rules.py: a BOM for a plant that does not make its parent
+    "bom_plant_not_made": (
+        "a BOM of {item} for plant {value}, where {target} says it is {how}; expected a "
+        "plant that makes it",
+        "{item} 在工厂 {value} 的物料清单，但{target}中该物料在此为{how}；应为自制该物料的工厂"),
+    "procurement_buy": ("bought", "采购"),
+    "procurement_transfer": ("transferred", "调拨"),
     # app/cycle.py: what a run with several plants says
     "plants_planned": (
         "planned per plant: {plants} plants, {nodes} item × plant nodes, {transfers} "
