@@ -119,7 +119,9 @@ def build_demo(planning_month: str = "2026-12", seed: int = 20261201, *,
                       item_plants=sites.item_plants_frame(frames["items"]),
                       warehouses=sites.warehouses_frame(frames["warehouses"]),
                       stock=sites.stock_frame(frames["stock"], frames["bom"]),
-                      resources=sites.resources_frame(frames["resources"]))
+                      resources=sites.resources_frame(frames["resources"]),
+                      sales_forecast=sites.sales_forecast_frame(frames["sales_forecast"]),
+                      projects=sites.projects_frame(frames["projects"]))
     expected = sales.expected_demand_frame(planning, HORIZON)
     frames["scheduled_receipts"] = supply.receipts_frame(
         rng(7), planning, released_orders(frames, _settings(planning), expected),

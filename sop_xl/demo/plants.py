@@ -6,6 +6,8 @@ the CNC cell, shipping the machined parts to Hangzhou in 2 working days; HD-03 i
 a regional warehouse that ships 30 % of the end-suction and in-line pumps to customers in
 the west, supplied from Hangzhou in 4 working days. Stock lies in the plant of its
 warehouse: the castings in Taizhou's store, a third of the regional pumps' stock in Chengdu.
+The domestic sales office names the site that ships its regional pumps' forecast, and the
+Chengdu district heating project ships from Chengdu.
 
 The standard demo (``sop-xl demo``) stays one plant: it is the single-plant regression
 anchor whose plan must not move.
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sop_xl.demo.company import typed_frame
+from sop_xl.demo.company import DOMESTIC, typed_frame
 
 ASSEMBLY, MACHINING, REGIONAL = "HD-01", "HD-02", "HD-03"
 MACHINING_TRANSIT = 2      # working days Taizhou → Hangzhou
@@ -103,3 +105,31 @@ def resources_frame(single: pd.DataFrame) -> pd.DataFrame:
 def receipts_plant(items: pd.Series) -> list[str]:
     """Open orders of castings and machined parts are Taizhou's."""
     return [MACHINING if str(i).startswith(("CA-", "MC-")) else ASSEMBLY for i in items]
+
+
+def sales_forecast_frame(single: pd.DataFrame) -> pd.DataFrame:
+    """The domestic sales office knows which site ships its regional pumps: each of
+    its lines splits into the west's part (from Chengdu, 30 %) and the rest (from
+    Hangzhou); the international lines name no plant and are shared by the demand
+    shares."""
+    sf = single.copy()
+    sf["plant"] = None
+    mine = sf["item"].astype(str).str.startswith(REGIONAL_PUMPS) & \
+        (sf["department"] == DOMESTIC)
+    west = sf[mine].copy()
+    west["qty"] = (west["qty"] * REGIONAL_SHARE).round()
+    west["plant"] = REGIONAL
+    west["reason"] = None
+    sf.loc[mine, "qty"] = sf.loc[mine, "qty"] - west["qty"].to_numpy()
+    sf.loc[mine, "plant"] = ASSEMBLY
+    return pd.concat([sf, west], ignore_index=True)
+
+
+def projects_frame(single: pd.DataFrame) -> pd.DataFrame:
+    """The Chengdu district heating retrofit's regional pumps ship from Chengdu."""
+    pr = single.copy()
+    pr["plant"] = None
+    chengdu = pr["project"].astype(str).str.startswith("Chengdu") & \
+        pr["item"].astype(str).str.startswith(REGIONAL_PUMPS)
+    pr.loc[chengdu, "plant"] = REGIONAL
+    return pr
