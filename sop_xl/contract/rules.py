@@ -162,15 +162,22 @@ def _plant_refs(ctx: _Ctx) -> Iterator[Problem]:
 
 
 def _bom_plants(ctx: _Ctx) -> Iterator[Problem]:
-    """A BOM line for one plant names a plant on Plants (a workbook without plants has
-    none to name: the line would never be used), where ItemPlants does not buy or
-    transfer its parent (a plant that does not make it never builds with it)."""
+    """A BOM line for one plant names a plant of the workbook (on Plants; without it, one
+    ItemPlants or Warehouses names; a workbook without plants has none: the line would
+    never be used), where ItemPlants does not buy or transfer its parent (a plant that
+    does not make it never builds with it)."""
     inp = ctx.inputs
     bom = inp.bom
     if bom.empty or "plant" not in bom or not ctx.sound("plants", "plant"):
         return
-    yield from _refs(ctx, "bom", "plant", set(inp.plants["plant"].dropna().astype(str)),
-                     "plants", "plant")
+    known = set(inp.plants["plant"].dropna().astype(str))
+    if not known:   # the plants as plan.network.plants_of finds them without Plants
+        for frame, cols in ((inp.item_plants, ("plant", "source_plant")),
+                            (inp.warehouses, ("plant",))):
+            for c in cols:
+                if c in frame:
+                    known |= set(frame[c].dropna().astype(str).str.strip())
+    yield from _refs(ctx, "bom", "plant", known, "plants", "plant")
     ip = inp.item_plants
     if ip.empty or "procurement" not in ip:
         return

@@ -104,3 +104,13 @@ def test_a_plant_bom_needs_plants(tmp_path) -> None:
         MasterWorkbook.open(write_master(tmp_path / "bad.xlsx", f, s)).read_inputs()
     assert [(p.sheet, p.row, p.column, p.value) for p in e.value.problems] == [
         ("BOM", 5, "Plant", "HZ")]
+
+
+def test_without_plants_the_plants_itemplants_names_count(tmp_path) -> None:
+    f, s = two_plants(BOTH)
+    del f["plants"]       # P1 and P2 come from ItemPlants and Warehouses
+    with_p2_bom(f, [["A", "R1", 1.0, 0.0, None, "P2"], ["A", "R2", 2.0, 0.0, None, "P2"]])
+    run = _run(write_master(tmp_path / "m.xlsx", f, s))
+    assert run.network.plants == ("P1", "P2")
+    a2 = run.network.bom[run.network.bom["parent"] == "A@P2"]
+    assert sorted(a2["component"]) == ["R1@P2", "R2@P2"]
