@@ -7,9 +7,13 @@ from December 2026, the first four months near term."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from support import small_company_run as _run
 from test_plants_workbook import ITEM_PLANTS, two_plants
 
@@ -112,3 +116,46 @@ def test_a_plant_that_does_not_plan_the_item_is_refused(tmp_path, lang, sheets,
         assert "Projects!I2 (Shipping plant): 'HZ' is not in Plants" in text
     else:
         assert "物料 B 未在工厂 'P2' 计划" in text
+
+
+_BUILT: dict[str, object] = {}
+
+
+def _built(tmp_path_factory) -> object:
+    """One run of the shared-pump workbook (its item plan names no plant)."""
+    if "run" not in _BUILT:
+        f, s = shared_pump_a()
+        f["sales_forecast"]["plant"] = None
+        path = write_master(tmp_path_factory.mktemp("prop") / "m.xlsx", f, s)
+        _BUILT["run"] = _run(path)
+    return _BUILT["run"]
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from([None, "P1", "P2"]), min_size=7, max_size=7))
+def test_naming_plants_moves_pieces_between_plants_and_loses_none(tmp_path_factory,
+                                                                  where) -> None:
+    """Property: whichever plants the lines of A name, the plants' contracts, projects
+    and sales forecast add up to the item's, piece for piece, and so do the customer
+    orders the MPS nets; every forecast part is ≥ 0."""
+    from sop_xl.plan.plants import node_demand
+    run = _built(tmp_path_factory)
+    inp = run.inputs
+    sf = inp.sales_forecast.assign(plant=where[:3])
+    c = inp.contracts.assign(plant=[where[3] if i == "A" else None
+                                    for i in inp.contracts["item"]])
+    p = inp.projects.assign(plant=where[4])
+    nd = node_demand(run.demand, run.network, dataclasses.replace(
+        inp, sales_forecast=sf, contracts=c, projects=p))
+    d = run.demand
+    of = pd.Index(d.items).get_indexer(run.network.item_of(nd.items))
+    for k in ("sales_forecast", "projects_weighted", "projects_unweighted",
+              "small_contracts", "large_contracts", "adjustment"):
+        total = np.zeros_like(d[k])
+        np.add.at(total, of, nd[k])
+        np.testing.assert_allclose(total, d[k], atol=1e-9, err_msg=k)
+    assert (nd["forecast_part"] >= 0).all()
+    _, orders = nd.dated(run.days)
+    _, item_orders = d.dated(run.days)
+    assert orders.sum() == pytest.approx(item_orders.sum())
