@@ -608,6 +608,21 @@ ARCHIVE_COLUMNS = ["made_month", "month", "lag", "source", "assistant", "departm
                    "family", "qty", "submitted_qty", "run_at"]
 
 
+def per_assistant(sales_forecast: pd.DataFrame) -> pd.DataFrame:
+    """SalesForecast with an assistant's lines for one item and month summed over their
+    shipping plants (issue 17): what the assistant forecast, one line per assistant, item
+    and month (department and reason: the first given); unchanged when no line names a
+    plant."""
+    sf = sales_forecast
+    if sf.empty or "plant" not in sf or not sf["plant"].notna().any():
+        return sf
+    key = ["assistant", "item", "month"]
+    first = {c: "first" for c in sf.columns if c not in (*key, "qty")}   # first non-blank
+    out = sf.groupby(key, sort=False, as_index=False, dropna=False).agg(
+        {"qty": "sum", **first})
+    return out.assign(plant=None)[list(sf.columns)]
+
+
 def archive_rows(inputs: Inputs, plan: DemandPlan, stat_forecast: pd.DataFrame,
                  run_at: str) -> pd.DataFrame:
     """What this run submits, for the forecast archive: per near-term month (lag 1 = the
@@ -623,7 +638,7 @@ def archive_rows(inputs: Inputs, plan: DemandPlan, stat_forecast: pd.DataFrame,
     near = near_term_months(inputs)
     fam = inputs.items.set_index("item")["family"]
     parts = []
-    sf = inputs.sales_forecast
+    sf = per_assistant(inputs.sales_forecast)
     sf = sf[sf["month"].isin(near) & sf["item"].isin(plan.items)]
     if not sf.empty:
         sf = sf.assign(department=_dept(sf["department"]))

@@ -159,3 +159,28 @@ def test_naming_plants_moves_pieces_between_plants_and_loses_none(tmp_path_facto
     _, orders = nd.dated(run.days)
     _, item_orders = d.dated(run.days)
     assert orders.sum() == pytest.approx(item_orders.sum())
+
+
+def test_an_assistant_forecast_split_over_plants_is_one_forecast(tmp_path) -> None:
+    """Li Na's December 100 for A given as 70 from P1 and 30 from P2: her workbook shows
+    100 on file, the deviation check and the forecast archive see one line of 100."""
+    from sop_xl.faces.assistants.assignment import assign
+    from sop_xl.faces.assistants.figures import department_shares, figures_for, submitted_deviations
+    from sop_xl.plan.demand import archive_rows
+    f, s = shared_pump_a()
+    f["sales_forecast"] = f["sales_forecast"].assign(
+        assistant="Li Na", plant=["P1", "P2", None], reason=[None, "west tender", None])
+    run = _run(write_master(tmp_path / "m.xlsx", f, s))
+    inp, stat = run.inputs, run.forecast.forecast
+    m = inp.settings.planning_month
+    a = assign(inp.sales_forecast, inp.sales_history, inp.items, m)
+    shares = department_shares(inp.sales_history, m, a)
+    lines = figures_for(a.by_assistant["Li Na"], inp, stat, shares).lines
+    dec = lines[(lines["item"] == "A") & (lines["month"] == m)]
+    assert dec[["on_file", "reason"]].values.tolist() == [[100.0, "west tender"]]
+    dev = submitted_deviations(inp, stat, a)
+    assert dev.loc[dev["month"] == m, ["assistant", "item", "qty"]].values.tolist() == [
+        ["Li Na", "A", 100.0]]
+    arch = archive_rows(inp, run.demand, stat, "2026-12-01 08:00")
+    sales = arch[(arch["source"] == "sales") & (arch["month"] == m)]
+    assert sales["submitted_qty"].tolist() == [100.0]

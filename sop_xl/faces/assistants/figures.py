@@ -39,7 +39,7 @@ import pandas as pd
 from sop_xl.contract.planning_inputs import Inputs
 from sop_xl.faces.assistants.assignment import HISTORY_WINDOW, Assignment, Assignments
 from sop_xl.plan.accuracy import achievement_rate, comparison_rows
-from sop_xl.plan.demand import DeviationRule
+from sop_xl.plan.demand import DeviationRule, per_assistant
 
 M_PLUS = 4  # the rolling forecast covers M, M+1, M+2, M+3
 
@@ -204,7 +204,7 @@ def figures_for(assignment: Assignment, inputs: Inputs, stat_forecast: pd.DataFr
     items = inputs.items.set_index(inputs.items["item"].astype(str)).loc[list(assignment.items)]
     stat = monthly_stat(stat_forecast)
     known = known_demand(inputs, dept)
-    sf = inputs.sales_forecast
+    sf = per_assistant(inputs.sales_forecast)
     mine = sf[sf["assistant"].astype(str) == a]
     on_file = {(str(i), m): (q, r) for i, m, q, r in
                zip(mine["item"], mine["month"], mine["qty"], mine["reason"], strict=True)}
@@ -251,7 +251,7 @@ def submitted_deviations(inputs: Inputs, stat_forecast: pd.DataFrame,
     months = forecast_months(s.planning_month)
     shares = department_shares(inputs.sales_history, s.planning_month, assignments)
     stat = monthly_stat(stat_forecast)
-    sf = inputs.sales_forecast
+    sf = per_assistant(inputs.sales_forecast)
     sf = sf[sf["month"].isin(months)]
     known_of: dict[str | None, pd.Series] = {}
     price = inputs.items.set_index(inputs.items["item"].astype(str))["price"].astype(float) \
