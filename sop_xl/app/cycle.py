@@ -348,8 +348,15 @@ class PlanRun:
 
     @cached_property
     def projection(self) -> inventory_engine.Projection:
+        """The MPS as stock; with several plants, transfers between them apart from
+        demand and supply, so the totals over plants are the company's."""
+        moves = None
+        if self.network is not None:
+            demand = self.supply_demand
+            assert isinstance(demand, plants_engine.NodeDemand)
+            moves = plants_engine.transfers(self.mps, demand, self.supply_inputs, self.days)
         return inventory_engine.project(self.mps, self.supply_inputs.items,
-                                        self.inputs.working_days)
+                                        self.inputs.working_days, moves)
 
     @cached_property
     def slow_excess(self) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -360,7 +367,7 @@ class PlanRun:
     def financial(self) -> finance_engine.FinancialPlan:
         """The plan in money: finished goods from the MPS, components from the MRP."""
         return month.financial(self.supply_inputs, self.mps, self.mrp,
-                               shipped=self.projection["shipped"])
+                               projection=self.projection)
 
     # -- exceptions ----------------------------------------------------------------------
     @cached_property
