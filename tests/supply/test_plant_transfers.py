@@ -189,3 +189,102 @@ def test_the_projection_sheet_shows_and_nets_the_transfers(tmp_path, monkeypatch
     c = compare(path, lo, sheets=["库存预测"])
     assert c.checked > 100 and c.bad == []
 
+
+# -- transfer orders already shipped (ScheduledReceipts, type transfer) -----------------
+
+def _with_receipts(tmp_path, name: str, rows: list[list], lang: str = "en"):
+    from test_plants_workbook import two_plants
+
+    from sop_xl.app.template import write_master
+    f, s = two_plants()
+    extra = pd.DataFrame(rows, columns=["order", "order_type", "item", "qty", "due_date",
+                                        "supplier", "plant"])
+    f["scheduled_receipts"] = pd.concat([f["scheduled_receipts"], extra], ignore_index=True)
+    return write_master(tmp_path / name, f, s, lang=lang)
+
+
+def test_a_transfer_order_is_a_receipt_there_and_no_demand_here(tmp_path) -> None:
+    """S1 moves from the casting plant P2 to P1 in 3 working days. 50 housings shipped
+    before the plan arrive at P1 on 8 December: P1's planned transfers fall by 50 and so
+    does what P2 must ship; nothing is asked of P2 for the 50 already on the way."""
+    from datetime import date
+
+    from support import small_company_run as run_of
+    plain = run_of(_with_receipts(tmp_path, "plain.xlsx", []))
+    moving = run_of(_with_receipts(tmp_path, "moving.xlsx", [
+        ["TO-1", "transfer", "S1", 50.0, date(2026, 12, 8), "P2", "P1"]]))
+    a, b = plain.mrp, moving.mrp
+
+    def row(r, node: str, key: str) -> np.ndarray:
+        return r.daily[key][list(r.item_names).index(node)]
+    day = moving.days.supply_day(pd.Series([pd.Timestamp("2026-12-08")]))[0]
+    assert row(b, "S1@P1", "receipts")[day] == 50.0
+    assert row(a, "S1@P1", "receipts").sum() == 0.0
+    # what P1 still needs by transfer, and so what P2 ships: 50 less over the plan
+    assert row(a, "S1@P1", "releases").sum() - row(b, "S1@P1", "releases").sum() == 50.0
+    assert row(a, "S1@P2", "gross").sum() - row(b, "S1@P2", "gross").sum() == 50.0
+    np.testing.assert_allclose(row(b, "S1@P2", "gross"), row(b, "S1@P1", "releases"))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+def test_a_transfer_order_off_the_network_is_refused(tmp_path, lang) -> None:
+    from datetime import date
+
+    from sop_xl.app.master import MasterWorkbook
+    from sop_xl.base.errors import ValidationError
+    d = date(2026, 12, 8)
+    path = _with_receipts(tmp_path, "bad.xlsx", [
+        ["TO-1", "transfer", "S1", 50.0, d, "P9", "P1"],     # no plant P9
+        ["TO-2", "transfer", "S1", 50.0, d, "P1", "P1"],     # the plant receiving it
+        ["TO-3", "transfer", "R1", 50.0, d, "P2", None],     # R1 is not moved P2 → P1
+        ["TO-4", "transfer", "S1", 50.0, d, "P2", None]],    # fine: blank is P1
+        lang=lang)
+    with pytest.raises(ValidationError) as e:
+        MasterWorkbook.open(path).read_inputs()
+    got = [(p.sheet, p.row, p.column, p.value) for p in e.value.problems]
+    sheet, col = ("ScheduledReceipts", "Supplier") if lang == "en" else ("在途订单", "供应商")
+    assert got == [(sheet, 3, col, "P9"), (sheet, 4, col, "P1"), (sheet, 5, col, "P2")]
+    text = str(e.value)
+    if lang == "en":
+        assert "[bad.xlsx] ScheduledReceipts!F3 (Supplier): a transfer order names the " \
+            "plant that shipped it, one of Plants (P1, P2); found 'P9'" in text
+        assert "ScheduledReceipts!F4 (Supplier): a transfer order ships from another plant " \
+            "than the one receiving it (P1); found 'P1'" in text
+        assert "ScheduledReceipts!F5 (Supplier): no transfer of R1 from P2 to P1 on " \
+            "ItemPlants; expected a row R1, P1, transfer, source plant P2" in text
+    else:
+        assert "调拨单应填写调出工厂，须为工厂表中的工厂(P1, P2)；实际为 'P9'" in text
+        assert "中没有 R1 从 P2 到 P1 的调拨；应有一行 R1、P1、调拨、调出工厂 P2" in text
+
+
+def test_a_transfer_order_needs_several_plants(tmp_path) -> None:
+    from datetime import date
+
+    from small_company import frames
+
+    from sop_xl.app.master import MasterWorkbook
+    from sop_xl.app.template import write_master
+    from sop_xl.base.errors import ValidationError
+    f, s = frames()
+    f["scheduled_receipts"] = pd.concat([f["scheduled_receipts"], pd.DataFrame(
+        [["TO-1", "transfer", "S1", 50.0, date(2026, 12, 8), "P2"]],
+        columns=list(f["scheduled_receipts"].columns))], ignore_index=True)
+    with pytest.raises(ValidationError) as e:
+        MasterWorkbook.open(write_master(tmp_path / "one.xlsx", f, s)).read_inputs()
+    got = [(p.sheet, p.row, p.column, p.value) for p in e.value.problems]
+    assert got == [("ScheduledReceipts", 3, "Type", "transfer")]
+    assert "a transfer order needs several plants on Plants" in str(e.value)
+
+
+def test_a_transfer_order_on_the_way_is_transferred_in_not_supply(tmp_path,
+                                                                 monkeypatch) -> None:
+    from datetime import date
+    _, run = _a_in_two_plants(tmp_path, monkeypatch, receipts=[
+        ["TO-7", "transfer", "A", 12.0, date(2026, 12, 2), "P1", "P2"]])
+    p = run.projection
+    at = list(p.items).index("A@P2")
+    assert run.mps["receipts"][at].sum() == 12.0
+    np.testing.assert_allclose(p["transfers_in"][at],
+                               run.mps["receipts"][at] + run.mps["production"][at])
+    assert p["supply"][at].sum() == 0.0
+
