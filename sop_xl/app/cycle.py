@@ -393,9 +393,27 @@ class PlanRun:
               .to_numpy(float), m.items, self.days, ex, "mps")
         below(r.daily["projected"][:r.n_kept], it["safety_stock"].reindex(r.items).fillna(0)
               .to_numpy(float), r.items, self.days, ex, "mrp")
-        supply_exceptions.mrp_actions(r, ex, self.inputs.settings.reschedule_tolerance)
+        lanes, moved = self._transfer_lanes()
+        supply_exceptions.mrp_actions(r, ex, self.inputs.settings.reschedule_tolerance,
+                                      lanes=lanes, transfer_orders=moved)
         supply_exceptions.overloads(self.capacity, ex)
         return ex.frame()
+
+    def _transfer_lanes(self) -> tuple[dict[str, tuple[str, str]], set[str]]:
+        """Each node supplied by transfer → (source plant, plant), and the open orders that
+        are transfer orders (ScheduledReceipts of type transfer); empty with one plant."""
+        if self.network is None:
+            return {}, set()
+        it = self.supply_inputs.items
+        t = it[(it["procurement"] == network.TRANSFER).to_numpy(bool)]
+        lanes = dict(zip(t["item"].astype(str), zip(t["source_plant"].astype(str),
+                                                     t["plant"].astype(str), strict=True),
+                         strict=True))
+        sr = self.inputs.scheduled_receipts
+        moved = set() if sr.empty else set(
+            sr.loc[(sr["order_type"] == plants_engine.IN_TRANSIT).to_numpy(bool), "order"]
+            .astype(str))
+        return lanes, moved
 
     def _family_exceptions(self, ex: ExceptionList) -> None:
         """Items' MPS drifting from the approved family production beyond the tolerance,

@@ -175,7 +175,7 @@ MPS = SheetSpec(
         Measure("target_stock", "Target stock", "目标库存"),
         Measure("suggested", "Suggested production", "建议生产"),
         Measure("production", "Planned production", "计划生产", editable=True, bold=True,
-                min=0),
+                min=0, also=(("Planned transfer", "计划调拨"),)),
         Measure("projected", "Projected on hand", "预计库存",
                 formula=_projected(("receipts", "production"), "demand", "projected"),
                 bold=True),

@@ -101,3 +101,24 @@ def transfer_notes(items: pd.DataFrame, keys: pd.Index | list, lang: str) -> lis
         else:
             out.append(None)
     return out
+
+
+def transfer_rows(sheet: SheetContent, grid: Grid, inputs: Inputs, lang: str,
+                  measure: str = "production", currency: str = "CNY") -> SheetContent:
+    """``sheet`` with row ``measure`` of each node supplied by transfer labelled as a
+    transfer (the measure's other label: "Planned transfer" / 计划调拨 for the MPS's
+    planned production), read back as the same measure."""
+    if not planned_per_plant(inputs) or "procurement" not in inputs.items:
+        return sheet
+    lay = GridMap(grid)
+    if measure not in lay.offset:
+        return sheet
+    label = grid.spec.measure(measure).labels(lang, currency)[1]
+    it = inputs.items
+    moved = set(it.loc[(it["procurement"] == "transfer").to_numpy(bool), "item"].astype(str))
+    nm = len(lay.measures)
+    for b, block in enumerate(grid.blocks):
+        row = FIRST_ROW + b * nm + lay.offset[measure]
+        if str(block.attrs.get("item")) in moved and row < len(sheet.rows):
+            sheet.rows[row][lay.measure_col] = label
+    return sheet

@@ -22,7 +22,7 @@ from sop_xl.layout.grid import (
     grid_content,
 )
 from sop_xl.layout.links import TRANSFERS, Wiring, projection_measures
-from sop_xl.layout.plants import plant_grid, plant_table, transfer_notes
+from sop_xl.layout.plants import plant_grid, plant_table, transfer_notes, transfer_rows
 from sop_xl.layout.render import table_content
 from sop_xl.layout.sheet import Box, CondFormat, SheetContent, Validation
 from sop_xl.layout.styles import CELL_STYLES, INPUT_FILL, INPUT_FONT
@@ -63,7 +63,8 @@ def mps_sheet(inputs: Inputs, mps: MPSResult, lang: str,
                                   "{cell}<{attr:target_dos})", "warn")])
     if wiring is not None:
         wiring.mps_grid(grid, mps)
-    sheet = plant_grid(grid_content(grid, lang, s.currency), grid, inputs, lang)
+    sheet = transfer_rows(plant_grid(grid_content(grid, lang, s.currency), grid, inputs,
+                                     lang), grid, inputs, lang, currency=s.currency)
     first = len(spec.block_columns) + 2
     for p in range(s.frozen_periods, min(s.slushy_periods, len(mps.periods))):
         sheet.style(HEADER_ROW, first + p, HEADER_ROW, first + p, FENCE_HEADER)

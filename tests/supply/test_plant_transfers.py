@@ -288,3 +288,68 @@ def test_a_transfer_order_on_the_way_is_transferred_in_not_supply(tmp_path,
                                run.mps["receipts"][at] + run.mps["production"][at])
     assert p["supply"][at].sum() == 0.0
 
+
+# -- action messages word a transfer as a transfer --------------------------------------
+
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+def test_action_messages_word_transfers_as_transfers(tmp_path, lang) -> None:
+    """P1 needs 130 housings S1 on 1 December; moved from P2 in 3 working days, the
+    transfer should have shipped on 26 November. The transfer order TO-2 (40 pcs, on its
+    way, arriving 20 April) is needed on 1 December. P2's own order stays an order."""
+    from datetime import date
+
+    from support import small_company_run as run_of
+
+    from sop_xl.layout.exceptions import rendered
+    run = run_of(_with_receipts(tmp_path, "m.xlsx", [
+        ["TO-2", "transfer", "S1", 40.0, date(2027, 4, 20), "P2", "P1"]], lang=lang))
+    ex = run.exceptions
+    got = dict(zip(zip(ex["item"], ex["category"], strict=True), rendered(ex, lang)["message"],
+                   strict=True))
+    if lang == "en":
+        assert got[("S1@P1", "shortage_lt")].endswith(
+            "expedite or find stock. Release transfer order P2 → P1 for 130 pcs now: it "
+            "should have shipped on 2026-11-26.")
+        assert got[("S1@P1", "expedite")] == (
+            "transfer order TO-2 P2 → P1 (40 pcs) arriving 2027-04-20 is needed on "
+            "2026-12-01 to cover demand: bring it in 99 working days")
+        # P2 casts S1 (10 working days): its own orders, worded as orders
+        assert "pcs now: they should have gone out on 2026-11-17." in \
+            got[("S1@P2", "shortage_lt")] and "transfer" not in got[("S1@P2", "shortage_lt")]
+    else:
+        assert got[("S1@P1", "shortage_lt")].endswith(
+            "请立即下达调拨单 P2 → P1，130 件：本应于 2026-11-26 发出。")
+        assert got[("S1@P1", "expedite")] == (
+            "调拨单 TO-2 P2 → P1(40 件)2027-04-20 到货，2026-12-01 即需要(满足需求)："
+            "请提前 99 个工作日")
+
+
+@pytest.mark.parametrize(("lang", "made", "moved"), [
+    ("en", "Planned production", "Planned transfer"), ("zh-CN", "计划生产", "计划调拨")])
+def test_a_transferred_nodes_mps_row_says_planned_transfer(tmp_path, monkeypatch, lang,
+                                                           made, moved) -> None:
+    """A@P2 gets its pumps by transfer from P1: its MPS row is a planned transfer, and a
+    quantity the planner types there is read back as that node's firm cell."""
+    import openpyxl
+
+    from sop_xl.app import readback
+    from sop_xl.app.master import MasterWorkbook
+    path, run = _a_in_two_plants(tmp_path, monkeypatch, lang=lang)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["MPS" if lang == "en" else "主生产计划"]
+    head = [c.value for c in ws[3]]
+    mcol = head.index("Measure" if lang == "en" else "指标")
+    rows = {(r[0], r[mcol]): k for k, r in enumerate(ws.iter_rows(min_row=4,
+                                                                     values_only=True),
+                                                       start=4) if r[0]}
+    assert ("A@P2", moved) in rows and ("A@P1", made) in rows and ("B@P1", made) in rows
+    assert ("A@P2", made) not in rows
+    period = head.index(run.mps.periods[0])
+    ws.cell(rows[("A@P2", moved)], period + 1, 77)
+    wb.save(path)
+    book = MasterWorkbook.open(path)
+    nodes = run.mps.items
+    firm = readback.firm_cells(book, run.supply_inputs, nodes)
+    assert firm is not None
+    at = list(nodes).index("A@P2")
+    assert firm[at, 0] == 77.0 and np.isnan(firm[list(nodes).index("A@P1"), 0])
