@@ -344,6 +344,16 @@ def test_a_transferred_nodes_mps_row_says_planned_transfer(tmp_path, monkeypatch
                                                        start=4) if r[0]}
     assert ("A@P2", moved) in rows and ("A@P1", made) in rows and ("B@P1", made) in rows
     assert ("A@P2", made) not in rows
+    # its red / green against the suggestion still finds the row
+    letter = openpyxl.utils.get_column_letter(mcol + 1)
+    formulas = [f for cf in ws.conditional_formatting for r in cf.rules for f in r.formula]
+    want = f'OR(${letter}4="{made}",${letter}4="{moved}")'
+    assert sum(want in f for f in formulas) == 2
+    # the Plant column prints like the item column: bordered block, centred
+    plant = ws.cell(rows[("A@P2", moved)], len(head))
+    assert plant.value == "P2" and plant.alignment.horizontal == "center"
+    first = ws.cell(min(k for (i, _), k in rows.items() if i == "A@P2"), len(head))
+    assert first.border.top.style == "thin" and first.font.b
     period = head.index(run.mps.periods[0])
     ws.cell(rows[("A@P2", moved)], period + 1, 77)
     wb.save(path)
