@@ -363,3 +363,24 @@ def test_a_transferred_nodes_mps_row_says_planned_transfer(tmp_path, monkeypatch
     assert firm is not None
     at = list(nodes).index("A@P2")
     assert firm[at, 0] == 77.0 and np.isnan(firm[list(nodes).index("A@P1"), 0])
+
+
+def test_the_demos_transfer_orders_arrive_where_they_go(tmp_path) -> None:
+    """The three-site demo: 20 pumps FG-P100 on their way Hangzhou → Chengdu (TO-2612-002)
+    are transfers in at Chengdu in December, no demand on Hangzhou; 40 machined housings
+    Taizhou → Hangzhou (TO-2612-001) a receipt of the Hangzhou node."""
+    from sop_xl.app.cycle import PlanRun
+    from sop_xl.app.master import MasterWorkbook
+    from sop_xl.demo import write_demo
+    book = MasterWorkbook.open(write_demo(tmp_path / "m.xlsx", plants=True))
+    run = PlanRun(book, book.read_inputs(), refresh_forecast=False)
+    p = run.projection
+    cd, hz = list(p.items).index("FG-P100@HD-03"), list(p.items).index("FG-P100@HD-01")
+    assert run.mps["receipts"][cd, 0] == 20.0
+    assert p["transfers_in"][cd, 0] == 20.0 + run.mps["production"][cd, 0]
+    # Hangzhou ships to Chengdu only what Chengdu's planned transfers ask of it
+    arrive = run.mps.daily["production"][cd]
+    assert p["transfers_out"][hz].sum() == pytest.approx(arrive.sum())
+    r = run.mrp
+    at = list(r.item_names).index("MC-CAS-ES1@HD-01")
+    assert r.daily["receipts"][at].sum() == 40.0
