@@ -210,7 +210,14 @@ class PlanRun:
             self.inputs, self.demand, typed=typed, frozen_qty=self._frozen,
             typed_stock=stock, typed_days=days,
             items_plan=None if self.family_chosen
-            else self.per_item(self.mps.items, self.mps["production"]))
+            else self.per_item(self.mps.items, self.made))
+
+    @property
+    def made(self) -> np.ndarray:
+        """The MPS's production made (MPS nodes × buckets, pieces): per plant the planned
+        transfers received are not (the projection's Planned production)."""
+        return self.mps["production"] if self.network is None \
+            else self.projection["production"]
 
     @cached_property
     def family_split(self):
@@ -420,7 +427,7 @@ class PlanRun:
         and split cells off an item's lot rule."""
         tol = self.inputs.settings.family_tolerance
         drift = month.family_drift(self.inputs, self.family, self.demand.items,
-                                   self.per_item(self.mps.items, self.mps["production"]))
+                                   self.per_item(self.mps.items, self.made))
         for r in drift.itertuples(index=False):
             dev = (r.items - r.approved) / r.approved if r.approved else 1.0
             ex.add("warning", "family_drift", r.family, r.period, r.items - r.approved,

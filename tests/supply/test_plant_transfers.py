@@ -384,3 +384,15 @@ def test_the_demos_transfer_orders_arrive_where_they_go(tmp_path) -> None:
     r = run.mrp
     at = list(r.item_names).index("MC-CAS-ES1@HD-01")
     assert r.daily["receipts"][at].sum() == 40.0
+
+
+def test_the_family_plan_sums_what_the_plants_make(tmp_path, monkeypatch) -> None:
+    """Without a family strategy the family production plan shows the items' MPS
+    production per family: A's pumps made in P1, not again as P2's transfers in."""
+    _, run = _a_in_two_plants(tmp_path, monkeypatch)
+    m = run.mps
+    nodes = list(m.items)
+    made = m["production"][nodes.index("A@P1")] + m["production"][nodes.index("B@P1")]
+    assert m["production"][nodes.index("A@P2")].sum() > 0
+    fam = run.family
+    np.testing.assert_allclose(fam.suggested[list(fam.families).index("Pumps")], made)
