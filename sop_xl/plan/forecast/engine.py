@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
 
-from sop_xl.plan.forecast.backtest import MIN_POOL, Calibration
+from sop_xl.plan.forecast.backtest import Calibration
 from sop_xl.plan.forecast.blas import single_threaded_blas
 from sop_xl.plan.forecast.executor import Executor, ProcessExecutor, SerialExecutor
 from sop_xl.plan.forecast.item import (
@@ -218,32 +217,19 @@ def _frames(
         "period": timeline.labels(np.tile(length + steps, n_items)),
         "forecast": forecast,
     }
-    def pooled(group: str) -> tuple[np.ndarray, np.ndarray]:
-        return (np.concatenate([r.calib_steps for r in results if r.group == group] or [[]]),
-                np.concatenate([r.calib_ratios for r in results if r.group == group] or [[]]))
-
     calibration = {
-        group: Calibration.from_errors(*pooled(group), levels, horizon)
+        group: Calibration.from_errors(
+            np.concatenate([r.calib_steps for r in results if r.group == group] or [[]]),
+            np.concatenate([r.calib_ratios for r in results if r.group == group] or [[]]),
+            levels, horizon)
         for group in (Group.CONTINUOUS, Group.INTERMITTENT)
     }
-    for group in sorted({r.group for r in results} - set(calibration)):
-        steps_, ratios_ = pooled(group)
-        parent = group.removesuffix(Group.SHORT)
-        calibration[group] = (Calibration.from_errors(steps_, ratios_, levels, horizon)
-                              if np.isfinite(ratios_).sum() >= MIN_POOL else calibration[parent])
-    own = (np.concatenate([r.own_spread if r.own_spread.size else np.zeros(horizon)
-                           for r in results]) if any(r.own_spread.size for r in results)
-           else np.zeros(0))
     bands = {}
     for i, level in enumerate(levels):
         lo = np.concatenate([calibration[r.group].lower[i] for r in results] or [[]])
         hi = np.concatenate([calibration[r.group].upper[i] for r in results] or [[]])
-        half_lo, half_hi = -lo * sigma, hi * sigma
-        if own.size:
-            z = NormalDist().inv_cdf(0.5 + level / 2)
-            half_lo, half_hi = np.maximum(half_lo, z * own), np.maximum(half_hi, z * own)
-        lower = np.clip(forecast - half_lo, 0.0, None)
-        bands[level] = (np.minimum(lower, forecast), forecast + half_hi)
+        lower = np.clip(forecast + lo * sigma, 0.0, None)
+        bands[level] = (np.minimum(lower, forecast), forecast + hi * sigma)
     columns["lower"], columns["upper"] = bands[service_level]
     for level in levels:
         name = _level_name(level)
@@ -300,11 +286,6 @@ def auto_forecast(
     use_arima: bool = True,
     working_days: Mapping[object, float] | None = None,
     per_working_day: bool = True,
-    combine: str = "mean",
-    trio: str = "off",
-    own_floor: bool = False,
-    optimised_theta: bool | str = False,
-    mondrian: bool = False,
 ) -> ForecastResult:
     """Forecast every item of a long demand history `horizon` periods past its last period.
 
@@ -348,11 +329,6 @@ def auto_forecast(
         use_arima=use_arima,
         levels=levels,
         per_working_day=per_working_day and working_days is not None,
-        combine=combine,
-        trio=trio,
-        own_floor=own_floor,
-        optimised_theta=optimised_theta,
-        mondrian=mondrian,
     )
     items, firsts, arrays, timeline, length = _prepare(history)
     factors = None
@@ -371,8 +347,6 @@ def auto_forecast(
         future = factors[length:]
         for result, inp in zip(results, inputs, strict=True):
             result.forecast, result.sigma = result.forecast * future, result.sigma * future
-            if result.own_spread.size:
-                result.own_spread = result.own_spread * future
             result.cleaned = result.cleaned * inp.factors
     for result, inp, first in zip(results, inputs, firsts, strict=True):
         for pos in np.flatnonzero(result.outlier):

@@ -25,13 +25,9 @@ from sop_xl.plan.forecast.cleaning import Cleaning, Seasonality, clean_outliers,
 from sop_xl.plan.forecast.models import (
     ETS,
     ETS_SEASONAL,
-    HOLT_DAMPED,
-    HOLT_DAMPED_SA,
     MEAN,
     NAIVE,
     SEASONAL_NAIVE,
-    THETA,
-    THETA_SA,
     Deferred,
     Fitted,
     ModelSpec,
@@ -56,11 +52,6 @@ class ForecastSettings:
     use_arima: bool = True
     levels: tuple[float, ...] = (0.8, 0.95)
     per_working_day: bool = False  # models fit demand per working day (ItemInput.factors)
-    combine: str = "mean"  # how the chosen models are combined: mean or median
-    trio: str = "off"  # fixed ETS + Theta + damped Holt: off, always, or contend (backtest)
-    own_floor: bool = False  # intervals never narrower than the item's own backtest errors
-    optimised_theta: bool | str = False  # OTM / DOTM beside Theta in the pools
-    mondrian: bool = False  # calibrate items with a short backtest apart
 
 
 @dataclass(frozen=True)
@@ -90,7 +81,6 @@ class Group:
 
     CONTINUOUS = "continuous"
     INTERMITTENT = "intermittent"
-    SHORT = "_short"  # suffix: backtest shorter than the horizon (Mondrian calibration)
 
 
 @dataclass
@@ -113,8 +103,6 @@ class ItemForecast:
     # backtest errors of the chosen forecast / sigma of their step, and those steps
     calib_steps: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     calib_ratios: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    # RMS of the item's own backtest errors by step (units), or empty: an interval floor
-    own_spread: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
     @property
     def demand_class(self) -> DemandClass:
@@ -211,28 +199,9 @@ def _select(
     intermittent = specs[0].name == "croston"
     k = min(2, settings.combine_best) if intermittent else settings.combine_best
     best = ranked[: max(1, k)]
-    mix = (lambda ps: np.median(ps, axis=0)) if settings.combine == "median" else (
-        lambda ps: np.mean(ps, axis=0))
-    paths = mix([t[1] for t in best])
-    contenders = [([t[0] for t in best], backtest.score(paths, actual, scale))]
-    if settings.trio != "off" and not intermittent:
-        found = {id(t[0]): t for t in scored}
-        trios = []
-        for trio in _TRIOS:
-            members = [found.get(id(s)) for s in trio]
-            if all(t is not None for t in members):
-                trio_paths = mix([t[1] for t in members])  # type: ignore[index]
-                trios.append(([s for s in trio], backtest.score(trio_paths, actual, scale)))
-        trios.sort(key=lambda c: c[1].key)
-        if trios:
-            contenders = trios[:1] if settings.trio == "always" else [*contenders, trios[0]]
-    chosen, chosen_score = min(contenders, key=lambda c: c[1].key)
-    return Selection(chosen, chosen_score, benchmark_score, plan,
-                     np.mean([t[1] for t in scored], axis=0))
-
-
-# The fixed combinations of ETS by AICc, Theta and damped Holt (M3 / M4 "SHD"-like).
-_TRIOS = ((ETS_SEASONAL, THETA_SA, HOLT_DAMPED_SA), (ETS, THETA, HOLT_DAMPED))
+    paths = np.mean([t[1] for t in best], axis=0)
+    return Selection([t[0] for t in best], backtest.score(paths, actual, scale),
+                     benchmark_score, plan, np.mean([t[1] for t in scored], axis=0))
 
 
 def forecast_item(item: ItemInput, settings: ForecastSettings) -> Procedure:
@@ -340,7 +309,6 @@ def _statistical(values: np.ndarray, factors: np.ndarray | None, settings: Forec
         seasonal=season,
         positive=bool(np.all(y > 0)),
         use_arima=settings.use_arima,
-        optimised_theta=settings.optimised_theta,
     )
     benchmark = SEASONAL_NAIVE if result.seasonal else NAIVE
     selection = yield from _select(y, specs, benchmark, settings)
@@ -365,7 +333,7 @@ def _statistical(values: np.ndarray, factors: np.ndarray | None, settings: Forec
         spec = _fallback_spec(y.size, m)
         fitted = [spec.fit(y, m)]
         result.notes.append(f"final fit of {chosen[0].name} failed: fallback {spec.name}")
-    final = fitted[0] if len(fitted) == 1 else combination(fitted, settings.combine)
+    final = fitted[0] if len(fitted) == 1 else combination(fitted)
     result.forecast, result.sigma = _final_forecast(final, y, settings)
     result.model = final.name
     if selection is not None:
@@ -378,14 +346,6 @@ def _statistical(values: np.ndarray, factors: np.ndarray | None, settings: Forec
         ok = result.sigma[steps] > 0
         result.calib_steps = steps[ok].astype(np.int64)
         result.calib_ratios = errors[ok] / result.sigma[steps][ok]
-        if settings.mondrian and plan.horizon < settings.horizon:
-            result.group += Group.SHORT
-        if settings.own_floor:
-            by_step = np.maximum.accumulate(np.sqrt(np.mean(errors**2, axis=0)))
-            k = np.arange(settings.horizon)
-            tail = by_step[-1] * np.sqrt((k + 1) / by_step.size)
-            result.own_spread = np.where(k < by_step.size, by_step[np.minimum(k, by_step.size - 1)],
-                                         tail)
     return result
 
 

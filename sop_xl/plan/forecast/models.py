@@ -156,12 +156,10 @@ class CombinationFit:
 
     name: str
     members: tuple[Fitted, ...]
-    how: str = "mean"  # or "median"
 
     def paths(self, y: np.ndarray, origins: np.ndarray, horizon: int) -> np.ndarray:
-        """Mean (or median) of the members' forecasts."""
-        stack = [m.paths(y, origins, horizon) for m in self.members]
-        return np.median(stack, axis=0) if self.how == "median" else np.mean(stack, axis=0)
+        """Mean of the members' forecasts."""
+        return np.mean([m.paths(y, origins, horizon) for m in self.members], axis=0)
 
 
 @dataclass(frozen=True)
@@ -242,11 +240,9 @@ def _box_cox(fit: FitFunction) -> FitFunction:
     return fit_box_cox
 
 
-def combination(members: Sequence[Fitted], how: str = "mean") -> CombinationFit:
+def combination(members: Sequence[Fitted]) -> CombinationFit:
     """Combine fitted models; the name lists the members, e.g. 'combo(theta+hw_additive)'."""
-    word = "combo" if how == "mean" else "median"
-    return CombinationFit(word + "(" + "+".join(m.name for m in members) + ")", tuple(members),
-                          how)
+    return CombinationFit("combo(" + "+".join(m.name for m in members) + ")", tuple(members))
 
 
 def _adjusted(fit: FitFunction) -> FitFunction:
@@ -329,7 +325,6 @@ HOLT_DAMPED = ModelSpec(
 THETA = ModelSpec("theta", smoothing.fit_theta, min_periods=6)
 OTM = ModelSpec("otm", smoothing.fit_otm, min_periods=6)
 DOTM = ModelSpec("dotm", smoothing.fit_dotm, min_periods=6)
-OTM_AUTO = ModelSpec("otm_auto", smoothing.fit_optimised_theta, min_periods=6)
 ARIMA = ModelSpec("arima", arima.fit_arima, min_periods=12)
 HW_ADDITIVE = ModelSpec(
     "hw_additive", _kernel(ets.Member(_A, ets.DAMPED, ets.ADD), "hw_additive", seasonal=True),
@@ -375,8 +370,6 @@ HOLT_DAMPED_SA = ModelSpec(
 THETA_SA = ModelSpec("theta_sa", _adjusted(smoothing.fit_theta), min_seasons=2, min_periods=6)
 OTM_SA = ModelSpec("otm_sa", _adjusted(smoothing.fit_otm), min_seasons=2, min_periods=6)
 DOTM_SA = ModelSpec("dotm_sa", _adjusted(smoothing.fit_dotm), min_seasons=2, min_periods=6)
-OTM_AUTO_SA = ModelSpec("otm_auto_sa", _adjusted(smoothing.fit_optimised_theta), min_seasons=2,
-                        min_periods=6)
 ARIMA_SA = ModelSpec("arima_sa", _adjusted(arima.fit_arima), min_seasons=2, min_periods=12)
 
 # Log-scale variants, for items with demand in every period.
@@ -403,8 +396,7 @@ ARIMA_LOG_SA = ModelSpec(
 ALL_MODELS: dict[str, ModelSpec] = {
     spec.name: spec
     for spec in (
-        NAIVE, SEASONAL_NAIVE, MEAN, SES, HOLT_DAMPED, THETA, OTM, OTM_SA, DOTM, DOTM_SA,
-        OTM_AUTO, OTM_AUTO_SA, ARIMA,
+        NAIVE, SEASONAL_NAIVE, MEAN, SES, HOLT_DAMPED, THETA, OTM, OTM_SA, DOTM, DOTM_SA, ARIMA,
         HW_ADDITIVE, HW_MULTIPLICATIVE, ETS, ETS_SEASONAL, ETS_LOG, ETS_LOG_SEASONAL,
         ETS_BC, ETS_BC_SEASONAL, CROSTON, SBA, TSB,
         SES_SA, HOLT_DAMPED_SA, THETA_SA, ARIMA_SA,
@@ -428,7 +420,7 @@ _ARIMAS = {ARIMA, ARIMA_SA, ARIMA_LOG, ARIMA_LOG_SA}
 
 def candidates(
     demand_class: DemandClass, *, seasonal: bool | Seasonality, positive: bool,
-    use_arima: bool = True, optimised_theta: bool | str = False,
+    use_arima: bool = True,
 ) -> list[ModelSpec]:
     """Models tried for an item of this class (the naive benchmark is scored apart).
 
@@ -446,9 +438,4 @@ def candidates(
         specs = [*POOLS[True, positive], *(s for s in plain if s not in POOLS[True, positive])]
     else:
         specs = list(POOLS[bool(seasonal), positive])
-    if optimised_theta:  # beside each standard Theta of the pool, the optimised one
-        partner = {THETA_SA: OTM_AUTO_SA, THETA: OTM_AUTO}
-        if optimised_theta == "plain":
-            partner = {THETA: OTM_AUTO}
-        specs = [*specs, *(partner[s] for s in specs if s in partner)]
     return specs if use_arima else [s for s in specs if s not in _ARIMAS]

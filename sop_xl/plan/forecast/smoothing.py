@@ -328,12 +328,3 @@ def fit_dotm(y: np.ndarray, season_length: int = 12) -> DotmFit:
     sse = ((r - level0 * d - w * c) ** 2).sum(0)
     best = int(np.nanargmin(np.where(np.isfinite(sse), sse, np.inf)))
     return DotmFit("dotm", float(a[best]), float(w[best]), float(level0[best]))
-
-
-def fit_optimised_theta(y: np.ndarray, season_length: int = 12) -> ThetaFit | DotmFit:
-    """OTM or DOTM, whichever leaves the smaller in-sample one-step squared error from
-    the third period on (AutoTheta picks among its members the same way)."""
-    fits: list[ThetaFit | DotmFit] = [fit_otm(y, season_length), fit_dotm(y, season_length)]
-    origins = np.arange(2, y.size, dtype=np.int64)
-    sse = [float(np.sum((y[2:] - f.paths(y, origins, 1)[:, 0]) ** 2)) for f in fits]
-    return fits[int(np.argmin(sse))]
