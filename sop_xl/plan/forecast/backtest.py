@@ -108,23 +108,9 @@ def score(forecasts: np.ndarray, actual: np.ndarray, scale: float) -> Score:
     return Score(float(abs_err.mean()) / scale, wape)
 
 
-def recent_half_life(season_length: int) -> float:
-    """Half-life of an error's weight in the recency-weighted spread, periods (RECENT)."""
-    return float(max(RECENT[0] * season_length, RECENT[1]))
-
-
-# Recency-weighted spread (PROTOCOL, third round, candidate 9): the error of the replay from
-# origin t weighs 2^(-(n - 1 - t) / H), H = max(3 m, 12) periods: three seasons, at least 12
-# periods so that about 35 errors or more count at step 1. Fixed before any figure.
-RECENT = (3, 12)
-
-
-def step_sigma(fitted: Fitted, y: np.ndarray, horizon: int, season_length: int,
-               recent: str = "off") -> np.ndarray:
+def step_sigma(fitted: Fitted, y: np.ndarray, horizon: int, season_length: int) -> np.ndarray:
     """RMS k-step forecast error, k = 1..horizon, replayed from every past origin (units).
 
-    recent: "off", every past error weighs the same; "weighted", a weighted RMS, later
-    origins weighing more (half-life recent_half_life); "widen", the larger of the two.
     Non-decreasing in k: a planner reads a narrowing band as a bug, and the uncertainty
     of a further month is never really smaller.
     """
@@ -140,11 +126,6 @@ def step_sigma(fitted: Fitted, y: np.ndarray, horizon: int, season_length: int,
         counts = valid.sum(axis=0)
         with np.errstate(invalid="ignore", divide="ignore"):
             rmse = np.sqrt((errors**2).sum(axis=0) / counts)
-            if recent != "off":
-                age = (n - 1 - origins).astype(float)[:, None]
-                weights = np.where(valid, 2.0 ** (-age / recent_half_life(season_length)), 0.0)
-                weighted = np.sqrt((weights * errors**2).sum(axis=0) / weights.sum(axis=0))
-                rmse = weighted if recent == "weighted" else np.maximum(rmse, weighted)
         sigma = np.where(counts >= MIN_ERRORS, rmse, np.nan)
     if np.isnan(sigma[0]):
         # Too short to measure: spread of the history itself, growing like a random walk.

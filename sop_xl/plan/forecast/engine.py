@@ -286,7 +286,6 @@ def auto_forecast(
     use_arima: bool = True,
     working_days: Mapping[object, float] | None = None,
     per_working_day: bool = True,
-    recent_spread: str = "off",
 ) -> ForecastResult:
     """Forecast every item of a long demand history `horizon` periods past its last period.
 
@@ -309,12 +308,7 @@ def auto_forecast(
         for the history and the horizon; missing periods count 1. Outliers are then found
         on demand per working day, and with `per_working_day` the models fit demand per
         working day and the forecast is multiplied back by the factors of its periods.
-    recent_spread: how past replay errors weigh in the interval's spread (sigma):
-        "off" all alike, "weighted" later ones more, "widen" the larger of the two
-        (backtest.step_sigma).
     """
-    if recent_spread not in ("off", "weighted", "widen"):
-        raise ValueError('recent_spread must be "off", "weighted" or "widen"')
     if horizon < 1:
         raise ValueError("horizon must be at least 1 period")
     levels = tuple(sorted(float(x) for x in levels))
@@ -335,7 +329,6 @@ def auto_forecast(
         use_arima=use_arima,
         levels=levels,
         per_working_day=per_working_day and working_days is not None,
-        recent_spread=recent_spread,
     )
     items, firsts, arrays, timeline, length = _prepare(history)
     factors = None

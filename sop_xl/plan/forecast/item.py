@@ -52,7 +52,6 @@ class ForecastSettings:
     use_arima: bool = True
     levels: tuple[float, ...] = (0.8, 0.95)
     per_working_day: bool = False  # models fit demand per working day (ItemInput.factors)
-    recent_spread: str = "off"  # backtest.step_sigma's `recent`
 
 
 @dataclass(frozen=True)
@@ -135,8 +134,7 @@ def _final_forecast(
     """Forecast from the end of y, and its error spread by step; both clipped to ≥ 0."""
     origin = np.array([y.size], dtype=np.int64)
     forecast = np.clip(fitted.paths(y, origin, settings.horizon)[0], 0.0, None)
-    sigma = backtest.step_sigma(fitted, y, settings.horizon, settings.season_length,
-                                settings.recent_spread)
+    sigma = backtest.step_sigma(fitted, y, settings.horizon, settings.season_length)
     if not (np.all(np.isfinite(forecast)) and np.all(np.isfinite(sigma))):
         raise FloatingPointError(f"{fitted.name} produced a non-finite forecast")
     return forecast, sigma
