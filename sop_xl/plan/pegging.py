@@ -84,6 +84,9 @@ class Links:
     parent: sparse.csr_matrix
     names: np.ndarray   # item names by position (the end-item columns)
     buckets: int
+    #: each order's item's low-level code: every parent order is on a lower one (a level
+    #: order for ``_by_level`` without searching the order graph); None: not known
+    levels: np.ndarray | None = None
 
 
 def link(d: _Data, orders: dict[str, np.ndarray], independent: np.ndarray | None,
@@ -155,7 +158,7 @@ def link(d: _Data, orders: dict[str, np.ndarray], independent: np.ndarray | None
         return sparse.csr_matrix((v, (r, c)), shape=(n_orders, cols))
 
     return Links(matrix(end_parts, n_end), matrix(par_parts, n_orders),
-                 d.index.to_numpy(dtype=object), h)
+                 d.index.to_numpy(dtype=object), h, np.asarray(d.llc)[o_item])
 
 
 def trace(links: Links, select: np.ndarray, orders: dict[str, np.ndarray], days: PlanDays,
@@ -227,7 +230,12 @@ def _by_level(links: Links) -> Iterator[tuple[np.ndarray, sparse.csr_matrix]]:
     parent, end = sparse.csr_matrix(links.parent), sparse.csr_matrix(links.end)
     parent.sum_duplicates()
     end.sum_duplicates()
-    level = _levels(parent)
+    level = links.levels
+    if level is None or len(level) != parent.shape[0] or not np.all(
+            level[np.repeat(np.arange(parent.shape[0]), np.diff(parent.indptr))]
+            > level[parent.indices]):
+        level = _levels(parent)  # not known, or some parent not on a lower level
+    level = np.asarray(level, dtype=np.int64)
     perm = np.argsort(level, kind="stable")
     bounds = np.searchsorted(level[perm], np.arange(int(level.max(initial=0)) + 2))
     # rows in level order; columns relabelled in place, each row's links kept in their

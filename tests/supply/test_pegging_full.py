@@ -103,7 +103,10 @@ def _order_graphs(draw):
         if o:
             for p in draw(st.lists(st.integers(0, o - 1), max_size=3, unique=True)):
                 par[o, p] = draw(st.sampled_from([0.25, 0.5, 1.0, 2.0]))
-    links = pegging.Links(sparse.csr_matrix(end), sparse.csr_matrix(par), names, h)
+    # the order levels an MRP hands over (each order's position is one: parents come
+    # first), none, or wrong ones (all zero: the order graph is searched instead)
+    levels = draw(st.sampled_from([None, np.arange(n), np.zeros(n, dtype=np.int64)]))
+    links = pegging.Links(sparse.csr_matrix(end), sparse.csr_matrix(par), names, h, levels)
     return links, end, par
 
 
