@@ -317,7 +317,9 @@ def full_text(links: Links, select: np.ndarray, periods: list[str],
         for part in np.split(mine, np.unique(cuts)):
             if len(part):
                 out[where[orders[part]]] = words.of(t[part], most)
-    return pd.Series(out)
+    # Python strings as they are: the sheets take them as an array (.to_numpy()), and a
+    # text Series would first copy 3 M of them into Arrow and back
+    return pd.Series(out, dtype=object)
 
 
 #: links per piece of ``full_text``'s words
