@@ -383,8 +383,13 @@ def _sheet_data(content: SheetContent, xf_of: Mapping[CellStyle, int],
                     add(_row_cell(f"{letters[c]}{rn}", v, sa[c], text))
             elif t is str and v:
                 tv = text_get(v)
-                if tv is None:  # long one-off text (pegging, notes) is never cached
-                    tv = text[v] if len(v) <= 64 else text.escape(v)
+                if tv is None:  # _TextCache.__missing__ inline, without its call
+                    if "&" in v or "<" in v or ">" in v or not v.isprintable():
+                        tv = text[v]
+                    else:
+                        tv = v
+                        if len(v) <= 64 and len(text) < 200_000:
+                            text[v] = v
                 add(f"{left[c]}{rn}{inline[c]}{tv}</t></is></c>")
             elif t is int:
                 add(f"{left[c]}{rn}{num[c]}{v}</v></c>")
