@@ -127,6 +127,9 @@ def build_demo(planning_month: str = "2026-12", seed: int = 20261201, *,
     if plants:
         frames["scheduled_receipts"] = frames["scheduled_receipts"].assign(
             plant=sites.receipts_plant(frames["scheduled_receipts"]["item"]))
+        frames["scheduled_receipts"] = pd.concat(
+            [frames["scheduled_receipts"], sites.transfer_orders_frame(planning)],
+            ignore_index=True)
     closed = supply.closed_days(calendar)
     frames["production_actuals"] = actuals.production_actuals_frame(rng(9), planning, closed)
     frames["receipts_actuals"] = actuals.receipts_actuals_frame(rng(10), planning, closed)

@@ -6,6 +6,7 @@ the CNC cell, shipping the machined parts to Hangzhou in 2 working days; HD-03 i
 a regional warehouse that ships 30 % of the end-suction and in-line pumps to customers in
 the west, supplied from Hangzhou in 4 working days. Stock lies in the plant of its
 warehouse: the castings in Taizhou's store, a third of the regional pumps' stock in Chengdu.
+Two transfer orders are on their way when the month is planned.
 
 The standard demo (``sop-xl demo``) stays one plant: it is the single-plant regression
 anchor whose plan must not move.
@@ -103,3 +104,17 @@ def resources_frame(single: pd.DataFrame) -> pd.DataFrame:
 def receipts_plant(items: pd.Series) -> list[str]:
     """Open orders of castings and machined parts are Taizhou's."""
     return [MACHINING if str(i).startswith(("CA-", "MC-")) else ASSEMBLY for i in items]
+
+
+def transfer_orders_frame(planning: pd.Period) -> pd.DataFrame:
+    """Transfer orders already on their way when the month is planned (ScheduledReceipts,
+    type transfer): 40 machined housings Taizhou → Hangzhou arriving on the 2nd, 20 pumps
+    Hangzhou → Chengdu on the 3rd."""
+    start = planning.start_time
+    return typed_frame("scheduled_receipts", [
+        {"order": f"TO-{start:%y%m}-001", "order_type": "transfer", "item": "MC-CAS-ES1",
+         "qty": 40.0, "due_date": (start + pd.Timedelta(days=1)).date(),
+         "supplier": MACHINING, "plant": ASSEMBLY},
+        {"order": f"TO-{start:%y%m}-002", "order_type": "transfer", "item": "FG-P100",
+         "qty": 20.0, "due_date": (start + pd.Timedelta(days=2)).date(),
+         "supplier": ASSEMBLY, "plant": REGIONAL}])
