@@ -45,8 +45,8 @@ def sheet(million_cells: float):
     n = max(int(million_cells * 1e6 / CELLS_PER_ITEM), 10)
     c = mrp_bench.company(n, 3 * n, BUCKETS)
     r = mrp.plan(c["items"], c["bom"], c["mps_items"], c["mps_production"], c["on_hand"],
-                 c["receipts"], c["buckets"], c["calendar"], peg=False)
-    wd = c["calendar"].bucket_working_days(c["buckets"])
+                 c["receipts"], c["days"], peg=False)
+    wd = c["days"].calendar.bucket_working_days(c["days"].buckets)
     grid = mrp_grid(r, c["items"], wd, title="MRP bench")
     gc.collect()
     t0, c0 = time.perf_counter(), time.process_time()

@@ -313,8 +313,8 @@ def grid_content(grid: Grid, lang: str, currency: str = "CNY") -> SheetContent:
     for b, block in enumerate(grid.blocks):
         top = FIRST_ROW + b * nm
         foreign = lay.slot_rows(b) if lay.slots else []
-        numbers = [str(top + k + 1) for k in range(nm)] + \
-            ["" if r is None else str(r) for r in foreign]
+        numbers = tuple([str(top + k + 1) for k in range(nm)]
+                        + ["" if r is None else str(r) for r in foreign])
         # placeholders of links this block has no linked block for
         missing = [slot_marks[nm + i] for i, r in enumerate(foreign) if r is None]
         attrs: list[Any] = [None] * lay.first_period_col
@@ -331,10 +331,13 @@ def grid_content(grid: Grid, lang: str, currency: str = "CNY") -> SheetContent:
             own = block.formulas.get(m.key)
             if own is not None:  # this block's own formula, e.g. a family total's SUMIFS
                 tmpl = own_templates[id(own)]
-            if tmpl is not None:
-                vals = [vals[p] if t is None or (missing and any(x in t for x in missing))
-                        else Formula(t.format(*numbers), "" if vals[p] is None else vals[p])
-                        for p, t in enumerate(tmpl)]
+            if tmpl is not None and not missing:  # the common case, one cell at a time
+                vals = [v if t is None else Formula(t.format(*numbers), "" if v is None else v)
+                        for t, v in zip(tmpl, vals, strict=True)]
+            elif tmpl is not None:
+                vals = [v if t is None or any(x in t for x in missing)
+                        else Formula(t.format(*numbers), "" if v is None else v)
+                        for t, v in zip(tmpl, vals, strict=True)]
             row.extend(vals)
             rows.append(row)
     last = len(rows) - 1

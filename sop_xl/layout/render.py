@@ -105,6 +105,8 @@ def distinct(values: Iterable[Any] | pd.Series) -> list[Any]:
             return [v.max(), v.min()] if len(v) else []
         if v.dtype.kind == "M":
             return list(pd.unique(v.to_numpy()))
+        if isinstance(v.dtype, pd.StringDtype):  # its texts in bulk, not one by one
+            return v.unique().tolist()
         return list(v.unique())  # a Period or string column boxes only its distinct values
     return list(dict.fromkeys(values))
 

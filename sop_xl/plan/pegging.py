@@ -84,6 +84,9 @@ class Links:
     parent: sparse.csr_matrix
     names: np.ndarray   # item names by position (the end-item columns)
     buckets: int
+    #: each order's item's low-level code: every parent order is on a lower one (a level
+    #: order for ``_by_level`` without searching the order graph); None: not known
+    levels: np.ndarray | None = None
 
 
 def link(d: _Data, orders: dict[str, np.ndarray], independent: np.ndarray | None,
@@ -155,7 +158,7 @@ def link(d: _Data, orders: dict[str, np.ndarray], independent: np.ndarray | None
         return sparse.csr_matrix((v, (r, c)), shape=(n_orders, cols))
 
     return Links(matrix(end_parts, n_end), matrix(par_parts, n_orders),
-                 d.index.to_numpy(dtype=object), h)
+                 d.index.to_numpy(dtype=object), h, np.asarray(d.llc)[o_item])
 
 
 def trace(links: Links, select: np.ndarray, orders: dict[str, np.ndarray], days: PlanDays,
@@ -222,24 +225,41 @@ def _by_level(links: Links) -> Iterator[tuple[np.ndarray, sparse.csr_matrix]]:
     """Exact multi-level pegging of every order, a level of the order graph at a time:
     (orders, their rows of T) with T = E + P·T, i.e. Σ_k P^k·E as ``trace`` sums it.
     An order's parent orders are all on earlier levels, so each order's pegging is built
-    once from its parents' (one sparse product a level) instead of once per BOM path."""
+    once from its parents' (one sparse product a level) instead of once per BOM path.
+    Rows come with their end-item columns in no particular order."""
     parent, end = sparse.csr_matrix(links.parent), sparse.csr_matrix(links.end)
     parent.sum_duplicates()
-    level = _levels(parent)
+    end.sum_duplicates()
+    level = links.levels
+    if level is None or len(level) != parent.shape[0] or not np.all(
+            level[np.repeat(np.arange(parent.shape[0]), np.diff(parent.indptr))]
+            > level[parent.indices]):
+        level = _levels(parent)  # not known, or some parent not on a lower level
+    level = np.asarray(level, dtype=np.int64)
     perm = np.argsort(level, kind="stable")
     bounds = np.searchsorted(level[perm], np.arange(int(level.max(initial=0)) + 2))
-    p = parent[perm][:, perm]
+    # rows in level order; columns relabelled in place, each row's links kept in their
+    # order (what parent[perm][:, perm] gives, without its column search)
+    back = np.empty_like(perm)
+    back[perm] = np.arange(len(perm))
+    p = parent[perm]
+    p.indices = back[p.indices].astype(p.indices.dtype)
+    p.has_sorted_indices = False
+    n_end = end.shape[1]
     done: list[sparse.csr_matrix] = []
     for lv in range(len(bounds) - 1):
         lo, hi = bounds[lv], bounds[lv + 1]
         t = end[perm[lo:hi]]
         if done:
-            above = done[0] if len(done) == 1 else sparse.vstack(done, format="csr")
-            t = sparse.csr_matrix(t + p[lo:hi, :lo] @ above)
-            del above
+            # E + P·T as one product [P | E]·[T; I]: the parents' sum first, then the
+            # order's own end links (the same additions, in the same order, as
+            # P·T + E), and no sum of two matrices or sort of the result after it
+            below = sparse.vstack([*done, sparse.identity(n_end, format="csr")],
+                                  format="csr")
+            t = sparse.hstack([p[lo:hi, :lo], t], format="csr") @ below
+            del below
         t.data[t.data <= _TOL] = 0.0
         t.eliminate_zeros()
-        t.sort_indices()
         done.append(t)
         yield perm[lo:hi], t
 
@@ -249,6 +269,7 @@ def full(links: Links) -> sparse.csr_matrix:
     n = links.parent.shape[0]
     rows, blocks = [], []
     for orders, t in _by_level(links):
+        t.sort_indices()
         rows.append(orders)
         blocks.append(t)
     if not blocks:
@@ -286,7 +307,7 @@ def full_text(links: Links, select: np.ndarray, periods: list[str],
     where = np.full(n_orders, -1, dtype=np.int64)
     where[select] = np.arange(len(select))
     out = np.full(len(select), "", dtype=object)
-    labels = np.asarray([str(x) for x in periods], dtype=object)
+    words = _Words(links.names, [str(x) for x in periods], links.buckets)
     for orders, t in _by_level(links):
         mine = np.flatnonzero(where[orders] >= 0)
         # a few million links at a time: the words' working arrays stay small
@@ -295,45 +316,119 @@ def full_text(links: Links, select: np.ndarray, periods: list[str],
                                _CHUNK)
         for part in np.split(mine, np.unique(cuts)):
             if len(part):
-                out[where[orders[part]]] = _block_text(t[part], links.names, labels,
-                                                       links.buckets, most)
-    return pd.Series(out)
+                out[where[orders[part]]] = words.of(t[part], most)
+    # Python strings as they are: the sheets take them as an array (.to_numpy()), and a
+    # text Series would first copy 3 M of them into Arrow and back
+    return pd.Series(out, dtype=object)
 
 
 #: links per piece of ``full_text``'s words
 _CHUNK = 2_000_000
 
 
-def _block_text(t: sparse.csr_matrix, names: np.ndarray, labels: np.ndarray, h: int,
-                most: int) -> np.ndarray:
-    """The pegging text of each row of ``t`` (orders × end-item demands), built a column
-    of words at a time (object arrays: no Python loop per order)."""
-    counts = np.diff(t.indptr)
-    out = np.full(t.shape[0], "", dtype=object)
-    rows = np.flatnonzero(counts)
-    if not len(rows):
-        return out
+class _Words:
+    """The pieces of pegging text: "<end item> <period>: <qty>", joined by "; ", then
+    " (+n)". Each piece is made once (an item's name with its space, a period's label
+    with its colon, a quantity's digits) and an order's text is the join of its pieces:
+    one ``str.join`` and one ``split`` for a block of orders, no string made per order
+    and word."""
+
+    def __init__(self, names: np.ndarray, labels: list[str], h: int) -> None:
+        self.names = np.asarray([f"{x} " for x in names], dtype=object)
+        self.labels = np.asarray([f"{x}: " for x in labels], dtype=object)
+        self.h = h
+        # the orders' texts are cut apart at a character no piece contains
+        used = set("".join(self.names.tolist()) + "".join(self.labels.tolist()))
+        self.cut = next((c for c in ("\n", "\x00", "\x01", "\x02", "\x03")
+                         if c not in used), None)
+
+    def of(self, t: sparse.csr_matrix, most: int) -> np.ndarray:
+        """The pegging text of each row of ``t`` (orders × end-item demands, columns in
+        any order within a row)."""
+        n = t.shape[0]
+        counts = np.diff(t.indptr)
+        rows = np.flatnonzero(counts)
+        grid = np.full((n, 4 * most + 1), "", dtype=object)
+        if not len(rows):
+            return grid[:, 0]
+        for k, (r, col, qty) in enumerate(_largest(t, rows, most)):
+            if k:
+                grid[r, 4 * k - 1] = "; "
+            grid[r, 4 * k] = self.names[col // self.h]
+            grid[r, 4 * k + 1] = self.labels[col % self.h]
+            grid[r, 4 * k + 2] = _number_words(qty)
+        extra = counts - most
+        more = np.flatnonzero(extra > 0)
+        grid[more, 4 * most - 1] = _number_words(extra[more], " (+{})")
+        if self.cut is None:
+            return np.asarray(["".join(x) for x in grid[:, :-1].tolist()], dtype=object)
+        grid[:, -1] = self.cut
+        text = "".join(grid.ravel().tolist()).split(self.cut)
+        return np.asarray(text[:-1], dtype=object)
+
+
+def _largest(t: sparse.csr_matrix, rows: np.ndarray, most: int,
+             ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """The ``most`` largest links of the non-empty ``rows`` of ``t``, largest first: per
+    rank (rows that have one, end-item column, whole pieces). Quantities compare to 6
+    decimals: near-ties (float noise of the sums) rank by end item and bucket (lowest
+    column first), and a quantity within noise of a half rounds as the half would."""
     starts = t.indptr[rows]
-    # to 6 decimals: near-ties (float noise of the sums) rank by end item, and a
-    # quantity within noise of a half rounds as the half would
+    n_in = np.diff(t.indptr)[rows]
+    cols = t.indices.astype(np.int64)
+    width = max(t.shape[1], 1)
+    micro = np.rint(t.data * 1e6)  # np.round(data, 6) is micro / 1e6
+    if len(micro) and micro.max() * width >= 2.0**62:
+        yield from _largest_by_masking(t, rows, most)
+        return
+    # one key a link, larger first: quantity to 6 decimals, then the lower column
+    key = micro.astype(np.int64) * width + (width - 1 - cols)
+    del micro, cols
+    best = np.maximum.reduceat(key, starts)
+    for k in range(most):
+        if k:
+            below = np.where(key < np.repeat(best, n_in), key, -1)
+            best = np.maximum.reduceat(below, starts)
+            del below
+        ok = best >= 0
+        b = best[ok]
+        yield (rows[ok], width - 1 - b % width,
+               np.rint((b // width) / 1e6).astype(np.int64))
+
+
+def _largest_by_masking(t: sparse.csr_matrix, rows: np.ndarray, most: int,
+                        ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """``_largest`` for quantities too large for one 64-bit key a link: the largest
+    found and masked out a rank at a time."""
+    starts = t.indptr[rows]
+    n_in = np.diff(t.indptr)[rows]
     data = np.round(t.data, 6)
     data_q = data.copy()
-    idx = np.arange(len(data), dtype=np.int32 if len(data) < 2**31 else np.int64)
+    cols = t.indices
+    last = np.int64(np.iinfo(cols.dtype).max)
     for k in range(most):
-        # the first entry (lowest end item and bucket) of each row equal to its largest
-        top = np.repeat(np.maximum.reduceat(data, starts), counts[rows])
-        first = np.minimum.reduceat(np.where(data == top, idx, len(data)), starts)
+        top = np.repeat(np.maximum.reduceat(data, starts), n_in)
+        tie = np.where(data == top, cols, last)
         del top
-        ok = counts[rows] > k
-        r, f = rows[ok], first[ok]
+        low = np.minimum.reduceat(tie, starts)
+        f = np.flatnonzero(tie == np.repeat(low, n_in))
+        del tie
+        ok = n_in > k
+        r, f = rows[ok], f[ok]
         data[f] = -np.inf
-        col = t.indices[f]
-        qty, inv = np.unique(np.rint(data_q[f]).astype(np.int64), return_inverse=True)
-        words = (names[col // h] + " " + labels[col % h] + ": "
-                 + np.asarray([f"{q:,}" for q in qty.tolist()], dtype=object)[inv])
-        out[r] = words if k == 0 else out[r] + "; " + words
-    extra = counts - most
-    more = np.flatnonzero(extra > 0)
-    out[more] = out[more] + np.asarray([f" (+{x})" for x in extra[more].tolist()],
-                                       dtype=object)
-    return out
+        yield r, cols[f], np.rint(data_q[f]).astype(np.int64)
+
+
+def _number_words(qty: np.ndarray, form: str = "{:,}") -> np.ndarray:
+    """Whole numbers as text (``form``; thousands separators: "1,250"), each distinct one
+    formatted once (a table over the range when it is small, else a sort)."""
+    if not len(qty):
+        return np.zeros(0, dtype=object)
+    lo, hi = int(qty.min()), int(qty.max())
+    if hi - lo > 4 * len(qty) + 1_000_000:
+        values, inv = np.unique(qty, return_inverse=True)
+        return np.asarray([form.format(q) for q in values.tolist()], dtype=object)[inv]
+    table = np.zeros(hi - lo + 1, dtype=object)
+    present = np.flatnonzero(np.bincount(qty - lo, minlength=hi - lo + 1))
+    table[present] = [form.format(q + lo) for q in present.tolist()]
+    return table[qty - lo]

@@ -20,6 +20,7 @@ import posixpath
 import re
 import socket
 import stat
+import struct
 import tempfile
 import time
 import zipfile
@@ -572,6 +573,9 @@ class Package:
                 if type(data) is _Deferred:
                     _write_deferred(out, zi, data)
                     continue
+                if data is None and n not in self._edited and info is not None \
+                        and _copy_compressed(out, zi, self._zip, info):
+                    continue
                 data = self.read(n)
                 out.writestr(zi, data, compresslevel=1 if len(data) > 1 << 20 else 6)
 
@@ -582,6 +586,39 @@ class Package:
 
     def close(self) -> None:
         self._zip.close()
+
+
+def _copy_compressed(out: zipfile.ZipFile, zi: zipfile.ZipInfo, src: zipfile.ZipFile,
+                     info: zipfile.ZipInfo) -> bool:
+    """A part this run did not change, copied into the new file as the deflated bytes it
+    has (no inflating and deflating it again): the entry ``writestr`` would write, with
+    the source's compressed stream. False (nothing written) when the part cannot be
+    copied so: not deflated, encrypted, or an output that cannot seek back."""
+    if (info.compress_type != zipfile.ZIP_DEFLATED or info.flag_bits & 0x1
+            or not out._seekable or src.fp is None):
+        return False
+    fp = src.fp
+    fp.seek(info.header_offset)
+    head = fp.read(zipfile.sizeFileHeader)
+    if len(head) != zipfile.sizeFileHeader or head[:4] != zipfile.stringFileHeader:
+        return False
+    fields = struct.unpack(zipfile.structFileHeader, head)
+    fp.seek(fields[zipfile._FH_FILENAME_LENGTH] + fields[zipfile._FH_EXTRA_FIELD_LENGTH], 1)
+    raw = fp.read(info.compress_size)
+    if len(raw) != info.compress_size:
+        return False
+    zi.file_size, zi.compress_size, zi.CRC = info.file_size, info.compress_size, info.CRC
+    zi.flag_bits = 0
+    zip64 = zi.file_size * 1.05 > zipfile.ZIP64_LIMIT
+    zi.header_offset = out.fp.tell()
+    out._writecheck(zi)
+    out._didModify = True
+    out.fp.write(zi.FileHeader(zip64))
+    out.fp.write(raw)
+    out.start_dir = out.fp.tell()
+    out.filelist.append(zi)
+    out.NameToInfo[zi.filename] = zi
+    return True
 
 
 def _write_deferred(out: zipfile.ZipFile, zi: zipfile.ZipInfo, part: _Deferred) -> None:

@@ -316,71 +316,94 @@ def _sheet_data(content: SheetContent, xf_of: Mapping[CellStyle, int],
                 date1904: bool) -> Iterator[str]:
     """The <row> elements, ``CHUNK_ROWS`` at a time: the hot loop of every write. The
     common cells (plain numbers, formulas with a number cached, text) are formatted
-    inline with the column letters and style attributes looked up and whole numbers
-    written without a call; every other value goes through ``_row_cell``. (Measured:
-    caching numbers' texts, and per-row templates filled by ``str.format``, were both
-    slower than this loop.)"""
+    inline from two constant pieces a column (``<c r="B`` and, after the row number, the
+    style attribute and the opening of the value for the row's style), made once per
+    distinct row of styles; whole numbers are written without a call; every other value
+    goes through ``_row_cell``. (Measured: caching numbers' texts, and per-row templates
+    filled by ``str.format``, were both slower than this loop.)"""
     styles = style_grid(content, xf_of)
     hidden = set(content.hidden_rows)
     heights = content.row_heights
     outlined = _outlined(content)
     sw = styles.shape[1]
-    letters = [col_letter(c) for c in range(max(sw, content.n_cols))]
+    width = max(sw, content.n_cols, max((len(r) for r in content.rows), default=0))
+    left = [f'<c r="{col_letter(c)}' for c in range(width)]
+    letters = [col_letter(c) for c in range(width)]
     attr = [f' s="{k}"' if k else "" for k in range(int(styles.max(initial=0)) + 1)]
     text = _TextCache()
     text.date1904 = date1904
+    text_get = text.get
     n_styled = styles.shape[0]
-    blank = [0] * sw
+    blank = np.zeros(sw, dtype=styles.dtype)
     serials: dict[date, str] = {}
+    # per distinct row of styles: each column's style attribute, and the pieces that
+    # follow the row number for an empty styled cell, a number, a formula and a text
+    pieces: dict[bytes, tuple[list[str], list[str], list[str], list[str], list[str]]] = {}
     chunk: list[str] = []
     append = chunk.append
     for r, row in enumerate(content.rows):
-        srow = styles[r].tolist() if r < n_styled else blank
+        srow = styles[r] if r < n_styled else blank
+        key = srow.tobytes()
+        got = pieces.get(key)
+        if got is None:
+            sa = [attr[k] for k in srow.tolist()] + [""] * (width - sw)
+            got = pieces[key] = (sa, [f'"{x}/>' if x else "" for x in sa],
+                                 [f'"{x}><v>' for x in sa], [f'"{x}><f>' for x in sa],
+                                 [f'"{x} t="inlineStr"><is><t xml:space="preserve">'
+                                  for x in sa])
+        sa, empty, num, form, inline = got
         rn = str(r + 1)
         cells = []
         add = cells.append
         n = len(row)
-        if n > sw:  # values beyond the style grid are unstyled
-            srow = srow + [0] * (n - sw)
         for c, v in enumerate(row):
             t = type(v)
             if t is float:
-                if v != v or v in _INFINITE:
-                    if srow[c]:
-                        add(f'<c r="{letters[c]}{rn}"{attr[srow[c]]}/>')
-                elif v.is_integer() and -1e15 < v < 1e15:
-                    add(f'<c r="{letters[c]}{rn}"{attr[srow[c]]}><v>{int(v)}</v></c>')
+                if v - v:  # NaN or ±inf: no value
+                    if sa[c]:
+                        add(f"{left[c]}{rn}{empty[c]}")
+                elif -1e15 < v < 1e15 and v == (i := int(v)):
+                    add(f"{left[c]}{rn}{num[c]}{i}</v></c>")
                 else:
-                    add(f'<c r="{letters[c]}{rn}"{attr[srow[c]]}><v>{v!r}</v></c>')
+                    add(f"{left[c]}{rn}{num[c]}{v!r}</v></c>")
             elif v is None:
-                if srow[c]:
-                    add(f'<c r="{letters[c]}{rn}"{attr[srow[c]]}/>')
+                if sa[c]:
+                    add(f"{left[c]}{rn}{empty[c]}")
             elif t is Formula:
                 val = v.value
                 if type(val) is float and val == val:
                     ft = v.text
                     if "&" in ft or "<" in ft or ">" in ft or not ft.isprintable():
                         ft = text[ft]
-                    add(f'<c r="{letters[c]}{rn}"{attr[srow[c]]}><f>{ft}</f>'
-                        f"<v>{_num(val)}</v></c>")
+                    if -1e15 < val < 1e15 and val == (i := int(val)):
+                        add(f"{left[c]}{rn}{form[c]}{ft}</f><v>{i}</v></c>")
+                    else:
+                        add(f"{left[c]}{rn}{form[c]}{ft}</f><v>{_num(val)}</v></c>")
                 else:
-                    add(_row_cell(f"{letters[c]}{rn}", v, attr[srow[c]], text))
+                    add(_row_cell(f"{letters[c]}{rn}", v, sa[c], text))
             elif t is str and v:
-                add(f'<c r="{letters[c]}{rn}"{attr[srow[c]]} t="inlineStr"><is>'
-                    f'<t xml:space="preserve">{text[v]}</t></is></c>')
+                tv = text_get(v)
+                if tv is None:  # _TextCache.__missing__ inline, without its call
+                    if "&" in v or "<" in v or ">" in v or not v.isprintable():
+                        tv = text[v]
+                    else:
+                        tv = v
+                        if len(v) <= 64 and len(text) < 200_000:
+                            text[v] = v
+                add(f"{left[c]}{rn}{inline[c]}{tv}</t></is></c>")
             elif t is int:
-                add(f'<c r="{letters[c]}{rn}"{attr[srow[c]]}><v>{v}</v></c>')
+                add(f"{left[c]}{rn}{num[c]}{v}</v></c>")
             elif t is date or (t is datetime and v.tzinfo is None):
                 serial = serials.get(v)  # dates repeat down a table: each serial once
                 if serial is None:
                     serial = serials[v] = _num(excel_serial(v, date1904))
-                add(f'<c r="{letters[c]}{rn}"{attr[srow[c]]}><v>{serial}</v></c>')
+                add(f"{left[c]}{rn}{num[c]}{serial}</v></c>")
             else:
-                add(_row_cell(f"{letters[c]}{rn}", v, attr[srow[c]], text))
+                add(_row_cell(f"{letters[c]}{rn}", v, sa[c], text))
         # styled cells beyond the row's values (e.g. blank input cells)
         for c in range(n, sw):
-            if srow[c]:
-                add(f'<c r="{letters[c]}{rn}"{attr[srow[c]]}/>')
+            if sa[c]:
+                add(f"{left[c]}{rn}{empty[c]}")
         if r in heights or r in hidden or r in outlined:
             head = f'<row r="{rn}"'
             if r in heights:

@@ -100,3 +100,55 @@ def _blank() -> bytes:
     from sop_xl.workbook.file import blank_workbook_bytes
 
     return blank_workbook_bytes(datetime(2026, 1, 1))
+
+
+def _raw_entries(path: Path) -> dict[str, tuple[bytes, int, int]]:
+    """Each entry's compressed bytes as stored in the file, its CRC and size."""
+    out = {}
+    with zipfile.ZipFile(path) as zf, open(path, "rb") as fh:
+        for info in zf.infolist():
+            fh.seek(info.header_offset + 26)
+            n, m = int.from_bytes(fh.read(2), "little"), int.from_bytes(fh.read(2), "little")
+            fh.seek(n + m, 1)
+            out[info.filename] = (fh.read(info.compress_size), info.CRC, info.file_size)
+    return out
+
+
+def test_parts_the_save_did_not_change_keep_their_compressed_bytes(tmp_path: Path) -> None:
+    # a file from another writer: its parts deflated at level 9 (zlib's at the level we
+    # would choose give other bytes); one sheet replaced, the rest copied as they are
+    made = tmp_path / "made.xlsx"
+    FileBackend.create(made, [SheetContent("Keep", [["a&b", 1.5]] * 3000),
+                              SheetContent("Swap", [["old"]])]).close()
+    theirs = tmp_path / "theirs.xlsx"
+    with zipfile.ZipFile(made) as src, zipfile.ZipFile(theirs, "w") as out:
+        for info in src.infolist():
+            out.writestr(info, src.read(info), zipfile.ZIP_DEFLATED, compresslevel=9)
+    before = _raw_entries(theirs)
+    pkg = Package(theirs)
+    keep_part = next(e.part for e in pkg.sheets if e.name == "Keep")
+    pkg.put_sheets([SheetContent("Swap", [["new"]])])
+    pkg.save(theirs)
+    after = _raw_entries(theirs)
+    assert after[keep_part] == before[keep_part]
+    swap = next(e.part for e in Package(theirs).sheets if e.name == "Swap")
+    assert after[swap] != before.get(swap)
+    with zipfile.ZipFile(theirs) as zf:
+        assert zf.testzip() is None  # every CRC checked against the inflated bytes
+        assert b"a&amp;b" in zf.read(keep_part)
+        assert b"new" in zf.read(swap)
+
+
+def test_a_stored_part_is_deflated_when_saved(tmp_path: Path) -> None:
+    made = tmp_path / "made.xlsx"
+    FileBackend.create(made, [SheetContent("Keep", [["x", 2.0]])]).close()
+    stored = tmp_path / "stored.xlsx"
+    with zipfile.ZipFile(made) as src, zipfile.ZipFile(stored, "w") as out:
+        for info in src.infolist():
+            out.writestr(info.filename, src.read(info), zipfile.ZIP_STORED)
+    pkg = Package(stored)
+    pkg.put_sheets([SheetContent("Other", [["y"]])])
+    pkg.save(stored)
+    with zipfile.ZipFile(stored) as zf:
+        assert {i.compress_type for i in zf.infolist()} == {zipfile.ZIP_DEFLATED}
+        assert zf.testzip() is None

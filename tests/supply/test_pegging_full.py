@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy import sparse
 
 from sop_xl.plan import mrp, pegging
 from tests.supply.test_mrp import (
@@ -82,3 +83,50 @@ def test_level_by_level_equals_the_trace_of_every_path(plant, data) -> None:
         halves = np.abs(np.mod(vals[:3], 1) - 0.5) < 1e-6
         if (len(vals) <= 1 or np.all(np.diff(vals[:4]) < 0)) and not halves.any():
             assert text[o] == old[o]
+
+
+@st.composite
+def _order_graphs(draw):
+    """Random pegging links: orders pegged to earlier orders (an acyclic order graph) and
+    to end-item demands, quantities in halves and factors in powers of two (exact sums,
+    so ties are real ties), and sometimes quantities too large for one 64-bit sort key."""
+    n = draw(st.integers(1, 12))
+    names = np.array([f"E{k}" for k in range(draw(st.integers(1, 3)))], dtype=object)
+    h = draw(st.integers(1, 3))
+    n_end = len(names) * h
+    scale = draw(st.sampled_from([1.0, 1.0, 1e13]))
+    end = np.zeros((n, n_end))
+    par = np.zeros((n, n))
+    for o in range(n):
+        for c in draw(st.lists(st.integers(0, n_end - 1), max_size=4, unique=True)):
+            end[o, c] = draw(st.integers(1, 8)) / 2 * scale
+        if o:
+            for p in draw(st.lists(st.integers(0, o - 1), max_size=3, unique=True)):
+                par[o, p] = draw(st.sampled_from([0.25, 0.5, 1.0, 2.0]))
+    # the order levels an MRP hands over (each order's position is one: parents come
+    # first), none, or wrong ones (all zero: the order graph is searched instead)
+    levels = draw(st.sampled_from([None, np.arange(n), np.zeros(n, dtype=np.int64)]))
+    links = pegging.Links(sparse.csr_matrix(end), sparse.csr_matrix(par), names, h, levels)
+    return links, end, par
+
+
+@given(_order_graphs(), st.integers(1, 3))
+@settings(max_examples=80, deadline=None)
+def test_text_of_every_order_follows_the_rule_on_the_exact_pegging(graph, most) -> None:
+    # the rule, order by order on dense rows: the ``most`` largest demands (to 6
+    # decimals; equal ones by lowest end item and bucket), whole pieces, then "(+n)"
+    links, end, par = graph
+    n, h = len(end), links.buckets
+    total = np.zeros_like(end)
+    for o in range(n):
+        total[o] = end[o] + par[o] @ total
+    periods = [f"P{b}" for b in range(h)]
+    select = np.arange(n)[::-1]
+    text = pegging.full_text(links, select, periods, most)
+    for k, o in enumerate(select):
+        cols = np.flatnonzero(total[o] > 1e-7)
+        ranked = sorted(cols, key=lambda c: (-np.round(total[o, c], 6), c))
+        words = [f"{links.names[c // h]} P{c % h}: {int(np.rint(total[o, c])):,}"
+                 for c in ranked[:most]]
+        want = "; ".join(words) + (f" (+{len(cols) - most})" if len(cols) > most else "")
+        assert text[k] == want
