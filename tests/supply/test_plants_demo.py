@@ -25,15 +25,25 @@ def test_the_regional_warehouse_is_supplied_by_the_assembly_plant(run) -> None:
     items = list(m.items)
     a, b = items.index("FG-P100@HD-01"), items.index("FG-P100@HD-03")
     k = list(d.items).index("FG-P100")
-    # Chengdu's demand is 30 % of the item's; Hangzhou's the other 70 % plus what Chengdu
-    # receives, shipped 4 working days before it arrives
-    np.testing.assert_allclose(m["demand"][b], REGIONAL_SHARE * d["demand"][k])
+    # Chengdu's December forecast: the domestic office's lines for Chengdu plus 30 % of
+    # the lines that name no plant (the international office's)
+    sf = run.inputs.sales_forecast
+    dec = sf[(sf["item"] == "FG-P100") & (sf["month"] == run.inputs.settings.planning_month)]
+    named = dec.loc[dec["plant"] == "HD-03", "qty"].sum()
+    blank = dec.loc[dec["plant"].isna(), "qty"].sum()
+    assert named > 0 and blank > 0
+    nd = run.supply_demand
+    np.testing.assert_allclose(nd["sales_forecast"][list(nd.items).index("FG-P100@HD-03"), 0],
+                               named + REGIONAL_SHARE * blank)
+    # Hangzhou's demand is its own plus what Chengdu receives, shipped 4 working days
+    # before it arrives; the two plants' own demand is the item's
     arrive = m.daily["production"][b]
     shipped = np.zeros_like(arrive)
     shipped[0] = arrive[:REGIONAL_TRANSIT + 1].sum()
     shipped[1:len(arrive) - REGIONAL_TRANSIT] = arrive[REGIONAL_TRANSIT + 1:]
     own = m.daily["demand"][a] - shipped
-    np.testing.assert_allclose(own.sum(), (1 - REGIONAL_SHARE) * d["demand"][k].sum(),
+    assert own.min() >= -1e-9 and shipped.sum() > 0
+    np.testing.assert_allclose(own.sum() + m["demand"][b].sum(), d["demand"][k].sum(),
                                rtol=1e-9)
 
 
