@@ -210,7 +210,14 @@ class PlanRun:
             self.inputs, self.demand, typed=typed, frozen_qty=self._frozen,
             typed_stock=stock, typed_days=days,
             items_plan=None if self.family_chosen
-            else self.per_item(self.mps.items, self.mps["production"]))
+            else self.per_item(self.mps.items, self.made))
+
+    @property
+    def made(self) -> np.ndarray:
+        """The MPS's production made (MPS nodes × buckets, pieces): per plant the planned
+        transfers received are not (the projection's Planned production)."""
+        return self.mps["production"] if self.network is None \
+            else self.projection["production"]
 
     @cached_property
     def family_split(self):
@@ -351,8 +358,15 @@ class PlanRun:
 
     @cached_property
     def projection(self) -> inventory_engine.Projection:
+        """The MPS as stock; with several plants, transfers between them apart from
+        demand and supply, so the totals over plants are the company's."""
+        moves = None
+        if self.network is not None:
+            demand = self.supply_demand
+            assert isinstance(demand, plants_engine.NodeDemand)
+            moves = plants_engine.transfers(self.mps, demand, self.supply_inputs, self.days)
         return inventory_engine.project(self.mps, self.supply_inputs.items,
-                                        self.inputs.working_days)
+                                        self.inputs.working_days, moves)
 
     @cached_property
     def slow_excess(self) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -363,7 +377,7 @@ class PlanRun:
     def financial(self) -> finance_engine.FinancialPlan:
         """The plan in money: finished goods from the MPS, components from the MRP."""
         return month.financial(self.supply_inputs, self.mps, self.mrp,
-                               shipped=self.projection["shipped"])
+                               projection=self.projection)
 
     # -- exceptions ----------------------------------------------------------------------
     @cached_property
@@ -389,16 +403,34 @@ class PlanRun:
               .to_numpy(float), m.items, self.days, ex, "mps")
         below(r.daily["projected"][:r.n_kept], it["safety_stock"].reindex(r.items).fillna(0)
               .to_numpy(float), r.items, self.days, ex, "mrp")
-        supply_exceptions.mrp_actions(r, ex, self.inputs.settings.reschedule_tolerance)
+        lanes, moved = self._transfer_lanes()
+        supply_exceptions.mrp_actions(r, ex, self.inputs.settings.reschedule_tolerance,
+                                      lanes=lanes, transfer_orders=moved)
         supply_exceptions.overloads(self.capacity, ex)
         return ex.frame()
+
+    def _transfer_lanes(self) -> tuple[dict[str, tuple[str, str]], set[str]]:
+        """Each node supplied by transfer → (source plant, plant), and the open orders that
+        are transfer orders (ScheduledReceipts of type transfer); empty with one plant."""
+        if self.network is None:
+            return {}, set()
+        it = self.supply_inputs.items
+        t = it[(it["procurement"] == network.TRANSFER).to_numpy(bool)]
+        lanes = dict(zip(t["item"].astype(str), zip(t["source_plant"].astype(str),
+                                                     t["plant"].astype(str), strict=True),
+                         strict=True))
+        sr = self.inputs.scheduled_receipts
+        moved = set() if sr.empty else set(
+            sr.loc[(sr["order_type"] == plants_engine.IN_TRANSIT).to_numpy(bool), "order"]
+            .astype(str))
+        return lanes, moved
 
     def _family_exceptions(self, ex: ExceptionList) -> None:
         """Items' MPS drifting from the approved family production beyond the tolerance,
         and split cells off an item's lot rule."""
         tol = self.inputs.settings.family_tolerance
         drift = month.family_drift(self.inputs, self.family, self.demand.items,
-                                   self.per_item(self.mps.items, self.mps["production"]))
+                                   self.per_item(self.mps.items, self.made))
         for r in drift.itertuples(index=False):
             dev = (r.items - r.approved) / r.approved if r.approved else 1.0
             ex.add("warning", "family_drift", r.family, r.period, r.items - r.approved,

@@ -69,8 +69,8 @@ def _grid_cells(spec: SheetSpec, raw: RawSheet, measure: str, *,
     m = spec.measure(measure)
     col = measure_column(m, whole=whole)
     expected = col.expected(lang, currency)
-    labels = {normalise_header(m.label(lg, cur)) for lg in ("en", "zh-CN")
-              for cur in ("CNY", "USD", "EUR")}
+    labels = {normalise_header(x) for lg in ("en", "zh-CN")
+              for cur in ("CNY", "USD", "EUR") for x in m.labels(lg, cur)}
     found = grid_columns(spec, raw.rows[HEADER_ROW])
     nb = found.measure
     key_col = found.attrs[spec.block_columns[0].key]

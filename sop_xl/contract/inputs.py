@@ -40,6 +40,8 @@ EVENT_KINDS = (Choice("add", "Add", "增加"), Choice("multiply", "Multiply", "�
 ORDER_TYPES = (
     Choice("purchase", "Purchase order", "采购订单"),
     Choice("production", "Production order", "生产订单"),
+    # several plants: shipped from another plant (Supplier: that plant), not yet received
+    Choice("transfer", "Transfer order", "调拨单"),
 )
 PROCUREMENTS = (
     Choice("make", "Make", "自制"),
@@ -483,7 +485,9 @@ SCHEDULED_RECEIPTS = SheetSpec(
         C("qty", "Open quantity", "未交数量", Dtype.NUMBER, "pcs", required=True, min=0,
           min_exclusive=True),
         C("due_date", "Due date", "到货日期", Dtype.DATE, required=True, width=12),
-        C("supplier", "Supplier", "供应商", width=16),
+        C("supplier", "Supplier", "供应商", width=16,
+          help_en="A transfer order: the plant that shipped it.",
+          help_zh="调拨单：调出工厂。"),
         C("plant", "Plant", "工厂", width=12,
           help_en="Several plants: the plant that receives the order. Blank: the first "
           "plant on Plants.", help_zh="多工厂：接收该订单的工厂。为空表示工厂表中的第一个工厂。"),

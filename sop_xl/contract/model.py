@@ -164,11 +164,21 @@ class Measure:
     bold: bool = False
     min: float | None = None
     whole_pieces: bool = False
+    #: other (en, zh) labels some blocks give the row, read back as this measure (the
+    #: MPS's planned production of a node supplied by transfer: "Planned transfer")
+    also: tuple[tuple[str, str], ...] = ()
 
     def label(self, lang: str, currency: str = "CNY") -> str:
         """Row label, with the unit in brackets unless it is pieces (the grid's default)."""
         unit = self.unit if self.unit != "pcs" else None
         return with_unit(in_language(lang, self.en, self.zh), unit, lang, currency)
+
+    def labels(self, lang: str, currency: str = "CNY") -> list[str]:
+        """The row's label and its other labels (``also``)."""
+        unit = self.unit if self.unit != "pcs" else None
+        return [self.label(lang, currency), *(with_unit(in_language(lang, en, zh), unit,
+                                                         lang, currency)
+                                               for en, zh in self.also)]
 
 
 @dataclass(frozen=True)

@@ -175,7 +175,7 @@ MPS = SheetSpec(
         Measure("target_stock", "Target stock", "目标库存"),
         Measure("suggested", "Suggested production", "建议生产"),
         Measure("production", "Planned production", "计划生产", editable=True, bold=True,
-                min=0),
+                min=0, also=(("Planned transfer", "计划调拨"),)),
         Measure("projected", "Projected on hand", "预计库存",
                 formula=_projected(("receipts", "production"), "demand", "projected"),
                 bold=True),
@@ -283,6 +283,10 @@ PROJECTION = SheetSpec(
         Measure("shipped", "Can ship", "可发货", formula=_shipped("demand", "projected")),
         Measure("supply", "Supply", "供应"),
         Measure("production", "Planned production", "计划生产"),
+        # several plants only (sop_xl.plan.inventory.TRANSFER_MEASURES): a plant's
+        # transfers apart from its demand and supply, so totals over plants net them out
+        Measure("transfers_out", "Transfers out", "调出"),
+        Measure("transfers_in", "Transfers in", "调入"),
         Measure("projected", "Projected on hand", "预计库存",
                 formula=_projected(("supply",), "demand", "projected"), bold=True),
         Measure("safety_stock", "Safety stock", "安全库存"),
@@ -293,6 +297,33 @@ PROJECTION = SheetSpec(
                 formula=_days_of_supply("projected", "demand")),
     ),
 )
+
+def _shipped_per_plant(r: Any) -> str:
+    """What a plant can ship to its customers: as _shipped, a shortage falling on them
+    first and never below 0 (sop_xl.plan.inventory.project)."""
+    return f"MAX(0,{_shipped('demand', 'projected')(r)})"
+
+
+def _projected_per_plant(r: Any) -> str:
+    return (f"{r.prev('projected')}+{r.cell('supply')}+{r.cell('transfers_in')}"
+            f"-{r.cell('demand')}-{r.cell('transfers_out')}")
+
+
+def _days_of_supply_per_plant(r: Any) -> str:
+    """Days of supply of a plant's stock against its customers' demand and its transfers
+    out (the MPS's days of supply)."""
+    dem, out = r.span("demand", 1, 3), r.span("transfers_out", 1, 3)
+    if dem is None:
+        return '""'
+    need = f"(SUM({dem})+SUM({out}))"
+    return (f'IF({need}<=0,"",MAX(0,{r.cell("projected")})/({need}/'
+            f'SUM({r.span_workdays(1, 3)})))')
+
+
+#: the Projection's plant rows with transfers between plants: their own formulas
+PROJECTION_PER_PLANT: dict[str, Builder] = {
+    "shipped": _shipped_per_plant, "projected": _projected_per_plant,
+    "dos": _days_of_supply_per_plant}
 
 EXCEPTIONS = SheetSpec(
     key="exceptions", en="Exceptions", zh="例外信息", role=Role.OUTPUT, layout=Layout.TABLE,

@@ -151,6 +151,7 @@ def _plant_refs(ctx: _Ctx) -> Iterator[Problem]:
                               plant=p)
     yield from _bom_plants(ctx)
     yield from _calendar_plants(ctx)
+    yield from _transfer_orders(ctx)
     if inp.plants.empty:
         return
     known = set(inp.plants["plant"].dropna().astype(str))
@@ -235,6 +236,48 @@ def _shipping_plants(ctx: _Ctx, known: set[str]) -> Iterator[Problem]:
                 continue
             yield ctx.problem("plant_not_planned", key, "plant", int(r), p, item=i,
                               target=ctx.name("item_plants"))
+
+
+def _transfer_orders(ctx: _Ctx) -> Iterator[Problem]:
+    """A transfer order on ScheduledReceipts (shipped, not yet received) names in Supplier
+    the plant that shipped it: one of Plants, not the receiving plant (Plant, blank: the
+    first), along a transfer lane of ItemPlants (the receiving node is planned by transfer
+    from that plant)."""
+    inp = ctx.inputs
+    sr = inp.scheduled_receipts
+    if sr.empty or "order_type" not in sr:
+        return
+    moved = sr[sr["order_type"].astype("string").eq("transfer").fillna(False).to_numpy(bool)]
+    if moved.empty:
+        return
+    plants = inp.plants["plant"].dropna().astype(str).tolist() if not inp.plants.empty \
+        else []
+    if len(plants) < 2:
+        for v, r in zip(moved["order_type"], moved[ROW], strict=True):
+            yield ctx.problem("transfer_order_plants", "scheduled_receipts", "order_type",
+                              int(r), v)
+        return
+    ip = inp.item_plants
+    lanes: set[tuple[str, str, str]] = set()
+    if not ip.empty and {"procurement", "source_plant"} <= set(ip.columns):
+        t = ip[ip["procurement"].astype("string").eq("transfer").fillna(False)
+               .to_numpy(bool)]
+        lanes = set(zip(t["item"].astype(str), t["plant"].astype(str),
+                        t["source_plant"].astype(str), strict=True))
+    dest = moved["plant"] if "plant" in moved else pd.Series(None, index=moved.index)
+    for item, src, to, r in zip(moved["item"], moved["supplier"], dest, moved[ROW],
+                                strict=True):
+        to = plants[0] if pd.isna(to) or str(to).strip() == "" else str(to).strip()
+        if pd.isna(src) or str(src).strip() not in plants:
+            yield ctx.problem("transfer_order_source", "scheduled_receipts", "supplier",
+                              int(r), src, plants=", ".join(plants))
+        elif str(src).strip() == to:
+            yield ctx.problem("transfer_order_same", "scheduled_receipts", "supplier",
+                              int(r), src, plant=to)
+        elif (str(item), to, str(src).strip()) not in lanes:
+            yield ctx.problem("transfer_order_lane", "scheduled_receipts", "supplier",
+                              int(r), src, item=item, plant=to, source=str(src).strip(),
+                              sheet=ctx.name("item_plants"))
 
 
 def _families(ctx: _Ctx) -> Iterator[Problem]:

@@ -131,6 +131,9 @@ def build_demo(planning_month: str = "2026-12", seed: int = 20261201, *,
             plant=sites.receipts_plant(frames["scheduled_receipts"]["item"]))
         # Chengdu's stocktake after the open orders are drawn: they stay the company's
         frames["calendar"] = sites.calendar_frame(calendar, planning)
+        frames["scheduled_receipts"] = pd.concat(
+            [frames["scheduled_receipts"], sites.transfer_orders_frame(planning)],
+            ignore_index=True)
     closed = supply.closed_days(calendar)
     frames["production_actuals"] = actuals.production_actuals_frame(rng(9), planning, closed)
     frames["receipts_actuals"] = actuals.receipts_actuals_frame(rng(10), planning, closed)

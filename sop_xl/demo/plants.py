@@ -10,6 +10,7 @@ The domestic sales office names the site that ships its regional pumps' forecast
 Chengdu district heating project ships from Chengdu. Chengdu keeps its own calendar on top
 of the company's: the warehouse closes Wednesday to Friday of the second full week of the
 month after planning for its annual stocktake, so transfers into it count around those days.
+Two transfer orders are on their way when the month is planned.
 
 The standard demo (``sop-xl demo``) stays one plant: it is the single-plant regression
 anchor whose plan must not move.
@@ -151,3 +152,15 @@ def projects_frame(single: pd.DataFrame) -> pd.DataFrame:
         pr["item"].astype(str).str.startswith(REGIONAL_PUMPS)
     pr.loc[chengdu, "plant"] = REGIONAL
     return pr
+def transfer_orders_frame(planning: pd.Period) -> pd.DataFrame:
+    """Transfer orders already on their way when the month is planned (ScheduledReceipts,
+    type transfer): 40 machined housings Taizhou → Hangzhou arriving on the 2nd, 20 pumps
+    Hangzhou → Chengdu on the 3rd."""
+    start = planning.start_time
+    return typed_frame("scheduled_receipts", [
+        {"order": f"TO-{start:%y%m}-001", "order_type": "transfer", "item": "MC-CAS-ES1",
+         "qty": 40.0, "due_date": (start + pd.Timedelta(days=1)).date(),
+         "supplier": MACHINING, "plant": ASSEMBLY},
+        {"order": f"TO-{start:%y%m}-002", "order_type": "transfer", "item": "FG-P100",
+         "qty": 20.0, "due_date": (start + pd.Timedelta(days=2)).date(),
+         "supplier": ASSEMBLY, "plant": REGIONAL}])

@@ -535,7 +535,8 @@ def read_grid(spec: SheetSpec, raw: RawSheet) -> pd.DataFrame:
     for m in spec.measures:
         for lang in ("en", "zh-CN"):
             for cur in _CURRENCIES:
-                by_label[normalise_header(m.label(lang, cur))] = m.key
+                for x in m.labels(lang, cur):
+                    by_label[normalise_header(x)] = m.key
     period_cols = cols.periods
     out: dict[str, list[Any]] = {c.key: [] for c in spec.block_columns}
     out.update(measure=[], period=[], value=[])

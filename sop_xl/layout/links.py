@@ -37,7 +37,7 @@ from sop_xl.layout.grid import (
 )
 from sop_xl.plan.demand import DemandPlan
 from sop_xl.plan.hierarchy import NO_FAMILY
-from sop_xl.plan.inventory import Projection
+from sop_xl.plan.inventory import TRANSFER_MEASURES, Projection
 from sop_xl.plan.mps import MPSResult
 from sop_xl.plan.mrp import MRPResult
 
@@ -115,8 +115,21 @@ def mrp_shape(mrp: MRPResult) -> Grid:
     return Grid(contract.sheet("mrp"), mrp.periods, [], opening_label=ON_HAND)
 
 
+#: the Projection's rows of transfers between plants (several plants only)
+TRANSFERS = ("transfers_out", "transfers_in")
+
+
+def projection_measures(proj: Projection) -> tuple[str, ...]:
+    """The Projection's rows: with transfers between plants, theirs too."""
+    if proj.transfers:
+        return TRANSFER_MEASURES
+    return tuple(m.key for m in contract.sheet("projection").measures
+                 if m.key not in TRANSFERS)
+
+
 def projection_shape(proj: Projection) -> Grid:
-    return Grid(contract.sheet("projection"), proj.periods, [], opening_label=ON_HAND)
+    return Grid(contract.sheet("projection"), proj.periods, [], opening_label=ON_HAND,
+                measures=projection_measures(proj))
 
 
 def load_shape(periods: list[str]) -> Grid:
@@ -262,6 +275,9 @@ class Wiring:
             return
         grid.links["mps"] = GridLink(self.names["mps"], mps_shape(self.mps),
                                      [None] * n_families + _index(self.mps.items, proj.items))
+        if proj.transfers:   # the MPS's demand and supply hold the transfers: values
+            grid.formulas.update(projected=_link("mps", "projected"), dos=_link("mps", "dos"))
+            return
         grid.formulas.update(
             demand=_link("mps", "demand"), supply=_plus("mps", ("receipts", "production")),
             production=_link("mps", "production"), projected=_link("mps", "projected"),

@@ -9,10 +9,13 @@ one plant gets no such column: its sheets are exactly as before.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 
 from sop_xl.base.messages import message
+from sop_xl.contract.cells import col_letter
 from sop_xl.contract.model import Column, SheetSpec
 from sop_xl.contract.planning_inputs import Inputs
 from sop_xl.layout.grid import FIRST_ROW, HEADER_ROW, Grid, GridMap
@@ -50,9 +53,11 @@ def plant_grid(sheet: SheetContent, grid: Grid, inputs: Inputs, lang: str,
     it. After the periods, so no formula or read-back column moves."""
     if not planned_per_plant(inputs):
         return sheet
-    nm = len(GridMap(grid).measures)
+    lay = GridMap(grid)
+    nm = len(lay.measures)
     plants = plant_of(inputs, [b.attrs.get(key) for b in grid.blocks])
     width = max(len(r) for r in sheet.rows)
+    _style_like(sheet, lay.attr_col.get(key, 0), width)
     for r in sheet.rows:
         r.extend([None] * (width - len(r) + 1))
     sheet.rows[HEADER_ROW][width] = PLANT.label(lang)
@@ -67,6 +72,24 @@ def plant_grid(sheet: SheetContent, grid: Grid, inputs: Inputs, lang: str,
         sheet.autofilter = Box(f.top, f.left, f.bottom, width)
     sheet.col_widths[width] = PLANT.width or 9
     return sheet
+
+
+def _style_like(sheet: SheetContent, source: int, col: int) -> None:
+    """Give column ``col`` of a grid's style matrix the styles of its key column
+    ``source`` (grey text, the block's first row bold with its top border), centred: a
+    printed plant otherwise runs into the last period's figures unbordered."""
+    idx = sheet.style_index
+    if idx is None or source >= idx.shape[1]:
+        return
+    if idx.shape[1] <= col:
+        idx = np.hstack([idx, np.zeros((idx.shape[0], col + 1 - idx.shape[1]), idx.dtype)])
+    new: dict[int, int] = {}
+    for k in np.unique(idx[:, source]):
+        if k:
+            sheet.palette.append(sheet.palette[int(k) - 1].but(halign="center"))
+            new[int(k)] = len(sheet.palette)
+    idx[:, col] = [new.get(int(k), 0) for k in idx[:, source]]
+    sheet.style_index = idx
 
 
 def plant_table(inputs: Inputs, spec: SheetSpec, frame: pd.DataFrame, key: str = "item",
@@ -101,3 +124,33 @@ def transfer_notes(items: pd.DataFrame, keys: pd.Index | list, lang: str) -> lis
         else:
             out.append(None)
     return out
+
+
+def transfer_rows(sheet: SheetContent, grid: Grid, inputs: Inputs, lang: str,
+                  measure: str = "production", currency: str = "CNY") -> SheetContent:
+    """``sheet`` with row ``measure`` of each node supplied by transfer labelled as a
+    transfer (the measure's other label: "Planned transfer" / 计划调拨 for the MPS's
+    planned production), read back as the same measure."""
+    if not planned_per_plant(inputs) or "procurement" not in inputs.items:
+        return sheet
+    lay = GridMap(grid)
+    if measure not in lay.offset:
+        return sheet
+    main, label = grid.spec.measure(measure).labels(lang, currency)[:2]
+    it = inputs.items
+    moved = set(it.loc[(it["procurement"] == "transfer").to_numpy(bool), "item"].astype(str))
+    nm = len(lay.measures)
+    relabelled = False
+    for b, block in enumerate(grid.blocks):
+        row = FIRST_ROW + b * nm + lay.offset[measure]
+        if str(block.attrs.get("item")) in moved and row < len(sheet.rows):
+            sheet.rows[row][lay.measure_col] = label
+            relabelled = True
+    if relabelled:   # the row's conditional formats (sop_xl.layout.grid) find it by label
+        cell = f"${col_letter(lay.measure_col)}{FIRST_ROW + 1}"
+        was = f'{cell}="{main}"'
+        for k, cf in enumerate(sheet.cond_formats):
+            if was in cf.formula:
+                sheet.cond_formats[k] = dataclasses.replace(
+                    cf, formula=cf.formula.replace(was, f'OR({was},{cell}="{label}")'))
+    return sheet

@@ -9,6 +9,7 @@ import pandas as pd
 from sop_xl import contract
 from sop_xl.base.periods import week_label
 from sop_xl.contract.cells import col_letter
+from sop_xl.contract.outputs import PROJECTION_PER_PLANT
 from sop_xl.contract.planning_inputs import Inputs
 from sop_xl.layout.common import ON_HAND, blocks, item_attrs, title
 from sop_xl.layout.grid import (
@@ -20,8 +21,8 @@ from sop_xl.layout.grid import (
     GridRefs,
     grid_content,
 )
-from sop_xl.layout.links import Wiring
-from sop_xl.layout.plants import plant_grid, plant_table, transfer_notes
+from sop_xl.layout.links import TRANSFERS, Wiring, projection_measures
+from sop_xl.layout.plants import plant_grid, plant_table, transfer_notes, transfer_rows
 from sop_xl.layout.render import table_content
 from sop_xl.layout.sheet import Box, CondFormat, SheetContent, Validation
 from sop_xl.layout.styles import CELL_STYLES, INPUT_FILL, INPUT_FONT
@@ -62,7 +63,8 @@ def mps_sheet(inputs: Inputs, mps: MPSResult, lang: str,
                                   "{cell}<{attr:target_dos})", "warn")])
     if wiring is not None:
         wiring.mps_grid(grid, mps)
-    sheet = plant_grid(grid_content(grid, lang, s.currency), grid, inputs, lang)
+    sheet = transfer_rows(plant_grid(grid_content(grid, lang, s.currency), grid, inputs,
+                                     lang), grid, inputs, lang, currency=s.currency)
     first = len(spec.block_columns) + 2
     for p in range(s.frozen_periods, min(s.slushy_periods, len(mps.periods))):
         sheet.style(HEADER_ROW, first + p, HEADER_ROW, first + p, FENCE_HEADER)
@@ -305,7 +307,7 @@ def projection_sheet(inputs: Inputs, proj: Projection, lang: str,
     good (its rows read from the MPS when it is written alongside); pieces, what can ship,
     value and days of supply against safety stock and maximum."""
     spec = contract.sheet("projection")
-    keys = tuple(m.key for m in spec.measures)
+    keys = projection_measures(proj)
     zh = lang.startswith("zh")
     n_fam = len(proj.families)
     first_item = FIRST_ROW + n_fam * len(keys)
@@ -318,7 +320,7 @@ def projection_sheet(inputs: Inputs, proj: Projection, lang: str,
             ("全部成品" if zh else "All finished goods")
         formulas = {m: _family_total(m, (first_item, last_item), by_family)
                     for m in ("demand", "shipped", "supply", "production", "projected",
-                              "safety_stock", "value")}
+                              "safety_stock", "value", *TRANSFERS[:2 * proj.transfers])}
         formulas["max_stock"] = _blank
         formulas["dos"] = spec.measure("dos").formula
         fam_blocks.append(GridBlock(
@@ -329,6 +331,8 @@ def projection_sheet(inputs: Inputs, proj: Projection, lang: str,
     grid = Grid(spec, proj.periods,
                 fam_blocks + blocks(attrs, proj.rows, keys, {"projected": proj.on_hand}),
                 workdays=inputs.working_days, opening_label=ON_HAND,
+                measures=keys,
+                formulas=dict(PROJECTION_PER_PLANT) if proj.transfers else {},
                 title=title(inputs, "projection", lang),
                 # safety stock and maximum are the next two rows of the same block
                 conditions=[GridCondition("projected", "{cell}<{below:1}", "bad"),

@@ -15,6 +15,7 @@ overloads, fence changes); **info** for what can wait (reschedule out, forecast 
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -115,15 +116,33 @@ def mps_changes(mps: MPSResult, out: ExceptionList) -> None:
                     "msg_fence_change", "mps", production=r.production, previous=prev)
 
 
-def mrp_actions(mrp: MRPResult, out: ExceptionList, tolerance: int = 0) -> None:
+def mrp_actions(mrp: MRPResult, out: ExceptionList, tolerance: int = 0, *,
+                lanes: Mapping[str, tuple[str, str]] | None = None,
+                transfer_orders: Collection[str] = ()) -> None:
     """The MRP's action messages (``sop_xl.plan.action_messages``) graded, with item,
     period, date, quantity and reason. ``tolerance`` (working days): a receipt that
     arrives within it of its need date is left alone (SAP's rescheduling tolerance), and
-    one due within it of the planning date is already on its way: it is not pushed out."""
+    one due within it of the planning date is already on its way: it is not pushed out.
+
+    Several plants: ``lanes`` gives each node supplied by transfer its (source plant,
+    plant); its planned orders are transfers, and so are its open orders among
+    ``transfer_orders`` (ScheduledReceipts of type transfer): their messages say so
+    (msg_transfer_…, with the two plants)."""
     days = mrp.days
     labels = days.buckets.labels
     n_days = len(days)
     acts = mrp.actions
+    lanes = lanes or {}
+    moved_orders = set(transfer_orders)
+
+    def add(a: Any, severity: str, category: str, period: str, code: str, *,
+            planned: bool, **params: Any) -> None:
+        """One record; on a transfer its msg_transfer_… words and lane."""
+        lane = lanes.get(a.item)
+        if lane is not None and (planned or a.order in moved_orders):
+            code = code.replace("msg_", "msg_transfer_", 1)
+            params.update(from_plant=lane[0], to_plant=lane[1])
+        out.add(severity, category, a.item, period, a.qty, code, "mrp", **params)
 
     def label(day: int) -> str:
         """The period of a day; blank after the plan."""
@@ -131,43 +150,48 @@ def mrp_actions(mrp: MRPResult, out: ExceptionList, tolerance: int = 0) -> None:
 
     for a in acts.itertuples(index=False):
         if a.kind == "shortage_lead_time":
-            more = Say("msg_release_now_too", {"qty": a.covered_qty,
-                                                "release": a.release_date}) \
-                if a.covered_qty > 0 else ""
+            more: Say | str = ""
+            if a.covered_qty > 0:
+                lane = lanes.get(a.item)
+                more = Say("msg_release_now_too", {"qty": a.covered_qty,
+                                                    "release": a.release_date}) \
+                    if lane is None else Say("msg_transfer_release_now_too", {
+                        "qty": a.covered_qty, "release": a.release_date,
+                        "from_plant": lane[0], "to_plant": lane[1]})
             out.add("critical", "shortage_lt", a.item, label(a.need_day), a.qty,
                     "msg_shortage_lt", "mrp", date=a.run_out_date, qty=a.qty,
                     start=a.run_out_date, lead=int(a.lead), arrive=a.arrive_date, more=more)
         elif a.kind == "past_due_release":
             if a.covered_qty > 0:
                 continue  # said with the item's shortage within lead time
-            out.add("warning", "past_due_release", a.item, labels[0], a.qty,
-                    "msg_past_due_release_ss", "mrp", date=a.release_date, qty=a.qty,
-                    due=a.due_date, lead=int(a.lead), release=a.release_date)
+            add(a, "warning", "past_due_release", labels[0], "msg_past_due_release_ss",
+                planned=True, date=a.release_date, qty=a.qty, due=a.due_date,
+                lead=int(a.lead), release=a.release_date)
         elif a.kind in ("expedite", "de_expedite") and a.past_due:
             if a.need_day > tolerance:   # not needed yet: only its date is wrong
-                out.add("info", "de_expedite", a.item, label(a.need_day), a.qty,
-                        "msg_redate", "mrp", date=a.need_date, order=a.order, qty=a.qty,
-                        due=a.due_date, need=a.need_date)
+                add(a, "info", "de_expedite", label(a.need_day), "msg_redate",
+                    planned=False, date=a.need_date, order=a.order, qty=a.qty,
+                    due=a.due_date, need=a.need_date)
             else:
-                out.add("critical", "expedite", a.item, label(a.need_day), a.qty,
-                        "msg_expedite", "mrp", date=a.need_date, order=a.order, qty=a.qty,
-                        due=a.due_date, need=a.need_date)
+                add(a, "critical", "expedite", label(a.need_day), "msg_expedite",
+                    planned=False, date=a.need_date, order=a.order, qty=a.qty,
+                    due=a.due_date, need=a.need_date)
         elif a.kind == "expedite":
             if a.due_day - a.need_day <= tolerance:
                 continue
-            out.add("warning", "expedite", a.item, label(a.need_day), a.qty,
-                    "msg_reschedule_in", "mrp", date=a.need_date, order=a.order, qty=a.qty,
-                    due=a.due_date, need=a.need_date, days=int(a.due_day - a.need_day),
-                    why=Say(f"why_{a.reason}"))
+            add(a, "warning", "expedite", label(a.need_day), "msg_reschedule_in",
+                planned=False, date=a.need_date, order=a.order, qty=a.qty, due=a.due_date,
+                need=a.need_date, days=int(a.due_day - a.need_day),
+                why=Say(f"why_{a.reason}"))
         elif a.kind == "de_expedite":
             if a.need_day - a.due_day <= tolerance or a.due_day <= tolerance:
                 continue
-            out.add("info", "de_expedite", a.item, label(a.due_day), a.qty,
-                    "msg_de_expedite", "mrp", date=a.due_date, order=a.order, qty=a.qty,
-                    due=a.due_date, need=a.need_date, days=int(a.need_day - a.due_day))
+            add(a, "info", "de_expedite", label(a.due_day), "msg_de_expedite",
+                planned=False, date=a.due_date, order=a.order, qty=a.qty, due=a.due_date,
+                need=a.need_date, days=int(a.need_day - a.due_day))
         elif a.kind == "cancel":
-            out.add("warning", "cancel", a.item, label(a.due_day), a.qty, "msg_cancel",
-                    "mrp", date=a.due_date, order=a.order, qty=a.qty, due=a.due_date)
+            add(a, "warning", "cancel", label(a.due_day), "msg_cancel", planned=False,
+                date=a.due_date, order=a.order, qty=a.qty, due=a.due_date)
 
 
 def overloads(cap: CapacityResult, out: ExceptionList) -> None:

@@ -30,7 +30,8 @@ class Projection:
     items: pd.Index
     periods: list[str]
     rows: dict[str, np.ndarray]  # demand, shipped, supply, production, projected,
-    #                              safety_stock, max_stock, value (money), dos (days)
+    #                              safety_stock, max_stock, value (money), dos (days);
+    #                              per plant also transfers_out, transfers_in
     on_hand: np.ndarray
     unit_cost: np.ndarray
     family: np.ndarray           # family of each item ("" if none)
@@ -40,6 +41,28 @@ class Projection:
 
     def __getitem__(self, measure: str) -> np.ndarray:
         return self.rows[measure]
+
+    @property
+    def transfers(self) -> bool:
+        """Whether the rows carry transfers between plants (several plants)."""
+        return "transfers_out" in self.rows
+
+
+#: the Projection's rows when it carries transfers between plants, in sheet order
+TRANSFER_MEASURES = ("demand", "transfers_out", "shipped", "supply", "production",
+                     "transfers_in", "projected", "safety_stock", "max_stock", "value", "dos")
+
+
+@dataclass(frozen=True)
+class Transfers:
+    """Transfers between plants on the MPS's nodes (pieces, nodes × buckets): shipped to
+    another plant (``out``, on the day they leave), planned transfers received
+    (the MPS's production of a node supplied by transfer, ``moved``) and transfers
+    already on the way (``in_transit``, part of the MPS's receipts)."""
+
+    out: np.ndarray
+    moved: np.ndarray        # bool per node: its MPS production is transfers received
+    in_transit: np.ndarray
 
 
 def shipped(on_hand: np.ndarray, projected: np.ndarray, demand: np.ndarray) -> np.ndarray:
@@ -53,20 +76,41 @@ def shipped(on_hand: np.ndarray, projected: np.ndarray, demand: np.ndarray) -> n
     return demand + short - before
 
 
-def project(mps: MPSResult, items: pd.DataFrame, workdays: np.ndarray) -> Projection:
+def project(mps: MPSResult, items: pd.DataFrame, workdays: np.ndarray,
+            transfers: Transfers | None = None) -> Projection:
     """The MPS as stock: opening + supply − demand per bucket, valued at unit cost, per item
-    and summed per family and in total; and what can ship."""
+    and summed per family and in total; and what can ship.
+
+    With ``transfers`` (several plants) a node's MPS demand and supply are split: demand
+    is its customers' only, transfers out apart; supply is production and purchase
+    receipts only, transfers in apart. Each node's projected stock is the MPS's,
+    opening + supply + transfers in − demand − transfers out; summed over plants, demand
+    and supply are the company's, and transfers out − transfers in is what is on the way
+    between plants at the bucket's end (not in any plant's stock)."""
     it = items.set_index(items["item"].astype(str)).reindex(pd.Index(mps.items).astype(str))
     cost = it["unit_cost"].fillna(0).to_numpy(dtype=float)
     h = len(mps.periods)
-    supply = mps["receipts"] + mps["production"]
-    projected = mps.on_hand[:, None] + np.cumsum(supply - mps["demand"], axis=1)
+    demand, production = mps["demand"], mps["production"]
+    supply = mps["receipts"] + production
+    projected = mps.on_hand[:, None] + np.cumsum(supply - demand, axis=1)
+    split: dict[str, np.ndarray] = {}
+    if transfers is not None:
+        moved = np.asarray(transfers.moved, dtype=bool)[:, None]
+        t_in = np.where(moved, production, 0.0) + transfers.in_transit
+        production = np.where(moved, 0.0, production)
+        demand = demand - transfers.out
+        supply = supply - t_in
+        split = {"transfers_out": transfers.out, "transfers_in": t_in}
+    ship = shipped(mps.on_hand, projected, demand)
+    if split:   # a shortage falls on the customers first; never a negative shipment
+        ship = np.maximum(0.0, ship)
     rows = {
-        "demand": mps["demand"], "shipped": shipped(mps.on_hand, projected, mps["demand"]),
-        "supply": supply, "production": mps["production"], "projected": projected,
+        "demand": demand, "shipped": ship, **split,
+        "supply": supply, "production": production, "projected": projected,
         "safety_stock": np.repeat(it["safety_stock"].fillna(0).to_numpy(float)[:, None], h, 1),
         "max_stock": np.repeat(it["max_stock"].fillna(0).to_numpy(float)[:, None], h, 1),
         "value": projected * cost[:, None],
+        # the plant's stock covers its transfers out too (the MPS's days of supply)
         "dos": days_of_supply(projected, mps["demand"], workdays),
     }
     family = it["family"].fillna("").astype(str).to_numpy(dtype=object)
@@ -74,7 +118,7 @@ def project(mps: MPSResult, items: pd.DataFrame, workdays: np.ndarray) -> Projec
     groups = [family == f for f in names] + [np.ones(len(family), dtype=bool)]
     fam_rows: dict[str, np.ndarray] = {}
     for key in ("demand", "shipped", "supply", "production", "projected", "safety_stock",
-                "value"):
+                "value", *split):
         fam_rows[key] = np.array([rows[key][g].sum(axis=0) for g in groups]).reshape(-1, h)
     fam_rows["max_stock"] = np.full((len(groups), h), np.nan)
     fam_rows["dos"] = days_of_supply(fam_rows["projected"], fam_rows["demand"], workdays)

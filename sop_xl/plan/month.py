@@ -439,9 +439,11 @@ def slow_excess(inputs: Inputs, plan: mps_engine.MPSResult,
 
 def financial(inputs: Inputs, plan: mps_engine.MPSResult,
               materials: mrp_engine.MRPResult, *,
-              shipped: np.ndarray | None = None) -> finance_engine.FinancialPlan:
-    """The plan in money: finished goods from the MPS (``shipped``: what can ship, as the
-    projection has it), components from the MRP."""
+              projection: inventory_engine.Projection | None = None
+              ) -> finance_engine.FinancialPlan:
+    """The plan in money: finished goods from the MPS (what can ship as ``projection``
+    has it; with transfers between plants its demand, production and supply, so a
+    transfer is neither a sale nor production), components from the MRP."""
     it = inputs.items.set_index(inputs.items["item"].astype(str))
     fg = it.reindex(pd.Index(plan.items).astype(str))
     comp = it.reindex(pd.Index(materials.items).astype(str))
@@ -451,12 +453,19 @@ def financial(inputs: Inputs, plan: mps_engine.MPSResult,
         bought = bought & (comp["procurement"] != "transfer").to_numpy()
     purchases = (materials["receipts"] + materials["planned_receipts"])[bought] \
         * ccost[bought, None]
+    supply, demand = plan["receipts"] + plan["production"], plan["demand"]
+    production, shipped = plan["production"], None
+    if projection is not None:
+        shipped = projection["shipped"]
+        if projection.transfers:   # the stock at each end: transfers in less out
+            p = projection
+            supply = p["supply"] + p["transfers_in"] - p["transfers_out"]
+            demand, production = p["demand"], p["production"]
     return finance_engine.project(
         inputs.buckets,
         finished=finance_engine.FinishedGoods(
             items=plan.items, family=fg["family"].fillna("").to_numpy(object),
-            on_hand=plan.on_hand, supply=plan["receipts"] + plan["production"],
-            demand=plan["demand"], production=plan["production"],
+            on_hand=plan.on_hand, supply=supply, demand=demand, production=production,
             price=fg["price"].fillna(0).to_numpy(float),
             cost=fg["unit_cost"].fillna(0).to_numpy(float), shipped=shipped),
         components=finance_engine.Components(

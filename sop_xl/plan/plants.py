@@ -27,6 +27,11 @@ from sop_xl.plan import mps as mps_engine
 from sop_xl.plan import network
 from sop_xl.plan.dates import PlanDays
 from sop_xl.plan.demand import DemandPlan
+from sop_xl.plan.inventory import Transfers
+from sop_xl.plan.month import receipts_by_day
+
+#: ScheduledReceipts' type of a transfer order already shipped between plants
+IN_TRANSIT = "transfer"
 
 
 def network_of(inputs: Inputs, *, sheet: str = "ItemPlants",
@@ -341,3 +346,24 @@ def folded(values: np.ndarray, nodes: pd.Index, net: network.Network
     out = np.zeros((len(uniques), *np.asarray(values).shape[1:]))
     np.add.at(out, codes, values)
     return pd.Index(uniques, name="item"), out
+
+
+def transfers(plan: mps_engine.MPSResult, demand: NodeDemand, node_in: Inputs,
+              days: PlanDays) -> Transfers:
+    """The transfers between plants on the MPS's nodes, by bucket (pieces): what each
+    node ships to other shipping nodes (the dependent demand the MPS planned it with),
+    which nodes' production is transfers received, and the transfer orders already on
+    the way to each (ScheduledReceipts of type transfer, in its receipts)."""
+    nodes = pd.Index(plan.items)
+    out = np.zeros((len(nodes), len(plan.periods)))
+    if demand.transfers is not None:
+        out = days.by_bucket(demand.transfers)
+    proc = node_in.items.set_index(node_in.items["item"].astype(str))["procurement"] \
+        if "procurement" in node_in.items else pd.Series(dtype=object)
+    moved = (proc.reindex(nodes.astype(str)) == network.TRANSFER).to_numpy(bool)
+    sr = node_in.scheduled_receipts
+    if sr.empty or "order_type" not in sr:
+        return Transfers(out, moved, np.zeros_like(out))
+    shipped = dataclasses.replace(node_in, scheduled_receipts=sr[
+        (sr["order_type"] == IN_TRANSIT).to_numpy(bool)])
+    return Transfers(out, moved, days.by_bucket(receipts_by_day(shipped, days, nodes)))

@@ -64,3 +64,32 @@ def test_sap_framed_list_keeps_line_numbers() -> None:
     rows = _split(text)
     assert rows[2] == ["Material", "Unrestricted"]
     assert rows[4] == ["A-1", "5,000"] and rows[5] == ["B-2", "12-"]
+
+
+def test_sap_stock_transport_orders_are_transfers() -> None:
+    """ME2N lists stock transport orders (document type UB) beside purchase orders: the
+    supplying plant in Supplier/Supplying Plant, the receiving plant in Plant."""
+    from sop_xl.app.imports.profile import load
+    prof = load("sap")
+    me2n = next(r for r in prof.reports if r.name == "ME2N")
+    head = ["Purchasing Document", "Item", "Schedule Line", "Purchasing Doc. Type",
+            "Material", "Plant", "Scheduled Quantity", "Quantity Delivered",
+            "Delivery Date", "Supplier/Supplying Plant"]
+    rows = [["4500000001", "10", "1", "NB", "R-1", "HD-01", "100", "0", "31.01.2027", "V1"],
+            ["4500000002", "10", "1", "ZNB", "R-2", "HD-01", "10", "0", "31.01.2027", "V2"],
+            ["4500000003", "10", "1", "UB", "F-1", "HD-03", "20", "5", "03.12.2026",
+             "HD-01"]]
+    m = map_report(SourceTable("ME2N.csv", "ME2N.csv", head, rows, [2, 3, 4], "0"), me2n,
+                   contract.sheet("scheduled_receipts"), prof.formats)
+    assert m.problems == []
+    got = [dict(zip(m.keys, r, strict=True)) for r in m.rows]
+    assert [(g["order_type"], g["plant"], g["supplier"], g["qty"]) for g in got] == [
+        ("purchase", "HD-01", "V1", 100.0), ("purchase", "HD-01", "V2", 10.0),
+        ("transfer", "HD-03", "HD-01", 15.0)]
+    # an export without the type column: purchases, as before
+    short = [r[:3] + r[4:] for r in rows]
+    m = map_report(SourceTable("ME2N.csv", "ME2N.csv", head[:3] + head[4:], short,
+                               [2, 3, 4], "0"), me2n, contract.sheet("scheduled_receipts"),
+                   prof.formats)
+    assert m.problems == [] and {r[m.keys.index("order_type")] for r in m.rows} == {
+        "purchase"}

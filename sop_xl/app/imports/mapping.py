@@ -59,7 +59,8 @@ def map_report(table: SourceTable, report: Report, spec: SheetSpec, formats: For
         missing = [g for g, c in zip(vs.sources(), found, strict=True) if c is None]
         if vs.join:  # the first part names the record; later parts only when exported
             missing = missing[:1] if found[0] is None else []
-        main_gone = bool(found) and found[0] is None and spec.column(key).required
+        main_gone = bool(found) and found[0] is None and spec.column(key).required \
+            and "*" not in vs.mapping   # a map's "*" fills a required column not exported
         if missing and (not vs.optional or main_gone):
             problems.append(_missing(table, report, spec.column(key), missing[0], lang))
     if problems:
@@ -200,7 +201,8 @@ def _make(col: Column, vs: ValueSpec, cols: list[int | None], raw: list[Any],
             v = vs.mapping[key]
         else:
             norm = {normalise_header(k): m for k, m in vs.mapping.items()}
-            v = norm.get(normalise_header(key), v)
+            # "*": every other code, a blank or a column the export does not have
+            v = norm.get(normalise_header(key), vs.mapping.get("*", v))
     if vs.at_least is not None:
         f = number(v, formats)
         return vs.then if f is not None and f >= vs.at_least else vs.otherwise

@@ -25,7 +25,8 @@ A profile is a small TOML file a planner can copy and edit (the shipped ones are
 
 A column is a header (or a list of alternative headers), or a table with ``column`` plus
 at most one of ``minus`` / ``divide_by`` (another column), ``scale`` (a factor, 0.01 for a
-percent typed as 5), ``map`` (code → contract value), ``or_else`` (another column when this
+percent typed as 5), ``map`` (code → contract value; ``"*"`` for every other code),
+``or_else`` (another column when this
 one is blank or 0), ``at_least`` with ``then`` / ``else`` (a threshold); or ``value`` (a
 constant); or ``join`` (columns joined with ``sep``). A database profile has a ``query``
 per report instead of ``files`` (and ``[database] url``); query columns named like the

@@ -25,6 +25,60 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{item} 在工厂 {value} 的物料清单，但{target}中该物料在此为{how}；应为自制该物料的工厂"),
     "procurement_buy": ("bought", "采购"),
     "procurement_transfer": ("transferred", "调拨"),
+    # contract/rules.py: ScheduledReceipts' transfer orders (shipped, not yet received)
+    "transfer_order_plants": (
+        "a transfer order needs several plants on Plants; found {value}",
+        "调拨单需要在工厂表中列出多个工厂；实际为 {value}"),
+    "transfer_order_source": (
+        "a transfer order names the plant that shipped it, one of Plants ({plants}); "
+        "found {value}",
+        "调拨单应填写调出工厂，须为工厂表中的工厂({plants})；实际为 {value}"),
+    "transfer_order_same": (
+        "a transfer order ships from another plant than the one receiving it ({plant}); "
+        "found {value}",
+        "调拨单的调出工厂应不同于接收工厂({plant})；实际为 {value}"),
+    "transfer_order_lane": (
+        "no transfer of {item} from {source} to {plant} on {sheet}; expected a row "
+        "{item}, {plant}, transfer, source plant {source}",
+        "{sheet} 中没有 {item} 从 {source} 到 {plant} 的调拨；应有一行 {item}、{plant}、"
+        "调拨、调出工厂 {source}"),
+    # plan/alerts.py: action messages on a transfer between plants (a planned transfer
+    # of a node supplied by transfer; a transfer order already on its way)
+    "msg_transfer_past_due_release_ss": (
+        "release transfer order {from_plant} → {to_plant} now: {qty:,.0f} pcs due {due} need "
+        "{lead} working days in transit and should have shipped on {release}; stock covers "
+        "demand until they arrive, below safety stock",
+        "请立即下达调拨单 {from_plant} → {to_plant}：{due} 到货的 {qty:,.0f} 件在途需 {lead} 个工作日，"
+        "应于 {release} 发出；到货前库存可满足需求，但低于安全库存"),
+    "msg_transfer_release_now_too": (
+        " Release transfer order {from_plant} → {to_plant} for {qty:,.0f} pcs now: it should have "
+        "shipped on {release}.",
+        "请立即下达调拨单 {from_plant} → {to_plant}，{qty:,.0f} 件：本应于 {release} 发出。"),
+    "msg_transfer_expedite": (
+        "transfer order {order} {from_plant} → {to_plant} ({qty:,.0f} pcs) was due {due} and has "
+        "not arrived; it is needed by {need}: chase the shipment or correct its date",
+        "调拨单 {order} {from_plant} → {to_plant}({qty:,.0f} 件)应于 {due} 到货但未到，{need} 即需要："
+        "请跟踪发运或更新日期"),
+    "msg_transfer_redate": (
+        "transfer order {order} {from_plant} → {to_plant} ({qty:,.0f} pcs) was due {due} and has "
+        "not arrived; it is not needed until {need}: correct its date",
+        "调拨单 {order} {from_plant} → {to_plant}({qty:,.0f} 件)应于 {due} 到货但未到，{need} 才需要："
+        "请更新到货日期"),
+    "msg_transfer_reschedule_in": (
+        "transfer order {order} {from_plant} → {to_plant} ({qty:,.0f} pcs) arriving {due} is "
+        "needed on {need} {why}: bring it in {days} working days",
+        "调拨单 {order} {from_plant} → {to_plant}({qty:,.0f} 件){due} 到货，{need} 即需要({why})："
+        "请提前 {days} 个工作日"),
+    "msg_transfer_de_expedite": (
+        "transfer order {order} {from_plant} → {to_plant} ({qty:,.0f} pcs) arriving {due} is not "
+        "needed until {need}: push it out {days} working days",
+        "调拨单 {order} {from_plant} → {to_plant}({qty:,.0f} 件){due} 到货，{need} 才需要："
+        "请推迟 {days} 个工作日"),
+    "msg_transfer_cancel": (
+        "transfer order {order} {from_plant} → {to_plant} ({qty:,.0f} pcs) arriving {due} is not "
+        "needed within the plan: stop it, send it where it is needed or push it out",
+        "调拨单 {order} {from_plant} → {to_plant}({qty:,.0f} 件){due} 到货，计划期内不需要："
+        "请停止、改调至需要的工厂或推迟"),
     # app/cycle.py: what a run with several plants says
     "plants_planned": (
         "planned per plant: {plants} plants, {nodes} item × plant nodes, {transfers} "

@@ -420,16 +420,14 @@ def family_plan(run: PlanRun) -> pd.DataFrame:
     fam = it["family"].fillna("")
     m = run.mps
     months = _months(run)
-    # per plant the nodes' independent demand (the demand plan split by plant); a transfer
-    # between plants is supply of one plant and demand of another, not the company's
-    production = m["production"]
-    if "procurement" in it:
-        moved = (it["procurement"].reindex(m.items) == "transfer").to_numpy()
-        production = np.where(moved[:, None], 0.0, production)
-    parts = {"demand": run.supply_demand["demand"], "supply": m["receipts"] + production,
-             "projected": m["projected"], "value": run.projection["value"]}
-    if run.network is not None:   # a plant's own view: transfers out and in included
-        parts.update(plant_demand=m["demand"], plant_supply=m["receipts"] + m["production"])
+    p = run.projection
+    parts = {"demand": run.supply_demand["demand"], "supply": m["receipts"] + m["production"],
+             "projected": m["projected"], "value": p["value"]}
+    if p.transfers:   # the company's: customers' demand, production and purchases
+        parts.update(demand=p["demand"], supply=p["supply"])
+        # and a plant's own view, its transfers out and in included
+        parts.update(plant_demand=p["demand"] + p["transfers_out"],
+                     plant_supply=p["supply"] + p["transfers_in"])
     frames = []
     families = fam.reindex(m.items).to_numpy()
     # several plants: by family and plant, so the pack shows each plant beside the total
