@@ -247,7 +247,15 @@ def mps(inputs: Inputs, demand: DemandPlan, days: PlanDays, *, firm: np.ndarray 
         LotRules.from_items(inputs.items, items), days,
         items=items, frozen=s.frozen_periods, frozen_qty=frozen_qty, firm=firm,
         fence=s.slushy_periods, target_dos=it["target_dos"].fillna(0).to_numpy(float),
-        family_target=target)
+        family_target=target, works=_works(days, it))
+
+
+def _works(days: PlanDays, items: pd.DataFrame) -> np.ndarray | None:
+    """Whether each item's plant works on each day (items × days); None: every day."""
+    if not days.per_plant or "plant" not in items:
+        return None
+    at = days.plant_index(items["plant"].to_numpy(object))
+    return np.array([days.works(int(p)) for p in range(len(days.plants))])[at]
 
 
 # -- the family production plan ---------------------------------------------------------------
