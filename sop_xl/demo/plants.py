@@ -152,6 +152,8 @@ def projects_frame(single: pd.DataFrame) -> pd.DataFrame:
         pr["item"].astype(str).str.startswith(REGIONAL_PUMPS)
     pr.loc[chengdu, "plant"] = REGIONAL
     return pr
+
+
 def transfer_orders_frame(planning: pd.Period) -> pd.DataFrame:
     """Transfer orders already on their way when the month is planned (ScheduledReceipts,
     type transfer): 40 machined housings Taizhou → Hangzhou arriving on the 2nd, 20 pumps
