@@ -40,6 +40,10 @@ from sop_xl.base.periods import Buckets, FactoryCalendar
 DAY = "datetime64[D]"
 
 
+#: orders a slice of ``PlanDays.earlier`` works on at once
+_SLICE = 1 << 16
+
+
 @dataclass(frozen=True, eq=False)
 class PlanDays:
     """The working days of a plan and the bucket each one is shown in.
@@ -164,16 +168,52 @@ class PlanDays:
         lt = np.broadcast_to(np.asarray(lead, dtype=np.int64), d.shape)
         if self._plant_works is None:
             return d - lt
-        p = np.broadcast_to(np.asarray(plant, dtype=np.int64), d.shape)
-        out = np.empty(d.shape, np.int64)
-        for k, own in enumerate(self._plant_days):
-            at = p == k
-            if not at.any():
-                continue
-            j = np.searchsorted(own, d[at] + self._first, side="right") - 1 - lt[at]
-            # before the calendar's first day of the plant: one axis day per working day
-            out[at] = np.where(j >= 0, own[np.maximum(j, 0)], own[0] + j) - self._first
+        p = np.broadcast_to(np.asarray(plant, dtype=np.int64), d.shape).reshape(-1)
+        lt = lt.reshape(-1)
+        flat = d.reshape(-1)
+        out = np.empty(len(flat), np.int64)
+        # millions of orders: in slices, so the temporaries are reused memory rather than
+        # fresh pages the system must hand over and clear
+        for a in range(0, len(flat), _SLICE):
+            b = a + _SLICE
+            out[a:b] = self._earlier(p[a:b], flat[a:b], lt[a:b])
+        return out.reshape(d.shape)
+
+    def _earlier(self, p: np.ndarray, d: np.ndarray, lt: np.ndarray) -> np.ndarray:
+        """``earlier`` on flat arrays, with per-plant calendars."""
+        count, own, start = self._plant_counts
+        width = count.shape[1]
+        # the plant's working day on or before each day, as its index in the plant's own
+        # days: one gather over every row, not a search per plant
+        x = d + (self._first + 1)
+        np.clip(x, 0, width - 1, out=x)
+        x += p * width
+        j = count.reshape(-1)[x]
+        j -= lt
+        first = start[p]
+        before = j < 0
+        early = bool(before.any())
+        first += np.where(before, 0, j) if early else j
+        out = own[first]
+        if early:   # before the plant's first day: one axis day per working day
+            out[before] += j[before]
+        out -= self._first
         return out
+
+    @cached_property
+    def _plant_counts(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(plants × axis + 1) the index in each plant's own working days of its working
+        day on or before each axis position (column 0: before the axis, −1); every
+        plant's working days end to end; where each plant's begin in them."""
+        assert self._plant_works is not None
+        works = self._plant_works
+        count = np.empty((len(works), works.shape[1] + 1), np.int64)
+        count[:, 0] = -1
+        np.cumsum(works, axis=1, out=count[:, 1:])
+        count[:, 1:] -= 1
+        own = np.concatenate(self._plant_days)
+        start = np.r_[0, np.cumsum([len(o) for o in self._plant_days])[:-1]].astype(np.int64)
+        return count, own, start
 
     def on_or_after(self, plant: np.ndarray, days: np.ndarray) -> np.ndarray:
         """The plant's working day on or after each of ``days`` (a receipt can be used
@@ -221,6 +261,24 @@ class PlanDays:
         """``earlier`` for every day of the plan, clipped to day 0 (non-decreasing)."""
         return np.maximum(self.earlier(plant, np.arange(len(self)), lead), 0)
 
+    @cached_property
+    def _release_runs(self) -> dict[tuple[int, int], tuple[np.ndarray, np.ndarray]]:
+        return {}
+
+    def release_runs(self, plant: int, lead: int) -> tuple[np.ndarray, np.ndarray]:
+        """``release_map`` as runs: the first due day of each run of due days released on
+        one day, and that release day (both read-only). Kept per plant and lead time: an
+        MRP level asks for the same few thousand times."""
+        key = (plant, lead)
+        runs = self._release_runs.get(key)
+        if runs is None:
+            to = self.release_map(plant, lead)
+            first = np.flatnonzero(np.r_[True, to[1:] != to[:-1]])
+            release = to[first]
+            first.flags.writeable = release.flags.writeable = False
+            runs = self._release_runs[key] = (first, release)
+        return runs
+
     def works(self, plant: int) -> np.ndarray:
         """Whether ``plant`` works on each day of the plan."""
         if self._plant_works is None:
@@ -234,19 +292,37 @@ class PlanDays:
         if self._plant_works is None or not len(self):
             return daily
         out = daily.copy()
+        self.move_to_working_days(plant, out)
+        return out
+
+    def move_to_working_days(self, plant: np.ndarray, daily: np.ndarray) -> None:
+        """``on_working_days`` in place on ``daily`` (rows × days, float)."""
+        if self._plant_works is None or not len(self):
+            return
         plant = np.asarray(plant, dtype=np.int64)
         for k in np.unique(plant):
             w = self.works(int(k))
-            if w.all():
+            closed = np.flatnonzero(~w)
+            if not len(closed):
                 continue
-            rows = np.flatnonzero(plant == k)
-            starts = np.flatnonzero(w)
-            if not len(starts) or starts[0] != 0:
-                starts = np.r_[0, starts]
-            block = np.zeros((len(rows), len(self)))
-            block[:, starts] = np.add.reduceat(daily[rows], starts, axis=1)
-            out[rows] = block
-        return out
+            # a plant's closed days are few: each column added to its working day before
+            # (in date order, so a run of closed days lands on one day); the rows of a
+            # plant are usually one run, taken as a slice rather than copied
+            at = np.flatnonzero(plant == k)
+            rows: slice | np.ndarray = slice(int(at[0]), int(at[-1]) + 1) \
+                if at[-1] - at[0] + 1 == len(at) else at
+            before = np.maximum.accumulate(np.where(w, np.arange(len(w)), 0))
+            for c in closed:
+                to = int(before[c])
+                if to == c:   # day 0 closed: it stays there (nothing before it)
+                    continue
+                block = daily[rows]
+                if isinstance(rows, slice):
+                    block[:, to] += block[:, c]
+                    block[:, c] = 0.0
+                else:
+                    daily[rows, to] += daily[rows, c]
+                    daily[rows, c] = 0.0
 
     def bucket_of(self, days: np.ndarray) -> np.ndarray:
         """Bucket of day numbers: a past-due day in the first bucket, one after the plan is

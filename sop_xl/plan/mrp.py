@@ -436,7 +436,7 @@ def plan(items: pd.DataFrame, bom: pd.DataFrame, mps_items: pd.Index,
         if b > a:
             lv = slice(a, b)
             if days.per_plant and level:
-                gross[lv] = days.on_working_days(d.plant[lv], gross[lv])
+                days.move_to_working_days(d.plant[lv], gross[lv])
             got = netting.net(gross[lv], fixed[lv], d.on_hand[lv], d.safety[lv],
                               d.rules.subset(lv), days,
                               netting.Netted(new[lv], projected[lv], np.empty((b - a, n_days))))
@@ -446,7 +446,7 @@ def plan(items: pd.DataFrame, bom: pd.DataFrame, mps_items: pd.Index,
         if e > c:
             ms = slice(c, e)
             if days.per_plant and level:
-                gross[ms] = days.on_working_days(d.plant[ms], gross[ms])
+                days.move_to_working_days(d.plant[ms], gross[ms])
             new[ms] = d.production_of(ms)
             projected[ms] = d.on_hand[ms, None] + np.cumsum(fixed[ms] + new[ms] - gross[ms],
                                                             axis=1)
@@ -530,9 +530,8 @@ def _shift(started: np.ndarray, lead: np.ndarray, out: np.ndarray, plant: np.nda
         if days.per_plant:
             # the release day of each due day: a non-decreasing map, so each release
             # day's receipts are one run of due days
-            to = days.release_map(int(plant[a]), lt)
-            first = np.flatnonzero(np.r_[True, to[1:] != to[:-1]])
-            rows[:, to[first]] += np.add.reduceat(block, first, axis=1)
+            first, release = days.release_runs(int(plant[a]), lt)
+            rows[:, release] += np.add.reduceat(block, first, axis=1)
             continue
         if lt >= n_days:
             rows[:, 0] += block.sum(axis=1)

@@ -390,8 +390,8 @@ def transfer_demand(nodes: pd.Index, production: np.ndarray, net: Network,
                                        strict=True)):
         lt = int(lt)
         if cal is not None:
-            to = cal.release_map(int(receiving[k]), lt)
-            np.add.at(out[s], to, production[d])
+            first, release = cal.release_runs(int(receiving[k]), lt)
+            out[s, release] += np.add.reduceat(production[d], first)
             continue
         if lt >= n_days:
             out[s, 0] += production[d].sum()
