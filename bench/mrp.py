@@ -125,9 +125,10 @@ def _cpu_time(fn, repeat: int = 1) -> tuple[float, float, object]:
     return wall, cpu, out
 
 
-def _whole(args: tuple, days: PlanDays, peg: bool = False) -> mrp.MRPResult:
+def _whole(args: tuple, days: PlanDays, peg: bool = False,
+           plants: np.ndarray | None = None) -> mrp.MRPResult:
     """The whole MRP as a run does it: plan, then its action messages."""
-    result = mrp.plan(*args, days, peg=peg)
+    result = mrp.plan(*args, days, peg=peg, plants=plants)
     _ = result.actions
     return result
 

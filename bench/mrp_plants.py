@@ -3,7 +3,10 @@ over an assembly plant (finished goods and level 1, made), a machining plant (le
 made) and a casting and purchasing plant (level 4, bought). Every item is planned in all
 three plants: where it is made or bought, and in the two others as a transfer from there
 (2, 3 or 5 working days on the road), so 30,000 item × plant nodes and 20,000 transfer
-lanes; a plant uses a part made elsewhere through its transfer node.
+lanes; a plant uses a part made elsewhere through its transfer node. Each plant keeps its
+own factory calendar (``CLOSED``: the machining plant shuts a week in February and two days
+in May, the casting plant three days in December and a week in August), so lead times
+count each plant's working days and transits the receiving plant's.
 
 Prints, in the same run: the network built from Items, BOM and ItemPlants
 (``sop_xl.plan.network.build``), the whole vectorised MRP over the nodes (plan + action
@@ -24,12 +27,33 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from sop_xl.base.periods import FactoryCalendar
 from sop_xl.plan import mrp, network
+from sop_xl.plan.dates import PlanDays
 
 PLANTS = ("ASM", "MCH", "CST")   # assembly, machining, casting + purchasing
 HOME_OF_LEVEL = ("ASM", "ASM", "MCH", "MCH", "CST")
 TRANSIT = {("ASM", "MCH"): 2, ("MCH", "ASM"): 2, ("ASM", "CST"): 5, ("CST", "ASM"): 5,
            ("MCH", "CST"): 3, ("CST", "MCH"): 3}
+
+
+CLOSED = {"MCH": (("2027-02-22", "2027-02-26"), ("2027-05-06", "2027-05-07")),
+          "CST": (("2026-12-16", "2026-12-18"), ("2027-08-09", "2027-08-13"))}
+
+
+def plant_days(days: PlanDays) -> PlanDays:
+    """``days`` with each plant's own calendar: the company's work week and ``CLOSED``."""
+    cals = []
+    for p in PLANTS:
+        rows = pd.DataFrame([{"start_date": pd.Timestamp(a).date(),
+                              "end_date": pd.Timestamp(b).date(), "day_type": "holiday",
+                              "description": "", "resource": None, "plant": p}
+                             for a, b in CLOSED.get(p, ())],
+                            columns=["start_date", "end_date", "day_type", "description",
+                                     "resource", "plant"])
+        cals.append(FactoryCalendar.around(days.buckets, exceptions=rows, plant=p))
+    return PlanDays.build(days.buckets, days.calendar, days.planning_date.astype(object),
+                          plants=cals, names=PLANTS)
 
 
 def three_plants(c: dict) -> tuple[network.Network, tuple, float]:
@@ -68,19 +92,21 @@ def three_plants(c: dict) -> tuple[network.Network, tuple, float]:
 
 def run(c: dict, rounds: int = 3) -> None:
     from mrp import _time, _whole
-    days = c["days"]
+    days = plant_days(c["days"])
+    assert days.per_plant and len(days) == len(c["days"])
     net, args, t_net = three_plants(c)
+    plants = days.plant_index(net.items["plant"].to_numpy(object))
     moves = int((net.nodes["procurement"] == network.TRANSFER).sum())
     print(f"MRP over 3 plants: {len(c['items']):,} items × {len(PLANTS)} plants = "
           f"{len(net.nodes):,} nodes, {moves:,} transfer lanes, {len(net.bom):,} BOM lines "
-          f"(transfers included), {len(days)} working days")
+          f"(transfers included), {len(days)} working days, a calendar per plant")
     print(f"  network from Items, BOM and ItemPlants (plan/network.build): {t_net:.2f} s")
-    _whole(args, days)
+    _whole(args, days, plants=plants)
     vec, loop = [], []
     for _ in range(rounds):
-        t, res = _time(lambda: _whole(args, days), repeat=3)
+        t, res = _time(lambda: _whole(args, days, plants=plants), repeat=3)
         vec.append(t)
-        t, ref = _time(lambda: mrp.plan_item_by_item(*args, days))
+        t, ref = _time(lambda: mrp.plan_item_by_item(*args, days, plants=plants))
         loop.append(t)
     t_vec, t_loop = min(vec), min(loop)
     ratios = sorted(lp / v for v, lp in zip(vec, loop, strict=True))

@@ -300,7 +300,8 @@ class PlanRun:
     @cached_property
     def days(self) -> PlanDays:
         """The plan's working days, from the planning date (sop_xl.plan.dates)."""
-        return month.plan_days(self.inputs)
+        net = self.network
+        return month.plan_days(self.inputs, net.plants if net is not None else ())
 
     @cached_property
     def mps(self) -> mps_engine.MPSResult:

@@ -101,11 +101,22 @@ class Buckets:
         return self.index_of(firsts) if firsts else np.zeros(0, dtype=int)
 
 
+def _for_plant(row_plant: object, plant: str | None) -> bool:
+    """Whether a calendar row naming ``row_plant`` (blank: every plant) applies to the
+    calendar of ``plant``."""
+    if not isinstance(row_plant, str) or not row_plant.strip():
+        return True
+    return plant is not None and row_plant.strip() == plant
+
+
 class FactoryCalendar:
-    """Working days from a work week plus holidays, shutdowns and extra working days."""
+    """Working days from a work week plus holidays, shutdowns and extra working days.
+
+    A row naming a plant (several plants, issue 17) applies to that plant's calendar
+    only: ``plant`` is the plant this calendar is for (None: rows for every plant only)."""
 
     def __init__(self, start: date, end: date, work_week: str = "mon-fri",
-                 exceptions: pd.DataFrame | None = None) -> None:
+                 exceptions: pd.DataFrame | None = None, plant: str | None = None) -> None:
         self.start = start
         self.end = end
         n = (end - start).days + 1
@@ -118,6 +129,8 @@ class FactoryCalendar:
                 res = getattr(row, "resource", None)
                 if isinstance(res, str) and res.strip():
                     continue  # resource-specific days are applied by resource_calendar()
+                if not _for_plant(getattr(row, "plant", None), plant):
+                    continue
                 lo = max(0, (row.start_date - start).days)
                 hi = min(n - 1, (row.end_date - start).days)
                 if hi < lo:
@@ -127,14 +140,29 @@ class FactoryCalendar:
         self._cum = np.concatenate([[0], np.cumsum(working)])
         self.work_week = work_week
         self.exceptions = exceptions
+        self.plant = plant
 
     @classmethod
     def around(cls, buckets: Buckets, work_week: str = "mon-fri",
-               exceptions: pd.DataFrame | None = None, years_before: int = 3) -> FactoryCalendar:
+               exceptions: pd.DataFrame | None = None, years_before: int = 3,
+               plant: str | None = None) -> FactoryCalendar:
         """A calendar covering some years before the plan (lead-time offsets) and its end."""
         start = date(buckets.start.year - years_before, 1, 1)
         end = date(buckets.end.year + 1, 12, 31)
-        return cls(start, end, work_week, exceptions)
+        return cls(start, end, work_week, exceptions, plant)
+
+    def for_plant(self, plant: str) -> FactoryCalendar:
+        """The calendar of one plant: the work week, the rows for every plant and its own."""
+        if plant == self.plant or not self.has_plant_rows:
+            return self
+        return FactoryCalendar(self.start, self.end, self.work_week, self.exceptions, plant)
+
+    @property
+    def has_plant_rows(self) -> bool:
+        """Whether any row names a plant."""
+        ex = self.exceptions
+        return ex is not None and "plant" in ex and bool(
+            ex["plant"].map(lambda v: isinstance(v, str) and bool(v.strip())).any())
 
     def resource_calendar(self, resource: str) -> FactoryCalendar:
         """This calendar with the rows for one resource applied on top of the factory's."""
@@ -143,12 +171,21 @@ class FactoryCalendar:
         rows = self.exceptions[self.exceptions["resource"].fillna("").astype(str) == resource]
         if rows.empty:
             return self
-        cal = FactoryCalendar(self.start, self.end, self.work_week, self.exceptions)
+        cal = FactoryCalendar(self.start, self.end, self.work_week, self.exceptions, self.plant)
         for row in rows.itertuples(index=False):
+            if not _for_plant(getattr(row, "plant", None), self.plant):
+                continue
             lo = max(0, (row.start_date - self.start).days)
             hi = min(len(cal.working) - 1, (row.end_date - self.start).days)
             if hi >= lo:
                 cal.working[lo:hi + 1] = row.day_type == "workday"
+        cal._cum = np.concatenate([[0], np.cumsum(cal.working)])
+        return cal
+
+    def with_working(self, working: np.ndarray) -> FactoryCalendar:
+        """This calendar's span with the working days ``working`` (one per day)."""
+        cal = FactoryCalendar(self.start, self.end, self.work_week, self.exceptions, self.plant)
+        cal.working = np.asarray(working, dtype=bool).copy()
         cal._cum = np.concatenate([[0], np.cumsum(cal.working)])
         return cal
 

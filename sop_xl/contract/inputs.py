@@ -339,6 +339,10 @@ CALENDAR = SheetSpec(
         C("description", "Description", "说明", width=24),
         C("resource", "Resource", "资源", help_en="Blank: the whole factory.",
           help_zh="为空表示全厂。"),
+        C("plant", "Plant", "工厂", width=12,
+          help_en="Several plants: a day of this plant's calendar only (its lead times and "
+          "resources). Blank: every plant.",
+          help_zh="多工厂：仅用于该工厂日历的日期(其提前期和资源)。为空：所有工厂。"),
     ),
 )
 

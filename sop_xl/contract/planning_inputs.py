@@ -56,8 +56,26 @@ class Inputs:
         return Buckets.build(s.planning_month, s.bucket, s.horizon)
 
     @cached_property
+    def named_plants(self) -> list[str]:
+        """The plants of the workbook in sheet order: those on Plants, else those
+        ItemPlants and Warehouses name (as sop_xl.plan.network.plants_of finds them)."""
+        def listed(frame: pd.DataFrame, *cols: str) -> list[str]:
+            out: list[str] = []
+            for c in cols:
+                if c in frame:
+                    out += [str(v).strip() for v in frame[c].dropna() if str(v).strip()]
+            return list(dict.fromkeys(out))
+        return listed(self.plants, "plant") or list(dict.fromkeys(
+            listed(self.warehouses, "plant") + listed(self.item_plants, "plant",
+                                                      "source_plant")))
+
+    @cached_property
     def factory_calendar(self) -> FactoryCalendar:
-        return FactoryCalendar.around(self.buckets, self.settings.work_week, self.calendar)
+        """The company's calendar: the work week and the rows for every plant; a workbook
+        of one plant also that plant's own rows (``for_plant`` gives each plant's)."""
+        one = self.named_plants[0] if len(self.named_plants) == 1 else None
+        return FactoryCalendar.around(self.buckets, self.settings.work_week, self.calendar,
+                                      plant=one)
 
     @cached_property
     def working_days(self) -> np.ndarray:

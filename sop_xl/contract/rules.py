@@ -150,6 +150,7 @@ def _plant_refs(ctx: _Ctx) -> Iterator[Problem]:
             yield ctx.problem("transfer_source", "item_plants", "source_plant", int(r), v,
                               plant=p)
     yield from _bom_plants(ctx)
+    yield from _calendar_plants(ctx)
     yield from _transfer_orders(ctx)
     if inp.plants.empty:
         return
@@ -160,6 +161,17 @@ def _plant_refs(ctx: _Ctx) -> Iterator[Problem]:
                      ("sales_forecast", "plant")):
         yield from _refs(ctx, key, col, known, "plants", "plant")
     yield from _shipping_plants(ctx, known)
+
+
+def _calendar_plants(ctx: _Ctx) -> Iterator[Problem]:
+    """A FactoryCalendar row for one plant names a plant of the workbook (on Plants;
+    without it, one ItemPlants or Warehouses names); a workbook without plants has none
+    to name: the row would never be used."""
+    cal = ctx.inputs.calendar
+    if cal.empty or "plant" not in cal or not ctx.sound("plants", "plant"):
+        return
+    yield from _refs(ctx, "calendar", "plant", set(ctx.inputs.named_plants), "plants",
+                     "plant")
 
 
 def _bom_plants(ctx: _Ctx) -> Iterator[Problem]:

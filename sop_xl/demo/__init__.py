@@ -129,6 +129,8 @@ def build_demo(planning_month: str = "2026-12", seed: int = 20261201, *,
     if plants:
         frames["scheduled_receipts"] = frames["scheduled_receipts"].assign(
             plant=sites.receipts_plant(frames["scheduled_receipts"]["item"]))
+        # Chengdu's stocktake after the open orders are drawn: they stay the company's
+        frames["calendar"] = sites.calendar_frame(calendar, planning)
         frames["scheduled_receipts"] = pd.concat(
             [frames["scheduled_receipts"], sites.transfer_orders_frame(planning)],
             ignore_index=True)

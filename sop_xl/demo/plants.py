@@ -7,7 +7,9 @@ a regional warehouse that ships 30 % of the end-suction and in-line pumps to cus
 the west, supplied from Hangzhou in 4 working days. Stock lies in the plant of its
 warehouse: the castings in Taizhou's store, a third of the regional pumps' stock in Chengdu.
 The domestic sales office names the site that ships its regional pumps' forecast, and the
-Chengdu district heating project ships from Chengdu.
+Chengdu district heating project ships from Chengdu. Chengdu keeps its own calendar on top
+of the company's: the warehouse closes Wednesday to Friday of the second full week of the
+month after planning for its annual stocktake, so transfers into it count around those days.
 Two transfer orders are on their way when the month is planned.
 
 The standard demo (``sop-xl demo``) stays one plant: it is the single-plant regression
@@ -15,6 +17,8 @@ anchor whose plan must not move.
 """
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 import pandas as pd
 
@@ -34,6 +38,20 @@ def plants_frame() -> pd.DataFrame:
         {"plant": MACHINING, "description": "Castings and machining plant", "city": "Taizhou"},
         {"plant": REGIONAL, "description": "Regional warehouse West", "city": "Chengdu"},
     ])
+
+
+def calendar_frame(single: pd.DataFrame, planning: pd.Period) -> pd.DataFrame:
+    """The company's calendar rows (every plant) and Chengdu's stocktake: Wednesday to
+    Friday of the second full week of the month after ``planning``."""
+    first = (planning + 1).start_time.date()
+    monday = first + timedelta(days=(7 - first.weekday()) % 7 + 7)
+    rows = single.to_dict("records")
+    rows.append({"start_date": monday + timedelta(days=2),
+                 "end_date": monday + timedelta(days=4), "day_type": "holiday",
+                 "description": "Chengdu warehouse closed: annual stocktake",
+                 "resource": None, "plant": REGIONAL})
+    rows.sort(key=lambda r: (r["start_date"], r["day_type"]))
+    return typed_frame("calendar", rows)
 
 
 def item_plants_frame(items: pd.DataFrame) -> pd.DataFrame:

@@ -104,12 +104,15 @@ def _base(mrp: MRPResult, until: int) -> np.ndarray:
 def _shortages(mrp: MRPResult, late: np.ndarray) -> dict[str, np.ndarray]:
     k, n_days = mrp.n_kept, len(mrp.days)
     lead = mrp.lead[:k]
-    until = int(min(max(int(lead.max(initial=0)), 1), n_days))
+    # the day an order released today arrives, in working days of the item's plant
+    arrive = lead if mrp.plant is None or not mrp.days.per_plant else \
+        mrp.days.later(mrp.plant[:k], np.zeros(k, np.int64), lead)
+    until = int(min(max(int(arrive.max(initial=0)), 1), n_days))
     empty = np.zeros(0, np.int64)
     if k == 0 or until == 0:
         return _frame("shortage_lead_time", empty, empty)
     base = _base(mrp, until)
-    inside = np.arange(until)[None, :] < lead[:, None]   # an order released today misses
+    inside = np.arange(until)[None, :] < arrive[:, None]  # an order released today misses
     short = np.where(inside, base, np.inf)
     worst = short.min(axis=1)
     rows = np.flatnonzero(worst < -_EPS)
@@ -125,7 +128,7 @@ def _shortages(mrp: MRPResult, late: np.ndarray) -> dict[str, np.ndarray]:
     return _frame(
         "shortage_lead_time", rows, run_out, qty=-worst[rows],
         need_date=days.date_of(run_out), need_day=run_out, run_out_date=days.date_of(run_out),
-        arrive_date=days.date_of(lead[rows]), lead=lead[rows],
+        arrive_date=days.date_of(arrive[rows]), lead=lead[rows],
         release_date=np.where(fr < 0, days.date_of(np.minimum(fr, 0)), _NAT),
         release_day=np.where(fr < 0, fr, -1), covered_qty=covered[rows])
 

@@ -60,11 +60,15 @@ class CapacityResult:
 def available_hours(resources: pd.DataFrame, buckets: Buckets,
                     calendar: FactoryCalendar) -> tuple[np.ndarray, np.ndarray]:
     """Regular hours and the most overtime hours each resource can work in each bucket
-    (resources × buckets)."""
+    (resources × buckets), on the working days of its plant (a resource naming one) and
+    its own."""
     regular = np.zeros((len(resources), len(buckets)))
     overtime = np.zeros_like(regular)
     for k, r in enumerate(resources.itertuples(index=False)):
-        days = calendar.resource_calendar(str(r.resource)).bucket_working_days(buckets)
+        plant = getattr(r, "plant", None)
+        cal = calendar.for_plant(plant.strip()) if isinstance(plant, str) and plant.strip() \
+            else calendar
+        days = cal.resource_calendar(str(r.resource)).bucket_working_days(buckets)
         eff = 1.0 if pd.isna(r.efficiency) else float(r.efficiency)
         regular[k] = days * r.shifts_per_day * r.hours_per_shift * eff
         ot = getattr(r, "max_overtime_hours", 0.0)

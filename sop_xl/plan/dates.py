@@ -40,6 +40,10 @@ from sop_xl.base.periods import Buckets, FactoryCalendar
 DAY = "datetime64[D]"
 
 
+#: orders a slice of ``PlanDays.earlier`` works on at once
+_SLICE = 1 << 16
+
+
 @dataclass(frozen=True, eq=False)
 class PlanDays:
     """The working days of a plan and the bucket each one is shown in.
@@ -56,15 +60,32 @@ class PlanDays:
     bounds: np.ndarray
     _working: np.ndarray   # positions of every working day of the calendar
     _first: int            # position of day 0 in ``_working``
+    # per-plant calendars: (plants × len(_working)) whether each plant works on each day of
+    # the axis (the union of the plants' working days); None: one calendar for all
+    _plant_works: np.ndarray | None = None
+    plants: tuple[str, ...] = ()   # the plants of ``_plant_works``' rows
 
     @classmethod
     def build(cls, buckets: Buckets, calendar: FactoryCalendar,
-              planning_date: date | None = None) -> PlanDays:
+              planning_date: date | None = None,
+              plants: Sequence[FactoryCalendar] | None = None,
+              names: Sequence[str] = ()) -> PlanDays:
         """The days of ``buckets`` from ``planning_date`` (default: the first day of the
         first bucket; for week buckets the Monday of the week the planning month starts
-        in, which is no later than the planning month's first day)."""
+        in, which is no later than the planning month's first day). ``plants``: each
+        plant's calendar (same span as ``calendar``); the days are then the union of
+        their working days, and lead times count in each plant's own (``earlier``);
+        ``names``: the plants' names, in the same order."""
         start = planning_date or buckets.start
         base = np.datetime64(calendar.start, "D")
+        works = None
+        if plants is not None and len(plants) > 1 and any(
+                not np.array_equal(c.working, plants[0].working) for c in plants[1:]):
+            union = np.logical_or.reduce([c.working for c in plants])
+            calendar = calendar.with_working(union)
+            works = np.array([c.working for c in plants])[:, np.flatnonzero(union)]
+        elif plants:
+            calendar = plants[0]
         working = np.flatnonzero(calendar.working)
         first = int(np.searchsorted(working, (np.datetime64(start, "D") - base).astype(int)))
         last = int(np.searchsorted(working, (np.datetime64(buckets.end, "D") - base)
@@ -74,7 +95,7 @@ class PlanDays:
         bucket = np.maximum(np.searchsorted(starts, dates, side="right") - 1, 0)
         bounds = np.searchsorted(bucket, np.arange(len(buckets) + 1), side="left")
         return cls(buckets, calendar, dates, bucket.astype(np.int64), bounds.astype(np.int64),
-                   working, first)
+                   working, first, works, tuple(names) if works is not None else ())
 
     def __len__(self) -> int:
         return len(self.dates)
@@ -125,6 +146,183 @@ class PlanDays:
         if np.any(off):
             out = out + (off * 7 // 5).astype("timedelta64[D]")
         return out
+
+    # -- per-plant calendars -----------------------------------------------------------------
+    @property
+    def per_plant(self) -> bool:
+        """Whether the plants work on different days."""
+        return self._plant_works is not None
+
+    @cached_property
+    def _plant_days(self) -> list[np.ndarray]:
+        """Each plant's working days as positions on the whole axis (``_working``)."""
+        assert self._plant_works is not None
+        return [np.flatnonzero(w) for w in self._plant_works]
+
+    def earlier(self, plant: np.ndarray | int, days: np.ndarray | int,
+                lead: np.ndarray | int) -> np.ndarray:
+        """The day ``lead`` working days of ``plant`` before day ``days`` (counted from
+        the plant's working day on or before it); before day 0 for a release before the
+        planning date. Without per-plant calendars: ``days − lead``."""
+        d = np.asarray(days, dtype=np.int64)
+        lt = np.broadcast_to(np.asarray(lead, dtype=np.int64), d.shape)
+        if self._plant_works is None:
+            return d - lt
+        p = np.broadcast_to(np.asarray(plant, dtype=np.int64), d.shape).reshape(-1)
+        lt = lt.reshape(-1)
+        flat = d.reshape(-1)
+        out = np.empty(len(flat), np.int64)
+        # millions of orders: in slices, so the temporaries are reused memory rather than
+        # fresh pages the system must hand over and clear
+        for a in range(0, len(flat), _SLICE):
+            b = a + _SLICE
+            out[a:b] = self._earlier(p[a:b], flat[a:b], lt[a:b])
+        return out.reshape(d.shape)
+
+    def _earlier(self, p: np.ndarray, d: np.ndarray, lt: np.ndarray) -> np.ndarray:
+        """``earlier`` on flat arrays, with per-plant calendars."""
+        count, own, start = self._plant_counts
+        width = count.shape[1]
+        # the plant's working day on or before each day, as its index in the plant's own
+        # days: one gather over every row, not a search per plant
+        x = d + (self._first + 1)
+        np.clip(x, 0, width - 1, out=x)
+        x += p * width
+        j = count.reshape(-1)[x]
+        j -= lt
+        first = start[p]
+        before = j < 0
+        early = bool(before.any())
+        first += np.where(before, 0, j) if early else j
+        out = own[first]
+        if early:   # before the plant's first day: one axis day per working day
+            out[before] += j[before]
+        out -= self._first
+        return out
+
+    @cached_property
+    def _plant_counts(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(plants × axis + 1) the index in each plant's own working days of its working
+        day on or before each axis position (column 0: before the axis, −1); every
+        plant's working days end to end; where each plant's begin in them."""
+        assert self._plant_works is not None
+        works = self._plant_works
+        count = np.empty((len(works), works.shape[1] + 1), np.int64)
+        count[:, 0] = -1
+        np.cumsum(works, axis=1, out=count[:, 1:])
+        count[:, 1:] -= 1
+        own = np.concatenate(self._plant_days)
+        start = np.r_[0, np.cumsum([len(o) for o in self._plant_days])[:-1]].astype(np.int64)
+        return count, own, start
+
+    def on_or_after(self, plant: np.ndarray, days: np.ndarray) -> np.ndarray:
+        """The plant's working day on or after each of ``days`` (a receipt can be used
+        then); ``len(self)`` when none is left in the plan."""
+        d = np.asarray(days, dtype=np.int64)
+        if self._plant_works is None:
+            return d
+        out = d.copy()
+        p = np.asarray(plant, dtype=np.int64)
+        for k, own in enumerate(self._plant_days):
+            at = p == k
+            if at.any():
+                j = np.searchsorted(own, d[at] + self._first, side="left")
+                nxt = own[np.minimum(j, len(own) - 1)] - self._first
+                out[at] = np.where(j < len(own), np.minimum(nxt, len(self)), len(self))
+        return out
+
+    def plant_index(self, plants: Sequence | np.ndarray | pd.Series) -> np.ndarray:
+        """The row of each plant name in the per-plant calendars (0: an unknown or blank
+        plant, the home plant, and every plant without per-plant calendars)."""
+        if not self.plants:
+            return np.zeros(len(plants), np.int64)
+        at = pd.Index(self.plants).get_indexer(pd.Series(plants, dtype=object).astype(str))
+        return np.maximum(at, 0).astype(np.int64)
+
+    def later(self, plant: np.ndarray | int, days: np.ndarray | int,
+              lead: np.ndarray | int) -> np.ndarray:
+        """The day ``lead`` working days of ``plant`` after day ``days`` (counted from the
+        plant's working day on or after it): when an order released then arrives."""
+        d = np.asarray(days, dtype=np.int64)
+        lt = np.broadcast_to(np.asarray(lead, dtype=np.int64), d.shape)
+        if self._plant_works is None:
+            return d + lt
+        p = np.broadcast_to(np.asarray(plant, dtype=np.int64), d.shape)
+        out = np.empty(d.shape, np.int64)
+        for k, own in enumerate(self._plant_days):
+            at = p == k
+            if at.any():
+                j = np.searchsorted(own, d[at] + self._first, side="left") + lt[at]
+                out[at] = np.where(j < len(own), own[np.minimum(j, len(own) - 1)],
+                                   own[-1] + j - len(own) + 1) - self._first
+        return out
+
+    def release_map(self, plant: int, lead: int) -> np.ndarray:
+        """``earlier`` for every day of the plan, clipped to day 0 (non-decreasing)."""
+        return np.maximum(self.earlier(plant, np.arange(len(self)), lead), 0)
+
+    @cached_property
+    def _release_runs(self) -> dict[tuple[int, int], tuple[np.ndarray, np.ndarray]]:
+        return {}
+
+    def release_runs(self, plant: int, lead: int) -> tuple[np.ndarray, np.ndarray]:
+        """``release_map`` as runs: the first due day of each run of due days released on
+        one day, and that release day (both read-only). Kept per plant and lead time: an
+        MRP level asks for the same few thousand times."""
+        key = (plant, lead)
+        runs = self._release_runs.get(key)
+        if runs is None:
+            to = self.release_map(plant, lead)
+            first = np.flatnonzero(np.r_[True, to[1:] != to[:-1]])
+            release = to[first]
+            first.flags.writeable = release.flags.writeable = False
+            runs = self._release_runs[key] = (first, release)
+        return runs
+
+    def works(self, plant: int) -> np.ndarray:
+        """Whether ``plant`` works on each day of the plan."""
+        if self._plant_works is None:
+            return np.ones(len(self), bool)
+        return self._plant_works[plant, self._first:self._first + len(self)]
+
+    def on_working_days(self, plant: np.ndarray, daily: np.ndarray) -> np.ndarray:
+        """Requirements (rows × days, row r of ``plant[r]``) moved from the days a plant
+        does not work to its working day before them (day 0 when none is)."""
+        daily = np.asarray(daily, dtype=float)
+        if self._plant_works is None or not len(self):
+            return daily
+        out = daily.copy()
+        self.move_to_working_days(plant, out)
+        return out
+
+    def move_to_working_days(self, plant: np.ndarray, daily: np.ndarray) -> None:
+        """``on_working_days`` in place on ``daily`` (rows × days, float)."""
+        if self._plant_works is None or not len(self):
+            return
+        plant = np.asarray(plant, dtype=np.int64)
+        for k in np.unique(plant):
+            w = self.works(int(k))
+            closed = np.flatnonzero(~w)
+            if not len(closed):
+                continue
+            # a plant's closed days are few: each column added to its working day before
+            # (in date order, so a run of closed days lands on one day); the rows of a
+            # plant are usually one run, taken as a slice rather than copied
+            at = np.flatnonzero(plant == k)
+            rows: slice | np.ndarray = slice(int(at[0]), int(at[-1]) + 1) \
+                if at[-1] - at[0] + 1 == len(at) else at
+            before = np.maximum.accumulate(np.where(w, np.arange(len(w)), 0))
+            for c in closed:
+                to = int(before[c])
+                if to == c:   # day 0 closed: it stays there (nothing before it)
+                    continue
+                block = daily[rows]
+                if isinstance(rows, slice):
+                    block[:, to] += block[:, c]
+                    block[:, c] = 0.0
+                else:
+                    daily[rows, to] += daily[rows, c]
+                    daily[rows, c] = 0.0
 
     def bucket_of(self, days: np.ndarray) -> np.ndarray:
         """Bucket of day numbers: a past-due day in the first bucket, one after the plan is

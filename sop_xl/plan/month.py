@@ -12,7 +12,7 @@ step by step. Pure: no workbook, no words, no clock.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -173,11 +173,27 @@ def covers_the_plan(inputs: Inputs, forecast: pd.DataFrame) -> bool:
 
 # -- supply --------------------------------------------------------------------------------
 
-def plan_days(inputs: Inputs) -> PlanDays:
+def located_resources(inputs: Inputs) -> pd.DataFrame:
+    """Resources with their plant: a blank plant of a workbook with several plants is the
+    home plant (its calendar counts their working days)."""
+    res = inputs.resources
+    plants = inputs.named_plants
+    if len(plants) < 2 or res.empty:
+        return res
+    plant = res["plant"] if "plant" in res else pd.Series(pd.NA, index=res.index)
+    blank = plant.isna() | (plant.astype(str).str.strip() == "")
+    return res.assign(plant=plant.where(~blank, plants[0]))
+
+
+def plan_days(inputs: Inputs, plants: Sequence[str] = ()) -> PlanDays:
     """The plan's working days, from the planning date (Settings; blank: the planning
-    month's first day) to the end of the last bucket (sop_xl.plan.dates)."""
-    return PlanDays.build(inputs.buckets, inputs.factory_calendar,
-                          inputs.settings.plan_start)
+    month's first day) to the end of the last bucket (sop_xl.plan.dates); with several
+    ``plants`` whose calendars differ, the union of their working days."""
+    cal = inputs.factory_calendar
+    if len(plants) > 1 and cal.has_plant_rows:
+        return PlanDays.build(inputs.buckets, cal, inputs.settings.plan_start,
+                              plants=[cal.for_plant(p) for p in plants], names=plants)
+    return PlanDays.build(inputs.buckets, cal, inputs.settings.plan_start)
 
 
 def receipts(inputs: Inputs) -> pd.DataFrame:
@@ -231,7 +247,15 @@ def mps(inputs: Inputs, demand: DemandPlan, days: PlanDays, *, firm: np.ndarray 
         LotRules.from_items(inputs.items, items), days,
         items=items, frozen=s.frozen_periods, frozen_qty=frozen_qty, firm=firm,
         fence=s.slushy_periods, target_dos=it["target_dos"].fillna(0).to_numpy(float),
-        family_target=target)
+        family_target=target, works=_works(days, it))
+
+
+def _works(days: PlanDays, items: pd.DataFrame) -> np.ndarray | None:
+    """Whether each item's plant works on each day (items × days); None: every day."""
+    if not days.per_plant or "plant" not in items:
+        return None
+    at = days.plant_index(items["plant"].to_numpy(object))
+    return np.array([days.works(int(p)) for p in range(len(days.plants))])[at]
 
 
 # -- the family production plan ---------------------------------------------------------------
@@ -312,7 +336,8 @@ def _key_resources(inputs: Inputs, items: pd.Index, fam: np.ndarray, families: p
         return hpp, avail, key
     names = pd.Index(res["resource"].astype(str))
     usage = capacity_engine.usage_matrix(inputs.resource_usage, names, items)  # r × items
-    regular, _ = capacity_engine.available_hours(res, inputs.buckets, inputs.factory_calendar)
+    regular, _ = capacity_engine.available_hours(located_resources(inputs), inputs.buckets,
+                                                 inputs.factory_calendar)
     total = demand.sum(axis=1)
     load = _by_family((usage * total[None, :]).T, fam, families)  # families × resources
     pieces = _by_family(total[:, None], fam, families)[:, 0]
@@ -374,9 +399,12 @@ def mrp(inputs: Inputs, plan: mps_engine.MPSResult, days: PlanDays, *,
     problems = mrp_engine.check(inputs.items, inputs.bom, lang)
     if problems:
         raise PlanningError(problems, lang)
+    plants = None
+    if days.per_plant and "plant" in inputs.items:   # the nodes' plants
+        plants = days.plant_index(inputs.items["plant"].to_numpy(object))
     return mrp_engine.plan(inputs.items, inputs.bom, plan.items, plan.daily["production"],
                            inputs.on_hand(), receipts(inputs), days, firm=firm,
-                           end_demand=plan.daily["demand"])
+                           end_demand=plan.daily["demand"], plants=plants)
 
 
 def capacity(inputs: Inputs, days: PlanDays, plan: mps_engine.MPSResult,
@@ -391,11 +419,14 @@ def capacity(inputs: Inputs, days: PlanDays, plan: mps_engine.MPSResult,
     sr = materials.receipt_list
     pos = np.concatenate([o["pos"], sr["pos"]])
     due = np.concatenate([o["due"], np.where(sr["past_due"], -1, sr["day"])])
-    release = np.concatenate([o["release"], due[len(o["pos"]):] - materials.lead[sr["pos"]]])
+    plant = materials.plant if materials.plant is not None else \
+        np.zeros(len(materials.item_names), np.int64)
+    release = np.concatenate([o["release"], days.earlier(
+        plant[sr["pos"]], due[len(o["pos"]):], materials.lead[sr["pos"]])])
     qty = np.concatenate([o["release_qty"], sr["qty"]])
     ok = at[pos] >= 0
     work = capacity_engine.work(days, len(items), at[pos[ok]], release[ok], due[ok], qty[ok])
-    return capacity_engine.plan(inputs.resources, inputs.resource_usage, items, work,
+    return capacity_engine.plan(located_resources(inputs), inputs.resource_usage, items, work,
                                 inputs.buckets, inputs.factory_calendar,
                                 frozen=inputs.settings.frozen_periods)
 

@@ -93,7 +93,8 @@ def plan(forecast: np.ndarray, orders: np.ndarray, on_hand: np.ndarray,
          days: PlanDays, *, items: pd.Index, frozen: int = 0,
          frozen_qty: np.ndarray | None = None, firm: np.ndarray | None = None,
          fence: int = 0, target_dos: np.ndarray | None = None,
-         family_target: np.ndarray | None = None) -> MPSResult:
+         family_target: np.ndarray | None = None,
+         works: np.ndarray | None = None) -> MPSResult:
     """Plan production for each item (row) on the working days ``days``, pieces.
 
     ``forecast``, ``orders`` (customer orders) and ``receipts`` (open production orders)
@@ -104,7 +105,9 @@ def plan(forecast: np.ndarray, orders: np.ndarray, on_hand: np.ndarray,
     the planning time fence, in buckets from the start. ``family_target``: the approved
     family production split to the items by bucket (sop_xl.plan.family_split; NaN =
     none): where given the plan keeps it and shows it as the suggestion, so the frozen
-    fence and firm cells still win.
+    fence and firm cells still win. ``works``: whether each item's plant works on each
+    day (items × days; None: every day) — no order of a free row is due on a day its
+    plant does not work: the next working day's covers it.
     """
     n, n_days = forecast.shape
     h = len(days.buckets)
@@ -159,8 +162,12 @@ def plan(forecast: np.ndarray, orders: np.ndarray, on_hand: np.ndarray,
         sug = np.zeros(n)
         for t in range(lo, hi):
             avail, q = sized(poh, t)
+            if works is not None:   # a plant receives nothing on a day it does not work
+                q = np.where(works[:, t] | fixed, q, 0.0)
             if fixed.any():
                 avail_f, q_f = sized(free, t)
+                if works is not None:
+                    q_f = np.where(works[:, t], q_f, 0.0)
                 sug += q_f
                 free = avail_f + q_f - dem[t]
                 q = np.where(fixed, left if t == hi - 1 else np.minimum(q, left), q)

@@ -75,6 +75,7 @@ class MRPResult:
     order_data: dict[str, np.ndarray]   # sop_xl.plan.orders.order_columns
     receipt_list: dict[str, np.ndarray]  # pos, day, qty, order, date, past_due
     links: Links | None = None
+    plant: np.ndarray | None = None   # each item's row of ``days``' per-plant calendars
 
     @property
     def items(self) -> pd.Index:
@@ -274,6 +275,7 @@ class _Data:
     mps_production: np.ndarray  # (MPS items × days), in plan order of ``mps_rows``
     mps_rows: np.ndarray        # the plan row of each of those MPS items
     mps_pos: np.ndarray         # position in the item index of each MPS item (−1: unknown)
+    plant: np.ndarray           # each item's plant (its calendar in ``days``); 0: one
 
     @property
     def fixed(self) -> np.ndarray:
@@ -311,7 +313,8 @@ def _positions(items: pd.DataFrame, *refs: pd.Series | pd.Index) -> list[np.ndar
 
 def _prepare(items: pd.DataFrame, bom: pd.DataFrame, mps_items: pd.Index,
              mps_production: np.ndarray, on_hand: pd.Series, receipts: pd.DataFrame | None,
-             days: PlanDays, firm: pd.DataFrame | None) -> _Data:
+             days: PlanDays, firm: pd.DataFrame | None,
+             plants: np.ndarray | None = None) -> _Data:
     no_items = pd.Series([], dtype=str)
     r_items = no_items if receipts is None or receipts.empty else receipts["item"]
     f_items = no_items if firm is None or firm.empty else firm["item"]
@@ -335,8 +338,11 @@ def _prepare(items: pd.DataFrame, bom: pd.DataFrame, mps_items: pd.Index,
     rules = LotRules.from_items(items, index)
     loop = ~np.isfinite(rules.cumulative_lot())
     lead_all = items["lead_time_days"].fillna(0).to_numpy(dtype=np.int64)
-    perm = np.lexsort((np.arange(n), lead_all, rules.multiple > 0, rules.rule, loop, llc,
-                       on_mps))
+    # an item's lead time counts in its plant's calendar: runs of one plant and lead time
+    plant_all = (np.zeros(n, np.int64) if plants is None or not days.per_plant
+                 else np.asarray(plants, dtype=np.int64))
+    perm = np.lexsort((np.arange(n), lead_all, plant_all, rules.multiple > 0, rules.rule,
+                       loop, llc, on_mps))
     inv = np.full(n + 1, -1, dtype=np.int64)   # inv[-1] = -1 keeps "not an item"
     inv[perm] = np.arange(n)
     scrap_c = pd.to_numeric(bom["scrap_pct"], errors="coerce").fillna(0).to_numpy(float) \
@@ -351,18 +357,19 @@ def _prepare(items: pd.DataFrame, bom: pd.DataFrame, mps_items: pd.Index,
     ok = inv[oh_pos] >= 0
     np.add.at(oh, inv[oh_pos][ok], on_hand.to_numpy(dtype=float)[ok])
     names = index.to_numpy(dtype=object)[perm]
-    sr = _dated(inv[sr_pos], receipts, days, orders=True)
-    fm = _dated(inv[firm_pos], firm, days)
+    plant = plant_all[perm]
+    sr = _dated(inv[sr_pos], receipts, days, plant, orders=True)
+    fm = _dated(inv[firm_pos], firm, days, plant)
     return _Data(
         pd.Index(names, name="item"), names, int((~on_mps).sum()), inv[par], inv[com],
         factor, llc[perm], lead, 1.0 / np.clip(1.0 - scrap, 0.05, 1.0),
         items["safety_stock"].fillna(0).to_numpy(float)[perm],
         rules.subset(perm), oh, _by_day(sr, n, n_days),
         _by_day(fm, n, n_days) if len(fm["pos"]) else None, fm, sr, on_mps[perm], prod,
-        mps_rows[known], mps_rows)
+        mps_rows[known], mps_rows, plant)
 
 
-def _dated(pos: np.ndarray, frame: pd.DataFrame | None, days: PlanDays,
+def _dated(pos: np.ndarray, frame: pd.DataFrame | None, days: PlanDays, plant: np.ndarray,
            orders: bool = False) -> dict[str, np.ndarray]:
     """item positions, qty, due_date (and order) → supply columns: pos, day (0 past due,
     ``len(days)`` after the plan), qty, date, past_due (and order)."""
@@ -375,7 +382,11 @@ def _dated(pos: np.ndarray, frame: pd.DataFrame | None, days: PlanDays,
         return out
     date = pd.to_datetime(frame["due_date"]).to_numpy().astype("datetime64[D]")
     ok = pos >= 0
-    out = {"pos": pos[ok], "day": days.supply_day(date[ok]),
+    # a receipt is usable on its plant's working day on or after its date
+    day = days.supply_day(date[ok])
+    if days.per_plant:
+        day = days.on_or_after(plant[pos[ok]], day)
+    out = {"pos": pos[ok], "day": day,
            "qty": frame["qty"].to_numpy(dtype=float)[ok], "date": date[ok],
            "past_due": date[ok] < days.planning_date}
     if orders:
@@ -396,16 +407,21 @@ def _by_day(supply: dict[str, np.ndarray], n: int, n_days: int) -> np.ndarray:
 def plan(items: pd.DataFrame, bom: pd.DataFrame, mps_items: pd.Index,
          mps_production: np.ndarray, on_hand: pd.Series, receipts: pd.DataFrame | None,
          days: PlanDays, *, firm: pd.DataFrame | None = None,
-         end_demand: np.ndarray | None = None, peg: bool = True) -> MRPResult:
+         end_demand: np.ndarray | None = None, peg: bool = True,
+         plants: np.ndarray | None = None) -> MRPResult:
     """Plan every item below the MPS on the working days ``days``.
 
     ``mps_production``: good pieces of ``mps_items`` due on each day (MPS items × days).
     ``receipts``: scheduled receipts, item, qty, due_date, optionally order. ``firm``: firm
     planned orders, item, qty, due_date. ``end_demand``: the MPS items' independent demand
     by day (MPS items × days), what pegging traces to; without it an MPS order pegs to
-    itself. Raises PlanningError naming the BOM rows when the BOM cannot be planned.
+    itself. ``plants``: each item's plant (a row of ``days``' per-plant calendars): its
+    lead time counts that plant's working days, and a requirement on a day the plant does
+    not work is needed on its working day before. Raises PlanningError naming the BOM
+    rows when the BOM cannot be planned.
     """
-    d = _prepare(items, bom, mps_items, mps_production, on_hand, receipts, days, firm)
+    d = _prepare(items, bom, mps_items, mps_production, on_hand, receipts, days, firm,
+                 plants)
     n, n_days = len(d.index), len(days)
     k = d.n_kept
     gross = np.zeros((n, n_days))
@@ -419,25 +435,29 @@ def plan(items: pd.DataFrame, bom: pd.DataFrame, mps_items: pd.Index,
         a, b = (int(x) for x in np.searchsorted(d.llc[:k], [level, level + 1]))
         if b > a:
             lv = slice(a, b)
+            if days.per_plant and level:
+                days.move_to_working_days(d.plant[lv], gross[lv])
             got = netting.net(gross[lv], fixed[lv], d.on_hand[lv], d.safety[lv],
                               d.rules.subset(lv), days,
                               netting.Netted(new[lv], projected[lv], np.empty((b - a, n_days))))
             net_b[lv] = days.by_bucket(got.net)
-            _offset(lv, new[lv], d, releases)
+            _offset(lv, new[lv], d, releases, days)
         c, e = (k + int(x) for x in np.searchsorted(mps_level, [level, level + 1]))
         if e > c:
             ms = slice(c, e)
+            if days.per_plant and level:
+                days.move_to_working_days(d.plant[ms], gross[ms])
             new[ms] = d.production_of(ms)
             projected[ms] = d.on_hand[ms, None] + np.cumsum(fixed[ms] + new[ms] - gross[ms],
                                                             axis=1)
-            _offset(ms, new[ms], d, releases)
+            _offset(ms, new[ms], d, releases, days)
         if len(d.firm_list["pos"]):
-            _offset_firm(level, d, releases)
+            _offset_firm(level, d, releases, days)
         edges = np.flatnonzero(d.llc[d.par] == level)
         if len(edges):
             _explode(edges, d, releases, gross)
 
-    orders = _orders(d, new)
+    orders = _orders(d, new, days)
     links = None
     if peg:
         from sop_xl.plan.pegging import link
@@ -453,7 +473,8 @@ def plan(items: pd.DataFrame, bom: pd.DataFrame, mps_items: pd.Index,
     # the grid's sums of receipts, gross and planned receipts are made when it is shown
     bucketed = {"net": net_b}
     return MRPResult(days, d.names, k, d.llc, daily, bucketed, d.on_hand, d.safety, d.lead,
-                     d.yield_, d.rules.whole(), d.is_mps, orders, d.receipt_list, links)
+                     d.yield_, d.rules.whole(), d.is_mps, orders, d.receipt_list, links,
+                     d.plant)
 
 
 def _explode(edges: np.ndarray, d: _Data, releases: np.ndarray, gross: np.ndarray) -> None:
@@ -465,7 +486,8 @@ def _explode(edges: np.ndarray, d: _Data, releases: np.ndarray, gross: np.ndarra
     gross[comps] += w @ releases
 
 
-def _offset(sel: slice, receipts: np.ndarray, d: _Data, releases: np.ndarray) -> None:
+def _offset(sel: slice, receipts: np.ndarray, d: _Data, releases: np.ndarray,
+            days: PlanDays) -> None:
     """Planned receipts (rows ``sel`` × days, one order per item and day) → started
     quantities on their release days, a lead time earlier; a release before the plan goes
     to day 0 (past due). Each run of rows with one lead time is shifted as a block."""
@@ -481,7 +503,8 @@ def _offset(sel: slice, receipts: np.ndarray, d: _Data, releases: np.ndarray) ->
     scrap = np.flatnonzero(odd)
     lead = d.lead[sel]
     out = releases[sel]
-    _shift(receipts, lead, out)
+    plant = d.plant[sel]
+    _shift(receipts, lead, out, plant, days)
     if len(scrap):
         # the few items that start more than they deliver: their rows again, from their
         # started quantities (no copy of the whole level's receipts); an item's releases
@@ -490,18 +513,26 @@ def _offset(sel: slice, receipts: np.ndarray, d: _Data, releases: np.ndarray) ->
         whole = d.rules.whole()[sel][scrap]
         np.ceil(block - _EPS, out=block, where=np.broadcast_to(whole[:, None], block.shape))
         fresh = np.zeros_like(block)
-        _shift(block, lead[scrap], fresh)
+        _shift(block, lead[scrap], fresh, plant[scrap], days)
         out[scrap] = fresh
 
 
-def _shift(started: np.ndarray, lead: np.ndarray, out: np.ndarray) -> None:
-    """``out`` += ``started`` (rows × days) moved ``lead`` days earlier per row, what falls
-    before day 0 on day 0; each run of rows with one lead time as a block."""
+def _shift(started: np.ndarray, lead: np.ndarray, out: np.ndarray, plant: np.ndarray,
+           days: PlanDays) -> None:
+    """``out`` += ``started`` (rows × days) moved ``lead`` working days of each row's
+    plant earlier, what falls before day 0 on day 0; each run of rows with one plant and
+    lead time as a block."""
     n_days = started.shape[1]
-    cuts = np.flatnonzero(np.diff(lead)) + 1
+    cuts = np.flatnonzero(np.diff(lead) | np.diff(plant)) + 1
     for a, b in zip(np.r_[0, cuts], np.r_[cuts, len(lead)], strict=True):
         lt = int(lead[a])
         block, rows = started[a:b], out[a:b]
+        if days.per_plant:
+            # the release day of each due day: a non-decreasing map, so each release
+            # day's receipts are one run of due days
+            first, release = days.release_runs(int(plant[a]), lt)
+            rows[:, release] += np.add.reduceat(block, first, axis=1)
+            continue
         if lt >= n_days:
             rows[:, 0] += block.sum(axis=1)
             continue
@@ -509,7 +540,7 @@ def _shift(started: np.ndarray, lead: np.ndarray, out: np.ndarray) -> None:
         rows[:, 1:n_days - lt] += block[:, lt + 1:]
 
 
-def _offset_firm(level: int, d: _Data, releases: np.ndarray) -> None:
+def _offset_firm(level: int, d: _Data, releases: np.ndarray, days: PlanDays) -> None:
     """Firm planned orders of the items at ``level``, each as given."""
     f = d.firm_list
     at = (d.llc[f["pos"]] == level) & (f["day"] < releases.shape[1])
@@ -517,11 +548,11 @@ def _offset_firm(level: int, d: _Data, releases: np.ndarray) -> None:
     if not len(rows):
         return
     started = started_quantity(f["qty"][at], d.yield_[rows], d.rules.whole()[rows])
-    day = np.maximum(f["day"][at] - d.lead[rows], 0)
+    day = np.maximum(days.earlier(d.plant[rows], f["day"][at], d.lead[rows]), 0)
     np.add.at(releases.reshape(-1), rows * releases.shape[1] + day, started)
 
 
-def _orders(d: _Data, new: np.ndarray) -> dict[str, np.ndarray]:
+def _orders(d: _Data, new: np.ndarray, days: PlanDays) -> dict[str, np.ndarray]:
     """Every order: firm orders as given, then one new order per item and due day."""
     due = new > _EPS
     count = due.sum(axis=1)
@@ -551,8 +582,11 @@ def _orders(d: _Data, new: np.ndarray) -> dict[str, np.ndarray]:
     if inside.any():
         exact = exact.copy()
         exact[f["pos"][inside]] = False
-    return order_columns(r, t, qty, firm, lead=d.lead, yields=d.yield_, whole=whole,
-                         exact=exact)
+    out = order_columns(r, t, qty, firm, lead=d.lead, yields=d.yield_, whole=whole,
+                        exact=exact)
+    if days.per_plant:   # released a lead time of the plant's working days earlier
+        out["release"] = days.earlier(d.plant[out["pos"]], out["due"], d.lead[out["pos"]])
+    return out
 
 
 # -- the reference: the same procedure, item by item, day by day -------------------------
@@ -560,15 +594,19 @@ def _orders(d: _Data, new: np.ndarray) -> dict[str, np.ndarray]:
 def plan_item_by_item(items: pd.DataFrame, bom: pd.DataFrame, mps_items: pd.Index,
                       mps_production: np.ndarray, on_hand: pd.Series,
                       receipts: pd.DataFrame | None, days: PlanDays, *,
-                      firm: pd.DataFrame | None = None) -> dict[str, dict[str, list]]:
+                      firm: pd.DataFrame | None = None,
+                      plants: np.ndarray | None = None) -> dict[str, dict[str, list]]:
     """The MRP written as the textbook loop: for each item in low-level-code order, for
     each working day, net, size, offset and explode into the components, in plain Python.
 
     Returns per item its daily gross, planned receipts (new + firm), projected on hand and
     planned releases (started pieces) as lists. Slow by design: the yardstick for
     ``plan``."""
-    d = _prepare(items, bom, mps_items, mps_production, on_hand, receipts, days, firm)
+    d = _prepare(items, bom, mps_items, mps_production, on_hand, receipts, days, firm,
+                 plants)
     n, n_days = len(d.index), len(days)
+    # each plant's working days, and for each of its working days its place among them
+    works = [days.works(int(p)).tolist() for p in range(int(d.plant.max(initial=0)) + 1)]
     comps: list[list[tuple[int, float]]] = [[] for _ in range(n)]
     for p, c, f in zip(d.par.tolist(), d.com.tolist(), d.factor.tolist(), strict=True):
         comps[p].append((c, f))
@@ -590,6 +628,14 @@ def plan_item_by_item(items: pd.DataFrame, bom: pd.DataFrame, mps_items: pd.Inde
     out: dict[str, dict[str, list]] = {}
     for i in sorted(range(n), key=lambda k: (int(d.llc[k]), k)):
         g, ss, poh = gross[i], float(d.safety[i]), float(d.on_hand[i])
+        w = works[int(d.plant[i])]
+        last = 0   # a requirement on a day the plant does not work: its working day before
+        for t in range(n_days):
+            if w[t]:
+                last = t
+            elif t and g[t]:
+                g[last] += g[t]
+                g[t] = 0.0
         supply = [sr[i][t] + fm[i][t] for t in range(n_days)]
         floor = [ss] * n_days
         planned, projected = [0.0] * n_days, [0.0] * n_days
@@ -616,7 +662,7 @@ def plan_item_by_item(items: pd.DataFrame, bom: pd.DataFrame, mps_items: pd.Inde
             s = q * y
             if whole[i]:
                 s = float(np.ceil(s - _EPS))
-            released[max(t - lead, 0)] += s
+            released[max(_back(w, t, lead, days, int(d.plant[i])), 0)] += s
         for c, f in comps[i]:
             gc = gross[c]
             for t in range(n_days):
@@ -624,3 +670,21 @@ def plan_item_by_item(items: pd.DataFrame, bom: pd.DataFrame, mps_items: pd.Inde
         out[str(d.names[i])] = {"gross": g, "planned_receipts": planned,
                                 "projected": projected, "planned_releases": released}
     return out
+
+
+def _back(works: list[bool], t: int, lead: int, days: PlanDays, plant: int) -> int:
+    """The day ``lead`` of the plant's working days (``works``) before day ``t``, walked
+    day by day; before the plan: ``PlanDays.earlier``."""
+    if not days.per_plant:
+        return t - lead
+    while t > 0 and not works[t]:
+        t -= 1
+    if not works[t]:
+        return int(days.earlier(plant, t, lead))
+    for _ in range(lead):
+        t -= 1
+        while t >= 0 and not works[t]:
+            t -= 1
+        if t < 0:
+            return -1   # before the plan: released on day 0
+    return t

@@ -25,6 +25,7 @@ import pandas as pd
 
 from sop_xl.base.errors import PlanningError, Problem
 from sop_xl.contract.bom import plant_boms
+from sop_xl.plan.dates import PlanDays
 from sop_xl.plan.mrp import low_level_codes
 
 SEP = "@"
@@ -367,11 +368,13 @@ def split(values: np.ndarray, matrix: np.ndarray) -> np.ndarray:
     return (matrix @ v.reshape(v.shape[0], -1)).reshape((matrix.shape[0], *v.shape[1:]))
 
 
-def transfer_demand(nodes: pd.Index, production: np.ndarray, net: Network) -> np.ndarray:
+def transfer_demand(nodes: pd.Index, production: np.ndarray, net: Network,
+                    days: PlanDays | None = None) -> np.ndarray:
     """Dependent demand of transfers between the nodes ``nodes`` (nodes × days, pieces):
     each transferred node's receipts (``production``, by due day) are needed on its
-    source node its transit time earlier (before the plan: on day 0), when the source is
-    one of ``nodes`` too. Sources that are not are planned by the MRP from the same line."""
+    source node its transit time earlier (before the plan: on day 0), counted in working
+    days of the receiving plant (``days``' per-plant calendars), when the source is one
+    of ``nodes`` too. Sources that are not are planned by the MRP from the same line."""
     out = np.zeros_like(production, dtype=float)
     t = net.transfers()
     if t.empty:
@@ -380,8 +383,16 @@ def transfer_demand(nodes: pd.Index, production: np.ndarray, net: Network) -> np
     src = nodes.get_indexer(t["source"])
     ok = (dst >= 0) & (src >= 0)
     n_days = production.shape[1]
-    for d, s, lt in zip(dst[ok], src[ok], t["transit"].to_numpy()[ok], strict=True):
+    cal = days if days is not None and days.per_plant else None
+    if cal is not None:
+        receiving = cal.plant_index(net.plant_of(t["node"].to_numpy(object)))[ok]
+    for k, (d, s, lt) in enumerate(zip(dst[ok], src[ok], t["transit"].to_numpy()[ok],
+                                       strict=True)):
         lt = int(lt)
+        if cal is not None:
+            first, release = cal.release_runs(int(receiving[k]), lt)
+            out[s, release] += np.add.reduceat(production[d], first)
+            continue
         if lt >= n_days:
             out[s, 0] += production[d].sum()
             continue

@@ -113,11 +113,17 @@ class NodeDemand(DemandPlan):
     nodes ask of them (``transfers``: nodes × days, pieces), dated with the forecast."""
 
     transfers: np.ndarray | None = None
+    plant: np.ndarray | None = None     # each node's plant (name)
 
     def dated(self, days: PlanDays) -> tuple[np.ndarray, np.ndarray]:
         forecast, orders = super().dated(days)
         if self.transfers is not None:
             forecast = forecast + self.transfers
+        if days.per_plant and self.plant is not None:
+            # demand on a day its plant does not work is needed on its working day before
+            at = days.plant_index(self.plant)
+            forecast, orders = days.on_working_days(at, forecast), \
+                days.on_working_days(at, orders)
         return forecast, orders
 
 
@@ -237,7 +243,7 @@ def node_demand(demand: DemandPlan, net: network.Network,
         from_sales=from_sales, flagged=split(demand.flagged),
         past_due_orders=demand.past_due_orders, review=demand.review, shares=shares,
         far_method=demand.far_method, months=demand.months, monthly=monthly,
-        past_due=past_due, dated_orders=dated)
+        past_due=past_due, dated_orders=dated, plant=net.plant_of(nodes))
 
 
 def _per_plant(demand: DemandPlan, inputs: Inputs, net: network.Network, nodes: pd.Index,
@@ -323,7 +329,7 @@ def mps(plan_one: Callable[[DemandPlan], mps_engine.MPSResult], demand: NodeDema
     demand.transfers = None
     plan = plan_one(demand)
     for _ in range(network.depth(net)):
-        extra = network.transfer_demand(demand.items, plan.daily["production"], net)
+        extra = network.transfer_demand(demand.items, plan.daily["production"], net, days)
         if not extra.any() or (demand.transfers is not None
                                and np.allclose(extra, demand.transfers)):
             break

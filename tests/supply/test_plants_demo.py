@@ -35,16 +35,34 @@ def test_the_regional_warehouse_is_supplied_by_the_assembly_plant(run) -> None:
     nd = run.supply_demand
     np.testing.assert_allclose(nd["sales_forecast"][list(nd.items).index("FG-P100@HD-03"), 0],
                                named + REGIONAL_SHARE * blank)
-    # Hangzhou's demand is its own plus what Chengdu receives, shipped 4 working days
-    # before it arrives; the two plants' own demand is the item's
+    # Hangzhou's demand is its own plus what Chengdu receives, shipped 4 of Chengdu's
+    # working days before it arrives (its stocktake days do not count); the two plants'
+    # own demand is the item's
     arrive = m.daily["production"][b]
     shipped = np.zeros_like(arrive)
-    shipped[0] = arrive[:REGIONAL_TRANSIT + 1].sum()
-    shipped[1:len(arrive) - REGIONAL_TRANSIT] = arrive[REGIONAL_TRANSIT + 1:]
+    days = run.days
+    np.add.at(shipped, days.release_map(int(days.plant_index(["HD-03"])[0]),
+                                        REGIONAL_TRANSIT), arrive)
     own = m.daily["demand"][a] - shipped
     assert own.min() >= -1e-9 and shipped.sum() > 0
     np.testing.assert_allclose(own.sum() + m["demand"][b].sum(), d["demand"][k].sum(),
                                rtol=1e-9)
+
+
+def test_chengdu_keeps_its_own_calendar(run) -> None:
+    """Chengdu's stocktake (2027-01-13..15, a FactoryCalendar row for HD-03 only): the
+    other sites work those days, Chengdu neither sells nor receives on them."""
+    days = run.days
+    assert days.per_plant and days.plants == ("HD-01", "HD-02", "HD-03")
+    closed = days.dates[~days.works(2)].astype(str).tolist()
+    assert closed == ["2027-01-13", "2027-01-14", "2027-01-15"]
+    assert days.works(0)[~days.works(2)].all()
+    m = run.mps
+    west = np.array([str(i).endswith("@HD-03") for i in m.items])
+    off = ~days.works(2)
+    assert m.daily["demand"][west][:, off].sum() == 0
+    assert m.daily["production"][west][:, off].sum() == 0
+    assert m.daily["demand"][west].sum() > 0
 
 
 def test_machined_parts_are_made_in_taizhou_and_shipped_to_hangzhou(run) -> None:

@@ -1,0 +1,97 @@
+"""Per-plant factory calendars through real workbook files (issue 17): the two-plant small
+company of test_plants_workbook (S1 cast in P2, shipped to the assembly plant P1 in 3
+working days), P1 closed Wednesday 2026-12-09 to Friday 12-11; EN and 中文 refusals."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+from support import small_company_run as _run
+from test_plants_workbook import two_plants
+
+from sop_xl.app.master import MasterWorkbook
+from sop_xl.app.template import write_master
+from sop_xl.base.errors import ValidationError
+
+CLOSED = [date(2026, 12, 9), date(2026, 12, 10), date(2026, 12, 11)]
+
+
+def with_rows(f: dict, rows: list[list]) -> None:
+    c = f["calendar"]
+    f["calendar"] = pd.concat([c.assign(plant=None), pd.DataFrame(
+        rows, columns=[*c.columns, "plant"])], ignore_index=True)
+
+
+def holiday(plant: str) -> list:
+    return [CLOSED[0], CLOSED[-1], "holiday", "Plant holiday", None, plant]
+
+
+def test_transit_days_count_in_the_receiving_plants_calendar(tmp_path) -> None:
+    f, s = two_plants()
+    base = _run(write_master(tmp_path / "base.xlsx", f, s))
+    with_rows(f, [holiday("P1")])
+    run = _run(write_master(tmp_path / "m.xlsx", f, s))
+    days = run.days
+    assert days.per_plant and days.plants == ("P1", "P2")
+    # the axis keeps 12-09..11: P2 works them
+    assert len(days) == len(base.days)
+    o = run.mrp.orders
+    p1 = o[o["item"].str.endswith("@P1")]
+    closed = pd.to_datetime(CLOSED)
+    # nothing of P1 is due or released on its holiday; P2's orders may be
+    assert not p1["due_date"].isin(closed).any() and not p1["release_date"].isin(closed).any()
+    # a transfer arriving Monday 12-14 ships 3 of P1's working days earlier: Tue 12-08,
+    # Mon 12-07, Fri 12-04 (without the holiday: Wednesday 12-09)
+    moved = o[o["item"] == "S1@P1"].set_index("due_date")["release_date"]
+    before = base.mrp.orders
+    before = before[before["item"] == "S1@P1"].set_index("due_date")["release_date"]
+    monday = pd.Timestamp("2026-12-14")
+    assert moved.get(monday) == pd.Timestamp("2026-12-04")
+    assert before.get(monday) == pd.Timestamp("2026-12-09")
+    # what P1 sells on its holiday is needed on Tuesday 12-08: no P1 demand on 12-09..11
+    mps = run.mps
+    i = list(mps.items).index("A@P1")
+    at = [int(np.flatnonzero(days.dates == np.datetime64(d))[0]) for d in CLOSED]
+    assert mps.daily["demand"][i, at].sum() == 0
+    # the plan keeps every piece: the MPS's demand over the horizon is the same
+    np.testing.assert_allclose(mps.daily["demand"].sum(), base.mps.daily["demand"].sum())
+
+
+def test_a_holiday_for_every_plant_is_the_one_calendar(tmp_path) -> None:
+    f, s = two_plants()
+    with_rows(f, [holiday("P1"), holiday("P2")])
+    both = _run(write_master(tmp_path / "both.xlsx", f, s))
+    g, _ = two_plants()
+    c = g["calendar"]
+    g["calendar"] = pd.concat([c, pd.DataFrame([holiday("")[:5]], columns=c.columns)],
+                              ignore_index=True)
+    one = _run(write_master(tmp_path / "one.xlsx", g, s))
+    assert not both.days.per_plant
+    pd.testing.assert_frame_equal(both.mrp.orders, one.mrp.orders)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+def test_a_calendar_row_names_a_plant_of_the_workbook(tmp_path, lang) -> None:
+    f, s = two_plants()
+    with_rows(f, [holiday("P3")])
+    path = write_master(tmp_path / "bad.xlsx", f, s, lang=lang)
+    with pytest.raises(ValidationError) as e:
+        MasterWorkbook.open(path).read_inputs()
+    sheet, col = ("FactoryCalendar", "Plant") if lang == "en" else ("工厂日历", "工厂")
+    assert [(p.sheet, p.row, p.column, p.value) for p in e.value.problems] == [
+        (sheet, 3, col, "P3")]
+    if lang == "en":
+        assert "FactoryCalendar!F3 (Plant)" in str(e.value) and "Plants" in str(e.value)
+
+
+def test_a_plant_on_the_calendar_of_a_workbook_without_plants_is_refused(tmp_path) -> None:
+    from small_company import frames
+    f, s = frames()
+    with_rows(f, [holiday("HZ")])
+    with pytest.raises(ValidationError) as e:
+        MasterWorkbook.open(write_master(tmp_path / "bad.xlsx", f, s)).read_inputs()
+    assert [(p.sheet, p.row, p.column, p.value) for p in e.value.problems] == [
+        ("FactoryCalendar", 3, "Plant", "HZ")]
