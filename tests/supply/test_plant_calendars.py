@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from sop_xl.base.periods import Buckets, FactoryCalendar
 from sop_xl.plan import mrp
 from sop_xl.plan.dates import PlanDays
-from tests.supply.test_mrp import bom, items, plants, receipts
+from tests.supply.test_mrp import assert_same_days, bom, items, plants, receipts
 
 H = 9
 BUCKETS = Buckets.build(pd.Period("2027-03", "M"), "week", H)
@@ -130,12 +130,7 @@ def test_vectorised_plan_equals_the_item_by_item_loop_with_plant_calendars(plant
     r = mrp.plan(it, b, pd.Index(["I0"]), prod, pd.Series(on_hand), sr, days, plants=at)
     ref = mrp.plan_item_by_item(it, b, pd.Index(["I0"]), prod, pd.Series(on_hand), sr, days,
                                 plants=at)
-    pairs = (("gross", "gross"), ("planned", "planned_receipts"), ("projected", "projected"),
-             ("releases", "planned_releases"))
-    for k, item in enumerate(r.item_names):
-        for mine, theirs in pairs:
-            np.testing.assert_allclose(r.daily[mine][k], ref[item][theirs], atol=1e-6,
-                                       err_msg=f"{item} {mine}")
+    assert_same_days(r, ref)
     # every order is released its lead time of its plant's working days before its due day
     o = r.order_data
     for p, due, rel in zip(o["pos"].tolist(), o["due"].tolist(), o["release"].tolist(),
