@@ -11,7 +11,7 @@ import pandas as pd
 from sop_xl import contract
 from sop_xl.base.messages import message
 from sop_xl.contract.cells import col_letter
-from sop_xl.contract.model import unit_label
+from sop_xl.contract.model import SheetSpec, unit_label
 from sop_xl.contract.planning_inputs import Inputs
 from sop_xl.layout.common import ON_HAND, blocks, title
 from sop_xl.layout.grid import Grid, GridCondition, grid_content
@@ -72,11 +72,7 @@ def plan_kpi_sheet(inputs: Inputs, kpis: pd.DataFrame, lang: str) -> SheetConten
     spec = contract.sheet("plan_kpi")
     k = kpis.assign(unit=[unit_label(u, lang) for u in kpis["unit"]]) if len(kpis) else kpis
     sheet = table_content(spec, k, lang, currency=inputs.settings.currency)
-    if len(k):
-        j = col_letter(spec.keys.index("achievement"))
-        sheet.cond_formats.append(CondFormat(
-            Box(1, 0, len(k), len(spec.columns) - 1),
-            f'AND(ISNUMBER(${j}2),${j}2<0.95)', "warn"))
+    _mark_below_95(sheet, spec, "achievement", len(k))
     return sheet
 
 
@@ -85,9 +81,13 @@ def delivery_kpi_sheet(inputs: Inputs, kpis: pd.DataFrame, lang: str) -> SheetCo
     95 % marked."""
     spec = contract.sheet("delivery_kpi")
     sheet = table_content(spec, kpis, lang, currency=inputs.settings.currency)
-    if len(kpis):
-        j = col_letter(spec.keys.index("rate"))
-        sheet.cond_formats.append(CondFormat(
-            Box(1, 0, len(kpis), len(spec.columns) - 1),
-            f'AND(ISNUMBER(${j}2),${j}2<0.95)', "warn"))
+    _mark_below_95(sheet, spec, "rate", len(kpis))
     return sheet
+
+
+def _mark_below_95(sheet: SheetContent, spec: SheetSpec, column: str, rows: int) -> None:
+    """Rows of a KPI table whose ``column`` (a rate) is below 95 % marked as a warning."""
+    if rows:
+        j = col_letter(spec.keys.index(column))
+        sheet.cond_formats.append(CondFormat(Box(1, 0, rows, len(spec.columns) - 1),
+                                             f'AND(ISNUMBER(${j}2),${j}2<0.95)', "warn"))
