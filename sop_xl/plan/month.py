@@ -482,6 +482,18 @@ def financial(inputs: Inputs, plan: mps_engine.MPSResult,
 
 # -- the plan version ------------------------------------------------------------------------
 
+def _made_apart(plan: mps_engine.MPSResult, items: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The MPS production the version records: what a node supplied by transfer from
+    another plant receives is its planned transfers (measure ``transfers``), not
+    production; every other node (and every item of one plant) makes what it plans."""
+    production = plan.rows["production"]
+    if "procurement" not in items:
+        return {"production": production}
+    moved = (items["procurement"].reindex(plan.items) == "transfer").to_numpy(bool)
+    return {"production": np.where(moved[:, None], 0.0, production),
+            versions_engine.TRANSFERS: np.where(moved[:, None], production, 0.0)}
+
+
 def snapshot(inputs: Inputs, *, demand: DemandPlan, plan: mps_engine.MPSResult,
              projection: inventory_engine.Projection,
              load: capacity_engine.CapacityResult,
@@ -502,7 +514,8 @@ def snapshot(inputs: Inputs, *, demand: DemandPlan, plan: mps_engine.MPSResult,
                                      value_per_unit=price.reindex(d.items).fillna(0)
                                      .to_numpy(float)),
         # projected on hand once, in the projection section (the MPS's is the same)
-        versions_engine.section_rows("mps", m.items, m.periods, m.rows, ["production"],
+        versions_engine.section_rows("mps", m.items, m.periods, _made_apart(m, items),
+                                     ["production", versions_engine.TRANSFERS],
                                      family=fam, value_per_unit=cost.reindex(m.items)
                                      .fillna(0).to_numpy(float)),
         versions_engine.section_rows("projection", p.items, p.periods, p.rows,

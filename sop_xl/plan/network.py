@@ -92,6 +92,11 @@ class Network:
         m[np.arange(len(n)), col] = n["share"].to_numpy(float)
         return pd.Index(n["node"].to_numpy(object), name="item"), m
 
+    @property
+    def transferred(self) -> set[str]:
+        """The nodes supplied by transfer from another plant."""
+        return set(self.nodes.loc[self.nodes["procurement"] == TRANSFER, "node"].astype(str))
+
     def transfers(self) -> pd.DataFrame:
         """node, source node, transit (working days) of every transfer node."""
         t = self.nodes[self.nodes["procurement"] == TRANSFER]
