@@ -119,7 +119,11 @@ def mrp_sheet(inputs: Inputs, mrp: MRPResult, lang: str,
                     lang=lang)
     if wiring is not None:
         wiring.mrp_grid(grid)
-    return plant_grid(grid_content(grid, lang, inputs.settings.currency), grid, inputs, lang)
+    sheet = plant_grid(grid_content(grid, lang, inputs.settings.currency), grid, inputs, lang)
+    for measure in ("planned_receipts", "planned_releases"):   # a transfer's orders
+        sheet = transfer_rows(sheet, grid, inputs, lang, measure,
+                              currency=inputs.settings.currency)
+    return sheet
 
 
 def purchase_plan(inputs: Inputs, mrp: MRPResult,

@@ -365,6 +365,40 @@ def test_a_transferred_nodes_mps_row_says_planned_transfer(tmp_path, monkeypatch
     assert firm[at, 0] == 77.0 and np.isnan(firm[list(nodes).index("A@P1"), 0])
 
 
+@pytest.mark.parametrize(("lang", "words"), [
+    ("en", ("Planned receipts", "Planned releases", "Planned transfers in",
+            "Planned transfers shipped")),
+    ("zh-CN", ("计划到货", "计划下达", "计划调入", "计划调出"))])
+def test_a_transferred_nodes_mrp_rows_say_transfers(tmp_path, monkeypatch, lang,
+                                                    words) -> None:
+    """S1@P1 (housings shipped from P2 in 3 working days) has transfers on the MRP, not
+    orders: its planned receipts are transfers in, its releases the day P2 ships them;
+    S1@P2, cast there, keeps the order words. Read back as the same measures."""
+    import openpyxl
+
+    from sop_xl.app.master import MasterWorkbook
+    receipts, releases, moved_in, shipped = words
+    path, run = _a_in_two_plants(tmp_path, monkeypatch, lang=lang)
+    ws = openpyxl.load_workbook(path)["MRP" if lang == "en" else "物料需求计划"]
+    mcol = [c.value for c in ws[3]].index("Measure" if lang == "en" else "指标")
+    shown = {(r[0], r[mcol]) for r in ws.iter_rows(min_row=4, values_only=True) if r[0]}
+    assert {("S1@P1", moved_in), ("S1@P1", shipped), ("S1@P2", receipts),
+            ("S1@P2", releases), ("R1@P2", releases)} <= shown
+    assert not {("S1@P1", receipts), ("S1@P1", releases), ("S1@P2", moved_in)} & shown
+    g = MasterWorkbook.open(path).read_output_grid("mrp")
+    assert g is not None
+    r = run.mrp
+    for node in ("S1@P1", "S1@P2"):
+        mine = g[g["item"] == node]
+        for measure in ("planned_receipts", "planned_releases"):
+            back = mine[mine["measure"] == measure].set_index("period")["value"]
+            want = r.rows[measure][list(r.items).index(node)]
+            np.testing.assert_allclose(back.reindex(r.periods).fillna(0.0).to_numpy(float),
+                                       want)
+    s1 = g[(g["item"] == "S1@P1") & (g["measure"] == "planned_releases")]
+    assert s1["value"].sum() > 0
+
+
 def test_the_demos_transfer_orders_arrive_where_they_go(tmp_path) -> None:
     """The three-site demo: 20 pumps FG-P100 on their way Hangzhou → Chengdu (TO-2612-002)
     are transfers in at Chengdu in December, no demand on Hangzhou; 40 machined housings
