@@ -209,13 +209,19 @@ def receipts(inputs: Inputs) -> pd.DataFrame:
 
 def receipts_by_day(inputs: Inputs, days: PlanDays, items: pd.Index) -> np.ndarray:
     """Open orders per item and working day (items × days, pieces); one due before the
-    planning date counts on its first day."""
+    planning date counts on its first day. With a calendar per plant an order counts on
+    its node's plant's working day on or after it is due (as the MRP takes it)."""
     out = np.zeros((len(items), len(days)))
     r = receipts(inputs)
     if r.empty:
         return out
     rows = items.get_indexer(r["item"])
     day = days.supply_day(r["due_date"])
+    if days.per_plant and "plant" in inputs.items:
+        plant = inputs.items.set_index(inputs.items["item"].astype(str))["plant"]
+        at = days.plant_index(plant.reindex(r["item"].astype(str)).fillna("").to_numpy(object))
+        inside = day < len(days)
+        day[inside] = days.on_or_after(at[inside], day[inside])
     ok = (rows >= 0) & (day < out.shape[1])
     np.add.at(out, (rows[ok], day[ok]), r["qty"].to_numpy(float)[ok])
     return out

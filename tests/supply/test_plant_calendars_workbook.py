@@ -95,3 +95,22 @@ def test_a_plant_on_the_calendar_of_a_workbook_without_plants_is_refused(tmp_pat
         MasterWorkbook.open(write_master(tmp_path / "bad.xlsx", f, s)).read_inputs()
     assert [(p.sheet, p.row, p.column, p.value) for p in e.value.problems] == [
         ("FactoryCalendar", 3, "Plant", "HZ")]
+
+
+def test_an_open_order_counts_on_its_plants_next_working_day(tmp_path) -> None:
+    """A production order of 30 pumps A in P1 due Thursday 12-10, inside P1's holiday:
+    the MPS (as the MRP) counts it on P1's next working day, Monday 12-14 — not on 12-10,
+    a day of the axis only because P2 works it. December's receipts stay 30."""
+    f, s = two_plants()
+    with_rows(f, [holiday("P1")])
+    sr = f["scheduled_receipts"]
+    f["scheduled_receipts"] = pd.concat([sr.assign(plant=None), pd.DataFrame(
+        [["MO1", "production", "A", 30.0, date(2026, 12, 10), None, "P1"]],
+        columns=[*sr.columns, "plant"])], ignore_index=True)
+    run = _run(write_master(tmp_path / "m.xlsx", f, s))
+    days, mps = run.days, run.mps
+    i = list(mps.items).index("A@P1")
+    got = mps.daily["receipts"][i]
+    monday = int(np.flatnonzero(days.dates == np.datetime64("2026-12-14"))[0])
+    assert np.flatnonzero(got).tolist() == [monday] and got[monday] == 30.0
+    assert mps["receipts"][i, 0] == 30.0
