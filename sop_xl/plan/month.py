@@ -431,7 +431,12 @@ def capacity(inputs: Inputs, days: PlanDays, plan: mps_engine.MPSResult,
         plant[sr["pos"]], due[len(o["pos"]):], materials.lead[sr["pos"]])])
     qty = np.concatenate([o["release_qty"], sr["qty"]])
     ok = at[pos] >= 0
-    work = capacity_engine.work(days, len(items), at[pos[ok]], release[ok], due[ok], qty[ok])
+    row_plant = None
+    if days.per_plant:   # each row's plant: its orders are worked on the days it works
+        row_plant = np.zeros(len(items), np.int64)
+        row_plant[at[at >= 0]] = plant[at >= 0]
+    work = capacity_engine.work(days, len(items), at[pos[ok]], release[ok], due[ok], qty[ok],
+                                plant=row_plant)
     return capacity_engine.plan(located_resources(inputs), inputs.resource_usage, items, work,
                                 inputs.buckets, inputs.factory_calendar,
                                 frozen=inputs.settings.frozen_periods)

@@ -11,6 +11,7 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -203,3 +204,27 @@ def test_a_firm_quantity_is_made_on_a_day_its_plant_works() -> None:
                          np.zeros((2, len(d2))), np.zeros(2), rules, d2,
                          items=pd.Index(["FG@S", "FG@R"]), firm=firm, works=w2)
     assert r2.daily["production"][1, week2].tolist() == [0, 0, 0, 0, 70]
+
+
+def test_an_orders_hours_fall_on_the_days_its_plant_works() -> None:
+    """Rough-cut capacity works an order evenly from release to the day before it is due,
+    on its plant's working days. 40 pieces released Thursday 03-04, due Wednesday 03-10:
+    in S (works every weekday) Thu, Fri, Mon, Tue → 10 a day, 20 in week 1 and 20 in week
+    2; in R (closed 03-09..11) Thu, Fri, Mon → 40 / 3 a day, 26.67 and 13.33. An order of
+    R released Tuesday 03-09, due Thursday 03-11 has none of R's days: worked on the axis
+    days as without plant calendars, 20 + 20 in week 2."""
+    from sop_xl.plan import capacity
+    rel, due = day("2027-03-04"), day("2027-03-10")
+    got = capacity.work(DAYS, 2, np.array([0, 1]), np.array([rel, rel]),
+                        np.array([due, due]), np.array([40.0, 40.0]),
+                        plant=np.array([0, 1]))
+    np.testing.assert_allclose(got[:, :3], [[20, 20, 0], [80 / 3, 40 / 3, 0]])
+    one = capacity.work(DAYS, 2, np.array([0, 1]), np.array([rel, rel]),
+                        np.array([due, due]), np.array([40.0, 40.0]))
+    np.testing.assert_allclose(one[:, :3], [[20, 20, 0], [20, 20, 0]])
+    shut = capacity.work(DAYS, 2, np.array([1]), np.array([day("2027-03-09")]),
+                         np.array([day("2027-03-11")]), np.array([40.0]),
+                         plant=np.array([0, 1]))
+    np.testing.assert_allclose(shut[1, :3], [0, 40, 0])
+    # every piece is worked somewhere in the plan
+    assert got.sum() == pytest.approx(80.0) and shut.sum() == pytest.approx(40.0)

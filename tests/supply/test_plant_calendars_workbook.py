@@ -114,3 +114,24 @@ def test_an_open_order_counts_on_its_plants_next_working_day(tmp_path) -> None:
     monday = int(np.flatnonzero(days.dates == np.datetime64("2026-12-14"))[0])
     assert np.flatnonzero(got).tolist() == [monday] and got[monday] == 30.0
     assert mps["receipts"][i, 0] == 30.0
+
+
+def test_capacity_works_each_order_on_its_plants_days(tmp_path, monkeypatch) -> None:
+    """Rough-cut capacity gets each row's plant, so an order is worked on its plant's
+    days (test_plant_calendars has the hand-worked spread): P1's nodes on P1's, P2's on
+    P2's."""
+    from sop_xl.plan import capacity
+    f, s = two_plants()
+    with_rows(f, [holiday("P1")])
+    run = _run(write_master(tmp_path / "m.xlsx", f, s))
+    seen = {}
+    real = capacity.work
+
+    def spy(days, n_items, pos, release, due, qty, plant=None):
+        seen["plant"] = plant
+        return real(days, n_items, pos, release, due, qty, plant=plant)
+    monkeypatch.setattr(capacity, "work", spy)
+    run.capacity  # noqa: B018
+    items = run.mps.items.append(run.mrp.items)
+    names = run.days.plants
+    assert [names[k] for k in seen["plant"]] == [k.split("@")[1] for k in items]
