@@ -135,3 +135,31 @@ def test_capacity_works_each_order_on_its_plants_days(tmp_path, monkeypatch) -> 
     items = run.mps.items.append(run.mrp.items)
     names = run.days.plants
     assert [names[k] for k in seen["plant"]] == [k.split("@")[1] for k in items]
+
+
+def test_the_mrp_sheet_lists_a_level_as_without_plant_calendars(tmp_path) -> None:
+    """Pump A made in both plants (70 / 30), bearing R2 bought in P2 in 5 working days
+    (an ItemPlants lead time over Items' whole-number 15). Level 1 below the MPS: S1@P1
+    (3), R2@P1 (15), R2@P2 (5). The kernel runs a level by plant, then lead time, when
+    the plants' calendars differ (P1's holiday): S1@P1, R2@P1, R2@P2. The MRP sheet lists
+    it as the same workbook with one calendar (the holiday for both plants): by lead
+    time, S1@P1, R2@P2, R2@P1."""
+    from test_plants_bom import BOTH
+
+    from sop_xl.layout.supply import mrp_grid
+    ip = pd.concat([BOTH, pd.DataFrame([["R2", "P2", "buy", None, None, None, 5]],
+                                       columns=[*BOTH.columns, "lead_time_days"])],
+                   ignore_index=True)
+    shown = {}
+    for name, plants in (("own", ["P1"]), ("one", ["P1", "P2"])):
+        f, s = two_plants(ip)
+        with_rows(f, [holiday(p) for p in plants])
+        run = _run(write_master(tmp_path / f"{name}.xlsx", f, s))
+        r = run.mrp
+        assert r.lead[list(r.item_names).index("R2@P2")] == 5
+        g = mrp_grid(r, run.supply_inputs.items, run.inputs.working_days)
+        shown[name] = ([b.attrs["item"] for b in g.blocks], list(r.items), run.days.per_plant)
+    assert shown["own"][2] and not shown["one"][2]
+    assert shown["own"][1] == ["S1@P1", "R2@P1", "R2@P2", "S1@P2", "R1@P2"]
+    assert shown["own"][0] == shown["one"][0] == shown["one"][1] == [
+        "S1@P1", "R2@P2", "R2@P1", "S1@P2", "R1@P2"]
