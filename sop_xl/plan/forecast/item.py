@@ -52,6 +52,7 @@ class ForecastSettings:
     use_arima: bool = True
     levels: tuple[float, ...] = (0.8, 0.95)
     per_working_day: bool = False  # models fit demand per working day (ItemInput.factors)
+    auto_theta: bool | str = False  # development switch (PROTOCOL, fourth round)
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,8 @@ class ItemForecast:
     # backtest errors of the chosen forecast / sigma of their step, and those steps
     calib_steps: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     calib_ratios: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    # in-sample one-step RMS error / mean demand of the last max(m, 4) periods (unitless)
+    volatility: float = math.nan
 
     @property
     def demand_class(self) -> DemandClass:
@@ -309,6 +312,7 @@ def _statistical(values: np.ndarray, factors: np.ndarray | None, settings: Forec
         seasonal=season,
         positive=bool(np.all(y > 0)),
         use_arima=settings.use_arima,
+        auto_theta=settings.auto_theta,
     )
     benchmark = SEASONAL_NAIVE if result.seasonal else NAIVE
     selection = yield from _select(y, specs, benchmark, settings)
@@ -336,6 +340,9 @@ def _statistical(values: np.ndarray, factors: np.ndarray | None, settings: Forec
     final = fitted[0] if len(fitted) == 1 else combination(fitted)
     result.forecast, result.sigma = _final_forecast(final, y, settings)
     result.model = final.name
+    recent = float(np.mean(y[-max(m, 4):]))
+    if recent > 0 and result.sigma.size:
+        result.volatility = float(result.sigma[0]) / recent
     if selection is not None:
         # Calibration errors: of the mean of all candidates, not of the chosen ones, which
         # were chosen for small errors on these very origins (selection bias: on M1 and
