@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sop_xl.plan.forecast.backtest import MIN_POOL, Calibration
+from sop_xl.plan.forecast.backtest import Calibration, shrink_factors
 from sop_xl.plan.forecast.blas import single_threaded_blas
 from sop_xl.plan.forecast.executor import Executor, ProcessExecutor, SerialExecutor
 from sop_xl.plan.forecast.item import (
@@ -124,6 +124,17 @@ def _run(
     return results
 
 
+def _shrink_spreads(results: list[ItemForecast]) -> None:
+    """Shrink each continuous item's sigma towards the run's typical scale-free error level
+    (backtest.shrink_factors), and its calibration ratios (errors / sigma) to match; before
+    new items borrow a spread and before the pooled calibration."""
+    members = [r for r in results if r.group == Group.CONTINUOUS]
+    factors = shrink_factors(np.array([r.volatility for r in members]))
+    for result, factor in zip(members, factors, strict=True):
+        result.sigma = result.sigma * factor
+        result.calib_ratios = result.calib_ratios / factor
+
+
 # A new item is scaled to its last RECENT months: launches ramp up, and the months just
 # past say more about next month than the first ones.
 RECENT = 3
@@ -198,58 +209,6 @@ def _resolve_new_items(
         )
 
 
-def _shrink_spreads(results: list[ItemForecast], power: float) -> None:
-    """Development switch (PROTOCOL, fourth round, candidate 13): each continuous item's
-    sigma multiplied by (median volatility of the run / its volatility) ** power, its
-    calibration ratios divided by the same factor."""
-    index = [i for i, r in enumerate(results)
-             if r.group == Group.CONTINUOUS and np.isfinite(r.volatility) and r.volatility > 0]
-    if not index:
-        return
-    typical = float(np.median([results[i].volatility for i in index]))
-    for i in index:
-        r = results[i]
-        factor = (typical / r.volatility) ** power
-        r.sigma = r.sigma * factor
-        r.calib_ratios = r.calib_ratios / factor
-
-
-def _pooled(members: Sequence[ItemForecast], levels: tuple[float, ...], horizon: int
-            ) -> Calibration:
-    return Calibration.from_errors(
-        np.concatenate([r.calib_steps for r in members] or [[]]),
-        np.concatenate([r.calib_ratios for r in members] or [[]]),
-        levels, horizon)
-
-
-def _calibrations(results: list[ItemForecast], levels: tuple[float, ...], horizon: int,
-                  classes: int = 1) -> list[Calibration]:
-    """Each item's interval calibration: pooled over its group (continuous, intermittent);
-    with classes > 1 (development switch, PROTOCOL fourth round) continuous items are
-    calibrated within classes of like volatility, split at quantiles of the run."""
-    whole = {group: _pooled([r for r in results if r.group == group], levels, horizon)
-             for group in (Group.CONTINUOUS, Group.INTERMITTENT)}
-    out = [whole[r.group] for r in results]
-    if classes <= 1:
-        return out
-    index = [i for i, r in enumerate(results)
-             if r.group == Group.CONTINUOUS and np.isfinite(r.volatility)]
-    if not index:
-        return out
-    level = np.array([results[i].volatility for i in index])
-    edges = np.quantile(level, np.arange(1, classes) / classes)
-    kind = np.searchsorted(edges, level, side="right")
-    for c in range(classes):
-        members = [results[i] for i, k in zip(index, kind, strict=True) if k == c]
-        if sum(int(np.isfinite(r.calib_ratios).sum()) for r in members) < MIN_POOL:
-            continue
-        own = _pooled(members, levels, horizon)
-        for i, k in zip(index, kind, strict=True):
-            if k == c:
-                out[i] = own
-    return out
-
-
 def _frames(
     results: list[ItemForecast],
     firsts: list[int],
@@ -259,7 +218,6 @@ def _frames(
     levels: tuple[float, ...],
     service_level: float,
     horizon: int,
-    classes: int = 1,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     n_items = len(results)
     steps = np.arange(horizon)
@@ -270,11 +228,17 @@ def _frames(
         "period": timeline.labels(np.tile(length + steps, n_items)),
         "forecast": forecast,
     }
-    calibration = _calibrations(results, levels, horizon, classes)
+    calibration = {
+        group: Calibration.from_errors(
+            np.concatenate([r.calib_steps for r in results if r.group == group] or [[]]),
+            np.concatenate([r.calib_ratios for r in results if r.group == group] or [[]]),
+            levels, horizon)
+        for group in (Group.CONTINUOUS, Group.INTERMITTENT)
+    }
     bands = {}
     for i, level in enumerate(levels):
-        lo = np.concatenate([c.lower[i] for c in calibration] or [[]])
-        hi = np.concatenate([c.upper[i] for c in calibration] or [[]])
+        lo = np.concatenate([calibration[r.group].lower[i] for r in results] or [[]])
+        hi = np.concatenate([calibration[r.group].upper[i] for r in results] or [[]])
         lower = np.clip(forecast + lo * sigma, 0.0, None)
         bands[level] = (np.minimum(lower, forecast), forecast + hi * sigma)
     columns["lower"], columns["upper"] = bands[service_level]
@@ -333,9 +297,6 @@ def auto_forecast(
     use_arima: bool = True,
     working_days: Mapping[object, float] | None = None,
     per_working_day: bool = True,
-    calibration_classes: int = 1,
-    auto_theta: bool | str = False,
-    spread_shrink: float = 0.0,
 ) -> ForecastResult:
     """Forecast every item of a long demand history `horizon` periods past its last period.
 
@@ -379,7 +340,6 @@ def auto_forecast(
         use_arima=use_arima,
         levels=levels,
         per_working_day=per_working_day and working_days is not None,
-        auto_theta=auto_theta,
     )
     items, firsts, arrays, timeline, length = _prepare(history)
     factors = None
@@ -393,8 +353,7 @@ def auto_forecast(
         for item, values, first in zip(items, arrays, firsts, strict=True)
     ]
     results = _run(inputs, settings, executor, progress)
-    if spread_shrink:
-        _shrink_spreads(results, spread_shrink)
+    _shrink_spreads(results)
     _resolve_new_items(results, analogs or {}, families or {})
     if settings.per_working_day and factors is not None:
         future = factors[length:]
@@ -407,8 +366,7 @@ def auto_forecast(
                 f"outlier cleaned at {timeline.label(first + int(pos))} "
                 f"(was {inp.values[pos]:.6g}, now {result.cleaned[pos]:.6g})"
             )
-    frames = _frames(results, firsts, inputs, timeline, length, levels, service_level, horizon,
-                     calibration_classes)
+    frames = _frames(results, firsts, inputs, timeline, length, levels, service_level, horizon)
     return ForecastResult(*frames, levels=levels, service_level=service_level)
 
 

@@ -52,7 +52,6 @@ class ForecastSettings:
     use_arima: bool = True
     levels: tuple[float, ...] = (0.8, 0.95)
     per_working_day: bool = False  # models fit demand per working day (ItemInput.factors)
-    auto_theta: bool | str = False  # development switch (PROTOCOL, fourth round)
 
 
 @dataclass(frozen=True)
@@ -104,7 +103,8 @@ class ItemForecast:
     # backtest errors of the chosen forecast / sigma of their step, and those steps
     calib_steps: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     calib_ratios: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    # in-sample one-step RMS error / mean demand of the last max(m, 4) periods (unitless)
+    # scale-free error level: in-sample one-step RMS error / mean demand of the last
+    # max(m, 4) periods (unitless); nan where that mean is 0 or no model was fitted
     volatility: float = math.nan
 
     @property
@@ -312,7 +312,6 @@ def _statistical(values: np.ndarray, factors: np.ndarray | None, settings: Forec
         seasonal=season,
         positive=bool(np.all(y > 0)),
         use_arima=settings.use_arima,
-        auto_theta=settings.auto_theta,
     )
     benchmark = SEASONAL_NAIVE if result.seasonal else NAIVE
     selection = yield from _select(y, specs, benchmark, settings)

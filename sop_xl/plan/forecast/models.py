@@ -325,7 +325,6 @@ HOLT_DAMPED = ModelSpec(
 THETA = ModelSpec("theta", smoothing.fit_theta, min_periods=6)
 OTM = ModelSpec("otm", smoothing.fit_otm, min_periods=6)
 DOTM = ModelSpec("dotm", smoothing.fit_dotm, min_periods=6)
-THETA_AUTO = ModelSpec("theta_auto", smoothing.fit_auto_theta, min_periods=6)
 ARIMA = ModelSpec("arima", arima.fit_arima, min_periods=12)
 HW_ADDITIVE = ModelSpec(
     "hw_additive", _kernel(ets.Member(_A, ets.DAMPED, ets.ADD), "hw_additive", seasonal=True),
@@ -371,8 +370,6 @@ HOLT_DAMPED_SA = ModelSpec(
 THETA_SA = ModelSpec("theta_sa", _adjusted(smoothing.fit_theta), min_seasons=2, min_periods=6)
 OTM_SA = ModelSpec("otm_sa", _adjusted(smoothing.fit_otm), min_seasons=2, min_periods=6)
 DOTM_SA = ModelSpec("dotm_sa", _adjusted(smoothing.fit_dotm), min_seasons=2, min_periods=6)
-THETA_AUTO_SA = ModelSpec("theta_auto_sa", _adjusted(smoothing.fit_auto_theta), min_seasons=2,
-                          min_periods=6)
 ARIMA_SA = ModelSpec("arima_sa", _adjusted(arima.fit_arima), min_seasons=2, min_periods=12)
 
 # Log-scale variants, for items with demand in every period.
@@ -399,8 +396,7 @@ ARIMA_LOG_SA = ModelSpec(
 ALL_MODELS: dict[str, ModelSpec] = {
     spec.name: spec
     for spec in (
-        NAIVE, SEASONAL_NAIVE, MEAN, SES, HOLT_DAMPED, THETA, OTM, OTM_SA, DOTM, DOTM_SA,
-        THETA_AUTO, THETA_AUTO_SA, ARIMA,
+        NAIVE, SEASONAL_NAIVE, MEAN, SES, HOLT_DAMPED, THETA, OTM, OTM_SA, DOTM, DOTM_SA, ARIMA,
         HW_ADDITIVE, HW_MULTIPLICATIVE, ETS, ETS_SEASONAL, ETS_LOG, ETS_LOG_SEASONAL,
         ETS_BC, ETS_BC_SEASONAL, CROSTON, SBA, TSB,
         SES_SA, HOLT_DAMPED_SA, THETA_SA, ARIMA_SA,
@@ -424,7 +420,7 @@ _ARIMAS = {ARIMA, ARIMA_SA, ARIMA_LOG, ARIMA_LOG_SA}
 
 def candidates(
     demand_class: DemandClass, *, seasonal: bool | Seasonality, positive: bool,
-    use_arima: bool = True, auto_theta: bool | str = False,
+    use_arima: bool = True,
 ) -> list[ModelSpec]:
     """Models tried for an item of this class (the naive benchmark is scored apart).
 
@@ -442,8 +438,4 @@ def candidates(
         specs = [*POOLS[True, positive], *(s for s in plain if s not in POOLS[True, positive])]
     else:
         specs = list(POOLS[bool(seasonal), positive])
-    if auto_theta:  # development switch (PROTOCOL, fourth round, candidates 11 and 12)
-        swap = {THETA: THETA_AUTO} if auto_theta == "plain" else {
-            THETA: THETA_AUTO, THETA_SA: THETA_AUTO_SA}
-        specs = [swap.get(s, s) for s in specs]
     return specs if use_arima else [s for s in specs if s not in _ARIMAS]

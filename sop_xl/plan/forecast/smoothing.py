@@ -13,9 +13,8 @@ Units: y and forecasts are in demand units per period; smoothing constants are u
 
 from __future__ import annotations
 
-import math
 import warnings
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 from statsmodels.tsa.holtwinters import ExponentialSmoothing
@@ -302,12 +301,11 @@ def _dynamic_line(y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 _DOTM_ALPHAS = np.linspace(0.1, 0.99, 90)  # forecTheta's bounds on alpha
 
 
-def fit_dotm(y: np.ndarray, season_length: int = 12, weight: float | None = None) -> DotmFit:
+def fit_dotm(y: np.ndarray, season_length: int = 12) -> DotmFit:
     """DOTM by least squares of the one-step errors from the third period on (as
     forecTheta::dotm), alpha on a grid over [0.1, 0.99]; for each alpha the forecast is
     linear in (level0, w), so both come from a 2 × 2 least-squares solve, w clipped to
-    [0, 1 - 1/MAX_THETA] (theta in [1, MAX_THETA]). With `weight` given, w is fixed
-    (0.5: DSTM, the dynamic standard theta) and only level0 is solved for."""
+    [0, 1 - 1/MAX_THETA] (theta in [1, MAX_THETA])."""
     n = y.size
     if n < 4:
         raise ValueError("the dynamic theta model needs four periods")
@@ -326,28 +324,7 @@ def fit_dotm(y: np.ndarray, season_length: int = 12, weight: float | None = None
         w = np.where(det > 1e-12 * np.maximum(sdd * scc, 1e-300),
                      (sdd * src - sdc * srd) / det, src / np.where(scc > 0, scc, 1.0))
         w = np.clip(np.nan_to_num(w), 0.0, 1 - 1 / MAX_THETA)
-        if weight is not None:
-            w = np.full(a.size, float(weight))
         level0 = np.where(sdd > 1e-12, (srd - w * sdc) / np.where(sdd > 1e-12, sdd, 1.0), y[0])
     sse = ((r - level0 * d - w * c) ** 2).sum(0)
     best = int(np.nanargmin(np.where(np.isfinite(sse), sse, np.inf)))
-    name = "dotm" if weight is None else "dstm"
-    return DotmFit(name, float(a[best]), float(w[best]), float(level0[best]))
-
-
-def fit_auto_theta(y: np.ndarray, season_length: int = 12) -> ThetaFit | DotmFit:
-    """The Theta member AutoTheta would take: STM, OTM, DSTM or DOTM, whichever leaves the
-    smallest in-sample one-step squared error from the third period on (statsforecast's
-    AutoTheta picks among the four by in-sample MSE). Named theta_<member>."""
-    if y.size < 4:
-        raise ValueError("the Theta member choice needs four periods")
-    fits: list[ThetaFit | DotmFit] = [
-        fit_theta(y, season_length), fit_otm(y, season_length),
-        fit_dotm(y, season_length, weight=0.5), fit_dotm(y, season_length),
-    ]
-    origins = np.arange(2, y.size, dtype=np.int64)
-    sse = [float(np.sum((y[2:] - f.paths(y, origins, 1)[:, 0]) ** 2)) for f in fits]
-    sse = [e if math.isfinite(e) else math.inf for e in sse]
-    best = fits[int(np.argmin(sse))]
-    member = {"theta": "stm"}.get(best.name, best.name)
-    return replace(best, name=f"theta_{member}")
+    return DotmFit("dotm", float(a[best]), float(w[best]), float(level0[best]))
