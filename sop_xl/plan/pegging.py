@@ -269,8 +269,8 @@ def _by_level(links: Links, work: _Work | None = None,
         # E + P·T as one product [P | E]·[T; I]: the parents' sum first, then the
         # order's own end links (the same additions, in the same order, as P·T + E),
         # and no sum of two matrices or sort of the result after it
-        below = sparse.vstack([*done, sparse.identity(n_end, format="csr")], format="csr")
-        a = sparse.hstack([p[lo:hi, :lo], t], format="csr")
+        below = _stacked(done, n_end)
+        a = sparse.hstack([_rows(p, lo, hi, lo), t], format="csr")
         # at most this many links a row (each parent's links, each own end link)
         reach = np.concatenate([[0], np.cumsum(np.diff(below.indptr)[a.indices])])[a.indptr]
         cuts = np.unique(np.searchsorted(
@@ -280,7 +280,7 @@ def _by_level(links: Links, work: _Work | None = None,
         ahead: list[tuple[int, int, Future]] = []
         for k, (r0, r1) in enumerate(rows):
             ahead.append((r0, r1, work.run(int(reach[r1] - reach[r0]), _product,
-                                           a[r0:r1], below)))
+                                           _rows(a, r0, r1), below)))
             while ahead and (len(ahead) > work.workers or k == len(rows) - 1):
                 q0, q1, f = ahead.pop(0)
                 piece = f.result()
@@ -288,6 +288,33 @@ def _by_level(links: Links, work: _Work | None = None,
                     done.append(piece)
                 yield perm[lo + q0:lo + q1], piece
         del below, a
+
+
+def _rows(m: sparse.csr_matrix, lo: int, hi: int, cols: int | None = None,
+          ) -> sparse.csr_matrix:
+    """Rows ``lo:hi`` of ``m`` as they are (``cols``: the columns kept, all its links
+    being left of it: p[lo:hi, :lo] without the column search)."""
+    a, b = m.indptr[lo], m.indptr[hi]
+    return sparse.csr_matrix((m.data[a:b], m.indices[a:b], m.indptr[lo:hi + 1] - a),
+                             shape=(hi - lo, m.shape[1] if cols is None else cols))
+
+
+def _stacked(done: list[sparse.csr_matrix], n_end: int) -> sparse.csr_matrix:
+    """[T; I]: the solved rows in order, then an identity of the end-item columns, as
+    ``sparse.vstack`` makes it (each row's links in their order), its arrays joined at
+    once (vstack checks and casts every piece's indices)."""
+    sizes = np.array([m.nnz for m in done], dtype=np.int64)
+    first = np.concatenate([[0], np.cumsum(sizes)])
+    total = int(first[-1]) + n_end
+    index = np.int32 if max(total, n_end) < 2**31 - 1 else np.int64
+    data = np.concatenate([*(m.data for m in done), np.ones(n_end)])
+    indices = np.concatenate([*(m.indices for m in done),
+                              np.arange(n_end, dtype=index)]).astype(index, copy=False)
+    indptr = np.concatenate([*((m.indptr[:-1] + f).astype(index) for m, f in
+                               zip(done, first[:-1].tolist(), strict=True)),
+                             (np.arange(n_end + 1) + first[-1]).astype(index)])
+    rows = sum(m.shape[0] for m in done) + n_end
+    return sparse.csr_matrix((data, indices, indptr), shape=(rows, n_end))
 
 
 def _product(a: sparse.csr_matrix, below: sparse.csr_matrix) -> sparse.csr_matrix:

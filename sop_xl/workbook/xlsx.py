@@ -461,15 +461,24 @@ def _by_columns(rows: list[list[Any]], r0: int, r1: int, pieces: tuple[list[str]
         return None
     sa, empty, num, _, inline = pieces
     n = r1 - r0
-    grid = np.full((n, 5 * w + 2), "", dtype=object)
-    numbers = [str(r + 1) for r in range(r0, r1)]
-    grid[:, 0] = [f'<row r="{x}">' for x in numbers]
-    grid[:, -1] = "</row>"
+    numbers = np.array([str(r + 1) for r in range(r0, r1)], dtype=object)
+    # the block's pieces in order: a text common to every row, or one a row; common
+    # neighbours merged (a cell's close and the next one's ``<c r="C``)
+    parts: list[str | np.ndarray] = [np.array([f'<row r="{x}">' for x in numbers.tolist()],
+                                              dtype=object)]
+
+    def common(piece: str) -> None:
+        if isinstance(parts[-1], str):
+            parts[-1] += piece
+        else:
+            parts.append(piece)
+
     for c, col in enumerate(zip(*block, strict=True)):
         kinds = set(map(type, col))
         if not kinds <= _PLAIN:
             return None
         values = np.empty(n, dtype=object)
+        blank: np.ndarray | None = None
         if (kinds <= {float, int, type(None)} and float in kinds) or kinds == {type(None)}:
             try:
                 x = np.array(col, dtype=float)  # None → NaN
@@ -486,42 +495,53 @@ def _by_columns(rows: list[list[Any]], r0: int, r1: int, pieces: tuple[list[str]
                 ints = np.fromiter((type(v) is int for v in col), dtype=bool, count=n)
                 values[ints] = [str(v) for v in col if type(v) is int]
         elif kinds <= {int, type(None)}:
-            blank = np.fromiter((v is None for v in col), dtype=bool, count=n)
-            values[~blank] = [str(v) for v in col if v is not None]
+            if type(None) in kinds:
+                blank = np.fromiter((v is None for v in col), dtype=bool, count=n)
+            values[:] = [str(v) if v is not None else "" for v in col]
             opening, close = num[c], _CLOSE_NUM
         elif kinds <= {str, type(None)}:
-            blank = np.fromiter((not v for v in col), dtype=bool, count=n)
-            shown = [v for v in col if v]
+            shown = list(col) if all(col) else [v or "" for v in col]
+            if len(shown) == n and not all(col):
+                blank = np.fromiter((not v for v in col), dtype=bool, count=n)
             joined = "".join(shown)
             if "&" in joined or "<" in joined or ">" in joined or not joined.isprintable():
-                shown = [text[v] for v in shown]
-            values[~blank] = shown
+                shown = [text[v] if v else "" for v in shown]
+            values[:] = shown
             opening, close = inline[c], _CLOSE_TEXT
         elif kinds <= {date, datetime, type(None)}:
             if datetime in kinds and any(type(v) is datetime and v.tzinfo is not None
                                          for v in col):
                 return None
-            blank = np.fromiter((v is None for v in col), dtype=bool, count=n)
             for v in set(col):
                 if v is not None and v not in serials:
                     serials[v] = _num(excel_serial(v, text.date1904))
-            values[~blank] = [serials[v] for v in col if v is not None]
+            if type(None) in kinds:
+                blank = np.fromiter((v is None for v in col), dtype=bool, count=n)
+            values[:] = [serials[v] if v is not None else "" for v in col]
             opening, close = num[c], _CLOSE_NUM
         else:  # text beside numbers or dates in one column: the loop
             return None
-        k = 1 + 5 * c
-        grid[:, k] = left[c]
-        grid[:, k + 1] = numbers
-        grid[:, k + 2] = opening
-        grid[:, k + 3] = values
-        grid[:, k + 4] = close
-        if blank.any():
-            if sa[c]:  # an empty styled cell: <c r="B7" s="3"/>
-                grid[blank, k + 2] = empty[c]
-                grid[blank, k + 3] = ""
-                grid[blank, k + 4] = ""
-            else:  # no cell at all
-                grid[blank, k:k + 5] = ""
+        if blank is None or not blank.any():
+            common(left[c])
+            parts.append(numbers)
+            common(opening)
+            parts.append(values)
+            common(close)
+            continue
+        values[blank] = ""
+        shut = np.where(blank, "", close).astype(object)
+        if sa[c]:  # an empty styled cell: <c r="B7" s="3"/>
+            common(left[c])
+            parts += [numbers, np.where(blank, empty[c], opening).astype(object), values,
+                      shut]
+        else:  # no cell at all
+            parts += [np.where(blank, "", left[c]).astype(object),
+                      np.where(blank, "", numbers).astype(object),
+                      np.where(blank, "", opening).astype(object), values, shut]
+    common("</row>")
+    grid = np.empty((n, len(parts)), dtype=object)
+    for j, piece in enumerate(parts):
+        grid[:, j] = piece
     return "".join(grid.ravel().tolist())
 
 
