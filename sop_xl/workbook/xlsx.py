@@ -326,7 +326,7 @@ def _sheet_data(content: SheetContent, xf_of: Mapping[CellStyle, int],
     heights = content.row_heights
     outlined = _outlined(content)
     sw = styles.shape[1]
-    width = max(sw, content.n_cols, max((len(r) for r in content.rows), default=0))
+    width = max(sw, content.n_cols)
     left = [f'<c r="{col_letter(c)}' for c in range(width)]
     letters = [col_letter(c) for c in range(width)]
     attr = [f' s="{k}"' if k else "" for k in range(int(styles.max(initial=0)) + 1)]
