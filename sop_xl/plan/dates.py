@@ -259,7 +259,35 @@ class PlanDays:
 
     def release_map(self, plant: int, lead: int) -> np.ndarray:
         """``earlier`` for every day of the plan, clipped to day 0 (non-decreasing)."""
-        return np.maximum(self.earlier(plant, np.arange(len(self)), lead), 0)
+        return np.maximum(self.lead_map(plant, lead), 0)
+
+    @cached_property
+    def _lead_maps(self) -> dict[tuple[int, int], np.ndarray]:
+        return {}
+
+    def lead_map(self, plant: int, lead: int) -> np.ndarray:
+        """``earlier`` for every day of the plan (read-only; below 0 before the planning
+        date). Kept per plant and lead time: the orders of one ask for it by the run."""
+        key = (plant, lead)
+        to = self._lead_maps.get(key)
+        if to is None:
+            to = self.earlier(plant, np.arange(len(self)), lead)
+            to.flags.writeable = False
+            self._lead_maps[key] = to
+        return to
+
+    @cached_property
+    def _own_days(self) -> dict[int, np.ndarray]:
+        return {}
+
+    def own_days(self, plant: int) -> np.ndarray:
+        """The days of the plan ``plant`` works on, as day numbers (read-only)."""
+        own = self._own_days.get(plant)
+        if own is None:
+            own = np.flatnonzero(self.works(plant))
+            own.flags.writeable = False
+            self._own_days[plant] = own
+        return own
 
     @cached_property
     def _release_runs(self) -> dict[tuple[int, int], tuple[np.ndarray, np.ndarray]]:
