@@ -236,7 +236,8 @@ class PlanRun:
         plans = readback.approved_frozen_plans(self.book, self.inputs)
         if self.network is not None and len(plans):
             # per plant the plan tab holds nodes; the plant reports made pieces per item,
-            # so the nodes' production is summed per item (transfers are not production)
+            # so the nodes' production is summed per item (transfers are not production:
+            # a version records them apart, one saved before as the nodes' production)
             nodes = self.network.nodes.set_index("node")["procurement"]
             made_here = plans["item"].astype(str).map(nodes).ne("transfer").to_numpy()
             plans = plans[made_here].assign(item=self.network.item_of(

@@ -320,7 +320,10 @@ def frozen_production(book: MasterWorkbook, inputs: Inputs,
     pick = active if len(active) else approved if len(approved) else earlier
     sheet = str(pick.iloc[-1]["sheet"])
     snap = read_plan_tab(book, sheet)
-    m = snap[(snap["section"] == "mps") & (snap["measure"] == "production")]
+    # a node supplied by transfer plans its transfers on the MPS's production row: they
+    # freeze as its production does
+    m = snap[(snap["section"] == "mps")
+             & snap["measure"].isin(("production", versions_engine.TRANSFERS))]
     out = np.full((len(items), len(inputs.buckets)), np.nan)
     labels = pd.Index(inputs.buckets.labels)
     r = items.get_indexer(m["key"].astype(str))

@@ -91,7 +91,8 @@ def transfer(book: MasterWorkbook, *, version: str = v.ACTIVE, periods: int | No
         raise VersionError("transfer_not_approved", lang, source=row["source"] or "?",
                            status=status_word(row["status"], lang))
     approvals.transferable(book, row["source"])  # approved, not only marked so in a cell
-    snap = pv.read_version(book, reg, v.ACTIVE, action="transferred")
+    snap = _transfers_apart(inputs, pv.read_version(book, reg, v.ACTIVE,
+                                                    action="transferred"))
     horizon = len(version_buckets(snap)[0])
     n = horizon if periods is None else int(periods)
     if not 1 <= n <= horizon:
@@ -149,6 +150,14 @@ def transfer(book: MasterWorkbook, *, version: str = v.ACTIVE, periods: int | No
         _write_export(f, tmp)
         pv.write(book, contents)
     return TransferResult(tid, f, log_row, target)
+
+
+def _transfers_apart(inputs: Inputs, snap: pd.DataFrame) -> pd.DataFrame:
+    """A production plan is what the plants make: a version saved before planned
+    transfers were recorded apart (sop_xl.plan.versions.TRANSFERS) has them read so, by
+    the nodes this workbook supplies by transfer."""
+    net = network_of(inputs)
+    return snap if net is None else v.transfers_apart(snap, net.transferred)
 
 
 def _per_plant(inputs: Inputs, f: pd.DataFrame) -> pd.DataFrame:

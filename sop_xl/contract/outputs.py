@@ -212,12 +212,16 @@ MRP = SheetSpec(
     measures=(
         Measure("gross", "Gross requirements", "毛需求"),
         Measure("receipts", "Scheduled receipts", "在途订单"),
-        Measure("planned_receipts", "Planned receipts", "计划到货"),
+        # a node supplied by transfer from another plant: its orders are transfers,
+        # received here and shipped from the source plant (sop_xl.layout.plants)
+        Measure("planned_receipts", "Planned receipts", "计划到货",
+                also=(("Planned transfers in", "计划调入"),)),
         Measure("projected", "Projected on hand", "预计库存",
                 formula=_projected(("receipts", "planned_receipts"), "gross", "projected"),
                 bold=True),
         Measure("net", "Net requirements", "净需求"),
-        Measure("planned_releases", "Planned releases", "计划下达", bold=True),
+        Measure("planned_releases", "Planned releases", "计划下达", bold=True,
+                also=(("Planned transfers shipped", "计划调出"),)),
     ),
 )
 

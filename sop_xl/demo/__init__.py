@@ -116,7 +116,9 @@ def build_demo(planning_month: str = "2026-12", seed: int = 20261201, *,
     if plants:
         from sop_xl.demo import plants as sites
         frames.update(plants=sites.plants_frame(),
-                      item_plants=sites.item_plants_frame(frames["items"]),
+                      item_plants=sites.item_plants_frame(frames["items"],
+                                                          frames["bom"]),
+                      bom=sites.bom_frame(frames["bom"]),
                       warehouses=sites.warehouses_frame(frames["warehouses"]),
                       stock=sites.stock_frame(frames["stock"], frames["bom"]),
                       resources=sites.resources_frame(frames["resources"]),

@@ -10,7 +10,10 @@ The domestic sales office names the site that ships its regional pumps' forecast
 Chengdu district heating project ships from Chengdu. Chengdu keeps its own calendar on top
 of the company's: the warehouse closes Wednesday to Friday of the second full week of the
 month after planning for its annual stocktake, so transfers into it count around those days.
-Two transfer orders are on their way when the month is planned.
+Two transfer orders are on their way when the month is planned. Chengdu also packs the
+pump service kits for the west itself (30 % of them, Hangzhou the rest), from a seal,
+bearings and an O-ring Hangzhou ships it in 4 working days, in the returnable crate of its
+site deliveries instead of a carton: the kit's BOM for Chengdu (a BOM line with a plant).
 
 The standard demo (``sop-xl demo``) stays one plant: it is the single-plant regression
 anchor whose plan must not move.
@@ -30,6 +33,9 @@ REGIONAL_TRANSIT = 4       # working days Hangzhou → Chengdu
 REGIONAL_SHARE = 0.3       # of the regional pumps' demand, shipped from Chengdu
 REGIONAL_PUMPS = ("FG-P1", "FG-P2")   # end-suction and in-line pumps
 CASTINGS_WH, REGIONAL_WH = "TZ-CAS", "CD-FG"
+KIT = "FG-P900"            # the pump service kit, packed in Hangzhou and in Chengdu
+KIT_SHARE = 0.3            # of the kits' demand, packed and shipped in Chengdu
+CARTON, CRATE = "RM-CTN", "RM-CRT-S"   # Chengdu packs the kit in a crate, not a carton
 
 
 def plants_frame() -> pd.DataFrame:
@@ -54,9 +60,23 @@ def calendar_frame(single: pd.DataFrame, planning: pd.Period) -> pd.DataFrame:
     return typed_frame("calendar", rows)
 
 
-def item_plants_frame(items: pd.DataFrame) -> pd.DataFrame:
+def kit_bom(bom: pd.DataFrame) -> list[dict]:
+    """The service kit's BOM lines for Chengdu: Hangzhou's (the lines without a plant)
+    with the returnable crate in place of the carton."""
+    lines = bom[bom["parent"] == KIT].to_dict("records")
+    return [{**line, "component": CRATE if line["component"] == CARTON
+             else line["component"], "plant": REGIONAL} for line in lines]
+
+
+def bom_frame(single: pd.DataFrame) -> pd.DataFrame:
+    """The one-plant demo's BOM (every plant's) and Chengdu's own kit BOM."""
+    return pd.concat([single, typed_frame("bom", kit_bom(single))], ignore_index=True)
+
+
+def item_plants_frame(items: pd.DataFrame, bom: pd.DataFrame | None = None) -> pd.DataFrame:
     """Machined parts (MC-*) made in Taizhou from castings bought there, transferred to
-    Hangzhou; the regional pumps shipped 70 / 30 from Hangzhou and Chengdu."""
+    Hangzhou; the regional pumps shipped 70 / 30 from Hangzhou and Chengdu; the service
+    kit packed 70 / 30 in Hangzhou and Chengdu, Chengdu's parts shipped from Hangzhou."""
     codes = items["item"].astype(str)
     rows = []
     for c in codes[codes.str.startswith("CA-")]:
@@ -72,6 +92,15 @@ def item_plants_frame(items: pd.DataFrame) -> pd.DataFrame:
         rows.append({"item": c, "plant": REGIONAL, "procurement": "transfer",
                      "source_plant": ASSEMBLY, "transit_days": REGIONAL_TRANSIT,
                      "demand_share": REGIONAL_SHARE})
+    if bom is not None:
+        rows.append({"item": KIT, "plant": ASSEMBLY, "procurement": "make",
+                     "demand_share": 1 - KIT_SHARE})
+        rows.append({"item": KIT, "plant": REGIONAL, "procurement": "make",
+                     "demand_share": KIT_SHARE})
+        for line in kit_bom(bom):
+            rows.append({"item": line["component"], "plant": REGIONAL,
+                         "procurement": "transfer", "source_plant": ASSEMBLY,
+                         "transit_days": REGIONAL_TRANSIT})
     return typed_frame("item_plants", rows)
 
 

@@ -130,7 +130,9 @@ def transfer_rows(sheet: SheetContent, grid: Grid, inputs: Inputs, lang: str,
                   measure: str = "production", currency: str = "CNY") -> SheetContent:
     """``sheet`` with row ``measure`` of each node supplied by transfer labelled as a
     transfer (the measure's other label: "Planned transfer" / 计划调拨 for the MPS's
-    planned production), read back as the same measure."""
+    planned production, "Planned transfers in" / 计划调入 and "Planned transfers
+    shipped" / 计划调出 for the MRP's planned receipts and releases), read back as the
+    same measure."""
     if not planned_per_plant(inputs) or "procurement" not in inputs.items:
         return sheet
     lay = GridMap(grid)

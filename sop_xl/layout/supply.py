@@ -29,6 +29,7 @@ from sop_xl.layout.styles import CELL_STYLES, INPUT_FILL, INPUT_FONT
 from sop_xl.plan.capacity import CapacityResult
 from sop_xl.plan.finance import FinancialPlan, month_map
 from sop_xl.plan.inventory import Projection
+from sop_xl.plan.lot_sizing import LotRules
 from sop_xl.plan.mps import MPSResult
 from sop_xl.plan.mrp import MRPResult
 
@@ -88,10 +89,28 @@ def mrp_grid(mrp: MRPResult, items: pd.DataFrame, workdays: np.ndarray, *, froze
         a["item"] = item
         a["llc"] = int(llc)
         a["lot_rule"] = rule if note is None else f"{rule}; {note}"
-    return Grid(spec, mrp.periods, blocks(attrs, mrp.rows, measures,
-                                          {"projected": mrp.on_hand}),
+    planned = blocks(attrs, mrp.rows, measures, {"projected": mrp.on_hand})
+    return Grid(spec, mrp.periods, [planned[k] for k in shown_order(mrp, items)],
                 workdays=workdays, frozen=frozen, opening_label=ON_HAND, title=title,
                 conditions=[GridCondition("projected", "{cell}<{attr:safety_stock}", "bad")])
+
+
+def shown_order(mrp: MRPResult, items: pd.DataFrame) -> np.ndarray:
+    """The MRP grid's blocks in the order of the same plan without plant calendars: by
+    low-level code, then as the kernel groups a level without plants (rules sized
+    without a day loop first, by rule, multiple, lead time, then Items order;
+    sop_xl.plan.mrp). With a calendar per plant the kernel also groups a level by plant
+    before lead time (its shifts run per plant and lead time): not the planner's
+    concern, so the sheet does not show it."""
+    k = mrp.n_kept
+    if mrp.plant is None or not mrp.days.per_plant or k < 2:
+        return np.arange(k)
+    names = pd.Index(mrp.item_names[:k])
+    rules = LotRules.from_items(items, names)
+    loop = ~np.isfinite(rules.cumulative_lot())
+    where = pd.Index(items["item"].astype(str)).get_indexer(names.astype(str))
+    return np.lexsort((where, mrp.lead[:k], rules.multiple > 0, rules.rule, loop,
+                       mrp.llc_all[:k]))
 
 
 def lot_rule_text(items: pd.DataFrame, bucket: str, lang: str) -> list[str]:
@@ -119,7 +138,11 @@ def mrp_sheet(inputs: Inputs, mrp: MRPResult, lang: str,
                     lang=lang)
     if wiring is not None:
         wiring.mrp_grid(grid)
-    return plant_grid(grid_content(grid, lang, inputs.settings.currency), grid, inputs, lang)
+    sheet = plant_grid(grid_content(grid, lang, inputs.settings.currency), grid, inputs, lang)
+    for measure in ("planned_receipts", "planned_releases"):   # a transfer's orders
+        sheet = transfer_rows(sheet, grid, inputs, lang, measure,
+                              currency=inputs.settings.currency)
+    return sheet
 
 
 def purchase_plan(inputs: Inputs, mrp: MRPResult,

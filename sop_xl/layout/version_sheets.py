@@ -53,7 +53,9 @@ def diff_sheet(d: pd.DataFrame, ra: pd.Series, rb: pd.Series, lang: str,
     """VersionDiff: the changed rows of B − A under two lines saying what was compared."""
     spec = contract.sheet("version_diff")
     sheet = table_content(spec, d, lang, currency=currency)
-    totals = {s: float(d.loc[d["section"] == s, "value_diff"].sum())
+    # the MPS's value is what is made: planned transfers between plants move stock only
+    made = d["measure"] != v.TRANSFERS
+    totals = {s: float(d.loc[(d["section"] == s) & made, "value_diff"].sum())
               for s in ("demand", "mps", "purchase")}
     title = [messages.message("diff_title", lang, a=ra["version"], b=rb["version"],
                               sheet_a=ra["sheet"], sheet_b=rb["sheet"], n=len(d)),

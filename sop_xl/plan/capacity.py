@@ -77,13 +77,15 @@ def available_hours(resources: pd.DataFrame, buckets: Buckets,
 
 
 def work(days: PlanDays, n_items: int, pos: np.ndarray, release: np.ndarray,
-         due: np.ndarray, qty: np.ndarray) -> np.ndarray:
+         due: np.ndarray, qty: np.ndarray, plant: np.ndarray | None = None) -> np.ndarray:
     """Pieces worked in each bucket (items × buckets) by production orders: ``qty`` started
     pieces of item ``pos``, released on day ``release`` and due on day ``due`` (positions
     on the plan's working days), worked evenly on the days from release to the day before
     it is due. What should have started before the planning date is worked from day 0; an
     order with no working day left (due on day 0, or past due) is worked on day 0; days
-    after the plan are left out."""
+    after the plan are left out. ``plant``: each item's plant (its row in ``days``' per-plant
+    calendars): an order is worked only on the days its plant works (on every day from
+    release to due when its plant works none of them)."""
     n_days = len(days)
     out = np.zeros((n_items, len(days.buckets)))
     if not len(pos) or not n_days:
@@ -91,11 +93,31 @@ def work(days: PlanDays, n_items: int, pos: np.ndarray, release: np.ndarray,
     pos = np.asarray(pos, dtype=np.int64)
     start = np.clip(np.asarray(release, dtype=np.int64), 0, n_days - 1)
     end = np.maximum(np.asarray(due, dtype=np.int64) - 1, start)   # last working day
-    rate = np.asarray(qty, dtype=float) / (end - start + 1)
+    qty = np.asarray(qty, dtype=float)
+    last = np.minimum(end + 1, n_days)
+    if plant is not None and days.per_plant:
+        kinds, row = np.unique(np.asarray(plant, dtype=np.int64), return_inverse=True)
+        works = np.array([days.works(int(k)) for k in kinds])[row]   # items × days
+        counted = np.concatenate([np.zeros((n_items, 1), np.int64),
+                                  np.cumsum(works, axis=1)], axis=1)
+        # the plant's working days from release to the day before due (within the plan;
+        # past its end the order's days count as the axis's, as without plant calendars)
+        beyond = np.maximum(end + 1 - n_days, 0)
+        n_work = counted[pos, last] - counted[pos, start] + beyond
+        worked = n_work > 0
+        step = np.zeros((n_items, n_days + 1))
+        rate = qty[worked] / n_work[worked]
+        np.add.at(step, (pos[worked], start[worked]), rate)
+        np.add.at(step, (pos[worked], last[worked]), -rate)
+        daily = np.cumsum(step[:, :n_days], axis=1) * works
+        pos, start, end, last, qty = (a[~worked] for a in (pos, start, end, last, qty))
+    else:
+        daily = np.zeros((n_items, n_days))
+    rate = qty / (end - start + 1)
     step = np.zeros((n_items, n_days + 1))
     np.add.at(step, (pos, start), rate)
-    np.add.at(step, (pos, np.minimum(end + 1, n_days)), -rate)
-    return days.by_bucket(np.cumsum(step[:, :n_days], axis=1))
+    np.add.at(step, (pos, last), -rate)
+    return days.by_bucket(daily + np.cumsum(step[:, :n_days], axis=1))
 
 
 def usage_matrix(usage: pd.DataFrame, resources: pd.Index, items: pd.Index) -> np.ndarray:

@@ -209,13 +209,19 @@ def receipts(inputs: Inputs) -> pd.DataFrame:
 
 def receipts_by_day(inputs: Inputs, days: PlanDays, items: pd.Index) -> np.ndarray:
     """Open orders per item and working day (items × days, pieces); one due before the
-    planning date counts on its first day."""
+    planning date counts on its first day. With a calendar per plant an order counts on
+    its node's plant's working day on or after it is due (as the MRP takes it)."""
     out = np.zeros((len(items), len(days)))
     r = receipts(inputs)
     if r.empty:
         return out
     rows = items.get_indexer(r["item"])
     day = days.supply_day(r["due_date"])
+    if days.per_plant and "plant" in inputs.items:
+        plant = inputs.items.set_index(inputs.items["item"].astype(str))["plant"]
+        at = days.plant_index(plant.reindex(r["item"].astype(str)).fillna("").to_numpy(object))
+        inside = day < len(days)
+        day[inside] = days.on_or_after(at[inside], day[inside])
     ok = (rows >= 0) & (day < out.shape[1])
     np.add.at(out, (rows[ok], day[ok]), r["qty"].to_numpy(float)[ok])
     return out
@@ -425,7 +431,12 @@ def capacity(inputs: Inputs, days: PlanDays, plan: mps_engine.MPSResult,
         plant[sr["pos"]], due[len(o["pos"]):], materials.lead[sr["pos"]])])
     qty = np.concatenate([o["release_qty"], sr["qty"]])
     ok = at[pos] >= 0
-    work = capacity_engine.work(days, len(items), at[pos[ok]], release[ok], due[ok], qty[ok])
+    row_plant = None
+    if days.per_plant:   # each row's plant: its orders are worked on the days it works
+        row_plant = np.zeros(len(items), np.int64)
+        row_plant[at[at >= 0]] = plant[at >= 0]
+    work = capacity_engine.work(days, len(items), at[pos[ok]], release[ok], due[ok], qty[ok],
+                                plant=row_plant)
     return capacity_engine.plan(located_resources(inputs), inputs.resource_usage, items, work,
                                 inputs.buckets, inputs.factory_calendar,
                                 frozen=inputs.settings.frozen_periods)
@@ -482,6 +493,18 @@ def financial(inputs: Inputs, plan: mps_engine.MPSResult,
 
 # -- the plan version ------------------------------------------------------------------------
 
+def _made_apart(plan: mps_engine.MPSResult, items: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The MPS production the version records: what a node supplied by transfer from
+    another plant receives is its planned transfers (measure ``transfers``), not
+    production; every other node (and every item of one plant) makes what it plans."""
+    production = plan.rows["production"]
+    if "procurement" not in items:
+        return {"production": production}
+    moved = (items["procurement"].reindex(plan.items) == "transfer").to_numpy(bool)
+    return {"production": np.where(moved[:, None], 0.0, production),
+            versions_engine.TRANSFERS: np.where(moved[:, None], production, 0.0)}
+
+
 def snapshot(inputs: Inputs, *, demand: DemandPlan, plan: mps_engine.MPSResult,
              projection: inventory_engine.Projection,
              load: capacity_engine.CapacityResult,
@@ -502,7 +525,8 @@ def snapshot(inputs: Inputs, *, demand: DemandPlan, plan: mps_engine.MPSResult,
                                      value_per_unit=price.reindex(d.items).fillna(0)
                                      .to_numpy(float)),
         # projected on hand once, in the projection section (the MPS's is the same)
-        versions_engine.section_rows("mps", m.items, m.periods, m.rows, ["production"],
+        versions_engine.section_rows("mps", m.items, m.periods, _made_apart(m, items),
+                                     ["production", versions_engine.TRANSFERS],
                                      family=fam, value_per_unit=cost.reindex(m.items)
                                      .fillna(0).to_numpy(float)),
         versions_engine.section_rows("projection", p.items, p.periods, p.rows,

@@ -158,19 +158,27 @@ def plan(forecast: np.ndarray, orders: np.ndarray, on_hand: np.ndarray,
             quantity = np.where(np.isfinite(firm[:, p]), firm[:, p], quantity)
         fixed = np.isfinite(quantity)
         left = np.nan_to_num(quantity)
+        # a kept quantity is made by its plant's last working day in the bucket (the
+        # bucket's last day when its plant works none of them)
+        last = np.full(n, hi - 1)
+        if works is not None and hi > lo:
+            w = works[:, lo:hi]
+            last = np.where(w.any(axis=1), hi - 1 - np.argmax(w[:, ::-1], axis=1), hi - 1)
+        off = ~works[:, lo:hi].any(axis=1) if works is not None and hi > lo else \
+            np.zeros(n, bool)
         free = poh.copy()                # the stock had the bucket been planned freely
         sug = np.zeros(n)
         for t in range(lo, hi):
             avail, q = sized(poh, t)
             if works is not None:   # a plant receives nothing on a day it does not work
-                q = np.where(works[:, t] | fixed, q, 0.0)
+                q = np.where(works[:, t] | (fixed & off), q, 0.0)
             if fixed.any():
                 avail_f, q_f = sized(free, t)
                 if works is not None:
                     q_f = np.where(works[:, t], q_f, 0.0)
                 sug += q_f
                 free = avail_f + q_f - dem[t]
-                q = np.where(fixed, left if t == hi - 1 else np.minimum(q, left), q)
+                q = np.where(fixed, np.where(t == last, left, np.minimum(q, left)), q)
                 left = left - np.where(fixed, q, 0.0)
             else:
                 sug += q

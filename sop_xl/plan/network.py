@@ -92,6 +92,11 @@ class Network:
         m[np.arange(len(n)), col] = n["share"].to_numpy(float)
         return pd.Index(n["node"].to_numpy(object), name="item"), m
 
+    @property
+    def transferred(self) -> set[str]:
+        """The nodes supplied by transfer from another plant."""
+        return set(self.nodes.loc[self.nodes["procurement"] == TRANSFER, "node"].astype(str))
+
     def transfers(self) -> pd.DataFrame:
         """node, source node, transit (working days) of every transfer node."""
         t = self.nodes[self.nodes["procurement"] == TRANSFER]
@@ -310,6 +315,10 @@ def _node_items(it: pd.DataFrame, nodes: pd.DataFrame, ip: pd.DataFrame) -> pd.D
             v = ip[col].to_numpy(object)[at[hit]]
             given = pd.notna(v) & (pd.Series(v).astype(str).str.strip() != "").to_numpy()
             rows = np.flatnonzero(hit)[given]
+            if given.any() and out[col].dtype != object:
+                # whole numbers on Items make an int64 column a typed value cannot go
+                # into; made numeric again below
+                out[col] = out[col].astype(object)
             out.loc[rows, col] = v[given]
         if "transit_days" in ip:
             tr = pd.to_numeric(pd.Series(ip["transit_days"].to_numpy(object)[at[hit]]),

@@ -216,6 +216,10 @@ def node_demand(demand: DemandPlan, net: network.Network,
         extra = extra[~extra.isin(nodes)]
         nodes = pd.Index([*nodes, *extra], name="item")
         m = np.vstack([m, np.zeros((len(extra), len(demand.items)))])
+    sources = _sources(net, nodes)
+    if len(sources):
+        nodes = pd.Index([*nodes, *sources], name="item")
+        m = np.vstack([m, np.zeros((len(sources), len(demand.items)))])
     of_item = pd.Index(demand.items).get_indexer(net.item_of(nodes))
 
     def split(values: np.ndarray) -> np.ndarray:
@@ -248,6 +252,27 @@ def node_demand(demand: DemandPlan, net: network.Network,
         past_due_orders=demand.past_due_orders, review=demand.review, shares=shares,
         far_method=demand.far_method, months=demand.months, monthly=monthly,
         past_due=past_due, dated_orders=dated, plant=net.plant_of(nodes))
+
+
+def _sources(net: network.Network, nodes: pd.Index) -> list[str]:
+    """The nodes that supply one of ``nodes`` by transfer, and theirs up the lanes, that
+    are not among them: a finished good made (or bought) in a plant that does not ship it
+    to customers. They are planned on the MPS too, with no demand of their own but the
+    transfers they ship, so the Projection shows what leaves them as Transfers out, as
+    it shows what arrives as Transfers in (SAP: an MPS item per plant)."""
+    t = net.transfers()
+    if t.empty:
+        return []
+    source = dict(zip(t["node"].astype(str), t["source"].astype(str), strict=True))
+    seen = set(nodes.astype(str))
+    out: list[str] = []
+    for n in nodes.astype(str):
+        at = source.get(n)
+        while at is not None and at not in seen:
+            seen.add(at)
+            out.append(at)
+            at = source.get(at)
+    return out
 
 
 def _per_plant(demand: DemandPlan, inputs: Inputs, net: network.Network, nodes: pd.Index,

@@ -42,6 +42,10 @@ SNAPSHOT_COLUMNS = ["section", "key", "family", "measure", "period", "qty", "val
 TEXT_COLUMNS = ("section", "key", "family", "measure", "period", "text")
 NUMBER_COLUMNS = ("qty", "value")
 ACTIVE = "000"
+#: The MPS measure of a node supplied by transfer from another plant (issue 17): the
+#: planned transfers it receives, apart from "production" (what is made). Versions saved
+#: before recorded them as production: ``transfers_apart`` reads those.
+TRANSFERS = "transfers"
 _VERSION_RE = re.compile(r"^\s*V?(\d+)\s*$", re.I)
 _TAB_RE = re.compile(r"^V(\d{3,})\s+\d{4}-\d{2}$")
 _TAG_WIDTH = 4  # hex digits of one cell's tag: 16 bits of its CRC-32 (see cell_tags)
@@ -473,10 +477,34 @@ def latest(reg: pd.DataFrame, month: str, statuses: tuple[str, ...]) -> pd.Serie
     return None if rows.empty else rows.iloc[-1]
 
 
+# -- reading a version's MPS ------------------------------------------------------------------
+
+def transferred(snapshot: pd.DataFrame) -> set[str]:
+    """The MPS keys a snapshot records planned transfers of (nodes supplied by transfer)."""
+    s = snapshot[(snapshot["section"] == "mps") & (snapshot["measure"] == TRANSFERS)]
+    return set(s["key"].astype(str))
+
+
+def transfers_apart(snapshot: pd.DataFrame, nodes: set[str] | Sequence[str]) -> pd.DataFrame:
+    """``snapshot`` with the MPS "production" of ``nodes`` (supplied by transfer) read as
+    their planned transfers, as versions record them since issue 17's session 4; a version
+    saved before counted them as production. Only for reading: the hash is the tab's."""
+    nodes = set(map(str, nodes))
+    if not nodes:
+        return snapshot
+    moved = ((snapshot["section"] == "mps") & (snapshot["measure"] == "production")
+             & snapshot["key"].astype(str).isin(nodes)).to_numpy(bool)
+    if not moved.any():
+        return snapshot
+    out = snapshot.copy()
+    out.loc[moved, "measure"] = TRANSFERS
+    return out
+
+
 # -- comparing two versions ------------------------------------------------------------------
 
 DIFF_MEASURES = (("family", "production"), ("demand", "demand"), ("mps", "production"),
-                 ("purchase", "purchase_qty"))
+                 ("mps", TRANSFERS), ("purchase", "purchase_qty"))
 DIFF_COLUMNS = ["section", "key", "family", "measure", "period", "qty_a", "qty_b", "qty_diff",
                 "value_a", "value_b", "value_diff", "diff_pct"]
 
@@ -484,11 +512,16 @@ DIFF_COLUMNS = ["section", "key", "family", "measure", "period", "qty_a", "qty_b
 def diff(a: pd.DataFrame, b: pd.DataFrame,
          measures: tuple[tuple[str, str], ...] = DIFF_MEASURES) -> pd.DataFrame:
     """Quantity and value differences B − A of family production, demand, MPS production
-    and purchases, by family or item and period; changed rows only, the family plan the
-    meeting decides first, then the largest value change first (then quantity).
+    (and planned transfers between plants) and purchases, by family or item and period;
+    changed rows only, the family plan the meeting decides first, then the largest value
+    change first (then quantity).
 
-    ``diff_pct`` is the quantity change relative to A (NaN where A is zero)."""
+    ``diff_pct`` is the quantity change relative to A (NaN where A is zero). A version
+    saved before transfers were recorded apart is read with the other's transferred
+    nodes (``transfers_apart``), so the change of recording is no change of plan."""
     keys = ["section", "key", "measure", "period"]
+    moved = transferred(a) | transferred(b)
+    a, b = transfers_apart(a, moved), transfers_apart(b, moved)
 
     def pick(s: pd.DataFrame) -> pd.DataFrame:
         s = normalise(s)

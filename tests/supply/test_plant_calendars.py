@@ -11,6 +11,7 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -168,6 +169,65 @@ def test_a_shortage_within_lead_time_counts_the_plants_days() -> None:
     # the past-due release: due 03-05, 6 of R's days back is 02-25 (before the plan)
     o = r.orders.set_index("item")
     assert str(o.at["CAS@R", "release_date"].date()) == "2027-02-25"
+
+
+def test_a_firm_quantity_is_made_on_a_day_its_plant_works() -> None:
+    """The MPS of two shipping nodes, S (works every weekday) and R (closed Friday
+    03-12), each needing 10 pieces a working day; the planner fixes week 2 (03-08..12)
+    at 70 for both (it needs 50 from S, 40 from R). What is left of a kept quantity goes
+    on the plant's last working day of the bucket: S's extra 20 on Friday 03-12, R's 30
+    on Thursday 03-11; R makes nothing on its closed Friday."""
+    from sop_xl.plan import mps as mps_engine
+    from sop_xl.plan.lot_sizing import CODES, LotRules
+    friday = closed((date(2027, 3, 12), date(2027, 3, 12)))
+    d = PlanDays.build(BUCKETS, WEEKDAYS, plants=[WEEKDAYS, friday])
+    works = np.array([d.works(0), d.works(1)])
+    need = np.where(works, 10.0, 0.0)     # R's customers take nothing on its holiday
+    firm = np.full((2, H), np.nan)
+    firm[:, 1] = 70.0
+    rules = LotRules(np.full(2, CODES["L4L"], dtype=np.int8), np.zeros(2), np.zeros(2),
+                     np.zeros(2), np.ones(2, dtype=np.int64))
+    r = mps_engine.plan(need, np.zeros_like(need), np.zeros(2), np.zeros_like(need),
+                        np.zeros(2), rules, d, items=pd.Index(["FG@S", "FG@R"]), firm=firm,
+                        works=works)
+    week2 = slice(day("2027-03-08"), day("2027-03-12") + 1)
+    p = r.daily["production"]
+    assert p[0, week2].tolist() == [10, 10, 10, 10, 30]
+    assert p[1, week2].tolist() == [10, 10, 10, 40, 0]
+    assert r["production"][:, 1].tolist() == [70.0, 70.0]
+    assert r["suggested"][:, 1].tolist() == [50.0, 40.0]
+    # a plant that works none of a bucket's days keeps its quantity on the bucket's end
+    shut = closed((date(2027, 3, 8), date(2027, 3, 12)))
+    d2 = PlanDays.build(BUCKETS, WEEKDAYS, plants=[WEEKDAYS, shut])
+    w2 = np.array([d2.works(0), d2.works(1)])
+    r2 = mps_engine.plan(np.zeros((2, len(d2))), np.zeros((2, len(d2))), np.zeros(2),
+                         np.zeros((2, len(d2))), np.zeros(2), rules, d2,
+                         items=pd.Index(["FG@S", "FG@R"]), firm=firm, works=w2)
+    assert r2.daily["production"][1, week2].tolist() == [0, 0, 0, 0, 70]
+
+
+def test_an_orders_hours_fall_on_the_days_its_plant_works() -> None:
+    """Rough-cut capacity works an order evenly from release to the day before it is due,
+    on its plant's working days. 40 pieces released Thursday 03-04, due Wednesday 03-10:
+    in S (works every weekday) Thu, Fri, Mon, Tue → 10 a day, 20 in week 1 and 20 in week
+    2; in R (closed 03-09..11) Thu, Fri, Mon → 40 / 3 a day, 26.67 and 13.33. An order of
+    R released Tuesday 03-09, due Thursday 03-11 has none of R's days: worked on the axis
+    days as without plant calendars, 20 + 20 in week 2."""
+    from sop_xl.plan import capacity
+    rel, due = day("2027-03-04"), day("2027-03-10")
+    got = capacity.work(DAYS, 2, np.array([0, 1]), np.array([rel, rel]),
+                        np.array([due, due]), np.array([40.0, 40.0]),
+                        plant=np.array([0, 1]))
+    np.testing.assert_allclose(got[:, :3], [[20, 20, 0], [80 / 3, 40 / 3, 0]])
+    one = capacity.work(DAYS, 2, np.array([0, 1]), np.array([rel, rel]),
+                        np.array([due, due]), np.array([40.0, 40.0]))
+    np.testing.assert_allclose(one[:, :3], [[20, 20, 0], [20, 20, 0]])
+    shut = capacity.work(DAYS, 2, np.array([1]), np.array([day("2027-03-09")]),
+                         np.array([day("2027-03-11")]), np.array([40.0]),
+                         plant=np.array([0, 1]))
+    np.testing.assert_allclose(shut[1, :3], [0, 40, 0])
+    # every piece is worked somewhere in the plan
+    assert got.sum() == pytest.approx(80.0) and shut.sum() == pytest.approx(40.0)
 
 
 def test_a_month_is_spread_over_the_plants_own_working_days() -> None:

@@ -95,3 +95,71 @@ def test_a_plant_on_the_calendar_of_a_workbook_without_plants_is_refused(tmp_pat
         MasterWorkbook.open(write_master(tmp_path / "bad.xlsx", f, s)).read_inputs()
     assert [(p.sheet, p.row, p.column, p.value) for p in e.value.problems] == [
         ("FactoryCalendar", 3, "Plant", "HZ")]
+
+
+def test_an_open_order_counts_on_its_plants_next_working_day(tmp_path) -> None:
+    """A production order of 30 pumps A in P1 due Thursday 12-10, inside P1's holiday:
+    the MPS (as the MRP) counts it on P1's next working day, Monday 12-14 — not on 12-10,
+    a day of the axis only because P2 works it. December's receipts stay 30."""
+    f, s = two_plants()
+    with_rows(f, [holiday("P1")])
+    sr = f["scheduled_receipts"]
+    f["scheduled_receipts"] = pd.concat([sr.assign(plant=None), pd.DataFrame(
+        [["MO1", "production", "A", 30.0, date(2026, 12, 10), None, "P1"]],
+        columns=[*sr.columns, "plant"])], ignore_index=True)
+    run = _run(write_master(tmp_path / "m.xlsx", f, s))
+    days, mps = run.days, run.mps
+    i = list(mps.items).index("A@P1")
+    got = mps.daily["receipts"][i]
+    monday = int(np.flatnonzero(days.dates == np.datetime64("2026-12-14"))[0])
+    assert np.flatnonzero(got).tolist() == [monday] and got[monday] == 30.0
+    assert mps["receipts"][i, 0] == 30.0
+
+
+def test_capacity_works_each_order_on_its_plants_days(tmp_path, monkeypatch) -> None:
+    """Rough-cut capacity gets each row's plant, so an order is worked on its plant's
+    days (test_plant_calendars has the hand-worked spread): P1's nodes on P1's, P2's on
+    P2's."""
+    from sop_xl.plan import capacity
+    f, s = two_plants()
+    with_rows(f, [holiday("P1")])
+    run = _run(write_master(tmp_path / "m.xlsx", f, s))
+    seen = {}
+    real = capacity.work
+
+    def spy(days, n_items, pos, release, due, qty, plant=None):
+        seen["plant"] = plant
+        return real(days, n_items, pos, release, due, qty, plant=plant)
+    monkeypatch.setattr(capacity, "work", spy)
+    run.capacity  # noqa: B018
+    items = run.mps.items.append(run.mrp.items)
+    names = run.days.plants
+    assert [names[k] for k in seen["plant"]] == [k.split("@")[1] for k in items]
+
+
+def test_the_mrp_sheet_lists_a_level_as_without_plant_calendars(tmp_path) -> None:
+    """Pump A made in both plants (70 / 30), bearing R2 bought in P2 in 5 working days
+    (an ItemPlants lead time over Items' whole-number 15). Level 1 below the MPS: S1@P1
+    (3), R2@P1 (15), R2@P2 (5). The kernel runs a level by plant, then lead time, when
+    the plants' calendars differ (P1's holiday): S1@P1, R2@P1, R2@P2. The MRP sheet lists
+    it as the same workbook with one calendar (the holiday for both plants): by lead
+    time, S1@P1, R2@P2, R2@P1."""
+    from test_plants_bom import BOTH
+
+    from sop_xl.layout.supply import mrp_grid
+    ip = pd.concat([BOTH, pd.DataFrame([["R2", "P2", "buy", None, None, None, 5]],
+                                       columns=[*BOTH.columns, "lead_time_days"])],
+                   ignore_index=True)
+    shown = {}
+    for name, plants in (("own", ["P1"]), ("one", ["P1", "P2"])):
+        f, s = two_plants(ip)
+        with_rows(f, [holiday(p) for p in plants])
+        run = _run(write_master(tmp_path / f"{name}.xlsx", f, s))
+        r = run.mrp
+        assert r.lead[list(r.item_names).index("R2@P2")] == 5
+        g = mrp_grid(r, run.supply_inputs.items, run.inputs.working_days)
+        shown[name] = ([b.attrs["item"] for b in g.blocks], list(r.items), run.days.per_plant)
+    assert shown["own"][2] and not shown["one"][2]
+    assert shown["own"][1] == ["S1@P1", "R2@P1", "R2@P2", "S1@P2", "R1@P2"]
+    assert shown["own"][0] == shown["one"][0] == shown["one"][1] == [
+        "S1@P1", "R2@P2", "R2@P1", "S1@P2", "R1@P2"]

@@ -365,6 +365,40 @@ def test_a_transferred_nodes_mps_row_says_planned_transfer(tmp_path, monkeypatch
     assert firm[at, 0] == 77.0 and np.isnan(firm[list(nodes).index("A@P1"), 0])
 
 
+@pytest.mark.parametrize(("lang", "words"), [
+    ("en", ("Planned receipts", "Planned releases", "Planned transfers in",
+            "Planned transfers shipped")),
+    ("zh-CN", ("计划到货", "计划下达", "计划调入", "计划调出"))])
+def test_a_transferred_nodes_mrp_rows_say_transfers(tmp_path, monkeypatch, lang,
+                                                    words) -> None:
+    """S1@P1 (housings shipped from P2 in 3 working days) has transfers on the MRP, not
+    orders: its planned receipts are transfers in, its releases the day P2 ships them;
+    S1@P2, cast there, keeps the order words. Read back as the same measures."""
+    import openpyxl
+
+    from sop_xl.app.master import MasterWorkbook
+    receipts, releases, moved_in, shipped = words
+    path, run = _a_in_two_plants(tmp_path, monkeypatch, lang=lang)
+    ws = openpyxl.load_workbook(path)["MRP" if lang == "en" else "物料需求计划"]
+    mcol = [c.value for c in ws[3]].index("Measure" if lang == "en" else "指标")
+    shown = {(r[0], r[mcol]) for r in ws.iter_rows(min_row=4, values_only=True) if r[0]}
+    assert {("S1@P1", moved_in), ("S1@P1", shipped), ("S1@P2", receipts),
+            ("S1@P2", releases), ("R1@P2", releases)} <= shown
+    assert not {("S1@P1", receipts), ("S1@P1", releases), ("S1@P2", moved_in)} & shown
+    g = MasterWorkbook.open(path).read_output_grid("mrp")
+    assert g is not None
+    r = run.mrp
+    for node in ("S1@P1", "S1@P2"):
+        mine = g[g["item"] == node]
+        for measure in ("planned_receipts", "planned_releases"):
+            back = mine[mine["measure"] == measure].set_index("period")["value"]
+            want = r.rows[measure][list(r.items).index(node)]
+            np.testing.assert_allclose(back.reindex(r.periods).fillna(0.0).to_numpy(float),
+                                       want)
+    s1 = g[(g["item"] == "S1@P1") & (g["measure"] == "planned_releases")]
+    assert s1["value"].sum() > 0
+
+
 def test_the_demos_transfer_orders_arrive_where_they_go(tmp_path) -> None:
     """The three-site demo: 20 pumps FG-P100 on their way Hangzhou → Chengdu (TO-2612-002)
     are transfers in at Chengdu in December, no demand on Hangzhou; 40 machined housings
@@ -396,3 +430,49 @@ def test_the_family_plan_sums_what_the_plants_make(tmp_path, monkeypatch) -> Non
     assert m["production"][nodes.index("A@P2")].sum() > 0
     fam = run.family
     np.testing.assert_allclose(fam.suggested[list(fam.families).index("Pumps")], made)
+
+
+def test_a_finished_good_made_where_it_does_not_ship_transfers_out_there(tmp_path) -> None:
+    """Pump A made only in P1 and shipped only from P2 (demand share 0 / 1), 4 working
+    days apart. P1's node has no customers: before, the MRP planned it, off the MPS and
+    the Projection, so P2's Transfers in had no Transfers out to match (and P1's 20 pumps
+    on hand were missing from the company's stock). Now it is an MPS node with no demand
+    of its own but what it ships.
+
+    A@P2: nothing on hand, safety stock 10, customers 100 / 90 / 100 ... (December: Li
+    Na's 80 and C1's 20 open; January her 90): planned transfers in 110, 90, 100 ... .
+    A@P1: 20 on hand, safety stock 10, ships each of them 4 working days before it
+    arrives: December 133 out (its own 110 and 23 of January's 90, arriving by 7
+    January); makes 133 + 10 − 20 = 123."""
+    from support import small_company_run
+    from test_plants_workbook import ITEM_PLANTS, two_plants
+
+    from sop_xl.app.template import write_master
+    ip = pd.concat([ITEM_PLANTS, pd.DataFrame(
+        [["A", "P1", "make", None, None, 0.0], ["A", "P2", "transfer", "P1", 4, 1.0]],
+        columns=[*ITEM_PLANTS.columns, "demand_share"])], ignore_index=True)
+    f, s = two_plants(ip)
+    run = small_company_run(write_master(tmp_path / "m.xlsx", f, s))
+    p = run.projection
+    assert list(p.items) == ["A@P2", "B@P1", "A@P1"]
+    a1, a2 = list(p.items).index("A@P1"), list(p.items).index("A@P2")
+    assert p["transfers_in"][a2].tolist() == [110.0, 90.0, 100.0, 100.0, 100.0, 100.0]
+    assert p["transfers_out"][a1][:2].tolist() == [133.0, 92.0]
+    assert not p["demand"][a1].any() and not p["transfers_in"][a1].any()
+    assert p["production"][a1][0] == 133.0 + 10.0 - 20.0
+    # every transfer that arrives in the plan left in it: out and in match in total, and
+    # the [Total] row counts none twice (what is between the plants is out − in)
+    assert p["transfers_out"][a1].sum() == p["transfers_in"][a2].sum() == 600.0
+    total = list(p.families).index("")
+    rows = p.family_rows
+    assert rows["transfers_out"][total].sum() == rows["transfers_in"][total].sum()
+    np.testing.assert_allclose(rows["demand"][total], run.demand["demand"].sum(axis=0))
+    # the company's pumps on hand: A's 20 in P1 counted (before: off the Projection)
+    assert p.family_on_hand[total] == run.inputs.on_hand().reindex(["A", "B"]).sum()
+    flow = np.cumsum(rows["supply"][total] + rows["transfers_in"][total]
+                     - rows["demand"][total] - rows["transfers_out"][total])
+    np.testing.assert_allclose(p.family_on_hand[total] + flow, rows["projected"][total])
+    # the MRP plans A@P1 no more: the MPS does, its components from what it makes
+    r = run.mrp
+    assert list(r.item_names).index("A@P1") >= r.n_kept
+    assert set(r.item_names[:r.n_kept]) == {"S1@P1", "R2@P1", "S1@P2", "R1@P2"}

@@ -5,6 +5,7 @@ regional warehouse in Chengdu (HD-03) shipping 30 % of the regional pumps."""
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from sop_xl.app.cycle import PlanRun
@@ -103,4 +104,47 @@ def test_the_meeting_pack_shows_the_total_and_each_plant(run) -> None:
     np.testing.assert_allclose(first["demand"].sum(), d["demand"][:, 0].sum())
     hz, cd = first[first["plant"] == "HD-01"], first[first["plant"] == "HD-03"]
     assert hz["plant_demand"].sum() > hz["demand"].sum()
-    assert cd["plant_supply"].sum() >= cd["supply"].sum() == 0
+    # Chengdu's own supply is only the service kits it packs (the pumps it receives are
+    # transfers)
+    p = run.projection
+    kit = list(p.items).index("FG-P900@HD-03")
+    months = [pd.Period(b.start, "M") for b in run.inputs.buckets]
+    packed = sum(p["supply"][kit, j] for j, m in enumerate(months) if m == months[0])
+    assert packed > 0
+    assert cd["plant_supply"].sum() >= cd["supply"].sum() == pytest.approx(packed)
+
+
+def test_the_service_kit_is_packed_in_two_plants_with_chengdus_own_bom(run) -> None:
+    """FG-P900, the pump service kit, is packed in Hangzhou (70 % of its demand) and in
+    Chengdu (30 %). Chengdu's BOM (lines for HD-03) packs it in the returnable crate
+    RM-CRT-S instead of the carton RM-CTN; its seal, bearings and O-ring come from
+    Hangzhou by transfer. Per kit packed in Chengdu: 1 crate, 2 bearings; none of
+    Hangzhou's cartons."""
+    from sop_xl.demo.plants import KIT, KIT_SHARE
+    lines = {(p, c): q for p, c, q in run.network.bom[["parent", "component", "qty_per"]]
+             .itertuples(index=False)}
+    assert {c: q for (p, c), q in lines.items() if p == f"{KIT}@HD-03"} == {
+        "RM-MSL-35@HD-03": 1.0, "RM-BRG-6308@HD-03": 2.0, "RM-ORK-M@HD-03": 1.0,
+        "RM-CRT-S@HD-03": 1.0}
+    assert {c: q for (p, c), q in lines.items() if p == f"{KIT}@HD-01"} == {
+        "RM-MSL-35@HD-01": 1.0, "RM-BRG-6308@HD-01": 2.0, "RM-ORK-M@HD-01": 1.0,
+        "RM-CTN@HD-01": 1.0}
+    # both plants plan the kit for their share of its demand
+    nd, d = run.supply_demand, run.demand
+    k = list(d.items).index(KIT)
+    here = list(nd.items).index(f"{KIT}@HD-03")
+    np.testing.assert_allclose(nd["demand"][here], KIT_SHARE * d["demand"][k])
+    r = run.mrp
+    names = list(r.item_names)
+
+    def total(kind: str, node: str) -> float:
+        return float(r.daily[kind][names.index(node)].sum())
+
+    packed = total("releases", f"{KIT}@HD-03")
+    assert packed > 0 and total("releases", f"{KIT}@HD-01") > 0
+    assert total("gross", "RM-CRT-S@HD-03") == pytest.approx(packed)
+    assert total("gross", "RM-BRG-6308@HD-03") == pytest.approx(2 * packed)
+    assert "RM-CTN@HD-03" not in names
+    # Hangzhou ships Chengdu's bearings: its gross holds what Chengdu's node releases
+    hz = r.daily["gross"][names.index("RM-BRG-6308@HD-01")].sum()
+    assert hz >= total("releases", "RM-BRG-6308@HD-03") > 0

@@ -67,6 +67,7 @@ from sop_xl.faces.assistants.assignment import assign
 from sop_xl.faces.assistants.figures import last_month_rows, submitted_deviations
 from sop_xl.plan.accuracy import scorecard
 from sop_xl.plan.delivery import completion_months
+from sop_xl.plan.versions import transfers_apart
 
 NEXT = 3  # months ahead for days of supply and utilisation
 KPI_KEYS = ("forecast_achievement", "plan_achievement", "schedule_adherence", "supplier_otif",
@@ -204,6 +205,17 @@ def last_approved_plan(book: MasterWorkbook, month: pd.Period) -> PlanVersion | 
         return None
     latest = earlier["planning_month"].astype(str).max()
     return _pick(earlier[earlier["planning_month"].astype(str) == latest], book)
+
+
+def compared_plan(book: MasterWorkbook, run: PlanRun,
+                  month: pd.Period) -> PlanVersion | None:
+    """``last_approved_plan``, its MPS production what the plants make: a version saved
+    before planned transfers between plants were recorded apart has the nodes this
+    workbook supplies by transfer read as transfers (sop_xl.plan.versions)."""
+    last = last_approved_plan(book, month)
+    if last is not None and run.network is not None:
+        last.snapshot = transfers_apart(last.snapshot, run.network.transferred)
+    return last
 
 
 def _snapshot_by(snap: pd.DataFrame, section: str, measure: str,
@@ -484,6 +496,8 @@ def family_review(run: PlanRun, last: PlanVersion | None) -> pd.DataFrame:
                 plan[measure] = fam.groupby("key")["amount"].sum()
                 continue
             items = _snapshot_by(snap, section, name)
+            if run.network is not None:   # per plant: the nodes' production per item
+                items["key"] = run.network.item_of(items["key"].to_numpy(object))
             items = items[(items["month"] == month) & items["key"].isin(fg.index)]
             if len(items) and measure != "stock":
                 plan[measure] = items.groupby(items["key"].map(fg))["amount"].sum()
@@ -628,7 +642,7 @@ def gather(book: MasterWorkbook) -> MeetingData:
     short = shortages(run)
     card = last_month_kpis(run, book)
     now = run.snapshot()
-    last = last_approved_plan(book, s.planning_month)
+    last = compared_plan(book, run, s.planning_month)
     assignments = assign(run.inputs.sales_forecast, run.inputs.sales_history,
                          run.inputs.items, s.planning_month)
     dev = submitted_deviations(run.inputs, run.forecast.forecast, assignments)
