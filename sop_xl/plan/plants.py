@@ -114,6 +114,9 @@ class NodeDemand(DemandPlan):
 
     transfers: np.ndarray | None = None
     plant: np.ndarray | None = None     # each node's plant (name)
+    #: a demand line names its shipping plant, so the forecast was consumed per plant
+    #: and the plants' sum may differ from the item plan it was split from
+    per_plant: bool = False
 
     def dated(self, days: PlanDays) -> tuple[np.ndarray, np.ndarray]:
         forecast, orders = super().dated(days)
@@ -230,7 +233,9 @@ def node_demand(demand: DemandPlan, net: network.Network,
     past_due = split(demand.past_due)
     dated = spread(demand.dated_orders)
     from_sales = split(demand.from_sales)
-    if inputs is not None and any(v.any() for v in named.values()):
+    per_plant = inputs is not None and any(v.any() for v in named.values())
+    if per_plant:
+        assert inputs is not None
         plan = _per_plant(demand, inputs, net, nodes, split, spread, plants)
         rows.update(plan["rows"])
         monthly.update(plan["monthly"])
@@ -243,7 +248,44 @@ def node_demand(demand: DemandPlan, net: network.Network,
         from_sales=from_sales, flagged=split(demand.flagged),
         past_due_orders=demand.past_due_orders, review=demand.review, shares=shares,
         far_method=demand.far_method, months=demand.months, monthly=monthly,
-        past_due=past_due, dated_orders=dated, plant=net.plant_of(nodes))
+        past_due=past_due, dated_orders=dated, plant=net.plant_of(nodes),
+        per_plant=per_plant)
+
+
+#: the demand plan's rows that per-plant consumption works out plant by plant
+PER_PLANT_ROWS = ("small_contracts", "large_contracts", "projects_weighted",
+                  "projects_unweighted", "sales_forecast", "forecast_part", "events", "demand")
+
+
+def item_totals(nodes: NodeDemand, demand: DemandPlan, net: network.Network) -> DemandPlan:
+    """The item demand plan that tells the plants' truth: once the forecast is consumed
+    per plant (``nodes.per_plant``), every row worked out per plant is the sum of the
+    plants' rows (February's 70 at P1 + 50 at P2 is 120, not the company's 100), and so
+    are the known quantities by month, past-due and dated orders and the cells from the
+    sales assistants. The statistical forecast, the planner adjustment and the family
+    change are the item's, as typed or fitted. Without a plant-named line: ``demand``."""
+    if not nodes.per_plant:
+        return demand
+    of = pd.Index(demand.items).get_indexer(net.item_of(nodes.items))
+    if (of < 0).any():
+        raise ValueError("a node of the demand plan has no item in it")
+
+    def fold(values: np.ndarray) -> np.ndarray:
+        v = np.asarray(values)
+        out = np.zeros((len(demand.items), *v.shape[1:]), dtype=v.dtype)
+        if v.dtype == bool:
+            np.logical_or.at(out, of, v)
+        else:
+            np.add.at(out, of, v)
+        return out
+
+    rows = dict(demand.rows) | {k: fold(nodes.rows[k]) for k in PER_PLANT_ROWS}
+    monthly = dict(demand.monthly) | {k: fold(nodes.monthly[k]) for k in ("orders",
+                                                                        "forecast")}
+    r, when, qty = nodes.dated_orders
+    return dataclasses.replace(
+        demand, rows=rows, monthly=monthly, past_due=fold(nodes.past_due),
+        from_sales=fold(nodes.from_sales), dated_orders=(of[r].astype(np.int64), when, qty))
 
 
 def _per_plant(demand: DemandPlan, inputs: Inputs, net: network.Network, nodes: pd.Index,

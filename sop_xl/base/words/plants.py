@@ -87,6 +87,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # layout/plants.py: the lot-rule cell of a transferred node on MPS and MRP
     "transfer_from": ("transfer from {source}, {days} working days",
                       "从 {source} 调拨，{days} 个工作日"),
+    # layout/demand_sheets.py: DemandPlan with several plants — the Plant cell of an
+    # item's total rows, and a plant's adjustment row (its share of the item's; typed on
+    # the item's row)
+    "all_plants": ("All plants", "全部工厂"),
+    "adjustment_by_share": ("Planner adjustment (by share)", "计划员调整(按比例)"),
     # faces/meeting/pack.py: a plant's block beside the company total
     "mp_plant_total": ("Plant {plant}", "工厂 {plant}"),
 }
