@@ -194,7 +194,15 @@ def test_an_assistant_forecast_split_over_plants_is_one_forecast(tmp_path) -> No
     shares = department_shares(inp.sales_history, m, a)
     lines = figures_for(a.by_assistant["Li Na"], inp, stat, shares).lines
     dec = lines[(lines["item"] == "A") & (lines["month"] == m)]
-    assert dec[["on_file", "reason"]].values.tolist() == [[100.0, "west tender"]]
+    # her workbook (a master with plants) shows each plant's line, 100 in all, and
+    # checks each against its part of the reference (in the proportion on file)
+    assert dec["plant"].tolist() == ["P1", "P2"]
+    assert dec["on_file"].tolist() == [70.0, 30.0]
+    assert [r if isinstance(r, str) else None for r in dec["reason"]] == [None, "west tender"]
+    total = figures_for(a.by_assistant["Li Na"], dataclasses.replace(
+        inp, plants=inp.plants.iloc[:0]), stat, shares).lines
+    ref = total.loc[(total["item"] == "A") & (total["month"] == m), "reference"].iloc[0]
+    assert dec["reference"].tolist() == [round(0.7 * ref), round(0.3 * ref)]
     dev = submitted_deviations(inp, stat, a)
     assert dev.loc[dev["month"] == m, ["assistant", "item", "qty"]].values.tolist() == [
         ["Li Na", "A", 100.0]]
