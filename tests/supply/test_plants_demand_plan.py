@@ -143,3 +143,71 @@ def test_shares_only_split_every_row(tmp_path, monkeypatch) -> None:
     pr = _grid(book, "projection")
     assert _cell(pr, "A@P1", "demand") + _cell(pr, "A@P2", "demand") == \
         pytest.approx(before + 10)
+
+
+def _events(rows: list[list]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["event", "scope", "target", "kind", "value",
+                                       "start_month", "end_month", "note", "plant"])
+
+
+def test_an_event_at_a_plant_acts_there_only(tmp_path) -> None:
+    """March: a 1.2 promotion of A in P2's region scales P2's forecast 30 → 36 only
+    (events 6; for every plant it would be 20: 14 + 6); April: 10 pieces for the Pumps
+    family at P2 go to the family's items planned there, A alone (B is planned at P1
+    only); May: 5 pieces of A for every plant, by the shares 3.5 / 1.5."""
+    from support import small_company_run
+    f, s = two_plants(SHARED)
+    mar, apr, may = pd.Period("2027-03", "M"), pd.Period("2027-04", "M"), \
+        pd.Period("2027-05", "M")
+    f["events"] = _events([["Promo West", "item", "A", "multiply", 1.2, mar, mar, None, "P2"],
+                           ["Fair", "family", "Pumps", "add", 10.0, apr, apr, None, "P2"],
+                           ["Show", "item", "A", "add", 5.0, may, may, None, None]])
+    run = small_company_run(write_master(tmp_path / "m.xlsx", f, s))
+    d, nd = run.demand, run.supply_demand
+    a, b = list(d.items).index("A"), list(d.items).index("B")
+    at = {n: k for k, n in enumerate(nd.items)}
+    m3, m4, m5 = 3, 4, 5
+    assert nd["forecast_part"][[at["A@P1"], at["A@P2"]], m3].tolist() == \
+        pytest.approx([70.0, 30.0])
+    assert nd["events"][[at["A@P1"], at["A@P2"]], m3].tolist() == pytest.approx([0.0, 6.0])
+    assert d["events"][a, m3] == pytest.approx(6.0)
+    assert d["demand"][a, m3] == pytest.approx(106.0)
+    assert nd["events"][[at["A@P1"], at["A@P2"], at["B@P1"]], m4].tolist() == \
+        pytest.approx([0.0, 10.0, 0.0])
+    assert d["events"][[a, b], m4].tolist() == pytest.approx([10.0, 0.0])
+    assert nd["events"][[at["A@P1"], at["A@P2"]], m5].tolist() == pytest.approx([3.5, 1.5])
+    # the plants' sum is the item's, and what the MPS nets
+    for k in ("events", "demand"):
+        assert d[k][a] == pytest.approx(nd[k][at["A@P1"]] + nd[k][at["A@P2"]])
+    forecast, orders = nd.dated(run.days)
+    item_forecast, item_orders = d.dated(run.days)
+    assert forecast.sum() + orders.sum() == pytest.approx(item_forecast.sum()
+                                                          + item_orders.sum())
+
+
+@pytest.mark.parametrize(("lang", "sheet", "column"), [("en", "Events", "Plant"),
+                                                        ("zh-CN", "事件", "工厂")])
+def test_an_event_at_a_plant_that_does_not_plan_it_is_refused(tmp_path, lang, sheet,
+                                                             column) -> None:
+    from sop_xl.base.errors import ValidationError
+    f, s = two_plants(SHARED)
+    f["plants"] = pd.concat([f["plants"], pd.DataFrame(
+        [["P3", "Warehouse", "Xi'an"]], columns=f["plants"].columns)], ignore_index=True)
+    mar = pd.Period("2027-03", "M")
+    f["events"] = _events([["Promo", "item", "B", "multiply", 1.2, mar, mar, None, "P2"],
+                           ["Fair", "family", "Pumps", "add", 10.0, mar, mar, None, "P3"],
+                           ["Show", "item", "A", "add", 5.0, mar, mar, None, "P9"]])
+    path = write_master(tmp_path / "bad.xlsx", f, s, lang=lang)
+    with pytest.raises(ValidationError) as e:
+        MasterWorkbook.open(path).read_inputs()
+    got = [(p.sheet, p.row, p.column, p.cell, p.value) for p in e.value.problems]
+    assert got == [(sheet, 4, column, "I4", "P9"), (sheet, 2, column, "I2", "P2"),
+                   (sheet, 3, column, "I3", "P3")]
+    text = str(e.value)
+    if lang == "en":
+        assert "Events!I2 (Plant): item B is not planned at plant 'P2'" in text
+        assert "Events!I3 (Plant): no item of family Pumps is planned at plant 'P3'; " \
+            "expected a plant where ItemPlants plans one of them" in text
+        assert "Events!I4 (Plant): 'P9' is not in Plants" in text
+    else:
+        assert "产品族 Pumps 没有物料在工厂 'P3' 计划" in text
