@@ -27,7 +27,7 @@ Rules for dates (working days, "days" below, are positions on this axis):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -259,7 +259,35 @@ class PlanDays:
 
     def release_map(self, plant: int, lead: int) -> np.ndarray:
         """``earlier`` for every day of the plan, clipped to day 0 (non-decreasing)."""
-        return np.maximum(self.earlier(plant, np.arange(len(self)), lead), 0)
+        return np.maximum(self.lead_map(plant, lead), 0)
+
+    @cached_property
+    def _lead_maps(self) -> dict[tuple[int, int], np.ndarray]:
+        return {}
+
+    def lead_map(self, plant: int, lead: int) -> np.ndarray:
+        """``earlier`` for every day of the plan (read-only; below 0 before the planning
+        date). Kept per plant and lead time: the orders of one ask for it by the run."""
+        key = (plant, lead)
+        to = self._lead_maps.get(key)
+        if to is None:
+            to = self.earlier(plant, np.arange(len(self)), lead)
+            to.flags.writeable = False
+            self._lead_maps[key] = to
+        return to
+
+    @cached_property
+    def _own_days(self) -> dict[int, np.ndarray]:
+        return {}
+
+    def own_days(self, plant: int) -> np.ndarray:
+        """The days of the plan ``plant`` works on, as day numbers (read-only)."""
+        own = self._own_days.get(plant)
+        if own is None:
+            own = np.flatnonzero(self.works(plant))
+            own.flags.writeable = False
+            self._own_days[plant] = own
+        return own
 
     @cached_property
     def _release_runs(self) -> dict[tuple[int, int], tuple[np.ndarray, np.ndarray]]:
@@ -362,37 +390,92 @@ class PlanDays:
         new[1:] = (week[1:] != week[:-1]) | (month[1:] != month[:-1])
         return np.flatnonzero(new)
 
-    def by_week(self, daily: np.ndarray) -> np.ndarray:
+    def by_week(self, daily: np.ndarray, plant: int | None = None) -> np.ndarray:
         """What falls in each calendar week of a month, needed on its first working day
-        in that month (… × days)."""
-        starts = self._week_parts
+        in that month (… × days); with ``plant``, on that plant's first working day in
+        it (what falls on a day the plant does not work counts on its day before)."""
+        if plant is None or self._plant_works is None:
+            starts = self._week_parts
+            out = np.zeros_like(daily)
+            if len(starts):
+                out[..., starts] = np.add.reduceat(daily, starts, axis=-1)
+            return out
+        own = self.own_days(plant)
+        if not len(own):
+            return np.asarray(daily, dtype=float).copy()
+        daily = np.array(daily, dtype=float)
+        rows = daily.reshape(-1, daily.shape[-1])
+        self.move_to_working_days(np.full(len(rows), plant), rows)
         out = np.zeros_like(daily)
-        if len(starts):
-            out[..., starts] = np.add.reduceat(daily, starts, axis=-1)
+        head = int(own[0])
+        out[..., :head] = daily[..., :head]   # before the plant's first day: as it was
+        d = self.dates[own].astype(np.int64)
+        week, month = (d + 3) // 7, self._month_of_day[own]
+        new = np.ones(len(own), bool)
+        new[1:] = (week[1:] != week[:-1]) | (month[1:] != month[:-1])
+        starts = np.flatnonzero(new)
+        out[..., own[starts]] = np.add.reduceat(daily[..., own], starts, axis=-1)
         return out
 
-    def spread_buckets(self, values: np.ndarray) -> np.ndarray:
+    def spread_buckets(self, values: np.ndarray, plant: np.ndarray | None = None
+                       ) -> np.ndarray:
         """Quantities by bucket (… × buckets) spread evenly over each bucket's working
         days and needed on the first working day of each week within a month
-        (… × days)."""
+        (… × days). ``plant``: each row's plant (``plant_index``), whose own working
+        days the row is spread over."""
         values = np.asarray(values, dtype=float)
+        if plant is not None and self._plant_works is not None and len(self):
+            return self._per_plant(values, plant, self._spread_buckets)
+        return self._spread_buckets(values, None)
+
+    def _spread_buckets(self, values: np.ndarray, plant: int | None) -> np.ndarray:
         wd = self.workdays
         if not len(self):
             return np.zeros((*values.shape[:-1], 0))
-        out = values[..., self.bucket] / wd[self.bucket]
+        if plant is None:
+            out = values[..., self.bucket] / wd[self.bucket]
+            last = self.bounds[:-1] - 1   # a bucket without a working day: its day before
+        else:
+            own = self.own_days(plant)
+            wd = np.bincount(self.bucket[own], minlength=len(self.buckets))
+            out = np.zeros((*values.shape[:-1], len(self)))
+            out[..., own] = values[..., self.bucket[own]] / wd[self.bucket[own]]
+            last = own[np.searchsorted(own, self.bounds[:-1]) - 1]
+            last[np.searchsorted(own, self.bounds[:-1]) == 0] = -1
         for b in np.flatnonzero((wd == 0) & values.reshape(-1, values.shape[-1]).any(axis=0)):
-            out[..., max(int(self.bounds[b]) - 1, 0)] += values[..., b]
-        return self.by_week(out)
+            out[..., max(int(last[b]), 0)] += values[..., b]
+        return self.by_week(out, plant)
+
+    def _per_plant(self, values: np.ndarray, plant: np.ndarray,
+                   spread: Callable[[np.ndarray, int], np.ndarray]) -> np.ndarray:
+        """``spread(rows, plant)`` for the rows of each plant, into one (rows × days)."""
+        out = np.zeros((*values.shape[:-1], len(self)))
+        plant = np.asarray(plant, dtype=np.int64)
+        for k in np.unique(plant):
+            rows = plant == k
+            out[rows] = spread(values[rows], int(k))
+        return out
 
     @cached_property
     def _month_of_day(self) -> np.ndarray:
         return self.dates.astype("datetime64[M]").astype(np.int64)
 
-    def spread_months(self, values: np.ndarray, months: Sequence[pd.Period]) -> np.ndarray:
+    def spread_months(self, values: np.ndarray, months: Sequence[pd.Period],
+                      plant: np.ndarray | None = None) -> np.ndarray:
         """Quantities by month (… × months) spread evenly over the working days of each
         month and needed on the first working day of each week within it (… × days); the
-        part of a month outside the plan's days is left out."""
+        part of a month outside the plan's days is left out. ``plant``: each row's plant
+        (``plant_index``): a row is spread over its plant's working days (SAP splits a
+        monthly requirement by the plant's factory calendar)."""
         values = np.asarray(values, dtype=float)
+        if plant is not None and self._plant_works is not None and len(self) \
+                and len(months):
+            return self._per_plant(values, plant,
+                                   lambda v, k: self._spread_months(v, months, k))
+        return self._spread_months(values, months, None)
+
+    def _spread_months(self, values: np.ndarray, months: Sequence[pd.Period],
+                       plant: int | None) -> np.ndarray:
         out = np.zeros((*values.shape[:-1], len(self)))
         if not len(months) or not len(self):
             return out
@@ -401,12 +484,22 @@ class PlanDays:
         col = np.searchsorted(ordinals, self._month_of_day)
         ok = (col < len(ordinals)) & (ordinals[np.minimum(col, len(ordinals) - 1)]
                                       == self._month_of_day)
-        total = np.array([self.calendar.working_days(m.start_time.date(), m.end_time.date())
-                          for m in months], dtype=float)
+        if plant is None:
+            total = np.array([self.calendar.working_days(m.start_time.date(),
+                                                         m.end_time.date())
+                              for m in months], dtype=float)
+        else:   # the plant's working days in the whole month, as the calendar counts them
+            assert self._plant_works is not None
+            ok &= self.works(plant)
+            month = (np.datetime64(self.calendar.start, "D")
+                     + self._working.astype("timedelta64[D]")).astype("datetime64[M]")
+            works = self._plant_works[plant]
+            total = np.array([works[month.astype(np.int64) == o].sum() for o in ordinals],
+                             dtype=float)
         at = np.flatnonzero(ok)
         out[..., at] = values[..., col[at]] / total[col[at]]
         for j in np.flatnonzero(total == 0):  # a month without a working day
             before = self.demand_day([months[int(j)].start_time.date()])[0]
             if before < len(self):
                 out[..., before] += values[..., j]
-        return self.by_week(out)
+        return self.by_week(out, plant)

@@ -88,20 +88,22 @@ class DemandPlan:
         """Customer orders: open small and large contract quantities (pieces)."""
         return self.rows["small_contracts"] + self.rows["large_contracts"]
 
-    def dated(self, days: PlanDays) -> tuple[np.ndarray, np.ndarray]:
+    def dated(self, days: PlanDays, plant: np.ndarray | None = None
+              ) -> tuple[np.ndarray, np.ndarray]:
         """The plan by working day (sop_xl.plan.dates): (forecast, customer orders), each
         (items × days), summing to the buckets' rows. What is known by month — the
         forecast, projects, events and contracts, which give only a due month — is spread
         over the working days of its month, a planner's adjustment and a family change,
         typed in a bucket, over that bucket's, each week's part needed on the week's first
         working day (sop_xl.plan.dates); open contract pieces past due are needed on the
-        planning date."""
-        orders = days.spread_months(self.monthly["orders"], self.months)
+        planning date. ``plant``: each row's plant (``PlanDays.plant_index``), whose own
+        working days its months and buckets are spread over."""
+        orders = days.spread_months(self.monthly["orders"], self.months, plant)
         if len(days):
             orders[:, 0] += self.past_due
         orders += _on_days(*self.dated_orders, days, len(self.items))
-        forecast = days.spread_months(self.monthly["forecast"], self.months) + \
-            days.spread_buckets(self.rows["adjustment"] + self.rows["family_change"])
+        forecast = days.spread_months(self.monthly["forecast"], self.months, plant) + \
+            days.spread_buckets(self.rows["adjustment"] + self.rows["family_change"], plant)
         return forecast, orders
 
 

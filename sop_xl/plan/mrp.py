@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -522,22 +523,74 @@ def _shift(started: np.ndarray, lead: np.ndarray, out: np.ndarray, plant: np.nda
     """``out`` += ``started`` (rows × days) moved ``lead`` working days of each row's
     plant earlier, what falls before day 0 on day 0; each run of rows with one plant and
     lead time as a block."""
+    if not days.per_plant:
+        _shift_days(started, lead, out)
+        return
+    cuts = np.flatnonzero(np.diff(plant)) + 1
+    for a, b in zip(np.r_[0, cuts], np.r_[cuts, len(lead)], strict=True):
+        _shift_plant(started[a:b], lead[a:b], out[a:b], days.own_days(int(plant[a])))
+
+
+def _shift_days(started: np.ndarray, lead: np.ndarray, out: np.ndarray) -> None:
+    """``_shift`` when every row counts the days of ``started``' columns."""
     n_days = started.shape[1]
-    cuts = np.flatnonzero(np.diff(lead) | np.diff(plant)) + 1
+    cuts = np.flatnonzero(np.diff(lead)) + 1
     for a, b in zip(np.r_[0, cuts], np.r_[cuts, len(lead)], strict=True):
         lt = int(lead[a])
         block, rows = started[a:b], out[a:b]
-        if days.per_plant:
-            # the release day of each due day: a non-decreasing map, so each release
-            # day's receipts are one run of due days
-            first, release = days.release_runs(int(plant[a]), lt)
-            rows[:, release] += np.add.reduceat(block, first, axis=1)
-            continue
         if lt >= n_days:
             rows[:, 0] += block.sum(axis=1)
             continue
         rows[:, 0] += block[:, :lt + 1].sum(axis=1)
         rows[:, 1:n_days - lt] += block[:, lt + 1:]
+
+
+def _shift_plant(started: np.ndarray, lead: np.ndarray, out: np.ndarray,
+                 own: np.ndarray) -> None:
+    """``_shift`` for rows of one plant, working on the days ``own`` of the plan: the
+    receipts are folded onto the plant's own days (one on a day it does not work counts
+    on its working day before), shifted there as with one calendar, and put back on the
+    plan's days. Folding once per plant, not per lead time, is what keeps several
+    calendars about as fast as one."""
+    n_days = started.shape[1]
+    if len(own) == n_days:   # the plant works every day of the plan
+        _shift_days(started, lead, out)
+        return
+    past = np.zeros(len(lead))   # released before the plan: day 0
+    if not len(own):
+        out[:, 0] += started.sum(axis=1)
+        return
+    head = int(own[0])
+    if head:                     # due before the plant's first day: released before it
+        past += started[:, :head].sum(axis=1)
+    # the plant's days come in a few stretches of consecutive plan days (its closures
+    # are few): copied and added back stretch by stretch, not gathered day by day
+    k = np.r_[0, np.flatnonzero(np.diff(own) != 1) + 1, len(own)]
+    stretches = [(int(k0), int(k1), int(own[k0])) for k0, k1 in pairwise(k)]
+    closed = np.setdiff1d(np.arange(head, n_days), own, assume_unique=True)
+    m = len(own)
+    if len(closed) and started[:, closed].any():
+        folded = np.add.reduceat(started[:, head:], own - head, axis=1)
+    else:
+        folded = np.empty((len(lead), m))
+        for k0, k1, day in stretches:
+            folded[:, k0:k1] = started[:, day:day + k1 - k0]
+    moved = np.empty_like(folded)
+    cuts = np.flatnonzero(np.diff(lead)) + 1
+    for a, b in zip(np.r_[0, cuts], np.r_[cuts, len(lead)], strict=True):
+        lt = int(lead[a])
+        block = folded[a:b]
+        if lt >= m:
+            past[a:b] += block.sum(axis=1)
+            moved[a:b] = 0.0
+            continue
+        if lt:
+            past[a:b] += block[:, :lt].sum(axis=1)
+            moved[a:b, m - lt:] = 0.0
+        moved[a:b, :m - lt] = block[:, lt:]
+    for k0, k1, day in stretches:
+        out[:, day:day + k1 - k0] += moved[:, k0:k1]
+    out[:, 0] += past
 
 
 def _offset_firm(level: int, d: _Data, releases: np.ndarray, days: PlanDays) -> None:
@@ -582,10 +635,30 @@ def _orders(d: _Data, new: np.ndarray, days: PlanDays) -> dict[str, np.ndarray]:
     if inside.any():
         exact = exact.copy()
         exact[f["pos"][inside]] = False
-    out = order_columns(r, t, qty, firm, lead=d.lead, yields=d.yield_, whole=whole,
-                        exact=exact)
+    release = None
     if days.per_plant:   # released a lead time of the plant's working days earlier
-        out["release"] = days.earlier(d.plant[out["pos"]], out["due"], d.lead[out["pos"]])
+        release = _plant_releases(d, count, r, t, days)
+    return order_columns(r, t, qty, firm, lead=d.lead, yields=d.yield_, whole=whole,
+                         exact=exact, release=release)
+
+
+def _plant_releases(d: _Data, count: np.ndarray, r: np.ndarray, t: np.ndarray,
+                    days: PlanDays) -> np.ndarray:
+    """The release day of each order (``r``, ``t``: rows and due days, firm orders first,
+    then the new ones by row, ``count`` of them per row) with per-plant calendars: the new
+    orders of each run of rows with one plant and lead time read one day map."""
+    n_firm = len(r) - int(count.sum())
+    out = np.empty(len(r), np.int64)
+    if n_firm:
+        fr = r[:n_firm]
+        out[:n_firm] = days.earlier(d.plant[fr], t[:n_firm], d.lead[fr])
+    ends = n_firm + np.cumsum(count)
+    cuts = np.flatnonzero(np.diff(d.plant) | np.diff(d.lead)) + 1
+    for a, b in zip(np.r_[0, cuts], np.r_[cuts, len(count)], strict=True):
+        lo, hi = int(ends[a] - count[a]), int(ends[b - 1])
+        if hi > lo:
+            np.take(days.lead_map(int(d.plant[a]), int(d.lead[a])), t[lo:hi],
+                    out=out[lo:hi])
     return out
 
 

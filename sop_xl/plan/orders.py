@@ -18,12 +18,15 @@ from sop_xl.plan.lot_sizing import started_quantity
 
 def order_columns(pos: np.ndarray, due: np.ndarray, qty: np.ndarray, firm: np.ndarray, *,
                   lead: np.ndarray, yields: np.ndarray, whole: np.ndarray,
-                  exact: np.ndarray | None = None) -> dict[str, np.ndarray]:
+                  exact: np.ndarray | None = None,
+                  release: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """The orders' columns: pos, due (day), qty (good pieces), firm, release (day, < 0
     past due), release_qty (started pieces). ``lead``, ``yields`` and ``whole`` are per
     item (working days, started pieces per good one, counted in pieces); ``exact`` per
     item: its orders start what they deliver (no scrap, whole pieces already) — the
-    started quantity is worked out only for the others (all when not given)."""
+    started quantity is worked out only for the others (all when not given). ``release``:
+    each order's release day when it is not its due day less its item's lead time (a
+    plant with a calendar of its own)."""
     pos = np.asarray(pos, dtype=np.int64)
     due = np.asarray(due, dtype=np.int64)
     qty = np.asarray(qty, dtype=float)
@@ -35,7 +38,8 @@ def order_columns(pos: np.ndarray, due: np.ndarray, qty: np.ndarray, firm: np.nd
         if len(odd):
             p = pos[odd]
             started[odd] = started_quantity(qty[odd], yields[p], whole[p])
-    release = lead[pos]
-    np.subtract(due, release, out=release)
+    if release is None:
+        release = lead[pos]
+        np.subtract(due, release, out=release)
     return {"pos": pos, "due": due, "qty": qty, "firm": np.asarray(firm, dtype=bool),
             "release": release, "release_qty": started}

@@ -118,13 +118,17 @@ class NodeDemand(DemandPlan):
     #: and the plants' sum may differ from the item plan it was split from
     per_plant: bool = False
 
-    def dated(self, days: PlanDays) -> tuple[np.ndarray, np.ndarray]:
-        forecast, orders = super().dated(days)
+    def dated(self, days: PlanDays, plant: np.ndarray | None = None
+              ) -> tuple[np.ndarray, np.ndarray]:
+        at = days.plant_index(self.plant) \
+            if days.per_plant and self.plant is not None else None
+        # months and buckets spread over the node's plant's own working days
+        forecast, orders = super().dated(days, at if plant is None else plant)
         if self.transfers is not None:
             forecast = forecast + self.transfers
-        if days.per_plant and self.plant is not None:
-            # demand on a day its plant does not work is needed on its working day before
-            at = days.plant_index(self.plant)
+        if at is not None:
+            # demand on a day its plant does not work (a contract's due date, the
+            # transfers) is needed on its working day before
             forecast, orders = days.on_working_days(at, forecast), \
                 days.on_working_days(at, orders)
         return forecast, orders

@@ -173,3 +173,30 @@ def test_progress_is_reported():
         history, 2, executor=SERIAL, progress=lambda done, total: calls.append((done, total))
     )
     assert calls[-1] == (3, 3)
+
+
+def test_calm_and_volatile_bands_are_shrunk_towards_each_other(monkeypatch):
+    from sop_xl.plan.forecast import backtest
+
+    t = np.arange(72)
+    season = 100 * (1 + 0.4 * np.sin(2 * np.pi * t / 12))
+    rng = np.random.default_rng(8)
+    calm, volatile = season + rng.normal(0, 2, 72), season + rng.normal(0, 12, 72)
+    history = long_frame({"C": calm, "V": volatile})
+
+    def half_widths(shrink: float) -> np.ndarray:
+        monkeypatch.setattr(backtest, "SPREAD_SHRINK", shrink)
+        fc = auto_forecast(history, 6, executor=SERIAL).forecast
+        first = fc.groupby("item").nth(0).set_index("item")
+        return (first["upper_80"] - first["forecast"]).loc[["C", "V"]].to_numpy()
+
+    plain, shrunk = half_widths(0.0), half_widths(0.25)
+    # Both items share one calibration, so at step 1 their half-widths are in the ratio of
+    # their one-step sigmas; the scale-free levels are sigma_1 over the last year's mean.
+    recent = np.array([calm[-12:].mean(), volatile[-12:].mean()])
+    level = plain / recent  # proportional to each item's level (same calibration factor)
+    assert level[1] > 3 * level[0]
+    # Shrinking multiplies each sigma by (median level / level) ** 1/4; the two-item median
+    # is their mean, so the calm / volatile ratio grows by (level_V / level_C) ** 1/4.
+    expected = (level[1] / level[0]) ** 0.25
+    assert (shrunk[0] / shrunk[1]) / (plain[0] / plain[1]) == pytest.approx(expected, rel=1e-9)

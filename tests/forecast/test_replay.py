@@ -222,3 +222,15 @@ def test_box_cox_ets_follows_a_multiplicative_season_and_refuses_zero_demand():
     np.testing.assert_allclose(fit.paths(y, np.array([60]), 12)[0], truth, rtol=0.03)
     with pytest.raises(ValueError, match="above zero"):
         ETS_BC_SEASONAL.fit(np.r_[y[:20], 0.0, y[21:]], 12)
+
+
+def test_shrink_factors_pull_each_level_towards_the_median():
+    from sop_xl.plan.forecast.backtest import SPREAD_SHRINK, shrink_factors
+
+    assert SPREAD_SHRINK == 0.25
+    # Finite positive levels 0.05, 0.1, 0.2: median 0.1; nan and 0 are left alone.
+    factors = shrink_factors(np.array([0.05, 0.1, 0.2, np.nan, 0.0]))
+    np.testing.assert_allclose(factors, [2**0.25, 1.0, 0.5**0.25, 1.0, 1.0])
+    assert factors[0] == pytest.approx(1.189207, abs=1e-6)
+    assert factors[2] == pytest.approx(0.840896, abs=1e-6)
+    np.testing.assert_array_equal(shrink_factors(np.array([np.nan])), [1.0])

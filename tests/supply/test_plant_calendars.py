@@ -168,3 +168,44 @@ def test_a_shortage_within_lead_time_counts_the_plants_days() -> None:
     # the past-due release: due 03-05, 6 of R's days back is 02-25 (before the plan)
     o = r.orders.set_index("item")
     assert str(o.at["CAS@R", "release_date"].date()) == "2027-02-25"
+
+
+def test_a_month_is_spread_over_the_plants_own_working_days() -> None:
+    """March 2027 has 23 weekdays; R is closed Tue 03-09 – Thu 03-11 (20 days), M closed
+    Monday 03-15. A month's pieces are spread over the row's plant's working days (SAP's
+    split by the plant's factory calendar), each week's part needed on the plant's first
+    working day of that week."""
+    monday = closed((date(2027, 3, 15), date(2027, 3, 15)))
+    days = PlanDays.build(BUCKETS, WEEKDAYS, plants=[WEEKDAYS, HOLIDAY, monday])
+    march = [pd.Period("2027-03", "M")]
+    out = days.spread_months(np.array([[230.0], [200.0], [220.0]]), march,
+                             plant=np.array([0, 1, 2]))
+
+    def needed(row: int) -> dict[str, float]:
+        at = np.flatnonzero(out[row])
+        return {str(days.dates[k]): round(float(out[row, k]), 9) for k in at}
+
+    # S: 10 a day, weeks of 5, 5, 5, 5 and 3 days
+    assert needed(0) == {"2027-03-01": 50, "2027-03-08": 50, "2027-03-15": 50,
+                         "2027-03-22": 50, "2027-03-29": 30}
+    # R: 200 / 20 = 10 a day; its week of 03-08 has two working days (Mon, Fri): 20
+    assert needed(1) == {"2027-03-01": 50, "2027-03-08": 20, "2027-03-15": 50,
+                         "2027-03-22": 50, "2027-03-29": 30}
+    # M: 220 / 22 = 10; the week of 03-15 (4 days) is needed Tuesday 03-16, not on the
+    # Friday of the week before
+    assert needed(2) == {"2027-03-01": 50, "2027-03-08": 50, "2027-03-16": 40,
+                         "2027-03-22": 50, "2027-03-29": 30}
+    # one calendar: 230 / 23 over the weekdays, as before
+    one = PlanDays.build(BUCKETS, WEEKDAYS)
+    np.testing.assert_allclose(one.spread_months(np.array([[230.0]]), march)[0],
+                               out[0])
+    # a week's adjustment where the plant works no day: its last working day before
+    # (Friday 03-12), needed, as every part of that week, on its first day, Monday 03-08
+    # (the rule of one calendar for a week without a working day)
+    week = closed((date(2027, 3, 15), date(2027, 3, 19)))
+    days = PlanDays.build(BUCKETS, WEEKDAYS, plants=[WEEKDAYS, week])
+    adj = np.zeros((2, H))
+    adj[:, 2] = 40.0          # the week of 03-15
+    spread = days.spread_buckets(adj, plant=np.array([0, 1]))
+    assert spread[0, day("2027-03-15")] == 40.0
+    assert spread[1].sum() == 40.0 and spread[1, day("2027-03-08")] == 40.0

@@ -63,6 +63,14 @@ def test_chengdu_keeps_its_own_calendar(run) -> None:
     assert m.daily["demand"][west][:, off].sum() == 0
     assert m.daily["production"][west][:, off].sum() == 0
     assert m.daily["demand"][west].sum() > 0
+    # the month is spread over Chengdu's own working days: the stocktake week (Mon 11,
+    # Tue 12 worked) needs 2/5 of a full week, on its Monday (over the company's days it
+    # was a full week's share)
+    row = m.daily["demand"][list(m.items).index("FG-P100@HD-03")]
+    on = {d: row[k] for k, d in enumerate(days.dates.astype(str))}
+    assert on["2027-01-04"] > 0 and on["2027-01-12"] == 0
+    assert on["2027-01-11"] == pytest.approx(0.4 * on["2027-01-04"], rel=1e-12)
+    assert on["2027-01-18"] == pytest.approx(on["2027-01-04"], rel=1e-12)
 
 
 def test_machined_parts_are_made_in_taizhou_and_shipped_to_hangzhou(run) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sop_xl.plan.forecast.backtest import Calibration
+from sop_xl.plan.forecast.backtest import Calibration, shrink_factors
 from sop_xl.plan.forecast.blas import single_threaded_blas
 from sop_xl.plan.forecast.executor import Executor, ProcessExecutor, SerialExecutor
 from sop_xl.plan.forecast.item import (
@@ -122,6 +122,17 @@ def _run(
         if progress is not None:
             progress(len(results), len(inputs))
     return results
+
+
+def _shrink_spreads(results: list[ItemForecast]) -> None:
+    """Shrink each continuous item's sigma towards the run's typical scale-free error level
+    (backtest.shrink_factors), and its calibration ratios (errors / sigma) to match; before
+    new items borrow a spread and before the pooled calibration."""
+    members = [r for r in results if r.group == Group.CONTINUOUS]
+    factors = shrink_factors(np.array([r.volatility for r in members]))
+    for result, factor in zip(members, factors, strict=True):
+        result.sigma = result.sigma * factor
+        result.calib_ratios = result.calib_ratios / factor
 
 
 # A new item is scaled to its last RECENT months: launches ramp up, and the months just
@@ -342,6 +353,7 @@ def auto_forecast(
         for item, values, first in zip(items, arrays, firsts, strict=True)
     ]
     results = _run(inputs, settings, executor, progress)
+    _shrink_spreads(results)
     _resolve_new_items(results, analogs or {}, families or {})
     if settings.per_working_day and factors is not None:
         future = factors[length:]

@@ -103,6 +103,9 @@ class ItemForecast:
     # backtest errors of the chosen forecast / sigma of their step, and those steps
     calib_steps: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     calib_ratios: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    # scale-free error level: in-sample one-step RMS error / mean demand of the last
+    # max(m, 4) periods (unitless); nan where that mean is 0 or no model was fitted
+    volatility: float = math.nan
 
     @property
     def demand_class(self) -> DemandClass:
@@ -336,6 +339,9 @@ def _statistical(values: np.ndarray, factors: np.ndarray | None, settings: Forec
     final = fitted[0] if len(fitted) == 1 else combination(fitted)
     result.forecast, result.sigma = _final_forecast(final, y, settings)
     result.model = final.name
+    recent = float(np.mean(y[-max(m, 4):]))
+    if recent > 0 and result.sigma.size:
+        result.volatility = float(result.sigma[0]) / recent
     if selection is not None:
         # Calibration errors: of the mean of all candidates, not of the chosen ones, which
         # were chosen for small errors on these very origins (selection bias: on M1 and
