@@ -118,7 +118,7 @@ class SheetContent:
 
     @property
     def n_cols(self) -> int:
-        return max((len(r) for r in self.rows), default=0)
+        return max(map(len, self.rows), default=0)
 
     def style(self, top: int, left: int, bottom: int, right: int,
               name: str | CellStyle) -> None:

@@ -11,9 +11,12 @@ one ``searchsorted``); the proportional hand-down is a sparse matrix product.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -25,6 +28,7 @@ if TYPE_CHECKING:
     from sop_xl.plan.mrp import _Data
 
 _TOL = 1e-7
+T_ = TypeVar("T_")
 PEG_COLUMNS = ["order", "item", "due_bucket", "end_item", "end_bucket", "qty"]
 
 
@@ -221,12 +225,16 @@ def describe(pegging: pd.DataFrame | None, n_orders: int, periods: list[str],
 
 
 
-def _by_level(links: Links) -> Iterator[tuple[np.ndarray, sparse.csr_matrix]]:
+def _by_level(links: Links, work: _Work | None = None,
+              ) -> Iterator[tuple[np.ndarray, sparse.csr_matrix]]:
     """Exact multi-level pegging of every order, a level of the order graph at a time:
     (orders, their rows of T) with T = E + P·T, i.e. Σ_k P^k·E as ``trace`` sums it.
     An order's parent orders are all on earlier levels, so each order's pegging is built
     once from its parents' (one sparse product a level) instead of once per BOM path.
-    Rows come with their end-item columns in no particular order."""
+    With ``work``, a level's product is made in pieces of rows (each row is its own sum,
+    so the pieces are the rows of the whole product) on its threads, a few ahead, and
+    yielded piece by piece in row order. Rows come with their end-item columns in no
+    particular order."""
     parent, end = sparse.csr_matrix(links.parent), sparse.csr_matrix(links.end)
     parent.sum_duplicates()
     end.sum_duplicates()
@@ -246,22 +254,114 @@ def _by_level(links: Links) -> Iterator[tuple[np.ndarray, sparse.csr_matrix]]:
     p.indices = back[p.indices].astype(p.indices.dtype)
     p.has_sorted_indices = False
     n_end = end.shape[1]
+    work = work or _Work(1)
     done: list[sparse.csr_matrix] = []
     for lv in range(len(bounds) - 1):
         lo, hi = bounds[lv], bounds[lv + 1]
         t = end[perm[lo:hi]]
-        if done:
-            # E + P·T as one product [P | E]·[T; I]: the parents' sum first, then the
-            # order's own end links (the same additions, in the same order, as
-            # P·T + E), and no sum of two matrices or sort of the result after it
-            below = sparse.vstack([*done, sparse.identity(n_end, format="csr")],
-                                  format="csr")
-            t = sparse.hstack([p[lo:hi, :lo], t], format="csr") @ below
-            del below
-        t.data[t.data <= _TOL] = 0.0
-        t.eliminate_zeros()
-        done.append(t)
-        yield perm[lo:hi], t
+        last = lv == len(bounds) - 2
+        if not done:
+            t = _solved(t)
+            if not last:
+                done.append(t)
+            yield perm[lo:hi], t
+            continue
+        # E + P·T as one product [P | E]·[T; I]: the parents' sum first, then the
+        # order's own end links (the same additions, in the same order, as P·T + E),
+        # and no sum of two matrices or sort of the result after it
+        below = _stacked(done, n_end)
+        a = sparse.hstack([_rows(p, lo, hi, lo), t], format="csr")
+        # at most this many links a row (each parent's links, each own end link)
+        reach = np.concatenate([[0], np.cumsum(np.diff(below.indptr)[a.indices])])[a.indptr]
+        cuts = np.unique(np.searchsorted(
+            reach, np.arange(1, 1 + reach[-1] // _PIECE) * _PIECE)).tolist()
+        rows = list(zip([0, *cuts], [*cuts, hi - lo], strict=True))
+        rows = [(r0, r1) for r0, r1 in rows if r1 > r0]
+        ahead: list[tuple[int, int, Future]] = []
+        for k, (r0, r1) in enumerate(rows):
+            ahead.append((r0, r1, work.run(int(reach[r1] - reach[r0]), _product,
+                                           _rows(a, r0, r1), below)))
+            while ahead and (len(ahead) > work.workers or k == len(rows) - 1):
+                q0, q1, f = ahead.pop(0)
+                piece = f.result()
+                if not last:
+                    done.append(piece)
+                yield perm[lo + q0:lo + q1], piece
+        del below, a
+
+
+def _rows(m: sparse.csr_matrix, lo: int, hi: int, cols: int | None = None,
+          ) -> sparse.csr_matrix:
+    """Rows ``lo:hi`` of ``m`` as they are (``cols``: the columns kept, all its links
+    being left of it: p[lo:hi, :lo] without the column search)."""
+    a, b = m.indptr[lo], m.indptr[hi]
+    return sparse.csr_matrix((m.data[a:b], m.indices[a:b], m.indptr[lo:hi + 1] - a),
+                             shape=(hi - lo, m.shape[1] if cols is None else cols))
+
+
+def _stacked(done: list[sparse.csr_matrix], n_end: int) -> sparse.csr_matrix:
+    """[T; I]: the solved rows in order, then an identity of the end-item columns, as
+    ``sparse.vstack`` makes it (each row's links in their order), its arrays joined at
+    once (vstack checks and casts every piece's indices)."""
+    sizes = np.array([m.nnz for m in done], dtype=np.int64)
+    first = np.concatenate([[0], np.cumsum(sizes)])
+    total = int(first[-1]) + n_end
+    index = np.int32 if max(total, n_end) < 2**31 - 1 else np.int64
+    data = np.concatenate([*(m.data for m in done), np.ones(n_end)])
+    indices = np.concatenate([*(m.indices for m in done),
+                              np.arange(n_end, dtype=index)]).astype(index, copy=False)
+    indptr = np.concatenate([*((m.indptr[:-1] + f).astype(index) for m, f in
+                               zip(done, first[:-1].tolist(), strict=True)),
+                             (np.arange(n_end + 1) + first[-1]).astype(index)])
+    rows = sum(m.shape[0] for m in done) + n_end
+    return sparse.csr_matrix((data, indices, indptr), shape=(rows, n_end))
+
+
+def _product(a: sparse.csr_matrix, below: sparse.csr_matrix) -> sparse.csr_matrix:
+    """Rows of T = [P | E]·[T; I] (see ``_by_level``), links of noise dropped."""
+    return _solved(a @ below)
+
+
+def _solved(t: sparse.csr_matrix) -> sparse.csr_matrix:
+    t.data[t.data <= _TOL] = 0.0
+    t.eliminate_zeros()
+    return t
+
+
+#: estimated links of a piece of a level's product, and of a piece worth a thread
+_PIECE = 3_000_000
+_THREAD_FROM = 500_000
+
+
+class _Work:
+    """Pieces of the pegging's work, on ``workers`` threads once a piece is large enough
+    to pay for it (sparsetools' products and numpy's large loops leave the GIL, so the
+    second core makes one piece while the first writes another's words); small pieces,
+    and everything when there is one core, run in the caller's thread."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = max(workers, 1)
+        self.pool: ThreadPoolExecutor | None = None
+
+    def run(self, size: int, fn: Callable[..., T_], *args: object) -> Future[T_]:
+        if self.workers > 1 and size >= _THREAD_FROM:
+            if self.pool is None:
+                self.pool = ThreadPoolExecutor(self.workers, "pegging")
+            return self.pool.submit(fn, *args)
+        f: Future[T_] = Future()
+        f.set_result(fn(*args))
+        return f
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def full(links: Links) -> sparse.csr_matrix:
@@ -301,22 +401,28 @@ def full_text(links: Links, select: np.ndarray, periods: list[str],
               most: int = 3) -> pd.Series:
     """Exact pegging text of the orders ``select`` in ``describe``'s words (the largest
     ``most`` end-item demands, largest first, near-ties by end item and bucket, then how
-    many more), without listing every link as a row: each level's pegging is read as it
-    is solved (``_by_level``)."""
+    many more), without listing every link as a row: each piece of a level's pegging is
+    read as it is solved (``_by_level``), its words made on a second thread while the
+    next piece is solved."""
     n_orders = links.parent.shape[0]
     where = np.full(n_orders, -1, dtype=np.int64)
     where[select] = np.arange(len(select))
     out = np.full(len(select), "", dtype=object)
     words = _Words(links.names, [str(x) for x in periods], links.buckets)
-    for orders, t in _by_level(links):
-        mine = np.flatnonzero(where[orders] >= 0)
-        # a few million links at a time: the words' working arrays stay small
-        size = np.diff(t.indptr)[mine]
-        cuts = np.searchsorted(np.cumsum(size), np.arange(1, 1 + size.sum() // _CHUNK) *
-                               _CHUNK)
-        for part in np.split(mine, np.unique(cuts)):
-            if len(part):
-                out[where[orders[part]]] = words.of(t[part], most)
+    work = _Work(min(_cores(), 4))
+    try:
+        texts: list[tuple[np.ndarray, Future[np.ndarray]]] = []
+        for orders, t in _by_level(links, work):
+            mine = np.flatnonzero(where[orders] >= 0)
+            texts.append((where[orders[mine]],
+                          work.run(int(t.nnz), words.of_rows, t, mine, most)))
+            while texts and texts[0][1].done():
+                at, f = texts.pop(0)
+                out[at] = f.result()
+        for at, f in texts:
+            out[at] = f.result()
+    finally:
+        work.close()
     # Python strings as they are: the sheets take them as an array (.to_numpy()), and a
     # text Series would first copy 3 M of them into Arrow and back
     return pd.Series(out, dtype=object)
@@ -328,19 +434,48 @@ _CHUNK = 2_000_000
 
 class _Words:
     """The pieces of pegging text: "<end item> <period>: <qty>", joined by "; ", then
-    " (+n)". Each piece is made once (an item's name with its space, a period's label
-    with its colon, a quantity's digits) and an order's text is the join of its pieces:
-    one ``str.join`` and one ``split`` for a block of orders, no string made per order
-    and word."""
+    " (+n)". Each piece is made once (an end-item demand's "<item> <period>: ", with and
+    without the "; " before it, when first needed; a quantity's digits once a block) and
+    an order's text is the join of its pieces: one ``str.join`` and one ``split`` for a
+    block of orders, no string made per order and word."""
 
     def __init__(self, names: np.ndarray, labels: list[str], h: int) -> None:
-        self.names = np.asarray([f"{x} " for x in names], dtype=object)
-        self.labels = np.asarray([f"{x}: " for x in labels], dtype=object)
+        self.names = [f"{x} " for x in names]
+        self.labels = [f"{x}: " for x in labels]
         self.h = h
+        n_end = len(self.names) * h
+        # "<item> <period>: " by end-item column, and the same after "; "; made on demand
+        self.head = np.full(n_end, "", dtype=object)
+        self.head_after = np.full(n_end, "", dtype=object)
+        self.made = np.zeros(n_end, dtype=bool)
+        self.lock = threading.Lock()
         # the orders' texts are cut apart at a character no piece contains
-        used = set("".join(self.names.tolist()) + "".join(self.labels.tolist()))
+        used = set("".join(self.names) + "".join(self.labels))
         self.cut = next((c for c in ("\n", "\x00", "\x01", "\x02", "\x03")
                          if c not in used), None)
+
+    def of_rows(self, t: sparse.csr_matrix, rows: np.ndarray, most: int) -> np.ndarray:
+        """The pegging text of the ``rows`` of ``t``, a few million links at a time (the
+        words' working arrays stay small)."""
+        size = np.diff(t.indptr)[rows]
+        cuts = np.searchsorted(np.cumsum(size), np.arange(1, 1 + size.sum() // _CHUNK) *
+                               _CHUNK)
+        parts = [self.of(t[part], most) for part in np.split(rows, np.unique(cuts))
+                 if len(part)]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=object)
+
+    def _heads(self, cols: np.ndarray) -> None:
+        """Make the pieces of the end-item columns ``cols`` not made yet."""
+        new = cols[~self.made[cols]]
+        if not len(new):
+            return
+        with self.lock:
+            new = np.unique(new)
+            new = new[~self.made[new]]
+            head = [self.names[c // self.h] + self.labels[c % self.h] for c in new.tolist()]
+            self.head[new] = head
+            self.head_after[new] = ["; " + x for x in head]
+            self.made[new] = True
 
     def of(self, t: sparse.csr_matrix, most: int) -> np.ndarray:
         """The pegging text of each row of ``t`` (orders × end-item demands, columns in
@@ -348,18 +483,16 @@ class _Words:
         n = t.shape[0]
         counts = np.diff(t.indptr)
         rows = np.flatnonzero(counts)
-        grid = np.full((n, 4 * most + 1), "", dtype=object)
+        grid = np.full((n, 2 * most + 2), "", dtype=object)
         if not len(rows):
             return grid[:, 0]
         for k, (r, col, qty) in enumerate(_largest(t, rows, most)):
-            if k:
-                grid[r, 4 * k - 1] = "; "
-            grid[r, 4 * k] = self.names[col // self.h]
-            grid[r, 4 * k + 1] = self.labels[col % self.h]
-            grid[r, 4 * k + 2] = _number_words(qty)
+            self._heads(col)
+            grid[r, 2 * k] = (self.head_after if k else self.head)[col]
+            grid[r, 2 * k + 1] = _number_words(qty)
         extra = counts - most
         more = np.flatnonzero(extra > 0)
-        grid[more, 4 * most - 1] = _number_words(extra[more], " (+{})")
+        grid[more, 2 * most] = _number_words(extra[more], " (+{})")
         if self.cut is None:
             return np.asarray(["".join(x) for x in grid[:, :-1].tolist()], dtype=object)
         grid[:, -1] = self.cut

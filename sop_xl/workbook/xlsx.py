@@ -326,7 +326,7 @@ def _sheet_data(content: SheetContent, xf_of: Mapping[CellStyle, int],
     heights = content.row_heights
     outlined = _outlined(content)
     sw = styles.shape[1]
-    width = max(sw, content.n_cols, max((len(r) for r in content.rows), default=0))
+    width = max(sw, content.n_cols)
     left = [f'<c r="{col_letter(c)}' for c in range(width)]
     letters = [col_letter(c) for c in range(width)]
     attr = [f' s="{k}"' if k else "" for k in range(int(styles.max(initial=0)) + 1)]
@@ -341,8 +341,8 @@ def _sheet_data(content: SheetContent, xf_of: Mapping[CellStyle, int],
     pieces: dict[bytes, tuple[list[str], list[str], list[str], list[str], list[str]]] = {}
     chunk: list[str] = []
     append = chunk.append
-    for r, row in enumerate(content.rows):
-        srow = styles[r] if r < n_styled else blank
+
+    def pieces_of(srow: np.ndarray) -> tuple[list[str], ...]:
         key = srow.tobytes()
         got = pieces.get(key)
         if got is None:
@@ -351,78 +351,198 @@ def _sheet_data(content: SheetContent, xf_of: Mapping[CellStyle, int],
                                  [f'"{x}><v>' for x in sa], [f'"{x}><f>' for x in sa],
                                  [f'"{x} t="inlineStr"><is><t xml:space="preserve">'
                                   for x in sa])
-        sa, empty, num, form, inline = got
-        rn = str(r + 1)
-        cells = []
-        add = cells.append
-        n = len(row)
-        for c, v in enumerate(row):
-            t = type(v)
-            if t is float:
-                if v - v:  # NaN or ±inf: no value
+        return got
+
+    rows = content.rows
+    marked = set(heights) | hidden | outlined
+    for r0 in range(0, len(rows), CHUNK_ROWS):
+        r1 = min(r0 + CHUNK_ROWS, len(rows))
+        # a table's block of rows is made a column at a time when every row of it has
+        # the same styles and its columns plain values (``_by_columns``)
+        srow = styles[r0] if r0 < n_styled else blank
+        if r0 >= n_styled or (r1 <= n_styled and np.array_equal(
+                styles[r0:r1], np.broadcast_to(srow, (r1 - r0, sw)))):
+            block = _by_columns(rows, r0, r1, pieces_of(srow), left, sw, text, serials,
+                                marked)
+            if block is not None:
+                yield block
+                continue
+        for r in range(r0, r1):
+            row = rows[r]
+            sa, empty, num, form, inline = pieces_of(styles[r] if r < n_styled else blank)
+            rn = str(r + 1)
+            cells = []
+            add = cells.append
+            n = len(row)
+            for c, v in enumerate(row):
+                t = type(v)
+                if t is float:
+                    if v - v:  # NaN or ±inf: no value
+                        if sa[c]:
+                            add(f"{left[c]}{rn}{empty[c]}")
+                    elif -1e15 < v < 1e15 and v == (i := int(v)):
+                        add(f"{left[c]}{rn}{num[c]}{i}</v></c>")
+                    else:
+                        add(f"{left[c]}{rn}{num[c]}{v!r}</v></c>")
+                elif v is None:
                     if sa[c]:
                         add(f"{left[c]}{rn}{empty[c]}")
-                elif -1e15 < v < 1e15 and v == (i := int(v)):
-                    add(f"{left[c]}{rn}{num[c]}{i}</v></c>")
-                else:
-                    add(f"{left[c]}{rn}{num[c]}{v!r}</v></c>")
-            elif v is None:
-                if sa[c]:
-                    add(f"{left[c]}{rn}{empty[c]}")
-            elif t is Formula:
-                val = v.value
-                if type(val) is float and val == val:
-                    ft = v.text
-                    if "&" in ft or "<" in ft or ">" in ft or not ft.isprintable():
-                        ft = text[ft]
-                    if -1e15 < val < 1e15 and val == (i := int(val)):
-                        add(f"{left[c]}{rn}{form[c]}{ft}</f><v>{i}</v></c>")
+                elif t is Formula:
+                    val = v.value
+                    if type(val) is float and val == val:
+                        ft = v.text
+                        if "&" in ft or "<" in ft or ">" in ft or not ft.isprintable():
+                            ft = text[ft]
+                        if -1e15 < val < 1e15 and val == (i := int(val)):
+                            add(f"{left[c]}{rn}{form[c]}{ft}</f><v>{i}</v></c>")
+                        else:
+                            add(f"{left[c]}{rn}{form[c]}{ft}</f><v>{_num(val)}</v></c>")
                     else:
-                        add(f"{left[c]}{rn}{form[c]}{ft}</f><v>{_num(val)}</v></c>")
+                        add(_row_cell(f"{letters[c]}{rn}", v, sa[c], text))
+                elif t is str and v:
+                    tv = text_get(v)
+                    if tv is None:  # _TextCache.__missing__ inline, without its call
+                        if "&" in v or "<" in v or ">" in v or not v.isprintable():
+                            tv = text[v]
+                        else:
+                            tv = v
+                            if len(v) <= 64 and len(text) < 200_000:
+                                text[v] = v
+                    add(f"{left[c]}{rn}{inline[c]}{tv}</t></is></c>")
+                elif t is int:
+                    add(f"{left[c]}{rn}{num[c]}{v}</v></c>")
+                elif t is date or (t is datetime and v.tzinfo is None):
+                    serial = serials.get(v)  # dates repeat down a table: each serial once
+                    if serial is None:
+                        serial = serials[v] = _num(excel_serial(v, date1904))
+                    add(f"{left[c]}{rn}{num[c]}{serial}</v></c>")
                 else:
                     add(_row_cell(f"{letters[c]}{rn}", v, sa[c], text))
-            elif t is str and v:
-                tv = text_get(v)
-                if tv is None:  # _TextCache.__missing__ inline, without its call
-                    if "&" in v or "<" in v or ">" in v or not v.isprintable():
-                        tv = text[v]
-                    else:
-                        tv = v
-                        if len(v) <= 64 and len(text) < 200_000:
-                            text[v] = v
-                add(f"{left[c]}{rn}{inline[c]}{tv}</t></is></c>")
-            elif t is int:
-                add(f"{left[c]}{rn}{num[c]}{v}</v></c>")
-            elif t is date or (t is datetime and v.tzinfo is None):
-                serial = serials.get(v)  # dates repeat down a table: each serial once
-                if serial is None:
-                    serial = serials[v] = _num(excel_serial(v, date1904))
-                add(f"{left[c]}{rn}{num[c]}{serial}</v></c>")
+            # styled cells beyond the row's values (e.g. blank input cells)
+            for c in range(n, sw):
+                if sa[c]:
+                    add(f"{left[c]}{rn}{empty[c]}")
+            if r in heights or r in hidden or r in outlined:
+                head = f'<row r="{rn}"'
+                if r in heights:
+                    head += f' ht="{heights[r]:g}" customHeight="1"'
+                if r in hidden:
+                    head += ' hidden="1"'
+                if r in outlined:
+                    head += ' outlineLevel="1"'
+                append(head + ">" + "".join(cells) + "</row>")
             else:
-                add(_row_cell(f"{letters[c]}{rn}", v, sa[c], text))
-        # styled cells beyond the row's values (e.g. blank input cells)
-        for c in range(n, sw):
-            if sa[c]:
-                add(f"{left[c]}{rn}{empty[c]}")
-        if r in heights or r in hidden or r in outlined:
-            head = f'<row r="{rn}"'
-            if r in heights:
-                head += f' ht="{heights[r]:g}" customHeight="1"'
-            if r in hidden:
-                head += ' hidden="1"'
-            if r in outlined:
-                head += ' outlineLevel="1"'
-            append(head + ">" + "".join(cells) + "</row>")
-        else:
-            append(f'<row r="{rn}">' + "".join(cells) + "</row>")
-        if len(chunk) >= CHUNK_ROWS:
-            yield "".join(chunk)
-            chunk.clear()
-    if chunk:
+                append(f'<row r="{rn}">' + "".join(cells) + "</row>")
         yield "".join(chunk)
+        chunk.clear()
 
 
 _INFINITE = (math.inf, -math.inf)
+
+#: the pieces that close a number's and a text's cell
+_CLOSE_NUM, _CLOSE_TEXT = "</v></c>", "</t></is></c>"
+_PLAIN = {float, int, str, date, datetime, type(None)}
+
+
+def _by_columns(rows: list[list[Any]], r0: int, r1: int, pieces: tuple[list[str], ...],
+                left: list[str], sw: int, text: _TextCache, serials: dict[date, str],
+                marked: set[int]) -> str | None:
+    """The <row> elements of ``rows[r0:r1]``, every row styled alike (``pieces``, as
+    ``_sheet_data`` makes them), built a column at a time: each cell is five pieces
+    (``<c r="B``, the row number, the style and the value's opening, the value's text,
+    its close), a column's constant pieces assigned to all its rows at once, the
+    numbers' texts made in bulk, and the block joined once; the same bytes as the cell
+    by cell loop. None when the block has a row of another length or fewer cells than
+    styled columns, a marked row (height, hidden, outline), or a value that is not a
+    plain float, int, text, date or naive datetime (formulas, booleans: the loop)."""
+    block = rows[r0:r1]
+    w = len(block[0])
+    if w < sw or any(len(row) != w for row in block) or not marked.isdisjoint(range(r0, r1)):
+        return None
+    sa, empty, num, _, inline = pieces
+    n = r1 - r0
+    numbers = np.array([str(r + 1) for r in range(r0, r1)], dtype=object)
+    # the block's pieces in order: a text common to every row, or one a row; common
+    # neighbours merged (a cell's close and the next one's ``<c r="C``)
+    parts: list[str | np.ndarray] = [np.array([f'<row r="{x}">' for x in numbers.tolist()],
+                                              dtype=object)]
+
+    def common(piece: str) -> None:
+        if isinstance(parts[-1], str):
+            parts[-1] += piece
+        else:
+            parts.append(piece)
+
+    for c, col in enumerate(zip(*block, strict=True)):
+        kinds = set(map(type, col))
+        if not kinds <= _PLAIN:
+            return None
+        values = np.empty(n, dtype=object)
+        blank: np.ndarray | None = None
+        if (kinds <= {float, int, type(None)} and float in kinds) or kinds == {type(None)}:
+            try:
+                x = np.array(col, dtype=float)  # None → NaN
+            except OverflowError:  # an int beyond any float: the loop
+                return None
+            blank = ~np.isfinite(x)
+            whole = ~blank & (np.abs(x) < 1e15) & (x == np.trunc(x))
+            values[whole] = list(map(str, x[whole].astype(np.int64).tolist()))
+            other = ~blank & ~whole
+            if other.any():
+                values[other] = list(map(repr, x[other].tolist()))
+            opening, close = num[c], _CLOSE_NUM
+            if int in kinds:  # an int is written as it is (a float's whole part above)
+                ints = np.fromiter((type(v) is int for v in col), dtype=bool, count=n)
+                values[ints] = [str(v) for v in col if type(v) is int]
+        elif kinds <= {int, type(None)}:
+            if type(None) in kinds:
+                blank = np.fromiter((v is None for v in col), dtype=bool, count=n)
+            values[:] = [str(v) if v is not None else "" for v in col]
+            opening, close = num[c], _CLOSE_NUM
+        elif kinds <= {str, type(None)}:
+            shown = list(col) if all(col) else [v or "" for v in col]
+            if len(shown) == n and not all(col):
+                blank = np.fromiter((not v for v in col), dtype=bool, count=n)
+            joined = "".join(shown)
+            if "&" in joined or "<" in joined or ">" in joined or not joined.isprintable():
+                shown = [text[v] if v else "" for v in shown]
+            values[:] = shown
+            opening, close = inline[c], _CLOSE_TEXT
+        elif kinds <= {date, datetime, type(None)}:
+            if datetime in kinds and any(type(v) is datetime and v.tzinfo is not None
+                                         for v in col):
+                return None
+            for v in set(col):
+                if v is not None and v not in serials:
+                    serials[v] = _num(excel_serial(v, text.date1904))
+            if type(None) in kinds:
+                blank = np.fromiter((v is None for v in col), dtype=bool, count=n)
+            values[:] = [serials[v] if v is not None else "" for v in col]
+            opening, close = num[c], _CLOSE_NUM
+        else:  # text beside numbers or dates in one column: the loop
+            return None
+        if blank is None or not blank.any():
+            common(left[c])
+            parts.append(numbers)
+            common(opening)
+            parts.append(values)
+            common(close)
+            continue
+        values[blank] = ""
+        shut = np.where(blank, "", close).astype(object)
+        if sa[c]:  # an empty styled cell: <c r="B7" s="3"/>
+            common(left[c])
+            parts += [numbers, np.where(blank, empty[c], opening).astype(object), values,
+                      shut]
+        else:  # no cell at all
+            parts += [np.where(blank, "", left[c]).astype(object),
+                      np.where(blank, "", numbers).astype(object),
+                      np.where(blank, "", opening).astype(object), values, shut]
+    common("</row>")
+    grid = np.empty((n, len(parts)), dtype=object)
+    for j, piece in enumerate(parts):
+        grid[:, j] = piece
+    return "".join(grid.ravel().tolist())
 
 
 def _outlined(content: SheetContent) -> set[int]:

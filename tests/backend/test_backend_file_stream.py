@@ -11,6 +11,8 @@ import zlib
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sop_xl.layout.sheet import Formula, SheetContent
 from sop_xl.workbook import package, xlsx
@@ -152,3 +154,60 @@ def test_a_stored_part_is_deflated_when_saved(tmp_path: Path) -> None:
     with zipfile.ZipFile(stored) as zf:
         assert {i.compress_type for i in zf.infolist()} == {zipfile.ZIP_DEFLATED}
         assert zf.testzip() is None
+
+
+_VALUES = st.one_of(
+    st.none(), st.just(""), st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from([0.0, -0.0, 1e15, -1e15, 999999999999999.0, 2.5, 1e300, 0.1]),
+    st.integers(-10**20, 10**20), st.sampled_from([True, False]),
+    st.text(max_size=8), st.sampled_from(["a&b", "x<y", "tab\there", "I00042", "中文"]),
+    st.dates(), st.datetimes(), st.just(Formula("A1*2", 3.0)))
+
+
+@st.composite
+def _tables(draw):
+    """A table sheet: a header, then rows whose columns are each of one kind (numbers,
+    integers, text, dates) or anything, blanks anywhere, some columns styled."""
+    n_cols = draw(st.integers(1, 5))
+    kinds = [draw(st.sampled_from(["float", "int", "text", "date", "any"]))
+             for _ in range(n_cols)]
+    of = {"float": st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=True),
+                             st.integers(-10**6, 10**6)),
+          "int": st.one_of(st.none(), st.integers(-10**20, 10**20)),
+          "text": st.one_of(st.none(), st.text(max_size=6),
+                            st.sampled_from(["a&b", "x<y", "I00042", "tab\there"])),
+          "date": st.one_of(st.none(), st.dates(), st.datetimes()), "any": _VALUES}
+    n = draw(st.integers(0, 12))
+    rows = [[f"H{j}" for j in range(n_cols)]]
+    rows += [[draw(of[k]) for k in kinds] for _ in range(n)]
+    if draw(st.booleans()) and n:  # a short row: the loop writes that block
+        rows[-1] = rows[-1][:-1]
+    sheet = SheetContent("T", rows)
+    for j in range(n_cols):
+        if draw(st.booleans()):
+            sheet.style(1, j, max(n, 1), j, draw(st.sampled_from(["int", "date", "text"])))
+    sheet.style(0, 0, 0, n_cols - 1, "header")
+    if draw(st.booleans()):
+        sheet.row_heights[0] = 30.0
+    if n > 3 and draw(st.booleans()):
+        sheet.hidden_rows = (2,)
+    return sheet
+
+
+@given(_tables(), st.sampled_from([1, 2, 5]), st.booleans())
+@settings(max_examples=150, deadline=None)
+def test_a_table_made_a_column_at_a_time_is_the_same_bytes_as_cell_by_cell(
+        sheet: SheetContent, chunk_rows: int, date1904: bool) -> None:
+    from sop_xl.layout.styles import resolve
+    xf_of = {s: k + 1 for k, s in enumerate(sorted({resolve(r.style) for r in sheet.styles},
+                                                   key=repr))}
+    saved = xlsx.CHUNK_ROWS, xlsx._by_columns
+    xlsx.CHUNK_ROWS = chunk_rows
+    try:
+        fast = "".join(xlsx.worksheet_chunks(sheet, xf_of, {}, None, date1904=date1904))
+        used = []
+        xlsx._by_columns = lambda *a: used.append(1)  # every block cell by cell
+        slow = "".join(xlsx.worksheet_chunks(sheet, xf_of, {}, None, date1904=date1904))
+    finally:
+        xlsx.CHUNK_ROWS, xlsx._by_columns = saved
+    assert fast == slow

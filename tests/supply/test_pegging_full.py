@@ -66,6 +66,8 @@ def test_level_by_level_equals_the_trace_of_every_path(plant, data) -> None:
     sel = np.flatnonzero(r.order_kept)
     peg = r.pegging  # Σ_k S·P^k·E, path by path
     got = pegging.full(r.links)[sel].toarray()
+    np.testing.assert_array_equal(_on_threads(lambda: pegging.full(r.links))[sel].toarray(),
+                                  got)
     want = np.zeros_like(got)
     h = r.links.buckets
     names = {n: k for k, n in enumerate(r.links.names)}
@@ -83,6 +85,17 @@ def test_level_by_level_equals_the_trace_of_every_path(plant, data) -> None:
         halves = np.abs(np.mod(vals[:3], 1) - 0.5) < 1e-6
         if (len(vals) <= 1 or np.all(np.diff(vals[:4]) < 0)) and not halves.any():
             assert text[o] == old[o]
+
+
+def _on_threads(solve):
+    """``solve()`` with the pegging's pieces one row or link each, on two threads."""
+    saved = pegging._PIECE, pegging._THREAD_FROM, pegging._CHUNK, pegging._cores
+    pegging._PIECE, pegging._THREAD_FROM, pegging._CHUNK = 1, 0, 1
+    pegging._cores = lambda: 2
+    try:
+        return solve()
+    finally:
+        pegging._PIECE, pegging._THREAD_FROM, pegging._CHUNK, pegging._cores = saved
 
 
 @st.composite
@@ -123,6 +136,10 @@ def test_text_of_every_order_follows_the_rule_on_the_exact_pegging(graph, most) 
     periods = [f"P{b}" for b in range(h)]
     select = np.arange(n)[::-1]
     text = pegging.full_text(links, select, periods, most)
+    # the same words when every level's product and words are cut into the smallest
+    # pieces and run on two threads (as a plan of millions of links is)
+    assert _on_threads(lambda: pegging.full_text(links, select, periods, most)).tolist() \
+        == text.tolist()
     for k, o in enumerate(select):
         cols = np.flatnonzero(total[o] > 1e-7)
         ranked = sorted(cols, key=lambda c: (-np.round(total[o, c], 6), c))
