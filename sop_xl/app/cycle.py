@@ -159,6 +159,20 @@ class PlanRun:
 
     @cached_property
     def demand(self) -> demand_engine.DemandPlan:
+        """The demand plan per item. With several plants and demand lines naming their
+        shipping plant, each row worked out per plant is the sum over the plants
+        (``plants.item_totals``), so DemandPlan, FamilyPlan, the archive, the version
+        and the meeting pack show what the MPS nets."""
+        net = self.network
+        if net is None:
+            return self.item_demand
+        demand = self.supply_demand
+        assert isinstance(demand, plants_engine.NodeDemand)
+        return plants_engine.item_totals(demand, self.item_demand, net)
+
+    @cached_property
+    def item_demand(self) -> demand_engine.DemandPlan:
+        """The demand plan per item, the forecast netted for the company as a whole."""
         self.progress("demand plan")
         adj = readback.editable_cells(self.book, "demand_plan", "adjustment").rename(
             columns={"key": "item"})
@@ -285,8 +299,8 @@ class PlanRun:
     def supply_demand(self) -> demand_engine.DemandPlan:
         """The demand plan the MPS plans: split to the shipping plants with several."""
         net = self.network
-        return self.demand if net is None else plants_engine.node_demand(
-            self.demand, net, self.inputs)
+        return self.item_demand if net is None else plants_engine.node_demand(
+            self.item_demand, net, self.inputs)
 
     def per_item(self, nodes: pd.Index, values: np.ndarray) -> np.ndarray:
         """Rows of ``nodes`` summed to the demand plan's items (items × …)."""
@@ -494,7 +508,9 @@ def _forecast(run: PlanRun) -> list[SheetContent]:
 
 def _demand(run: PlanRun) -> list[SheetContent]:
     i, d, lang, w = run.inputs, run.demand, run.lang, run.wiring
-    return [demand_sheets.demand_sheet(i, d, lang, w),
+    nodes = run.supply_demand if run.network is not None else None
+    assert nodes is None or isinstance(nodes, plants_engine.NodeDemand)
+    return [demand_sheets.demand_sheet(i, d, lang, w, nodes),
             demand_sheets.family_plan_sheet(i, d, lang, w),
             demand_sheets.family_shares_sheet(i, d, lang),
             demand_sheets.review_sheet(i, d, lang),

@@ -436,6 +436,12 @@ EVENTS = SheetSpec(
         C("start_month", "From", "开始月", Dtype.MONTH, required=True, width=10),
         C("end_month", "To", "结束月", Dtype.MONTH, required=True, width=10),
         C("note", "Note", "备注", width=24),
+        C("plant", "Plant", "工厂", width=12,
+          help_en="Several plants: the event acts at this plant only (a factor scales "
+          "that plant's forecast; pieces are that plant's demand, a family's split among "
+          "its items there). Blank: every plant, by ItemPlants' demand shares.",
+          help_zh="多工厂：事件只作用于该工厂(乘数放大该工厂的预测；件数为该工厂的需求，产品族按其在该工厂的物料分摊)。"
+          "为空：所有工厂，按物料工厂表的发货比例分配。"),
     ),
 )
 

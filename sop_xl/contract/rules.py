@@ -151,6 +151,7 @@ def _plant_refs(ctx: _Ctx) -> Iterator[Problem]:
                               plant=p)
     yield from _bom_plants(ctx)
     yield from _calendar_plants(ctx)
+    yield from _event_plants(ctx)
     yield from _transfer_orders(ctx)
     if inp.plants.empty:
         return
@@ -172,6 +173,43 @@ def _calendar_plants(ctx: _Ctx) -> Iterator[Problem]:
         return
     yield from _refs(ctx, "calendar", "plant", set(ctx.inputs.named_plants), "plants",
                      "plant")
+
+
+def _event_plants(ctx: _Ctx) -> Iterator[Problem]:
+    """An event for one plant names a plant of the workbook (as the calendar's rows), where
+    its item is planned (ItemPlants; an item without rows at the home plant), or, for a
+    family, where one of the family's items is: else its pieces would go nowhere."""
+    inp = ctx.inputs
+    ev = inp.events
+    if ev.empty or "plant" not in ev or not ctx.sound("plants", "plant"):
+        return
+    known = set(inp.named_plants)
+    yield from _refs(ctx, "events", "plant", known, "plants", "plant")
+    if not ctx.sound("item_plants", "item", "plant") or not known:
+        return
+    ip = inp.item_plants
+    planned = set() if ip.empty else set(zip(ip["item"].astype(str),
+                                              ip["plant"].astype(str), strict=True))
+    with_rows = {i for i, _ in planned}
+    home = inp.named_plants[0]
+    fam = inp.items.set_index(inp.items["item"].astype(str))["family"].astype(str)
+
+    def at(item: str, plant: str) -> bool:
+        return (item, plant) in planned or (item not in with_rows and plant == home)
+
+    given = ev["plant"].notna() & ev["target"].notna()
+    for scope, target, p, r in zip(ev["scope"][given], ev["target"][given].astype(str),
+                                   ev["plant"][given], ev[ROW][given], strict=True):
+        plant = str(p).strip()
+        if not plant or plant not in known:
+            continue
+        if scope == "item":
+            if target in fam.index and not at(target, plant):
+                yield ctx.problem("plant_not_planned", "events", "plant", int(r), p,
+                                  item=target, target=ctx.name("item_plants"))
+        elif not any(at(i, plant) for i in fam.index[fam == target]):
+            yield ctx.problem("event_plant_family", "events", "plant", int(r), p,
+                              family=target, target=ctx.name("item_plants"))
 
 
 def _bom_plants(ctx: _Ctx) -> Iterator[Problem]:

@@ -47,15 +47,17 @@ def plant_of(inputs: Inputs, keys: pd.Index | np.ndarray | list) -> np.ndarray:
 
 
 def plant_grid(sheet: SheetContent, grid: Grid, inputs: Inputs, lang: str,
-               key: str = "item") -> SheetContent:
+               key: str = "item", plants: list[str] | None = None) -> SheetContent:
     """``sheet`` (laid out from ``grid``) with a Plant column after its last period, the
-    plant of each block's ``key`` on every row of the block; the AutoFilter widened to
-    it. After the periods, so no formula or read-back column moves."""
-    if not planned_per_plant(inputs):
+    plant of each block's ``key`` (or ``plants``, one per block) on every row of the
+    block; the AutoFilter widened to it. After the periods, so no formula or read-back
+    column moves."""
+    if plants is None and not planned_per_plant(inputs):
         return sheet
     lay = GridMap(grid)
     nm = len(lay.measures)
-    plants = plant_of(inputs, [b.attrs.get(key) for b in grid.blocks])
+    if plants is None:
+        plants = list(plant_of(inputs, [b.attrs.get(key) for b in grid.blocks]))
     width = max(len(r) for r in sheet.rows)
     _style_like(sheet, lay.attr_col.get(key, 0), width)
     for r in sheet.rows:

@@ -114,6 +114,9 @@ class NodeDemand(DemandPlan):
 
     transfers: np.ndarray | None = None
     plant: np.ndarray | None = None     # each node's plant (name)
+    #: a demand line names its shipping plant, so the forecast was consumed per plant
+    #: and the plants' sum may differ from the item plan it was split from
+    per_plant: bool = False
 
     def dated(self, days: PlanDays, plant: np.ndarray | None = None
               ) -> tuple[np.ndarray, np.ndarray]:
@@ -138,6 +141,28 @@ def _line_plants(inputs: Inputs | None, key: str) -> np.ndarray:
     if frame is None or frame.empty or "plant" not in frame:
         return np.full(0 if frame is None else len(frame), "", dtype=object)
     return network.text(frame["plant"])
+
+
+def _event_nodes(inputs: Inputs | None, net: network.Network, items: pd.Index) -> np.ndarray:
+    """The nodes events naming a plant act on: the item's node there, or the nodes
+    there of the family's items (the network's nodes only)."""
+    where = _line_plants(inputs, "events")
+    if inputs is None or not (where != "").any():
+        return np.zeros(0, dtype=object)
+    ev = inputs.events[where != ""]
+    fam = inputs.items.set_index(inputs.items["item"].astype(str))["family"]
+    pairs: list[tuple[str, str]] = []
+    for scope, target, plant in zip(ev["scope"], ev["target"].astype(str),
+                                    where[where != ""], strict=True):
+        if scope == "item":
+            pairs.append((target, plant))
+        else:
+            pairs += [(i, plant) for i in items if str(fam.get(i, "")) == target]
+    if not pairs:
+        return np.zeros(0, dtype=object)
+    names = net.node_of(pd.Series([i for i, _ in pairs]),
+                        np.array([p for _, p in pairs], dtype=object))
+    return pd.Index(names).unique().intersection(net.index).to_numpy(object)
 
 
 def _contract_plants(inputs: Inputs | None) -> np.ndarray:
@@ -205,8 +230,9 @@ def node_demand(demand: DemandPlan, net: network.Network,
     nodes, m = net.shares(demand.items)
     plants = {k: _line_plants(inputs, k) for k in DEMAND_LINES}
     named = {k: v != "" for k, v in plants.items()}
-    if inputs is not None and any(v.any() for v in named.values()):
-        extra = pd.Index([], dtype=object)
+    events_at = _event_nodes(inputs, net, pd.Index(demand.items))
+    if inputs is not None and (any(v.any() for v in named.values()) or len(events_at)):
+        extra = pd.Index(events_at, dtype=object)
         for k in DEMAND_LINES:
             f = getattr(inputs, k)
             mine = named[k] & f["item"].astype(str).isin(demand.items).to_numpy() \
@@ -238,7 +264,10 @@ def node_demand(demand: DemandPlan, net: network.Network,
     past_due = split(demand.past_due)
     dated = spread(demand.dated_orders)
     from_sales = split(demand.from_sales)
-    if inputs is not None and any(v.any() for v in named.values()):
+    per_plant = inputs is not None and (any(v.any() for v in named.values())
+                                        or len(events_at) > 0)
+    if per_plant:
+        assert inputs is not None
         plan = _per_plant(demand, inputs, net, nodes, split, spread, plants)
         rows.update(plan["rows"])
         monthly.update(plan["monthly"])
@@ -251,7 +280,44 @@ def node_demand(demand: DemandPlan, net: network.Network,
         from_sales=from_sales, flagged=split(demand.flagged),
         past_due_orders=demand.past_due_orders, review=demand.review, shares=shares,
         far_method=demand.far_method, months=demand.months, monthly=monthly,
-        past_due=past_due, dated_orders=dated, plant=net.plant_of(nodes))
+        past_due=past_due, dated_orders=dated, plant=net.plant_of(nodes),
+        per_plant=per_plant)
+
+
+#: the demand plan's rows that per-plant consumption works out plant by plant
+PER_PLANT_ROWS = ("small_contracts", "large_contracts", "projects_weighted",
+                  "projects_unweighted", "sales_forecast", "forecast_part", "events", "demand")
+
+
+def item_totals(nodes: NodeDemand, demand: DemandPlan, net: network.Network) -> DemandPlan:
+    """The item demand plan that tells the plants' truth: once the forecast is consumed
+    per plant (``nodes.per_plant``), every row worked out per plant is the sum of the
+    plants' rows (February's 70 at P1 + 50 at P2 is 120, not the company's 100), and so
+    are the known quantities by month, past-due and dated orders and the cells from the
+    sales assistants. The statistical forecast, the planner adjustment and the family
+    change are the item's, as typed or fitted. Without a plant-named line: ``demand``."""
+    if not nodes.per_plant:
+        return demand
+    of = pd.Index(demand.items).get_indexer(net.item_of(nodes.items))
+    if (of < 0).any():
+        raise ValueError("a node of the demand plan has no item in it")
+
+    def fold(values: np.ndarray) -> np.ndarray:
+        v = np.asarray(values)
+        out = np.zeros((len(demand.items), *v.shape[1:]), dtype=v.dtype)
+        if v.dtype == bool:
+            np.logical_or.at(out, of, v)
+        else:
+            np.add.at(out, of, v)
+        return out
+
+    rows = dict(demand.rows) | {k: fold(nodes.rows[k]) for k in PER_PLANT_ROWS}
+    monthly = dict(demand.monthly) | {k: fold(nodes.monthly[k]) for k in ("orders",
+                                                                        "forecast")}
+    r, when, qty = nodes.dated_orders
+    return dataclasses.replace(
+        demand, rows=rows, monthly=monthly, past_due=fold(nodes.past_due),
+        from_sales=fold(nodes.from_sales), dated_orders=(of[r].astype(np.int64), when, qty))
 
 
 def _sources(net: network.Network, nodes: pd.Index) -> list[str]:
@@ -329,12 +395,27 @@ def _per_plant(demand: DemandPlan, inputs: Inputs, net: network.Network, nodes: 
     from_sales_m = submitted & near[None, :]
     part = np.where(from_sales_m, sf, np.maximum(basis - known, 0.0))
     # events: the multiply factors scale each plant's own forecast part, added pieces
-    # are shared like the rest
+    # are shared like the rest; an event naming a plant acts on that plant's nodes only
+    # (its pieces go there whole; a family's split among the family's items there)
     share = demand.shares["share"] if not demand.shares.empty else pd.Series(dtype=float)
     zero = np.zeros((len(items), len(demand.months)))
-    added = _events(inputs, items, zero, share, demand.months)
-    factor = _events(inputs, items, zero + 1.0, share, demand.months) - added
-    events = part * factor[items.get_indexer(net.item_of(nodes))] + split(added)
+    ev = inputs.events
+    where = _line_plants(inputs, "events")
+    every = dataclasses.replace(inputs, events=ev[where == ""]) if len(where) else inputs
+    added = _events(every, items, zero, share, demand.months)
+    factor = 1.0 + (_events(every, items, zero + 1.0, share, demand.months) - added)[
+        items.get_indexer(net.item_of(nodes))]
+    added = split(added)
+    for plant in dict.fromkeys(where[where != ""]):
+        at = nodes.get_indexer(net.node_of(pd.Series(items), np.full(len(items), plant,
+                                                                     dtype=object)))
+        here = at >= 0
+        own = dataclasses.replace(inputs, events=ev[where == plant])
+        a = _events(own, items[here], zero[here], share, demand.months)
+        factor[at[here]] *= 1.0 + (_events(own, items[here], zero[here] + 1.0, share,
+                                           demand.months) - a)
+        added[at[here]] += a
+    events = part * (factor - 1.0) + added
     rows = {"small_contracts": c["small_contracts"], "large_contracts": c["large_contracts"],
             "projects_weighted": _to_buckets(pw, inputs),
             "projects_unweighted": _to_buckets(pu, inputs),

@@ -68,8 +68,12 @@ def test_the_forecast_is_consumed_per_plant(tmp_path) -> None:
     a, a1, a2 = (list(d.items).index("A"), list(nd.items).index("A@P1"),
                  list(nd.items).index("A@P2"))
     feb = 2
-    # for the company, 100 − 50 = 50 forecast beside the project's 50
-    assert d["forecast_part"][a, feb] == 50.0 and d["demand"][a, feb] == 100.0
+    # netted for the company as a whole, 100 − 50 = 50 forecast beside the project's 50
+    company = run.item_demand
+    assert company["forecast_part"][a, feb] == 50.0 and company["demand"][a, feb] == 100.0
+    # the demand plan tells the plants' truth: 70 + 0 forecast, 50 project, 120
+    assert d["forecast_part"][a, feb] == pytest.approx(70.0)
+    assert d["demand"][a, feb] == pytest.approx(120.0)
     # per plant: P1's 70 is not consumed by a project P2 ships; P2's 30 is, to nothing
     assert nd["projects_weighted"][[a1, a2], feb].tolist() == [0.0, 50.0]
     assert nd["projects_unweighted"][[a1, a2], feb].tolist() == [0.0, 100.0]
@@ -139,16 +143,17 @@ def test_naming_plants_moves_pieces_between_plants_and_loses_none(tmp_path_facto
     """Property: whichever plants the lines of A name, the plants' contracts, projects
     and sales forecast add up to the item's, piece for piece, and so do the customer
     orders the MPS nets; every forecast part is ≥ 0."""
-    from sop_xl.plan.plants import node_demand
+    from sop_xl.plan.demand import PARTS
+    from sop_xl.plan.plants import PER_PLANT_ROWS, item_totals, node_demand
     run = _built(tmp_path_factory)
     inp = run.inputs
     sf = inp.sales_forecast.assign(plant=where[:3])
     c = inp.contracts.assign(plant=[where[3] if i == "A" else None
                                     for i in inp.contracts["item"]])
     p = inp.projects.assign(plant=where[4])
-    nd = node_demand(run.demand, run.network, dataclasses.replace(
+    nd = node_demand(run.item_demand, run.network, dataclasses.replace(
         inp, sales_forecast=sf, contracts=c, projects=p))
-    d = run.demand
+    d = run.item_demand
     of = pd.Index(d.items).get_indexer(run.network.item_of(nd.items))
     for k in ("sales_forecast", "projects_weighted", "projects_unweighted",
               "small_contracts", "large_contracts", "adjustment"):
@@ -159,6 +164,18 @@ def test_naming_plants_moves_pieces_between_plants_and_loses_none(tmp_path_facto
     _, orders = nd.dated(run.days)
     _, item_orders = d.dated(run.days)
     assert orders.sum() == pytest.approx(item_orders.sum())
+    # the demand plan per item (DemandPlan, FamilyPlan, archive, version) is the sum over
+    # the plants of every row, and its dated plan is what the MPS nets over the plants
+    tot = item_totals(nd, d, run.network)
+    for k in PER_PLANT_ROWS:
+        total = np.zeros_like(tot[k])
+        np.add.at(total, of, nd[k])
+        np.testing.assert_allclose(tot[k], total, atol=1e-9, err_msg=k)
+    np.testing.assert_allclose(tot["demand"], sum(tot[k] for k in PARTS), atol=1e-9)
+    for node_part, item_part in zip(nd.dated(run.days), tot.dated(run.days), strict=True):
+        folded = np.zeros_like(item_part)
+        np.add.at(folded, of, node_part)
+        np.testing.assert_allclose(item_part, folded, atol=1e-9)
 
 
 def test_an_assistant_forecast_split_over_plants_is_one_forecast(tmp_path) -> None:
@@ -177,7 +194,15 @@ def test_an_assistant_forecast_split_over_plants_is_one_forecast(tmp_path) -> No
     shares = department_shares(inp.sales_history, m, a)
     lines = figures_for(a.by_assistant["Li Na"], inp, stat, shares).lines
     dec = lines[(lines["item"] == "A") & (lines["month"] == m)]
-    assert dec[["on_file", "reason"]].values.tolist() == [[100.0, "west tender"]]
+    # her workbook (a master with plants) shows each plant's line, 100 in all, and
+    # checks each against its part of the reference (in the proportion on file)
+    assert dec["plant"].tolist() == ["P1", "P2"]
+    assert dec["on_file"].tolist() == [70.0, 30.0]
+    assert [r if isinstance(r, str) else None for r in dec["reason"]] == [None, "west tender"]
+    total = figures_for(a.by_assistant["Li Na"], dataclasses.replace(
+        inp, plants=inp.plants.iloc[:0]), stat, shares).lines
+    ref = total.loc[(total["item"] == "A") & (total["month"] == m), "reference"].iloc[0]
+    assert dec["reference"].tolist() == [round(0.7 * ref), round(0.3 * ref)]
     dev = submitted_deviations(inp, stat, a)
     assert dev.loc[dev["month"] == m, ["assistant", "item", "qty"]].values.tolist() == [
         ["Li Na", "A", 100.0]]

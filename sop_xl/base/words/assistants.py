@@ -31,6 +31,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ab_col_deviation": ("Deviation", "偏差"),
     "ab_col_reason": ("Reason", "原因说明"),
     "ab_col_check": ("Check", "检查"),
+    "ab_col_plant": ("Shipping plant", "发货工厂"),
+    "ab_plant_prompt": ("The plant this forecast ships from; blank: shared by the plants "
+                        "that ship the item.", "该预测的发货工厂；空白：按各发货工厂比例分摊。"),
+    "ab_plant_error": ("Choose one of the plants in the list, or leave the cell blank.",
+                       "请从列表中选择工厂，或留空。"),
     "ab_check_enter": ("Enter a forecast", "请填写预测"),
     "ab_check_reason": ("Reason required", "需填写原因"),
     "ab_qty_title": ("Your forecast", "您的预测"),
@@ -89,6 +94,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
                              "请填写原因"),
     "asst_unknown_item": ("item {value} is no longer in the master's Items sheet; ask the "
                           "planner", "物料 {value} 已不在主计划的物料表中；请联系计划员"),
+    "asst_unknown_plant": ("plant {value} does not ship item {item}; expected one of "
+                           "{plants} or blank (shared by the plants that ship it)",
+                           "工厂 {value} 不发货物料 {item}；应为 {plants} 之一或留空(按发货工厂比例分摊)"),
+    "asst_plant_twice": ("item {item} for {month} from plant {plant} is given twice (rows "
+                         "{rows}); give each plant once",
+                         "物料 {item} {month} 由工厂 {plant} 发货的预测出现两次(第 {rows} 行)；"
+                         "每个工厂只填一次"),
     # faces/assistants/words.py
     "asst_duplicate": ("{assistant} already submitted for {month} ({file}, collected {when}); "
                        "pass --replace to replace that submission",

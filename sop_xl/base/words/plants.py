@@ -18,6 +18,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "item {item} is not planned at plant {value}; expected a plant where {target} plans "
         "it (or blank: shared by the demand shares)",
         "物料 {item} 未在工厂 {value} 计划；应为{target}中计划该物料的工厂(或为空：按发货比例分配)"),
+    # contract/rules.py: a family event for a plant that plans none of its items
+    "event_plant_family": (
+        "no item of family {family} is planned at plant {value}; expected a plant where "
+        "{target} plans one of them (or blank: every plant by the demand shares)",
+        "产品族 {family} 没有物料在工厂 {value} 计划；应为{target}中计划其物料的工厂(或为空：按发货比例分配到所有工厂)"),
     # contract/rules.py: a BOM for a plant that does not make its parent
     "bom_plant_not_made": (
         "a BOM of {item} for plant {value}, where {target} says it is {how}; expected a "
@@ -87,6 +92,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # layout/plants.py: the lot-rule cell of a transferred node on MPS and MRP
     "transfer_from": ("transfer from {source}, {days} working days",
                       "从 {source} 调拨，{days} 个工作日"),
+    # layout/demand_sheets.py: DemandPlan with several plants — the Plant cell of an
+    # item's total rows, and a plant's adjustment row (its share of the item's; typed on
+    # the item's row)
+    "all_plants": ("All plants", "全部工厂"),
+    "adjustment_by_share": ("Planner adjustment (by share)", "计划员调整(按比例)"),
     # faces/meeting/pack.py: a plant's block beside the company total
     "mp_plant_total": ("Plant {plant}", "工厂 {plant}"),
 }

@@ -6,7 +6,10 @@ Sheets, in the master's language:
   contract or in projects for the department, the number on file, then the yellow input
   cells *Your forecast* (whole pieces ≥ 0, checked by data validation) and *Reason*, with a
   live *Deviation* and a *Check* that says "Reason required" where the forecast departs
-  from the reference by more than the threshold (sop_xl.faces.assistants.figures).
+  from the reference by more than the threshold (sop_xl.faces.assistants.figures). In a
+  master with several plants a yellow *Shipping plant* column follows (blank: shared by
+  the plants that ship the item; a list of the item's plants), and an item and month on
+  file for several plants has a line per plant.
 - **History** (历史与达成): per item the department's shipments of the last 24 months, the
   statistical forecast and the assistant's forecast (live from the Forecast sheet), and last
   month's forecast, shipments and achievement rate.
@@ -58,7 +61,7 @@ FORMAT = 1
 
 # Forecast sheet: columns and rows (0-based)
 F_ITEM, F_DESC, F_FAMILY, F_MONTH, F_REF, F_KNOWN, F_ON_FILE, F_QTY, F_DEV, F_REASON, \
-    F_CHECK = range(11)
+    F_CHECK, F_PLANT = range(12)   # Plant (an input) only when the master has plants
 F_THRESHOLD_ROW, F_HEADER_ROW, F_FIRST_ROW = 3, 5, 6
 F_THRESHOLD = (F_THRESHOLD_ROW, F_REF)
 F_MIN_QTY = (F_THRESHOLD_ROW, F_KNOWN)      # the deviation minimum in pieces
@@ -227,10 +230,12 @@ def _forecast_sheet(s: _Sheet, fig: AssistantFigures, fm: _Formats, lang: str, c
     s.value(*F_MIN_VALUE, fig.min_value, fm.min_value)
     heads = ["item", "description", "family", "month", "reference", "known", "on_file", "qty",
              "deviation", "reason", "check"]
+    if fig.plants:
+        heads.append("plant")
     for c, key in enumerate(heads):
         s.value(F_HEADER_ROW, c, message(f"ab_col_{key}", lang), fm.header)
     ws.set_row(F_HEADER_ROW, 30)
-    widths = [13, 26, 12, 9, 12, 12, 10, 12, 9, 36, 16]
+    widths = [13, 26, 12, 9, 12, 12, 10, 12, 9, 36, 16, *([12] if fig.plants else [])]
     # item, description and family as wide as their longest value (Chinese counts two)
     for c, key in ((F_ITEM, "item"), (F_DESC, "description"), (F_FAMILY, "family")):
         widths[c] = column_width(fig.items[key].dropna(), minimum=widths[c], maximum=50)
@@ -287,11 +292,27 @@ def _forecast_sheet(s: _Sheet, fig: AssistantFigures, fm: _Formats, lang: str, c
                       f'TRIM({j})=""),"{why}",""))', fm.check,
                       check_text(qty, ln.reference, reason, fig.threshold, lang,
                                  fig.min_qty, fig.min_value, price))
-            inputs.append({"item": item, "month": str(ln.month), "row": r,
-                           "qty": xl_rowcol_to_cell(r, F_QTY),
-                           "reason": xl_rowcol_to_cell(r, F_REASON),
-                           "reference": ln.reference, "price": price})
+            line = {"item": item, "month": str(ln.month), "row": r,
+                    "qty": xl_rowcol_to_cell(r, F_QTY),
+                    "reason": xl_rowcol_to_cell(r, F_REASON),
+                    "reference": ln.reference, "price": price}
+            if fig.plants:
+                # the shipping plant: blank = shared by the master's demand shares
+                plant = ln.plant if isinstance(ln.plant, str) and ln.plant else None
+                if plant:
+                    ws.write_string(r, F_PLANT, plant, fm.input_text)
+                else:
+                    ws.write_blank(r, F_PLANT, None, fm.input_text)
+                line |= {"plant": xl_rowcol_to_cell(r, F_PLANT),
+                         "plants": list(fig.plants.get(item, []))}
+            inputs.append(line)
             r += 1
+        if fig.plants and len(lines):
+            ws.data_validation(r - len(lines), F_PLANT, r - 1, F_PLANT, {
+                "validate": "list", "source": list(fig.plants.get(item, [])),
+                "input_message": message("ab_plant_prompt", lang)[:255],
+                "error_title": message("ab_col_plant", lang)[:32],
+                "error_message": message("ab_plant_error", lang)[:255]})
     last = max(r - 1, F_FIRST_ROW)
     ws.data_validation(F_FIRST_ROW, F_QTY, last, F_QTY, {
         "validate": "integer", "criteria": ">=", "value": 0,
@@ -341,13 +362,15 @@ def _history_sheet(s: _Sheet, fig: AssistantFigures, fm: _Formats, lang: str, de
         ws.set_column(c, c, w)
     desc = fig.items.set_index("item")["description"]
     last_by = fig.last_month.set_index("item")
-    at = {(d["item"], d["month"]): d for d in inputs}
+    at: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for d in inputs:   # one line per item and month, or one per plant it is shipped from
+        at.setdefault((d["item"], d["month"]), []).append(d)
     forecast_q = _quote(forecast_sheet)
     rows_of: dict[str, int] = {}
     r = H_FIRST_ROW
     for item in fig.items["item"]:
         rows_of[item] = r
-        lines = fig.lines[fig.lines["item"] == item].set_index("month")
+        lines = fig.lines[fig.lines["item"] == item]
         for k, key in enumerate(("shipped", "stat", "yours")):
             tf = fm.text_first if k == 0 else fm.text
             s.value(r + k, 0, item, tf)
@@ -359,18 +382,27 @@ def _history_sheet(s: _Sheet, fig: AssistantFigures, fm: _Formats, lang: str, de
             s.value(r, H_FIRST_MONTH + j, float(fig.history.at[item, m]), qf)
         for j, m in enumerate(future):
             c = H_FIRST_MONTH + len(fig.history_months) + j
-            ln = lines.loc[m]
-            cell = at[(item, str(m))]
-            ref = f"{forecast_q}!{xl_rowcol_to_cell(cell['row'], F_REF)}"
-            known = f"{forecast_q}!{xl_rowcol_to_cell(cell['row'], F_KNOWN)}"
-            q = f"{forecast_q}!{cell['qty']}"
+            ln = lines[lines["month"] == m]
+            cells = at[(item, str(m))]
+            refs = [f"{forecast_q}!{xl_rowcol_to_cell(c_['row'], F_REF)}" for c_ in cells]
+            knowns = [f"{forecast_q}!{xl_rowcol_to_cell(c_['row'], F_KNOWN)}"
+                      for c_ in cells]
+            qs = [f"{forecast_q}!{c_['qty']}" for c_ in cells]
+            ref_v = float(ln["reference"].sum()) + float(ln["known"].sum())
+            given = ln["on_file"].astype(float)
+            qty_v = float(given.sum()) + float(ln["known"].sum()) \
+                if np.isfinite(given).any() else "#N/A"
             # both lines add contracts and projects to the Forecast sheet's figures, so
             # they compare with what shipped (the chart leaves a gap where nothing is typed)
-            s.formula(r + 1, c, f"{ref}+{known}", fm.qty,
-                      float(ln["reference"]) + float(ln["known"]))
-            qty = float(ln["on_file"])
-            s.formula(r + 2, c, f'IF({q}="",NA(),{q}+{known})', fm.qty,
-                      qty + float(ln["known"]) if np.isfinite(qty) else "#N/A")
+            if len(cells) == 1:
+                ref, known, q = refs[0], knowns[0], qs[0]
+                s.formula(r + 1, c, f"{ref}+{known}", fm.qty, ref_v)
+                s.formula(r + 2, c, f'IF({q}="",NA(),{q}+{known})', fm.qty, qty_v)
+            else:   # the plants' lines of the month summed
+                s.formula(r + 1, c, "+".join(f"{a}+{b}" for a, b in zip(
+                    refs, knowns, strict=True)), fm.qty, ref_v)
+                s.formula(r + 2, c, f'IF(COUNT({",".join(qs)})=0,NA(),SUM({",".join(qs)})'
+                          f'+{"+".join(knowns)})', fm.qty, qty_v)
         lm = last_by.loc[item]
         f_cell = xl_rowcol_to_cell(r, c_last)
         a_cell = xl_rowcol_to_cell(r, c_last + 1)

@@ -4,9 +4,11 @@ Collect is the one sanctioned writer of the SalesForecast input sheet
 (``MasterWorkbook.write_inputs``, reason "assistants collect"). For each accepted file it
 replaces exactly the submitting assistant's rows of the planning month's M..M+3 and keeps
 every other row as it stands, value for value (and a planner's own columns and formulas
-with them); the sheet is rebuilt from its values, so its formatting is the contract's. It
-appends one row per accepted file to the Submissions log: who, for which month, when, the
-file and its SHA-256. Both sheets go in one atomic write; a refused file writes nothing.
+with them); in a master with plants each returned line keeps the shipping plant it was
+given in the workbook, so lines naming a plant come back named. The sheet is rebuilt
+from its values, so its formatting is the contract's. It appends one row per accepted
+file to the Submissions log: who, for which month, when, the file and its SHA-256. Both
+sheets go in one atomic write; a refused file writes nothing.
 
 A file is refused, with every reason at once, when it is not an assistant workbook, is for
 another month, has a changed protected cell, a bad forecast or a missing reason
@@ -222,6 +224,9 @@ def _new_row(r: Returned, ln: Any, where: dict[str, tuple[int, str]],
     row: list[Any] = [None] * width
     values = {"assistant": r.assistant, "department": r.department, "item": ln.item,
               "month": ln.month.start_time.date(), "qty": float(ln.qty), "reason": ln.reason}
+    plant = getattr(ln, "plant", None)
+    if plant is not None and "plant" in where:   # the shipping plant the line was given
+        values["plant"] = plant
     for key, v in values.items():
         row[where[key][0]] = v
     return row

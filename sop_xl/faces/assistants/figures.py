@@ -31,7 +31,8 @@ workbooks alike. Undefined (blank) when the archive holds no forecast for M−1.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -167,6 +168,31 @@ class AssistantFigures:
     min_qty: float = 0.0         # Settings deviation minimum (pieces)
     min_value: float = 0.0       # Settings deviation minimum value (money)
     currency: str = "CNY"
+    #: item → the plants a line of it may name (``shipping_plants``); empty when the
+    #: master plans one plant, and the workbook then has no Plant column
+    plants: dict[str, list[str]] = field(default_factory=dict)
+
+
+def shipping_plants(inputs: Inputs) -> dict[str, list[str]]:
+    """Item → the plants its forecast may name as shipping plant, the rule of the
+    master's SalesForecast (sop_xl.contract.rules ``_shipping_plants``): the plants of
+    its ItemPlants rows, or the home plant (first on Plants) for an item without rows;
+    empty when Plants lists fewer than two plants."""
+    p = inputs.plants
+    plants = [] if p.empty else list(dict.fromkeys(p["plant"].dropna().astype(str)
+                                                   .str.strip()))
+    if len(plants) < 2:
+        return {}
+    ip = inputs.item_plants
+    rows: dict[str, list[str]] = {}
+    if not ip.empty:
+        for i, pl in zip(ip["item"].astype(str), ip["plant"].astype(str).str.strip(),
+                         strict=True):
+            if pl not in rows.setdefault(i, []):
+                rows[i].append(pl)
+    order = {pl: k for k, pl in enumerate(plants)}
+    return {i: sorted(rows.get(i, [plants[0]]), key=lambda x: order.get(x, len(order)))
+            for i in inputs.items["item"].astype(str)}
 
 
 def last_month_rows(inputs: Inputs, archive: pd.DataFrame) -> pd.DataFrame:
@@ -204,22 +230,35 @@ def figures_for(assignment: Assignment, inputs: Inputs, stat_forecast: pd.DataFr
     items = inputs.items.set_index(inputs.items["item"].astype(str)).loc[list(assignment.items)]
     stat = monthly_stat(stat_forecast)
     known = known_demand(inputs, dept)
-    sf = per_assistant(inputs.sales_forecast)
+    plants = shipping_plants(inputs)
+    sf = inputs.sales_forecast if plants else per_assistant(inputs.sales_forecast)
     mine = sf[sf["assistant"].astype(str) == a]
-    on_file = {(str(i), m): (q, r) for i, m, q, r in
-               zip(mine["item"], mine["month"], mine["qty"], mine["reason"], strict=True)}
+    where = mine["plant"] if "plant" in mine else pd.Series([None] * len(mine),
+                                                            index=mine.index)
+    on_file: dict[tuple[str, pd.Period], list[tuple[str | None, float, Any]]] = {}
+    for i, m, q, r, pl in zip(mine["item"], mine["month"], mine["qty"], mine["reason"],
+                              where, strict=True):
+        on_file.setdefault((str(i), m), []).append((_text(pl) or None, q, r))
     rows = []
     for item in assignment.items:
         share = shares.get((a, item), 1.0)
+        order = {pl: k for k, pl in enumerate(plants.get(item, []))}
         for m in forecast_months(m0):
-            ref = reference(share, float(stat.get((item, m), 0.0)),
-                            float(known.get((item, m), 0.0)))
-            q, r = on_file.get((item, m), (np.nan, None))
-            rows.append({"item": item, "month": m, "reference": ref,
-                         "known": float(known.get((item, m), 0.0)), "on_file": q,
-                         "reason": _text(r) or None})
+            stat_m, known_m = float(stat.get((item, m), 0.0)), float(known.get((item, m), 0.0))
+            lines_m = sorted(on_file.get((item, m), [(None, np.nan, None)]),
+                             key=lambda x: -1 if x[0] is None else order.get(x[0], len(order)))
+            # an item and month forecast for several plants: each line is checked against
+            # its part of the reference, in the proportion of what is on file
+            qs = np.array([float(x[1]) if np.isfinite(float(x[1])) else 0.0
+                           for x in lines_m])
+            w = qs / qs.sum() if qs.sum() > 0 else np.full(len(lines_m), 1 / len(lines_m))
+            for (pl, q, r), part in zip(lines_m, w, strict=True):
+                rows.append({"item": item, "month": m,
+                             "reference": reference(share * part, stat_m, known_m * part),
+                             "known": known_m * part, "on_file": q,
+                             "reason": _text(r) or None, "plant": pl})
     lines = pd.DataFrame(rows, columns=["item", "month", "reference", "known", "on_file",
-                                        "reason"])
+                                        "reason", "plant"])
     n_hist = s.history_months or 24
     hist_months = [m0 - n_hist + k for k in range(n_hist)]
     h = inputs.sales_history
@@ -239,7 +278,8 @@ def figures_for(assignment: Assignment, inputs: Inputs, stat_forecast: pd.DataFr
                             "price": items["price"].astype(float).fillna(0.0).to_numpy()}),
         lines=lines, history_months=hist_months, history=hist,
         last_month=last, min_qty=float(s.deviation_min_qty),
-        min_value=float(s.deviation_min_value), currency=s.currency)
+        min_value=float(s.deviation_min_value), currency=s.currency,
+        plants={i: plants[i] for i in assignment.items if i in plants})
 
 
 def submitted_deviations(inputs: Inputs, stat_forecast: pd.DataFrame,

@@ -47,7 +47,8 @@ class Returned:
     assistant: str
     department: str | None
     planning_month: str
-    lines: pd.DataFrame  # item, month (Period[M]), qty, reason, reference, flagged
+    #: item, month (Period[M]), qty, reason, reference, flagged, plant (None: by shares)
+    lines: pd.DataFrame
 
     @property
     def flagged(self) -> int:
@@ -119,6 +120,7 @@ def read_returned(path: Path, *, planning_month: pd.Period, items: set[str],
     threshold = float(doc["threshold"])
     # files written before the minimums existed carry none: the percentage alone
     min_qty, min_value = float(doc.get("min_qty", 0.0)), float(doc.get("min_value", 0.0))
+    seen: dict[tuple[str, str, str | None], int] = {}
     for line in doc["inputs"]:
         rs = raw(f_sheet)
         if rs is None:
@@ -148,15 +150,44 @@ def read_returned(path: Path, *, planning_month: pd.Period, items: set[str],
         if line["item"] not in items:
             problems.append(problem("asst_unknown_item", f_sheet, qty_rc[0] + 1,
                                     message("ab_col_item", lang), None, line["item"]))
+        plant = _plant(rs, line, f_sheet, lang, problem, problems, seen)
         rows.append({"item": line["item"], "month": pd.Period(line["month"], "M"),
                      "qty": qty, "reason": reason or None,
-                     "reference": float(line["reference"]), "flagged": flagged})
+                     "reference": float(line["reference"]), "flagged": flagged,
+                     "plant": plant})
     if problems:
         return None, problems
     lines = pd.DataFrame(rows, columns=["item", "month", "qty", "reason", "reference",
-                                        "flagged"])
+                                        "flagged", "plant"])
     return Returned(path, file_hash(path), str(doc["assistant"]), doc.get("department"),
                     str(doc["planning_month"]), lines), []
+
+
+def _plant(rs: RawSheet, line: dict[str, Any], sheet: str, lang: str, problem: Any,
+           problems: list[Problem], seen: dict[tuple[str, str, str | None], int]
+           ) -> str | None:
+    """The shipping plant typed on a line (a workbook of a master with plants): blank
+    (shared by the plants that ship the item) or one of the plants the control sheet
+    lists for the item; one line per item, month and plant."""
+    if "plant" not in line:
+        return None
+    rc = parse_ref(line["plant"])
+    v = _cell(rs, rc)
+    plant = None if is_blank(v) else str(v).strip() or None
+    label = message("ab_col_plant", lang)
+    allowed = list(line.get("plants", []))
+    if plant is not None and plant not in allowed:
+        problems.append(problem("asst_unknown_plant", sheet, rc[0] + 1, label, line["plant"],
+                                v, item=line["item"], plants=", ".join(allowed)))
+        return plant
+    key = (str(line["item"]), str(line["month"]), plant)
+    if key in seen:
+        problems.append(problem("asst_plant_twice", sheet, rc[0] + 1, label, line["plant"],
+                                v, item=line["item"], month=line["month"],
+                                plant=plant or message("value_blank", lang),
+                                rows=f"{seen[key]}, {rc[0] + 1}"))
+    seen.setdefault(key, rc[0] + 1)
+    return plant
 
 
 def _cell(rs: RawSheet, rc: tuple[int, int]) -> Any:
