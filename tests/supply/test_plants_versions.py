@@ -12,14 +12,12 @@ import dataclasses
 
 import pandas as pd
 import pytest
-from support import fixed_forecast
-from test_plants_workbook import ITEM_PLANTS, two_plants
+from test_plants_workbook import planned_with_a_transfer
 
 from sop_xl.app import readback
 from sop_xl.app import versions as pv
-from sop_xl.app.cycle import CYCLE, PlanRun, run_steps
+from sop_xl.app.cycle import PlanRun
 from sop_xl.app.master import MasterWorkbook
-from sop_xl.app.template import write_master
 from sop_xl.app.transfer import transfer
 from sop_xl.faces.meeting.data import compared_plan, comparison
 from sop_xl.plan import versions as v
@@ -58,15 +56,7 @@ def _next_month(book: MasterWorkbook) -> PlanRun:
 
 @pytest.fixture
 def master(tmp_path, monkeypatch):
-    ip = pd.concat([ITEM_PLANTS, pd.DataFrame(
-        [["A", "P1", "make", None, None, 0.75], ["A", "P2", "transfer", "P1", 4, 0.25]],
-        columns=[*ITEM_PLANTS.columns, "demand_share"])], ignore_index=True)
-    f, s = two_plants(ip)
-    path = write_master(tmp_path / "m.xlsx", f, s)
-    monkeypatch.setattr(PlanRun, "forecast", property(
-        lambda self: fixed_forecast({"A": 100.0, "B": 40.0}, "2026-12", 6)))
-    run_steps(MasterWorkbook.open(path), list(CYCLE))   # saves version 001
-    return path
+    return planned_with_a_transfer(tmp_path, monkeypatch)   # saves version 001
 
 
 def test_a_version_records_planned_transfers_apart_from_production(master) -> None:

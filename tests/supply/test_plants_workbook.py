@@ -124,9 +124,10 @@ def test_a_transfer_without_another_source_plant_is_refused(tmp_path) -> None:
     assert ("ItemPlants", 4, "Plant", "P3") in got
 
 
-def test_the_production_plan_is_transferred_per_plant(tmp_path, monkeypatch) -> None:
-    from sop_xl.app import versions as pv
-    from sop_xl.app.transfer import export_frame, transfer
+def planned_with_a_transfer(tmp_path, monkeypatch):
+    """The two-plant company with 25 % of A shipped from P2 (transferred from P1 in 4
+    working days), a fixed forecast (A 100, B 40 a month), planned and version 001
+    saved: the path of its master."""
     ip = pd.concat([ITEM_PLANTS, pd.DataFrame(
         [["A", "P1", "make", None, None, 0.75], ["A", "P2", "transfer", "P1", 4, 0.25]],
         columns=[*ITEM_PLANTS.columns, "demand_share"])], ignore_index=True)
@@ -135,6 +136,13 @@ def test_the_production_plan_is_transferred_per_plant(tmp_path, monkeypatch) -> 
     monkeypatch.setattr(PlanRun, "forecast", property(
         lambda self: fixed_forecast({"A": 100.0, "B": 40.0}, "2026-12", 6)))
     run_steps(MasterWorkbook.open(path), list(CYCLE))
+    return path
+
+
+def test_the_production_plan_is_transferred_per_plant(tmp_path, monkeypatch) -> None:
+    from sop_xl.app import versions as pv
+    from sop_xl.app.transfer import export_frame, transfer
+    path = planned_with_a_transfer(tmp_path, monkeypatch)
     pv.approve(MasterWorkbook.open(path), "001", by="Zhao Min")
     pv.activate(MasterWorkbook.open(path), "001", by="Zhao Min")
     got = transfer(MasterWorkbook.open(path), plan_type="production")
