@@ -97,13 +97,15 @@ def work(days: PlanDays, n_items: int, pos: np.ndarray, release: np.ndarray,
     last = np.minimum(end + 1, n_days)
     if plant is not None and days.per_plant:
         kinds, row = np.unique(np.asarray(plant, dtype=np.int64), return_inverse=True)
-        works = np.array([days.works(int(k)) for k in kinds])[row]   # items × days
-        counted = np.concatenate([np.zeros((n_items, 1), np.int64),
-                                  np.cumsum(works, axis=1)], axis=1)
+        plant_works = np.array([days.works(int(k)) for k in kinds])   # plants × days
+        counted = np.concatenate([np.zeros((len(kinds), 1), np.int64),
+                                  np.cumsum(plant_works, axis=1)], axis=1)
+        works = plant_works[row]                                        # items × days
         # the plant's working days from release to the day before due (within the plan;
         # past its end the order's days count as the axis's, as without plant calendars)
         beyond = np.maximum(end + 1 - n_days, 0)
-        n_work = counted[pos, last] - counted[pos, start] + beyond
+        k = row[pos]
+        n_work = counted[k, last] - counted[k, start] + beyond
         worked = n_work > 0
         step = np.zeros((n_items, n_days + 1))
         rate = qty[worked] / n_work[worked]
