@@ -9,7 +9,7 @@ whatever executor ran it.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -122,26 +122,6 @@ def _run(
         if progress is not None:
             progress(len(results), len(inputs))
     return results
-
-
-MIN_PRIOR_POOL = 30  # items of one candidate list needed for the run's prior
-
-
-def _rank_priors(results: list[ItemForecast]
-                 ) -> tuple[tuple[tuple[str, ...], tuple[tuple[str, float], ...]], ...]:
-    """Per candidate list: each model's median centred log backtest MASE over the run."""
-    by_pool: dict[tuple[str, ...], list[dict[str, float]]] = {}
-    for r in results:
-        if r.pool and r.scores:
-            by_pool.setdefault(r.pool, []).append(r.scores)
-    priors = []
-    for pool, scores in sorted(by_pool.items()):
-        if len(scores) < MIN_PRIOR_POOL:
-            continue
-        prior = tuple((name, float(np.median([s[name] for s in scores if name in s])))
-                      for name in pool if any(name in s for s in scores))
-        priors.append((pool, prior))
-    return tuple(priors)
 
 
 def _shrink_spreads(results: list[ItemForecast]) -> None:
@@ -317,8 +297,6 @@ def auto_forecast(
     use_arima: bool = True,
     working_days: Mapping[object, float] | None = None,
     per_working_day: bool = True,
-    rank_shrink: float = 0.0,
-    weighted: bool = False,
 ) -> ForecastResult:
     """Forecast every item of a long demand history `horizon` periods past its last period.
 
@@ -362,7 +340,6 @@ def auto_forecast(
         use_arima=use_arima,
         levels=levels,
         per_working_day=per_working_day and working_days is not None,
-        weighted=weighted,
     )
     items, firsts, arrays, timeline, length = _prepare(history)
     factors = None
@@ -375,10 +352,6 @@ def auto_forecast(
         ItemInput(item, values, None if factors is None else factors[first:length])
         for item, values, first in zip(items, arrays, firsts, strict=True)
     ]
-    if rank_shrink > 0:
-        first_pass = _run(inputs, replace(settings, scores_only=True), executor, None)
-        settings = replace(settings, rank_shrink=rank_shrink,
-                           rank_priors=_rank_priors(first_pass))
     results = _run(inputs, settings, executor, progress)
     _shrink_spreads(results)
     _resolve_new_items(results, analogs or {}, families or {})

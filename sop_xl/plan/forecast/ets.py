@@ -49,8 +49,6 @@ REFINE = np.array([0.6, 1.0, 1.6])
 PHI_STEPS = np.array([-0.03, 0.0, 0.03])
 BOUNDS = {"alpha": (1e-4, 0.9999), "phi": (0.8, 0.98)}
 _FLOOR = 1e-12
-import os as _os  # noqa: E402  (round-5 experiment switch; removed before merge)
-ESTIMATE_INITIAL = _os.environ.get("SOP_XL_ETS_INIT", "") == "ls"
 
 
 @dataclass(frozen=True)
@@ -412,23 +410,6 @@ def _fit_season(series: Sequence[np.ndarray], idx: list[int], m: int, season: in
                         season)
         p = _run(y, n, m, season, grid, level0, trend0, seasons0, relative)
         picks = _best(p, n, grid, trends, errors)
-    starts = {k: (level0, trend0, seasons0) for k in picks}
-    if ESTIMATE_INITIAL and season != MUL:
-        for key in list(picks):
-            cols, ll = picks[key]
-            one = _take(grid, [cols], [key[0]])
-            with np.errstate(all="ignore"):
-                est = _least_squares_start(y, n, m, season, one)
-                if est is None:
-                    continue
-                p1 = _run(y, n, m, season, one, *est, key[1] == "M")
-                new_ll = _loglike(p1, n, key[1])[:, 0]
-            better = np.isfinite(new_ll) & (new_ll > ll)
-            if better.any():
-                picks[key] = (cols, np.where(better, new_ll, ll))
-                starts[key] = (np.where(better, est[0], level0),
-                               np.where(better, est[1], trend0),
-                               np.where(better[:, None], est[2], seasons0))
     keys = [k for k in picks if k[1] == "A" or positive.any()]
     aicc = np.vstack([_aicc(picks[k][1], Member(k[1], k[0], season).n_params(m), n)
                       for k in keys])
@@ -451,72 +432,10 @@ def _fit_season(series: Sequence[np.ndarray], idx: list[int], m: int, season: in
             beta=float(grid.beta[r, c]) if trend != NONE else 0.0,
             gamma=float(grid.gamma[r, c]) if season != NONE else 0.0,
             phi=float(grid.phi[r, c]) if trend == DAMPED else 1.0,
-            level0=float(starts[trend, error][0][r]),
-            trend0=float(starts[trend, error][1][r]) if trend != NONE else 0.0,
-            seasons0=starts[trend, error][2][r].copy() if season != NONE else np.zeros(0),
+            level0=float(level0[r]),
+            trend0=float(trend0[r]) if trend != NONE else 0.0,
+            seasons0=seasons0[r].copy() if season != NONE else np.zeros(0),
             loglike=float(picks[trend, error][1][r]),
             aicc=float(aicc[winner[r], r]),
         )))
     return results
-
-
-def _least_squares_start(y: np.ndarray, n: np.ndarray, m: int, season: int, one: _Grid
-                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-    """Initial level, trend and seasonal terms minimising the sum of squared one-step
-    errors given each series' smoothing parameters (one grid column per series).
-
-    With an additive (or no) season the recursion is linear, so the one-step fitted
-    values are c + X x0: c from the data with a zero start, column j of X from a zero
-    series started at unit state j (Hyndman et al. 2008, ch. 3). Seasonal terms: m - 1
-    free, the last one minus their sum. Accumulates X'X and X'(y - c) step by step.
-    """
-    has_trend = int(one.trend[0]) != NONE
-    k_season = m - 1 if season == ADD else 0
-    k = 1 + has_trend + k_season
-    rows = y.shape[0]
-    width = k + 1  # column 0: the data from a zero start; 1..k: unit starts, no data
-    level = np.zeros((rows, width))
-    trend = np.zeros((rows, width))
-    level[:, 1] = 1.0
-    if has_trend:
-        trend[:, 2] = 1.0
-    seas = np.zeros((m, rows, width)) if season == ADD else None
-    if seas is not None:
-        first = 1 + has_trend + 1
-        for j in range(k_season):
-            seas[j, :, first + j] = 1.0
-            seas[m - 1, :, first + j] = -1.0
-    alpha, beta = one.alpha[:, :1], (one.beta[:, :1] if has_trend else np.zeros((rows, 1)))
-    gamma, phi = one.gamma[:, :1], one.phi[:, :1]
-    xtx = np.zeros((rows, k, k))
-    xty = np.zeros((rows, k))
-    data = np.zeros(width)
-    data[0] = 1.0
-    for t in range(y.shape[1]):
-        obs = np.nan_to_num(y[:, t])[:, None] * data[None, :]
-        live = (t < n).astype(float)
-        damped = phi * trend
-        base = level + damped
-        fitted = base + seas[t % m] if seas is not None else base
-        error = obs - fitted
-        if seas is not None:
-            seas[t % m] = seas[t % m] + gamma * error
-        level = base + alpha * error
-        trend = damped + beta * error
-        x = fitted[:, 1:] * live[:, None]
-        target = (np.nan_to_num(y[:, t]) - fitted[:, 0]) * live
-        xtx += x[:, :, None] * x[:, None, :]
-        xty += x * target[:, None]
-    ridge = 1e-9 * np.maximum(np.trace(xtx, axis1=1, axis2=2), _FLOOR)[:, None, None]
-    try:
-        x0 = np.linalg.solve(xtx + ridge * np.eye(k)[None], xty[:, :, None])[:, :, 0]
-    except np.linalg.LinAlgError:
-        return None
-    level0 = x0[:, 0]
-    trend0 = x0[:, 1] if has_trend else np.zeros(rows)
-    if season == ADD:
-        z = x0[:, 1 + has_trend:]
-        seasons0 = np.column_stack([z, -z.sum(axis=1)])
-    else:
-        seasons0 = np.zeros((rows, 0))
-    return level0, trend0, seasons0

@@ -52,11 +52,6 @@ class ForecastSettings:
     use_arima: bool = True
     levels: tuple[float, ...] = (0.8, 0.95)
     per_working_day: bool = False  # models fit demand per working day (ItemInput.factors)
-    # round-5 switches (PROTOCOL.md): rank shrink α, the run's priors per pool, pass 1
-    rank_shrink: float = 0.0
-    rank_priors: tuple[tuple[tuple[str, ...], tuple[tuple[str, float], ...]], ...] = ()
-    scores_only: bool = False
-    weighted: bool = False
 
 
 @dataclass(frozen=True)
@@ -111,8 +106,6 @@ class ItemForecast:
     # scale-free error level: in-sample one-step RMS error / mean demand of the last
     # max(m, 4) periods (unitless); nan where that mean is 0 or no model was fitted
     volatility: float = math.nan
-    pool: tuple[str, ...] = ()  # the candidate list the item was ranked in
-    scores: dict[str, float] = field(default_factory=dict)  # centred log backtest MASE
 
     @property
     def demand_class(self) -> DemandClass:
@@ -159,8 +152,6 @@ class Selection:
     benchmark: backtest.Score | None  # seasonal naive (or naive) on the same backtest
     plan: backtest.BacktestPlan
     all_paths: np.ndarray  # the mean of every candidate's backtest paths
-    scores: dict[str, float]  # centred log backtest MASE of every scored candidate
-    weights: list[float] | None = None
 
 
 def _min_train(specs: Sequence[ModelSpec], m: int) -> int:
@@ -205,30 +196,15 @@ def _select(
             scored.append((spec, paths, backtest.score(paths, actual, scale)))
     if not scored:
         return None
-    logs = {t[0].name: math.log(max(t[2].mase, 1e-9)) for t in scored}
-    centre = float(np.median(list(logs.values())))
-    centred = {name: v - centre for name, v in logs.items()}
-    intermittent = specs[0].name == "croston"
-    priors = dict(settings.rank_priors).get(tuple(s.name for s in specs))
-    alpha = settings.rank_shrink
-    if priors is not None and alpha > 0 and not intermittent:
-        prior = dict(priors)
-        ranked = sorted(scored, key=lambda t: ((1 - alpha) * centred[t[0].name]
-                                               + alpha * prior.get(t[0].name, 0.0), t[2].key))
-    else:
-        ranked = sorted(scored, key=lambda t: t[2].key)  # stable: ties keep candidate order
+    ranked = sorted(scored, key=lambda t: t[2].key)  # stable: ties keep candidate order
     # Of the four intermittent candidates (Croston, SBA, TSB, SES) combine at most two:
     # Croston and SBA differ only by a factor, a "best three" would be nearly all.
+    intermittent = specs[0].name == "croston"
     k = min(2, settings.combine_best) if intermittent else settings.combine_best
     best = ranked[: max(1, k)]
-    weights = None
-    if settings.weighted and len(best) > 1:
-        inv = np.array([1 / max(t[2].mase, 1e-9) for t in best])
-        weights = list(inv / inv.sum())
-    paths = np.average([t[1] for t in best], axis=0, weights=weights)
+    paths = np.mean([t[1] for t in best], axis=0)
     return Selection([t[0] for t in best], backtest.score(paths, actual, scale),
-                     benchmark_score, plan, np.mean([t[1] for t in scored], axis=0),
-                     centred, weights)
+                     benchmark_score, plan, np.mean([t[1] for t in scored], axis=0))
 
 
 def forecast_item(item: ItemInput, settings: ForecastSettings) -> Procedure:
@@ -350,11 +326,6 @@ def _statistical(values: np.ndarray, factors: np.ndarray | None, settings: Forec
             chosen = [_fallback_spec(y.size, m)]
             result.notes.append(f"history too short to backtest: fallback {chosen[0].name}")
     else:
-        if continuous:
-            result.pool = tuple(s.name for s in specs)
-            result.scores = selection.scores
-        if settings.scores_only:
-            return result
         chosen = selection.chosen
         result.mase, result.wape = selection.score.mase, selection.score.wape
         if selection.benchmark is not None:
@@ -365,10 +336,7 @@ def _statistical(values: np.ndarray, factors: np.ndarray | None, settings: Forec
         spec = _fallback_spec(y.size, m)
         fitted = [spec.fit(y, m)]
         result.notes.append(f"final fit of {chosen[0].name} failed: fallback {spec.name}")
-    weights = None
-    if selection is not None and selection.weights is not None and len(fitted) == len(chosen):
-        weights = selection.weights
-    final = fitted[0] if len(fitted) == 1 else combination(fitted, weights)
+    final = fitted[0] if len(fitted) == 1 else combination(fitted)
     result.forecast, result.sigma = _final_forecast(final, y, settings)
     result.model = final.name
     recent = float(np.mean(y[-max(m, 4):]))

@@ -156,12 +156,10 @@ class CombinationFit:
 
     name: str
     members: tuple[Fitted, ...]
-    weights: tuple[float, ...] | None = None  # None: equal weights
 
     def paths(self, y: np.ndarray, origins: np.ndarray, horizon: int) -> np.ndarray:
         """Mean of the members' forecasts."""
-        return np.average([m.paths(y, origins, horizon) for m in self.members], axis=0,
-                          weights=self.weights)
+        return np.mean([m.paths(y, origins, horizon) for m in self.members], axis=0)
 
 
 @dataclass(frozen=True)
@@ -242,11 +240,9 @@ def _box_cox(fit: FitFunction) -> FitFunction:
     return fit_box_cox
 
 
-def combination(members: Sequence[Fitted], weights: Sequence[float] | None = None
-                ) -> CombinationFit:
+def combination(members: Sequence[Fitted]) -> CombinationFit:
     """Combine fitted models; the name lists the members, e.g. 'combo(theta+hw_additive)'."""
-    return CombinationFit("combo(" + "+".join(m.name for m in members) + ")", tuple(members),
-                          None if weights is None else tuple(float(w) for w in weights))
+    return CombinationFit("combo(" + "+".join(m.name for m in members) + ")", tuple(members))
 
 
 def _adjusted(fit: FitFunction) -> FitFunction:
