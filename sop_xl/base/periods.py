@@ -7,7 +7,7 @@ vectorise over whole arrays of dates.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -113,16 +113,21 @@ class FactoryCalendar:
     """Working days from a work week plus holidays, shutdowns and extra working days.
 
     A row naming a plant (several plants, issue 17) applies to that plant's calendar
-    only: ``plant`` is the plant this calendar is for (None: rows for every plant only)."""
+    only: ``plant`` is the plant this calendar is for (None: rows for every plant only).
+    ``plant_weeks`` gives a plant its own work week (a plant working Saturdays);
+    ``work_week`` is the company's, and every plant's that has none of its own."""
 
     def __init__(self, start: date, end: date, work_week: str = "mon-fri",
-                 exceptions: pd.DataFrame | None = None, plant: str | None = None) -> None:
+                 exceptions: pd.DataFrame | None = None, plant: str | None = None,
+                 plant_weeks: Mapping[str, str] | None = None) -> None:
         self.start = start
         self.end = end
         n = (end - start).days + 1
         self._days = np.arange(np.datetime64(start), np.datetime64(end) + 1)
         weekday = (self._days.view("int64") - 4) % 7  # 1970-01-01 was a Thursday
-        mask = np.array(_WEEKMASKS[work_week], dtype=bool)
+        self.plant_weeks = dict(plant_weeks or {})
+        own_week = self.plant_weeks.get(plant, work_week) if plant is not None else work_week
+        mask = np.array(_WEEKMASKS[own_week], dtype=bool)
         working = mask[weekday]
         if exceptions is not None and len(exceptions):
             for row in exceptions.itertuples(index=False):
@@ -145,24 +150,27 @@ class FactoryCalendar:
     @classmethod
     def around(cls, buckets: Buckets, work_week: str = "mon-fri",
                exceptions: pd.DataFrame | None = None, years_before: int = 3,
-               plant: str | None = None) -> FactoryCalendar:
+               plant: str | None = None, plant_weeks: Mapping[str, str] | None = None
+               ) -> FactoryCalendar:
         """A calendar covering some years before the plan (lead-time offsets) and its end."""
         start = date(buckets.start.year - years_before, 1, 1)
         end = date(buckets.end.year + 1, 12, 31)
-        return cls(start, end, work_week, exceptions, plant)
+        return cls(start, end, work_week, exceptions, plant, plant_weeks)
 
     def for_plant(self, plant: str) -> FactoryCalendar:
-        """The calendar of one plant: the work week, the rows for every plant and its own."""
-        if plant == self.plant or not self.has_plant_rows:
+        """The calendar of one plant: its work week, the rows for every plant and its own."""
+        if plant == self.plant or not self.differs_by_plant:
             return self
-        return FactoryCalendar(self.start, self.end, self.work_week, self.exceptions, plant)
+        return FactoryCalendar(self.start, self.end, self.work_week, self.exceptions, plant,
+                               self.plant_weeks)
 
     @property
-    def has_plant_rows(self) -> bool:
-        """Whether any row names a plant."""
+    def differs_by_plant(self) -> bool:
+        """Whether a row names a plant or a plant has a work week of its own."""
         ex = self.exceptions
-        return ex is not None and "plant" in ex and bool(
+        rows = ex is not None and "plant" in ex and bool(
             ex["plant"].map(lambda v: isinstance(v, str) and bool(v.strip())).any())
+        return rows or any(w != self.work_week for w in self.plant_weeks.values())
 
     def resource_calendar(self, resource: str) -> FactoryCalendar:
         """This calendar with the rows for one resource applied on top of the factory's."""
@@ -171,7 +179,8 @@ class FactoryCalendar:
         rows = self.exceptions[self.exceptions["resource"].fillna("").astype(str) == resource]
         if rows.empty:
             return self
-        cal = FactoryCalendar(self.start, self.end, self.work_week, self.exceptions, self.plant)
+        cal = FactoryCalendar(self.start, self.end, self.work_week, self.exceptions, self.plant,
+                              self.plant_weeks)
         for row in rows.itertuples(index=False):
             if not _for_plant(getattr(row, "plant", None), self.plant):
                 continue
@@ -184,7 +193,8 @@ class FactoryCalendar:
 
     def with_working(self, working: np.ndarray) -> FactoryCalendar:
         """This calendar's span with the working days ``working`` (one per day)."""
-        cal = FactoryCalendar(self.start, self.end, self.work_week, self.exceptions, self.plant)
+        cal = FactoryCalendar(self.start, self.end, self.work_week, self.exceptions, self.plant,
+                              self.plant_weeks)
         cal.working = np.asarray(working, dtype=bool).copy()
         cal._cum = np.concatenate([[0], np.cumsum(cal.working)])
         return cal

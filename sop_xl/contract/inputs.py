@@ -535,6 +535,12 @@ PLANTS = SheetSpec(
         C("plant", "Plant", "工厂", required=True, width=12),
         C("description", "Description", "工厂名称", width=28),
         C("city", "City", "城市", width=14),
+        C("work_week", "Work week", "工作周", choices=WORKWEEKS, width=18,
+          help_en="The plant's working days in an ordinary week; blank: the company's "
+                  "(Settings). Holidays and extra days: FactoryCalendar rows naming the "
+                  "plant.",
+          help_zh="该工厂平常一周的工作日；留空：按公司设置(设置表)。节假日和调休：在工厂日历中"
+                  "填写该工厂的行。"),
     ),
 )
 

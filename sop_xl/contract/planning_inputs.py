@@ -72,10 +72,20 @@ class Inputs:
     @cached_property
     def factory_calendar(self) -> FactoryCalendar:
         """The company's calendar: the work week and the rows for every plant; a workbook
-        of one plant also that plant's own rows (``for_plant`` gives each plant's)."""
+        of one plant also that plant's own rows and work week (``for_plant`` gives each
+        plant's: its work week on Plants, else the company's)."""
         one = self.named_plants[0] if len(self.named_plants) == 1 else None
         return FactoryCalendar.around(self.buckets, self.settings.work_week, self.calendar,
-                                      plant=one)
+                                      plant=one, plant_weeks=self.plant_weeks)
+
+    @cached_property
+    def plant_weeks(self) -> dict[str, str]:
+        """Plant → its own work week, for the plants whose Plants row gives one."""
+        p = self.plants
+        if p.empty or "work_week" not in p:
+            return {}
+        return {str(r.plant).strip(): str(r.work_week) for r in p.itertuples(index=False)
+                if isinstance(r.work_week, str) and r.work_week.strip()}
 
     @cached_property
     def working_days(self) -> np.ndarray:

@@ -2,7 +2,8 @@
 
 HD-01 in Hangzhou assembles and tests pumps, valves and controllers (the assembly lines and
 the test bench); HD-02 in Taizhou buys the castings from the foundries and machines them on
-the CNC cell, shipping the machined parts to Hangzhou in 2 working days; HD-03 in Chengdu is
+the CNC cell, Monday to Saturday (its own work week), shipping the machined parts to
+Hangzhou in 2 of Hangzhou's working days; HD-03 in Chengdu is
 a regional warehouse that ships 30 % of the end-suction and in-line pumps to customers in
 the west, supplied from Hangzhou in 4 working days. Stock lies in the plant of its
 warehouse: the castings in Taizhou's store, a third of the regional pumps' stock in Chengdu.
@@ -41,7 +42,8 @@ CARTON, CRATE = "RM-CTN", "RM-CRT-S"   # Chengdu packs the kit in a crate, not a
 def plants_frame() -> pd.DataFrame:
     return typed_frame("plants", [
         {"plant": ASSEMBLY, "description": "Assembly and test plant", "city": "Hangzhou"},
-        {"plant": MACHINING, "description": "Castings and machining plant", "city": "Taizhou"},
+        {"plant": MACHINING, "description": "Castings and machining plant", "city": "Taizhou",
+         "work_week": "mon-sat"},
         {"plant": REGIONAL, "description": "Regional warehouse West", "city": "Chengdu"},
     ])
 

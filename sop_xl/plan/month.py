@@ -190,7 +190,7 @@ def plan_days(inputs: Inputs, plants: Sequence[str] = ()) -> PlanDays:
     month's first day) to the end of the last bucket (sop_xl.plan.dates); with several
     ``plants`` whose calendars differ, the union of their working days."""
     cal = inputs.factory_calendar
-    if len(plants) > 1 and cal.has_plant_rows:
+    if len(plants) > 1 and cal.differs_by_plant:
         return PlanDays.build(inputs.buckets, cal, inputs.settings.plan_start,
                               plants=[cal.for_plant(p) for p in plants], names=plants)
     return PlanDays.build(inputs.buckets, cal, inputs.settings.plan_start)

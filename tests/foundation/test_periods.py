@@ -58,6 +58,35 @@ def test_subtract_working_days_skips_weekends_and_holidays():
     assert [str(d) for d in got] == ["2026-12-31", "2026-12-24", "2026-12-22"]
 
 
+def test_a_plant_with_its_own_work_week():
+    """Company Monday to Friday; plant P2 works Saturdays, and its own holiday on Saturday
+    2027-03-13 (a row naming P2). March 2027: 23 weekdays, 4 Saturdays."""
+    exc = pd.DataFrame({"start_date": [date(2027, 3, 13)], "end_date": [date(2027, 3, 13)],
+                        "day_type": ["holiday"], "description": ["x"], "resource": [None],
+                        "plant": ["P2"]})
+    cal = FactoryCalendar(date(2027, 1, 1), date(2027, 12, 31), "mon-fri", exc,
+                          plant_weeks={"P2": "mon-sat", "P1": "mon-fri"})
+    march = (date(2027, 3, 1), date(2027, 3, 31))
+    assert cal.differs_by_plant
+    assert cal.working_days(*march) == 23
+    assert cal.for_plant("P1").working_days(*march) == 23
+    p2 = cal.for_plant("P2")
+    assert p2.working_days(*march) == 23 + 4 - 1
+    assert p2.is_working(date(2027, 3, 6)) and not p2.is_working(date(2027, 3, 13))
+    assert not p2.is_working(date(2027, 3, 7))  # a Sunday
+    # Monday 03-08 minus 1 working day: P2 Saturday 03-06, P1 Friday 03-05
+    due = np.array(["2027-03-08"], dtype="datetime64[D]")
+    assert str(p2.subtract_working_days(due, np.array([1]))[0]) == "2027-03-06"
+    assert str(cal.for_plant("P1").subtract_working_days(due, np.array([1]))[0]) == \
+        "2027-03-05"
+    # a resource's calendar keeps its plant's week
+    assert p2.resource_calendar("CNC").working_days(*march) == 26
+    # every plant on the company's week and no plant rows: one calendar
+    same = FactoryCalendar(date(2027, 1, 1), date(2027, 12, 31), "mon-sat",
+                           plant_weeks={"P1": "mon-sat"})
+    assert not same.differs_by_plant and same.for_plant("P1") is same
+
+
 def test_resource_calendar_applies_its_own_shutdown():
     exc = pd.DataFrame({"start_date": [date(2027, 3, 1)], "end_date": [date(2027, 3, 5)],
                         "day_type": ["shutdown"], "description": ["maintenance"],

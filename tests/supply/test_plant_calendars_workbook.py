@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from support import small_company_run as _run
-from test_plants_workbook import two_plants
+from test_plants_workbook import PLANTS, two_plants
 
 from sop_xl.app.master import MasterWorkbook
 from sop_xl.app.template import write_master
@@ -163,3 +163,69 @@ def test_the_mrp_sheet_lists_a_level_as_without_plant_calendars(tmp_path) -> Non
     assert shown["own"][1] == ["S1@P1", "R2@P1", "R2@P2", "S1@P2", "R1@P2"]
     assert shown["own"][0] == shown["one"][0] == shown["one"][1] == [
         "S1@P1", "R2@P2", "R2@P1", "S1@P2", "R1@P2"]
+
+
+SATURDAYS = pd.to_datetime(["2026-12-05", "2026-12-12", "2026-12-19", "2026-12-26"])
+
+
+def test_a_plant_working_saturdays(tmp_path) -> None:
+    """P2 (castings) works Monday to Saturday (its Work week on Plants), P1 and the
+    company Monday to Friday. December 2026: P1 23 working days, P2 27. The housing S1 is
+    cast in P2 in 10 working days: the order due Wednesday 12-16 is released 10 of P2's
+    days earlier, Tue 15, Mon 14, **Sat 12**, Fri 11 … Mon 7, **Sat 5**, **Fri 12-04**
+    (Monday to Friday: Wednesday 12-02). Its transfer to P1 ships 3 of P1's days before
+    it arrives, as before; nothing of P1 falls on a Saturday."""
+    f, s = two_plants()
+    base = _run(write_master(tmp_path / "base.xlsx", f, s))
+    f["plants"] = PLANTS.assign(work_week=[None, "mon-sat"])
+    run = _run(write_master(tmp_path / "m.xlsx", f, s))
+    cal = run.inputs.factory_calendar
+    dec = (date(2026, 12, 1), date(2026, 12, 31))
+    assert run.inputs.plant_weeks == {"P2": "mon-sat"}
+    assert cal.for_plant("P1").working_days(*dec) == 23
+    assert cal.for_plant("P2").working_days(*dec) == 27
+    days = run.days
+    assert days.per_plant and days.plants == ("P1", "P2")
+    axis = pd.to_datetime(days.dates)
+    assert SATURDAYS.isin(axis).all() and not SATURDAYS.isin(pd.to_datetime(base.days.dates)).any()
+
+    def released(r, item: str) -> pd.Series:
+        o = r.mrp.orders
+        return o[o["item"] == item].set_index("due_date")["release_date"]
+    wednesday = pd.Timestamp("2026-12-16")
+    assert released(run, "S1@P2")[wednesday] == pd.Timestamp("2026-12-04")
+    assert released(base, "S1@P2")[wednesday] == pd.Timestamp("2026-12-02")
+    pd.testing.assert_series_equal(released(run, "S1@P1"), released(base, "S1@P1"))
+    o = run.mrp.orders
+    p1 = o[o["item"].str.endswith("@P1")]
+    assert not p1["due_date"].isin(SATURDAYS).any()
+    assert not p1["release_date"].isin(SATURDAYS).any()
+    mps = run.mps
+    at = [int(np.flatnonzero(days.dates == np.datetime64(d.date()))[0]) for d in SATURDAYS]
+    assert mps.daily["demand"][:, at].sum() == 0  # the MPS's items are all made in P1
+    np.testing.assert_allclose(mps.daily["demand"].sum(), base.mps.daily["demand"].sum())
+
+
+def test_the_one_plant_of_a_workbook_works_its_own_week(tmp_path) -> None:
+    """A workbook of one plant on Plants working Saturdays: its week is the plan's."""
+    from small_company import frames
+    f, s = frames()
+    f["plants"] = pd.DataFrame([["HZ", "Hangzhou", "Hangzhou", "mon-sat"]],
+                               columns=["plant", "description", "city", "work_week"])
+    inputs = MasterWorkbook.open(write_master(tmp_path / "m.xlsx", f, s)).read_inputs()
+    assert inputs.factory_calendar.working_days(date(2026, 12, 1), date(2026, 12, 31)) == 27
+    assert inputs.working_days[0] == 27
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+def test_a_work_week_that_is_not_one_of_the_choices_is_refused(tmp_path, lang) -> None:
+    f, s = two_plants()
+    f["plants"] = PLANTS.assign(work_week=["mon-fri", "sun-thu"])
+    path = write_master(tmp_path / "bad.xlsx", f, s, lang=lang)
+    with pytest.raises(ValidationError) as e:
+        MasterWorkbook.open(path).read_inputs()
+    sheet, col = ("Plants", "Work week") if lang == "en" else ("工厂", "工作周")
+    assert [(p.sheet, p.row, p.column, p.value) for p in e.value.problems] == [
+        (sheet, 3, col, "sun-thu")]
+    if lang == "en":
+        assert "Monday to Saturday" in str(e.value)

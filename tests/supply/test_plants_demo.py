@@ -55,9 +55,14 @@ def test_chengdu_keeps_its_own_calendar(run) -> None:
     other sites work those days, Chengdu neither sells nor receives on them."""
     days = run.days
     assert days.per_plant and days.plants == ("HD-01", "HD-02", "HD-03")
-    closed = days.dates[~days.works(2)].astype(str).tolist()
-    assert closed == ["2027-01-13", "2027-01-14", "2027-01-15"]
-    assert days.works(0)[~days.works(2)].all()
+    # on the axis and not Chengdu's: the Saturdays only Taizhou works, and the stocktake
+    dates = pd.to_datetime(days.dates)
+    off = ~days.works(2)
+    weekdays_off = dates[off & (dates.day_of_week < 5)].strftime("%Y-%m-%d").tolist()
+    assert weekdays_off == ["2027-01-13", "2027-01-14", "2027-01-15"]
+    assert (dates[off & (dates.day_of_week >= 5)].day_of_week == 5).all()
+    assert days.works(1)[off].all()
+    assert days.works(0)[off & (dates.day_of_week < 5)].all()
     m = run.mps
     west = np.array([str(i).endswith("@HD-03") for i in m.items])
     off = ~days.works(2)
@@ -85,6 +90,30 @@ def test_machined_parts_are_made_in_taizhou_and_shipped_to_hangzhou(run) -> None
     usage = run.supply_inputs.resource_usage
     assert set(usage.loc[usage["resource"] == "MC-CNC", "item"].str[-5:]) == {"HD-02"}
     assert set(usage.loc[usage["resource"] != "MC-CNC", "item"].str[-5:]) == {"HD-01"}
+
+
+def test_taizhou_works_saturdays(run) -> None:
+    """Taizhou (HD-02) works Monday to Saturday (its Work week on Plants), Hangzhou and
+    Chengdu the company's Monday to Friday. December 2026: 27 working days in Taizhou, 23
+    in the others; the CNC cell's regular hours 27 × 3 shifts × 8 h × 0.85 = 550.8 (over
+    Monday to Friday: 469.2); January 2027: 31 days − 5 Sundays − New Year = 25 → 510."""
+    from datetime import date
+    cal = run.inputs.factory_calendar
+    december = (date(2026, 12, 1), date(2026, 12, 31))
+    assert [cal.for_plant(p).working_days(*december) for p in run.days.plants] == [23, 27, 23]
+    cap = run.capacity
+    cnc = list(cap.resources).index("MC-CNC")
+    assert cap.periods[:2] == ["2026-12", "2027-01"]
+    np.testing.assert_allclose(cap["available"][cnc][:2], [550.8, 510.0])
+    # Taizhou's orders start on its Saturdays; Hangzhou's only on a make-up Saturday of
+    # the company's calendar (a FactoryCalendar workday row), never an ordinary one
+    o = run.mrp.orders
+    saturday = o["release_date"].dt.day_of_week == 5
+    assert saturday[o["item"].str.endswith("@HD-02")].sum() > 0
+    hz = o[saturday & o["item"].str.endswith("@HD-01")]["release_date"]
+    rows = run.inputs.calendar
+    make_up = set(pd.to_datetime(rows.loc[rows["day_type"] == "workday", "start_date"]))
+    assert set(hz) <= make_up
 
 
 def test_exceptions_name_the_plant(run) -> None:
