@@ -95,14 +95,16 @@ def ordered_history(inputs: Inputs) -> pd.DataFrame:
 
 def day_factors(inputs: Inputs, history: pd.DataFrame, horizon: int) -> dict | None:
     """Working-day factor of every month from the first history month to the end of
-    the forecast, from the factory calendar (sop_xl.plan.forecast.working_days)."""
+    the forecast, from the factory calendar (sop_xl.plan.forecast.working_days): the
+    company's, or in a workbook of one plant that plant's (its work week and rows), as
+    the plan's buckets count them."""
     if history.empty:
         return None
     s = inputs.settings
     first = history["period"].min()
     last = s.planning_month + horizon - 1
     cal = FactoryCalendar(first.start_time.date(), last.end_time.date(), s.work_week,
-                          inputs.calendar)
+                          inputs.calendar, inputs.factory_calendar.plant, inputs.plant_weeks)
     months = pd.period_range(first, last, freq="M")
     return working_days.day_factors(
         {m: cal.working_days(m.start_time.date(), m.end_time.date()) for m in months})

@@ -218,6 +218,12 @@ def test_the_one_plant_of_a_workbook_works_its_own_week(tmp_path) -> None:
     inputs = MasterWorkbook.open(write_master(tmp_path / "m.xlsx", f, s)).read_inputs()
     assert inputs.factory_calendar.working_days(date(2026, 12, 1), date(2026, 12, 31)) == 27
     assert inputs.working_days[0] == 27
+    # the forecast's working-day factors count the same days: December 2026 27, January
+    # 2027 31 - 5 Sundays - New Year = 25 (a Friday; a company calendar row)
+    from sop_xl.plan import month
+    factors = month.day_factors(inputs, month.shipped_history(inputs), 2)
+    dec, jan = pd.Period("2026-12", "M"), pd.Period("2027-01", "M")
+    assert factors[dec] / factors[jan] == pytest.approx(27 / 25)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-CN"])
