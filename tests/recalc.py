@@ -18,6 +18,7 @@ fail is a defect.
 
 from __future__ import annotations
 
+import json
 import math
 import shutil
 import subprocess
@@ -60,6 +61,18 @@ def force_recalc_profile(profile: Path) -> Path:
     if not xcu.exists():
         xcu.write_text(FORCE_RECALC, encoding="utf-8")
     return profile
+
+
+TYPE_CELLS = Path(__file__).parent / "tools" / "lo_type_cells.py"
+
+
+def type_cells(src: Path, dst: Path, edits: list[list], profile: Path) -> Path:
+    """``src`` opened in LibreOffice, ``edits`` ([sheet, cell, number or text], ...) typed
+    as a planner types them, every formula recalculated, saved as ``dst``."""
+    subprocess.run(["/usr/bin/python3", str(TYPE_CELLS), str(src), str(dst),
+                    str(force_recalc_profile(profile)), json.dumps(edits)],
+                   check=True, timeout=300, capture_output=True)
+    return dst
 
 
 def write_canary(path: Path) -> Path:

@@ -11,13 +11,11 @@ and which button refreshes it; the next run keeps both edits and is up to date a
 
 from __future__ import annotations
 
-import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
-from recalc import compare, force_recalc_profile, recalculate, soffice_available
+from recalc import compare, recalculate, soffice_available, type_cells
 from small_company import frames
 from support import fixed_forecast
 
@@ -30,7 +28,6 @@ from sop_xl.workbook.file import FileBackend
 
 pytestmark = [pytest.mark.libreoffice,
               pytest.mark.skipif(not soffice_available(), reason="needs LibreOffice")]
-TOOL = Path(__file__).parent.parent / "tools" / "lo_type_cells.py"
 FEB, MAR = "2027-02", "2027-03"
 
 
@@ -84,10 +81,7 @@ def edited(planned, tmp_path_factory) -> tuple[Sheets, Sheets, Path]:
     b_adj = before.at("DemandPlan", "B", "Planner adjustment", MAR)
     edits = [["MPS", cell_ref(*a_prod), before.rows["MPS"][a_prod[0]][a_prod[1]] + 30],
              ["DemandPlan", cell_ref(*b_adj), 20]]
-    out = tmp / "edited.xlsx"
-    subprocess.run(["/usr/bin/python3", str(TOOL), str(planned), str(out),
-                    str(force_recalc_profile(tmp / "profile")), json.dumps(edits)],
-                   check=True, timeout=300, capture_output=True)
+    out = type_cells(planned, tmp / "edited.xlsx", edits, tmp / "profile")
     return before, Sheets(out), out
 
 

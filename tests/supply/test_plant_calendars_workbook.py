@@ -9,7 +9,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 import pytest
-from recalc import soffice_available
+from recalc import soffice_available, type_cells
 from support import small_company_run as _run
 from test_plants_workbook import PLANTS, two_plants
 
@@ -243,20 +243,10 @@ def test_the_planner_picks_a_plants_work_week_in_libreoffice(tmp_path) -> None:
     """The two-plant master as written (no work week), opened in LibreOffice, "Monday to
     Saturday" typed into P2's Work week cell (Plants!D3, the list the cell offers) and
     saved: the run takes it, S1@P2's order due 12-16 released Friday 12-04."""
-    import json
-    import subprocess
-    from pathlib import Path
-
-    from recalc import force_recalc_profile
     f, s = two_plants()
     path = write_master(tmp_path / "m.xlsx", f, s)
-    out = tmp_path / "typed.xlsx"
-    tool = Path(__file__).parent.parent / "tools" / "lo_type_cells.py"
-    subprocess.run(["/usr/bin/python3", str(tool), str(path), str(out),
-                    str(force_recalc_profile(tmp_path / "profile")),
-                    json.dumps([["Plants", "D3", "Monday to Saturday"]])],
-                   check=True, timeout=300, capture_output=True)
-    run = _run(out)
+    run = _run(type_cells(path, tmp_path / "typed.xlsx",
+                          [["Plants", "D3", "Monday to Saturday"]], tmp_path / "profile"))
     assert run.inputs.plant_weeks == {"P2": "mon-sat"}
     o = run.mrp.orders
     due = o[o["item"] == "S1@P2"].set_index("due_date")["release_date"]
